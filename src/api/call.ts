@@ -1,0 +1,280 @@
+// The request pipeline every AMS call goes through: serialize once, sign per attempt, send, verify, decide, retry.
+import type { KeyObject } from 'node:crypto';
+import type { z } from 'zod';
+import {
+  AmsApiError,
+  AmsConnectionError,
+  AmsError,
+  AmsHttpError,
+  AmsSignatureError,
+  AmsTimeoutError,
+  AmsUnknownResultError,
+} from '../errors';
+import { isRetryableStatus, parseRetryAfter, retryDelayMs } from '../http/retry';
+import { TransportFailure, type HttpResponse, type Transport } from '../http/types';
+import { BaseResponse } from '../schemas/common';
+import type { CryptoBackend } from '../signing/backend';
+import { buildSignContentBytes } from '../signing/content';
+import { formatSignatureHeader, parseSignatureHeader, redactSignatureHeader } from '../signing/header';
+import { resolveEndpoint, type EndpointOptions } from './endpoint';
+
+/** Receives one line per event; `meta` never holds key material, a full signature or the Agent-Token. */
+export interface Logger {
+  debug?(message: string, meta?: Record<string, unknown>): void;
+  info?(message: string, meta?: Record<string, unknown>): void;
+  warn?(message: string, meta?: Record<string, unknown>): void;
+  error?(message: string, meta?: Record<string, unknown>): void;
+}
+
+/** Time source and waiting, injectable so tests are deterministic and fast. */
+export interface Clock {
+  now(): Date;
+  sleep?(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+/** What a call needs from the client; built once per client. */
+export interface CallContext {
+  clientId: string;
+  privateKey: KeyObject;
+  alipayPublicKey: KeyObject;
+  keyVersion: string | null;
+  endpoint: EndpointOptions;
+  agentToken: string | undefined;
+  timeoutMs: number;
+  maxRetries: number;
+  transport: Transport;
+  clock: Required<Clock>;
+  logger: Logger | undefined;
+  backend: CryptoBackend;
+  random: () => number;
+}
+
+/** Per-call options, as in Stripe's and OpenAI's SDKs. */
+export interface RequestOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  maxRetries?: number;
+}
+
+export interface CallSpec<S extends z.ZodType> {
+  api: string;
+  /** The request body object; serialized exactly once. */
+  body: unknown;
+  /** The request id for errors and logs (paymentRequestId, refundRequestId, …). */
+  requestId?: string | undefined;
+  responseSchema: S;
+  /** `U` result codes that are a normal answer rather than "unknown" (PAYMENT_IN_PROCESS for a cashier pay). */
+  acceptUnknownCodes?: readonly string[];
+}
+
+/** The Request-Time header: ISO-8601 with an explicit offset, to the second, as the AMS docs show it. */
+export function formatRequestTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
+}
+
+const SNIPPET = 300;
+
+function snippet(text: string): string {
+  return text.length > SNIPPET ? `${text.slice(0, SNIPPET)}…` : text;
+}
+
+type Interpretation<T> =
+  | { kind: 'done'; value: T }
+  | { kind: 'retry'; error: AmsError; retryAfterMs?: number | undefined };
+
+/** Verifies a response under the policy: signed and valid, or unsigned/partially signed only for F and U results. */
+async function verifyResponse(ctx: CallContext, path: string, res: HttpResponse, resultStatus: string, api: string): Promise<void> {
+  const signature = res.headers['signature'];
+  const responseTime = res.headers['response-time'];
+  const clientId = res.headers['client-id'];
+  const missing = [
+    signature === undefined ? 'signature' : undefined,
+    responseTime === undefined ? 'response-time' : undefined,
+    clientId === undefined ? 'client-id' : undefined,
+  ].filter((h): h is string => h !== undefined);
+  if (missing.length > 0) {
+    if (resultStatus === 'F' || resultStatus === 'U') {
+      ctx.logger?.warn?.('ams: accepted an unsigned response because its result is not a success', { api, resultStatus, missing });
+      return;
+    }
+    throw new AmsSignatureError(
+      `${api}: the response claims success (resultStatus ${resultStatus}) but is missing the ${missing.join(', ')} header(s); an unsigned success is never accepted`,
+      { reason: 'missing_header', check: missing[0]! },
+    );
+  }
+  const parsed = parseSignatureHeader(signature);
+  if (clientId !== ctx.clientId) {
+    throw new AmsSignatureError(`${api}: the response is for client-id "${clientId}", not "${ctx.clientId}"`, { reason: 'mismatch', check: 'client-id' });
+  }
+  const content = buildSignContentBytes({ method: 'POST', path, clientId: clientId!, time: responseTime!, body: res.body });
+  const ok = await ctx.backend.verifyAsync(content, parsed.signature, ctx.alipayPublicKey);
+  if (!ok) {
+    throw new AmsSignatureError(
+      `${api}: the response signature does not verify with the configured Alipay public key. ` +
+        "If every response fails, check that alipayPublicKey is Alipay's key from the developer center, not your own public key.",
+      { reason: 'mismatch', check: 'signature' },
+    );
+  }
+}
+
+async function interpret<S extends z.ZodType>(
+  ctx: CallContext,
+  spec: CallSpec<S>,
+  path: string,
+  res: HttpResponse,
+  attempts: number,
+): Promise<Interpretation<z.infer<S>>> {
+  const { api } = spec;
+  let json: unknown;
+  try {
+    json = JSON.parse(res.body);
+  } catch (cause) {
+    const contentType = res.headers['content-type'] ?? 'no content-type';
+    return {
+      kind: 'retry',
+      error: new AmsHttpError(`${api}: HTTP ${res.status} with a body that is not JSON (${contentType}, ${res.body.length} chars): it is not an AMS answer`, {
+        httpStatus: res.status,
+        bodySnippet: snippet(res.body),
+        cause,
+      }),
+    };
+  }
+  const base = BaseResponse.safeParse(json);
+  if (!base.success) {
+    return {
+      kind: 'retry',
+      error: new AmsHttpError(`${api}: HTTP ${res.status} with JSON that has no valid "result" object: it is not an AMS answer`, {
+        httpStatus: res.status,
+        bodySnippet: snippet(res.body),
+      }),
+    };
+  }
+  const result = base.data.result;
+  await verifyResponse(ctx, path, res, result.resultStatus, api);
+
+  const accepted = result.resultStatus === 'S' || (result.resultStatus === 'U' && (spec.acceptUnknownCodes ?? []).includes(result.resultCode));
+  if (accepted) {
+    const typed = spec.responseSchema.safeParse(json);
+    if (!typed.success) {
+      const fields = typed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+      throw new AmsHttpError(`${api}: the verified response does not have the expected shape (${fields})`, {
+        httpStatus: res.status,
+        bodySnippet: snippet(res.body),
+      });
+    }
+    return { kind: 'done', value: typed.data };
+  }
+  const resultMessage = result.resultMessage ?? '';
+  if (result.resultStatus === 'F') {
+    throw new AmsApiError({
+      resultCode: result.resultCode,
+      resultStatus: 'F',
+      resultMessage,
+      httpStatus: res.status,
+      paymentRequestId: spec.requestId,
+      api,
+      raw: json,
+    });
+  }
+  return {
+    kind: 'retry',
+    retryAfterMs: parseRetryAfter(res.headers, ctx.clock.now().getTime()),
+    error: new AmsUnknownResultError({ resultCode: result.resultCode, resultMessage, paymentRequestId: spec.requestId, attempts, api }),
+  };
+}
+
+function combineSignals(timeoutMs: number, signal: AbortSignal | undefined): AbortSignal {
+  const timeout = AbortSignal.timeout(timeoutMs);
+  return signal ? AbortSignal.any([signal, timeout]) : timeout;
+}
+
+/**
+ * Runs one AMS call. The body string is built once and reused for every attempt; each attempt is re-signed
+ * with a fresh Request-Time. Resolves with the verified, typed body, or throws a typed AmsError.
+ */
+export async function callAms<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>, options: RequestOptions = {}): Promise<z.infer<S>> {
+  const { api } = spec;
+  const body = JSON.stringify(spec.body);
+  const { url, path } = resolveEndpoint(ctx.endpoint, api);
+  const maxRetries = options.maxRetries ?? ctx.maxRetries;
+  const timeoutMs = options.timeoutMs ?? ctx.timeoutMs;
+  const signal = options.signal;
+
+  for (let attempt = 1; ; attempt++) {
+    if (signal?.aborted) throw abortError(api, signal, attempt - 1);
+    const requestTime = formatRequestTime(ctx.clock.now());
+    const content = buildSignContentBytes({ method: 'POST', path, clientId: ctx.clientId, time: requestTime, body });
+    const signatureHeader = formatSignatureHeader(await ctx.backend.signAsync(content, ctx.privateKey), ctx.keyVersion);
+    const headers: Record<string, string> = {
+      'content-type': 'application/json; charset=UTF-8',
+      'client-id': ctx.clientId,
+      'request-time': requestTime,
+      signature: signatureHeader,
+    };
+    if (ctx.agentToken !== undefined) headers['agent-token'] = ctx.agentToken;
+
+    const started = Date.now();
+    ctx.logger?.debug?.('ams: request', {
+      api,
+      attempt,
+      url,
+      requestId: spec.requestId,
+      requestTime,
+      signature: redactSignatureHeader(signatureHeader),
+      agentToken: ctx.agentToken !== undefined ? '<redacted>' : undefined,
+      bodyBytes: Buffer.byteLength(body),
+    });
+
+    let outcome: Interpretation<z.infer<S>>;
+    try {
+      const res = await ctx.transport({ url, method: 'POST', headers, body, signal: combineSignals(timeoutMs, signal) });
+      ctx.logger?.debug?.('ams: response', {
+        api,
+        attempt,
+        status: res.status,
+        ms: Date.now() - started,
+        responseTime: res.headers['response-time'],
+        signature: redactSignatureHeader(res.headers['signature']),
+      });
+      if (isRetryableStatus(res.status) && attempt <= maxRetries) {
+        outcome = {
+          kind: 'retry',
+          retryAfterMs: parseRetryAfter(res.headers, ctx.clock.now().getTime()),
+          error: new AmsHttpError(`${api}: HTTP ${res.status}`, { httpStatus: res.status, bodySnippet: snippet(res.body) }),
+        };
+      } else {
+        outcome = await interpret(ctx, spec, path, res, attempt);
+        // Only U results are retried from here: a malformed answer is not made better by asking again.
+        if (outcome.kind === 'retry' && !(outcome.error instanceof AmsUnknownResultError)) throw outcome.error;
+      }
+    } catch (err) {
+      if (!(err instanceof TransportFailure)) throw err;
+      if (err.kind === 'aborted') throw abortError(api, signal, attempt);
+      const error =
+        err.kind === 'timeout'
+          ? new AmsTimeoutError(`${api}: no answer within ${timeoutMs} ms after ${attempt} attempt(s); the outcome is unknown — inquire before retrying`, { attempts: attempt, cause: err })
+          : new AmsConnectionError(`${api}: ${err.message} after ${attempt} attempt(s); the outcome is unknown — inquire before retrying`, { attempts: attempt, cause: err });
+      outcome = { kind: 'retry', error };
+    }
+
+    if (outcome.kind === 'done') {
+      ctx.logger?.info?.('ams: call succeeded', { api, attempts: attempt, requestId: spec.requestId });
+      return outcome.value;
+    }
+    if (attempt > maxRetries) {
+      ctx.logger?.error?.('ams: call failed after retries', { api, attempts: attempt, requestId: spec.requestId, error: outcome.error.name });
+      throw outcome.error;
+    }
+    const delay = retryDelayMs(attempt - 1, outcome.retryAfterMs, ctx.random);
+    ctx.logger?.warn?.('ams: retrying', { api, attempt, delayMs: Math.round(delay), requestId: spec.requestId, reason: outcome.error.message });
+    try {
+      await ctx.clock.sleep(delay, signal);
+    } catch {
+      throw abortError(api, signal, attempt);
+    }
+  }
+}
+
+function abortError(api: string, signal: AbortSignal | undefined, attempts: number): AmsConnectionError {
+  return new AmsConnectionError(`${api}: aborted by the caller's signal after ${attempts} attempt(s)`, { attempts, cause: signal?.reason });
+}

@@ -1,0 +1,56 @@
+// Where each AMS API lives: origin by region or baseUrl, sandbox or production path. Pure.
+import { AmsConfigError } from '../errors';
+
+export const REGION_ORIGINS = {
+  NA: 'https://open-na.alipay.com',
+  SEA: 'https://open-sea.alipay.com',
+} as const;
+
+export type Region = keyof typeof REGION_ORIGINS;
+
+/** The cashier-flow APIs under /v1/payments/. */
+export const AMS_APIS = ['pay', 'inquiryPayment', 'cancel', 'refund', 'inquiryRefund', 'consult', 'capture', 'createPaymentSession'] as const;
+export type AmsApi = (typeof AMS_APIS)[number];
+
+export interface EndpointOptions {
+  region?: Region | undefined;
+  sandbox?: boolean | undefined;
+  /** Replaces only the origin (scheme, host, port): for proxies and local gateways. */
+  baseUrl?: string | undefined;
+}
+
+/** The path that is both signed and sent. */
+export function apiPath(api: string, sandbox: boolean): string {
+  return `${sandbox ? '/ams/sandbox/api' : '/ams/api'}/v1/payments/${api}`;
+}
+
+/** Validates a baseUrl and returns its origin. A path other than "/" is refused: the AMS path rules always apply. */
+export function originOf(baseUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(baseUrl);
+  } catch {
+    throw new AmsConfigError(`baseUrl "${baseUrl}" is not an absolute URL (expected e.g. http://127.0.0.1:8080)`, { field: 'baseUrl' });
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new AmsConfigError(`baseUrl must use http or https, got ${url.protocol}`, { field: 'baseUrl' });
+  if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash)
+    throw new AmsConfigError(
+      `baseUrl "${baseUrl}" has a path or query; it replaces only the origin, and the signed path is always /ams/…/v1/payments/<api>`,
+      { field: 'baseUrl' },
+    );
+  return url.origin;
+}
+
+/** `{ url, path }` for an API: region → Alipay's origin, baseUrl → that origin, sandbox → /ams/sandbox/api. */
+export function resolveEndpoint(options: EndpointOptions, api: string): { url: string; path: string } {
+  if (!/^[A-Za-z]+$/.test(api)) throw new AmsConfigError(`"${api}" is not an AMS API name`, { field: 'api' });
+  let origin: string;
+  if (options.baseUrl !== undefined) origin = originOf(options.baseUrl);
+  else if (options.region !== undefined) {
+    origin = REGION_ORIGINS[options.region];
+    if (!origin) throw new AmsConfigError(`region must be one of ${Object.keys(REGION_ORIGINS).join(', ')}, got "${String(options.region)}"`, { field: 'region' });
+  } else throw new AmsConfigError('One of region ("NA" or "SEA") or baseUrl is required', { field: 'region' });
+  const path = apiPath(api, options.sandbox === true);
+  return { url: origin + path, path };
+}

@@ -1,0 +1,186 @@
+// AmsClient: validated configuration, private keys held privately, and one method per AMS call.
+import { KeyObject } from 'node:crypto';
+import { inspect } from 'node:util';
+import { z } from 'zod';
+import { callAms, type CallContext, type Clock, type Logger, type RequestOptions } from './api/call';
+import { originOf, REGION_ORIGINS, type Region } from './api/endpoint';
+import { assertValidPayRequest } from './api/pay';
+import { AmsConfigError } from './errors';
+import { registerContext } from './internal/context';
+import { sleep } from './http/retry';
+import { createAxiosTransport } from './http/transport';
+import type { Transport } from './http/types';
+import type { PayRequest, PayResponse } from './schemas/pay';
+import { PayResponse as PayResponseSchema } from './schemas/pay';
+import { getCryptoBackend, type CryptoBackendName } from './signing/backend';
+import { loadPrivateKey, loadPublicKey, publicKeyFingerprint, type KeyInput } from './signing/keys';
+
+export interface AmsClientConfig {
+  /** Your client id from the Antom / Alipay developer center; `SANDBOX_…` ids use the sandbox paths. */
+  clientId: string;
+  /** Your RSA private key (PEM PKCS#1/PKCS#8, bare base64, DER or KeyObject). Never printed or logged. */
+  privateKey: KeyInput;
+  /** Alipay's public key from the developer center — not your own. Verifies every response. */
+  alipayPublicKey: KeyInput;
+  /** Which uploaded merchant key Alipay verifies with; default '1'; `null` omits it (latest key). */
+  keyVersion?: string | number | null;
+  /** 'NA' (open-na.alipay.com) or 'SEA' (open-sea.alipay.com). One of region or baseUrl is required. */
+  region?: Region;
+  /** Defaults to whether clientId starts with SANDBOX_; a contradicting value is a config error. */
+  sandbox?: boolean;
+  /** Replaces only the origin (proxies, the local gateway from ams-cashier/mocks). */
+  baseUrl?: string;
+  /** An ISV's Agent-Token for the merchant it acts for; sent only when set. Never logged. */
+  agentToken?: string;
+  /** Per-attempt timeout; default 15000 ms. */
+  timeoutMs?: number;
+  /** Retries after the first attempt for U results, 429, 5xx, resets and timeouts; default 2. */
+  maxRetries?: number;
+  logger?: Logger;
+  clock?: Clock;
+  /** The HTTP seam; defaults to axios with keep-alive. */
+  transport?: Transport;
+  /** 'node' (default, node:crypto) or 'jsrsasign' (pure JS). */
+  cryptoBackend?: CryptoBackendName;
+}
+
+const keyInput = z.custom<KeyInput>(
+  (v) => typeof v === 'string' || v instanceof Uint8Array || v instanceof KeyObject,
+  { error: 'must be a PEM or base64 string, DER bytes (Buffer/Uint8Array) or a KeyObject' },
+);
+
+const ConfigSchema = z.strictObject({
+  clientId: z.string().min(1, 'must not be empty').max(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  privateKey: keyInput,
+  alipayPublicKey: keyInput,
+  keyVersion: z
+    .union([z.string().regex(/^[0-9A-Za-z._-]{1,16}$/, 'must be a short token such as "1"'), z.number().int().nonnegative(), z.null()])
+    .optional(),
+  region: z.enum(Object.keys(REGION_ORIGINS) as [Region, ...Region[]]).optional(),
+  sandbox: z.boolean().optional(),
+  baseUrl: z.string().optional(),
+  agentToken: z.string().min(1).optional(),
+  timeoutMs: z.number().int().positive().max(600_000).optional(),
+  maxRetries: z.number().int().min(0).max(10).optional(),
+  logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { error: 'must be an object with debug/info/warn/error methods' }).optional(),
+  clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', { error: 'must have a now() method' }).optional(),
+  transport: z.custom<Transport>((v) => typeof v === 'function', { error: 'must be a function' }).optional(),
+  cryptoBackend: z.enum(['node', 'jsrsasign']).optional(),
+});
+
+function configError(error: z.ZodError): AmsConfigError {
+  const parts = error.issues.map((i) => {
+    if (i.code === 'unrecognized_keys') return `unknown option(s) ${i.keys.map((k) => `"${k}"`).join(', ')}`;
+    return `${i.path.join('.') || 'config'}: ${i.message}`;
+  });
+  const field = error.issues[0]?.code === 'unrecognized_keys' ? error.issues[0].keys[0] : String(error.issues[0]?.path[0] ?? '');
+  return new AmsConfigError(`Invalid AmsClient config: ${parts.join('; ')}`, { field });
+}
+
+const systemClock: Required<Clock> = { now: () => new Date(), sleep };
+
+/** The AMS client. Construct once and reuse: keys are parsed here, once. */
+export class AmsClient {
+  readonly clientId: string;
+  readonly sandbox: boolean;
+  readonly region: Region | undefined;
+  readonly baseUrl: string | undefined;
+  readonly keyVersion: string | null;
+  readonly #ctx: CallContext;
+  readonly #privateKey: KeyObject;
+  readonly #alipayPublicKey: KeyObject;
+
+  constructor(config: AmsClientConfig) {
+    if (config === null || typeof config !== 'object') throw new AmsConfigError('AmsClient needs a config object', { field: 'config' });
+    const parsed = ConfigSchema.safeParse(config);
+    if (!parsed.success) throw configError(parsed.error);
+    const c = parsed.data;
+
+    const prefixed = c.clientId.startsWith('SANDBOX_');
+    if (c.sandbox !== undefined && c.sandbox !== prefixed) {
+      throw new AmsConfigError(
+        c.sandbox
+          ? `sandbox: true contradicts clientId "${c.clientId}", which is a production id (sandbox ids start with SANDBOX_)`
+          : `sandbox: false contradicts clientId "${c.clientId}", which is a sandbox id (SANDBOX_ prefix)`,
+        { field: 'sandbox' },
+      );
+    }
+    if (c.region === undefined && c.baseUrl === undefined) {
+      throw new AmsConfigError('One of region ("NA" or "SEA") or baseUrl is required', { field: 'region' });
+    }
+    if (c.baseUrl !== undefined) originOf(c.baseUrl);
+
+    this.#privateKey = loadPrivateKey(c.privateKey, 'privateKey');
+    this.#alipayPublicKey = loadPublicKey(c.alipayPublicKey, 'alipayPublicKey');
+    if (publicKeyFingerprint(this.#privateKey) === publicKeyFingerprint(this.#alipayPublicKey)) {
+      throw new AmsConfigError(
+        "alipayPublicKey is your own public key (it matches privateKey). Use Alipay's public key from the developer center: " +
+          'your own public key is the one you upload to Alipay, never the one you verify with.',
+        { field: 'alipayPublicKey' },
+      );
+    }
+
+    this.clientId = c.clientId;
+    this.sandbox = prefixed;
+    this.region = c.region;
+    this.baseUrl = c.baseUrl;
+    this.keyVersion = c.keyVersion === undefined ? '1' : c.keyVersion === null ? null : String(c.keyVersion);
+    this.#ctx = {
+      clientId: c.clientId,
+      privateKey: this.#privateKey,
+      alipayPublicKey: this.#alipayPublicKey,
+      keyVersion: this.keyVersion,
+      endpoint: { region: c.region, baseUrl: c.baseUrl, sandbox: prefixed },
+      agentToken: c.agentToken,
+      timeoutMs: c.timeoutMs ?? 15_000,
+      maxRetries: c.maxRetries ?? 2,
+      transport: c.transport ?? createAxiosTransport(),
+      clock: { now: c.clock ? () => c.clock!.now() : systemClock.now, sleep: c.clock?.sleep ? (ms, s) => c.clock!.sleep!(ms, s) : sleep },
+      logger: c.logger,
+      backend: getCryptoBackend(c.cryptoBackend),
+      random: Math.random,
+    };
+    registerContext(this, this.#ctx);
+  }
+
+  /** Per-attempt timeout in ms. */
+  get timeoutMs(): number {
+    return this.#ctx.timeoutMs;
+  }
+
+  /** Retries after the first attempt. */
+  get maxRetries(): number {
+    return this.#ctx.maxRetries;
+  }
+
+  /**
+   * Creates a cashier payment (`productCode: 'CASHIER_PAYMENT'`). Resolves with the verified response on `S`
+   * and on `U` + `PAYMENT_IN_PROCESS` (the normal answer: send the buyer to `redirectActionForm` / `normalUrl`).
+   * Throws AmsValidationError before any network call, AmsApiError on `F`, AmsUnknownResultError when the result
+   * stays unknown after retries (inquire with the same paymentRequestId).
+   */
+  async pay(request: PayRequest, options?: RequestOptions): Promise<PayResponse> {
+    const body = assertValidPayRequest(request, this.#ctx.clock.now());
+    return callAms(
+      this.#ctx,
+      { api: 'pay', body, requestId: body.paymentRequestId, responseSchema: PayResponseSchema, acceptUnknownCodes: ['PAYMENT_IN_PROCESS'] },
+      options,
+    );
+  }
+
+  /** What the client shows of itself: never keys or tokens. */
+  toJSON(): Record<string, unknown> {
+    return {
+      clientId: this.clientId,
+      sandbox: this.sandbox,
+      region: this.region,
+      baseUrl: this.baseUrl,
+      keyVersion: this.keyVersion,
+      agentToken: this.#ctx.agentToken === undefined ? undefined : '<redacted>',
+    };
+  }
+
+  [inspect.custom](): string {
+    return `AmsClient ${inspect(this.toJSON())}`;
+  }
+}

@@ -1,0 +1,59 @@
+// The only module that imports axios: sends one prepared request and returns the raw answer.
+import http from 'node:http';
+import https from 'node:https';
+import axios, { AxiosError, type AxiosInstance } from 'axios';
+import { TransportFailure, type HttpRequest, type HttpResponse, type Transport } from './types';
+
+/** Options for the default transport. */
+export interface AxiosTransportOptions {
+  /** Bring your own axios instance (proxies, interceptors). Response parsing is turned off per request. */
+  axios?: AxiosInstance;
+}
+
+const httpAgent = new http.Agent({ keepAlive: true });
+const httpsAgent = new https.Agent({ keepAlive: true });
+
+/** The default transport: axios with keep-alive agents, text bodies, no redirects, every status returned. */
+export function createAxiosTransport(options: AxiosTransportOptions = {}): Transport {
+  const instance = options.axios ?? axios.create({ httpAgent, httpsAgent });
+  return async (req: HttpRequest): Promise<HttpResponse> => {
+    try {
+      const res = await instance.request<string>({
+        url: req.url,
+        method: req.method,
+        headers: req.headers,
+        data: req.body,
+        signal: req.signal,
+        responseType: 'text',
+        // Keep the raw text: the signature covers the exact bytes, so nothing may parse or reformat them.
+        transformRequest: [(data: unknown) => data],
+        transformResponse: [(data: unknown) => data],
+        validateStatus: () => true,
+        maxRedirects: 0,
+        decompress: true,
+      });
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(res.headers ?? {})) {
+        if (value === undefined || value === null) continue;
+        headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+      }
+      return { status: res.status, headers, body: typeof res.data === 'string' ? res.data : String(res.data ?? '') };
+    } catch (err) {
+      throw toFailure(err, req.signal);
+    }
+  };
+}
+
+function toFailure(err: unknown, signal: AbortSignal): TransportFailure {
+  if (signal.aborted) {
+    const reason: unknown = signal.reason;
+    const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
+    return new TransportFailure(timedOut ? 'timeout' : 'aborted', timedOut ? 'request timed out' : 'request aborted', { cause: err });
+  }
+  if (err instanceof AxiosError) {
+    const code = err.code ?? 'ERR';
+    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return new TransportFailure('timeout', `request timed out (${code})`, { cause: err });
+    return new TransportFailure('connection', `connection failed (${code})`, { cause: err });
+  }
+  return new TransportFailure('connection', `connection failed (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+}

@@ -1,0 +1,36 @@
+// The HTTP seam: what the request pipeline needs from a transport, so tests and users can inject their own.
+
+export interface HttpRequest {
+  url: string;
+  method: 'POST';
+  headers: Record<string, string>;
+  /** Sent byte for byte; never re-serialized. */
+  body: string;
+  /** Aborts the request: the caller's signal combined with the per-attempt timeout. */
+  signal: AbortSignal;
+}
+
+export interface HttpResponse {
+  status: number;
+  /** Lower-case header names. */
+  headers: Record<string, string>;
+  /** The raw body text as received (UTF-8). */
+  body: string;
+}
+
+/** Why a request produced no response. `aborted` is the caller's own signal; `timeout` is ours. */
+export type TransportFailureKind = 'timeout' | 'connection' | 'aborted';
+
+export class TransportFailure extends Error {
+  override name = 'TransportFailure';
+  constructor(
+    readonly kind: TransportFailureKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** Sends one request. Resolves with any HTTP status; rejects only with TransportFailure. */
+export type Transport = (request: HttpRequest) => Promise<HttpResponse>;

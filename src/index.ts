@@ -1,0 +1,36 @@
+// The public surface of ams-cashier: named exports only (see shared/docs/public-api.md).
+export {
+  AmsError,
+  AmsConfigError,
+  AmsValidationError,
+  AmsSignatureError,
+  AmsApiError,
+  AmsHttpError,
+  AmsConnectionError,
+  AmsTimeoutError,
+  AmsUnknownResultError,
+} from './errors';
+export type { ValidationIssue, SignatureFailureReason, ResultStatus } from './errors';
+
+export { loadPrivateKey, loadPublicKey, describeKey, MIN_RSA_BITS } from './signing/keys';
+export type { KeyInput, KeyDescription } from './signing/keys';
+export { buildSignContent } from './signing/content';
+export type { SignContentInput } from './signing/content';
+export { parseSignatureHeader, formatSignatureHeader } from './signing/header';
+export type { ParsedSignatureHeader } from './signing/header';
+export { signRequest, verifySignature } from './signing/sign';
+export type { SignRequestInput, VerifySignatureInput } from './signing/sign';
+export type { CryptoBackendName } from './signing/backend';
+
+export { resolveEndpoint, REGION_ORIGINS } from './api/endpoint';
+export type { Region, EndpointOptions, AmsApi } from './api/endpoint';
+export { formatRequestTime } from './api/call';
+export type { Logger, Clock, RequestOptions } from './api/call';
+export type { Transport, HttpRequest, HttpResponse } from './http/types';
+
+export { AmsClient } from './client';
+export type { AmsClientConfig } from './client';
+export type { PayRequest, PayResponse } from './schemas/pay';
+export { PayRequest as PayRequestSchema, PayResponse as PayResponseSchema } from './schemas/pay';
+
+export * from './rules';

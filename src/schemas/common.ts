@@ -1,0 +1,36 @@
+// zod schemas shared by every AMS call: amounts, results, environment. Pure.
+import { z } from 'zod';
+
+/** ISO 4217 alphabetic code, upper case. */
+export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter upper-case ISO 4217 code such as "USD"');
+
+/** Minor units as a string holding a positive integer: USD 19.99 → "1999", JPY 500 → "500". */
+export const MinorUnitValue = z
+  .string()
+  .regex(/^[1-9][0-9]*$/, 'must be a positive integer string in minor units (USD 19.99 → "1999"); use toMinorUnits()');
+
+export const Amount = z.looseObject({ currency: CurrencyCode, value: MinorUnitValue });
+export type Amount = z.infer<typeof Amount>;
+
+/** Amounts in responses and notifications: zero is possible there (e.g. a settlement amount), so only digits. */
+export const ResponseAmount = z.looseObject({ currency: z.string(), value: z.string().regex(/^[0-9]+$/) });
+
+export const ResultStatus = z.enum(['S', 'F', 'U']);
+
+export const Result = z.looseObject({
+  resultStatus: ResultStatus,
+  resultCode: z.string().min(1),
+  resultMessage: z.string().optional(),
+});
+export type Result = z.infer<typeof Result>;
+
+export const TerminalType = z.enum(['WEB', 'WAP', 'APP', 'MINI_APP']);
+export const OsType = z.enum(['IOS', 'ANDROID']);
+
+export const Env = z.looseObject({
+  terminalType: TerminalType,
+  osType: OsType.optional(),
+});
+
+/** Every AMS response: a result plus whatever else the API returns. */
+export const BaseResponse = z.looseObject({ result: Result });

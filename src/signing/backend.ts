@@ -1,0 +1,80 @@
+// The only file that chooses the RSA implementation: node:crypto (default, native, threadpool) or jsrsasign (pure JS).
+import { sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import jsrsasign from 'jsrsasign';
+import { AmsConfigError } from '../errors';
+
+export type CryptoBackendName = 'node' | 'jsrsasign';
+
+/** RSASSA-PKCS1-v1_5 with SHA-256 over bytes; signatures are standard base64. */
+export interface CryptoBackend {
+  readonly name: CryptoBackendName;
+  sign(content: Uint8Array, key: KeyObject): string;
+  verify(content: Uint8Array, signatureBase64: string, key: KeyObject): boolean;
+  /** Same as sign, but off the event loop where the backend can (node: libuv threadpool). */
+  signAsync(content: Uint8Array, key: KeyObject): Promise<string>;
+  verifyAsync(content: Uint8Array, signatureBase64: string, key: KeyObject): Promise<boolean>;
+}
+
+const nodeBackend: CryptoBackend = {
+  name: 'node',
+  sign: (content, key) => nodeSign('sha256', content, key).toString('base64'),
+  verify: (content, signatureBase64, key) => nodeVerify('sha256', content, key, Buffer.from(signatureBase64, 'base64')),
+  signAsync: (content, key) =>
+    new Promise((resolve, reject) => {
+      nodeSign('sha256', content, key, (err, sig) => (err ? reject(err) : resolve(sig.toString('base64'))));
+    }),
+  verifyAsync: (content, signatureBase64, key) =>
+    new Promise((resolve, reject) => {
+      nodeVerify('sha256', content, key, Buffer.from(signatureBase64, 'base64'), (err, ok) => (err ? reject(err) : resolve(ok)));
+    }),
+};
+
+// jsrsasign wants its own key objects; convert each KeyObject once (PEM round trip) and remember it.
+const jsKeys = new WeakMap<KeyObject, unknown>();
+function jsKey(key: KeyObject): unknown {
+  let k = jsKeys.get(key);
+  if (!k) {
+    const pem =
+      key.type === 'private'
+        ? (key.export({ type: 'pkcs8', format: 'pem' }) as string)
+        : (key.export({ type: 'spki', format: 'pem' }) as string);
+    k = jsrsasign.KEYUTIL.getKey(pem);
+    jsKeys.set(key, k);
+  }
+  return k;
+}
+
+function toHex(content: Uint8Array): string {
+  return Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('hex');
+}
+
+const jsBackend: CryptoBackend = {
+  name: 'jsrsasign',
+  sign(content, key) {
+    const sig = new jsrsasign.KJUR.crypto.Signature({ alg: 'SHA256withRSA' });
+    sig.init(jsKey(key) as jsrsasign.RSAKey);
+    sig.updateHex(toHex(content));
+    return Buffer.from(sig.sign(), 'hex').toString('base64');
+  },
+  verify(content, signatureBase64, key) {
+    const sig = new jsrsasign.KJUR.crypto.Signature({ alg: 'SHA256withRSA' });
+    sig.init(jsKey(key) as jsrsasign.RSAKey);
+    sig.updateHex(toHex(content));
+    try {
+      return sig.verify(Buffer.from(signatureBase64, 'base64').toString('hex'));
+    } catch {
+      return false;
+    }
+  },
+  signAsync: async (content, key) => jsBackend.sign(content, key),
+  verifyAsync: async (content, signatureBase64, key) => jsBackend.verify(content, signatureBase64, key),
+};
+
+const backends: Record<CryptoBackendName, CryptoBackend> = { node: nodeBackend, jsrsasign: jsBackend };
+
+/** The backend by name; `node` unless told otherwise. */
+export function getCryptoBackend(name: CryptoBackendName = 'node'): CryptoBackend {
+  const backend = backends[name];
+  if (!backend) throw new AmsConfigError(`Unknown crypto backend "${String(name)}"; use "node" or "jsrsasign"`, { field: 'cryptoBackend' });
+  return backend;
+}

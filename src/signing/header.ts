@@ -1,0 +1,61 @@
+// Formats and parses the AMS `Signature` header value. Pure: no I/O.
+import { AmsSignatureError } from '../errors';
+
+export interface ParsedSignatureHeader {
+  algorithm: string;
+  /** Undefined when the header omits it (AMS then means the latest key). */
+  keyVersion: string | undefined;
+  /** The signature as standard base64 (URL-decoded). */
+  signature: string;
+}
+
+const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
+
+/** `algorithm=RSA256,keyVersion=1,signature=<urlencoded base64>`; encodeURIComponent gives %2B %2F %3D exactly. */
+export function formatSignatureHeader(signatureBase64: string, keyVersion?: string | null): string {
+  const kv = keyVersion === null || keyVersion === undefined || keyVersion === '' ? '' : `keyVersion=${keyVersion},`;
+  return `algorithm=RSA256,${kv}signature=${encodeURIComponent(signatureBase64)}`;
+}
+
+function malformed(message: string): never {
+  throw new AmsSignatureError(`Malformed Signature header: ${message}`, { reason: 'malformed', check: 'signature' });
+}
+
+/**
+ * Parses a Signature header. Accepts lowercase percent-escapes (the .NET SDK), spaces after commas (the docs'
+ * example), any order of the parts, and a missing keyVersion. Never echoes the signature in messages.
+ */
+export function parseSignatureHeader(value: unknown): ParsedSignatureHeader {
+  if (typeof value !== 'string') malformed(`expected a string, got ${value === null ? 'null' : typeof value}`);
+  const parts = new Map<string, string>();
+  for (const raw of value.split(',')) {
+    const part = raw.trim();
+    if (part === '') continue;
+    const eq = part.indexOf('=');
+    if (eq <= 0) malformed(`part "${part.slice(0, 20)}" is not name=value`);
+    const name = part.slice(0, eq).trim().toLowerCase();
+    if (parts.has(name)) malformed(`"${name}" appears twice`);
+    parts.set(name, part.slice(eq + 1).trim());
+  }
+  const algorithm = parts.get('algorithm');
+  if (!algorithm) malformed('no algorithm');
+  if (algorithm.toUpperCase() !== 'RSA256') malformed(`algorithm "${algorithm.slice(0, 20)}" is not RSA256`);
+  const encoded = parts.get('signature');
+  if (!encoded) malformed('no signature');
+  let signature: string;
+  try {
+    signature = decodeURIComponent(encoded);
+  } catch {
+    malformed('signature is not valid URL encoding');
+  }
+  if (!BASE64_RE.test(signature) || signature.length % 4 !== 0) malformed('signature is not base64 after URL decoding');
+  const keyVersion = parts.get('keyversion');
+  if (keyVersion !== undefined && !/^[0-9A-Za-z._-]{1,16}$/.test(keyVersion)) malformed('keyVersion is not a short token');
+  return { algorithm: 'RSA256', keyVersion: keyVersion || undefined, signature };
+}
+
+/** A header value safe for logs: everything but the signature itself. */
+export function redactSignatureHeader(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return value.replace(/signature=([^,]*)/i, (_m, sig: string) => `signature=<redacted ${sig.length} chars>`);
+}

@@ -1,0 +1,64 @@
+// The signing primitives users call directly: sign a request, verify a Signature header over content.
+import type { KeyObject } from 'node:crypto';
+import { AmsSignatureError } from '../errors';
+import { getCryptoBackend, type CryptoBackendName } from './backend';
+import { buildSignContentBytes } from './content';
+import { formatSignatureHeader, parseSignatureHeader } from './header';
+import { loadPrivateKey, loadPublicKey, type KeyInput } from './keys';
+
+export interface SignRequestInput {
+  method?: string;
+  path: string;
+  clientId: string;
+  /** The Request-Time header value exactly as it will be sent. */
+  requestTime: string;
+  /** The body exactly as it will be sent. */
+  body: string;
+  privateKey: KeyInput;
+  /** Which uploaded merchant key Alipay should use; `null` omits it (AMS then uses the latest). */
+  keyVersion?: string | null;
+  backend?: CryptoBackendName;
+}
+
+/** Signs a request and returns the full `Signature` header value. */
+export function signRequest(input: SignRequestInput): string {
+  const key = loadPrivateKey(input.privateKey);
+  const content = buildSignContentBytes({ method: input.method, path: input.path, clientId: input.clientId, time: input.requestTime, body: input.body });
+  const signature = getCryptoBackend(input.backend).sign(content, key);
+  return formatSignatureHeader(signature, input.keyVersion === undefined ? '1' : input.keyVersion);
+}
+
+export interface VerifySignatureInput {
+  method?: string;
+  path: string;
+  clientId: string;
+  /** The Response-Time / Request-Time header value as received. */
+  time: string;
+  /** The raw body as received. */
+  body: string | Uint8Array;
+  /** A `Signature` header value (`algorithm=RSA256,keyVersion=1,signature=…`). */
+  signature: string;
+  publicKey: KeyInput;
+  backend?: CryptoBackendName;
+}
+
+/**
+ * True when `signature` (a header value) is a valid RSA256 signature of the content under `publicKey`.
+ * False for a mismatch; throws AmsSignatureError (reason `malformed`) when the header cannot be parsed,
+ * because that is a different fault from a wrong signature and callers need to tell them apart.
+ */
+export function verifySignature(input: VerifySignatureInput): boolean {
+  const parsed = parseSignatureHeader(input.signature);
+  const key = loadPublicKey(input.publicKey);
+  const content = buildSignContentBytes({ method: input.method, path: input.path, clientId: input.clientId, time: input.time, body: input.body });
+  return getCryptoBackend(input.backend).verify(content, parsed.signature, key);
+}
+
+/** Throws the typed error for a failed check: used by response and notification verification. */
+export function signatureMismatch(what: string): never {
+  throw new AmsSignatureError(
+    `${what}: the signature does not match. Check that Alipay's public key is configured (not your own), ` +
+      'that the path is the one that was signed, and that the raw body was used unchanged.',
+    { reason: 'mismatch', check: 'signature' },
+  );
+}

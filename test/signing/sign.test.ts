@@ -1,0 +1,137 @@
+// Signing primitives: golden vectors made by openssl, byte-identical headers, header parsing, cross-backend properties.
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { AmsSignatureError, buildSignContent, loadPrivateKey, loadPublicKey, parseSignatureHeader, signRequest, verifySignature } from '../../src/index';
+import { getCryptoBackend } from '../../src/signing/backend';
+import { formatSignatureHeader } from '../../src/signing/header';
+import { merchant, other } from '../helpers/keys';
+
+interface Vector {
+  name: string;
+  method: string;
+  path: string;
+  clientId: string;
+  requestTime: string;
+  body: string;
+  signatureBase64: string;
+  signatureHeader: string;
+}
+const { vectors } = JSON.parse(readFileSync(new URL('../vectors/signatures.json', import.meta.url), 'utf8')) as { vectors: Vector[] };
+
+describe('buildSignContent', () => {
+  it('is METHOD PATH\\nCLIENT.TIME.BODY', () => {
+    expect(buildSignContent({ path: '/ams/api/v1/payments/pay', clientId: 'C', time: 'T', body: '{"a":1}' })).toBe('POST /ams/api/v1/payments/pay\nC.T.{"a":1}');
+    expect(buildSignContent({ method: 'GET', path: '/p', clientId: 'C', time: '1', body: '' })).toBe('GET /p\nC.1.');
+  });
+});
+
+describe('golden vectors (openssl)', () => {
+  it('covers a sandbox path, an epoch-millis time and a multi-line UTF-8 body', () => {
+    expect(vectors.some((v) => v.path.includes('/ams/sandbox/'))).toBe(true);
+    expect(vectors.some((v) => /^\d{13}$/.test(v.requestTime))).toBe(true);
+    expect(vectors.some((v) => v.body.includes('\n') && /[^\x00-\x7f]/.test(v.body))).toBe(true);
+  });
+  for (const backend of ['node', 'jsrsasign'] as const) {
+    it.each(vectors)(`${backend}: $name`, (v) => {
+      const header = signRequest({ method: v.method, path: v.path, clientId: v.clientId, requestTime: v.requestTime, body: v.body, privateKey: merchant.privatePkcs1Pem, backend });
+      expect(header).toBe(v.signatureHeader);
+      expect(verifySignature({ path: v.path, clientId: v.clientId, time: v.requestTime, body: v.body, signature: v.signatureHeader, publicKey: merchant.publicSpkiBase64, backend })).toBe(true);
+      expect(verifySignature({ path: v.path, clientId: v.clientId, time: v.requestTime, body: `${v.body} `, signature: v.signatureHeader, publicKey: merchant.publicSpkiBase64, backend })).toBe(false);
+    });
+  }
+  it('escapes + / = as %2B %2F %3D, uppercase', () => {
+    const all = vectors.map((v) => v.signatureHeader.split('signature=')[1]!).join('');
+    expect(all).not.toMatch(/[+/=]/);
+    expect(all).toMatch(/%2B|%2F/);
+    expect(all).toMatch(/%3D$|%3D/);
+    expect(all).not.toMatch(/%2b|%2f|%3d/);
+  });
+  it('omits keyVersion when asked, and uses the given one', () => {
+    const v = vectors[0]!;
+    const base = { path: v.path, clientId: v.clientId, requestTime: v.requestTime, body: v.body, privateKey: merchant.privatePkcs8Pem };
+    expect(signRequest({ ...base, keyVersion: null })).toBe(v.signatureHeader.replace('keyVersion=1,', ''));
+    expect(signRequest({ ...base, keyVersion: '2' })).toContain('keyVersion=2,');
+  });
+});
+
+describe('parseSignatureHeader', () => {
+  const sig = 'ab+/cd==';
+  it('parses the canonical form', () => {
+    expect(parseSignatureHeader(`algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(sig)}`)).toEqual({ algorithm: 'RSA256', keyVersion: '1', signature: sig });
+  });
+  it('accepts lowercase hex escapes (.NET), spaces after commas, other order, missing keyVersion', () => {
+    expect(parseSignatureHeader('algorithm=RSA256, keyVersion=2, signature=ab%2b%2fcd%3d%3d')).toEqual({ algorithm: 'RSA256', keyVersion: '2', signature: sig });
+    expect(parseSignatureHeader('signature=ab%2B%2Fcd%3D%3D,algorithm=RSA256')).toEqual({ algorithm: 'RSA256', keyVersion: undefined, signature: sig });
+  });
+  it('parses the seed sample header (lowercase escapes)', () => {
+    // The Signature header of the seed's sample pay request (lowercase escapes, as the .NET SDK writes them).
+    const seed =
+      'algorithm=RSA256,keyVersion=2,signature=TgpjpAzwmA7aWDloDEitOpYvPXT84kBXI3urHd6n0MvSQwvJM3bxeSM8UDogquQzfpnn%2f5VPmoZxHvxWdRfZcXMM3vVtVuLJcNdnaD3EPCFvsHoyzFnxBst5MEOO9dqoUhl13hGnx1BdCxsHSFTd5Wv%2b%2fmSNXhoVkYytTJ25k7VYl4YfpLMj2hSWsVvfd%2bLQ5vVq84rVRSHQQxecK%2bJqtZx92WzpD2CogRTbnHtnqMCBAhwCpfe9ZHRBC5DGvaam%2fsEtvy0C5n4tY0qOehoehWk0MIofRLHqBmLYnw6zXwVYTsdRqqVwxnoanKX9ywb6GJ%2fYPHqlAbuo2SclECe3Mg%3d%3d';
+    const parsed = parseSignatureHeader(seed);
+    expect(parsed.keyVersion).toBe('2');
+    expect(Buffer.from(parsed.signature, 'base64').length).toBe(256);
+  });
+  it.each([
+    ['empty', ''],
+    ['no signature', 'algorithm=RSA256,keyVersion=1'],
+    ['no algorithm', 'keyVersion=1,signature=abcd'],
+    ['other algorithm', 'algorithm=RSA512,signature=abcd'],
+    ['not base64', 'algorithm=RSA256,signature=ab*cd'],
+    ['bad escape', 'algorithm=RSA256,signature=ab%zzcd'],
+    ['duplicate part', 'algorithm=RSA256,signature=abcd,signature=abcd'],
+    ['not name=value', 'algorithm=RSA256,junk,signature=abcd'],
+  ])('throws AmsSignatureError malformed for %s', (_n, value) => {
+    try {
+      parseSignatureHeader(value);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(AmsSignatureError);
+      expect((e as AmsSignatureError).reason).toBe('malformed');
+    }
+  });
+  it('never throws anything but AmsSignatureError on random input', () => {
+    fc.assert(
+      fc.property(fc.string(), (s) => {
+        try {
+          parseSignatureHeader(s);
+        } catch (e) {
+          if (!(e instanceof AmsSignatureError)) throw e;
+        }
+      }),
+      { numRuns: 2000 },
+    );
+  });
+});
+
+describe('backends agree', () => {
+  const priv = loadPrivateKey(merchant.privatePkcs8Pem);
+  const pub = loadPublicKey(merchant.publicSpkiPem);
+  const node = getCryptoBackend('node');
+  const js = getCryptoBackend('jsrsasign');
+  it('sign with one, verify with the other, on random bodies including non-ASCII UTF-8', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 50 }), (a, b) => {
+        const content = Buffer.from(`POST /ams/api/v1/payments/pay\nC.1.${a}${b}`, 'utf8');
+        const s1 = node.sign(content, priv);
+        const s2 = js.sign(content, priv);
+        expect(s2).toBe(s1); // PKCS#1 v1.5 is deterministic
+        expect(js.verify(content, s1, pub)).toBe(true);
+        expect(node.verify(content, s2, pub)).toBe(true);
+      }),
+      { numRuns: 40 },
+    );
+  });
+  it('async node signing equals sync', async () => {
+    const content = Buffer.from('x');
+    expect(await node.signAsync(content, priv)).toBe(node.sign(content, priv));
+    expect(await node.verifyAsync(content, node.sign(content, priv), pub)).toBe(true);
+  });
+  it('a signature by another key does not verify', () => {
+    const content = Buffer.from('POST /p\nC.T.{}');
+    const wrong = node.sign(content, loadPrivateKey(other.privatePem));
+    expect(node.verify(content, wrong, pub)).toBe(false);
+    expect(js.verify(content, wrong, pub)).toBe(false);
+    expect(verifySignature({ path: '/p', clientId: 'C', time: 'T', body: '{}', signature: formatSignatureHeader(wrong, '1'), publicKey: pub })).toBe(false);
+  });
+});
