@@ -1,0 +1,12 @@
+// Smoke test of the built package through its exports map, as a CommonJS consumer sees it.
+const { readFileSync } = require('node:fs');
+const path = require('node:path');
+const ams = require('ams-cashier');
+
+const root = path.join(__dirname, '..', '..');
+const v = JSON.parse(readFileSync(path.join(root, 'test/vectors/signatures.json'), 'utf8')).vectors[1];
+const key = readFileSync(path.join(root, 'test/vectors/keys/merchant_private_pkcs1.pem'), 'utf8');
+const header = ams.signRequest({ method: v.method, path: v.path, clientId: v.clientId, requestTime: v.requestTime, body: v.body, privateKey: key });
+if (header !== v.signatureHeader) throw new Error('CJS build: signRequest differs from the golden vector');
+if (typeof ams.AmsClient !== 'function' || !(new ams.AmsConfigError('x') instanceof ams.AmsError)) throw new Error('CJS build: error classes broken');
+console.log('cjs smoke ok');

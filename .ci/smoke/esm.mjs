@@ -1,0 +1,14 @@
+// Smoke test of the built package through its exports map, as an ESM consumer sees it.
+import { readFileSync } from 'node:fs';
+import * as ams from 'ams-cashier';
+
+const vectors = JSON.parse(readFileSync(new URL('../../test/vectors/signatures.json', import.meta.url), 'utf8')).vectors;
+const key = readFileSync(new URL('../../test/vectors/keys/merchant_private_pkcs8.pem', import.meta.url), 'utf8');
+const v = vectors[0];
+const header = ams.signRequest({ method: v.method, path: v.path, clientId: v.clientId, requestTime: v.requestTime, body: v.body, privateKey: key });
+if (header !== v.signatureHeader) throw new Error('ESM build: signRequest differs from the golden vector');
+for (const name of ['AmsClient', 'AmsError', 'loadPrivateKey', 'loadPublicKey', 'buildSignContent', 'parseSignatureHeader', 'verifySignature', 'resolveEndpoint', 'checkCurrencies', 'toMinorUnits']) {
+  if (typeof ams[name] !== 'function') throw new Error(`ESM build: missing export ${name}`);
+}
+if ('default' in ams) throw new Error('ESM build: unexpected default export');
+console.log('esm smoke ok');
