@@ -1,0 +1,528 @@
+// Builds and checks order.extendInfo and its chinaExtraTransInfo, which AlipayCN requires of direct merchants.
+
+import { AmsValidationError, type ValidationIssue } from '../errors';
+
+/** AMS `businessType` codes by name. */
+export const CHINA_BUSINESS_TYPES = Object.freeze({
+  HOTEL: '1',
+  AIR_TICKET: '2',
+  STUDY_ABROAD: '3',
+  TRADE: '4',
+  OTHER: '5',
+} as const);
+
+export type ChinaBusinessTypeCode = (typeof CHINA_BUSINESS_TYPES)[keyof typeof CHINA_BUSINESS_TYPES];
+
+/** A name in upper or lower case; any other casing, or '-' / ' ' for '_', is accepted at run time too. */
+type Spelled<N extends string> = N | Lowercase<N>;
+
+export type HotelBusinessType = '1' | Spelled<'HOTEL'>;
+export type AirTicketBusinessType = '2' | Spelled<'AIR_TICKET'> | Spelled<'AIR'> | Spelled<'FLIGHT'>;
+export type StudyAbroadBusinessType = '3' | Spelled<'STUDY_ABROAD'> | Spelled<'STUDY'>;
+export type TradeBusinessType = '4' | Spelled<'TRADE'> | Spelled<'GOODS'>;
+export type OtherBusinessTypeName = '5' | Spelled<'OTHER'>;
+
+/** Names accepted for each code, normalized (upper case, '_' as separator). */
+const BUSINESS_TYPE_ALIASES: Readonly<Record<string, ChinaBusinessTypeCode>> = Object.freeze({
+  HOTEL: '1',
+  AIR_TICKET: '2',
+  AIR: '2',
+  FLIGHT: '2',
+  STUDY_ABROAD: '3',
+  STUDY: '3',
+  TRADE: '4',
+  GOODS: '4',
+  OTHER: '5',
+});
+
+const CODES: readonly ChinaBusinessTypeCode[] = ['1', '2', '3', '4', '5'];
+
+/** What each code is, for messages. */
+const KIND: Readonly<Record<ChinaBusinessTypeCode, string>> = {
+  '1': 'hotel',
+  '2': 'air ticket',
+  '3': 'study abroad',
+  '4': 'trade',
+  '5': 'other',
+};
+
+/** The string fields AMS requires for each businessType, in the order they are written out. */
+const REQUIRED_FIELDS: Readonly<Record<ChinaBusinessTypeCode, readonly string[]>> = {
+  '1': ['hotelName', 'checkinTime', 'checkoutTime'],
+  '2': ['flightNumber', 'departureTime'],
+  '3': ['admissionNoticeUrl'],
+  '4': ['goodsInfo', 'totalQuantity'],
+  '5': ['otherBusinessType'],
+};
+
+export interface GoodsItem {
+  /** May contain spaces; never `^`, `|` or control characters (they would corrupt goodsInfo). */
+  name: string;
+  /** A positive integer (a number, or a string of digits). */
+  quantity: number | string;
+}
+
+export interface HotelInfoInput {
+  businessType: HotelBusinessType;
+  hotelName: string;
+  checkinTime: string;
+  checkoutTime: string;
+}
+export interface AirTicketInfoInput {
+  businessType: AirTicketBusinessType;
+  flightNumber: string;
+  departureTime: string;
+}
+export interface StudyAbroadInfoInput {
+  businessType: StudyAbroadBusinessType;
+  admissionNoticeUrl: string;
+}
+/** Trade from a list of goods: goodsInfo and totalQuantity are computed. */
+export interface TradeGoodsInfoInput {
+  businessType: TradeBusinessType;
+  goods: readonly GoodsItem[];
+  /** Optional; when given it must equal the sum of the quantities. */
+  totalQuantity?: number | string;
+  goodsInfo?: never;
+}
+/** Trade from an already-built goodsInfo string (`pencil^2|eraser^5`), checked against totalQuantity. */
+export interface TradeGoodsInfoStringInput {
+  businessType: TradeBusinessType;
+  goodsInfo: string;
+  totalQuantity: number | string;
+  goods?: never;
+}
+export interface OtherInfoInput {
+  businessType: OtherBusinessTypeName;
+  otherBusinessType: string;
+}
+
+/** Input of `buildChinaExtraTransInfo`; an already-built `ChinaExtraTransInfo` is valid input too. */
+export type ChinaExtraTransInfoInput =
+  | HotelInfoInput
+  | AirTicketInfoInput
+  | StudyAbroadInfoInput
+  | TradeGoodsInfoInput
+  | TradeGoodsInfoStringInput
+  | OtherInfoInput;
+
+export interface HotelInfo {
+  businessType: '1';
+  hotelName: string;
+  checkinTime: string;
+  checkoutTime: string;
+}
+export interface AirTicketInfo {
+  businessType: '2';
+  flightNumber: string;
+  departureTime: string;
+}
+export interface StudyAbroadInfo {
+  businessType: '3';
+  admissionNoticeUrl: string;
+}
+export interface TradeInfo {
+  businessType: '4';
+  goodsInfo: string;
+  totalQuantity: string;
+}
+export interface OtherInfo {
+  businessType: '5';
+  otherBusinessType: string;
+}
+
+/** chinaExtraTransInfo as AMS expects it: the code as businessType and every value a string. */
+export type ChinaExtraTransInfo = HotelInfo | AirTicketInfo | StudyAbroadInfo | TradeInfo | OtherInfo;
+
+/** The output type for a given input type, so `build…({ businessType: 'TRADE', … })` is a `TradeInfo`. */
+export type ChinaExtraTransInfoFor<I> = I extends HotelInfoInput
+  ? HotelInfo
+  : I extends AirTicketInfoInput
+    ? AirTicketInfo
+    : I extends StudyAbroadInfoInput
+      ? StudyAbroadInfo
+      : I extends TradeGoodsInfoInput | TradeGoodsInfoStringInput
+        ? TradeInfo
+        : I extends OtherInfoInput
+          ? OtherInfo
+          : ChinaExtraTransInfo;
+
+/** Input of `buildExtendInfo`: chinaExtraTransInfo plus any other extendInfo keys, kept as given. */
+export interface ExtendInfoInput {
+  chinaExtraTransInfo?: ChinaExtraTransInfoInput | undefined;
+  [key: string]: unknown;
+}
+
+// C0, DEL and C1: invisible, and some gateways reject or strip them.
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const POSITIVE_INTEGER = /^[1-9][0-9]*$/;
+
+/** Reads a businessType: a code, or a name in any case with '_', '-' or ' ' between words. */
+export function normalizeBusinessType(value: unknown): ChinaBusinessTypeCode | undefined {
+  if (typeof value !== 'string') return undefined;
+  if ((CODES as readonly string[]).includes(value)) return value as ChinaBusinessTypeCode;
+  const key = value.trim().toUpperCase().replace(/[\s-]+/g, '_');
+  return Object.hasOwn(BUSINESS_TYPE_ALIASES, key) ? BUSINESS_TYPE_ALIASES[key] : undefined;
+}
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (value === null) return 'null';
+  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
+  return String(value);
+}
+
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const proto = Object.getPrototypeOf(value) as unknown;
+  return proto === Object.prototype || proto === null;
+}
+
+function join(prefix: string, key: string): string {
+  if (!prefix) return key;
+  return key.startsWith('[') ? `${prefix}${key}` : `${prefix}.${key}`;
+}
+
+/**
+ * 'input' is what a developer hands the builder: names allowed, numbers allowed for quantities, unknown
+ * keys refused (a typo such as `checkInTime` should fail loudly). 'wire' is what is sent: codes and strings
+ * only, and unknown keys tolerated, since AMS may define fields this module does not know yet.
+ */
+type Mode = 'input' | 'wire';
+
+interface Context {
+  mode: Mode;
+  prefix: string;
+  issues: ValidationIssue[];
+}
+
+function issue(ctx: Context, key: string, message: string): void {
+  ctx.issues.push({ field: join(ctx.prefix, key), message });
+}
+
+/** A required free-text field: a non-blank string without control characters. */
+function readText(ctx: Context, obj: Record<string, unknown>, key: string, code: ChinaBusinessTypeCode): string | undefined {
+  const value = obj[key];
+  if (value === undefined || value === null) {
+    issue(ctx, key, `is required for businessType ${code} (${KIND[code]})`);
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    issue(ctx, key, `must be a string, not ${typeof value === 'object' ? show(value) : typeof value}`);
+    return undefined;
+  }
+  if (value.trim() === '') {
+    issue(ctx, key, `is empty: it is required for businessType ${code} (${KIND[code]})`);
+    return undefined;
+  }
+  if (CONTROL.test(value)) {
+    issue(ctx, key, `${show(value)} contains a control character (newline, tab…)`);
+    return undefined;
+  }
+  return value;
+}
+
+/** A positive safe integer given as a number (input mode only) or a digit string; returns it as a string. */
+function readQuantity(ctx: Context, value: unknown, key: string): string | undefined {
+  if (typeof value === 'number' && ctx.mode === 'input') {
+    if (Number.isSafeInteger(value) && value > 0) return String(value);
+    issue(ctx, key, `${show(value)} is not a positive integer`);
+    return undefined;
+  }
+  if (typeof value === 'string') {
+    if (POSITIVE_INTEGER.test(value) && Number.isSafeInteger(Number(value))) return value;
+    issue(ctx, key, `${show(value)} is not a positive integer written with digits only`);
+    return undefined;
+  }
+  if (value === undefined || value === null) issue(ctx, key, 'is required');
+  else issue(ctx, key, `must be ${ctx.mode === 'wire' ? 'a string' : 'a number or a string'}, not ${show(value)}`);
+  return undefined;
+}
+
+function goodsNameProblem(name: string): string | undefined {
+  if (name.trim() === '') return 'is empty';
+  if (name.includes('^')) return `${show(name)} contains "^", which separates a name from its quantity in goodsInfo`;
+  if (name.includes('|')) return `${show(name)} contains "|", which separates items in goodsInfo`;
+  if (CONTROL.test(name)) return `${show(name)} contains a control character (newline, tab…)`;
+  return undefined;
+}
+
+interface ParsedGoods {
+  items: { name: string; quantity: number }[];
+  total: bigint;
+}
+
+/** Splits a goodsInfo string, recording a problem per malformed item (all of them, not just the first). */
+function readGoodsInfo(ctx: Context, goodsInfo: string, key: string): ParsedGoods | undefined {
+  if (goodsInfo.trim() === '') {
+    issue(ctx, key, 'is empty: list at least one item as name^quantity');
+    return undefined;
+  }
+  const parts = goodsInfo.split('|');
+  const items: ParsedGoods['items'] = [];
+  let total = 0n;
+  let bad = false;
+  parts.forEach((part, i) => {
+    const where = `item ${i + 1} of ${parts.length} (${show(part)})`;
+    const caret = part.indexOf('^');
+    if (caret < 0 || caret !== part.lastIndexOf('^')) {
+      issue(ctx, key, `${where} must be name^quantity with exactly one "^"`);
+      bad = true;
+      return;
+    }
+    const name = part.slice(0, caret);
+    const qty = part.slice(caret + 1);
+    const nameProblem = name.trim() === '' ? 'has an empty name' : CONTROL.test(name) ? 'has a control character in its name' : undefined;
+    if (nameProblem) {
+      issue(ctx, key, `${where} ${nameProblem}`);
+      bad = true;
+    }
+    if (!POSITIVE_INTEGER.test(qty) || !Number.isSafeInteger(Number(qty))) {
+      issue(ctx, key, `${where} has quantity ${show(qty)}, which is not a positive integer`);
+      bad = true;
+      return;
+    }
+    items.push({ name, quantity: Number(qty) });
+    total += BigInt(qty);
+  });
+  return bad ? undefined : { items, total };
+}
+
+function checkUnknownKeys(ctx: Context, obj: Record<string, unknown>, allowed: readonly string[], what: string): void {
+  if (ctx.mode !== 'input') return;
+  for (const key of Object.keys(obj)) {
+    if (!allowed.includes(key) && obj[key] !== undefined)
+      issue(ctx, key, `is not a field of ${what}; expected ${allowed.join(', ')}`);
+  }
+}
+
+function readTrade(ctx: Context, obj: Record<string, unknown>): TradeInfo | undefined {
+  const before = ctx.issues.length;
+  const { goods, goodsInfo, totalQuantity } = obj;
+  let built: { goodsInfo: string; total: bigint } | undefined;
+
+  if (ctx.mode === 'input' && goods !== undefined && goodsInfo !== undefined) {
+    issue(ctx, 'goods', 'give either goods or goodsInfo with totalQuantity, not both');
+    return undefined;
+  }
+  if (ctx.mode === 'input' && goods !== undefined) {
+    if (!Array.isArray(goods)) {
+      issue(ctx, 'goods', `must be an array of { name, quantity }, not ${show(goods)}`);
+    } else if (goods.length === 0) {
+      issue(ctx, 'goods', 'is empty: list at least one item as { name, quantity }');
+    } else {
+      const parts: string[] = [];
+      let total = 0n;
+      goods.forEach((item: unknown, i) => {
+        const at = `goods[${i}]`;
+        if (!isPlainObject(item)) {
+          issue(ctx, at, `must be an object { name, quantity }, not ${show(item)}`);
+          return;
+        }
+        checkUnknownKeys({ ...ctx, prefix: join(ctx.prefix, at) }, item, ['name', 'quantity'], 'a goods item');
+        const { name, quantity } = item;
+        let okName: string | undefined;
+        if (typeof name !== 'string') issue(ctx, `${at}.name`, name === undefined ? 'is required' : `must be a string, not ${typeof name}`);
+        else {
+          const problem = goodsNameProblem(name);
+          if (problem) issue(ctx, `${at}.name`, problem);
+          else okName = name;
+        }
+        const okQty = readQuantity(ctx, quantity, `${at}.quantity`);
+        if (okName !== undefined && okQty !== undefined) {
+          parts.push(`${okName}^${okQty}`);
+          total += BigInt(okQty);
+        }
+      });
+      if (ctx.issues.length === before) built = { goodsInfo: parts.join('|'), total };
+    }
+  } else if (goodsInfo === undefined || goodsInfo === null) {
+    issue(
+      ctx,
+      ctx.mode === 'input' ? 'goods' : 'goodsInfo',
+      ctx.mode === 'input'
+        ? 'is required for businessType 4 (trade): list the items as [{ name, quantity }], or give goodsInfo and totalQuantity'
+        : 'is required for businessType 4 (trade): items as name^quantity joined by "|"',
+    );
+  } else if (typeof goodsInfo !== 'string') {
+    issue(ctx, 'goodsInfo', `must be a string such as "pencil^2|eraser^5", not ${show(goodsInfo)}`);
+  } else {
+    const parsed = readGoodsInfo(ctx, goodsInfo, 'goodsInfo');
+    if (parsed) built = { goodsInfo, total: parsed.total };
+  }
+
+  // totalQuantity is computed from goods, so there it is optional; next to a goodsInfo string it is required.
+  // When the builder got neither goods nor goodsInfo, "goods is required" already says it all.
+  const totalRequired = ctx.mode === 'wire' || (goods === undefined && goodsInfo !== undefined && goodsInfo !== null);
+  if (totalQuantity !== undefined || totalRequired) {
+    const given = readQuantity(ctx, totalQuantity, 'totalQuantity');
+    if (given !== undefined && built && BigInt(given) !== built.total)
+      issue(ctx, 'totalQuantity', `is ${given} but the quantities in goodsInfo add up to ${built.total}`);
+  }
+  if (ctx.issues.length !== before || !built) return undefined;
+  return { businessType: '4', goodsInfo: built.goodsInfo, totalQuantity: built.total.toString() };
+}
+
+/** Shared by the builder ('input') and by checkExtendInfo ('wire'). Records issues; returns the info when none. */
+function readChinaExtraTransInfo(ctx: Context, value: unknown): ChinaExtraTransInfo | undefined {
+  if (!isPlainObject(value)) {
+    ctx.issues.push({
+      field: ctx.prefix,
+      message: `must be an object with a businessType, not ${show(value)}`,
+    });
+    return undefined;
+  }
+  const raw = value.businessType;
+  let code = ctx.mode === 'input' ? normalizeBusinessType(raw) : (CODES as readonly unknown[]).includes(raw) ? (raw as ChinaBusinessTypeCode) : undefined;
+  if (!code) {
+    const expected =
+      ctx.mode === 'input'
+        ? `"1".."5" or a name (HOTEL, AIR_TICKET, STUDY_ABROAD, TRADE, OTHER)`
+        : `a code as a string: "1" hotel, "2" air ticket, "3" study abroad, "4" trade, "5" other`;
+    // On the wire only the string code is valid, but a name or a number still says which fields to check.
+    const meant = ctx.mode === 'wire' ? normalizeBusinessType(typeof raw === 'number' ? String(raw) : raw) : undefined;
+    issue(
+      ctx,
+      'businessType',
+      raw === undefined
+        ? `is required: ${expected}`
+        : `${show(raw)} is not a businessType: expected ${expected}${meant ? `; did you mean "${meant}"?` : ''}`,
+    );
+    if (!meant) return undefined;
+    code = meant;
+  }
+  if (code === '4') {
+    checkUnknownKeys(ctx, value, ['businessType', 'goods', 'goodsInfo', 'totalQuantity'], 'businessType 4 (trade)');
+    return readTrade(ctx, value);
+  }
+  const fields = REQUIRED_FIELDS[code];
+  checkUnknownKeys(ctx, value, ['businessType', ...fields], `businessType ${code} (${KIND[code]})`);
+  const before = ctx.issues.length;
+  const out: Record<string, string> = { businessType: code };
+  for (const key of fields) {
+    const text = readText(ctx, value, key, code);
+    if (text !== undefined) out[key] = text;
+  }
+  return ctx.issues.length === before ? (out as unknown as ChinaExtraTransInfo) : undefined;
+}
+
+/**
+ * Builds chinaExtraTransInfo with AMS codes and string values. `businessType` may be the code or a name
+ * (`'TRADE'`, `'trade'`, `'air-ticket'` …). For trade, `goods: [{ name, quantity }]` becomes
+ * `goodsInfo` (`name^qty|name^qty`) and `totalQuantity` (the sum); a ready goodsInfo string with its
+ * totalQuantity is checked instead. An already-built object passes through unchanged.
+ * @throws AmsValidationError listing every problem, each on its field (`goods[1].name`, `checkinTime` …).
+ */
+export function buildChinaExtraTransInfo<I extends ChinaExtraTransInfoInput>(input: I): ChinaExtraTransInfoFor<I> {
+  const ctx: Context = { mode: 'input', prefix: '', issues: [] };
+  const info = readChinaExtraTransInfo(ctx, input);
+  if (!info || ctx.issues.length > 0) throw new AmsValidationError(ctx.issues, { context: 'Invalid chinaExtraTransInfo' });
+  return info as ChinaExtraTransInfoFor<I>;
+}
+
+/**
+ * Parses a goodsInfo string (`pencil^2|eraser^5`) into items.
+ * @throws AmsValidationError naming each malformed item.
+ */
+export function parseGoodsInfo(goodsInfo: string, field = 'goodsInfo'): { name: string; quantity: number }[] {
+  const ctx: Context = { mode: 'wire', prefix: '', issues: [] };
+  if (typeof goodsInfo !== 'string') {
+    throw new AmsValidationError([{ field, message: `must be a string, not ${show(goodsInfo)}` }]);
+  }
+  const parsed = readGoodsInfo(ctx, goodsInfo, field);
+  if (!parsed) throw new AmsValidationError(ctx.issues, { context: 'Invalid goodsInfo' });
+  return parsed.items;
+}
+
+/** Finds what JSON.stringify would silently drop or mangle, so extendInfo carries exactly what was given. */
+function checkJsonValue(value: unknown, field: string, issues: ValidationIssue[], seen: unknown[]): void {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) issues.push({ field, message: `${value} cannot be written as JSON` });
+      return;
+    case 'object':
+      if (value === null) return;
+      if (seen.includes(value)) {
+        issues.push({ field, message: 'refers back to itself, which JSON cannot hold' });
+        return;
+      }
+      if (Array.isArray(value)) {
+        value.forEach((v, i) => checkJsonValue(v, `${field}[${i}]`, issues, [...seen, value]));
+        return;
+      }
+      if (!isPlainObject(value)) {
+        issues.push({ field, message: 'must be plain JSON data (a string, number, boolean, null, array or plain object)' });
+        return;
+      }
+      for (const [k, v] of Object.entries(value)) {
+        if (v !== undefined) checkJsonValue(v, join(field, k), issues, [...seen, value]);
+      }
+      return;
+    default:
+      issues.push({ field, message: `a ${typeof value} cannot be written as JSON` });
+  }
+}
+
+/**
+ * Builds the JSON **string** AMS expects in `order.extendInfo`. `chinaExtraTransInfo` may be builder input
+ * or an already-built object; it is validated either way. Other keys are written as given, after
+ * chinaExtraTransInfo; keys whose value is undefined are left out, as JSON does.
+ * @throws AmsValidationError with fields such as `chinaExtraTransInfo.goods[0].quantity`.
+ */
+export function buildExtendInfo(input: ExtendInfoInput): string {
+  if (!isPlainObject(input)) {
+    throw new AmsValidationError([{ field: '', message: `extendInfo input must be an object, not ${show(input)}` }]);
+  }
+  const { chinaExtraTransInfo, ...other } = input;
+  const issues: ValidationIssue[] = [];
+  const out: Record<string, unknown> = {};
+  if (chinaExtraTransInfo !== undefined) {
+    const ctx: Context = { mode: 'input', prefix: 'chinaExtraTransInfo', issues };
+    const info = readChinaExtraTransInfo(ctx, chinaExtraTransInfo);
+    if (info) out.chinaExtraTransInfo = info;
+  }
+  for (const [key, value] of Object.entries(other)) {
+    if (value === undefined) continue;
+    checkJsonValue(value, key, issues, []);
+    out[key] = value;
+  }
+  if (issues.length > 0) throw new AmsValidationError(issues, { context: 'Invalid extendInfo' });
+  return JSON.stringify(out);
+}
+
+/**
+ * Checks an `order.extendInfo` value as it will be sent: a string holding a JSON object; when that object
+ * has chinaExtraTransInfo, it must be valid for its businessType (code, required string fields, goodsInfo
+ * well formed, totalQuantity equal to the sum). Absent (undefined) is fine: the field is optional.
+ * Returns [] when fine; never throws.
+ */
+export function checkExtendInfo(extendInfo: unknown, field = 'order.extendInfo'): ValidationIssue[] {
+  if (extendInfo === undefined) return [];
+  if (typeof extendInfo !== 'string') {
+    return [
+      {
+        field,
+        message:
+          `must be a string holding JSON, not ${show(extendInfo)}: ` +
+          'build it with buildExtendInfo({ chinaExtraTransInfo }) or JSON.stringify',
+      },
+    ];
+  }
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(extendInfo);
+  } catch (e) {
+    return [{ field, message: `is not valid JSON (${e instanceof Error ? e.message : String(e)})` }];
+  }
+  if (!isPlainObject(parsed)) {
+    return [{ field, message: `must hold a JSON object, not ${Array.isArray(parsed) ? 'an array' : show(parsed)}` }];
+  }
+  if (!Object.hasOwn(parsed, 'chinaExtraTransInfo')) return [];
+  const issues: ValidationIssue[] = [];
+  readChinaExtraTransInfo({ mode: 'wire', prefix: `${field}.chinaExtraTransInfo`, issues }, parsed.chinaExtraTransInfo);
+  return issues;
+}
