@@ -5,12 +5,27 @@ import { z } from 'zod';
 import { callAms, type CallContext, type Clock, type Logger, type RequestOptions } from './api/call';
 import { originOf, REGION_ORIGINS, type Region } from './api/endpoint';
 import { assertValidPayRequest } from './api/pay';
+import { awaitPayment, paymentRefBody, parseOrThrow, refundRefBody, type AwaitPaymentOptions, type AwaitPaymentResult } from './api/lifecycle';
 import { AmsConfigError } from './errors';
 import { registerContext } from './internal/context';
 import { sleep } from './http/retry';
 import { createAxiosTransport } from './http/transport';
 import type { Transport } from './http/types';
 import type { PayRequest, PayResponse } from './schemas/pay';
+import {
+  CancelResponse as CancelResponseSchema,
+  InquiryPaymentResponse as InquiryPaymentResponseSchema,
+  InquiryRefundResponse as InquiryRefundResponseSchema,
+  RefundRequest as RefundRequestSchema,
+  RefundResponse as RefundResponseSchema,
+  type CancelResponse,
+  type InquiryPaymentResponse,
+  type InquiryRefundResponse,
+  type PaymentRef,
+  type RefundRef,
+  type RefundRequest,
+  type RefundResponse,
+} from './schemas/lifecycle';
 import { PayResponse as PayResponseSchema } from './schemas/pay';
 import { getCryptoBackend, type CryptoBackendName } from './signing/backend';
 import { loadPrivateKey, loadPublicKey, publicKeyFingerprint, type KeyInput } from './signing/keys';
@@ -165,6 +180,58 @@ export class AmsClient {
       this.#ctx,
       { api: 'pay', body, requestId: body.paymentRequestId, responseSchema: PayResponseSchema, acceptUnknownCodes: ['PAYMENT_IN_PROCESS'] },
       options,
+    );
+  }
+
+  /**
+   * Asks for a payment's state by `{ paymentRequestId }` or `{ paymentId }` (exactly one).
+   * `paymentStatus` is SUCCESS, FAIL, PROCESSING, CANCELLED or PENDING. ORDER_NOT_EXIST → AmsApiError.
+   */
+  async inquiryPayment(ref: PaymentRef, options?: RequestOptions): Promise<InquiryPaymentResponse> {
+    const body = paymentRefBody(ref, 'inquiryPayment');
+    return callAms(this.#ctx, { api: 'inquiryPayment', body, requestId: body.paymentRequestId ?? body.paymentId, responseSchema: InquiryPaymentResponseSchema }, options);
+  }
+
+  /** Cancels an unfinished payment so the buyer can no longer pay it, by `{ paymentRequestId }` or `{ paymentId }`. */
+  async cancel(ref: PaymentRef, options?: RequestOptions): Promise<CancelResponse> {
+    const body = paymentRefBody(ref, 'cancel');
+    return callAms(this.#ctx, { api: 'cancel', body, requestId: body.paymentRequestId ?? body.paymentId, responseSchema: CancelResponseSchema }, options);
+  }
+
+  /**
+   * Refunds all or part of a successful payment. `refundRequestId` is the idempotency key: retrying with it never
+   * refunds twice. `refundAmount.value` is in minor units. REFUND_AMOUNT_EXCEED and other F codes → AmsApiError.
+   */
+  async refund(request: RefundRequest, options?: RequestOptions): Promise<RefundResponse> {
+    const body = parseOrThrow(RefundRequestSchema, request, 'Invalid refund request');
+    return callAms(
+      this.#ctx,
+      { api: 'refund', body, requestId: body.refundRequestId, responseSchema: RefundResponseSchema, acceptUnknownCodes: ['REFUND_IN_PROCESS'] },
+      options,
+    );
+  }
+
+  /** Asks for a refund's state by `{ refundRequestId }` or `{ refundId }` (exactly one). */
+  async inquiryRefund(ref: RefundRef, options?: RequestOptions): Promise<InquiryRefundResponse> {
+    const body = refundRefBody(ref, 'inquiryRefund');
+    return callAms(this.#ctx, { api: 'inquiryRefund', body, requestId: body.refundRequestId ?? body.refundId, responseSchema: InquiryRefundResponseSchema }, options);
+  }
+
+  /**
+   * Waits for a payment's final state the way Alipay prescribes: inquire on a schedule (2, 3, 3, 5, 5, 5, 5, 5, 5 s),
+   * stop at SUCCESS / FAIL / CANCELLED, and when the schedule runs out still unfinished, cancel it (unless
+   * `cancelOnTimeout: false`) and return the state after the cancel. Abortable with `signal`.
+   */
+  async awaitPaymentResult(input: PaymentRef & AwaitPaymentOptions): Promise<AwaitPaymentResult> {
+    const { schedule, scheduleMs, cancelOnTimeout, notFoundGraceInquiries, signal, ...ref } = input;
+    const body = paymentRefBody(ref, 'awaitPaymentResult') as PaymentRef;
+    return awaitPayment(
+      {
+        inquire: (s) => this.inquiryPayment(body, { signal: s }),
+        cancel: (s) => this.cancel(body, { signal: s }),
+        sleep: (ms, s) => this.#ctx.clock.sleep(ms, s),
+      },
+      { schedule, scheduleMs, cancelOnTimeout, notFoundGraceInquiries, signal },
     );
   }
 

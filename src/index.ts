@@ -32,5 +32,17 @@ export { AmsClient } from './client';
 export type { AmsClientConfig } from './client';
 export type { PayRequest, PayResponse } from './schemas/pay';
 export { PayRequest as PayRequestSchema, PayResponse as PayResponseSchema } from './schemas/pay';
+export type {
+  PaymentStatus,
+  PaymentRef,
+  RefundRef,
+  RefundRequest,
+  RefundResponse,
+  CancelResponse,
+  InquiryPaymentResponse,
+  InquiryRefundResponse,
+} from './schemas/lifecycle';
+export { DEFAULT_AWAIT_SCHEDULE_SECONDS } from './api/lifecycle';
+export type { AwaitPaymentOptions, AwaitPaymentResult } from './api/lifecycle';
 
 export * from './rules';
