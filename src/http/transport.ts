@@ -44,16 +44,30 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Trans
   };
 }
 
+/**
+ * An axios error carries the whole request config (headers with the Signature and Agent-Token) and would print it
+ * under inspect(); keep only its code and message so no secret can reach a log through an error's cause.
+ */
+function sanitized(err: unknown): Error {
+  if (err instanceof AxiosError) {
+    const e = new Error(`${err.code ?? 'ERR'}: ${err.message}`);
+    (e as Error & { code?: string }).code = err.code;
+    return e;
+  }
+  return err instanceof Error ? new Error(`${err.name}: ${err.message}`) : new Error(String(err));
+}
+
 function toFailure(err: unknown, signal: AbortSignal): TransportFailure {
+  const cause = sanitized(err);
   if (signal.aborted) {
     const reason: unknown = signal.reason;
     const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
-    return new TransportFailure(timedOut ? 'timeout' : 'aborted', timedOut ? 'request timed out' : 'request aborted', { cause: err });
+    return new TransportFailure(timedOut ? 'timeout' : 'aborted', timedOut ? 'request timed out' : 'request aborted', { cause });
   }
   if (err instanceof AxiosError) {
     const code = err.code ?? 'ERR';
-    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return new TransportFailure('timeout', `request timed out (${code})`, { cause: err });
-    return new TransportFailure('connection', `connection failed (${code})`, { cause: err });
+    if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return new TransportFailure('timeout', `request timed out (${code})`, { cause });
+    return new TransportFailure('connection', `connection failed (${code}: ${err.message})`, { cause });
   }
-  return new TransportFailure('connection', `connection failed (${err instanceof Error ? err.message : String(err)})`, { cause: err });
+  return new TransportFailure('connection', `connection failed (${cause.message})`, { cause });
 }
