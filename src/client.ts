@@ -8,6 +8,8 @@ import { assertValidPayRequest } from './api/pay';
 import { awaitPayment, paymentRefBody, parseOrThrow, refundRefBody, type AwaitPaymentOptions, type AwaitPaymentResult } from './api/lifecycle';
 import { AmsConfigError } from './errors';
 import { registerContext } from './internal/context';
+import { verifyNotificationForClient, type ClientVerifyNotificationInput, type RawBody } from './notifications/verify';
+import type { AmsNotification } from './notifications/schemas';
 import { sleep } from './http/retry';
 import { createAxiosTransport } from './http/transport';
 import type { Transport } from './http/types';
@@ -233,6 +235,14 @@ export class AmsClient {
       },
       { schedule, scheduleMs, cancelOnTimeout, notFoundGraceInquiries, signal },
     );
+  }
+
+  /**
+   * Verifies a notification Alipay POSTed to your notify URL with this client's Alipay public key and client id,
+   * then parses it into a typed notification. `rawBody` must be the bytes as received (see RAW_BODY_HINT).
+   */
+  verifyNotification<B extends RawBody>(input: ClientVerifyNotificationInput<B>): AmsNotification {
+    return verifyNotificationForClient(this, input);
   }
 
   /** What the client shows of itself: never keys or tokens. */

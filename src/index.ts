@@ -46,3 +46,4 @@ export { DEFAULT_AWAIT_SCHEDULE_SECONDS } from './api/lifecycle';
 export type { AwaitPaymentOptions, AwaitPaymentResult } from './api/lifecycle';
 
 export * from './rules';
+export * from './notifications';

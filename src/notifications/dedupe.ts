@@ -1,0 +1,124 @@
+// Exactly-once hand-off of redelivered notifications: the claim/complete/release store interface and its in-memory form.
+import { createHash, randomUUID } from 'node:crypto';
+import { AmsConfigError } from '../errors';
+import type { AmsNotification } from './schemas';
+
+/** What a claim found: the key is now ours (run the callback), already handled, or being handled elsewhere. */
+export type NotificationClaim = { state: 'claimed'; token: string } | { state: 'done' } | { state: 'busy' };
+
+/**
+ * Where handled notifications are remembered, so a notification delivered several times (Alipay retries until
+ * acknowledged, up to 8 times in 24 hours) runs the callback once. The handler calls, per delivery:
+ * - `claim(key)`: `claimed` (with a token) only for one caller at a time; `done` once completed; `busy` while
+ *   another delivery holds the claim. A claim must expire on its own (a crashed process must not block forever).
+ * - `complete(key, token)` after the callback succeeded: mark the key done (kept long enough to outlive Alipay's
+ *   24-hour retry window). A store should not overwrite a claim that now belongs to another token.
+ * - `release(key, token)` after the callback failed: drop the claim, if still ours, so the redelivery can run.
+ * A method that throws or rejects means "store unavailable": the handler answers 503 without acknowledging.
+ * Implementations: `createMemoryNotificationStore` (one process); a shared store such as Redis for several.
+ */
+export interface NotificationStore {
+  claim(key: string): Promise<NotificationClaim> | NotificationClaim;
+  complete(key: string, token: string): Promise<void> | void;
+  release(key: string, token: string): Promise<void> | void;
+}
+
+export interface MemoryNotificationStoreOptions {
+  /** How long a claim lasts if neither completed nor released (a hung or crashed callback). Default 60 s. */
+  processingTtlMs?: number;
+  /** How long a completed key is remembered. Default 48 h, beyond Alipay's 24-hour retry window. */
+  doneTtlMs?: number;
+  /** At most this many keys; when full, the oldest completed keys are forgotten first. Default 100 000. */
+  maxEntries?: number;
+  /** Epoch milliseconds; injectable for tests. */
+  now?: () => number;
+}
+
+type Entry = { state: 'processing'; token: string; expiresAt: number } | { state: 'done'; expiresAt: number };
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new AmsConfigError(`${name}: must be a positive number`, { field: name });
+  return value;
+}
+
+/**
+ * The in-process store: the same claim/complete/release semantics as a shared store, for a single process.
+ * Behind a load balancer with several instances it cannot see the others: use a shared store there.
+ */
+export function createMemoryNotificationStore(options: MemoryNotificationStoreOptions = {}): NotificationStore & { readonly size: number } {
+  const processingTtlMs = positive('processingTtlMs', options.processingTtlMs, 60_000);
+  const doneTtlMs = positive('doneTtlMs', options.doneTtlMs, 48 * 3600_000);
+  const maxEntries = positive('maxEntries', options.maxEntries, 100_000);
+  const now = options.now ?? Date.now;
+  const entries = new Map<string, Entry>();
+
+  function live(key: string, t: number): Entry | undefined {
+    const e = entries.get(key);
+    if (e && e.expiresAt <= t) {
+      entries.delete(key);
+      return undefined;
+    }
+    return e;
+  }
+
+  // Make room for one more key: expired entries first, then the oldest completed ones. Claims in flight are
+  // never evicted (that would let a second delivery run the callback concurrently); if only claims remain,
+  // the store is "full" and the handler answers 503 until some finish.
+  function makeRoom(t: number): boolean {
+    if (entries.size < maxEntries) return true;
+    for (const [k, e] of entries) if (e.expiresAt <= t) entries.delete(k);
+    if (entries.size < maxEntries) return true;
+    for (const [k, e] of entries) {
+      if (e.state === 'done') {
+        entries.delete(k);
+        if (entries.size < maxEntries) return true;
+      }
+    }
+    return entries.size < maxEntries;
+  }
+
+  return {
+    get size() {
+      return entries.size;
+    },
+    claim(key) {
+      const t = now();
+      const e = live(key, t);
+      if (e?.state === 'done') return { state: 'done' };
+      if (e?.state === 'processing') return { state: 'busy' };
+      if (!makeRoom(t)) throw new Error(`notification store is full: ${maxEntries} claims in flight`);
+      const token = randomUUID();
+      entries.set(key, { state: 'processing', token, expiresAt: t + processingTtlMs });
+      return { state: 'claimed', token };
+    },
+    complete(key, token) {
+      const t = now();
+      const e = live(key, t);
+      // A claim that expired and was taken by another delivery is theirs to complete or release.
+      if (e?.state === 'processing' && e.token !== token) return;
+      entries.delete(key); // re-insert so Map order stays oldest-first for eviction
+      if (makeRoom(t)) entries.set(key, { state: 'done', expiresAt: t + doneTtlMs });
+    },
+    release(key, token) {
+      const e = entries.get(key);
+      if (e?.state === 'processing' && e.token === token) entries.delete(key);
+    },
+  };
+}
+
+function sha256(data: string | Uint8Array): string {
+  return createHash('sha256').update(data).digest('hex').slice(0, 32);
+}
+
+/**
+ * The dedupe key: `notifyType:paymentId` for payments, `notifyType:refundId` (or refundRequestId) for refunds.
+ * For other notifyTypes there is no known id, so the key is `notifyType:sha256:<hash of the raw body>` —
+ * redeliveries carry the same body — or, without the raw body, of the parsed notification.
+ */
+export function notificationKey(notification: AmsNotification, rawBody?: string | Uint8Array): string {
+  if (notification.kind === 'payment') return `${notification.notifyType}:${notification.paymentId}`;
+  if (notification.kind === 'refund') return `${notification.notifyType}:${notification.refundId || notification.refundRequestId}`;
+  const { kind: _kind, ...rest } = notification;
+  return `${notification.notifyType}:sha256:${sha256(rawBody ?? JSON.stringify(rest))}`;
+}

@@ -1,0 +1,41 @@
+// The public names of the notifications module: verify, acknowledge, handle (Node and Fetch), dedupe.
+export {
+  verifyNotification,
+  verifyNotificationAsync,
+  verifyNotificationForClient,
+  verifyNotificationForClientAsync,
+  parseRequestTime,
+  RAW_BODY_HINT,
+} from './verify';
+export type { VerifyNotificationInput, ClientVerifyNotificationInput, RawBody, NowFn } from './verify';
+export type { NotificationHeaders, HeaderGetter } from './headers';
+export {
+  PaymentNotificationSchema,
+  RefundNotificationSchema,
+  OtherNotificationSchema,
+} from './schemas';
+export type {
+  AmsNotification,
+  PaymentNotification,
+  RefundNotification,
+  OtherNotification,
+  NotificationKind,
+  RefundStatus,
+} from './schemas';
+export { notificationAck, NOTIFICATION_ACK_BODY } from './ack';
+export type { NotificationAck, NotificationAckOptions, NotificationAckSignOptions } from './ack';
+export { createMemoryNotificationStore, notificationKey } from './dedupe';
+export type { NotificationStore, NotificationClaim, MemoryNotificationStoreOptions } from './dedupe';
+export { createNotificationHandler } from './node-handler';
+export type { NodeNotificationHandler } from './node-handler';
+export { createFetchNotificationHandler } from './fetch-handler';
+export type { FetchNotificationHandler } from './fetch-handler';
+export { createNotificationProcessor } from './processor';
+export type {
+  NotificationHandlerOptions,
+  NotificationCallback,
+  NotificationContext,
+  NotificationProcessor,
+  NotificationRequest,
+  NotificationResponse,
+} from './processor';

@@ -1,0 +1,103 @@
+// The notification handler as a Node (req, res) listener: bare http.createServer, Express, Connect and similar.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createNotificationProcessor, errorResponse, tooLargeResponse, type NotificationHandlerOptions, type NotificationResponse } from './processor';
+
+/** A Node request listener; also a valid Express handler (it always answers and never calls `next`). */
+export type NodeNotificationHandler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => Promise<void>;
+
+type MaybeFramework = IncomingMessage & { body?: unknown; originalUrl?: string; _body?: unknown };
+
+function pathnameOf(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  const q = url.search(/[?#]/);
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/** Reads the body up to `limit` bytes; undefined when larger (reading stops at that point). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const cleanup = (): void => {
+      req.off('data', onData);
+      req.off('end', onEnd);
+      req.off('error', onError);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        cleanup();
+        req.pause();
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      cleanup();
+      resolve(Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error): void => {
+      cleanup();
+      reject(err);
+    };
+    req.on('data', onData);
+    req.on('end', onEnd);
+    req.on('error', onError);
+  });
+}
+
+function write(res: ServerResponse, r: NotificationResponse): void {
+  if (res.headersSent) {
+    res.end();
+    return;
+  }
+  res.writeHead(r.status, { ...r.headers, 'content-length': String(Buffer.byteLength(r.body)) });
+  res.end(r.body);
+}
+
+/**
+ * A Node `(req, res)` listener that verifies a notification, runs your callback, and acknowledges only after the
+ * callback returned. Anything short of that is answered without the acknowledgement, so Alipay sends it again.
+ *
+ * - Bare Node: `http.createServer(createNotificationHandler({ path: '/alipay/notify', client, onPayment }))`.
+ * - Express: `app.post('/alipay/notify', express.raw({ type: '*' + '/*' }), handler)`. The handler reads the body
+ *   itself when no parser ran, uses `req.body` when it is a Buffer or string (express.raw / express.text), and
+ *   answers 500 with an explanation when express.json() (or another parser) already turned it into an object.
+ *
+ * Status codes: 200 acknowledged (handled now, or a duplicate handled before); 400 signed but not a valid
+ * notification; 401 signature check failed (missing/malformed headers, wrong signature, other client id, stale);
+ * 405 not POST; 413 body over maxBodyBytes; 500 callback threw, or the raw body was unavailable; 501 no callback
+ * for this notifyType; 503 the same notification is being handled by another delivery, or the dedupe store failed.
+ */
+export function createNotificationHandler(options: NotificationHandlerOptions): NodeNotificationHandler {
+  const processor = createNotificationProcessor(options);
+  return async (req, res) => {
+    let response: NotificationResponse;
+    try {
+      const r = req as MaybeFramework;
+      const method = req.method;
+      let rawBody: unknown;
+      let tooLarge = false;
+      if ((method ?? '').toUpperCase() === 'POST') {
+        const pre = r.body;
+        if (typeof pre === 'string' || pre instanceof Uint8Array) rawBody = pre;
+        // A parser consumed the stream (body-parser marks _body): whatever it left is all there is.
+        else if (req.readableEnded || r._body === true) rawBody = pre;
+        else {
+          const read = await readBody(req, processor.maxBodyBytes);
+          if (read === undefined) tooLarge = true;
+          else rawBody = read;
+        }
+      }
+      response = tooLarge
+        ? tooLargeResponse(processor.maxBodyBytes)
+        : await processor.process({ method, urlPath: pathnameOf(r.originalUrl ?? req.url), headers: req.headers, rawBody });
+    } catch {
+      response = errorResponse(500, 'internal', 'the notification could not be read');
+    }
+    write(res, response);
+  };
+}

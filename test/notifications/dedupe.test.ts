@@ -1,0 +1,158 @@
+// The in-memory notification store: claim / complete / release, expiry, bounds; and the dedupe key.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { createMemoryNotificationStore, notificationKey, verifyNotification } from '../../src/notifications/index';
+import type { AmsNotification } from '../../src/notifications/index';
+import { alipay } from '../helpers/keys';
+import { alipayHeaders, otherBody, PATH, refundBody, usdBody } from './helpers';
+
+function clock(start = 1_000_000) {
+  let t = start;
+  return { now: () => t, advance: (ms: number) => (t += ms) };
+}
+
+function parse(body: string): AmsNotification {
+  return verifyNotification({ path: PATH, headers: alipayHeaders({ body }), rawBody: body, alipayPublicKey: alipay.publicBase64 });
+}
+
+describe('createMemoryNotificationStore', () => {
+  it('claim → busy for others → complete → done', async () => {
+    const store = createMemoryNotificationStore();
+    const first = await store.claim('k');
+    expect(first.state).toBe('claimed');
+    const token = first.state === 'claimed' ? first.token : '';
+    expect(token).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await store.claim('k')).toEqual({ state: 'busy' });
+    expect((await store.claim('other')).state).toBe('claimed');
+    await store.complete('k', token);
+    expect(await store.claim('k')).toEqual({ state: 'done' });
+    expect(await store.claim('k')).toEqual({ state: 'done' });
+  });
+
+  it('release lets the next delivery claim; a release with another token does nothing', async () => {
+    const store = createMemoryNotificationStore();
+    const a = await store.claim('k');
+    if (a.state !== 'claimed') throw new Error('claim');
+    await store.release('k', 'not-the-token');
+    expect(await store.claim('k')).toEqual({ state: 'busy' });
+    await store.release('k', a.token);
+    const b = await store.claim('k');
+    expect(b.state).toBe('claimed');
+    expect(b.state === 'claimed' && b.token).not.toBe(a.token);
+  });
+
+  it('a claim expires after processingTtlMs (a crashed callback does not block forever)', async () => {
+    const c = clock();
+    const store = createMemoryNotificationStore({ processingTtlMs: 1000, now: c.now });
+    const a = await store.claim('k');
+    c.advance(999);
+    expect(await store.claim('k')).toEqual({ state: 'busy' });
+    c.advance(1);
+    const b = await store.claim('k');
+    expect(b.state).toBe('claimed');
+    if (a.state !== 'claimed' || b.state !== 'claimed') throw new Error('claims');
+    // The late first claimer finishing must not override the new claim...
+    await store.complete('k', a.token);
+    expect(await store.claim('k')).toEqual({ state: 'busy' });
+    // ...nor can it release it.
+    await store.release('k', a.token);
+    expect(await store.claim('k')).toEqual({ state: 'busy' });
+    await store.complete('k', b.token);
+    expect(await store.claim('k')).toEqual({ state: 'done' });
+  });
+
+  it('a done key is forgotten after doneTtlMs', async () => {
+    const c = clock();
+    const store = createMemoryNotificationStore({ doneTtlMs: 5000, now: c.now });
+    const a = await store.claim('k');
+    if (a.state !== 'claimed') throw new Error('claim');
+    await store.complete('k', a.token);
+    c.advance(4999);
+    expect(await store.claim('k')).toEqual({ state: 'done' });
+    c.advance(1);
+    expect((await store.claim('k')).state).toBe('claimed');
+  });
+
+  it('is bounded: the oldest done keys go first, claims in flight are never evicted', async () => {
+    const store = createMemoryNotificationStore({ maxEntries: 3 });
+    for (const k of ['a', 'b', 'c']) {
+      const r = await store.claim(k);
+      if (r.state === 'claimed') await store.complete(k, r.token);
+    }
+    expect(store.size).toBe(3);
+    const d = await store.claim('d');
+    expect(d.state).toBe('claimed');
+    expect(store.size).toBe(3);
+    expect((await store.claim('a')).state).toBe('claimed'); // 'a' was the oldest done: forgotten
+    expect(await store.claim('c')).toEqual({ state: 'done' });
+    // Now a, d are claims, c done; a new key evicts c; then with only claims left the store refuses.
+    expect((await store.claim('e')).state).toBe('claimed');
+    expect(() => store.claim('f')).toThrow(/full/);
+    expect(await store.claim('d')).toEqual({ state: 'busy' });
+  });
+
+  it('property: under any interleaving, a key is never claimed twice while a live claim exists, and never after done', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ op: fc.constantFrom('claim', 'complete', 'release', 'tick'), key: fc.constantFrom('x', 'y'), ms: fc.integer({ min: 0, max: 700 }) }), { maxLength: 60 }),
+        async (ops) => {
+          const c = clock();
+          const store = createMemoryNotificationStore({ processingTtlMs: 1000, doneTtlMs: 100_000, now: c.now });
+          const model = new Map<string, { token: string; at: number } | 'done'>();
+          for (const { op, key, ms } of ops) {
+            if (op === 'tick') c.advance(ms);
+            else if (op === 'claim') {
+              const r = await store.claim(key);
+              const m = model.get(key);
+              if (m === 'done') expect(r.state).toBe('done');
+              else if (m && c.now() - m.at < 1000) expect(r.state).toBe('busy');
+              else {
+                expect(r.state).toBe('claimed');
+                if (r.state === 'claimed') model.set(key, { token: r.token, at: c.now() });
+              }
+            } else {
+              const m = model.get(key);
+              if (!m || m === 'done' || c.now() - m.at >= 1000) continue;
+              if (op === 'complete') {
+                await store.complete(key, m.token);
+                model.set(key, 'done');
+              } else {
+                await store.release(key, m.token);
+                model.delete(key);
+              }
+            }
+          }
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses nonsense options', () => {
+    expect(() => createMemoryNotificationStore({ processingTtlMs: 0 })).toThrow(/processingTtlMs/);
+    expect(() => createMemoryNotificationStore({ maxEntries: -1 })).toThrow(/maxEntries/);
+  });
+});
+
+describe('notificationKey', () => {
+  it('notifyType:paymentId for payments', () => {
+    expect(notificationKey(parse(usdBody))).toBe('PAYMENT_RESULT:812202715898044274806386466931604175JNxpyudMsn202005180001827071');
+    const pending = usdBody.replace('PAYMENT_RESULT', 'PAYMENT_PENDING');
+    expect(notificationKey(parse(pending))).toBe('PAYMENT_PENDING:812202715898044274806386466931604175JNxpyudMsn202005180001827071');
+  });
+
+  it('notifyType:refundId for refunds', () => {
+    expect(notificationKey(parse(refundBody))).toBe('REFUND_RESULT:2020051812345678900001');
+  });
+
+  it('notifyType plus a hash of the raw body for other notifications, stable across deliveries', () => {
+    const n = parse(otherBody);
+    const k = notificationKey(n, otherBody);
+    expect(k).toMatch(/^CAPTURE_RESULT:sha256:[0-9a-f]{32}$/);
+    expect(notificationKey(parse(otherBody), Buffer.from(otherBody))).toBe(k);
+    const changed = otherBody.replace('cap-1', 'cap-2');
+    expect(notificationKey(parse(changed), changed)).not.toBe(k);
+    expect(notificationKey(n)).toMatch(/^CAPTURE_RESULT:sha256:/);
+    expect(notificationKey(n)).toBe(notificationKey(parse(otherBody)));
+  });
+});
