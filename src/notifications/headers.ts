@@ -22,16 +22,21 @@ function isGetter(headers: unknown): headers is HeaderGetter {
  */
 export function readHeader(headers: NotificationHeaders, name: string): string | undefined {
   const lower = name.toLowerCase();
-  let values: string[];
+  const values: string[] = [];
+  // Frameworks hand over strings (or numbers, or string lists); anything else is not a header we can trust.
+  const take = (v: unknown): void => {
+    if (v === undefined || v === null) return;
+    if (typeof v === 'string') values.push(v);
+    else if (typeof v === 'number' && Number.isFinite(v)) values.push(String(v));
+    else throw new AmsSignatureError(`The ${lower} header has a value that is not text`, { reason: 'malformed', check: lower });
+  };
   if (isGetter(headers)) {
-    const v = headers.get(lower);
-    values = v === null || v === undefined ? [] : [v];
+    take(headers.get(lower));
   } else if (headers !== null && typeof headers === 'object') {
-    values = [];
     for (const [key, value] of Object.entries(headers)) {
-      if (key.toLowerCase() !== lower || value === undefined) continue;
-      if (Array.isArray(value)) values.push(...(value as readonly string[]).map(String));
-      else values.push(String(value));
+      if (key.toLowerCase() !== lower) continue;
+      if (Array.isArray(value)) for (let i = 0; i < value.length; i++) take(value[i]);
+      else take(value);
     }
   } else {
     throw new AmsSignatureError('headers must be a Headers object or a record of header names to values', { reason: 'malformed', check: lower });

@@ -11,8 +11,10 @@ import {
   parseSignatureHeader,
   toMinorUnits,
   verifySignature,
+  verifyNotification,
 } from '../../src/index';
-import { merchant } from '../helpers/keys';
+import { alipayHeaders, usdBody } from '../notifications/helpers';
+import { alipay, merchant } from '../helpers/keys';
 
 const RUNS = 10_000;
 
@@ -91,5 +93,32 @@ describe('fuzz: only AmsErrors escape', () => {
       anything,
     );
     fc.assert(fc.property(input, (i) => onlyAmsErrors(() => buildChinaExtraTransInfo(i as never))), { numRuns: RUNS });
+  });
+
+  it('verifyNotification on random headers, bodies and encodings', () => {
+    const good = alipayHeaders({ body: usdBody });
+    const headerValue = fc.oneof(fc.string(), fc.constantFrom(...Object.values(good)), fc.array(fc.string(), { maxLength: 3 }), anything);
+    const headers = fc.oneof(
+      fc.dictionary(fc.constantFrom('signature', 'Signature', 'client-id', 'CLIENT-ID', 'request-time', 'x'), headerValue),
+      fc.record({ signature: fc.constant(good.signature!), 'client-id': fc.constant(good['client-id']!), 'request-time': headerValue }),
+      anything,
+    );
+    const body = fc.oneof(
+      fc.constant(usdBody),
+      fc.string(),
+      fc.string({ unit: 'binary' }),
+      fc.uint8Array({ maxLength: 200 }),
+      fc.constant(Buffer.from(usdBody, 'utf16le')),
+      fc.constant(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(usdBody)])),
+      anything,
+    );
+    fc.assert(
+      fc.property(headers, body, fc.constantFrom('/alipay/notify', '/', ''), fc.option(fc.integer({ min: -1, max: 10_000 })), (h, b, path, tolerance) =>
+        onlyAmsErrors(() =>
+          verifyNotification({ path, headers: h as never, rawBody: b as never, alipayPublicKey: alipay.publicBase64, ...(tolerance === null ? {} : { toleranceMs: tolerance }) }),
+        ),
+      ),
+      { numRuns: RUNS },
+    );
   });
 });
