@@ -101,39 +101,36 @@ interface Parsed {
   description: KeyDescription;
 }
 
-function parsePrivate(input: string | Uint8Array, role: string): Parsed {
-  const decoded = decodeInput(input, role);
-  const kind = classifyDer(decoded.der);
-  let key: KeyObject;
-  try {
-    if (kind.kind === 'pkcs1-private') key = createPrivateKey({ key: decoded.der, format: 'der', type: 'pkcs1' });
-    else if (kind.kind === 'pkcs8-private' && kind.algorithm === 'RSA') key = createPrivateKey({ key: decoded.der, format: 'der', type: 'pkcs8' });
-    else if (kind.kind === 'spki-public' || kind.kind === 'pkcs1-public' || kind.kind === 'x509-certificate')
-      fail(role, `looks like a public key where a private key is needed (found ${describeKind(kind)}); use the private key you generated, not the one you uploaded`);
-    else if (kind.kind === 'pkcs8-encrypted') fail(role, `found ${describeKind(kind)}; decrypt it first (openssl pkcs8 -in key.pem -out plain.pem)`);
-    else fail(role, `found ${describeKind(kind)}`);
-  } catch (err) {
-    if (err instanceof AmsConfigError) throw err;
-    // Node's message can quote ASN.1 internals but never key bytes; still, keep only our own words.
-    throw new AmsConfigError(`${role}: found ${describeKind(kind)} but it could not be read (damaged or truncated key)`, { field: role });
-  }
-  checkRsa(key, role);
-  return { key, description: describe(key, kind.kind as KeyDescription['format'], decoded.encoding) };
-}
+/** Turns classified DER into a KeyObject of the wanted type, or explains (in our words) what was found instead. */
+type Builder = (der: Buffer, kind: DerKind, role: string) => KeyObject;
 
-function parsePublic(input: string | Uint8Array, role: string): Parsed {
+const buildPrivate: Builder = (der, kind, role) => {
+  if (kind.kind === 'pkcs1-private') return createPrivateKey({ key: der, format: 'der', type: 'pkcs1' });
+  if (kind.kind === 'pkcs8-private' && kind.algorithm === 'RSA') return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  if (kind.kind === 'spki-public' || kind.kind === 'pkcs1-public' || kind.kind === 'x509-certificate')
+    fail(role, `looks like a public key where a private key is needed (found ${describeKind(kind)}); use the private key you generated, not the one you uploaded`);
+  if (kind.kind === 'pkcs8-encrypted') fail(role, `found ${describeKind(kind)}; decrypt it first (openssl pkcs8 -in key.pem -out plain.pem)`);
+  fail(role, `found ${describeKind(kind)}`);
+};
+
+const buildPublic: Builder = (der, kind, role) => {
+  if (kind.kind === 'spki-public' && kind.algorithm === 'RSA') return createPublicKey({ key: der, format: 'der', type: 'spki' });
+  if (kind.kind === 'pkcs1-public') return createPublicKey({ key: der, format: 'der', type: 'pkcs1' });
+  if (kind.kind === 'x509-certificate') return new X509Certificate(der).publicKey;
+  if (kind.kind === 'pkcs1-private' || kind.kind === 'pkcs8-private' || kind.kind === 'pkcs8-encrypted')
+    fail(role, `looks like a private key where a public key is needed (found ${describeKind(kind)}); never configure or share a private key here`);
+  fail(role, `found ${describeKind(kind)}`);
+};
+
+function parse(input: string | Uint8Array, role: string, build: Builder): Parsed {
   const decoded = decodeInput(input, role);
   const kind = classifyDer(decoded.der);
   let key: KeyObject;
   try {
-    if (kind.kind === 'spki-public' && kind.algorithm === 'RSA') key = createPublicKey({ key: decoded.der, format: 'der', type: 'spki' });
-    else if (kind.kind === 'pkcs1-public') key = createPublicKey({ key: decoded.der, format: 'der', type: 'pkcs1' });
-    else if (kind.kind === 'x509-certificate') key = new X509Certificate(decoded.der).publicKey;
-    else if (kind.kind === 'pkcs1-private' || kind.kind === 'pkcs8-private' || kind.kind === 'pkcs8-encrypted')
-      fail(role, `looks like a private key where a public key is needed (found ${describeKind(kind)}); never configure or share a private key here`);
-    else fail(role, `found ${describeKind(kind)}`);
+    key = build(decoded.der, kind, role);
   } catch (err) {
     if (err instanceof AmsConfigError) throw err;
+    // Node's message can quote ASN.1 internals; keep only our own words so nothing of the key can leak.
     throw new AmsConfigError(`${role}: found ${describeKind(kind)} but it could not be read (damaged or truncated key)`, { field: role });
   }
   checkRsa(key, role);
@@ -207,7 +204,7 @@ function load(kind: 'private' | 'public', input: unknown, role: string): Parsed 
   const hit = cache.get(id);
   if (hit) return hit;
   parses++;
-  const parsed = kind === 'private' ? parsePrivate(input, role) : parsePublic(input, role);
+  const parsed = parse(input, role, kind === 'private' ? buildPrivate : buildPublic);
   cache.set(id, parsed);
   return parsed;
 }
