@@ -1,13 +1,17 @@
-// Build: ESM + CJS with type declarations for the package entry points and the CLI bin.
+// Build: ESM + CJS with type declarations for the package entry points. Shared code (the error classes) goes to
+// shared chunks so `instanceof AmsError` holds across `ams-cashier` and its subpaths.
 import { defineConfig } from 'tsup';
 
+const entries = { index: 'src/index.ts', redis: 'src/redis/index.ts' };
+
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: entries,
   format: ['esm', 'cjs'],
-  dts: { entry: { index: 'src/index.ts' } },
+  dts: { entry: entries },
   sourcemap: true,
   clean: true,
   target: 'node20',
-  splitting: false,
+  splitting: true,
   shims: true,
+  external: ['ioredis', 'msw'],
 });

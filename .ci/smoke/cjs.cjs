@@ -9,4 +9,11 @@ const key = readFileSync(path.join(root, 'test/vectors/keys/merchant_private_pkc
 const header = ams.signRequest({ method: v.method, path: v.path, clientId: v.clientId, requestTime: v.requestTime, body: v.body, privateKey: key });
 if (header !== v.signatureHeader) throw new Error('CJS build: signRequest differs from the golden vector');
 if (typeof ams.AmsClient !== 'function' || !(new ams.AmsConfigError('x') instanceof ams.AmsError)) throw new Error('CJS build: error classes broken');
+const redis = require('ams-cashier/redis');
+try {
+  redis.createRedisNotificationStore({});
+  throw new Error('CJS build: createRedisNotificationStore accepted no redis');
+} catch (e) {
+  if (!(e instanceof ams.AmsConfigError)) throw new Error(`CJS build: the redis subpath throws a foreign error class (${e})`);
+}
 console.log('cjs smoke ok');

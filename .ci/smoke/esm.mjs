@@ -11,4 +11,15 @@ for (const name of ['AmsClient', 'AmsError', 'loadPrivateKey', 'loadPublicKey', 
   if (typeof ams[name] !== 'function') throw new Error(`ESM build: missing export ${name}`);
 }
 if ('default' in ams) throw new Error('ESM build: unexpected default export');
+const redis = await import('ams-cashier/redis');
+try {
+  redis.createRedisNotificationStore({});
+  throw new Error('ESM build: createRedisNotificationStore accepted no redis');
+} catch (e) {
+  if (!(e instanceof ams.AmsConfigError)) throw new Error(`ESM build: the redis subpath throws a foreign error class (${e})`);
+}
+for (const f of ['redis.js', 'redis.cjs']) {
+  const text = readFileSync(new URL(`../../dist/${f}`, import.meta.url), 'utf8');
+  if (/from ["']ioredis["']|require\(["']ioredis["']\)/.test(text)) throw new Error(`dist/${f} imports ioredis at run time`);
+}
 console.log('esm smoke ok');

@@ -175,7 +175,7 @@ describe('awaitPaymentResult', () => {
     const err = await client.awaitPaymentResult({ paymentRequestId: 'pr-1', scheduleMs: [10, 10_000, 10_000], signal: ac.signal }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsConnectionError);
     expect((err as Error).message).toMatch(/aborted/);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(5000); // the schedule alone would take 20 s
   });
   it('rides over a transient inquiry failure', async () => {
     answer('inquiryPayment', [() => new HttpResponse('', { status: 503 }), () => new HttpResponse('', { status: 503 }), () => new HttpResponse('', { status: 503 }), inquiry('SUCCESS')]);

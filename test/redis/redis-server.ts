@@ -1,0 +1,140 @@
+// Test helper: a real redis-server on a free loopback port, no persistence, started and stopped by the tests.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { createConnection, createServer } from 'node:net';
+
+const BIN = process.env.REDIS_SERVER_BIN || 'redis-server';
+
+let availability: boolean | undefined;
+
+/**
+ * Whether the redis-server binary is there. Missing in CI (CI=true) is a failure with a clear message, because
+ * .ci/run installs it and a silent skip would hide the multi-instance tests; elsewhere the tests skip, loudly.
+ */
+export function requireRedisServer(): boolean {
+  if (availability !== undefined) return availability;
+  const probe = spawnSync(BIN, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  availability = !probe.error && probe.status === 0;
+  if (!availability) {
+    const why = probe.error ? probe.error.message : `exit ${probe.status}: ${probe.stderr}`;
+    const message = `redis-server is not available (${BIN}: ${why}). Install it: apt-get install -y redis-server (or set REDIS_SERVER_BIN).`;
+    if (process.env.CI === 'true') throw new Error(`CI: ${message} The Redis notification-store tests need a real Redis.`);
+    console.warn(`\n⚠ SKIPPING the Redis tests: ${message}\n`);
+  }
+  return availability;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const address = s.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+/** One PING over a raw socket: true on +PONG, false on anything else (refused, loading, timeout). */
+function ping(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: '127.0.0.1', port });
+    let data = '';
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), 500);
+    socket.on('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      data += chunk.toString('utf8');
+      if (data.includes('\r\n')) done(data.startsWith('+PONG'));
+    });
+    socket.on('error', () => done(false));
+  });
+}
+
+export interface RedisServer {
+  readonly port: number;
+  /** The process is running and answered PING. */
+  readonly running: boolean;
+  /** Stops the server (SIGTERM, or SIGKILL for a crash) and waits until it exited and the port refuses connections. */
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  /** Starts it again on the same port (empty: there is no persistence). */
+  restart(): Promise<void>;
+}
+
+const live = new Set<ChildProcess>();
+process.once('exit', () => {
+  for (const child of live) child.kill('SIGKILL');
+});
+
+async function launch(port: number): Promise<ChildProcess> {
+  const child = spawn(BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  live.add(child);
+  let output = '';
+  const keep = (chunk: Buffer): void => {
+    output = (output + chunk.toString('utf8')).slice(-4000);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => {
+    exited = `exited with ${code ?? signal}`;
+    live.delete(child);
+  });
+  child.once('error', (err) => {
+    exited = err.message;
+  });
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    if (exited) throw new Error(`redis-server on port ${port} ${exited}:\n${output}`);
+    if (await ping(port)) return child;
+    if (Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`redis-server on port ${port} did not answer PING within 10 s:\n${output}`);
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** Starts a redis-server on a free 127.0.0.1 port; retries on another port if the chosen one was taken meanwhile. */
+export async function startRedisServer(): Promise<RedisServer> {
+  let child: ChildProcess | undefined;
+  let port = 0;
+  let lastError: unknown;
+  for (let attempt = 0; attempt < 5 && !child; attempt++) {
+    port = await freePort();
+    try {
+      child = await launch(port);
+    } catch (err) {
+      lastError = err;
+    }
+  }
+  if (!child) throw lastError instanceof Error ? lastError : new Error(String(lastError));
+  let current: ChildProcess | undefined = child;
+
+  return {
+    port,
+    get running() {
+      return current !== undefined && current.exitCode === null && current.signalCode === null;
+    },
+    async stop(signal: NodeJS.Signals = 'SIGTERM') {
+      const c = current;
+      current = undefined;
+      if (!c || c.exitCode !== null || c.signalCode !== null) return;
+      const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
+      c.kill(signal);
+      const timer = setTimeout(() => c.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(timer);
+    },
+    async restart() {
+      if (current) throw new Error('redis-server is still running');
+      current = await launch(port);
+    },
+  };
+}
