@@ -88,6 +88,20 @@ const KNOWN_OPTIONS = new Set([
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * A store that hangs (Redis black-holed rather than refusing connections) must not hold Alipay's request open:
+ * past this, the claim counts as failed and the answer is 503. A claim that lands later simply expires.
+ */
+export const STORE_CLAIM_TIMEOUT_MS = 5_000;
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`store did not answer within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
 const consoleLogger: Logger = {
   warn: (message, meta) => console.warn(message, meta ?? {}),
   error: (message, meta) => console.error(message, meta ?? {}),
@@ -258,7 +272,7 @@ export function createNotificationProcessor(options: NotificationHandlerOptions)
     let claim: NotificationClaim = { state: 'claimed', token: '' };
     if (r.store) {
       try {
-        claim = await r.store.claim(key);
+        claim = await withTimeout(Promise.resolve(r.store.claim(key)), STORE_CLAIM_TIMEOUT_MS);
       } catch (err) {
         // Never process without the claim: that is how a notification gets handled twice.
         log.error?.('ams: notification store unavailable at claim; answered 503 so Alipay retries', { ...meta, error: errorName(err) });

@@ -156,3 +156,36 @@ describe('notificationKey', () => {
     expect(notificationKey(n)).toBe(notificationKey(parse(otherBody)));
   });
 });
+
+describe('a store that hangs', () => {
+  it('answers 503 after the claim timeout instead of holding the request open', async () => {
+    const { vi } = await import('vitest');
+    const { createNotificationProcessor, STORE_CLAIM_TIMEOUT_MS } = await import('../../src/notifications/processor');
+    const { alipayHeaders, usdBody, PATH } = await import('./helpers');
+    const { alipay } = await import('../helpers/keys');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let called = 0;
+      const processor = createNotificationProcessor({
+        path: PATH,
+        alipayPublicKey: alipay.publicBase64,
+        logger: {},
+        onPayment: () => void called++,
+        dedupe: { claim: () => new Promise(() => {}), complete: async () => {}, release: async () => {} },
+      });
+      const answer = processor.process({ method: 'POST', urlPath: PATH, headers: alipayHeaders({ body: usdBody }), rawBody: Buffer.from(usdBody) });
+      let settled = false;
+      void answer.then(() => (settled = true));
+      // Verification runs on the threadpool (real time); the claim's timer is fake: step both until the answer comes.
+      for (let i = 0; i < 200 && !settled; i++) {
+        await new Promise((r) => setImmediate(r));
+        await vi.advanceTimersByTimeAsync(STORE_CLAIM_TIMEOUT_MS / 4);
+      }
+      const res = await answer;
+      expect(res.status).toBe(503);
+      expect(called).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
