@@ -3,9 +3,10 @@
 import { defineConfig } from 'tsup';
 
 const entries = { index: 'src/index.ts', redis: 'src/redis/index.ts' };
+const bin = { 'cli/main': 'src/cli/main.ts' };
 
 export default defineConfig({
-  entry: entries,
+  entry: { ...entries, ...bin },
   format: ['esm', 'cjs'],
   dts: { entry: entries },
   sourcemap: true,

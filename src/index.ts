@@ -46,4 +46,14 @@ export { DEFAULT_AWAIT_SCHEDULE_SECONDS } from './api/lifecycle';
 export type { AwaitPaymentOptions, AwaitPaymentResult } from './api/lifecycle';
 
 export * from './rules';
+export { buildCashierPayment, formatIsoWithOffset, CASHIER_TERMINAL_TYPES, CASHIER_OS_TYPES } from './rules/payment-builder';
+export type {
+  CashierPaymentInput,
+  CashierPaymentRequest,
+  BuildCashierPaymentOptions,
+  BuilderInstant,
+  MinorUnitAmountInput,
+  CashierTerminalType,
+  CashierOsType,
+} from './rules/payment-builder';
 export * from './notifications';

@@ -1,7 +1,15 @@
 // The only file that chooses the RSA implementation: node:crypto (default, native, threadpool) or jsrsasign (pure JS).
 import { sign as nodeSign, verify as nodeVerify, type KeyObject } from 'node:crypto';
-import jsrsasign from 'jsrsasign';
+import { createRequire } from 'node:module';
+import type * as Jsrsasign from 'jsrsasign';
 import { AmsConfigError } from '../errors';
+
+// jsrsasign is ~400 KB of JS: load it only when its backend is first used, so importing ams-cashier stays cheap.
+let jsrsasignModule: typeof Jsrsasign | undefined;
+function jsrsasign(): typeof Jsrsasign {
+  jsrsasignModule ??= createRequire(import.meta.url)('jsrsasign') as typeof Jsrsasign;
+  return jsrsasignModule;
+}
 
 export type CryptoBackendName = 'node' | 'jsrsasign';
 
@@ -38,7 +46,7 @@ function jsKey(key: KeyObject): unknown {
       key.type === 'private'
         ? (key.export({ type: 'pkcs8', format: 'pem' }) as string)
         : (key.export({ type: 'spki', format: 'pem' }) as string);
-    k = jsrsasign.KEYUTIL.getKey(pem);
+    k = jsrsasign().KEYUTIL.getKey(pem);
     jsKeys.set(key, k);
   }
   return k;
@@ -51,14 +59,14 @@ function toHex(content: Uint8Array): string {
 const jsBackend: CryptoBackend = {
   name: 'jsrsasign',
   sign(content, key) {
-    const sig = new jsrsasign.KJUR.crypto.Signature({ alg: 'SHA256withRSA' });
-    sig.init(jsKey(key) as jsrsasign.RSAKey);
+    const sig = new (jsrsasign().KJUR.crypto.Signature)({ alg: 'SHA256withRSA' });
+    sig.init(jsKey(key) as Jsrsasign.RSAKey);
     sig.updateHex(toHex(content));
     return Buffer.from(sig.sign(), 'hex').toString('base64');
   },
   verify(content, signatureBase64, key) {
-    const sig = new jsrsasign.KJUR.crypto.Signature({ alg: 'SHA256withRSA' });
-    sig.init(jsKey(key) as jsrsasign.RSAKey);
+    const sig = new (jsrsasign().KJUR.crypto.Signature)({ alg: 'SHA256withRSA' });
+    sig.init(jsKey(key) as Jsrsasign.RSAKey);
     sig.updateHex(toHex(content));
     try {
       return sig.verify(Buffer.from(signatureBase64, 'base64').toString('hex'));

@@ -1,0 +1,100 @@
+// Describes a key file for the CLI, including keys the package refuses (too short, not RSA), without printing material.
+import { createHash, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { AmsConfigError } from '../errors';
+import { classifyDer } from '../signing/der';
+import { describeKey, MIN_RSA_BITS, type KeyDescription } from '../signing/keys';
+
+export interface KeyInspection {
+  /** Whether the package can use it as an AMS key (RSA, ≥ 2048 bits, readable). */
+  usable: boolean;
+  /** Whether it could be read as a key at all. */
+  readable: boolean;
+  type?: 'private' | 'public';
+  format?: string;
+  encoding?: 'pem' | 'base64' | 'der' | 'key-object';
+  algorithm?: string;
+  bits?: number | undefined;
+  /** SHA-256 of the public key's SPKI DER, hex: equal for a private key and its public half. */
+  fingerprint?: string;
+  /** Why it is not usable, in the package's words (never containing key material). */
+  problem?: string;
+}
+
+const FORMAT_WORDS: Record<string, string> = {
+  'pkcs1-private': 'PKCS#1 private key',
+  'pkcs8-private': 'PKCS#8 private key',
+  'spki-public': 'SPKI public key',
+  'pkcs1-public': 'PKCS#1 public key',
+  'x509-certificate': 'X.509 certificate',
+  'pkcs8-encrypted': 'encrypted PKCS#8 private key',
+};
+
+export function formatWords(format: string | undefined): string {
+  return (format && FORMAT_WORDS[format]) ?? format ?? 'unknown format';
+}
+
+function fingerprint(key: KeyObject): string {
+  const pub = key.type === 'private' ? createPublicKey(key) : key;
+  return createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('hex');
+}
+
+/** Reads what the strict loader refuses, only to describe it. */
+function lenient(bytes: Buffer): Omit<KeyInspection, 'usable' | 'problem'> | undefined {
+  const text = bytes.toString('utf8');
+  let der: Buffer | undefined;
+  let encoding: KeyInspection['encoding'];
+  const pem = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/.exec(text);
+  if (bytes[0] === 0x30 && bytes.length > 1 && (bytes[1]! & 0x80) !== 0) {
+    der = bytes;
+    encoding = 'der';
+  } else if (pem) {
+    if (/ENCRYPTED/.test(pem[0])) return { readable: true, format: 'pkcs8-encrypted', encoding: 'pem', type: 'private' };
+    der = Buffer.from(pem[2]!.replace(/\s+/g, ''), 'base64');
+    encoding = 'pem';
+  } else {
+    const compact = text.replace(/[\s"']+/g, '');
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
+    der = Buffer.from(compact, 'base64');
+    encoding = 'base64';
+  }
+  const kind = classifyDer(der);
+  try {
+    let key: KeyObject;
+    if (kind.kind === 'pkcs1-private') key = createPrivateKey({ key: der, format: 'der', type: 'pkcs1' });
+    else if (kind.kind === 'pkcs8-private') key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+    else if (kind.kind === 'spki-public') key = createPublicKey({ key: der, format: 'der', type: 'spki' });
+    else if (kind.kind === 'pkcs1-public') key = createPublicKey({ key: der, format: 'der', type: 'pkcs1' });
+    else if (kind.kind === 'x509-certificate') key = new X509Certificate(der).publicKey;
+    else if (kind.kind === 'pkcs8-encrypted') return { readable: true, format: 'pkcs8-encrypted', encoding, type: 'private' };
+    else return undefined;
+    return {
+      readable: true,
+      type: key.type === 'private' ? 'private' : 'public',
+      format: kind.kind,
+      encoding,
+      algorithm: (key.asymmetricKeyType ?? 'unknown').toUpperCase(),
+      bits: key.asymmetricKeyDetails?.modulusLength,
+      fingerprint: fingerprint(key),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** What a key file holds. Never throws for bad key content; never includes key material. */
+export function inspectKeyBytes(bytes: Buffer): KeyInspection {
+  let description: KeyDescription | undefined;
+  let problem: string | undefined;
+  try {
+    description = describeKey(bytes);
+  } catch (err) {
+    if (!(err instanceof AmsConfigError)) throw err;
+    problem = err.message.replace(/^key: /, '');
+  }
+  if (description) return { usable: true, readable: true, ...description };
+  const facts = lenient(bytes);
+  if (!facts) return { usable: false, readable: false, problem: problem ?? 'not a key' };
+  if (facts.algorithm && facts.algorithm !== 'RSA') problem = `it is an ${facts.algorithm} key; AMS signs with RSA (RSA256)`;
+  else if (facts.bits !== undefined && facts.bits < MIN_RSA_BITS) problem = `it is an RSA key of ${facts.bits} bits; AMS needs ${MIN_RSA_BITS} bits or more`;
+  return { usable: false, ...facts, problem: problem ?? 'not usable' };
+}

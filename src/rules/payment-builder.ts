@@ -1,0 +1,409 @@
+// Builds a complete CASHIER_PAYMENT `pay` body from what a person has at hand; pure (the clock is an argument).
+
+import { z } from 'zod';
+import type { Decimal } from 'decimal.js';
+import { AmsValidationError, type ValidationIssue } from '../errors';
+import { toMinorUnits, fromMinorUnits } from './amounts';
+import { buildExtendInfo, type ChinaExtraTransInfo, type ChinaExtraTransInfoInput, type GoodsItem } from './china-extra';
+import { checkCurrencies, type AlipayCnPaymentCurrency, type AlipayCnSettlementCurrency } from './currencies';
+
+/** `env.terminalType` values of a cashier payment. */
+export const CASHIER_TERMINAL_TYPES = Object.freeze(['WEB', 'WAP', 'APP', 'MINI_APP'] as const);
+export type CashierTerminalType = (typeof CASHIER_TERMINAL_TYPES)[number];
+/** `env.osType` values: for app flows. */
+export const CASHIER_OS_TYPES = Object.freeze(['IOS', 'ANDROID'] as const);
+export type CashierOsType = (typeof CASHIER_OS_TYPES)[number];
+
+/** Any value with `getTime()` (a `Date` fits), or epoch milliseconds. */
+export type BuilderInstant = { getTime(): number } | number;
+
+export interface BuildCashierPaymentOptions {
+  /** The moment the request is built; required when `expiresInMinutes` is given, unused otherwise. */
+  now?: BuilderInstant;
+  /** Offset written in `paymentExpiryTime`, in minutes east of UTC (480 → `+08:00`). Default 0 (`+00:00`). */
+  utcOffsetMinutes?: number;
+}
+
+/** An amount in minor units (USD 19.99 → `{ value: '1999' }`); the currency is the input's `currency`. */
+export interface MinorUnitAmountInput {
+  value: string | number | bigint;
+}
+
+/** Currency code with editor completion for the AlipayCN ones; any string is accepted and checked at run time. */
+type CurrencyInput<C extends string> = C | (string & {});
+
+interface CashierPaymentBase {
+  /** Your id for this payment attempt; the same id on a retry (≤ 64 characters). */
+  paymentRequestId: string;
+  /** Your order number (≤ 64 characters). */
+  referenceOrderId: string;
+  /** What the buyer pays for, shown on the cashier page (≤ 256 characters). → `order.orderDescription` */
+  description: string;
+  /** Major units as typed (`'19.99'`, `500` for JPY, a Decimal), or `{ value: '1999' }` in minor units. */
+  amount: string | number | Decimal | MinorUnitAmountInput;
+  /** The currency the buyer is charged in (`paymentAmount.currency` and `order.orderAmount.currency`). */
+  currency: CurrencyInput<AlipayCnPaymentCurrency>;
+  /** The currency you are settled in: required for ALIPAY_CN. → `settlementStrategy.settlementCurrency` */
+  settlementCurrency: CurrencyInput<AlipayCnSettlementCurrency>;
+  /** Your contract's settlement currency, when known: the settlement currency must equal it. Not sent. */
+  contractSettlementCurrency?: CurrencyInput<AlipayCnSettlementCurrency>;
+  /** Only ALIPAY_CN has currency rules here. Default `'ALIPAY_CN'`. */
+  paymentMethodType?: 'ALIPAY_CN';
+  /** Where the buyer returns after paying. → `paymentRedirectUrl` */
+  redirectUrl: string;
+  /** Where Alipay posts the result; optional when set in the dashboard. → `paymentNotifyUrl` */
+  notifyUrl?: string;
+  /** Minutes until the payment expires, more than 0 and less than 10. → `paymentExpiryTime` (needs `now`) */
+  expiresInMinutes?: number;
+}
+
+/** Goods sold: chinaExtraTransInfo businessType 4 (trade) is built from them. */
+interface WithGoods {
+  goods: readonly GoodsItem[];
+  chinaExtraTransInfo?: never;
+}
+/** Any chinaExtraTransInfo (hotel, air ticket, study abroad, trade, other), as `buildChinaExtraTransInfo` takes it. */
+interface WithChinaExtraTransInfo {
+  chinaExtraTransInfo: ChinaExtraTransInfoInput | ChinaExtraTransInfo;
+  goods?: never;
+}
+/** No chinaExtraTransInfo (acquirers may omit it; direct AlipayCN merchants must send it). */
+interface WithoutExtra {
+  goods?: undefined;
+  chinaExtraTransInfo?: undefined;
+}
+
+/** `osType` goes with app flows: required for APP and MINI_APP, optional for WAP, absent for WEB. */
+type TerminalInput =
+  | { terminalType: 'WEB'; osType?: never }
+  | { terminalType: 'WAP'; osType?: CashierOsType }
+  | { terminalType: 'APP' | 'MINI_APP'; osType: CashierOsType };
+
+/** Input of `buildCashierPayment`. */
+export type CashierPaymentInput = CashierPaymentBase & TerminalInput & (WithGoods | WithChinaExtraTransInfo | WithoutExtra);
+
+/** A `pay` body for productCode CASHIER_PAYMENT, as `buildCashierPayment` returns it (a type, so it fits the loose pay schema). */
+export type CashierPaymentRequest = {
+  productCode: 'CASHIER_PAYMENT';
+  paymentRequestId: string;
+  order: {
+    referenceOrderId: string;
+    orderDescription: string;
+    orderAmount: { currency: string; value: string };
+    /** JSON string, e.g. `{"chinaExtraTransInfo":{"businessType":"4",…}}`. */
+    extendInfo?: string;
+  };
+  paymentAmount: { currency: string; value: string };
+  paymentMethod: { paymentMethodType: 'ALIPAY_CN' };
+  paymentRedirectUrl: string;
+  paymentNotifyUrl?: string;
+  /** ISO-8601 with offset, e.g. `2026-01-01T12:05:00+00:00`. */
+  paymentExpiryTime?: string;
+  env: { terminalType: CashierTerminalType; osType?: CashierOsType };
+  settlementStrategy: { settlementCurrency: string };
+};
+
+const KNOWN_FIELDS = [
+  'paymentRequestId',
+  'referenceOrderId',
+  'description',
+  'amount',
+  'currency',
+  'settlementCurrency',
+  'contractSettlementCurrency',
+  'paymentMethodType',
+  'goods',
+  'chinaExtraTransInfo',
+  'terminalType',
+  'osType',
+  'redirectUrl',
+  'notifyUrl',
+  'expiresInMinutes',
+] as const;
+
+/** The same URL rule as the pay schema (zod's url check, ≤ 2048 characters). */
+const UrlSchema = z.string().min(1).max(2048).url();
+const MAX_EXTEND_INFO = 2048;
+const MAX_EXPIRY_MINUTES = 10;
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+
+/** Where each checkCurrencies field is in the builder's input. */
+const CURRENCY_FIELDS: Readonly<Record<string, string>> = {
+  'paymentMethod.paymentMethodType': 'paymentMethodType',
+  'paymentAmount.currency': 'currency',
+  'settlementStrategy.settlementCurrency': 'settlementCurrency',
+  contractSettlementCurrency: 'contractSettlementCurrency',
+};
+
+function show(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  if (value === null) return 'null';
+  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
+  return String(value);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function readString(
+  input: Record<string, unknown>,
+  key: string,
+  max: number,
+  issues: ValidationIssue[],
+  options: { required: boolean; hint?: string },
+): string | undefined {
+  const value = input[key];
+  if (value === undefined || value === null) {
+    if (options.required) issues.push({ field: key, message: `is required${options.hint ? `: ${options.hint}` : ''}`, code: 'required' });
+    return undefined;
+  }
+  if (typeof value !== 'string') {
+    issues.push({ field: key, message: `must be a string, not ${typeof value === 'object' ? show(value) : typeof value}`, code: 'invalid_type' });
+    return undefined;
+  }
+  if (value.trim() === '') {
+    issues.push({ field: key, message: 'is empty', code: 'too_small' });
+    return undefined;
+  }
+  if (value.length > max) {
+    issues.push({ field: key, message: `is ${value.length} characters; at most ${max} are allowed`, code: 'too_big' });
+    return undefined;
+  }
+  if (CONTROL.test(value)) {
+    issues.push({ field: key, message: `${show(value)} contains a control character (newline, tab…)`, code: 'invalid_string' });
+    return undefined;
+  }
+  return value;
+}
+
+function readUrl(input: Record<string, unknown>, key: string, required: boolean, issues: ValidationIssue[]): string | undefined {
+  const value = readString(input, key, 2048, issues, { required, hint: 'an absolute URL such as https://shop.example/return' });
+  if (value === undefined) return undefined;
+  if (!UrlSchema.safeParse(value).success || !/^https?:\/\//i.test(value)) {
+    issues.push({ field: key, message: `${show(value)} is not an absolute http(s) URL`, code: 'invalid_url' });
+    return undefined;
+  }
+  return value;
+}
+
+/** Moves a sub-builder's issues under the builder's field names. */
+function collect(err: unknown, issues: ValidationIssue[], rename: (field: string) => string): void {
+  if (!(err instanceof AmsValidationError)) throw err;
+  for (const i of err.issues) issues.push({ ...i, field: rename(i.field) });
+}
+
+function readAmount(input: Record<string, unknown>, currency: string | undefined, issues: ValidationIssue[]): string | undefined {
+  const amount = input.amount;
+  if (amount === undefined || amount === null) {
+    issues.push({ field: 'amount', message: 'is required: major units such as "19.99", or { value: "1999" } in minor units', code: 'required' });
+    return undefined;
+  }
+  // A currency problem is reported once, on `currency`, by the currency check; here it only blocks conversion.
+  if (currency === undefined) return undefined;
+  const minor = isRecord(amount) && !('toFixed' in amount);
+  try {
+    if (minor) {
+      const extra = Object.keys(amount).filter((k) => k !== 'value' && amount[k] !== undefined);
+      if (extra.length > 0) {
+        issues.push({ field: `amount.${extra[0]}`, message: 'is not a field of a minor-unit amount; give { value } (the currency is the input\'s currency)', code: 'unrecognized_keys' });
+        return undefined;
+      }
+      const value = amount.value as string | number | bigint;
+      // fromMinorUnits validates the value (a positive integer without leading zeros); the wire value is its digits.
+      fromMinorUnits(value, currency, { field: 'amount.value', currencyField: 'currency' });
+      return typeof value === 'string' ? value : value.toString();
+    }
+    return toMinorUnits(amount as string | number | Decimal, currency, { field: 'amount', currencyField: 'currency' });
+  } catch (err) {
+    collect(err, issues, (f) => f);
+    return undefined;
+  }
+}
+
+const DAY_MS = 86_400_000;
+
+/** Civil date from days since 1970-01-01 (proleptic Gregorian), without a Date object: the rules stay clock-free. */
+function civilFromDays(days: number): { y: number; m: number; d: number } {
+  const z0 = days + 719_468;
+  const era = Math.floor(z0 / 146_097);
+  const doe = z0 - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return { y: era * 400 + yoe + (m <= 2 ? 1 : 0), m, d };
+}
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** ISO-8601 to the second with an explicit offset: `2026-01-01T12:05:00+00:00`. */
+export function formatIsoWithOffset(epochMs: number, utcOffsetMinutes = 0): string {
+  const local = Math.floor(epochMs / 1000) * 1000 + utcOffsetMinutes * 60_000;
+  const days = Math.floor(local / DAY_MS);
+  const { y, m, d } = civilFromDays(days);
+  const secs = Math.floor((local - days * DAY_MS) / 1000);
+  const sign = utcOffsetMinutes < 0 ? '-' : '+';
+  const off = Math.abs(utcOffsetMinutes);
+  return (
+    `${pad(y, 4)}-${pad(m)}-${pad(d)}T${pad(Math.floor(secs / 3600))}:${pad(Math.floor(secs / 60) % 60)}:${pad(secs % 60)}` +
+    `${sign}${pad(Math.floor(off / 60))}:${pad(off % 60)}`
+  );
+}
+
+function readExpiry(input: Record<string, unknown>, options: BuildCashierPaymentOptions, issues: ValidationIssue[]): string | undefined {
+  const minutes = input.expiresInMinutes;
+  if (minutes === undefined) return undefined;
+  if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0 || minutes >= MAX_EXPIRY_MINUTES) {
+    issues.push({ field: 'expiresInMinutes', message: `${show(minutes)} is not a number of minutes greater than 0 and less than ${MAX_EXPIRY_MINUTES}`, code: 'out_of_range' });
+    return undefined;
+  }
+  const offset = options.utcOffsetMinutes ?? 0;
+  if (!Number.isInteger(offset) || Math.abs(offset) > 14 * 60) {
+    issues.push({ field: 'options.utcOffsetMinutes', message: `${show(offset)} is not a whole number of minutes between -840 and 840`, code: 'out_of_range' });
+    return undefined;
+  }
+  const { now } = options;
+  const nowMs = typeof now === 'number' ? now : now !== undefined && typeof now.getTime === 'function' ? now.getTime() : undefined;
+  if (nowMs === undefined) {
+    issues.push({ field: 'expiresInMinutes', message: 'needs the current time: pass it as options.now (buildCashierPayment(input, { now }))', code: 'clock_required' });
+    return undefined;
+  }
+  if (!Number.isFinite(nowMs)) {
+    issues.push({ field: 'options.now', message: 'is not a valid time', code: 'invalid_date' });
+    return undefined;
+  }
+  // Whole seconds, rounded down: the expiry stays under the 10-minute limit and must still be after now.
+  const at = Math.floor((nowMs + Math.floor(minutes * 60_000)) / 1000) * 1000;
+  if (at <= nowMs) {
+    issues.push({ field: 'expiresInMinutes', message: `${minutes} minutes is less than a second from now`, code: 'out_of_range' });
+    return undefined;
+  }
+  return formatIsoWithOffset(at, offset);
+}
+
+/**
+ * Builds a complete `pay` body for productCode CASHIER_PAYMENT (ALIPAY_CN) from what a person has at hand:
+ * a major-unit amount (or minor units), currencies checked against the AlipayCN matrix and the contract,
+ * goods → chinaExtraTransInfo businessType 4 in `order.extendInfo`, the env, the URLs and an expiry.
+ * `orderAmount` and `paymentAmount` are equal. The result passes the pay schema and the rules by construction.
+ * Pure: `paymentExpiryTime` uses `options.now`, which is required only with `expiresInMinutes`.
+ * @throws AmsValidationError listing every problem at once, each on its input field (`amount`, `goods[1].name`, …).
+ */
+export function buildCashierPayment(input: CashierPaymentInput, options: BuildCashierPaymentOptions = {}): CashierPaymentRequest {
+  if (!isRecord(input)) {
+    throw new AmsValidationError([{ field: '', message: `the input must be an object, not ${show(input)}` }], { context: 'Invalid cashier payment' });
+  }
+  const raw = input as unknown as Record<string, unknown>;
+  const issues: ValidationIssue[] = [];
+
+  for (const key of Object.keys(raw)) {
+    if (!(KNOWN_FIELDS as readonly string[]).includes(key) && raw[key] !== undefined)
+      issues.push({ field: key, message: `is not a field of buildCashierPayment's input; expected ${KNOWN_FIELDS.join(', ')}`, code: 'unrecognized_keys' });
+  }
+
+  const paymentRequestId = readString(raw, 'paymentRequestId', 64, issues, { required: true, hint: 'your id for this payment (≤ 64 characters)' });
+  const referenceOrderId = readString(raw, 'referenceOrderId', 64, issues, { required: true, hint: 'your order number (≤ 64 characters)' });
+  const orderDescription = readString(raw, 'description', 256, issues, { required: true, hint: 'what the buyer pays for (≤ 256 characters)' });
+
+  // Currencies: every violation of the matrix (and the contract), reported on the input's field names.
+  const paymentMethodType = raw.paymentMethodType ?? 'ALIPAY_CN';
+  const { violations } = checkCurrencies({
+    paymentMethodType: paymentMethodType as string,
+    paymentCurrency: raw.currency as string,
+    settlementCurrency: raw.settlementCurrency as string,
+    contractSettlementCurrency: raw.contractSettlementCurrency as string | undefined,
+  });
+  for (const v of violations) issues.push({ field: CURRENCY_FIELDS[v.field] ?? v.field, message: v.message, code: v.code });
+  const badCurrency = violations.some((v) => v.field === 'paymentAmount.currency');
+  const currency = !badCurrency && typeof raw.currency === 'string' ? raw.currency : undefined;
+  const settlementCurrency = typeof raw.settlementCurrency === 'string' ? raw.settlementCurrency : undefined;
+
+  const value = readAmount(raw, currency, issues);
+
+  // env
+  const terminalType = raw.terminalType;
+  const osType = raw.osType;
+  let env: CashierPaymentRequest['env'] | undefined;
+  if (terminalType === undefined || terminalType === null) {
+    issues.push({ field: 'terminalType', message: `is required: ${CASHIER_TERMINAL_TYPES.join(', ')}`, code: 'required' });
+  } else if (!(CASHIER_TERMINAL_TYPES as readonly unknown[]).includes(terminalType)) {
+    const upper = typeof terminalType === 'string' ? terminalType.trim().toUpperCase() : '';
+    const hint = (CASHIER_TERMINAL_TYPES as readonly string[]).includes(upper) ? `; did you mean "${upper}"?` : '';
+    issues.push({ field: 'terminalType', message: `${show(terminalType)} is not one of ${CASHIER_TERMINAL_TYPES.join(', ')}${hint}`, code: 'invalid_value' });
+  } else {
+    const t = terminalType as CashierTerminalType;
+    const osOk = osType === undefined || (CASHIER_OS_TYPES as readonly unknown[]).includes(osType);
+    if (!osOk) issues.push({ field: 'osType', message: `${show(osType)} is not one of ${CASHIER_OS_TYPES.join(', ')}`, code: 'invalid_value' });
+    else if (t === 'WEB' && osType !== undefined)
+      issues.push({ field: 'osType', message: 'does not apply to terminalType WEB (a desktop browser): leave it out', code: 'not_applicable' });
+    else if ((t === 'APP' || t === 'MINI_APP') && osType === undefined)
+      issues.push({ field: 'osType', message: `is required for terminalType ${t}: IOS or ANDROID`, code: 'required' });
+    else env = osType === undefined ? { terminalType: t } : { terminalType: t, osType: osType as CashierOsType };
+  }
+
+  const paymentRedirectUrl = readUrl(raw, 'redirectUrl', true, issues);
+  const paymentNotifyUrl = readUrl(raw, 'notifyUrl', false, issues);
+  const paymentExpiryTime = readExpiry(raw, options, issues);
+
+  // order.extendInfo from goods (trade) or any chinaExtraTransInfo.
+  let extendInfo: string | undefined;
+  const { goods, chinaExtraTransInfo } = raw;
+  if (goods !== undefined && chinaExtraTransInfo !== undefined) {
+    issues.push({ field: 'goods', message: 'give either goods (businessType 4, trade) or chinaExtraTransInfo, not both', code: 'conflict' });
+  } else if (goods !== undefined || chinaExtraTransInfo !== undefined) {
+    const fromGoods = goods !== undefined;
+    const before = issues.length;
+    try {
+      extendInfo = buildExtendInfo({
+        chinaExtraTransInfo: (fromGoods ? { businessType: '4', goods } : chinaExtraTransInfo) as ChinaExtraTransInfoInput,
+      });
+    } catch (err) {
+      // chinaExtraTransInfo.goods[0].name → goods[0].name when the goods came from the input's `goods`.
+      collect(err, issues, (f) => (fromGoods ? f.replace(/^chinaExtraTransInfo\.?/, '') || 'goods' : f || 'chinaExtraTransInfo'));
+    }
+    if (issues.length === before && extendInfo !== undefined && extendInfo.length > MAX_EXTEND_INFO) {
+      issues.push({
+        field: fromGoods ? 'goods' : 'chinaExtraTransInfo',
+        message: `makes an order.extendInfo of ${extendInfo.length} characters; AMS accepts at most ${MAX_EXTEND_INFO}: shorten the names or group items`,
+        code: 'too_big',
+      });
+      extendInfo = undefined;
+    }
+  }
+
+  if (
+    issues.length > 0 ||
+    paymentRequestId === undefined ||
+    referenceOrderId === undefined ||
+    orderDescription === undefined ||
+    currency === undefined ||
+    settlementCurrency === undefined ||
+    value === undefined ||
+    env === undefined ||
+    paymentRedirectUrl === undefined
+  ) {
+    throw new AmsValidationError(issues, { context: 'Invalid cashier payment' });
+  }
+
+  const request: CashierPaymentRequest = {
+    productCode: 'CASHIER_PAYMENT',
+    paymentRequestId,
+    order: {
+      referenceOrderId,
+      orderDescription,
+      orderAmount: { currency, value },
+      ...(extendInfo !== undefined ? { extendInfo } : {}),
+    },
+    paymentAmount: { currency, value },
+    paymentMethod: { paymentMethodType: 'ALIPAY_CN' },
+    paymentRedirectUrl,
+    ...(paymentNotifyUrl !== undefined ? { paymentNotifyUrl } : {}),
+    ...(paymentExpiryTime !== undefined ? { paymentExpiryTime } : {}),
+    env,
+    settlementStrategy: { settlementCurrency },
+  };
+  return request;
+}

@@ -1,0 +1,152 @@
+// `ams-cashier check` through the built bin: good and bad configs, exit codes, report lines, --json, unusable input.
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkConfig, lineColumn, parseConfigText } from '../../src/cli/check';
+import { CliUsageError } from '../../src/cli/io';
+import { KEYS, buildCli, writeFiles, type BuiltCli } from './helpers';
+
+let cli: BuiltCli;
+let dir: string;
+
+beforeAll(async () => {
+  cli = await buildCli();
+  dir = cli.tmp();
+  mkdirSync(join(dir, 'keys'));
+  for (const f of ['merchant_private_pkcs8.base64.txt', 'merchant_private_pkcs1.pem', 'merchant_public_spki.base64.txt', 'alipay_public.base64.txt', 'weak_1024_private.pem', 'ec_private_pkcs8.pem', 'other_public.pem'])
+    copyFileSync(join(KEYS, f), join(dir, 'keys', f));
+});
+afterAll(() => cli?.cleanup());
+
+const good = {
+  paymentMethodType: 'ALIPAY_CN',
+  contractSettlementCurrency: 'USD',
+  paymentCurrencies: ['USD', 'CNY'],
+  settlementCurrency: 'USD',
+  clientId: 'SANDBOX_5Y0000000000',
+  region: 'NA',
+  privateKeyFile: 'keys/merchant_private_pkcs8.base64.txt',
+  alipayPublicKeyFile: 'keys/alipay_public.base64.txt',
+  keyVersion: '1',
+};
+
+function config(name: string, value: unknown): string {
+  writeFiles(dir, { [name]: typeof value === 'string' ? value : JSON.stringify(value, null, 2) });
+  return join(dir, name);
+}
+
+describe('ams-cashier check', () => {
+  it('passes a good config: exit 0, one PASS line per check', () => {
+    const r = cli.run(['check', config('good.json', good)]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.filter((l) => l.startsWith('FAIL'))).toEqual([]);
+    expect(lines).toContainEqual(expect.stringMatching(/^PASS {2}pay in USD, settle in USD \(contract USD\)/));
+    expect(lines).toContainEqual(expect.stringMatching(/^PASS {2}pay in CNY, settle in USD/));
+    expect(lines).toContainEqual(expect.stringMatching(/^PASS {2}private key is RSA, 2048 bits or more: RSA 2048 bits/));
+    expect(lines).toContainEqual(expect.stringMatching(/^PASS {2}Alipay public key is not your own public key/));
+    expect(lines).toContainEqual(expect.stringMatching(/^PASS {2}sandbox matches the clientId: sandbox: requests are signed and sent to \/ams\/sandbox\/api\/v1\/payments\/pay/));
+    expect(lines.at(-1)).toMatch(/^OK: \d+ passed, 0 failed/);
+  });
+
+  it('reads YAML too', () => {
+    const yaml = `paymentCurrencies: [EUR]\nsettlementCurrency: EUR\nclientId: LIVE_1\nregion: SEA\n`;
+    const r = cli.run(['check', config('good.yaml', yaml)]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/PASS {2}region \/ baseUrl: pay goes to https:\/\/open-sea\.alipay\.com\/ams\/api\/v1\/payments\/pay/);
+    expect(r.stdout).toMatch(/SKIP {2}private key/);
+  });
+
+  it('fails each bad currency, the own-key mix-up, a weak key and a sandbox contradiction: exit 1 with what to do', () => {
+    const r = cli.run([
+      'check',
+      config('bad.json', {
+        ...good,
+        paymentCurrencies: ['USD', 'EUR', 'CNY', 'usd'],
+        settlementCurrency: 'USD',
+        contractSettlementCurrency: 'USD',
+        privateKeyFile: 'keys/weak_1024_private.pem',
+        alipayPublicKeyFile: 'keys/merchant_public_spki.base64.txt',
+        merchantPublicKeyFile: 'keys/merchant_public_spki.base64.txt',
+        sandbox: false,
+      }),
+    ]);
+    expect(r.code).toBe(1);
+    const fails = r.stdout.split('\n').filter((l) => l.startsWith('FAIL'));
+    expect(fails).toContainEqual(expect.stringMatching(/FAIL {2}pay in EUR, settle in USD.*does not match payment currency EUR/));
+    expect(fails).toContainEqual(expect.stringMatching(/FAIL {2}pay in usd.*did you mean "USD"/));
+    expect(fails).toContainEqual(expect.stringMatching(/FAIL {2}private key is RSA, 2048 bits or more: .*1024 bits.*→ generate a new RSA-2048 pair/));
+    expect(fails).toContainEqual(expect.stringMatching(/FAIL {2}Alipay public key is not your own public key: .*is the public half of .*merchant_public_spki.*→ download Alipay's public key/));
+    expect(fails).toContainEqual(expect.stringMatching(/FAIL {2}sandbox matches the clientId: sandbox is false but the clientId has the SANDBOX_ prefix/));
+    expect(fails).toContainEqual(expect.stringMatching(/FAIL {2}merchant public key is the public half of the private key/));
+    expect(r.stdout).toMatch(/PASS {2}pay in USD, settle in USD/);
+    expect(r.stdout).toMatch(/PASS {2}pay in CNY, settle in USD/);
+    expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^NOT READY: \d+ passed, \d+ failed/);
+  });
+
+  it('catches the Alipay key being your own key from the private key alone, a public key as private, a private key as Alipay\'s', () => {
+    const own = cli.run(['check', config('own.json', { ...good, alipayPublicKeyFile: 'keys/merchant_public_spki.base64.txt' })]);
+    expect(own.code).toBe(1);
+    expect(own.stdout).toMatch(/FAIL {2}Alipay public key is not your own public key: .* is the public half of keys\/merchant_private_pkcs8\.base64\.txt/);
+    const swapped = cli.run(['check', config('swap.json', { ...good, privateKeyFile: 'keys/alipay_public.base64.txt', alipayPublicKeyFile: 'keys/merchant_private_pkcs1.pem' })]);
+    expect(swapped.code).toBe(1);
+    expect(swapped.stdout).toMatch(/FAIL {2}private key is a private key: .* holds a public key/);
+    expect(swapped.stdout).toMatch(/FAIL {2}Alipay public key is a public key: .* holds a PRIVATE key/);
+    expect(swapped.stdout).not.toMatch(/BEGIN|MII/);
+  });
+
+  it('fails unknown fields, a missing key file, an EC key, a bad region and settlement in CNY', () => {
+    const r = cli.run(['check', config('more.json', { paymentCurrencies: ['CNY'], settlementCurrency: 'CNY', privateKeyPath: 'x', privateKeyFile: 'keys/nope.pem', alipayPublicKeyFile: 'keys/ec_private_pkcs8.pem', clientId: 'C1', region: 'na' })]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/FAIL {2}config field "privateKeyPath" is known: .*did you mean "privateKeyFile"\?/);
+    expect(r.stdout).toMatch(/FAIL {2}private key loads \(keys\/nope\.pem\): file "keys\/nope\.pem" not found/);
+    expect(r.stdout).toMatch(/FAIL {2}Alipay public key is RSA, 2048 bits or more: .*EC/);
+    expect(r.stdout).toMatch(/FAIL {2}region \/ baseUrl: region "na" is not NA or SEA → did you mean "NA"\?/);
+    expect(r.stdout).toMatch(/FAIL {2}pay in CNY, settle in CNY: Settlement currency CNY is not allowed/);
+  });
+
+  it('--json gives the same checks as data', () => {
+    const r = cli.run(['check', config('bad2.json', { ...good, paymentCurrencies: ['EUR'] }), '--json']);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.stdout) as { ok: boolean; failed: number; checks: { id: string; status: string; detail: string }[] };
+    expect(report.ok).toBe(false);
+    expect(report.checks.find((c) => c.id === 'currency.EUR')).toMatchObject({ status: 'fail' });
+    expect(report.failed).toBeGreaterThan(0);
+  });
+
+  it('exit 2 on unusable input: missing file, invalid JSON with line:column, invalid YAML, not an object, no argument', () => {
+    const missing = cli.run(['check', join(dir, 'nope.json')]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/config: file ".*nope\.json" not found/);
+    const badJson = cli.run(['check', config('broken.json', '{\n  "paymentCurrencies": ["USD"],\n  "settlementCurrency": "USD",\n}\n')]);
+    expect(badJson.code).toBe(2);
+    expect(badJson.stderr).toMatch(/broken\.json:4:1: invalid JSON/);
+    expect(badJson.stdout).toBe('');
+    const badYaml = cli.run(['check', config('broken.yaml', 'paymentCurrencies: [USD\nsettlementCurrency: USD\n')]);
+    expect(badYaml.code).toBe(2);
+    expect(badYaml.stderr).toMatch(/broken\.yaml:\d+:\d+: invalid YAML/);
+    expect(cli.run(['check', config('array.json', '[1]')]).code).toBe(2);
+    expect(cli.run(['check']).code).toBe(2);
+    for (const r of [missing, badJson, badYaml]) expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--help shows an example and exits 0', () => {
+    const r = cli.run(['check', '--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/Example:\n {2}ams-cashier check/);
+  });
+});
+
+describe('check internals', () => {
+  it('lineColumn and JSON positions', () => {
+    expect(lineColumn('ab\ncd', 4)).toEqual({ line: 2, column: 2 });
+    expect(() => parseConfigText('{"a":', 'x.json')).toThrow(/x\.json:1:6: invalid JSON/);
+    expect(() => parseConfigText('{"a":', 'x.json')).toThrow(CliUsageError);
+  });
+  it('checkConfig reports a missing settlement currency and skips absent keys without I/O', () => {
+    const lines = checkConfig({ paymentCurrencies: ['USD'] }, () => ({ error: 'no I/O here' }));
+    expect(lines.find((l) => l.id === 'currency.USD')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/Settlement currency is missing/) });
+    expect(lines.filter((l) => l.status === 'skip').map((l) => l.id)).toEqual(['key.private.load', 'key.alipay.load', 'client.id']);
+  });
+});

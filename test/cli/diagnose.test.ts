@@ -1,0 +1,56 @@
+// The verify cause finder as a pure module: importable and usable without I/O, deterministic, and never guessing wrong.
+import { readFileSync } from 'node:fs';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { diagnoseSignature, extractSignatureValue, signatureVariants } from '../../src/cli/diagnose';
+import { escapeVisible, shQuote } from '../../src/cli/format';
+import { loadPublicKey, signRequest } from '../../src/index';
+import { merchant } from '../helpers/keys';
+
+const pub = loadPublicKey(merchant.publicSpkiBase64);
+const base = { method: 'POST', path: '/ams/api/v1/payments/pay', clientId: 'C1', time: '2026-01-01T00:00:00Z' };
+
+describe('diagnose (pure)', () => {
+  it('imports nothing that does I/O', () => {
+    const src = readFileSync(new URL('../../src/cli/diagnose.ts', import.meta.url), 'utf8');
+    const imports = [...src.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+    expect(imports.filter((s) => /fs|child_process|net|http|process|\.\/io/.test(s!))).toEqual([]);
+  });
+
+  it('is valid for the exact content, and finds a body with an extra trailing space', () => {
+    const body = '{"a":1}';
+    const signature = signRequest({ ...base, requestTime: base.time, body, privateKey: merchant.privatePkcs8Pem });
+    expect(diagnoseSignature({ ...base, body: Buffer.from(body), signature }, { publicKey: pub })).toMatchObject({ valid: true, code: 'valid' });
+    const d = diagnoseSignature({ ...base, body: Buffer.from(`${body}  `), signature }, { publicKey: pub });
+    expect(d.match?.changes.map((c) => c.id)).toEqual(['body.trailing-whitespace-removed']);
+  });
+
+  it('never reports a variant for a signature of different content (property)', () => {
+    fc.assert(
+      fc.property(fc.string({ maxLength: 30 }), fc.string({ minLength: 1, maxLength: 30 }), (a, b) => {
+        fc.pre(a.trim() !== `${a}${b}`.trim() && !/^\s*$/.test(b));
+        const signature = signRequest({ ...base, requestTime: base.time, body: `${a}X${b}`, privateKey: merchant.privatePkcs8Pem });
+        const d = diagnoseSignature({ ...base, body: Buffer.from(`${a}Y${b}`), signature }, { publicKey: pub });
+        expect(d.valid).toBe(false);
+        expect(d.code).toBe('content_differs');
+      }),
+      { numRuns: 15 },
+    );
+  });
+
+  it('reads headers and bare signatures', () => {
+    expect(extractSignatureValue('Signature: algorithm=RSA256, keyVersion=1, signature=ab%2Bc')).toEqual({ header: true, value: 'ab%2Bc' });
+    expect(extractSignatureValue('abc=')).toEqual({ header: false, value: 'abc=' });
+    expect(signatureVariants('algorithm=RSA256,signature=ab%252Bcde%253D%253D').map((v) => [v.value, v.changes.map((c) => c.id)])).toEqual([['ab+cde==', ['signature.double-encoded']]]);
+  });
+});
+
+describe('format helpers', () => {
+  it('escapes newlines, spaces, tabs, BOM and backslashes visibly and unambiguously', () => {
+    expect(escapeVisible('POST /p\nC.T.\uFEFF{"a": "b\\\\n·"}\t\r\n')).toBe('POST·/p\\nC.T.\\ufeff{"a":·"b\\\\\\\\n\\u00b7"}\\t\\r\\n');
+  });
+  it('shell-quotes', () => {
+    expect(shQuote("it's")).toBe(`'it'\\''s'`);
+    expect(shQuote('/a/b.json')).toBe('/a/b.json');
+  });
+});
