@@ -1,43 +1,104 @@
-// `npm start` (interim): one cashier payment against an in-process msw stand-in for Alipay, printed step by step.
-import { generateKeyPairSync, sign } from 'node:crypto';
-import { http, HttpResponse } from 'msw';
-import { setupServer } from 'msw/node';
-import { AmsClient, toMinorUnits } from '../src/index';
+// `npm start`: the embedded gateway and the example shop on loopback, a scripted buyer, and a timeline of one payment.
+// `npm start -- --serve` keeps both up so you can pay by hand in a browser.
+import { startEmbeddedShop } from './express-merchant/embedded';
 
-const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const alipay = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const clientId = 'SANDBOX_DEMO_MERCHANT';
-const path = '/ams/sandbox/api/v1/payments/pay';
+const serve = process.argv.includes('--serve');
+const t0 = performance.now();
+const timeline: Array<{ ms: number; step: string; detail: string }> = [];
+const mark = (step: string, detail = ''): void => void timeline.push({ ms: performance.now() - t0, step, detail });
+const once = new Set<string>();
+const markOnce = (step: string, detail = ''): void => {
+  if (once.has(step)) return;
+  once.add(step);
+  mark(step, detail);
+};
 
-const server = setupServer(
-  http.post(`https://open-na.alipay.com${path}`, async ({ request }) => {
-    const body = JSON.stringify({
-      result: { resultCode: 'PAYMENT_IN_PROCESS', resultStatus: 'U', resultMessage: 'payment in process' },
-      paymentId: 'demo-payment-1',
-      paymentRequestId: (JSON.parse(await request.text()) as { paymentRequestId: string }).paymentRequestId,
-      redirectActionForm: { method: 'GET', redirectUrl: 'https://cashier.example/pay?paymentId=demo-payment-1' },
-      normalUrl: 'https://cashier.example/pay?paymentId=demo-payment-1',
-    });
-    const responseTime = new Date().toISOString();
-    const signature = sign('sha256', Buffer.from(`POST ${path}\n${clientId}.${responseTime}.${body}`), alipay.privateKey).toString('base64');
-    return new HttpResponse(body, {
-      headers: { 'content-type': 'application/json', 'client-id': clientId, 'response-time': responseTime, signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(signature)}` },
-    });
-  }),
-);
-server.listen({ onUnhandledRequest: 'error' });
-
-const client = new AmsClient({ clientId, privateKey: merchant.privateKey, alipayPublicKey: alipay.publicKey, region: 'NA' });
-const amount = { currency: 'USD', value: toMinorUnits('19.99', 'USD') };
-const res = await client.pay({
-  productCode: 'CASHIER_PAYMENT',
-  paymentRequestId: `demo-${Date.now()}`,
-  order: { referenceOrderId: 'order-1', orderDescription: 'T-shirt', orderAmount: amount },
-  paymentAmount: amount,
-  paymentMethod: { paymentMethodType: 'ALIPAY_CN' },
-  paymentRedirectUrl: 'https://merchant.example/return',
-  env: { terminalType: 'WEB' },
-  settlementStrategy: { settlementCurrency: 'USD' },
+const shop = await startEmbeddedShop({
+  logger: {
+    debug: (message, meta) => {
+      if (message === 'ams: request' && meta?.api === 'pay') markOnce('request signed', `pay, ${String(meta.bodyBytes)} bytes, Request-Time ${String(meta.requestTime)}`);
+    },
+  },
+  onEvent: (type, detail) => {
+    if (type === 'notification.verified') markOnce('notification verified', `by the shop's notify endpoint (resultStatus ${String(detail.resultStatus)})`);
+    if (type === 'notification.acknowledged') markOnce('acknowledged', 'HTTP 200 with the exact acknowledgement body');
+  },
 });
-console.log(`pay → ${res.result.resultStatus}/${res.result.resultCode}; send the buyer to ${res.normalUrl}`);
-server.close();
+shop.gateway.core.on((e) => {
+  if (e.type === 'request.verified' && e.api === 'pay') markOnce('gateway verified', `signature checked with the merchant's public key (${e.message ?? ''})`);
+  if (e.type === 'cashier.viewed') markOnce('cashier', 'the buyer sees the cashier page');
+  if (e.type === 'payment.succeeded') markOnce('paid', 'the buyer paid with the test account');
+});
+
+if (serve) {
+  console.log(`Embedded AMS gateway: ${shop.gateway.url}`);
+  console.log(`Example shop:         ${shop.merchantUrl}   ← open this in a browser and pay`);
+  console.log('Ctrl-C to stop.');
+  const stop = (): void => {
+    void shop.close().then(() => console.log('stopped'));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} else {
+  // If anything is left running after the demo, say what and fail instead of hanging.
+  const watchdog = setTimeout(() => {
+    console.error('still running 20 s after start; open handles:', process.getActiveResourcesInfo());
+    process.exit(1);
+  }, 20_000);
+  watchdog.unref();
+  try {
+    await playBuyer();
+    printTimeline();
+  } catch (err) {
+    printTimeline();
+    console.error(`\n✗ ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 1;
+  } finally {
+    await shop.close();
+  }
+}
+
+async function expectStatus(res: Response, status: number, what: string): Promise<void> {
+  if (res.status !== status) throw new Error(`${what}: expected HTTP ${status}, got ${res.status}: ${(await res.text()).slice(0, 200)}`);
+}
+
+async function playBuyer(): Promise<void> {
+  // 1. The buyer orders at the shop, which calls pay and redirects to the cashier.
+  const checkout = await fetch(`${shop.merchantUrl}/checkout`, { method: 'POST', body: new URLSearchParams({ item: 'T-shirt', amount: '19.99' }), redirect: 'manual' });
+  await expectStatus(checkout, 303, 'checkout');
+  const cashierUrl = checkout.headers.get('location')!;
+
+  // 2. The cashier page, then its "Pay with test account" form.
+  const cashier = await fetch(cashierUrl);
+  await expectStatus(cashier, 200, 'cashier page');
+  const html = await cashier.text();
+  const action = /<form method="post" action="([^"]+\/pay)"><input type="hidden" name="paymentId" value="([^"]+)">/.exec(html);
+  if (!action) throw new Error('the cashier page has no pay form');
+  const paymentId = action[2]!;
+  const paid = await fetch(new URL(action[1]!, cashierUrl), { method: 'POST', body: new URLSearchParams({ paymentId }), redirect: 'manual' });
+  await expectStatus(paid, 303, 'pay at the cashier');
+
+  // 3. Back at the shop.
+  const back = await fetch(paid.headers.get('location')!);
+  await expectStatus(back, 200, 'return page');
+  const status = /id="status">([a-z]+)</.exec(await back.text())?.[1];
+  mark('returned', `the return page shows "${status}"`);
+
+  // 4. The shop verified and acknowledged the notification; then ask the gateway ourselves.
+  await shop.gateway.waitForNotification({ paymentId, until: 'acknowledged', timeoutMs: 10_000 });
+  const payment = shop.gateway.getPayment(paymentId)!;
+  const inquiry = await shop.client.inquiryPayment({ paymentRequestId: payment.paymentRequestId });
+  if (inquiry.paymentStatus !== 'SUCCESS') throw new Error(`inquiry says ${inquiry.paymentStatus}`);
+  mark(`inquiry ${inquiry.paymentStatus}`, `paymentId ${paymentId.slice(0, 20)}…, ${inquiry.paymentAmount?.value} ${inquiry.paymentAmount?.currency} (minor units)`);
+  if (status !== 'paid') throw new Error(`the return page showed "${status}", not "paid"`);
+}
+
+function printTimeline(): void {
+  console.log('One cashier payment, end to end (embedded AMS gateway, example shop, scripted buyer):\n');
+  const order = ['request signed', 'gateway verified', 'cashier', 'paid', 'notification verified', 'acknowledged', 'returned'];
+  const sorted = [...timeline].sort((a, b) => a.ms - b.ms || order.indexOf(a.step) - order.indexOf(b.step));
+  sorted.forEach((e, i) => console.log(`${String(i + 1).padStart(2)}. +${e.ms.toFixed(0).padStart(5)} ms  ${e.step.padEnd(22)} ${e.detail}`));
+  const missing = [...order, 'inquiry SUCCESS'].filter((s) => !timeline.some((e) => e.step === s));
+  if (missing.length === 0) console.log('\n✓ paid, notified, acknowledged and confirmed by inquiry.');
+  else console.log(`\nmissing steps: ${missing.join(', ')}`);
+}

@@ -22,4 +22,22 @@ for (const f of ['redis.js', 'redis.cjs']) {
   const text = readFileSync(new URL(`../../dist/${f}`, import.meta.url), 'utf8');
   if (/from ["']ioredis["']|require\(["']ioredis["']\)/.test(text)) throw new Error(`dist/${f} imports ioredis at run time`);
 }
+// The embedded gateway from the built subpath, driven by the built client: one real payment over loopback.
+const { startAmsGateway } = await import('ams-cashier/mocks');
+const { generateKeyPairSync } = await import('node:crypto');
+const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const gw = await startAmsGateway({ clientId: 'SANDBOX_SMOKE', merchantPublicKey: merchant.publicKey });
+try {
+  const client = new ams.AmsClient({ clientId: 'SANDBOX_SMOKE', privateKey: merchant.privateKey, alipayPublicKey: gw.alipayPublicKey, baseUrl: gw.url });
+  const amount = { currency: 'USD', value: '1999' };
+  const res = await client.pay({
+    productCode: 'CASHIER_PAYMENT', paymentRequestId: 'smoke-1',
+    order: { referenceOrderId: 'o1', orderDescription: 'smoke', orderAmount: amount }, paymentAmount: amount,
+    paymentMethod: { paymentMethodType: 'ALIPAY_CN' }, paymentRedirectUrl: 'https://shop.example/r',
+    env: { terminalType: 'WEB' }, settlementStrategy: { settlementCurrency: 'USD' },
+  });
+  if (res.result.resultCode !== 'PAYMENT_IN_PROCESS') throw new Error('ESM build: pay against the built gateway failed');
+} finally {
+  await gw.close();
+}
 console.log('esm smoke ok');

@@ -26,10 +26,11 @@ export interface AmountOptions {
 }
 
 /** An AMS amount: `value` is a positive integer in the currency's minor units, as a string. */
-export interface Amount<C extends string = string> {
+// A type alias, not an interface: aliases are assignable to the request schemas' open object types.
+export type Amount<C extends string = string> = {
   currency: C;
   value: string;
-}
+};
 
 const MINOR_UNIT_VALUE = /^[1-9][0-9]*$/;
 const PLAIN_DECIMAL = /^([0-9]+)(?:\.([0-9]+))?$/;

@@ -1,0 +1,36 @@
+// Runs the example shop. With AMS_CLIENT_ID (and key files) it talks to Alipay; without, to the embedded gateway.
+//   tsx examples/express-merchant/main.ts
+//   AMS_CLIENT_ID=SANDBOX_… AMS_PRIVATE_KEY_FILE=… AMS_ALIPAY_PUBLIC_KEY_FILE=… AMS_REGION=NA PUBLIC_URL=https://… tsx examples/express-merchant/main.ts
+import { readFileSync } from 'node:fs';
+import { AmsClient, type Region } from '../../src/index';
+import { createMerchantApp } from './app';
+import { startEmbeddedShop } from './embedded';
+
+const port = Number(process.env.PORT ?? 3000);
+
+if (process.env.AMS_CLIENT_ID) {
+  const region = (process.env.AMS_REGION ?? 'NA') as Region;
+  const need = (name: string): string => {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is required with AMS_CLIENT_ID`);
+    return value;
+  };
+  const client = new AmsClient({
+    clientId: process.env.AMS_CLIENT_ID,
+    privateKey: readFileSync(need('AMS_PRIVATE_KEY_FILE'), 'utf8'),
+    alipayPublicKey: readFileSync(need('AMS_ALIPAY_PUBLIC_KEY_FILE'), 'utf8'),
+    region,
+  });
+  // Alipay must reach the notify URL: set PUBLIC_URL to the shop's public origin (a tunnel in development).
+  const { app } = createMerchantApp({ client, ...(process.env.PUBLIC_URL ? { publicUrl: process.env.PUBLIC_URL } : {}) });
+  const server = app.listen(port, '127.0.0.1', () => console.log(`shop on http://127.0.0.1:${port} → Alipay ${region} (${client.sandbox ? 'sandbox' : 'production'})`));
+  const stop = (): void => void server.close();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+} else {
+  const shop = await startEmbeddedShop({ merchantPort: port });
+  console.log(`shop on ${shop.merchantUrl} → embedded gateway ${shop.gateway.url}. Ctrl-C to stop.`);
+  const stop = (): void => void shop.close();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}

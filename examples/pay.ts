@@ -1,0 +1,31 @@
+// The smallest payment: one AmsClient, one pay call, against the embedded gateway. Run: npx tsx examples/pay.ts
+import { generateKeyPairSync } from 'node:crypto';
+import { AmsClient, toMinorUnits } from '../src/index';
+import { startAmsGateway } from '../mocks/index';
+
+const merchantKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const gateway = await startAmsGateway({ clientId: 'SANDBOX_DEMO_MERCHANT', merchantPublicKey: merchantKeys.publicKey });
+
+try {
+  // With real credentials: { clientId, privateKey, alipayPublicKey, region: 'NA' } and no gateway.
+  const client = new AmsClient({
+    clientId: 'SANDBOX_DEMO_MERCHANT',
+    privateKey: merchantKeys.privateKey,
+    alipayPublicKey: gateway.alipayPublicKey,
+    baseUrl: gateway.url,
+  });
+  const amount = { currency: 'USD', value: toMinorUnits('19.99', 'USD') };
+  const res = await client.pay({
+    productCode: 'CASHIER_PAYMENT',
+    paymentRequestId: `example-${Date.now()}`,
+    order: { referenceOrderId: 'order-1', orderDescription: 'T-shirt', orderAmount: amount },
+    paymentAmount: amount,
+    paymentMethod: { paymentMethodType: 'ALIPAY_CN' },
+    paymentRedirectUrl: 'https://merchant.example/return',
+    env: { terminalType: 'WEB' },
+    settlementStrategy: { settlementCurrency: 'USD' },
+  });
+  console.log(`${res.result.resultStatus}/${res.result.resultCode}: send the buyer to ${res.normalUrl}`);
+} finally {
+  await gateway.close();
+}

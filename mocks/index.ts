@@ -1,0 +1,25 @@
+// ams-cashier/mocks: an embedded AMS gateway for tests and demos — msw handlers or a real loopback server, one core.
+export { createAmsHandlers, toMswResponse } from './msw';
+export type { AmsHandlers, AmsHandlersOptions } from './msw';
+export { startAmsGateway } from './server';
+export type { AmsGateway, StartGatewayOptions } from './server';
+export { createGatewayCore, GatewayCore } from './core';
+export type {
+  GatewayOptions,
+  MerchantConfig,
+  GatewayRequest,
+  GatewayReply,
+  GatewayEvent,
+  GatewayEventType,
+  PaymentRecord,
+  PaymentStatus,
+  RefundRecord,
+  WaitForNotificationOptions,
+} from './core';
+export { GATEWAY_APIS, FAULT_NAMES, FaultScript } from './faults';
+export type { GatewayApi, FaultName, FaultObject, FaultSpec } from './faults';
+export { MAGIC_AMOUNTS, magicBehaviour } from './magic';
+export type { MagicBehaviour } from './magic';
+export { NOTIFY_RETRY_SCHEDULE_MS, ACK_BODY } from './notifier';
+export type { NotificationDelivery, DeliveryAttempt, DeliveryState } from './notifier';
+export { CASHIER_PATH } from './cashier';

@@ -1,0 +1,56 @@
+// The gateway as msw 2 request handlers: Alipay's NA and SEA origins (and any baseUrl), sandbox and production paths.
+import { http, HttpResponse, type HttpHandler } from 'msw';
+import { REGION_ORIGINS } from '../src/api/endpoint';
+import { CASHIER_PATH } from './cashier';
+import { createGatewayCore, type GatewayCore, type GatewayOptions, type GatewayReply } from './core';
+
+export interface AmsHandlersOptions extends GatewayOptions {
+  /** Extra origins to answer on (a local baseUrl such as http://127.0.0.1:8080), besides open-na / open-sea. */
+  baseUrl?: string | readonly string[];
+  /** Share the state of an existing gateway core (e.g. one behind startAmsGateway) instead of creating one. */
+  core?: GatewayCore;
+}
+
+/** The handlers, plus the gateway behind them (state, script, public key). Spread into setupServer / server.use. */
+export type AmsHandlers = HttpHandler[] & { gateway: GatewayCore };
+
+/** Turns a gateway reply into what msw sends: a Response, or a network error for `reset`. */
+export function toMswResponse(reply: GatewayReply): Response {
+  if (reply.reset) return HttpResponse.error();
+  return new HttpResponse(reply.body, { status: reply.status, headers: reply.headers });
+}
+
+/**
+ * msw 2 handlers for pay, inquiryPayment, cancel, refund and inquiryRefund on https://open-na.alipay.com and
+ * https://open-sea.alipay.com (and every `baseUrl`), sandbox and production paths, plus the cashier page on the
+ * same origins. Example: `setupServer(...createAmsHandlers({ clientId, merchantPublicKey }))`; the returned array's
+ * `gateway` gives the public key to configure as `alipayPublicKey`, `script()`, payments and notifications.
+ */
+export function createAmsHandlers(options: AmsHandlersOptions = {}): AmsHandlers {
+  const { baseUrl, core: shared, ...gatewayOptions } = options;
+  const gateway = shared ?? createGatewayCore(gatewayOptions);
+  const extra = baseUrl === undefined ? [] : typeof baseUrl === 'string' ? [baseUrl] : [...baseUrl];
+  const origins = [...new Set([...Object.values(REGION_ORIGINS), ...extra.map((u) => new URL(u).origin)])];
+
+  const resolver = async ({ request }: { request: Request }): Promise<Response> => {
+    const reply = await gateway.handle({
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      body: request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text(),
+      signal: request.signal,
+    });
+    return toMswResponse(reply);
+  };
+
+  const handlers: HttpHandler[] = [];
+  for (const origin of origins) {
+    handlers.push(
+      http.post(`${origin}/ams/api/v1/payments/:api`, resolver),
+      http.post(`${origin}/ams/sandbox/api/v1/payments/:api`, resolver),
+      http.get(`${origin}${CASHIER_PATH}`, resolver),
+      http.post(`${origin}${CASHIER_PATH}/:action`, resolver),
+    );
+  }
+  return Object.assign(handlers, { gateway });
+}

@@ -1,0 +1,125 @@
+// The gateway over real HTTP on loopback: a node:http server around the same core the msw handlers use.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { FaultSpec, GatewayApi } from './faults';
+import { createGatewayCore, type GatewayCore, type GatewayOptions, type PaymentRecord, type WaitForNotificationOptions } from './core';
+import type { NotificationDelivery } from './notifier';
+
+export interface StartGatewayOptions extends GatewayOptions {
+  /** Default 0 (a free port). */
+  port?: number;
+  /** Default 127.0.0.1. */
+  host?: string;
+  /** Use an existing core (e.g. shared with msw handlers) instead of creating one. */
+  core?: GatewayCore;
+  /** Largest request body read, in bytes. Default 1 MiB. */
+  maxBodyBytes?: number;
+}
+
+/** A running gateway. `url` is its origin: pass it as the AmsClient's `baseUrl`. */
+export interface AmsGateway {
+  /** e.g. http://127.0.0.1:53412 */
+  readonly url: string;
+  readonly port: number;
+  readonly core: GatewayCore;
+  /** Configure as `alipayPublicKey` in clients and notification handlers. */
+  readonly alipayPublicKey: GatewayCore['alipayPublicKey'];
+  readonly alipayPublicKeyPem: string;
+  readonly payments: readonly PaymentRecord[];
+  readonly deliveries: readonly NotificationDelivery[];
+  script(api: GatewayApi, faults: readonly FaultSpec[]): AmsGateway;
+  getPayment(id: string): PaymentRecord | undefined;
+  waitForNotification(filter?: WaitForNotificationOptions): Promise<NotificationDelivery>;
+  /** Stops the server (open connections are destroyed), notification timers and hanging requests. */
+  close(): Promise<void>;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        resolve(undefined);
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+/** Starts the gateway on loopback (port 0 by default): `{ url, close() }` plus the core's accessors. */
+export async function startAmsGateway(options: StartGatewayOptions = {}): Promise<AmsGateway> {
+  const { port = 0, host = '127.0.0.1', core: shared, maxBodyBytes = 1024 * 1024, ...gatewayOptions } = options;
+  const core = shared ?? createGatewayCore(gatewayOptions);
+  let origin = '';
+
+  const listener = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const gone = new AbortController();
+    res.on('close', () => gone.abort());
+    try {
+      const body = await readBody(req, maxBodyBytes);
+      if (body === undefined) {
+        res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('request body too large');
+        return;
+      }
+      const reply = await core.handle({ method: req.method ?? 'GET', url: origin + (req.url ?? '/'), headers: req.headers, body, signal: gone.signal });
+      if (reply.reset) {
+        req.socket.destroy();
+        return;
+      }
+      if (res.destroyed) return;
+      res.writeHead(reply.status, { ...reply.headers, 'content-length': String(Buffer.byteLength(reply.body)) });
+      res.end(reply.body);
+    } catch (err) {
+      if (!res.headersSent && !res.destroyed) {
+        res.writeHead(500, { 'content-type': 'text/plain' }).end(`gateway error: ${err instanceof Error ? err.message : String(err)}`);
+      } else res.destroy();
+    }
+  };
+
+  const server: Server = createServer((req, res) => void listener(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address() as AddressInfo;
+  origin = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+
+  let closing: Promise<void> | undefined;
+  const gateway: AmsGateway = {
+    url: origin,
+    port: address.port,
+    core,
+    alipayPublicKey: core.alipayPublicKey,
+    alipayPublicKeyPem: core.alipayPublicKeyPem,
+    get payments() {
+      return core.payments;
+    },
+    get deliveries() {
+      return core.deliveries;
+    },
+    script(api, faults) {
+      core.script(api, faults);
+      return gateway;
+    },
+    getPayment: (id) => core.getPayment(id),
+    waitForNotification: (filter) => core.waitForNotification(filter),
+    close() {
+      closing ??= new Promise<void>((resolve) => {
+        core.close();
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+  return gateway;
+}
