@@ -1,7 +1,7 @@
 // An ISV / acquirer: one client id and key, one AmsClient per merchant it acts for, each with that merchant's Agent-Token.
 // Run: npx tsx examples/acquirer.ts
 import { generateKeyPairSync } from 'node:crypto';
-import { AmsClient, toMinorUnits, type AmsClientConfig } from '../src/index';
+import { AmsClient, buildCashierPayment, type AmsClientConfig } from '../src/index';
 import { startAmsGateway } from '../mocks/index';
 
 const isvKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -16,18 +16,25 @@ try {
   const clients = new Map(Object.entries(tokens).map(([merchant, agentToken]) => [merchant, new AmsClient({ ...base, agentToken })]));
 
   for (const [merchant, client] of clients) {
-    const amount = { currency: 'USD', value: toMinorUnits('12.50', 'USD') };
-    const res = await client.pay({
-      productCode: 'CASHIER_PAYMENT',
-      // The same paymentRequestId for two merchants is two payments: ids are unique per merchant.
-      paymentRequestId: 'order-0001',
-      order: { referenceOrderId: `${merchant}-0001`, orderDescription: `Lunch at ${merchant}`, orderAmount: amount },
-      paymentAmount: amount,
-      paymentMethod: { paymentMethodType: 'ALIPAY_CN' },
-      paymentRedirectUrl: `https://${merchant}.example/return`,
-      env: { terminalType: 'WEB' },
-      settlementStrategy: { settlementCurrency: 'USD' },
-    });
+    // The builder turns what an ISV has at hand into a complete, valid pay body (currency rules,
+    // minor units, chinaExtraTransInfo, expiry), reporting every problem at once.
+    const request = buildCashierPayment(
+      {
+        // The same paymentRequestId for two merchants is two payments: ids are unique per merchant.
+        paymentRequestId: 'order-0001',
+        referenceOrderId: `${merchant}-0001`,
+        description: `Lunch at ${merchant}`,
+        amount: '12.50',
+        currency: 'USD',
+        settlementCurrency: 'USD',
+        goods: [{ name: 'Noodles', quantity: 2 }, { name: 'Tea', quantity: 1 }],
+        terminalType: 'WEB',
+        redirectUrl: `https://${merchant}.example/return`,
+        expiresInMinutes: 5,
+      },
+      { now: new Date() },
+    );
+    const res = await client.pay(request);
     console.log(`${merchant}: ${res.result.resultCode}, paymentId ${res.paymentId}, inquiry → ${(await client.inquiryPayment({ paymentRequestId: 'order-0001' })).paymentStatus}`);
   }
   console.log(`the gateway holds ${gateway.payments.length} payments, one per Agent-Token`);
