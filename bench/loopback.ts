@@ -1,0 +1,77 @@
+// A minimal stand-in for Alipay's gateway on 127.0.0.1, in a child process: checks nothing, signs every answer.
+// Run as a child (forked by startLoopback) so the gateway's RSA signing and HTTP parsing do not share the
+// client's event loop; both compared sides talk to the same server, so ratios stay side by side.
+import { fork, type ChildProcess } from 'node:child_process';
+import { sign } from 'node:crypto';
+import http from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { IN_PROCESS_BODY, keyObjects } from './fixtures';
+
+function formatTime(date: Date): string {
+  return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
+}
+
+/** Serves every POST with the U/PAYMENT_IN_PROCESS body, signed per response with a fresh Response-Time. */
+function serve(): void {
+  const body = Buffer.from(IN_PROCESS_BODY, 'utf8');
+  const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+    req.resume(); // the body is not looked at: this gateway verifies nothing
+    req.on('end', () => {
+      const clientId = String(req.headers['client-id'] ?? 'unknown');
+      const responseTime = formatTime(new Date());
+      const head = Buffer.from(`POST ${req.url ?? '/'}\n${clientId}.${responseTime}.`, 'utf8');
+      // Signed off the event loop, as a real gateway's many cores would: the server is not the bottleneck.
+      sign('sha256', Buffer.concat([head, body]), keyObjects.alipayPrivate, (err, sig) => {
+        if (err) {
+          res.writeHead(500).end();
+          return;
+        }
+        res.writeHead(200, {
+          'content-type': 'application/json; charset=UTF-8',
+          'content-length': body.length,
+          'client-id': clientId,
+          'response-time': responseTime,
+          signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(sig.toString('base64'))}`,
+        });
+        res.end(body);
+      });
+    });
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(0, '127.0.0.1', () => {
+    const address = server.address();
+    if (address === null || typeof address === 'string') throw new Error('no port');
+    process.send?.({ port: address.port });
+  });
+  process.on('disconnect', () => process.exit(0));
+}
+
+export interface Loopback {
+  origin: string;
+  /** The gateway's process id, to account for its CPU. */
+  pid: number | undefined;
+  close(): Promise<void>;
+}
+
+/** Forks this file as the gateway (inheriting tsx's loader flags) and resolves once it listens. */
+export function startLoopback(): Promise<Loopback> {
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`loopback gateway exited early (${code})`)));
+    child.once('message', (msg: { port: number }) => {
+      resolve({
+        origin: `http://127.0.0.1:${msg.port}`,
+        pid: child.pid,
+        close: () =>
+          new Promise<void>((done) => {
+            child.removeAllListeners('exit');
+            child.once('exit', () => done());
+            child.disconnect();
+          }),
+      });
+    });
+  });
+}
+
+if (process.argv.includes('--serve')) serve();

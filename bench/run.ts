@@ -1,0 +1,184 @@
+// `npm run bench`: the package against the floor, side by side in one process; prints a table, writes bench/results.json.
+//   npm run bench -- --only=sign-pem,pay-loopback   run some cases
+//   npm run bench -- --profile                      profile every case's package side, not only the missed ones
+//   npm run bench -- --no-profile                   never profile
+//   npm run bench -- --calls=20000                  fewer pay() calls in the memory case (reported as such)
+import { availableParallelism, cpus } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { fileURLToPath } from 'node:url';
+import {
+  axiosVsHttp,
+  coldImportCase,
+  loopbackMemory,
+  pipelineWithoutHttp,
+  rawConcurrent,
+  jsrsasignSign,
+  jsrsasignVerify,
+  packageSideWorkload,
+  payConcurrent,
+  payLoopbackSequential,
+  payMemory,
+  signBase64String,
+  signKeyObject,
+  signPemString,
+  verifyNotificationCases,
+  type CaseResult,
+} from './cases';
+import { dependencyImportCosts } from './cold-import';
+import { startLoopback, type Loopback } from './loopback';
+import { printSummary, profileColdImport, profileInProcess, type ProfileSummary } from './profile';
+
+const args = process.argv.slice(2);
+const flag = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
+const only = flag('only')?.split(',');
+const profileAll = args.includes('--profile');
+const profileNever = args.includes('--no-profile');
+const calls = Number(flag('calls') ?? 100_000);
+const wanted = (id: string): boolean => !only || only.some((o) => id.startsWith(o));
+
+// gc() without re-spawning: the flag must be set before the new context exists.
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+const log = (msg: string): void => void process.stderr.write(`bench: ${msg}\n`);
+
+function fmtRatio(r: CaseResult): string {
+  if (r.ratio === null) return '—';
+  return r.id.endsWith('memory') ? `${r.ratio.toFixed(2)} MB` : `${r.ratio.toFixed(r.ratio < 0.1 ? 4 : 3)}×`;
+}
+
+function fmtTarget(r: CaseResult): string {
+  if (!r.target) return 'reported';
+  return `${r.target.kind === 'min' ? '≥' : '≤'} ${r.target.value} ${r.target.unit}`;
+}
+
+function printTable(results: CaseResult[]): void {
+  const pairs = (r: CaseResult): string => {
+    const v = r.details?.['medianOfPairRatios'];
+    return typeof v === 'number' ? `${v.toFixed(3)}×` : '';
+  };
+  const rows = [
+    ['case', 'compared with', 'ratio', 'target', 'result', 'pair-median'],
+    ...results.map((r) => [r.case, r.comparedWith, fmtRatio(r), fmtTarget(r), r.status, pairs(r)]),
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
+  const line = (row: string[]): string => `| ${row.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
+  console.log('');
+  console.log(line(rows[0]!));
+  console.log(`|${widths.map((w) => '-'.repeat(w + 2)).join('|')}|`);
+  for (const row of rows.slice(1)) console.log(line(row));
+  console.log('');
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const results: CaseResult[] = [];
+  const profiles: Record<string, ProfileSummary | Record<string, number>> = {};
+  const push = (r: CaseResult): void => {
+    results.push(r);
+    log(`${r.id}: ${fmtRatio(r)} (${r.status})`);
+  };
+  let dist: unknown;
+
+  if (wanted('cold-import')) {
+    log('cold import (fresh node processes)…');
+    const c = coldImportCase(9);
+    dist = c.dist;
+    push(c.result);
+  }
+  if (wanted('sign')) {
+    log('signRequest vs raw crypto.sign…');
+    push(await signKeyObject());
+    push(await signPemString());
+    push(await signBase64String());
+  }
+  if (wanted('jsrsasign')) {
+    log('jsrsasign vs node:crypto…');
+    push(await jsrsasignSign());
+    push(await jsrsasignVerify());
+  }
+  if (wanted('notify')) {
+    log('verifyNotification vs raw crypto.verify…');
+    for (const r of await verifyNotificationCases()) push(r);
+  }
+  let lb: Loopback | undefined;
+  try {
+    if (wanted('pay-loopback') || wanted('pay-concurrent') || wanted('pay-memory')) {
+      lb = await startLoopback();
+      log(`loopback gateway at ${lb.origin}`);
+      if (wanted('pay-loopback')) push(await payLoopbackSequential(lb));
+      if (wanted('pay-concurrent')) push(await payConcurrent(lb));
+    }
+    if (lb && wanted('pay-loopback')) {
+      push(await axiosVsHttp(lb));
+      push(await pipelineWithoutHttp());
+    }
+    if (lb && wanted('pay-concurrent')) push(await rawConcurrent(lb));
+    if (lb && wanted('pay-memory')) {
+      log('heap check over loopback (axios)…');
+      push(await loopbackMemory(lb, { calls: 5000, gc }));
+    }
+
+    // Profiles of the package side of every missed case (or all with --profile), while the gateway is still up.
+    if (!profileNever) {
+      for (const r of results) {
+        if (!(profileAll || r.status === 'FAIL') || r.id === 'cold-import') continue;
+        const work = await packageSideWorkload(r.id, lb);
+        if (!work) continue;
+        log(`profiling ${r.id}…`);
+        const summary = await profileInProcess(work);
+        profiles[r.id] = summary;
+        printSummary(r.id, summary);
+      }
+      const cold = results.find((r) => r.id === 'cold-import');
+      if (cold && (profileAll || cold.status === 'FAIL')) {
+        log('profiling cold import (node --cpu-prof) and timing each dependency alone…');
+        const summary = profileColdImport('ams-cashier');
+        profiles['cold-import'] = summary;
+        printSummary("cold import('ams-cashier')", summary);
+        const deps = dependencyImportCosts(['axios', 'zod', 'jsrsasign', 'decimal.js', 'yaml', 'qrcode-generator'], 5);
+        profiles['cold-import-dependencies-ms'] = deps;
+        console.log('    each dependency imported alone, median ms:');
+        for (const [dep, ms] of Object.entries(deps)) console.log(`      ${ms.toFixed(1).padStart(7)}  ${dep}`);
+      }
+    }
+  } finally {
+    await lb?.close();
+  }
+
+  if (wanted('pay-memory')) {
+    log(`${calls.toLocaleString('en')} pay() for the heap check…`);
+    push(await payMemory({ calls, gc }));
+  }
+
+  printTable(results);
+  const failed = results.filter((r) => r.status === 'FAIL');
+  const seconds = Math.round((Date.now() - started) / 1000);
+  console.log('ratio: ratio of the two sides\' medians (judged). pair-median: median of per-pair ratios, a noise cross-check.');
+  console.log(`${results.length} cases, ${failed.length} missed target(s), ${seconds} s; details in bench/results.json`);
+
+  const out = {
+    generatedAt: new Date().toISOString(),
+    node: process.version,
+    platform: `${process.platform} ${process.arch}`,
+    cpu: cpus()[0]?.model,
+    cores: availableParallelism(),
+    uvThreadpoolSize: Number(process.env['UV_THREADPOOL_SIZE'] ?? 4),
+    seconds,
+    dist,
+    method: 'alternating rounds A, B, A, B … after warm-up rounds; ratio of the two sides’ medians',
+    cases: results,
+    profiles,
+  };
+  writeFileSync(fileURLToPath(new URL('./results.json', import.meta.url)), `${JSON.stringify(out, null, 2)}\n`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
