@@ -98,7 +98,8 @@ function fingerprintOf(key: KeyObject): string {
 
 interface Parsed {
   key: KeyObject;
-  description: KeyDescription;
+  format: KeyDescription['format'];
+  encoding: KeyDescription['encoding'];
 }
 
 /** Turns classified DER into a KeyObject of the wanted type, or explains (in our words) what was found instead. */
@@ -134,7 +135,7 @@ function parse(input: string | Uint8Array, role: string, build: Builder): Parsed
     throw new AmsConfigError(`${role}: found ${describeKind(kind)} but it could not be read (damaged or truncated key)`, { field: role });
   }
   checkRsa(key, role);
-  return { key, description: describe(key, kind.kind as KeyDescription['format'], decoded.encoding) };
+  return { key, format: kind.kind as KeyDescription['format'], encoding: decoded.encoding };
 }
 
 function describe(key: KeyObject, format: KeyDescription['format'], encoding: KeyDescription['encoding']): KeyDescription {
@@ -179,6 +180,7 @@ class KeyCache {
 }
 
 const cache = new KeyCache(64);
+const checkedKeyObjects = new WeakSet<KeyObject>();
 let parses = 0;
 
 function cacheId(kind: 'private' | 'public', input: string | Uint8Array): string {
@@ -194,8 +196,12 @@ function load(kind: 'private' | 'public', input: unknown, role: string): Parsed 
     if (kind === 'public' && input.type === 'private')
       fail(role, 'looks like a private key where a public key is needed (found a private KeyObject)');
     if (kind === 'public' && input.type !== 'public') fail(role, `found a ${input.type} KeyObject; an RSA public key is needed`);
-    checkRsa(input, role);
-    return { key: input, description: describe(input, 'key-object', 'key-object') };
+    // A KeyObject passed on every call (the fast path) is checked once, then returned as is.
+    if (!checkedKeyObjects.has(input)) {
+      checkRsa(input, role);
+      checkedKeyObjects.add(input);
+    }
+    return { key: input, format: 'key-object', encoding: 'key-object' };
   }
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
     fail(role, `expected a PEM or base64 string, DER bytes or a KeyObject, got ${input === null ? 'null' : typeof input}`);
@@ -221,12 +227,15 @@ export function loadPublicKey(input: KeyInput, role = 'alipayPublicKey'): KeyObj
 
 /** What a key is (format, size, fingerprint), for tools and diagnostics. Accepts private and public keys. */
 export function describeKey(input: KeyInput): KeyDescription {
+  let parsed: Parsed;
   try {
-    return load('private', input, 'key').description;
+    parsed = load('private', input, 'key');
   } catch (err) {
     if (!(err instanceof AmsConfigError) || !/public key where a private/.test(err.message)) throw err;
-    return load('public', input, 'key').description;
+    parsed = load('public', input, 'key');
   }
+  // Described on request only: the fingerprint costs an export and a hash, which signing never needs.
+  return describe(parsed.key, parsed.format, parsed.encoding);
 }
 
 /** The SPKI fingerprint of a key object's public half (for "is this my own public key?" checks). */
