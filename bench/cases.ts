@@ -1,4 +1,5 @@
 // The benchmark cases of issue 7: each compares the package with the floor a hand-written client would reach.
+import { createNodeHttpTransport } from '../src/http/node-transport';
 import { sign as rawSign, verify as rawVerify } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -290,15 +291,15 @@ export function rawPayClient(origin: string): (id: string) => Promise<unknown> {
   };
 }
 
-export function loopbackClient(origin: string): AmsClient {
-  return new AmsClient({ clientId: CLIENT_ID, privateKey: keys.merchantPkcs8Base64, alipayPublicKey: keys.alipayPublicBase64, baseUrl: origin });
+export function loopbackClient(origin: string, transport?: Transport): AmsClient {
+  return new AmsClient({ clientId: CLIENT_ID, privateKey: keys.merchantPkcs8Base64, alipayPublicKey: keys.alipayPublicBase64, baseUrl: origin, ...(transport ? { transport } : {}) });
 }
 
 let seq = 0;
 const nextId = (): string => `pr-bench-${process.pid}-${++seq}`;
 
-export async function payLoopbackSequential(lb: Loopback): Promise<CaseResult> {
-  const client = loopbackClient(lb.origin);
+export async function payLoopbackSequential(lb: Loopback, variant: 'axios' | 'node' = 'axios'): Promise<CaseResult> {
+  const client = loopbackClient(lb.origin, variant === 'node' ? createNodeHttpTransport() : undefined);
   const raw = rawPayClient(lb.origin);
   const first = await client.pay(payRequest(nextId()));
   if (first.result.resultCode !== 'PAYMENT_IN_PROCESS') throw new Error('pay() did not get PAYMENT_IN_PROCESS from the loopback gateway');
@@ -312,8 +313,8 @@ export async function payLoopbackSequential(lb: Loopback): Promise<CaseResult> {
   const medianOfPairRatios = round(median(a.msPerOp.map((v, i) => v / b.msPerOp[i]!)), 4);
   const target: Target = { kind: 'max', value: 1.25, unit: '× time' };
   return {
-    id: 'pay-loopback',
-    case: 'pay() round trip on loopback, sequential',
+    id: variant === 'node' ? 'pay-loopback-node' : 'pay-loopback',
+    case: variant === 'node' ? 'pay() on loopback, sequential, transport: createNodeHttpTransport()' : 'pay() round trip on loopback, sequential',
     comparedWith: 'raw sign + node:http keep-alive POST + raw verify',
     measure: 'time per call (ms A ÷ ms B)',
     ratio: round(ratio, 4),

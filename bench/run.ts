@@ -105,10 +105,11 @@ async function main(): Promise<void> {
   }
   let lb: Loopback | undefined;
   try {
-    if (wanted('pay-loopback') || wanted('pay-concurrent') || wanted('pay-memory')) {
+    if (wanted('pay-loopback') || wanted('pay-loopback-node') || wanted('pay-concurrent') || wanted('pay-memory')) {
       lb = await startLoopback();
       log(`loopback gateway at ${lb.origin}`);
       if (wanted('pay-loopback')) push(await payLoopbackSequential(lb));
+      if (wanted('pay-loopback-node')) push(await payLoopbackSequential(lb, 'node'));
       if (wanted('pay-concurrent')) push(await payConcurrent(lb));
     }
     if (lb && wanted('pay-loopback')) {

@@ -27,6 +27,10 @@ export type { Region, EndpointOptions, AmsApi } from './api/endpoint';
 export { formatRequestTime } from './api/call';
 export type { Logger, Clock, RequestOptions } from './api/call';
 export type { Transport, HttpRequest, HttpResponse } from './http/types';
+export { createAxiosTransport } from './http/transport';
+export type { AxiosTransportOptions } from './http/transport';
+export { createNodeHttpTransport } from './http/node-transport';
+export type { NodeHttpTransportOptions } from './http/node-transport';
 
 export { AmsClient } from './client';
 export type { AmsClientConfig } from './client';

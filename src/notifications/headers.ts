@@ -17,36 +17,48 @@ function isGetter(headers: unknown): headers is HeaderGetter {
 }
 
 /**
- * One header's value, or undefined when absent or empty. Several different values for one name (a string[] or
- * two keys differing only in case) are refused as malformed: a signed header must be unambiguous.
+ * The values of several headers in one pass over the record (this runs for every notification). A header that is
+ * absent or empty is undefined. Several different values for one name (a string[] or two keys differing only in
+ * case) are refused as malformed: a signed header must be unambiguous. Names must be given in lower case.
  */
-export function readHeader(headers: NotificationHeaders, name: string): string | undefined {
-  const lower = name.toLowerCase();
-  const values: string[] = [];
+export function readHeaders<N extends string>(headers: NotificationHeaders, names: readonly N[]): Record<N, string | undefined> {
+  const out = {} as Record<N, string | undefined>;
   // Frameworks hand over strings (or numbers, or string lists); anything else is not a header we can trust.
-  const take = (v: unknown): void => {
+  const take = (name: N, v: unknown): void => {
     if (v === undefined || v === null) return;
-    if (typeof v === 'string') values.push(v);
-    else if (typeof v === 'number' && Number.isFinite(v)) values.push(String(v));
-    else throw new AmsSignatureError(`The ${lower} header has a value that is not text`, { reason: 'malformed', check: lower });
+    let text: string;
+    if (typeof v === 'string') text = v;
+    else if (typeof v === 'number' && Number.isFinite(v)) text = String(v);
+    else throw new AmsSignatureError(`The ${name} header has a value that is not text`, { reason: 'malformed', check: name });
+    if (text.trim() === '') return;
+    const seen = out[name];
+    if (seen !== undefined && seen !== text) {
+      throw new AmsSignatureError(`The ${name} header was received several times with different values; a signed notification carries it once`, {
+        reason: 'malformed',
+        check: name,
+      });
+    }
+    out[name] = text;
   };
   if (isGetter(headers)) {
-    take(headers.get(lower));
+    for (const name of names) take(name, headers.get(name));
   } else if (headers !== null && typeof headers === 'object') {
-    for (const [key, value] of Object.entries(headers)) {
-      if (key.toLowerCase() !== lower) continue;
-      if (Array.isArray(value)) for (let i = 0; i < value.length; i++) take(value[i]);
-      else take(value);
+    for (const key in headers) {
+      if (!Object.hasOwn(headers, key)) continue;
+      const name = key.toLowerCase() as N;
+      if (!names.includes(name)) continue;
+      const value = (headers as Record<string, unknown>)[key];
+      if (Array.isArray(value)) for (let i = 0; i < value.length; i++) take(name, value[i]);
+      else take(name, value);
     }
   } else {
-    throw new AmsSignatureError('headers must be a Headers object or a record of header names to values', { reason: 'malformed', check: lower });
+    throw new AmsSignatureError('headers must be a Headers object or a record of header names to values', { reason: 'malformed', check: names[0] ?? 'headers' });
   }
-  const distinct = [...new Set(values.filter((v) => v.trim() !== ''))];
-  if (distinct.length > 1) {
-    throw new AmsSignatureError(`The ${lower} header was received ${distinct.length} times with different values; a signed notification carries it once`, {
-      reason: 'malformed',
-      check: lower,
-    });
-  }
-  return distinct[0];
+  return out;
+}
+
+/** One header's value; see readHeaders. */
+export function readHeader(headers: NotificationHeaders, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return readHeaders(headers, [lower])[lower];
 }

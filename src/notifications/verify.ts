@@ -6,7 +6,9 @@ import { getCryptoBackend, type CryptoBackend, type CryptoBackendName } from '..
 import { buildSignContentBytes } from '../signing/content';
 import { parseSignatureHeader } from '../signing/header';
 import { loadPublicKey, type KeyInput } from '../signing/keys';
-import { readHeader, type NotificationHeaders } from './headers';
+import { readHeaders, type NotificationHeaders } from './headers';
+
+const SIGNED_HEADERS = ['signature', 'client-id', 'request-time'] as const;
 import {
   OtherNotificationSchema,
   PAYMENT_NOTIFY_TYPES,
@@ -156,16 +158,16 @@ export function parseNotificationBody(body: string | Uint8Array): AmsNotificatio
   if ((PAYMENT_NOTIFY_TYPES as readonly unknown[]).includes(notifyType)) {
     const r = PaymentNotificationSchema.safeParse(json);
     if (!r.success) throw new AmsValidationError(issuesFromZod(r.error.issues), { context: `${String(notifyType)} notification` });
-    return { ...r.data, kind: 'payment' };
+    return Object.assign(r.data, { kind: 'payment' as const });
   }
   if ((REFUND_NOTIFY_TYPES as readonly unknown[]).includes(notifyType)) {
     const r = RefundNotificationSchema.safeParse(json);
     if (!r.success) throw new AmsValidationError(issuesFromZod(r.error.issues), { context: `${String(notifyType)} notification` });
-    return { ...r.data, kind: 'refund' };
+    return Object.assign(r.data, { kind: 'refund' as const });
   }
   const r = OtherNotificationSchema.safeParse(json);
   if (!r.success) throw new AmsValidationError(issuesFromZod(r.error.issues), { context: 'notification' });
-  return { ...r.data, kind: 'other' };
+  return Object.assign(r.data, { kind: 'other' as const });
 }
 
 interface Prepared {
@@ -188,9 +190,7 @@ function prepare(input: ResolvedVerifyInput): Prepared {
   if (headers === null || typeof headers !== 'object') {
     throw new AmsSignatureError('headers are required: the request headers as a Headers object or a record', { reason: 'missing_header', check: 'signature' });
   }
-  const signatureHeader = readHeader(headers, 'signature');
-  const clientId = readHeader(headers, 'client-id');
-  const requestTime = readHeader(headers, 'request-time');
+  const { signature: signatureHeader, 'client-id': clientId, 'request-time': requestTime } = readHeaders(headers, SIGNED_HEADERS);
   const missing = [
     signatureHeader === undefined ? 'signature' : undefined,
     clientId === undefined ? 'client-id' : undefined,

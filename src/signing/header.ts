@@ -10,6 +10,7 @@ export interface ParsedSignatureHeader {
 }
 
 const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
+const CANONICAL_RE = /^algorithm=RSA256,keyVersion=([0-9A-Za-z._-]{1,16}),signature=((?:[A-Za-z0-9]|%2[BbFf]|%3[Dd])+)$/;
 
 /** `algorithm=RSA256,keyVersion=1,signature=<urlencoded base64>`; encodeURIComponent gives %2B %2F %3D exactly. */
 export function formatSignatureHeader(signatureBase64: string, keyVersion?: string | null): string {
@@ -27,6 +28,15 @@ function malformed(message: string): never {
  */
 export function parseSignatureHeader(value: unknown): ParsedSignatureHeader {
   if (typeof value !== 'string') malformed(`expected a string, got ${value === null ? 'null' : typeof value}`);
+  // The canonical form, as Alipay and this package write it, on every response and notification: one regex.
+  const canonical = CANONICAL_RE.exec(value);
+  if (canonical) {
+    const signature = decodeURIComponent(canonical[2]!); // cannot throw: only %2B %2F %3D pass the regex
+    // The regex admits only the base64 alphabet; what is left to check is the length and that '=' only pads.
+    const eq = signature.indexOf('=');
+    if (signature.length % 4 === 0 && (eq === -1 || (eq >= signature.length - 2 && signature.endsWith('='))))
+      return { algorithm: 'RSA256', keyVersion: canonical[1], signature };
+  }
   const parts = new Map<string, string>();
   for (const raw of value.split(',')) {
     const part = raw.trim();

@@ -181,6 +181,7 @@ class KeyCache {
 
 const cache = new KeyCache(64);
 const checkedKeyObjects = new WeakSet<KeyObject>();
+let lastPublic: { text: string; parsed: Parsed } | undefined;
 let parses = 0;
 
 function cacheId(kind: 'private' | 'public', input: string | Uint8Array): string {
@@ -206,12 +207,17 @@ function load(kind: 'private' | 'public', input: unknown, role: string): Parsed 
   if (typeof input !== 'string' && !(input instanceof Uint8Array)) {
     fail(role, `expected a PEM or base64 string, DER bytes or a KeyObject, got ${input === null ? 'null' : typeof input}`);
   }
+  // A public key string handed over on every notification: the same string as last time skips even the hash.
+  // Only public keys are remembered by value; private key text is never retained.
+  if (kind === 'public' && typeof input === 'string' && lastPublic?.text === input) return lastPublic.parsed;
   const id = cacheId(kind, input);
-  const hit = cache.get(id);
-  if (hit) return hit;
-  parses++;
-  const parsed = parse(input, role, kind === 'private' ? buildPrivate : buildPublic);
-  cache.set(id, parsed);
+  let parsed = cache.get(id);
+  if (!parsed) {
+    parses++;
+    parsed = parse(input, role, kind === 'private' ? buildPrivate : buildPublic);
+    cache.set(id, parsed);
+  }
+  if (kind === 'public' && typeof input === 'string') lastPublic = { text: input, parsed };
   return parsed;
 }
 
@@ -253,5 +259,6 @@ export const keyCacheStats = {
   },
   clear(): void {
     cache.clear();
+    lastPublic = undefined;
   },
 };

@@ -13,6 +13,8 @@ import {
   AmsTimeoutError,
   AmsUnknownResultError,
 } from '../../src/index';
+import { createNodeHttpTransport } from '../../src/http/node-transport';
+import type { Transport } from '../../src/http/types';
 import { amsResponse } from '../helpers/ams-responder';
 import { FIXED_NOW, payRequest } from '../helpers/client';
 import { alipay, merchant, other } from '../helpers/keys';
@@ -29,7 +31,7 @@ const errors: unknown[] = [];
 const clients: AmsClient[] = [];
 const sentSignatures: string[] = [];
 
-function client(): AmsClient {
+function client(transport?: Transport): AmsClient {
   const log = (level: string) => (message: string, meta?: Record<string, unknown>) => logLines.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
   const c = new AmsClient({
     clientId: CLIENT,
@@ -40,6 +42,7 @@ function client(): AmsClient {
     timeoutMs: 120,
     logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
     clock: { now: () => FIXED_NOW, sleep: async () => {} },
+    ...(transport ? { transport } : {}),
   });
   clients.push(c);
   return c;
@@ -100,6 +103,12 @@ const faults: Fault[] = [
   { name: 'HTML error page (502)', respond: () => new HttpResponse('<html><body>Bad gateway</body></html>', { status: 502, headers: { 'content-type': 'text/html' } }), expect: { error: AmsHttpError, attempts: 3 } },
 ];
 
+const transports: Array<{ name: string; make: () => Transport | undefined }> = [
+  { name: 'axios (default)', make: () => undefined },
+  { name: 'node:http', make: () => createNodeHttpTransport() },
+];
+
+describe.each(transports)('transport $name', ({ make }) => {
 describe.each(calls)('$api', (call) => {
   it.each(faults)('$name', async (fault) => {
     const seen: Array<{ body: string; signature: string; time: string }> = [];
@@ -111,7 +120,7 @@ describe.each(calls)('$api', (call) => {
         return fault.respond(call.api, call.success);
       }),
     );
-    const outcome = await call.run(client()).then(
+    const outcome = await call.run(client(make())).then(
       (value) => ({ value }),
       (error: unknown) => ({ error }),
     );
@@ -130,6 +139,7 @@ describe.each(calls)('$api', (call) => {
     expect(new Set(seen.map((s) => s.body)).size).toBe(1);
     expect(JSON.parse(seen[0]!.body)[call.id[0]]).toBe(call.id[1]);
   });
+});
 });
 
 describe('secrets across the whole matrix', () => {
