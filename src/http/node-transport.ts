@@ -19,9 +19,15 @@ const defaultHttpsAgent = new https.Agent({ keepAlive: true });
 export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}): Transport {
   const httpAgent = options.httpAgent ?? defaultHttpAgent;
   const httpsAgent = options.httpsAgent ?? defaultHttpsAgent;
+  // A client calls a handful of URLs over and over: parse each once.
+  const urls = new Map<string, URL>();
   return (req: HttpRequest): Promise<HttpResponse> =>
     new Promise((resolve, reject) => {
-      const url = new URL(req.url);
+      let url = urls.get(req.url);
+      if (!url) {
+        url = new URL(req.url);
+        if (urls.size < 64) urls.set(req.url, url);
+      }
       const secure = url.protocol === 'https:';
       const fail = (err: unknown): void => {
         const reason: unknown = req.signal.reason;
