@@ -401,7 +401,7 @@ export class GatewayCore {
     const fault = this.#script.next(api);
     if (fault.fault !== 'ok') this.#emit({ type: 'fault', api, fault: fault.fault });
 
-    const early = await this.#earlyFault(fault, path, headers, req.signal);
+    const early = await this.#earlyFault(fault, path, headers, req.body, req.signal);
     if (early) return early;
 
     const answer = await this.#answer(api, sandbox, url, headers, req.body);
@@ -412,12 +412,14 @@ export class GatewayCore {
   }
 
   /** Faults that answer before the call is processed. */
-  async #earlyFault(fault: FaultObject, path: string, headers: Record<string, string>, signal: AbortSignal | undefined): Promise<GatewayReply | undefined> {
+  async #earlyFault(fault: FaultObject, path: string, headers: Record<string, string>, rawBody: string, signal: AbortSignal | undefined): Promise<GatewayReply | undefined> {
     const name = fault.fault;
     const clientId = headers['client-id'];
-    const known = clientId !== undefined && this.#merchants.has(clientId);
     if (name === 'U') {
-      return this.#render(path, clientId, { signed: known, body: { result: result('U', fault.resultCode ?? 'UNKNOWN_EXCEPTION', 'An unknown exception occurred (scripted fault)') } });
+      // A U is an answer from the AMS application, which authenticates first: a request that does not verify gets
+      // the real INVALID_SIGNATURE / INVALID_CLIENT answer, so a scripted U cannot hide a signing bug.
+      if (!(await this.#authentic(path, headers, rawBody))) return undefined;
+      return this.#render(path, clientId, { signed: true, body: { result: result('U', fault.resultCode ?? 'UNKNOWN_EXCEPTION', 'An unknown exception occurred (scripted fault)') } });
     }
     if (/^5\d\d$/.test(name)) {
       return { status: Number(name), headers: { 'content-type': 'text/plain' }, body: `${name} Service Unavailable (scripted fault)` };
@@ -497,6 +499,21 @@ export class GatewayCore {
   async #sign(path: string, clientId: string, time: string, body: string): Promise<string> {
     const content = buildSignContentBytes({ method: 'POST', path, clientId, time, body });
     return formatSignatureHeader(await this.#backend.signAsync(content, this.#privateKey), '1');
+  }
+
+  /** Whether a request carries a valid signature from a known merchant (no side effects, no events). */
+  async #authentic(path: string, headers: Record<string, string>, rawBody: string): Promise<boolean> {
+    const clientId = headers['client-id'];
+    const merchant = clientId === undefined ? undefined : this.#merchants.get(clientId);
+    const requestTime = headers['request-time'];
+    const signature = headers['signature'];
+    if (!merchant || !clientId || !requestTime || !signature) return false;
+    try {
+      const parsed = parseSignatureHeader(signature);
+      return await this.#backend.verifyAsync(buildSignContentBytes({ method: 'POST', path, clientId, time: requestTime, body: rawBody }), parsed.signature, merchant.key);
+    } catch {
+      return false;
+    }
   }
 
   /** Authentication, then the call itself. */

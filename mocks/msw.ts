@@ -37,7 +37,8 @@ export function createAmsHandlers(options: AmsHandlersOptions = {}): AmsHandlers
       method: request.method,
       url: request.url,
       headers: request.headers,
-      body: request.method === 'GET' || request.method === 'HEAD' ? '' : await request.text(),
+      // Bytes, not request.text(): text() drops a leading BOM, and the signature covers the bytes as sent.
+      body: request.method === 'GET' || request.method === 'HEAD' ? '' : Buffer.from(await request.arrayBuffer()).toString('utf8'),
       signal: request.signal,
     });
     return toMswResponse(reply);

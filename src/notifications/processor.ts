@@ -90,7 +90,9 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * A store that hangs (Redis black-holed rather than refusing connections) must not hold Alipay's request open:
- * past this, the claim counts as failed and the answer is 503. A claim that lands later simply expires.
+ * past this, a claim counts as failed (503; a claim that lands later simply expires), and a complete or release
+ * counts as failed too — after a successful callback the answer is still the acknowledgement, so a store that
+ * hangs there cannot make Alipay redeliver and the callback run twice.
  */
 export const STORE_CLAIM_TIMEOUT_MS = 5_000;
 
@@ -298,7 +300,7 @@ export function createNotificationProcessor(options: NotificationHandlerOptions)
       log.error?.('ams: notification callback threw; not acknowledged, Alipay will send it again', { ...meta, error: err });
       if (r.store && claim.state === 'claimed') {
         try {
-          await r.store.release(key, claim.token);
+          await withTimeout(Promise.resolve(r.store.release(key, claim.token)), STORE_CLAIM_TIMEOUT_MS);
         } catch (releaseErr) {
           log.error?.('ams: notification store release failed; the claim will expire on its own', { ...meta, error: errorName(releaseErr) });
         }
@@ -308,7 +310,7 @@ export function createNotificationProcessor(options: NotificationHandlerOptions)
 
     if (r.store && claim.state === 'claimed') {
       try {
-        await r.store.complete(key, claim.token);
+        await withTimeout(Promise.resolve(r.store.complete(key, claim.token)), STORE_CLAIM_TIMEOUT_MS);
       } catch (err) {
         // The work is done: acknowledging is right (no retry means no second run); only the dedupe record is missing.
         log.error?.('ams: notification handled but the store could not mark it done; acknowledged anyway', { ...meta, error: errorName(err) });

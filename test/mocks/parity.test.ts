@@ -1,6 +1,6 @@
 // The msw handlers and the loopback HTTP gateway are one implementation: the same script gives the same answers.
 import { afterAll, describe, expect, it } from 'vitest';
-import { loopbackFriendlyMsw, outcome, payRequest, startTarget, type TargetKind } from './targets';
+import { CLIENT_ID, loopbackFriendlyMsw, outcome, payRequest, startTarget, type TargetKind } from './targets';
 
 const server = loopbackFriendlyMsw();
 afterAll(() => server.close());
@@ -84,5 +84,50 @@ describe('parity', () => {
     }
     expect(statuses.msw).toEqual([200, true, 303, 'https://merchant.example/return', 'SUCCESS']);
     expect(statuses.http).toEqual(statuses.msw);
+  });
+});
+
+describe('parity of the remaining faults and of raw bytes', () => {
+  /** Every fault the parity scenario above does not script, plus requests the client would never send. */
+  async function rest(kind: TargetKind): Promise<unknown[]> {
+    const target = await startTarget(kind, server, {
+      faults: {
+        pay: [{ fault: 'delay', ms: 20 }, 'badSignature', 'html', 'wrongContentType', { fault: 'hang', ms: 400 }],
+      },
+    });
+    try {
+      const { client } = target.client({ timeoutMs: 200, maxRetries: 0 });
+      const out: unknown[] = [];
+      for (let i = 0; i < 5; i++) out.push(await outcome(client.pay(payRequest(`rest-${i}`))));
+      // A signed body that starts with a BOM: both adapters must verify the bytes as sent.
+      const { signRequest } = await import('../../src/index');
+      const { merchant } = await import('../helpers/keys');
+      const path = '/ams/sandbox/api/v1/payments/inquiryPayment';
+      const body = '\uFEFF{"paymentRequestId":"rest-0"}';
+      const time = '2026-11-22T00:00:00+00:00';
+      const signature = signRequest({ path, clientId: CLIENT_ID, requestTime: time, body, privateKey: merchant.privatePkcs8Pem });
+      const res = await fetch(`${target.origin}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'client-id': CLIENT_ID, 'request-time': time, signature } });
+      out.push(JSON.parse(await res.text()).result);
+      // A scripted U never answers a request that does not verify.
+      target.gateway.script('inquiryPayment', ['U']);
+      const unsigned = await fetch(`${target.origin}${path}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'client-id': CLIENT_ID } });
+      out.push({ result: JSON.parse(await unsigned.text()).result, signed: unsigned.headers.get('signature') !== null });
+      return out;
+    } finally {
+      await target.close();
+    }
+  }
+
+  it('delay, badSignature, html, wrongContentType, hang, a BOM body and an unsigned request: same answers', async () => {
+    const viaMsw = await rest('msw');
+    const viaHttp = await rest('http');
+    expect(viaHttp).toEqual(viaMsw);
+    expect(viaMsw[0]).toMatchObject({ ok: true, result: 'U/PAYMENT_IN_PROCESS' });
+    expect(viaMsw[1]).toMatchObject({ ok: false, error: 'AmsSignatureError' });
+    expect(viaMsw[2]).toMatchObject({ ok: false, error: 'AmsHttpError' });
+    expect(viaMsw[3]).toMatchObject({ ok: true, result: 'U/PAYMENT_IN_PROCESS' });
+    expect(viaMsw[4]).toMatchObject({ ok: false, error: 'AmsTimeoutError' });
+    expect(viaMsw[5]).toMatchObject({ resultStatus: 'F', resultCode: 'PARAM_ILLEGAL' });
+    expect(viaMsw[6]).toMatchObject({ result: { resultStatus: 'F', resultCode: 'INVALID_SIGNATURE' }, signed: false });
   });
 });

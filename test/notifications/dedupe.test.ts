@@ -189,3 +189,37 @@ describe('a store that hangs', () => {
     }
   });
 });
+
+describe('a store that hangs after the callback', () => {
+  it('still acknowledges once the complete times out, so the callback does not run again', async () => {
+    const { vi } = await import('vitest');
+    const { createNotificationProcessor, STORE_CLAIM_TIMEOUT_MS, } = await import('../../src/notifications/processor');
+    const { NOTIFICATION_ACK_BODY } = await import('../../src/notifications/ack');
+    const { alipayHeaders, usdBody, PATH } = await import('./helpers');
+    const { alipay } = await import('../helpers/keys');
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      let called = 0;
+      const processor = createNotificationProcessor({
+        path: PATH,
+        alipayPublicKey: alipay.publicBase64,
+        logger: {},
+        onPayment: () => void called++,
+        dedupe: { claim: async () => ({ state: 'claimed', token: 't' }), complete: () => new Promise(() => {}), release: async () => {} },
+      });
+      const answer = processor.process({ method: 'POST', urlPath: PATH, headers: alipayHeaders({ body: usdBody }), rawBody: Buffer.from(usdBody) });
+      let settled = false;
+      void answer.then(() => (settled = true));
+      for (let i = 0; i < 200 && !settled; i++) {
+        await new Promise((r) => setImmediate(r));
+        await vi.advanceTimersByTimeAsync(STORE_CLAIM_TIMEOUT_MS / 4);
+      }
+      const res = await answer;
+      expect(res.status).toBe(200);
+      expect(res.body).toBe(NOTIFICATION_ACK_BODY);
+      expect(called).toBe(1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
