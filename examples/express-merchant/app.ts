@@ -43,6 +43,12 @@ const page = (title: string, body: string, refresh = false): string => `<!doctyp
 button{font-size:16px;padding:10px 18px;border-radius:8px;border:0;background:#1677ff;color:#fff;cursor:pointer}
 .status{font-size:28px;font-weight:600}</style></head><body>${body}</body></html>`;
 
+/**
+ * The shop's prices, in major units. Prices live on the server: the buyer's form says what to buy, never what it
+ * costs. The second item carries one of the embedded gateway's magic amounts (…4051: pay is refused) for the demo.
+ */
+export const CATALOG: Readonly<Record<string, string>> = { 'T-shirt': '19.99', 'Demo: refused payment': '40.51' };
+
 const escape = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 /** The express app of the example shop. Listen on it yourself (start.ts and the tests do). */
@@ -58,7 +64,7 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
       page(
         'Example shop',
         `<h1>Example shop</h1><p>One T-shirt, ${fromMinorUnits(toMinorUnits('19.99', currency), currency)} ${currency}.</p>
-<form method="post" action="/checkout"><input type="hidden" name="item" value="T-shirt"><input type="hidden" name="amount" value="19.99">
+<form method="post" action="/checkout"><input type="hidden" name="item" value="T-shirt">
 <button type="submit" id="checkout">Pay with Alipay</button></form>`,
       ),
     );
@@ -67,7 +73,12 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
   // Checkout: create the order, call pay, send the buyer to the cashier.
   app.post('/checkout', express.urlencoded({ extended: false }), async (req, res) => {
     const item = typeof req.body?.item === 'string' ? req.body.item : 'T-shirt';
-    const amount = { currency, value: toMinorUnits(typeof req.body?.amount === 'string' ? req.body.amount : '19.99', currency) };
+    const price = Object.hasOwn(CATALOG, item) ? CATALOG[item] : undefined;
+    if (price === undefined) {
+      res.status(400).type('html').send(page('Unknown item', `<h1>Unknown item</h1><p>${escape(item.slice(0, 80))} is not for sale here.</p>`));
+      return;
+    }
+    const amount = { currency, value: toMinorUnits(price, currency) };
     const orderId = `order-${randomUUID().slice(0, 8)}`;
     const order: Order = { orderId, paymentRequestId: `pay-${orderId}`, item, amount, status: 'pending', createdAt: Date.now() };
     orders.set(orderId, order);
@@ -116,7 +127,12 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
     path: notifyPath,
     onPayment: (n) => {
       const order = byRequestId.get(n.paymentRequestId);
-      if (!order) return;
+      // Throwing answers 500: Alipay sends it again, so nothing is lost while the order is not found (a restart,
+      // a replica behind) — acknowledging here would drop a real payment for good.
+      if (!order) throw new Error(`notification for unknown paymentRequestId ${n.paymentRequestId}`);
+      if (n.paymentAmount.currency !== order.amount.currency || n.paymentAmount.value !== order.amount.value) {
+        throw new Error(`notified amount ${n.paymentAmount.value} ${n.paymentAmount.currency} differs from order ${order.orderId}: investigate before shipping`);
+      }
       onEvent('notification.verified', { orderId: order.orderId, paymentId: n.paymentId, resultStatus: n.result.resultStatus });
       if (n.notifyType === 'PAYMENT_RESULT') {
         order.status = n.result.resultStatus === 'S' ? 'paid' : 'failed';

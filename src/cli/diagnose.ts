@@ -484,6 +484,17 @@ export function diagnoseSignature(input: VerifyCase, keys: DiagnoseKeys): Diagno
       // Confirm with the real verifier before naming it.
       if (found && backend.verify(found.content, s.value, k.key)) {
         const changes = [...s.changes, ...k.changes, ...found.changes];
+        if (changes.length === 0) {
+          // Nothing had to change: a bare signature (not a header value), valid for exactly the content given.
+          return {
+            valid: true,
+            code: 'valid',
+            message: 'The signature is valid for exactly the content given.',
+            keyMatchesSignature: true,
+            notes: [...notes, 'It was given as a bare signature; the header form is algorithm=RSA256,keyVersion=1,signature=<encodeURIComponent(signature)>.'],
+            tried: search.tried,
+          };
+        }
         return {
           valid,
           code: changes.some((c) => c.id === 'key.merchant') && changes.length === 1 ? 'signed_by_merchant_key' : 'variant_found',

@@ -38,6 +38,15 @@ describe('diagnose (pure)', () => {
     );
   });
 
+  it('a correct bare signature is valid, with a note on the header form', () => {
+    const body = '{"a":1}';
+    const header = signRequest({ ...base, requestTime: base.time, body, privateKey: merchant.privatePkcs8Pem });
+    const bare = decodeURIComponent(header.split('signature=')[1]!);
+    const d = diagnoseSignature({ ...base, body: Buffer.from(body), signature: bare }, { publicKey: pub });
+    expect(d).toMatchObject({ valid: true, code: 'valid' });
+    expect(d.notes.join(' ')).toMatch(/bare signature/);
+  });
+
   it('reads headers and bare signatures', () => {
     expect(extractSignatureValue('Signature: algorithm=RSA256, keyVersion=1, signature=ab%2Bc')).toEqual({ header: true, value: 'ab%2Bc' });
     expect(extractSignatureValue('abc=')).toEqual({ header: false, value: 'abc=' });

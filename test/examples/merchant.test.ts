@@ -5,8 +5,8 @@ import { startEmbeddedShop, type EmbeddedShop } from '../../examples/express-mer
 let shop: EmbeddedShop | undefined;
 afterEach(async () => shop?.close());
 
-async function checkout(amount = '19.99'): Promise<{ cashierUrl: string; paymentId: string }> {
-  const res = await fetch(`${shop!.merchantUrl}/checkout`, { method: 'POST', body: new URLSearchParams({ item: 'T-shirt', amount }), redirect: 'manual' });
+async function checkout(): Promise<{ cashierUrl: string; paymentId: string }> {
+  const res = await fetch(`${shop!.merchantUrl}/checkout`, { method: 'POST', body: new URLSearchParams({ item: 'T-shirt' }), redirect: 'manual' });
   expect(res.status).toBe(303);
   const cashierUrl = res.headers.get('location')!;
   expect(cashierUrl.startsWith(`${shop!.gateway.url}/alipaycn/pc/cashier?`)).toBe(true);
@@ -50,8 +50,18 @@ describe('example shop', () => {
 
   it('a pay refused by the gateway shows the failure (magic amount …4051)', async () => {
     shop = await startEmbeddedShop();
-    const res = await fetch(`${shop.merchantUrl}/checkout`, { method: 'POST', body: new URLSearchParams({ amount: '40.51' }), redirect: 'manual' });
+    const res = await fetch(`${shop.merchantUrl}/checkout`, { method: 'POST', body: new URLSearchParams({ item: 'Demo: refused payment' }), redirect: 'manual' });
     expect(res.status).toBe(502);
     expect(await res.text()).toContain('RISK_REJECT');
+  });
+
+  it('prices on the server: a form amount is ignored and an unknown item is refused', async () => {
+    shop = await startEmbeddedShop();
+    const res = await fetch(`${shop.merchantUrl}/checkout`, { method: 'POST', body: new URLSearchParams({ item: 'T-shirt', amount: '0.01' }), redirect: 'manual' });
+    expect(res.status).toBe(303);
+    expect(shop.gateway.payments[0]).toMatchObject({ paymentAmount: { currency: 'USD', value: '1999' } });
+    const unknown = await fetch(`${shop.merchantUrl}/checkout`, { method: 'POST', body: new URLSearchParams({ item: 'Free yacht' }), redirect: 'manual' });
+    expect(unknown.status).toBe(400);
+    expect(shop.gateway.payments).toHaveLength(1);
   });
 });
