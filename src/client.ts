@@ -76,7 +76,7 @@ const ConfigSchema = z.strictObject({
   region: z.enum(Object.keys(REGION_ORIGINS) as [Region, ...Region[]]).optional(),
   sandbox: z.boolean().optional(),
   baseUrl: z.string().optional(),
-  agentToken: z.string().min(1).optional(),
+  agentToken: z.string().regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (it is sent as a header)').optional(),
   timeoutMs: z.number().int().positive().max(600_000).optional(),
   maxRetries: z.number().int().min(0).max(10).optional(),
   logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { error: 'must be an object with debug/info/warn/error methods' }).optional(),
@@ -180,7 +180,7 @@ export class AmsClient {
     const body = assertValidPayRequest(request, this.#ctx.clock.now());
     return callAms(
       this.#ctx,
-      { api: 'pay', body, requestId: body.paymentRequestId, responseSchema: PayResponseSchema, acceptUnknownCodes: ['PAYMENT_IN_PROCESS'] },
+      { api: 'pay', body, ids: { paymentRequestId: body.paymentRequestId }, responseSchema: PayResponseSchema, acceptUnknownCodes: ['PAYMENT_IN_PROCESS'] },
       options,
     );
   }
@@ -191,13 +191,13 @@ export class AmsClient {
    */
   async inquiryPayment(ref: PaymentRef, options?: RequestOptions): Promise<InquiryPaymentResponse> {
     const body = paymentRefBody(ref, 'inquiryPayment');
-    return callAms(this.#ctx, { api: 'inquiryPayment', body, requestId: body.paymentRequestId ?? body.paymentId, responseSchema: InquiryPaymentResponseSchema }, options);
+    return callAms(this.#ctx, { api: 'inquiryPayment', body, ids: body, responseSchema: InquiryPaymentResponseSchema }, options);
   }
 
   /** Cancels an unfinished payment so the buyer can no longer pay it, by `{ paymentRequestId }` or `{ paymentId }`. */
   async cancel(ref: PaymentRef, options?: RequestOptions): Promise<CancelResponse> {
     const body = paymentRefBody(ref, 'cancel');
-    return callAms(this.#ctx, { api: 'cancel', body, requestId: body.paymentRequestId ?? body.paymentId, responseSchema: CancelResponseSchema }, options);
+    return callAms(this.#ctx, { api: 'cancel', body, ids: body, responseSchema: CancelResponseSchema }, options);
   }
 
   /**
@@ -208,7 +208,7 @@ export class AmsClient {
     const body = parseOrThrow(RefundRequestSchema, request, 'Invalid refund request');
     return callAms(
       this.#ctx,
-      { api: 'refund', body, requestId: body.refundRequestId, responseSchema: RefundResponseSchema, acceptUnknownCodes: ['REFUND_IN_PROCESS'] },
+      { api: 'refund', body, ids: { refundRequestId: body.refundRequestId, paymentId: body.paymentId }, responseSchema: RefundResponseSchema },
       options,
     );
   }
@@ -216,7 +216,7 @@ export class AmsClient {
   /** Asks for a refund's state by `{ refundRequestId }` or `{ refundId }` (exactly one). */
   async inquiryRefund(ref: RefundRef, options?: RequestOptions): Promise<InquiryRefundResponse> {
     const body = refundRefBody(ref, 'inquiryRefund');
-    return callAms(this.#ctx, { api: 'inquiryRefund', body, requestId: body.refundRequestId ?? body.refundId, responseSchema: InquiryRefundResponseSchema }, options);
+    return callAms(this.#ctx, { api: 'inquiryRefund', body, ids: body, responseSchema: InquiryRefundResponseSchema }, options);
   }
 
   /**

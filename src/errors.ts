@@ -59,12 +59,27 @@ export class AmsSignatureError extends AmsError {
 
 export type ResultStatus = 'S' | 'F' | 'U';
 
-interface ApiErrorFields {
+/** The ids a call was about, as sent: whichever of them the call had. */
+export interface CallIds {
+  paymentRequestId?: string | undefined;
+  paymentId?: string | undefined;
+  refundRequestId?: string | undefined;
+  refundId?: string | undefined;
+}
+
+/** "[paymentRequestId X]" for messages: the ids a person needs to inquire. */
+function describeIds(ids: CallIds): string {
+  const parts = (['paymentRequestId', 'paymentId', 'refundRequestId', 'refundId'] as const)
+    .filter((k) => ids[k] !== undefined)
+    .map((k) => `${k} ${ids[k]}`);
+  return parts.length ? ` [${parts.join(', ')}]` : '';
+}
+
+interface ApiErrorFields extends CallIds {
   resultCode: string;
   resultStatus: ResultStatus;
   resultMessage: string;
   httpStatus: number;
-  paymentRequestId?: string | undefined;
   api?: string | undefined;
   raw?: unknown;
 }
@@ -77,19 +92,22 @@ export class AmsApiError extends AmsError {
   readonly resultMessage: string;
   readonly httpStatus: number;
   readonly paymentRequestId: string | undefined;
+  readonly paymentId: string | undefined;
+  readonly refundRequestId: string | undefined;
+  readonly refundId: string | undefined;
   readonly api: string | undefined;
   /** The verified response body, as parsed. */
   readonly raw: unknown;
   constructor(fields: ApiErrorFields) {
-    super(
-      `${fields.api ? `${fields.api}: ` : ''}${fields.resultCode} (${fields.resultStatus}): ${fields.resultMessage}` +
-        (fields.paymentRequestId ? ` [paymentRequestId ${fields.paymentRequestId}]` : ''),
-    );
+    super(`${fields.api ? `${fields.api}: ` : ''}${fields.resultCode} (${fields.resultStatus}): ${fields.resultMessage}${describeIds(fields)}`);
     this.resultCode = fields.resultCode;
     this.resultStatus = fields.resultStatus;
     this.resultMessage = fields.resultMessage;
     this.httpStatus = fields.httpStatus;
     this.paymentRequestId = fields.paymentRequestId;
+    this.paymentId = fields.paymentId;
+    this.refundRequestId = fields.refundRequestId;
+    this.refundId = fields.refundId;
     this.api = fields.api;
     this.raw = fields.raw;
   }
@@ -132,22 +150,23 @@ export class AmsUnknownResultError extends AmsError {
   readonly resultCode: string;
   readonly resultMessage: string;
   readonly paymentRequestId: string | undefined;
+  readonly paymentId: string | undefined;
+  readonly refundRequestId: string | undefined;
+  readonly refundId: string | undefined;
   readonly attempts: number;
   readonly api: string | undefined;
-  constructor(fields: {
-    resultCode: string;
-    resultMessage: string;
-    paymentRequestId?: string | undefined;
-    attempts: number;
-    api?: string | undefined;
-  }) {
+  constructor(fields: CallIds & { resultCode: string; resultMessage: string; attempts: number; api?: string | undefined }) {
+    const ids = describeIds(fields);
     super(
       `${fields.api ? `${fields.api}: ` : ''}result still unknown after ${fields.attempts} attempt(s): ${fields.resultCode}: ${fields.resultMessage}` +
-        (fields.paymentRequestId ? ` — inquire paymentRequestId ${fields.paymentRequestId} before retrying or cancelling` : ''),
+        (ids ? ` — inquire${ids.replace(/^ \[|\]$/g, ' ').trimEnd()} before retrying or cancelling` : ''),
     );
     this.resultCode = fields.resultCode;
     this.resultMessage = fields.resultMessage;
     this.paymentRequestId = fields.paymentRequestId;
+    this.paymentId = fields.paymentId;
+    this.refundRequestId = fields.refundRequestId;
+    this.refundId = fields.refundId;
     this.attempts = fields.attempts;
     this.api = fields.api;
   }

@@ -2,6 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import {
+  type CallIds,
   AmsApiError,
   AmsConnectionError,
   AmsError,
@@ -9,6 +10,8 @@ import {
   AmsSignatureError,
   AmsTimeoutError,
   AmsUnknownResultError,
+  AmsValidationError,
+  type ValidationIssue,
 } from '../errors';
 import { isRetryableStatus, parseRetryAfter, retryDelayMs } from '../http/retry';
 import { TransportFailure, type HttpResponse, type Transport } from '../http/types';
@@ -60,8 +63,12 @@ export interface CallSpec<S extends z.ZodType> {
   api: string;
   /** The request body object; serialized exactly once. */
   body: unknown;
-  /** The request id for errors and logs (paymentRequestId, refundRequestId, …). */
-  requestId?: string | undefined;
+  /**
+   * The ids the request carries (paymentRequestId, paymentId, refundRequestId, refundId). They label errors and
+   * logs, and a verified response that echoes one of them must echo the same value: a validly signed answer about
+   * another payment (a replay, a misrouted answer) is not this call's answer.
+   */
+  ids: CallIds;
   responseSchema: S;
   /** `U` result codes that are a normal answer rather than "unknown" (PAYMENT_IN_PROCESS for a cashier pay). */
   acceptUnknownCodes?: readonly string[];
@@ -83,24 +90,33 @@ type Interpretation<T> =
   | { kind: 'retry'; error: AmsError; retryAfterMs?: number | undefined };
 
 /** Verifies a response under the policy: signed and valid, or unsigned/partially signed only for F and U results. */
-function verifyResponse(ctx: CallContext, path: string, res: HttpResponse, resultStatus: string, api: string): void {
+function verifyResponse(ctx: CallContext, path: string, res: HttpResponse, result: { resultStatus: string; resultCode: string }, spec: CallSpec<z.ZodType>): void {
+  const { api } = spec;
   const signature = res.headers['signature'];
   const responseTime = res.headers['response-time'];
   const clientId = res.headers['client-id'];
-  const missing = [
-    signature === undefined ? 'signature' : undefined,
-    responseTime === undefined ? 'response-time' : undefined,
-    clientId === undefined ? 'client-id' : undefined,
-  ].filter((h): h is string => h !== undefined);
-  if (missing.length > 0) {
-    if (resultStatus === 'F' || resultStatus === 'U') {
-      ctx.logger?.warn?.('ams: accepted an unsigned response because its result is not a success', { api, resultStatus, missing });
+  // Unsigned answers exist (Alipay leaves some error answers unsigned): accepted only when there is no Signature at
+  // all, and only for a failure or an unknown result that is not a normal answer. An unsigned S, an unsigned
+  // PAYMENT_IN_PROCESS (it carries the cashier URL the buyer is sent to) or a partial set of headers never passes.
+  if (signature === undefined) {
+    const acceptedAnswer = result.resultStatus === 'S' || (spec.acceptUnknownCodes ?? []).includes(result.resultCode);
+    if (!acceptedAnswer && (result.resultStatus === 'F' || result.resultStatus === 'U')) {
+      ctx.logger?.warn?.('ams: accepted an unsigned response because its result is not a success', { api, resultStatus: result.resultStatus });
       return;
     }
     throw new AmsSignatureError(
-      `${api}: the response claims success (resultStatus ${resultStatus}) but is missing the ${missing.join(', ')} header(s); an unsigned success is never accepted`,
-      { reason: 'missing_header', check: missing[0]! },
+      `${api}: the response (${result.resultStatus}/${result.resultCode}) is not signed; only failures and unknown results may come unsigned, never an answer that is acted on`,
+      { reason: 'missing_header', check: 'signature' },
     );
+  }
+  const missing = [responseTime === undefined ? 'response-time' : undefined, clientId === undefined ? 'client-id' : undefined].filter(
+    (h): h is string => h !== undefined,
+  );
+  if (missing.length > 0) {
+    throw new AmsSignatureError(`${api}: the response is signed but lacks the ${missing.join(', ')} header(s) the signature covers`, {
+      reason: 'missing_header',
+      check: missing[0]!,
+    });
   }
   const parsed = parseSignatureHeader(signature);
   if (clientId !== ctx.clientId) {
@@ -115,6 +131,19 @@ function verifyResponse(ctx: CallContext, path: string, res: HttpResponse, resul
         "If every response fails, check that alipayPublicKey is Alipay's key from the developer center, not your own public key.",
       { reason: 'mismatch', check: 'signature' },
     );
+  }
+}
+
+/** A verified answer must be about what was asked: every id it echoes equals the id sent. */
+function checkEcho(spec: CallSpec<z.ZodType>, body: Record<string, unknown>): void {
+  for (const [field, sent] of Object.entries(spec.ids)) {
+    const echoed = body[field];
+    if (sent !== undefined && echoed !== undefined && echoed !== sent) {
+      throw new AmsSignatureError(
+        `${spec.api}: the signed response is about ${field} "${String(echoed).slice(0, 64)}", not "${sent}": a replayed or misrouted answer is not accepted`,
+        { reason: 'mismatch', check: 'body' },
+      );
+    }
   }
 }
 
@@ -153,7 +182,8 @@ async function interpret<S extends z.ZodType>(
     };
   }
   const result = base.data.result;
-  verifyResponse(ctx, path, res, result.resultStatus, api);
+  verifyResponse(ctx, path, res, result, spec);
+  checkEcho(spec, json as Record<string, unknown>);
 
   const accepted = result.resultStatus === 'S' || (result.resultStatus === 'U' && (spec.acceptUnknownCodes ?? []).includes(result.resultCode));
   if (accepted) {
@@ -174,7 +204,7 @@ async function interpret<S extends z.ZodType>(
       resultStatus: 'F',
       resultMessage,
       httpStatus: res.status,
-      paymentRequestId: spec.requestId,
+      ...spec.ids,
       api,
       raw: json,
     });
@@ -182,7 +212,7 @@ async function interpret<S extends z.ZodType>(
   return {
     kind: 'retry',
     retryAfterMs: parseRetryAfter(res.headers, ctx.clock.now().getTime()),
-    error: new AmsUnknownResultError({ resultCode: result.resultCode, resultMessage, paymentRequestId: spec.requestId, attempts, api }),
+    error: new AmsUnknownResultError({ resultCode: result.resultCode, resultMessage, ...spec.ids, attempts, api }),
   };
 }
 
@@ -194,7 +224,8 @@ function attemptSignal(timeoutMs: number, signal: AbortSignal | undefined): { si
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
   const onAbort = (): void => controller.abort(signal!.reason);
-  signal?.addEventListener('abort', onAbort, { once: true });
+  if (signal?.aborted) onAbort();
+  else signal?.addEventListener('abort', onAbort, { once: true });
   return {
     signal: controller.signal,
     release: () => {
@@ -224,6 +255,7 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
   const { api } = spec;
   const body = JSON.stringify(spec.body);
   const { url, path } = resolveEndpoint(ctx.endpoint, api);
+  checkRequestOptions(options);
   const maxRetries = options.maxRetries ?? ctx.maxRetries;
   const timeoutMs = options.timeoutMs ?? ctx.timeoutMs;
   const signal = options.signal;
@@ -235,6 +267,7 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
     // Alone, sign on the event loop (a threadpool hop adds ~60 µs of latency); with other calls in flight, sign on
     // the threadpool so two cores sign in parallel while the event loop keeps serving sockets.
     const signature = inflight.get(ctx)! > 1 ? await ctx.backend.signAsync(content, ctx.privateKey) : ctx.backend.sign(content, ctx.privateKey);
+    if (signal?.aborted) throw abortError(api, signal, attempt - 1);
     const signatureHeader = formatSignatureHeader(signature, ctx.keyVersion);
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=UTF-8',
@@ -249,7 +282,7 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
       api,
       attempt,
       url,
-      requestId: spec.requestId,
+      ids: spec.ids,
       requestTime,
       signature: redactSignatureHeader(signatureHeader),
       agentToken: ctx.agentToken !== undefined ? '<redacted>' : undefined,
@@ -262,6 +295,9 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
       let res: HttpResponse;
       try {
         res = await ctx.transport({ url, method: 'POST', headers, body, signal: attemptAbort.signal });
+      } catch (err) {
+        // A custom transport that throws something else still fails like a connection: typed and retried.
+        throw err instanceof TransportFailure ? err : new TransportFailure('connection', `transport failed (${err instanceof Error ? err.name : typeof err})`);
       } finally {
         attemptAbort.release();
       }
@@ -286,7 +322,8 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
       }
     } catch (err) {
       if (!(err instanceof TransportFailure)) throw err;
-      if (err.kind === 'aborted') throw abortError(api, signal, attempt);
+      // The caller's signal decides first: its own AbortSignal.timeout() is an abort, not our timeout.
+      if (err.kind === 'aborted' || signal?.aborted) throw abortError(api, signal, attempt);
       const error =
         err.kind === 'timeout'
           ? new AmsTimeoutError(`${api}: no answer within ${timeoutMs} ms after ${attempt} attempt(s); the outcome is unknown — inquire before retrying`, { attempts: attempt, cause: err })
@@ -295,21 +332,33 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
     }
 
     if (outcome.kind === 'done') {
-      ctx.logger?.info?.('ams: call succeeded', { api, attempts: attempt, requestId: spec.requestId });
+      ctx.logger?.info?.('ams: call succeeded', { api, attempts: attempt, ids: spec.ids });
       return outcome.value;
     }
     if (attempt > maxRetries) {
-      ctx.logger?.error?.('ams: call failed after retries', { api, attempts: attempt, requestId: spec.requestId, error: outcome.error.name });
+      ctx.logger?.error?.('ams: call failed after retries', { api, attempts: attempt, ids: spec.ids, error: outcome.error.name });
       throw outcome.error;
     }
     const delay = retryDelayMs(attempt - 1, outcome.retryAfterMs, ctx.random);
-    ctx.logger?.warn?.('ams: retrying', { api, attempt, delayMs: Math.round(delay), requestId: spec.requestId, reason: outcome.error.message });
+    ctx.logger?.warn?.('ams: retrying', { api, attempt, delayMs: Math.round(delay), ids: spec.ids, reason: outcome.error.message });
     try {
       await ctx.clock.sleep(delay, signal);
     } catch {
       throw abortError(api, signal, attempt);
     }
   }
+}
+
+/** Per-call options get the same bounds as the client's: a typo must not mean retrying forever. */
+function checkRequestOptions(options: RequestOptions): void {
+  const issues: ValidationIssue[] = [];
+  const { maxRetries, timeoutMs, signal } = options;
+  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0 && maxRetries <= 10))
+    issues.push({ field: 'maxRetries', message: 'must be a whole number from 0 to 10' });
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= 600_000))
+    issues.push({ field: 'timeoutMs', message: 'must be a whole number of milliseconds from 1 to 600000' });
+  if (signal !== undefined && !(signal instanceof AbortSignal)) issues.push({ field: 'signal', message: 'must be an AbortSignal' });
+  if (issues.length > 0) throw new AmsValidationError(issues, { context: 'Invalid request options' });
 }
 
 function abortError(api: string, signal: AbortSignal | undefined, attempts: number): AmsConnectionError {

@@ -34,6 +34,8 @@ export function originOf(baseUrl: string): string {
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new AmsConfigError(`baseUrl must use http or https, got ${url.protocol}`, { field: 'baseUrl' });
+  if (url.username || url.password)
+    throw new AmsConfigError('baseUrl must not carry credentials (user:password@); put proxy authentication in a custom transport', { field: 'baseUrl' });
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash)
     throw new AmsConfigError(
       `baseUrl "${baseUrl}" has a path or query; it replaces only the origin, and the signed path is always /ams/…/v1/payments/<api>`,
@@ -48,7 +50,7 @@ export function resolveEndpoint(options: EndpointOptions, api: string): { url: s
   let origin: string;
   if (options.baseUrl !== undefined) origin = originOf(options.baseUrl);
   else if (options.region !== undefined) {
-    origin = REGION_ORIGINS[options.region];
+    origin = Object.hasOwn(REGION_ORIGINS, options.region) ? REGION_ORIGINS[options.region] : '';
     if (!origin) throw new AmsConfigError(`region must be one of ${Object.keys(REGION_ORIGINS).join(', ')}, got "${String(options.region)}"`, { field: 'region' });
   } else throw new AmsConfigError('One of region ("NA" or "SEA") or baseUrl is required', { field: 'region' });
   const path = apiPath(api, options.sandbox === true);

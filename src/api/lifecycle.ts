@@ -101,7 +101,10 @@ export async function awaitPayment(deps: AwaitDeps, options: AwaitPaymentOptions
       lastError = undefined;
     } catch (err) {
       if (signal?.aborted) aborted();
-      if (err instanceof AmsApiError && err.resultCode === 'ORDER_NOT_EXIST' && i < grace) continue;
+      if (err instanceof AmsApiError && err.resultCode === 'ORDER_NOT_EXIST' && i < grace) {
+        lastError = err; // if the payment never becomes visible, this is the answer
+        continue;
+      }
       if (isTransient(err)) {
         lastError = err;
         continue;
@@ -122,6 +125,12 @@ export async function awaitPayment(deps: AwaitDeps, options: AwaitPaymentOptions
     // The buyer may have paid just now (cancel refused): the inquiry below tells what happened.
     if (!(err instanceof AmsApiError)) throw err;
   }
-  const final = await deps.inquire(signal);
-  return { paymentStatus: final.paymentStatus, inquiry: final, cancelled };
+  try {
+    const final = await deps.inquire(signal);
+    return { paymentStatus: final.paymentStatus, inquiry: final, cancelled };
+  } catch (err) {
+    // The cancel went through: the payment is CANCELLED even if confirming it failed just now.
+    if (cancelled && isTransient(err)) return { paymentStatus: 'CANCELLED', inquiry: last, cancelled };
+    throw err;
+  }
 }

@@ -82,7 +82,7 @@ const backends: Record<CryptoBackendName, CryptoBackend> = { node: nodeBackend, 
 
 /** The backend by name; `node` unless told otherwise. */
 export function getCryptoBackend(name: CryptoBackendName = 'node'): CryptoBackend {
-  const backend = backends[name];
+  const backend = Object.hasOwn(backends, name) ? backends[name] : undefined;
   if (!backend) throw new AmsConfigError(`Unknown crypto backend "${String(name)}"; use "node" or "jsrsasign"`, { field: 'cryptoBackend' });
   return backend;
 }

@@ -40,6 +40,13 @@ describe('AmsClient config', () => {
     expect(configError({ ...noRegion, baseUrl: 'http://127.0.0.1:9/prefix' }).message).toMatch(/replaces only the origin/);
     expect(new AmsClient({ ...noRegion, baseUrl: 'http://127.0.0.1:9/' }).baseUrl).toBe('http://127.0.0.1:9/');
   });
+  it('refuses credentials in baseUrl, header-unsafe agent tokens and prototype names as regions', () => {
+    const { region: _r, ...noRegion } = base;
+    expect(configError({ ...noRegion, baseUrl: 'https://user:secret-pass@proxy.example' }).message).toMatch(/must not carry credentials/);
+    expect(configError({ ...base, agentToken: 'tok\nX-Injected: 1' }).message).toMatch(/agentToken/);
+    expect(configError({ ...base, region: 'constructor' }).field).toBe('region');
+    expect(() => resolveEndpoint({ region: 'constructor' as never }, 'pay')).toThrow(AmsConfigError);
+  });
   it('validates types with messages naming the field', () => {
     expect(configError({ ...base, timeoutMs: -1 }).message).toMatch(/timeoutMs/);
     expect(configError({ ...base, maxRetries: 1.5 }).message).toMatch(/maxRetries/);

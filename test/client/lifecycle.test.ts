@@ -42,6 +42,15 @@ describe('inquiryPayment', () => {
     expect(res).toMatchObject({ paymentStatus: 'SUCCESS', paymentAmount: { currency: 'USD', value: '1999' }, paymentResultCode: 'SUCCESS' });
     expect(JSON.parse(seen[0]!)).toEqual({ paymentRequestId: 'pr-1' });
   });
+  it('errors name the id that was sent, and a signed answer about another payment is refused', async () => {
+    answer('inquiryPayment', [{ result: F('ORDER_NOT_EXIST') }]);
+    const err = (await testClient().client.inquiryPayment({ paymentId: 'PAYID123' }).catch((e: unknown) => e)) as AmsApiError;
+    expect(err).toMatchObject({ paymentId: 'PAYID123', paymentRequestId: undefined });
+    expect(err.message).toContain('[paymentId PAYID123]');
+    server.resetHandlers();
+    answer('inquiryPayment', [inquiry('SUCCESS', { paymentRequestId: 'someone-elses-order' })]);
+    await expect(testClient().client.inquiryPayment({ paymentRequestId: 'my-unpaid-order' })).rejects.toMatchObject({ name: 'AmsSignatureError', check: 'body' });
+  });
   it('by paymentId', async () => {
     const seen = answer('inquiryPayment', [inquiry('PROCESSING')]);
     expect((await testClient().client.inquiryPayment({ paymentId: 'pay-1' })).paymentStatus).toBe('PROCESSING');
@@ -94,7 +103,7 @@ describe('refund', () => {
   });
   it('REFUND_AMOUNT_EXCEED → AmsApiError', async () => {
     answer('refund', [{ result: F('REFUND_AMOUNT_EXCEED') }]);
-    await expect(testClient().client.refund(req)).rejects.toMatchObject({ resultCode: 'REFUND_AMOUNT_EXCEED', paymentRequestId: 'rf-1' });
+    await expect(testClient().client.refund(req)).rejects.toMatchObject({ resultCode: 'REFUND_AMOUNT_EXCEED', refundRequestId: 'rf-1', paymentId: 'pay-1', paymentRequestId: undefined });
   });
   it('U stays unknown → AmsUnknownResultError after retries with the same body', async () => {
     const seen = answer('refund', [{ result: { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U' } }]);
@@ -128,6 +137,16 @@ describe('awaitPaymentResult', () => {
     const res = await testClient().client.awaitPaymentResult({ paymentId: 'pay-1', scheduleMs: [1, 1, 1, 1] });
     expect(res.paymentStatus).toBe('FAIL');
     expect(seen).toHaveLength(3);
+  });
+  it('a payment that never becomes visible within a short schedule → the ORDER_NOT_EXIST AmsApiError', async () => {
+    answer('inquiryPayment', [{ result: F('ORDER_NOT_EXIST') }]);
+    await expect(testClient().client.awaitPaymentResult({ paymentId: 'pay-1', scheduleMs: [1, 1, 1] })).rejects.toMatchObject({ name: 'AmsApiError', resultCode: 'ORDER_NOT_EXIST' });
+  });
+  it('a cancel that went through stays reported when the confirming inquiry fails', async () => {
+    answer('inquiryPayment', [inquiry('PROCESSING'), () => new HttpResponse('', { status: 503 })]);
+    answer('cancel', [{ result: S, paymentId: 'pay-1' }]);
+    const res = await testClient().client.awaitPaymentResult({ paymentId: 'pay-1', scheduleMs: [1] });
+    expect(res).toMatchObject({ paymentStatus: 'CANCELLED', cancelled: true });
   });
   it('ORDER_NOT_EXIST past the grace period is a real failure', async () => {
     answer('inquiryPayment', [{ result: F('ORDER_NOT_EXIST') }]);

@@ -22,7 +22,7 @@ const server = useMswServer();
 const PATH = '/ams/sandbox/api/v1/payments/pay';
 const URL_ = `https://open-na.alipay.com${PATH}`;
 const CLIENT = 'SANDBOX_5Y055A2Y2F6K05235';
-const fixtureResponse = JSON.parse(readFileSync(new URL('../../../shared/fixtures/pay-response.payment-in-process.json', import.meta.url), 'utf8'));
+const fixtureResponse = JSON.parse(readFileSync(new URL('../fixtures/pay-response.payment-in-process.json', import.meta.url), 'utf8'));
 
 interface Seen {
   headers: Record<string, string>;
@@ -42,7 +42,7 @@ function gateway(answers: Array<(seen: Seen) => Response | Promise<Response>>): 
   return seen;
 }
 
-const ok = () => amsResponse({ ...fixtureResponse }, { path: PATH, clientId: CLIENT });
+const ok = () => amsResponse({ ...fixtureResponse, paymentRequestId: 'pr-0001' }, { path: PATH, clientId: CLIENT });
 
 describe('pay: happy path', () => {
   it('signs exactly what it sends and resolves U/PAYMENT_IN_PROCESS with the typed body', async () => {
@@ -86,8 +86,8 @@ describe('pay: happy path', () => {
   });
 
   it('accepts the seed request as is (env inside order)', async () => {
-    gateway([ok]);
-    const seed = JSON.parse(readFileSync(new URL('../../../shared/fixtures/pay-request.alipaycn-web.json', import.meta.url), 'utf8'));
+    gateway([() => amsResponse(fixtureResponse, { path: PATH, clientId: CLIENT })]); // the seed's own answer to it
+    const seed = JSON.parse(readFileSync(new URL('../fixtures/pay-request.alipaycn-web.json', import.meta.url), 'utf8'));
     await expect(testClient().client.pay(seed)).resolves.toMatchObject({ result: { resultStatus: 'U' } });
   });
 
@@ -187,6 +187,62 @@ describe('pay: retries carry the same body, re-signed', () => {
     expect(seen).toHaveLength(1);
   });
 
+  it('per-call timeoutMs applies to each attempt', async () => {
+    const seen = gateway([async () => {
+      await delay('infinite');
+      return ok();
+    }]);
+    const started = Date.now();
+    const err = await testClient({ timeoutMs: 60_000 }).client.pay(payRequest(), { timeoutMs: 100, maxRetries: 1 }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AmsTimeoutError);
+    expect((err as Error).message).toMatch(/within 100 ms/);
+    expect(seen).toHaveLength(2);
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('per-call options are validated', async () => {
+    const { client } = testClient();
+    await expect(client.pay(payRequest(), { maxRetries: Infinity })).rejects.toMatchObject({ name: 'AmsValidationError', issues: [expect.objectContaining({ field: 'maxRetries' })] });
+    await expect(client.pay(payRequest(), { timeoutMs: 0 })).rejects.toMatchObject({ issues: [expect.objectContaining({ field: 'timeoutMs' })] });
+  });
+
+  it("the caller's own AbortSignal.timeout() is an abort, not our timeout", async () => {
+    gateway([async () => {
+      await delay('infinite');
+      return ok();
+    }]);
+    const err = await testClient({ timeoutMs: 10_000 }).client.pay(payRequest(), { signal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AmsConnectionError);
+    expect(err).not.toBeInstanceOf(AmsTimeoutError);
+    expect((err as Error).message).toMatch(/aborted by the caller/);
+  });
+
+  it('an abort while signing (calls in flight) sends nothing more', async () => {
+    const seen = gateway([async () => {
+      await delay(300);
+      return ok();
+    }]);
+    const { client } = testClient();
+    const ac = new AbortController();
+    const other = client.pay(payRequest({ paymentRequestId: 'pr-other' })).catch(() => undefined);
+    const mine = client.pay(payRequest(), { signal: ac.signal });
+    ac.abort(); // the second call is signing on the threadpool right now
+    await expect(mine).rejects.toThrow(/aborted by the caller/);
+    await other;
+    expect(seen.map((s) => JSON.parse(s.body).paymentRequestId)).toEqual(['pr-other']);
+  });
+
+  it('a custom transport that throws a plain error fails as a typed, retried connection error', async () => {
+    let calls = 0;
+    const transport = async () => {
+      calls++;
+      throw new Error('socket hang up');
+    };
+    const err = await testClient({ transport }).client.pay(payRequest()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AmsConnectionError);
+    expect(calls).toBe(3);
+  });
+
   it('an aborted signal stops at once and during backoff', async () => {
     gateway([() => new HttpResponse('', { status: 503 })]);
     const ac = new AbortController();
@@ -219,14 +275,30 @@ describe('pay: verification faults', () => {
     await expect(testClient().client.pay(payRequest())).rejects.toMatchObject({ name: 'AmsSignatureError', reason: 'missing_header', check: 'signature' });
   });
 
-  it('partially signed S (no response-time) → missing_header', async () => {
-    gateway([() => amsResponse(IN_PROCESS, { path: PATH, clientId: CLIENT, headers: { 'response-time': '' } })]);
+  it('a signature without the headers it covers → missing_header, whatever the result', async () => {
     gateway([() => {
       const r = amsResponse({ result: { resultCode: 'SUCCESS', resultStatus: 'S' } }, { path: PATH, clientId: CLIENT });
       r.headers.delete('response-time');
       return r;
     }]);
     await expect(testClient().client.pay(payRequest())).rejects.toMatchObject({ reason: 'missing_header', check: 'response-time' });
+    server.resetHandlers();
+    gateway([() => {
+      const r = amsResponse({ result: { resultCode: 'PROCESS_FAIL', resultStatus: 'F' } }, { path: PATH, clientId: CLIENT });
+      r.headers.delete('client-id');
+      return r;
+    }]);
+    await expect(testClient().client.pay(payRequest())).rejects.toMatchObject({ name: 'AmsSignatureError', reason: 'missing_header', check: 'client-id' });
+  });
+
+  it('an unsigned PAYMENT_IN_PROCESS is rejected: it carries the URL the buyer is sent to', async () => {
+    gateway([() => amsResponse({ ...IN_PROCESS, paymentRequestId: 'pr-0001', normalUrl: 'https://evil.example/cashier' }, { path: PATH, clientId: CLIENT, unsigned: true })]);
+    await expect(testClient().client.pay(payRequest())).rejects.toMatchObject({ name: 'AmsSignatureError', reason: 'missing_header', check: 'signature' });
+  });
+
+  it('a validly signed answer about another payment (a replay) is rejected', async () => {
+    gateway([() => amsResponse({ ...fixtureResponse, paymentRequestId: 'someone-elses-order' }, { path: PATH, clientId: CLIENT })]);
+    await expect(testClient().client.pay(payRequest())).rejects.toMatchObject({ name: 'AmsSignatureError', reason: 'mismatch', check: 'body' });
   });
 
   it('tampered body → AmsSignatureError mismatch', async () => {

@@ -9,7 +9,7 @@ export const PATH = '/alipay/notify';
 export const TIME = '2026-11-22T00:00:00+00:00';
 export const ACK = '{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../../shared/fixtures/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 
 /** The seed's notifyPayment bodies, byte for byte. */
 export const usdBody = fixture('notify-payment.usd.body.json');

@@ -31,6 +31,7 @@ const errors: unknown[] = [];
 const clients: AmsClient[] = [];
 const sentSignatures: string[] = [];
 
+let tick = 0;
 function client(transport?: Transport): AmsClient {
   const log = (level: string) => (message: string, meta?: Record<string, unknown>) => logLines.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
   const c = new AmsClient({
@@ -41,7 +42,8 @@ function client(transport?: Transport): AmsClient {
     agentToken: AGENT_TOKEN,
     timeoutMs: 120,
     logger: { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') },
-    clock: { now: () => FIXED_NOW, sleep: async () => {} },
+    // A clock that moves on each reading, so every attempt must carry a fresh Request-Time and signature.
+    clock: { now: () => new Date(FIXED_NOW.getTime() + 1000 * tick++), sleep: async () => {} },
     ...(transport ? { transport } : {}),
   });
   clients.push(c);
@@ -137,6 +139,9 @@ describe.each(calls)('$api', (call) => {
     expect(seen).toHaveLength(fault.expect.attempts);
     // Every attempt carried the same request id and the very same body bytes.
     expect(new Set(seen.map((s) => s.body)).size).toBe(1);
+    // …re-signed with a fresh Request-Time each time.
+    expect(new Set(seen.map((s) => s.time)).size).toBe(seen.length);
+    expect(new Set(seen.map((s) => s.signature)).size).toBe(seen.length);
     expect(JSON.parse(seen[0]!.body)[call.id[0]]).toBe(call.id[1]);
   });
 });

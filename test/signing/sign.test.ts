@@ -47,6 +47,12 @@ describe('golden vectors (openssl)', () => {
     expect(all).toMatch(/%3D$|%3D/);
     expect(all).not.toMatch(/%2b|%2f|%3d/);
   });
+  it('an unknown backend name is a config error, even a prototype name', () => {
+    const v = vectors[0]!;
+    for (const backend of ['toString', 'openssl']) {
+      expect(() => signRequest({ path: v.path, clientId: v.clientId, requestTime: v.requestTime, body: v.body, privateKey: merchant.privatePkcs8Pem, backend: backend as never })).toThrow(/Unknown crypto backend/);
+    }
+  });
   it('omits keyVersion when asked, and uses the given one', () => {
     const v = vectors[0]!;
     const base = { path: v.path, clientId: v.clientId, requestTime: v.requestTime, body: v.body, privateKey: merchant.privatePkcs8Pem };
@@ -120,6 +126,18 @@ describe('backends agree', () => {
         expect(node.verify(content, s2, pub)).toBe(true);
       }),
       { numRuns: 40 },
+    );
+  });
+  it('signRequest with one backend, verifySignature with the other, on random UTF-8 bodies', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', maxLength: 120 }), fc.constantFrom('node', 'jsrsasign') as fc.Arbitrary<'node' | 'jsrsasign'>, (body, signer) => {
+        const other = signer === 'node' ? 'jsrsasign' : 'node';
+        const input = { path: '/ams/sandbox/api/v1/payments/pay', clientId: 'SANDBOX_X', requestTime: '1763798400000', body };
+        const header = signRequest({ ...input, privateKey: priv, backend: signer });
+        expect(verifySignature({ ...input, time: input.requestTime, signature: header, publicKey: pub, backend: other })).toBe(true);
+        expect(verifySignature({ ...input, time: input.requestTime, body: `${body}\n`, signature: header, publicKey: pub, backend: other })).toBe(false);
+      }),
+      { numRuns: 100 },
     );
   });
   it('async node signing equals sync', async () => {
