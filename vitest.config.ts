@@ -1,4 +1,4 @@
-// Test runner configuration: node environment, one setup file, generous timeouts for real sockets.
+// Test runner configuration: node environment, the suite-wide secrets check, generous timeouts for real sockets.
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
@@ -8,5 +8,8 @@ export default defineConfig({
     testTimeout: 20_000,
     hookTimeout: 30_000,
     pool: 'forks',
+    // Every logged line of the whole suite is checked for secrets once all files have run.
+    setupFiles: ['test/setup/secrets-sink.ts'],
+    globalSetup: ['test/setup/secrets-global.ts'],
   },
 });

@@ -1,5 +1,6 @@
 // Builds test clients with a fixed clock, instant (recorded) sleeps and a recording logger.
 import { AmsClient, type AmsClientConfig } from '../../src/index';
+import { recordLogLine } from '../setup/secrets-sink';
 import { alipay, merchant } from './keys';
 
 export const FIXED_NOW = new Date('2026-11-22T00:00:00.000Z');
@@ -11,7 +12,10 @@ export interface Recorded {
 
 export function testClient(overrides: Partial<AmsClientConfig> = {}): { client: AmsClient; rec: Recorded } {
   const rec: Recorded = { logs: [], sleeps: [] };
-  const log = (level: string) => (message: string, meta?: Record<string, unknown>) => rec.logs.push({ level, message, meta });
+  const log = (level: string) => (message: string, meta?: Record<string, unknown>) => {
+    rec.logs.push({ level, message, meta });
+    recordLogLine(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
+  };
   const client = new AmsClient({
     clientId: 'SANDBOX_5Y055A2Y2F6K05235',
     privateKey: merchant.privatePkcs8Base64,

@@ -3,6 +3,16 @@ import { readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { alipay, rawSign } from '../helpers/keys';
+import { recordLogLine } from '../setup/secrets-sink';
+
+/** JSON for a log line; errors and cycles made printable rather than thrown. */
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value ?? {}, (_k, v: unknown) => (v instanceof Error ? `${v.name}: ${v.message}` : v));
+  } catch {
+    return String(value);
+  }
+}
 
 export const CLIENT_ID = 'SANDBOX_5Y055A2Y2F6K05235';
 export const PATH = '/alipay/notify';
@@ -56,6 +66,7 @@ export function recordingLogger(): { logger: Record<'debug' | 'info' | 'warn' | 
   const logs: LogLine[] = [];
   const at = (level: string) => (message: string, meta?: Record<string, unknown>) => {
     logs.push({ level, message, ...(meta ? { meta } : {}) });
+    recordLogLine(`${level} ${message} ${safeJson(meta)}`);
   };
   return { logger: { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error') }, logs };
 }

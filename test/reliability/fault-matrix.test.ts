@@ -19,6 +19,7 @@ import { amsResponse } from '../helpers/ams-responder';
 import { FIXED_NOW, payRequest } from '../helpers/client';
 import { alipay, merchant, other } from '../helpers/keys';
 import { useMswServer } from '../helpers/msw';
+import { recordLogLine } from '../setup/secrets-sink';
 
 const server = useMswServer();
 const CLIENT = 'SANDBOX_RELIABILITY';
@@ -33,7 +34,11 @@ const sentSignatures: string[] = [];
 
 let tick = 0;
 function client(transport?: Transport): AmsClient {
-  const log = (level: string) => (message: string, meta?: Record<string, unknown>) => logLines.push(`${level} ${message} ${JSON.stringify(meta ?? {})}`);
+  const log = (level: string) => (message: string, meta?: Record<string, unknown>) => {
+    const line = `${level} ${message} ${JSON.stringify(meta ?? {})}`;
+    logLines.push(line);
+    recordLogLine(line);
+  };
   const c = new AmsClient({
     clientId: CLIENT,
     privateKey: merchant.privatePkcs1Pem,
