@@ -179,3 +179,16 @@ describe('magic amounts', () => {
     }
   });
 });
+
+describe('the HTTP gateway and large bodies', () => {
+  it('answers 413 (readable by the client, not a reset) to a body over maxBodyBytes', async () => {
+    const gw = await startAmsGateway({ clientId: CLIENT_ID, merchantPublicKey: merchant.publicSpkiPem, maxBodyBytes: 1024 });
+    try {
+      const res = await fetch(`${gw.url}${SANDBOX_PAY}`, { method: 'POST', body: 'x'.repeat(200_000), headers: { 'content-type': 'application/json' } });
+      expect(res.status).toBe(413);
+      expect(await res.text()).toMatch(/too large/);
+    } finally {
+      await gw.close();
+    }
+  });
+});
