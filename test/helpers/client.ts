@@ -1,6 +1,6 @@
 // Builds test clients with a fixed clock, instant (recorded) sleeps and a recording logger.
 import { AmsClient, type AmsClientConfig } from '../../src/index';
-import { recordLogLine } from '../setup/secrets-sink';
+import { recordLogLine } from '../setup/log-sink';
 import { alipay, merchant } from './keys';
 
 export const FIXED_NOW = new Date('2026-11-22T00:00:00.000Z');

@@ -2,7 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { createMemoryNotificationStore, notificationKey, verifyNotification } from '../../src/notifications/index';
-import type { AmsNotification } from '../../src/notifications/index';
+import type { AmsNotification, NotificationStore } from '../../src/notifications/index';
+import { NOTIFICATION_ACK_BODY } from '../../src/notifications/ack';
 import { alipay } from '../helpers/keys';
 import { alipayHeaders, otherBody, PATH, refundBody, usdBody } from './helpers';
 
@@ -157,69 +158,40 @@ describe('notificationKey', () => {
   });
 });
 
-describe('a store that hangs', () => {
-  it('answers 503 after the claim timeout instead of holding the request open', async () => {
-    const { vi } = await import('vitest');
-    const { createNotificationProcessor, STORE_CLAIM_TIMEOUT_MS } = await import('../../src/notifications/processor');
-    const { alipayHeaders, usdBody, PATH } = await import('./helpers');
-    const { alipay } = await import('../helpers/keys');
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
-      let called = 0;
-      const processor = createNotificationProcessor({
-        path: PATH,
-        alipayPublicKey: alipay.publicBase64,
-        logger: {},
-        onPayment: () => void called++,
-        dedupe: { claim: () => new Promise(() => {}), complete: async () => {}, release: async () => {} },
-      });
-      const answer = processor.process({ method: 'POST', urlPath: PATH, headers: alipayHeaders({ body: usdBody }), rawBody: Buffer.from(usdBody) });
-      let settled = false;
-      void answer.then(() => (settled = true));
-      // Verification runs on the threadpool (real time); the claim's timer is fake: step both until the answer comes.
-      for (const end = Date.now() + 15_000; !settled && Date.now() < end; ) {
-        await new Promise((r) => setImmediate(r));
-        await vi.advanceTimersByTimeAsync(STORE_CLAIM_TIMEOUT_MS / 4);
-      }
-      const res = await answer;
-      expect(res.status).toBe(503);
-      expect(called).toBe(0);
-    } finally {
-      vi.useRealTimers();
+/**
+ * One valid notification through the processor with a store that may hang. The store timeout is a fake timer;
+ * verification runs on the threadpool in real time: step both until the answer comes.
+ */
+async function processWithHangingStore(store: NotificationStore): Promise<{ status: number; body: string; called: number }> {
+  const { vi } = await import('vitest');
+  const { createNotificationProcessor, STORE_CLAIM_TIMEOUT_MS } = await import('../../src/notifications/processor');
+  vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+  try {
+    let called = 0;
+    const processor = createNotificationProcessor({ path: PATH, alipayPublicKey: alipay.publicBase64, logger: {}, onPayment: () => void called++, dedupe: store });
+    const answer = processor.process({ method: 'POST', urlPath: PATH, headers: alipayHeaders({ body: usdBody }), rawBody: Buffer.from(usdBody) });
+    let settled = false;
+    void answer.then(() => (settled = true));
+    for (const end = Date.now() + 15_000; !settled && Date.now() < end; ) {
+      await new Promise((r) => setImmediate(r));
+      await vi.advanceTimersByTimeAsync(STORE_CLAIM_TIMEOUT_MS / 4);
     }
-  });
-});
+    const res = await answer;
+    return { status: res.status, body: res.body, called };
+  } finally {
+    vi.useRealTimers();
+  }
+}
 
-describe('a store that hangs after the callback', () => {
-  it('still acknowledges once the complete times out, so the callback does not run again', async () => {
-    const { vi } = await import('vitest');
-    const { createNotificationProcessor, STORE_CLAIM_TIMEOUT_MS, } = await import('../../src/notifications/processor');
-    const { NOTIFICATION_ACK_BODY } = await import('../../src/notifications/ack');
-    const { alipayHeaders, usdBody, PATH } = await import('./helpers');
-    const { alipay } = await import('../helpers/keys');
-    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    try {
-      let called = 0;
-      const processor = createNotificationProcessor({
-        path: PATH,
-        alipayPublicKey: alipay.publicBase64,
-        logger: {},
-        onPayment: () => void called++,
-        dedupe: { claim: async () => ({ state: 'claimed', token: 't' }), complete: () => new Promise(() => {}), release: async () => {} },
-      });
-      const answer = processor.process({ method: 'POST', urlPath: PATH, headers: alipayHeaders({ body: usdBody }), rawBody: Buffer.from(usdBody) });
-      let settled = false;
-      void answer.then(() => (settled = true));
-      for (const end = Date.now() + 15_000; !settled && Date.now() < end; ) {
-        await new Promise((r) => setImmediate(r));
-        await vi.advanceTimersByTimeAsync(STORE_CLAIM_TIMEOUT_MS / 4);
-      }
-      const res = await answer;
-      expect(res.status).toBe(200);
-      expect(res.body).toBe(NOTIFICATION_ACK_BODY);
-      expect(called).toBe(1);
-    } finally {
-      vi.useRealTimers();
-    }
+describe('a store that hangs', () => {
+  const never = () => new Promise<never>(() => {});
+  it('at claim: answers 503 after the timeout instead of holding the request open', async () => {
+    const res = await processWithHangingStore({ claim: never, complete: async () => {}, release: async () => {} });
+    expect(res.status).toBe(503);
+    expect(res.called).toBe(0);
+  });
+  it('at complete: still acknowledges after the timeout, so the callback does not run again', async () => {
+    const res = await processWithHangingStore({ claim: async () => ({ state: 'claimed', token: 't' }), complete: never, release: async () => {} });
+    expect(res).toEqual({ status: 200, body: NOTIFICATION_ACK_BODY, called: 1 });
   });
 });

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { alipay, rawSign } from '../helpers/keys';
-import { recordLogLine } from '../setup/secrets-sink';
+import { recordLogLine } from '../setup/log-sink';
 
 /** JSON for a log line; errors and cycles made printable rather than thrown. */
 function safeJson(value: unknown): string {

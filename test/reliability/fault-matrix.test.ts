@@ -19,7 +19,7 @@ import { amsResponse } from '../helpers/ams-responder';
 import { FIXED_NOW, payRequest } from '../helpers/client';
 import { alipay, merchant, other } from '../helpers/keys';
 import { useMswServer } from '../helpers/msw';
-import { recordLogLine } from '../setup/secrets-sink';
+import { recordLogLine } from '../setup/log-sink';
 
 const server = useMswServer();
 const CLIENT = 'SANDBOX_RELIABILITY';

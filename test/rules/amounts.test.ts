@@ -12,19 +12,10 @@ import {
   toMinorUnits,
 } from '../../src/rules';
 import { AmsValidationError } from '../../src/errors';
+import { rejects } from '../helpers/expect';
 
 const CURRENCIES = Object.keys(CURRENCY_EXPONENTS);
 
-/** Runs fn, expecting an AmsValidationError; returns it. */
-function rejects(fn: () => unknown): AmsValidationError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(AmsValidationError);
-    return e as AmsValidationError;
-  }
-  throw new Error('expected an AmsValidationError, nothing was thrown');
-}
 
 /** A canonical major-unit string: no leading zeros, exactly the currency's decimals, not zero. */
 const canonicalMajor = fc

@@ -13,16 +13,8 @@ import {
   type TradeInfo,
 } from '../../src/rules';
 import { AmsValidationError } from '../../src/errors';
+import { rejects } from '../helpers/expect';
 
-function rejects(fn: () => unknown): AmsValidationError {
-  try {
-    fn();
-  } catch (e) {
-    expect(e).toBeInstanceOf(AmsValidationError);
-    return e as AmsValidationError;
-  }
-  throw new Error('expected an AmsValidationError, nothing was thrown');
-}
 
 const hotel = { hotelName: 'Grand Hyatt', checkinTime: '2025-06-01T14:00:00+08:00', checkoutTime: '2025-06-03T12:00:00+08:00' };
 const air = { flightNumber: 'CA981', departureTime: '2025-06-01T13:00:00+08:00' };

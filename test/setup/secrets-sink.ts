@@ -5,13 +5,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { format } from 'node:util';
 import { afterAll } from 'vitest';
-
-const lines: string[] = [];
-
-/** Test loggers call this with each line they record. */
-export function recordLogLine(line: string): void {
-  lines.push(line);
-}
+import { loggedLines as lines } from './log-sink';
 
 for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
   const original = console[level].bind(console);
