@@ -246,7 +246,11 @@ export function checkCurrencies(input: CurrencyCheckInput): CurrencyCheckResult 
         `payments in ${payment} only in ${payment}; to settle in ${settlement}, charge in ${settlement}${localHint}.`,
     );
   }
-  if (settlement !== undefined && contract !== undefined && settlement !== contract) {
+  // The contract rule also holds for a settlement code the wallet refuses on its own (CNY, BRL): the merchant
+  // learns in one pass both that it is refused and which currency it must be instead.
+  const settlementCode = s.kind === 'code' ? s.code : undefined;
+  if (settlementCode !== undefined && contract !== undefined && settlementCode !== contract) {
+    const settlement = settlementCode;
     const localHint = table.localCurrencies.length > 0 ? ` or ${list(table.localCurrencies)}` : '';
     add(
       CURRENCY_VIOLATIONS.SETTLEMENT_NOT_CONTRACT,
