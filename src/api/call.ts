@@ -90,8 +90,7 @@ type Interpretation<T> =
   | { kind: 'retry'; error: AmsError; retryAfterMs?: number | undefined };
 
 /** Verifies a response under the policy: signed and valid, or unsigned/partially signed only for F and U results. */
-function verifyResponse(ctx: CallContext, path: string, res: HttpResponse, result: { resultStatus: string; resultCode: string }, spec: CallSpec<z.ZodType>): void {
-  const { api } = spec;
+function verifyResponse(ctx: CallContext, path: string, res: HttpResponse, result: { resultStatus: string; resultCode: string }, accepted: boolean, api: string): void {
   const signature = res.headers['signature'];
   const responseTime = res.headers['response-time'];
   const clientId = res.headers['client-id'];
@@ -99,8 +98,7 @@ function verifyResponse(ctx: CallContext, path: string, res: HttpResponse, resul
   // all, and only for a failure or an unknown result that is not a normal answer. An unsigned S, an unsigned
   // PAYMENT_IN_PROCESS (it carries the cashier URL the buyer is sent to) or a partial set of headers never passes.
   if (signature === undefined) {
-    const acceptedAnswer = result.resultStatus === 'S' || (spec.acceptUnknownCodes ?? []).includes(result.resultCode);
-    if (!acceptedAnswer && (result.resultStatus === 'F' || result.resultStatus === 'U')) {
+    if (!accepted) {
       ctx.logger?.warn?.('ams: accepted an unsigned response because its result is not a success', { api, resultStatus: result.resultStatus });
       return;
     }
@@ -159,43 +157,38 @@ async function interpret<S extends z.ZodType>(
   try {
     json = JSON.parse(res.body);
   } catch (cause) {
+    // Not retried: a malformed answer is not made better by asking again.
     const contentType = res.headers['content-type'] ?? 'no content-type';
-    return {
-      kind: 'retry',
-      error: new AmsHttpError(`${api}: HTTP ${res.status} with a body that is not JSON (${contentType}, ${res.body.length} chars): it is not an AMS answer`, {
-        httpStatus: res.status,
-        bodySnippet: snippet(res.body),
-        cause,
-      }),
-    };
+    throw new AmsHttpError(`${api}: HTTP ${res.status} with a body that is not JSON (${contentType}, ${res.body.length} chars): it is not an AMS answer`, {
+      httpStatus: res.status,
+      bodySnippet: snippet(res.body),
+      cause,
+    });
   }
   // One zod pass on the happy path: the full schema first, the bare { result } only when that does not fit.
   const full = spec.responseSchema.safeParse(json);
   const base = full.success ? { success: true as const, data: full.data as z.infer<typeof BaseResponse> } : BaseResponse.safeParse(json);
   if (!base.success) {
-    return {
-      kind: 'retry',
-      error: new AmsHttpError(`${api}: HTTP ${res.status} with JSON that has no valid "result" object: it is not an AMS answer`, {
-        httpStatus: res.status,
-        bodySnippet: snippet(res.body),
-      }),
-    };
+    throw new AmsHttpError(`${api}: HTTP ${res.status} with JSON that has no valid "result" object: it is not an AMS answer`, {
+      httpStatus: res.status,
+      bodySnippet: snippet(res.body),
+    });
   }
   const result = base.data.result;
-  verifyResponse(ctx, path, res, result, spec);
+  // S, or a U that is this call's normal answer (PAYMENT_IN_PROCESS for pay): what the caller acts on.
+  const accepted = result.resultStatus === 'S' || (result.resultStatus === 'U' && (spec.acceptUnknownCodes ?? []).includes(result.resultCode));
+  verifyResponse(ctx, path, res, result, accepted, api);
   checkEcho(spec, json as Record<string, unknown>);
 
-  const accepted = result.resultStatus === 'S' || (result.resultStatus === 'U' && (spec.acceptUnknownCodes ?? []).includes(result.resultCode));
   if (accepted) {
-    const typed = full;
-    if (!typed.success) {
-      const fields = typed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    if (!full.success) {
+      const fields = full.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
       throw new AmsHttpError(`${api}: the verified response does not have the expected shape (${fields})`, {
         httpStatus: res.status,
         bodySnippet: snippet(res.body),
       });
     }
-    return { kind: 'done', value: typed.data };
+    return { kind: 'done', value: full.data };
   }
   const resultMessage = result.resultMessage ?? '';
   if (result.resultStatus === 'F') {
@@ -317,8 +310,6 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
         };
       } else {
         outcome = await interpret(ctx, spec, path, res, attempt);
-        // Only U results are retried from here: a malformed answer is not made better by asking again.
-        if (outcome.kind === 'retry' && !(outcome.error instanceof AmsUnknownResultError)) throw outcome.error;
       }
     } catch (err) {
       if (!(err instanceof TransportFailure)) throw err;

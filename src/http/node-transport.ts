@@ -1,7 +1,7 @@
 // An opt-in transport on bare node:http / node:https with keep-alive: the floor the benchmarks compare against.
 import http from 'node:http';
 import https from 'node:https';
-import { TransportFailure, type HttpRequest, type HttpResponse, type Transport } from './types';
+import { abortedFailure, flattenHeaders, TransportFailure, type HttpRequest, type HttpResponse, type Transport } from './types';
 
 export interface NodeHttpTransportOptions {
   /** Agents to use; default keep-alive agents shared by every transport made here. */
@@ -30,14 +30,8 @@ export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}):
       }
       const secure = url.protocol === 'https:';
       const fail = (err: unknown): void => {
-        const reason: unknown = req.signal.reason;
-        if (req.signal.aborted) {
-          const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
-          reject(new TransportFailure(timedOut ? 'timeout' : 'aborted', timedOut ? 'request timed out' : 'request aborted'));
-        } else {
-          const code = (err as NodeJS.ErrnoException | undefined)?.code ?? 'ERR';
-          reject(new TransportFailure('connection', `connection failed (${code})`));
-        }
+        const code = (err as NodeJS.ErrnoException | undefined)?.code ?? 'ERR';
+        reject(req.signal.aborted ? abortedFailure(req.signal) : new TransportFailure('connection', `connection failed (${code})`));
       };
       if (req.signal.aborted) return fail(undefined);
       const body = Buffer.from(req.body, 'utf8');
@@ -54,11 +48,7 @@ export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}):
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('error', fail);
           res.on('end', () => {
-            const headers: Record<string, string> = {};
-            for (const [name, value] of Object.entries(res.headers)) {
-              if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-            }
-            resolve({ status: res.statusCode ?? 0, headers, body: Buffer.concat(chunks).toString('utf8') });
+            resolve({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks).toString('utf8') });
           });
         },
       );

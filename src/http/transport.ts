@@ -2,7 +2,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
-import { TransportFailure, type HttpRequest, type HttpResponse, type Transport } from './types';
+import { abortedFailure, flattenHeaders, TransportFailure, type HttpRequest, type HttpResponse, type Transport } from './types';
 
 /** Options for the default transport. */
 export interface AxiosTransportOptions {
@@ -32,12 +32,7 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Trans
         maxRedirects: 0,
         decompress: true,
       });
-      const headers: Record<string, string> = {};
-      for (const [name, value] of Object.entries(res.headers ?? {})) {
-        if (value === undefined || value === null) continue;
-        headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
-      }
-      return { status: res.status, headers, body: typeof res.data === 'string' ? res.data : String(res.data ?? '') };
+      return { status: res.status, headers: flattenHeaders(res.headers ?? {}), body: typeof res.data === 'string' ? res.data : String(res.data ?? '') };
     } catch (err) {
       throw toFailure(err, req.signal);
     }
@@ -59,11 +54,7 @@ function sanitized(err: unknown): Error {
 
 function toFailure(err: unknown, signal: AbortSignal): TransportFailure {
   const cause = sanitized(err);
-  if (signal.aborted) {
-    const reason: unknown = signal.reason;
-    const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
-    return new TransportFailure(timedOut ? 'timeout' : 'aborted', timedOut ? 'request timed out' : 'request aborted', { cause });
-  }
+  if (signal.aborted) return abortedFailure(signal, cause);
   if (err instanceof AxiosError) {
     const code = err.code ?? 'ERR';
     if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return new TransportFailure('timeout', `request timed out (${code})`, { cause });

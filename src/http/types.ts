@@ -34,3 +34,20 @@ export class TransportFailure extends Error {
 
 /** Sends one request. Resolves with any HTTP status; rejects only with TransportFailure. */
 export type Transport = (request: HttpRequest) => Promise<HttpResponse>;
+
+/** The failure for a request whose signal fired: our per-attempt timeout (a TimeoutError reason) or the caller's abort. */
+export function abortedFailure(signal: AbortSignal, cause?: unknown): TransportFailure {
+  const reason: unknown = signal.reason;
+  const timedOut = reason instanceof Error && reason.name === 'TimeoutError';
+  return new TransportFailure(timedOut ? 'timeout' : 'aborted', timedOut ? 'request timed out' : 'request aborted', { cause });
+}
+
+/** Response headers as one lower-case string per name (repeated headers joined with ", "). */
+export function flattenHeaders(raw: Readonly<Record<string, unknown>>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(raw)) {
+    if (value === undefined || value === null) continue;
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return headers;
+}

@@ -1,6 +1,4 @@
 // The signing primitives users call directly: sign a request, verify a Signature header over content.
-import type { KeyObject } from 'node:crypto';
-import { AmsSignatureError } from '../errors';
 import { getCryptoBackend, type CryptoBackendName } from './backend';
 import { buildSignContentBytes } from './content';
 import { formatSignatureHeader, parseSignatureHeader } from './header';
@@ -52,13 +50,4 @@ export function verifySignature(input: VerifySignatureInput): boolean {
   const key = loadPublicKey(input.publicKey);
   const content = buildSignContentBytes({ method: input.method, path: input.path, clientId: input.clientId, time: input.time, body: input.body });
   return getCryptoBackend(input.backend).verify(content, parsed.signature, key);
-}
-
-/** Throws the typed error for a failed check: used by response and notification verification. */
-export function signatureMismatch(what: string): never {
-  throw new AmsSignatureError(
-    `${what}: the signature does not match. Check that Alipay's public key is configured (not your own), ` +
-      'that the path is the one that was signed, and that the raw body was used unchanged.',
-    { reason: 'mismatch', check: 'signature' },
-  );
 }

@@ -1,8 +1,8 @@
 // The Fetch-style handler (Request → Response) for Next.js route handlers, Hono and similar: the same pipeline as the Node one.
 import { describe, expect, it } from 'vitest';
-import { createFetchNotificationHandler, type PaymentNotification } from '../../src/notifications/index';
+import { createFetchNotificationHandler } from '../../src/notifications/index';
 import { alipay, other } from '../helpers/keys';
-import { ACK, alipayHeaders, CLIENT_ID, gate, listen, PATH, recordingLogger, refundBody, usdBody } from './helpers';
+import { ACK, alipayHeaders, gate, handlerSetup, listen, PATH, refundBody, usdBody } from './helpers';
 
 const ORIGIN = 'https://shop.example';
 
@@ -11,19 +11,8 @@ function post(body: string | Uint8Array | ReadableStream<Uint8Array>, headers: R
 }
 
 function setup(extra: Record<string, unknown> = {}) {
-  const rec = recordingLogger();
-  const payments: PaymentNotification[] = [];
-  const handler = createFetchNotificationHandler({
-    path: PATH,
-    alipayPublicKey: alipay.publicBase64,
-    clientId: CLIENT_ID,
-    logger: rec.logger,
-    onPayment: (n) => {
-      payments.push(n);
-    },
-    ...extra,
-  } as Parameters<typeof createFetchNotificationHandler>[0]);
-  return { handler, payments, logs: rec.logs };
+  const { options, payments, logs } = handlerSetup(extra);
+  return { handler: createFetchNotificationHandler(options), payments, logs };
 }
 
 describe('createFetchNotificationHandler', () => {

@@ -4,6 +4,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { alipay, rawSign } from '../helpers/keys';
 import { recordLogLine } from '../setup/log-sink';
+import type { NotificationHandlerOptions, PaymentNotification } from '../../src/notifications/index';
 
 /** JSON for a log line; errors and cycles made printable rather than thrown. */
 function safeJson(value: unknown): string {
@@ -109,4 +110,24 @@ export async function until(check: () => boolean, ms = 5000): Promise<void> {
     if (Date.now() > end) throw new Error('condition not reached');
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * The handler options every handler test starts from (test "Alipay" key, recording logger, collected payments),
+ * with the test's own overrides; pass it to createNotificationHandler or createFetchNotificationHandler.
+ */
+export function handlerSetup(extra: Record<string, unknown> = {}) {
+  const rec = recordingLogger();
+  const payments: PaymentNotification[] = [];
+  const options = {
+    path: PATH,
+    alipayPublicKey: alipay.publicBase64,
+    clientId: CLIENT_ID,
+    logger: rec.logger,
+    onPayment: (n: PaymentNotification) => {
+      payments.push(n);
+    },
+    ...extra,
+  } as NotificationHandlerOptions;
+  return { options, payments, logs: rec.logs };
 }

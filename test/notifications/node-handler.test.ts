@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createMemoryNotificationStore, createNotificationHandler, type NotificationStore, type PaymentNotification } from '../../src/notifications/index';
 import { FIXED_NOW, testClient } from '../helpers/client';
 import { alipay, merchant, other } from '../helpers/keys';
-import { ACK, alipayHeaders, CLIENT_ID, gate, listen, otherBody, PATH, recordingLogger, refundBody, usdBody, type Running } from './helpers';
+import { ACK, alipayHeaders, CLIENT_ID, gate, handlerSetup, listen, otherBody, PATH, recordingLogger, refundBody, usdBody, type Running } from './helpers';
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 
 const running: Running[] = [];
@@ -37,19 +37,8 @@ async function deliver(base: string, d: Delivery = {}): Promise<{ status: number
 }
 
 function setup(extra: Record<string, unknown> = {}) {
-  const rec = recordingLogger();
-  const payments: PaymentNotification[] = [];
-  const handler = createNotificationHandler({
-    path: PATH,
-    alipayPublicKey: alipay.publicBase64,
-    clientId: CLIENT_ID,
-    logger: rec.logger,
-    onPayment: (n) => {
-      payments.push(n);
-    },
-    ...extra,
-  } as Parameters<typeof createNotificationHandler>[0]);
-  return { handler, payments, logs: rec.logs };
+  const { options, payments, logs } = handlerSetup(extra);
+  return { handler: createNotificationHandler(options), payments, logs };
 }
 
 describe('createNotificationHandler on http.createServer', () => {

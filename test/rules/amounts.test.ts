@@ -11,7 +11,6 @@ import {
   toAmount,
   toMinorUnits,
 } from '../../src/rules';
-import { AmsValidationError } from '../../src/errors';
 import { rejects } from '../helpers/expect';
 
 const CURRENCIES = Object.keys(CURRENCY_EXPONENTS);
