@@ -36,13 +36,24 @@ export function payRequest(paymentRequestId: string) {
   return testPayRequest({ paymentRequestId, order: { ...testPayRequest().order, referenceOrderId: `order-${paymentRequestId}` } });
 }
 
-/** The serialized request body the signing cases sign (the same bytes on both sides). */
-export const PAY_BODY = JSON.stringify(payRequest('pr-bench-0001'));
+/**
+ * The paymentRequestId of every call through the pre-signed in-process transport: the client refuses a signed
+ * answer that echoes another id than it sent (a replay), and one signature can only cover one id.
+ */
+export const PRESIGNED_ID = 'pr-bench-0001';
 
-/** Alipay's normal answer to a cashier pay: U + PAYMENT_IN_PROCESS with the cashier URL. Built once. */
+/** The serialized request body the signing cases sign (the same bytes on both sides). */
+export const PAY_BODY = JSON.stringify(payRequest(PRESIGNED_ID));
+
+/** Alipay's normal answer to a cashier pay: U + PAYMENT_IN_PROCESS with the cashier URL, echoing the request's id. */
+export function inProcessBody(paymentRequestId: string): string {
+  return IN_PROCESS_HEAD + JSON.stringify(paymentRequestId) + IN_PROCESS_TAIL;
+}
+
+/** The answer to PRESIGNED_ID, built once. */
 export const IN_PROCESS_BODY = JSON.stringify({
   result: { resultCode: 'PAYMENT_IN_PROCESS', resultStatus: 'U', resultMessage: 'payment in process' },
-  paymentRequestId: 'pr-bench-0001',
+  paymentRequestId: PRESIGNED_ID,
   paymentId: '20261122194010800100188000000000001',
   paymentCreateTime: '2026-11-22T08:00:01+08:00',
   paymentAmount: { currency: 'USD', value: '100' },
@@ -52,6 +63,8 @@ export const IN_PROCESS_BODY = JSON.stringify({
     redirectUrl: 'https://open-sea-global.alipay.com/api/open/cashier?paymentId=20261122194010800100188000000000001',
   },
 });
+
+const [IN_PROCESS_HEAD, IN_PROCESS_TAIL] = IN_PROCESS_BODY.split(JSON.stringify(PRESIGNED_ID)) as [string, string];
 
 /** Signs as Alipay does (the test Alipay key) and returns the Signature header value. */
 export function alipaySignatureHeader(path: string, clientId: string, time: string, body: string): string {

@@ -57,7 +57,8 @@ async function oneRound(side: Side, plan: RoundPlan): Promise<{ ops: number; ms:
  * Runs A, B, A, B … (after discarded warm-up rounds in the same order), so drift and neighbours' noise hit both
  * sides alike; returns each side's per-round samples and medians.
  */
-export async function alternate(a: Side, b: Side, options: AlternateOptions): Promise<[SideSamples, SideSamples]> {
+export async function alternate(a: Side, b: Side, requested: AlternateOptions): Promise<[SideSamples, SideSamples]> {
+  const options = smoke.enabled ? smokeOptions(requested) : requested;
   const samples = [a, b].map((s) => ({ name: s.name, opsPerSec: [] as number[], msPerOp: [] as number[], totalOps: 0 }));
   const warmup = options.warmupRounds ?? 1;
   for (let round = 0; round < warmup + options.rounds; round++) {
@@ -72,6 +73,17 @@ export async function alternate(a: Side, b: Side, options: AlternateOptions): Pr
   }
   const done = samples.map((s) => ({ ...s, medianOpsPerSec: median(s.opsPerSec), medianMsPerOp: median(s.msPerOp) }));
   return [done[0]!, done[1]!];
+}
+
+/**
+ * `--smoke`: every case runs end to end with one tiny round per side, so a test can prove the bench still works
+ * (it once broke silently when the client started refusing answers that echo another id). Its figures mean nothing.
+ */
+export const smoke = { enabled: false };
+
+function smokeOptions(options: AlternateOptions): AlternateOptions {
+  const plan: RoundPlan = options.plan.kind === 'ops' ? { kind: 'ops', ops: Math.min(options.plan.ops, 3) } : { ...options.plan, ms: 1 };
+  return { rounds: 1, warmupRounds: 0, plan };
 }
 
 /** Runs `fn` `n` times with at most `concurrency` in flight. */

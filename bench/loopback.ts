@@ -5,18 +5,24 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { sign } from 'node:crypto';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { IN_PROCESS_BODY, keyObjects } from './fixtures';
+import { inProcessBody, keyObjects } from './fixtures';
 
 function formatTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
-/** Serves every POST with the U/PAYMENT_IN_PROCESS body, signed per response with a fresh Response-Time. */
+/**
+ * Serves every POST with the U/PAYMENT_IN_PROCESS body, echoing the request's paymentRequestId as Alipay does (the
+ * client refuses an answer about another id), signed per response with a fresh Response-Time.
+ */
 function serve(): void {
-  const body = Buffer.from(IN_PROCESS_BODY, 'utf8');
   const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
-    req.resume(); // the body is not looked at: this gateway verifies nothing
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      // Nothing else in the request is looked at: this gateway verifies nothing.
+      const id = /"paymentRequestId":"([^"]*)"/.exec(Buffer.concat(chunks).toString('utf8'))?.[1] ?? 'unknown';
+      const body = Buffer.from(inProcessBody(id), 'utf8');
       const clientId = String(req.headers['client-id'] ?? 'unknown');
       const responseTime = formatTime(new Date());
       const head = Buffer.from(`POST ${req.url ?? '/'}\n${clientId}.${responseTime}.`, 'utf8');

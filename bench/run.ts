@@ -3,6 +3,7 @@
 //   npm run bench -- --profile                      profile every case's package side, not only the missed ones
 //   npm run bench -- --no-profile                   never profile
 //   npm run bench -- --calls=20000                  fewer pay() calls in the memory case (reported as such)
+//   npm run bench -- --smoke --out=/tmp/r.json      every case once, tiny rounds: proves the bench runs (test/bench)
 import { availableParallelism, cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
@@ -27,6 +28,7 @@ import {
   type CaseResult,
 } from './cases';
 import { dependencyImportCosts } from './cold-import';
+import { smoke } from './harness';
 import { startLoopback, type Loopback } from './loopback';
 import { printSummary, profileColdImport, profileInProcess, type ProfileSummary } from './profile';
 
@@ -36,6 +38,8 @@ const only = flag('only')?.split(',');
 const profileAll = args.includes('--profile');
 const profileNever = args.includes('--no-profile');
 const calls = Number(flag('calls') ?? 100_000);
+const outFile = flag('out');
+smoke.enabled = args.includes('--smoke');
 const wanted = (id: string): boolean => !only || only.some((o) => id.startsWith(o));
 
 // gc() without re-spawning: the flag must be set before the new context exists.
@@ -46,7 +50,7 @@ const log = (msg: string): void => void process.stderr.write(`bench: ${msg}\n`);
 
 function fmtRatio(r: CaseResult): string {
   if (r.ratio === null) return '—';
-  return r.id.endsWith('memory') ? `${r.ratio.toFixed(2)} MB` : `${r.ratio.toFixed(r.ratio < 0.1 ? 4 : 3)}×`;
+  return r.id.includes('memory') ? `${r.ratio.toFixed(2)} MB` : `${r.ratio.toFixed(r.ratio < 0.1 ? 4 : 3)}×`;
 }
 
 function fmtTarget(r: CaseResult): string {
@@ -105,11 +109,11 @@ async function main(): Promise<void> {
   }
   let lb: Loopback | undefined;
   try {
-    if (wanted('pay-loopback') || wanted('pay-loopback-node') || wanted('pay-concurrent') || wanted('pay-memory')) {
+    if (wanted('pay-loopback') || wanted('pay-loopback-axios') || wanted('pay-concurrent') || wanted('pay-memory')) {
       lb = await startLoopback();
       log(`loopback gateway at ${lb.origin}`);
       if (wanted('pay-loopback')) push(await payLoopbackSequential(lb));
-      if (wanted('pay-loopback-node')) push(await payLoopbackSequential(lb, 'node'));
+      if (wanted('pay-loopback-axios')) push(await payLoopbackSequential(lb, 'axios'));
       if (wanted('pay-concurrent')) push(await payConcurrent(lb));
     }
     if (lb && wanted('pay-loopback')) {
@@ -118,8 +122,9 @@ async function main(): Promise<void> {
     }
     if (lb && wanted('pay-concurrent')) push(await rawConcurrent(lb));
     if (lb && wanted('pay-memory')) {
-      log('heap check over loopback (axios)…');
-      push(await loopbackMemory(lb, { calls: 5000, gc }));
+      log('heap check over loopback (default transport)…');
+      push(await loopbackMemory(lb, { calls: Math.min(5000, calls), gc }));
+      push(await loopbackMemory(lb, { calls: Math.min(5000, calls), gc }, 'axios'));
     }
 
     // Profiles of the package side of every missed case (or all with --profile), while the gateway is still up.
@@ -158,7 +163,8 @@ async function main(): Promise<void> {
   const failed = results.filter((r) => r.status === 'FAIL');
   const seconds = Math.round((Date.now() - started) / 1000);
   console.log('ratio: ratio of the two sides\' medians (judged). pair-median: median of per-pair ratios, a noise cross-check.');
-  console.log(`${results.length} cases, ${failed.length} missed target(s), ${seconds} s; details in bench/results.json`);
+  console.log(`${results.length} cases, ${failed.length} missed target(s), ${seconds} s; details in ${outFile ?? 'bench/results.json'}`);
+  if (smoke.enabled) console.log('smoke run (--smoke): one tiny round per side, so the figures above mean nothing; it only proves every case runs.');
 
   const out = {
     generatedAt: new Date().toISOString(),
@@ -173,7 +179,7 @@ async function main(): Promise<void> {
     cases: results,
     profiles,
   };
-  writeFileSync(fileURLToPath(new URL('./results.json', import.meta.url)), `${JSON.stringify(out, null, 2)}\n`);
+  writeFileSync(outFile ?? fileURLToPath(new URL('./results.json', import.meta.url)), `${JSON.stringify({ ...out, smoke: smoke.enabled }, null, 2)}\n`);
 }
 
 main().then(

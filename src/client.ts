@@ -11,7 +11,7 @@ import { registerContext } from './internal/context';
 import { verifyNotificationForClient, type ClientVerifyNotificationInput, type RawBody } from './notifications/verify';
 import type { AmsNotification } from './notifications/schemas';
 import { sleep } from './http/retry';
-import { createAxiosTransport } from './http/transport';
+import { createDefaultTransport } from './http/default-transport';
 import type { Transport } from './http/types';
 import type { PayRequest, PayResponse } from './schemas/pay';
 import {
@@ -55,7 +55,10 @@ export interface AmsClientConfig {
   maxRetries?: number;
   logger?: Logger;
   clock?: Clock;
-  /** The HTTP seam; defaults to axios with keep-alive. */
+  /**
+   * The HTTP seam. Default: `createDefaultTransport()`, node:http with keep-alive, or axios for URLs the environment
+   * routes through a proxy. `createAxiosTransport({ axios })` brings your own axios instance (interceptors).
+   */
   transport?: Transport;
   /** 'node' (default, node:crypto) or 'jsrsasign' (pure JS). */
   cryptoBackend?: CryptoBackendName;
@@ -151,7 +154,7 @@ export class AmsClient {
       agentToken: c.agentToken,
       timeoutMs: c.timeoutMs ?? 15_000,
       maxRetries: c.maxRetries ?? 2,
-      transport: c.transport ?? createAxiosTransport(),
+      transport: c.transport ?? createDefaultTransport(),
       clock: { now: c.clock ? () => c.clock!.now() : systemClock.now, sleep: c.clock?.sleep ? (ms, s) => c.clock!.sleep!(ms, s) : sleep },
       logger: c.logger,
       backend: getCryptoBackend(c.cryptoBackend),

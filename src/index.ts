@@ -28,6 +28,7 @@ export { formatRequestTime } from './api/call';
 export type { Logger, Clock, RequestOptions } from './api/call';
 export type { Transport, HttpRequest, HttpResponse, TransportFailureKind } from './http/types';
 export { TransportFailure } from './http/types';
+export { createDefaultTransport } from './http/default-transport';
 export { createAxiosTransport } from './http/transport';
 export type { AxiosTransportOptions } from './http/transport';
 export { createNodeHttpTransport } from './http/node-transport';

@@ -1,4 +1,4 @@
-// An opt-in transport on bare node:http / node:https with keep-alive: the floor the benchmarks compare against.
+// A transport on bare node:http / node:https with keep-alive: the default's direct path, and the benchmarks' floor.
 import http from 'node:http';
 import https from 'node:https';
 import { abortedFailure, flattenHeaders, TransportFailure, type HttpRequest, type HttpResponse, type Transport } from './types';
@@ -13,46 +13,66 @@ const defaultHttpAgent = new http.Agent({ keepAlive: true });
 const defaultHttpsAgent = new https.Agent({ keepAlive: true });
 
 /**
- * Sends each request with node:http(s) directly. ~0.1 ms less CPU per request than the axios default; no proxy
- * support, no interceptors. Pass it as `transport: createNodeHttpTransport()` where that matters.
+ * Sends each request with node:http(s) directly: ~0.1 ms less CPU per request than axios. It ignores proxy settings
+ * in the environment (the default transport sends proxied URLs through axios instead); pass it as
+ * `transport: createNodeHttpTransport()` to go direct always, or with your own agents.
  */
 export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}): Transport {
   const httpAgent = options.httpAgent ?? defaultHttpAgent;
   const httpsAgent = options.httpsAgent ?? defaultHttpsAgent;
-  // A client calls a handful of URLs over and over: parse each once.
-  const urls = new Map<string, URL>();
+  // A client calls a handful of URLs over and over: turn each into request options once.
+  const targets = new Map<string, Target>();
+  const targetOf = (href: string): Target => {
+    let target = targets.get(href);
+    if (!target) {
+      const url = new URL(href);
+      const secure = url.protocol === 'https:';
+      target = { secure, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port, path: url.pathname + url.search };
+      if (targets.size < 64) targets.set(href, target);
+    }
+    return target;
+  };
   return (req: HttpRequest): Promise<HttpResponse> =>
     new Promise((resolve, reject) => {
-      let url = urls.get(req.url);
-      if (!url) {
-        url = new URL(req.url);
-        if (urls.size < 64) urls.set(req.url, url);
-      }
-      const secure = url.protocol === 'https:';
+      const { signal } = req;
+      if (signal.aborted) return reject(abortedFailure(signal));
       const fail = (err: unknown): void => {
+        signal.removeEventListener('abort', onAbort);
         const code = (err as NodeJS.ErrnoException | undefined)?.code ?? 'ERR';
-        reject(req.signal.aborted ? abortedFailure(req.signal) : new TransportFailure('connection', `connection failed (${code})`));
+        reject(signal.aborted ? abortedFailure(signal) : new TransportFailure('connection', `connection failed (${code})`));
       };
-      if (req.signal.aborted) return fail(undefined);
-      const body = Buffer.from(req.body, 'utf8');
+      const { secure, hostname, port, path } = targetOf(req.url);
       const request = (secure ? https : http).request(
-        url,
         {
           method: req.method,
+          hostname,
+          port,
+          path,
           agent: secure ? httpsAgent : httpAgent,
-          headers: { ...req.headers, 'content-length': String(body.length) },
-          signal: req.signal,
+          headers: { ...req.headers, 'content-length': String(Buffer.byteLength(req.body)) },
         },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('error', fail);
           res.on('end', () => {
+            signal.removeEventListener('abort', onAbort);
             resolve({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks).toString('utf8') });
           });
         },
       );
+      // One listener instead of http.request's `signal` option, which wires a stream-abort helper per request;
+      // destroying the request errors it (and its response), and fail() reports the signal's reason.
+      const onAbort = (): void => void request.destroy(new Error('aborted'));
+      signal.addEventListener('abort', onAbort, { once: true });
       request.on('error', fail);
-      request.end(body);
+      request.end(req.body, 'utf8');
     });
+}
+
+interface Target {
+  secure: boolean;
+  hostname: string;
+  port: string;
+  path: string;
 }

@@ -13,7 +13,7 @@ import {
   AmsTimeoutError,
   AmsUnknownResultError,
 } from '../../src/index';
-import { createNodeHttpTransport } from '../../src/http/node-transport';
+import { createAxiosTransport } from '../../src/http/transport';
 import type { Transport } from '../../src/http/types';
 import { amsResponse } from '../helpers/ams-responder';
 import { FIXED_NOW, payRequest } from '../helpers/client';
@@ -111,8 +111,8 @@ const faults: Fault[] = [
 ];
 
 const transports: Array<{ name: string; make: () => Transport | undefined }> = [
-  { name: 'axios (default)', make: () => undefined },
-  { name: 'node:http', make: () => createNodeHttpTransport() },
+  { name: 'default (node:http)', make: () => undefined },
+  { name: 'axios', make: () => createAxiosTransport() },
 ];
 
 describe.each(transports)('transport $name', ({ make }) => {

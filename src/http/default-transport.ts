@@ -1,0 +1,32 @@
+// The transport a client gets when it is given none: bare node:http, or axios where the environment names a proxy.
+import { getProxyForUrl } from 'proxy-from-env';
+import { createNodeHttpTransport } from './node-transport';
+import { createAxiosTransport } from './transport';
+import type { HttpRequest, HttpResponse, Transport } from './types';
+
+/**
+ * Sends each request with node:http directly (keep-alive, nothing between the signed string and the socket), unless
+ * the environment routes that URL through a proxy (`HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY`, minus `NO_PROXY`):
+ * those requests go through axios, which tunnels through the proxy. The rule is axios's own (proxy-from-env), so a
+ * URL goes direct exactly when axios would have sent it direct.
+ *
+ * Why not axios for everything: its request pipeline costs ~0.1 ms of CPU per call over a bare node:http POST, which
+ * alone broke the loopback budget of ≤ 1.25× the hand-written floor (bench/README.md). The environment is read once
+ * per URL, on the first call to it; a proxy set in process.env later is not seen by an existing client.
+ */
+export function createDefaultTransport(): Transport {
+  const direct = createNodeHttpTransport();
+  let proxied: Transport | undefined;
+  const viaProxy = new Map<string, boolean>();
+  return (req: HttpRequest): Promise<HttpResponse> => {
+    let useProxy = viaProxy.get(req.url);
+    if (useProxy === undefined) {
+      useProxy = getProxyForUrl(req.url) !== '';
+      // A client calls a handful of URLs; the bound only guards against a caller that builds URLs without end.
+      if (viaProxy.size < 64) viaProxy.set(req.url, useProxy);
+    }
+    if (!useProxy) return direct(req);
+    proxied ??= createAxiosTransport();
+    return proxied(req);
+  };
+}

@@ -1,0 +1,154 @@
+// The default transport over real sockets: direct with node:http, or through the environment's proxy via axios.
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startAmsGateway, type AmsGateway } from '../../mocks/index';
+import { AmsClient, AmsConnectionError, createDefaultTransport, createNodeHttpTransport } from '../../src/index';
+import { payRequest } from '../helpers/client';
+import { alipay, merchant } from '../helpers/keys';
+
+const CLIENT = 'SANDBOX_PROXY_ROUTING';
+const PROXY_VARS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
+
+/** A plain forward proxy for http:// targets: records each absolute-form request line and relays it. */
+function startForwardProxy(): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {
+  const seen: string[] = [];
+  const server = http.createServer((req: IncomingMessage, res: ServerResponse) => {
+    seen.push(`${req.method} ${req.url}`);
+    const target = new URL(req.url ?? '/');
+    const upstream = http.request(
+      { hostname: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: { ...req.headers, host: target.host } },
+      (up) => {
+        res.writeHead(up.statusCode ?? 502, up.headers);
+        up.pipe(res);
+      },
+    );
+    upstream.on('error', () => res.writeHead(502).end('upstream failed'));
+    req.pipe(upstream);
+  });
+  return new Promise((resolve) =>
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        seen,
+        close: () =>
+          new Promise<void>((done) => {
+            server.closeAllConnections();
+            server.close(() => done());
+          }),
+      });
+    }),
+  );
+}
+
+let gw: AmsGateway;
+let proxy: Awaited<ReturnType<typeof startForwardProxy>>;
+const savedEnv = Object.fromEntries(PROXY_VARS.map((k) => [k, process.env[k]]));
+
+beforeAll(async () => {
+  gw = await startAmsGateway({ clientId: CLIENT, merchantPublicKey: merchant.publicSpkiPem, alipayPrivateKey: alipay.privatePem });
+  proxy = await startForwardProxy();
+});
+afterAll(async () => {
+  await proxy.close();
+  await gw.close();
+});
+afterEach(() => {
+  for (const k of PROXY_VARS) {
+    if (savedEnv[k] === undefined) delete process.env[k];
+    else process.env[k] = savedEnv[k];
+  }
+  proxy.seen.length = 0;
+});
+
+function clearProxyEnv(): void {
+  for (const k of PROXY_VARS) delete process.env[k];
+}
+
+const client = (transport?: ReturnType<typeof createDefaultTransport>) =>
+  new AmsClient({ clientId: CLIENT, privateKey: merchant.privatePkcs8Pem, alipayPublicKey: gw.alipayPublicKey, baseUrl: gw.url, ...(transport ? { transport } : {}) });
+
+describe('default transport', () => {
+  it('goes direct when no proxy is configured', async () => {
+    clearProxyEnv();
+    const res = await client().pay(payRequest({ paymentRequestId: 'px-direct-1' }));
+    expect(res.result.resultCode).toBe('PAYMENT_IN_PROCESS');
+    expect(proxy.seen).toEqual([]);
+    expect(gw.getPayment('px-direct-1')).toBeDefined();
+  });
+
+  it('sends through HTTP_PROXY (axios) and the signed answer still verifies', async () => {
+    clearProxyEnv();
+    process.env['HTTP_PROXY'] = proxy.url;
+    const c = client();
+    const res = await c.pay(payRequest({ paymentRequestId: 'px-proxied-1' }));
+    expect(res.result.resultCode).toBe('PAYMENT_IN_PROCESS');
+    const inquiry = await c.inquiryPayment({ paymentRequestId: 'px-proxied-1' });
+    expect(inquiry.paymentRequestId).toBe('px-proxied-1');
+    expect(proxy.seen).toEqual([`POST ${gw.url}/ams/sandbox/api/v1/payments/pay`, `POST ${gw.url}/ams/sandbox/api/v1/payments/inquiryPayment`]);
+  });
+
+  it('honours NO_PROXY the way axios does', async () => {
+    clearProxyEnv();
+    process.env['HTTP_PROXY'] = proxy.url;
+    process.env['NO_PROXY'] = '127.0.0.1';
+    const res = await client().pay(payRequest({ paymentRequestId: 'px-noproxy-1' }));
+    expect(res.result.resultCode).toBe('PAYMENT_IN_PROCESS');
+    expect(proxy.seen).toEqual([]);
+  });
+
+  it('reads the environment once per URL: a proxy set after the first call is not used by that client', async () => {
+    clearProxyEnv();
+    const c = client();
+    await c.pay(payRequest({ paymentRequestId: 'px-late-1' }));
+    process.env['HTTP_PROXY'] = proxy.url;
+    await c.pay(payRequest({ paymentRequestId: 'px-late-2' }));
+    expect(proxy.seen).toEqual([]);
+    // A new client reads it.
+    await client().pay(payRequest({ paymentRequestId: 'px-late-3' }));
+    expect(proxy.seen).toHaveLength(1);
+  });
+
+  it('a proxy that is down is a typed, retried connection failure', async () => {
+    clearProxyEnv();
+    const down = await startForwardProxy();
+    await down.close();
+    process.env['HTTP_PROXY'] = down.url;
+    const c = new AmsClient({ clientId: CLIENT, privateKey: merchant.privatePkcs8Pem, alipayPublicKey: gw.alipayPublicKey, baseUrl: gw.url, maxRetries: 1, clock: { now: () => new Date(), sleep: async () => {} } });
+    const err = await c.pay(payRequest({ paymentRequestId: 'px-down-1' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AmsConnectionError);
+    expect((err as AmsConnectionError).attempts).toBe(2);
+    expect(gw.getPayment('px-down-1')).toBeUndefined();
+  });
+
+  it('the direct path is bare node:http, not axios (the ~0.1 ms per call the default exists to save)', async () => {
+    clearProxyEnv();
+    const agents: Array<string | undefined> = [];
+    const capture = http.createServer((req, res) => {
+      agents.push(req.headers['user-agent']);
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+    });
+    await new Promise<void>((r) => capture.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(capture.address() as AddressInfo).port}/x`;
+    const send = createDefaultTransport();
+    const res = await send({ url, method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}', signal: new AbortController().signal });
+    expect(res).toMatchObject({ status: 200, body: 'ok' });
+    process.env['HTTP_PROXY'] = proxy.url;
+    await createDefaultTransport()({ url, method: 'POST', headers: {}, body: '{}', signal: new AbortController().signal });
+    capture.closeAllConnections();
+    await new Promise((r) => capture.close(r));
+    expect(agents[0]).toBeUndefined();
+    expect(agents[1]).toMatch(/^axios\//);
+    expect(proxy.seen).toEqual([`POST ${url}`]);
+  });
+
+  it('createNodeHttpTransport() ignores the proxy environment', async () => {
+    clearProxyEnv();
+    process.env['HTTP_PROXY'] = proxy.url;
+    const res = await client(createNodeHttpTransport()).pay(payRequest({ paymentRequestId: 'px-node-1' }));
+    expect(res.result.resultCode).toBe('PAYMENT_IN_PROCESS');
+    expect(proxy.seen).toEqual([]);
+  });
+});
