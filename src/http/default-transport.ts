@@ -7,8 +7,9 @@ import type { HttpRequest, HttpResponse, Transport } from './types';
 /**
  * Sends each request with node:http directly (keep-alive, nothing between the signed string and the socket), unless
  * the environment routes that URL through a proxy (`HTTPS_PROXY` / `HTTP_PROXY` / `ALL_PROXY`, minus `NO_PROXY`):
- * those requests go through axios, which tunnels through the proxy. The rule is axios's own (proxy-from-env), so a
- * URL goes direct exactly when axios would have sent it direct.
+ * those requests go through axios, which tunnels through the proxy. The rule is the resolver axios itself uses
+ * (proxy-from-env), so every URL axios would proxy goes to axios; axios bypasses a few more on its own (CIDR ranges
+ * in NO_PROXY), which then go direct through axios: slower, never wrong.
  *
  * Why not axios for everything: its request pipeline costs ~0.1 ms of CPU per call over a bare node:http POST, which
  * alone broke the loopback budget of ≤ 1.25× the hand-written floor (bench/README.md). The environment is read once

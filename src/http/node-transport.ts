@@ -36,38 +36,67 @@ export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}):
     new Promise((resolve, reject) => {
       const { signal } = req;
       if (signal.aborted) return reject(abortedFailure(signal));
-      const fail = (err: unknown): void => {
-        signal.removeEventListener('abort', onAbort);
-        const code = (err as NodeJS.ErrnoException | undefined)?.code ?? 'ERR';
-        reject(signal.aborted ? abortedFailure(signal) : new TransportFailure('connection', `connection failed (${code})`));
-      };
-      const { secure, hostname, port, path } = targetOf(req.url);
-      const request = (secure ? https : http).request(
-        {
-          method: req.method,
-          hostname,
-          port,
-          path,
-          agent: secure ? httpsAgent : httpAgent,
-          headers: { ...req.headers, 'content-length': String(Buffer.byteLength(req.body)) },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('error', fail);
-          res.on('end', () => {
-            signal.removeEventListener('abort', onAbort);
-            resolve({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks).toString('utf8') });
-          });
-        },
-      );
+      let request: http.ClientRequest | undefined;
       // One listener instead of http.request's `signal` option, which wires a stream-abort helper per request;
       // destroying the request errors it (and its response), and fail() reports the signal's reason.
-      const onAbort = (): void => void request.destroy(new Error('aborted'));
+      const onAbort = (): void => void request?.destroy(new Error('aborted'));
+      const fail = (err: unknown): void => {
+        signal.removeEventListener('abort', onAbort);
+        reject(signal.aborted ? abortedFailure(signal, causeOf(err)) : failureOf(err));
+      };
       signal.addEventListener('abort', onAbort, { once: true });
-      request.on('error', fail);
-      request.end(req.body, 'utf8');
+      try {
+        const { secure, hostname, port, path } = targetOf(req.url);
+        request = (secure ? https : http).request(
+          {
+            method: req.method,
+            hostname,
+            port,
+            path,
+            agent: secure ? httpsAgent : httpAgent,
+            headers: { ...req.headers, 'content-length': String(Buffer.byteLength(req.body)) },
+          },
+          (res) => {
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            // A body cut off mid-way (reset, truncated chunked encoding) errors here; without this the promise
+            // would hang even after the timeout, since the request itself has already finished.
+            res.on('error', fail);
+            res.on('end', () => {
+              signal.removeEventListener('abort', onAbort);
+              resolve({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks).toString('utf8') });
+            });
+          },
+        );
+        request.on('error', fail);
+        request.end(req.body, 'utf8');
+      } catch (err) {
+        // A URL or header value node:http refuses throws synchronously: still a TransportFailure, per the contract.
+        request?.destroy();
+        fail(err);
+      }
     });
+}
+
+/**
+ * What went wrong, without the request (its headers carry the Signature) and without node's message, which for a
+ * refused header value quotes the value (an Agent-Token): the error code and, for socket errors, where.
+ */
+function causeOf(err: unknown): Error | undefined {
+  if (!(err instanceof Error)) return undefined;
+  const { code, syscall, address, port } = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  const where = syscall ? ` (${syscall}${address ? ` ${address}${port ? `:${port}` : ''}` : ''})` : '';
+  const cause = new Error(`${code ?? err.name}${where}`);
+  if (code) (cause as NodeJS.ErrnoException).code = code;
+  return cause;
+}
+
+/** Maps a socket error the way the axios transport does: an OS-level ETIMEDOUT is a timeout, the rest connection. */
+function failureOf(err: unknown): TransportFailure {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? 'ERR';
+  const cause = causeOf(err);
+  if (code === 'ETIMEDOUT') return new TransportFailure('timeout', `request timed out (${code})`, { cause });
+  return new TransportFailure('connection', `connection failed (${code})`, { cause });
 }
 
 interface Target {

@@ -1,10 +1,10 @@
-// The only module that imports axios: sends one prepared request and returns the raw answer.
+// The only module that imports axios: the transport for proxied URLs and for callers who bring an axios instance.
 import http from 'node:http';
 import https from 'node:https';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
 import { abortedFailure, flattenHeaders, TransportFailure, type HttpRequest, type HttpResponse, type Transport } from './types';
 
-/** Options for the default transport. */
+/** Options for the axios transport. */
 export interface AxiosTransportOptions {
   /** Bring your own axios instance (proxies, interceptors). Response parsing is turned off per request. */
   axios?: AxiosInstance;
@@ -13,7 +13,11 @@ export interface AxiosTransportOptions {
 const httpAgent = new http.Agent({ keepAlive: true });
 const httpsAgent = new https.Agent({ keepAlive: true });
 
-/** The default transport: axios with keep-alive agents, text bodies, no redirects, every status returned. */
+/**
+ * Sends through axios with keep-alive agents, text bodies, no redirects, every status returned. The default transport
+ * uses it for URLs the environment routes through a proxy (axios tunnels HTTPS through HTTPS_PROXY); pass it yourself
+ * with `{ axios }` to use your instance's interceptors or a proxy set in code.
+ */
 export function createAxiosTransport(options: AxiosTransportOptions = {}): Transport {
   const instance = options.axios ?? axios.create({ httpAgent, httpsAgent });
   return async (req: HttpRequest): Promise<HttpResponse> => {
