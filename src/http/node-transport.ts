@@ -64,7 +64,9 @@ export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}):
             res.on('error', fail);
             res.on('end', () => {
               signal.removeEventListener('abort', onAbort);
-              resolve({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body: Buffer.concat(chunks).toString('utf8') });
+              // An AMS answer nearly always arrives in one chunk: decode it without copying.
+              const body = chunks.length === 1 ? chunks[0]!.toString('utf8') : Buffer.concat(chunks).toString('utf8');
+              resolve({ status: res.statusCode ?? 0, headers: flattenHeaders(res.headers), body });
             });
           },
         );

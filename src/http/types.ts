@@ -45,9 +45,11 @@ export function abortedFailure(signal: AbortSignal, cause?: unknown): TransportF
 /** Response headers as one lower-case string per name (repeated headers joined with ", "). */
 export function flattenHeaders(raw: Readonly<Record<string, unknown>>): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(raw)) {
+  // for…in rather than Object.entries: this runs once per response, and node:http's record has no inherited keys.
+  for (const name in raw) {
+    const value = raw[name];
     if (value === undefined || value === null) continue;
-    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : String(value);
+    headers[name.toLowerCase()] = typeof value === 'string' ? value : Array.isArray(value) ? value.join(', ') : String(value);
   }
   return headers;
 }
