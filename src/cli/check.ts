@@ -286,7 +286,12 @@ export function checkConfig(config: unknown, read: ConfigFileReader): CheckLine[
   if (clientId === undefined) {
     lines.push({ id: 'client.id', status: 'skip', title: 'clientId', detail: 'no clientId given' });
   } else if (typeof clientId !== 'string' || clientId.trim() === '' || clientId !== clientId.trim() || /\s/.test(clientId)) {
-    lines.push({ id: 'client.id', status: 'fail', title: 'clientId is well formed', detail: 'clientId must be a non-empty string without spaces → copy the Client ID from the Antom dashboard' });
+    // YAML reads unquoted digits as a number (and may round a long one): say so, since the fix is quoting.
+    const detail =
+      typeof clientId === 'number'
+        ? `clientId is the number ${clientId}, not text → quote it ("…") so it is read exactly as in the Antom dashboard`
+        : 'clientId must be a non-empty string without spaces → copy the Client ID from the Antom dashboard';
+    lines.push({ id: 'client.id', status: 'fail', title: 'clientId is well formed', detail });
   } else {
     const prefixed = clientId.startsWith('SANDBOX_');
     if (!prefixed && /^sandbox_/i.test(clientId)) {

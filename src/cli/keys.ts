@@ -88,9 +88,14 @@ export function formatInspection(file: string, k: KeyInspection): string {
 
 export async function runKeys(argv: string[], io: CliIo): Promise<ExitCode> {
   const [sub, ...rest] = argv;
-  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+  if (sub === undefined) {
+    // Asked for nothing: usage goes to stderr with exit 2, as for `ams-cashier` alone, so `… > file` stays empty.
+    io.err(KEYS_HELP);
+    return EXIT.USAGE;
+  }
+  if (sub === '--help' || sub === '-h' || sub === 'help') {
     io.out(KEYS_HELP);
-    return sub === undefined ? EXIT.USAGE : EXIT.OK;
+    return EXIT.OK;
   }
   if (sub === 'generate') {
     const parsed = parseCommandArgs('keys', rest, { out: { type: 'string' }, json: { type: 'boolean' } });

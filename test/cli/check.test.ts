@@ -58,6 +58,40 @@ describe('ams-cashier check', () => {
     expect(r.stdout).toMatch(/SKIP {2}private key/);
   });
 
+  it('a YAML config gives the same report as the same config in JSON (.yaml, .yml, or sniffed with no extension)', () => {
+    const bad = { ...good, paymentCurrencies: ['USD', 'EUR'], alipayPublicKeyFile: 'keys/merchant_public_spki.base64.txt' };
+    const yaml = [
+      'paymentMethodType: ALIPAY_CN',
+      'contractSettlementCurrency: USD',
+      'paymentCurrencies:',
+      '  - USD',
+      '  - EUR',
+      'settlementCurrency: USD',
+      'clientId: SANDBOX_5Y0000000000',
+      'region: NA',
+      'privateKeyFile: keys/merchant_private_pkcs8.base64.txt',
+      'alipayPublicKeyFile: keys/merchant_public_spki.base64.txt',
+      "keyVersion: '1'",
+      '',
+    ].join('\n');
+    const fromJson = cli.run(['check', config('parity.json', bad), '--json']);
+    expect(fromJson.code).toBe(1);
+    for (const name of ['parity.yaml', 'parity.yml', 'parity-config']) {
+      const r = cli.run(['check', config(name, yaml), '--json']);
+      expect(r.code, name).toBe(1);
+      expect(JSON.parse(r.stdout), name).toEqual(JSON.parse(fromJson.stdout.replaceAll('parity.json', name)));
+    }
+  });
+
+  it('an unquoted numeric clientId in YAML fails its check with "quote it", not a coercion', () => {
+    // YAML reads unquoted digits as a number; a long Client ID could even lose digits. The fix is quoting.
+    const r = cli.run(['check', config('typed.yaml', 'paymentCurrencies: [USD]\nsettlementCurrency: USD\nclientId: 2188120000000000\nregion: NA\n')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^FAIL {2}clientId is well formed: clientId is the number 2188120000000000, not text → quote it/m);
+    const quoted = cli.run(['check', config('quoted.yaml', 'paymentCurrencies: [USD]\nsettlementCurrency: USD\nclientId: "2188120000000000"\nregion: NA\n')]);
+    expect(quoted.stdout).toMatch(/^PASS {2}clientId/m);
+  });
+
   it('fails each bad currency, the own-key mix-up, a weak key and a sandbox contradiction: exit 1 with what to do', () => {
     const r = cli.run([
       'check',

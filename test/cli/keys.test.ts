@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeKey, loadPrivateKey, loadPublicKey } from '../../src/index';
 import { keyFile, keyPath, merchant } from '../helpers/keys';
 import { buildCli, type BuiltCli } from './helpers';
+import { runCli } from '../../src/cli/run';
+import type { CliIo } from '../../src/cli/io';
 
 let cli: BuiltCli;
 beforeAll(async () => {
@@ -96,6 +98,13 @@ describe('ams-cashier keys inspect', () => {
     expect(r.stdout).toMatch(/Examples:\n {2}ams-cashier keys generate --out/);
     expect(cli.run(['keys', 'inspect', '--help']).stdout).toMatch(/keys inspect/);
   });
+
+  it('no subcommand is exit 2 with the usage on stderr and nothing on stdout', () => {
+    const r = cli.run(['keys']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toMatch(/ams-cashier keys generate --out/);
+  });
 });
 
 describe('ams-cashier (dispatcher)', () => {
@@ -108,6 +117,23 @@ describe('ams-cashier (dispatcher)', () => {
     expect(help.stdout).toMatch(/check <config\.json\|yaml>/);
     expect(cli.run(['help', 'verify']).stdout).toMatch(/Usage: ams-cashier verify/);
     expect(cli.run(['frobnicate']).code).toBe(2);
+  });
+
+  it('a bug inside a command is exit 70, named without a stack trace or the input, apart from exit 2', async () => {
+    const errors: string[] = [];
+    const io: CliIo = {
+      // The command itself works; writing its result "breaks": the stand-in for a bug in ams-cashier.
+      out: () => {
+        throw new TypeError('Cannot read properties of undefined (reading secret-input)');
+      },
+      err: (t) => errors.push(t),
+      readStdin: async () => Buffer.alloc(0),
+      cwd: cli.tmp(),
+      now: () => new Date(),
+    };
+    const code = await runCli(['keys', 'generate', '--out', join(cli.tmp(), 'bug-keys')], io);
+    expect(code).toBe(70);
+    expect(errors.join('\n')).toBe('ams-cashier keys: unexpected error (TypeError); please report it with the command you ran (without keys)');
   });
 
   it('the built bin starts with a node shebang', () => {
