@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The `ams-cashier` bin: hands argv to the dispatcher and exits with its code.
-import { processIo } from './io';
+import { EXIT, processIo } from './io';
 import { runCli } from './run';
 
 runCli(process.argv.slice(2), processIo()).then(
@@ -8,7 +8,8 @@ runCli(process.argv.slice(2), processIo()).then(
     process.exitCode = code;
   },
   () => {
-    process.stderr.write('ams-cashier: unexpected error\n');
-    process.exitCode = 2;
+    // The dispatcher itself failed: a bug by definition.
+    process.stderr.write('ams-cashier: unexpected error; please report it with the command you ran (without keys)\n');
+    process.exitCode = EXIT.INTERNAL;
   },
 );

@@ -16,7 +16,8 @@ Commands:
   keys inspect <file>        tell what a key file is (no key material printed)
 
 Run ams-cashier <command> --help for the options and an example.
-Exit codes: 0 ok / all checks pass / valid, 1 a check or verification fails, 2 unusable input.
+Exit codes: 0 ok / all checks pass / valid, 1 a check or verification fails, 2 unusable input,
+70 a bug in ams-cashier (please report it).
 `;
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<ExitCode>; help: string }> = {

@@ -11,7 +11,7 @@ import type { HttpRequest, HttpResponse, Transport } from './types';
  * (proxy-from-env), so every URL axios would proxy goes to axios; axios bypasses a few more on its own (CIDR ranges
  * in NO_PROXY), which then go direct through axios: slower, never wrong.
  *
- * Why not axios for everything: its request pipeline costs ~0.1 ms of CPU per call over a bare node:http POST, which
+ * Why not axios for everything: its request pipeline costs 0.2–0.4 ms per call over a bare node:http POST, which
  * alone broke the loopback budget of ≤ 1.25× the hand-written floor (bench/README.md). The environment is read once
  * per URL, on the first call to it; a proxy set in process.env later is not seen by an existing client.
  */

@@ -13,7 +13,7 @@ const defaultHttpAgent = new http.Agent({ keepAlive: true });
 const defaultHttpsAgent = new https.Agent({ keepAlive: true });
 
 /**
- * Sends each request with node:http(s) directly: ~0.1 ms less CPU per request than axios. It ignores proxy settings
+ * Sends each request with node:http(s) directly: 0.2–0.4 ms less per request than axios on loopback. It ignores proxy settings
  * in the environment (the default transport sends proxied URLs through axios instead); pass it as
  * `transport: createNodeHttpTransport()` to go direct always, or with your own agents.
  */

@@ -3,12 +3,12 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import net, { type AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startAmsGateway, type AmsGateway } from '../../mocks/index';
-import { AmsClient, AmsConnectionError, createDefaultTransport, createNodeHttpTransport, TransportFailure } from '../../src/index';
+import { AmsClient, AmsConnectionError, AmsHttpError, createDefaultTransport, createNodeHttpTransport, TransportFailure } from '../../src/index';
 import { payRequest } from '../helpers/client';
 import { alipay, merchant } from '../helpers/keys';
+import { clearProxyEnv } from '../setup/no-proxy-env';
 
 const CLIENT = 'SANDBOX_PROXY_ROUTING';
-const PROXY_VARS = ['HTTP_PROXY', 'http_proxy', 'HTTPS_PROXY', 'https_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
 
 /** A plain forward proxy for http:// targets: records each absolute-form request line and relays it. */
 function startForwardProxy(): Promise<{ url: string; seen: string[]; close(): Promise<void> }> {
@@ -54,7 +54,6 @@ const capture = { url: '', agents: [] as Array<string | undefined>, server: unde
 /** A port held open by a plain TCP listener that closes every connection: nothing speaks TLS there. */
 let capturePortForHttps = 0;
 let tlsless: net.Server;
-const savedEnv = Object.fromEntries(PROXY_VARS.map((k) => [k, process.env[k]]));
 
 beforeAll(async () => {
   gw = await startAmsGateway({ clientId: CLIENT, merchantPublicKey: merchant.publicSpkiPem, alipayPrivateKey: alipay.privatePem });
@@ -78,16 +77,10 @@ afterAll(async () => {
   await gw.close();
 });
 afterEach(() => {
-  for (const k of PROXY_VARS) {
-    if (savedEnv[k] === undefined) delete process.env[k];
-    else process.env[k] = savedEnv[k];
-  }
+  // The setup file started this file with no proxy variables; leave it that way for the next test.
+  clearProxyEnv();
   proxy.seen.length = 0;
 });
-
-function clearProxyEnv(): void {
-  for (const k of PROXY_VARS) delete process.env[k];
-}
 
 const client = (transport?: ReturnType<typeof createDefaultTransport>) =>
   new AmsClient({ clientId: CLIENT, privateKey: merchant.privatePkcs8Pem, alipayPublicKey: gw.alipayPublicKey, baseUrl: gw.url, ...(transport ? { transport } : {}) });
@@ -156,7 +149,7 @@ describe('default transport', () => {
     return capture.agents.length === before ? 'nothing' : ua === undefined ? 'node:http' : /^axios\//.test(ua) ? 'axios' : 'nothing';
   }
 
-  it('the direct path is bare node:http, not axios (the ~0.1 ms per call the default exists to save)', async () => {
+  it('the direct path is bare node:http, not axios (the 0.2–0.4 ms per call the default exists to save)', async () => {
     clearProxyEnv();
     expect(await senderOf(capture.url)).toBe('node:http');
     process.env['HTTP_PROXY'] = proxy.url;
@@ -190,6 +183,11 @@ describe('default transport', () => {
     const refused = await createDefaultTransport()({ ...request, signal: new AbortController().signal });
     expect(refused.status).toBe(403);
     expect(proxy.seen).toEqual([`CONNECT 127.0.0.1:${capturePortForHttps}`]);
+    // Through a client, the refusal is a typed AmsHttpError carrying the proxy's status (as the README says).
+    const viaClient = new AmsClient({ clientId: CLIENT, privateKey: merchant.privatePkcs8Pem, alipayPublicKey: gw.alipayPublicKey, baseUrl: `https://127.0.0.1:${capturePortForHttps}` });
+    const err = await viaClient.pay(payRequest({ paymentRequestId: 'px-https-1' })).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AmsHttpError);
+    expect((err as AmsHttpError).httpStatus).toBe(403);
     proxy.seen.length = 0;
     clearProxyEnv();
     process.env['HTTP_PROXY'] = proxy.url;

@@ -107,11 +107,29 @@ describe('createNodeHttpTransport over real sockets', () => {
     expect(listeners(c.signal)).toBe(0);
   });
 
-  it('a header node:http refuses is a TransportFailure whose message and cause do not quote the value', async () => {
+  it('a header node:http refuses is a TransportFailure (thrown synchronously by node:http, still typed)', async () => {
     const signal = new AbortController().signal;
     const err = await failure(request('/ok', signal, { headers: { 'agent-token': 'secret-token-\n-value' } }));
     expect(err.kind).toBe('connection');
-    expect(`${err.message} ${String((err.cause as Error | undefined)?.message)}`).not.toContain('secret-token');
+    expect(err.message).toBe('connection failed (ERR_INVALID_CHAR)');
+    expect((err.cause as Error).message).toBe('ERR_INVALID_CHAR');
+    expect(listeners(signal)).toBe(0);
+  });
+
+  it("an error whose message quotes a secret reaches the caller as its code only, never node's message", async () => {
+    // Node's ERR_HTTP_INVALID_HEADER_VALUE quotes the value; an agent can fail with any message. Neither may pass.
+    class LeakyAgent extends http.Agent {
+      override createConnection(): Socket {
+        throw Object.assign(new Error('Invalid value "secret-token-123" for header "agent-token"'), { code: 'ERR_HTTP_INVALID_HEADER_VALUE' });
+      }
+    }
+    const leaky = createNodeHttpTransport({ httpAgent: new LeakyAgent() });
+    const signal = new AbortController().signal;
+    const err = await failure(leaky({ url: origin + '/ok', method: 'POST', headers: {}, body: '', signal }));
+    expect(err.kind).toBe('connection');
+    expect(err.message).toBe('connection failed (ERR_HTTP_INVALID_HEADER_VALUE)');
+    expect((err.cause as Error).message).toBe('ERR_HTTP_INVALID_HEADER_VALUE');
+    expect(JSON.stringify(err) + String(err.stack) + String((err.cause as Error).stack)).not.toContain('secret-token');
     expect(listeners(signal)).toBe(0);
   });
 
