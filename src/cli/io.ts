@@ -3,7 +3,10 @@ import { readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AmsError } from '../errors';
 
-/** Exit codes shared by every subcommand: 0 ok, 1 a check or verification failed, 2 unusable input, 70 a bug in ams-cashier (sysexits' EX_SOFTWARE). */
+/**
+ * Exit codes shared by every subcommand: 0 ok, 1 a check or verification failed, 2 unusable input, 70 a bug in
+ * ams-cashier (sysexits' EX_SOFTWARE).
+ */
 export const EXIT = Object.freeze({ OK: 0, FAIL: 1, USAGE: 2, INTERNAL: 70 } as const);
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 

@@ -13,8 +13,8 @@ const defaultHttpAgent = new http.Agent({ keepAlive: true });
 const defaultHttpsAgent = new https.Agent({ keepAlive: true });
 
 /**
- * Sends each request with node:http(s) directly: 0.2–0.4 ms less per request than axios on loopback. It ignores proxy settings
- * in the environment (the default transport sends proxied URLs through axios instead); pass it as
+ * Sends each request with node:http(s) directly: 0.2–0.4 ms less per request than axios on loopback. It ignores
+ * proxy settings in the environment (the default transport sends proxied URLs through axios instead); pass it as
  * `transport: createNodeHttpTransport()` to go direct always, or with your own agents.
  */
 export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}): Transport {
