@@ -2,18 +2,13 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { AmsClient, AmsConfigError, resolveEndpoint } from '../../src/index';
+import { thrown } from '../helpers/expect';
 import { alipay, merchant, other, publicOf } from '../helpers/keys';
 
 const base = { clientId: 'SANDBOX_1', privateKey: merchant.privatePkcs1Pem, alipayPublicKey: alipay.publicBase64, region: 'NA' as const };
 
 function configError(config: unknown): AmsConfigError {
-  try {
-    new AmsClient(config as never);
-  } catch (e) {
-    expect(e).toBeInstanceOf(AmsConfigError);
-    return e as AmsConfigError;
-  }
-  throw new Error('expected AmsConfigError');
+  return thrown(AmsConfigError, () => new AmsClient(config as never));
 }
 
 describe('AmsClient config', () => {

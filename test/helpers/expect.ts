@@ -2,13 +2,18 @@
 import { expect } from 'vitest';
 import { AmsValidationError } from '../../src/errors';
 
-/** Runs fn, expecting an AmsValidationError; returns it for assertions on its issues. */
-export function rejects(fn: () => unknown): AmsValidationError {
+/** Runs fn, expecting it to throw a `Kind`; returns the error for assertions on its fields. */
+export function thrown<E extends Error>(Kind: abstract new (...args: never[]) => E, fn: () => unknown): E {
   try {
     fn();
   } catch (e) {
-    expect(e).toBeInstanceOf(AmsValidationError);
-    return e as AmsValidationError;
+    expect(e).toBeInstanceOf(Kind);
+    return e as E;
   }
-  throw new Error('expected an AmsValidationError, nothing was thrown');
+  throw new Error(`expected ${Kind.name}, nothing was thrown`);
+}
+
+/** Runs fn, expecting an AmsValidationError; returns it for assertions on its issues. */
+export function rejects(fn: () => unknown): AmsValidationError {
+  return thrown(AmsValidationError, fn);
 }

@@ -11,6 +11,7 @@ import {
   type VerifyNotificationInput,
 } from '../../src/notifications/index';
 import { FIXED_NOW, testClient } from '../helpers/client';
+import { thrown } from '../helpers/expect';
 import { alipay, merchant, other } from '../helpers/keys';
 import { alipayHeaders, CLIENT_ID, cnyBody, otherBody, PATH, refundBody, TIME, usdBody } from './helpers';
 
@@ -20,15 +21,7 @@ function verify(input: Partial<VerifyNotificationInput> & Pick<VerifyNotificatio
   return verifyNotification({ ...base, rawBody: usdBody, ...input } as VerifyNotificationInput);
 }
 
-function failure(fn: () => unknown): AmsSignatureError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AmsSignatureError);
-    return err as AmsSignatureError;
-  }
-  throw new Error('expected an AmsSignatureError');
-}
+const failure = (fn: () => unknown): AmsSignatureError => thrown(AmsSignatureError, fn);
 
 describe('verifyNotification: a genuine notification', () => {
   it('verifies the seed USD body and returns it typed, every field as sent', () => {
@@ -341,20 +334,13 @@ describe('verifyNotification: the typed body', () => {
 
   it('signed but not the expected shape → AmsValidationError naming the fields', () => {
     const body = JSON.stringify({ ...JSON.parse(usdBody), paymentId: undefined, paymentAmount: { currency: 'USD', value: 1 } });
-    try {
-      verify({ headers: alipayHeaders({ body }), rawBody: body });
-      throw new Error('expected a failure');
-    } catch (err) {
-      expect(err).toBeInstanceOf(AmsValidationError);
-      expect((err as AmsValidationError).fields).toEqual(expect.arrayContaining(['paymentId', 'paymentAmount.value']));
-    }
+    expect(thrown(AmsValidationError, () => verify({ headers: alipayHeaders({ body }), rawBody: body })).fields).toEqual(
+      expect.arrayContaining(['paymentId', 'paymentAmount.value']),
+    );
     const refund = JSON.stringify({ ...JSON.parse(refundBody), refundId: undefined, refundStatus: undefined });
-    try {
-      verify({ headers: alipayHeaders({ body: refund }), rawBody: refund });
-      throw new Error('expected a failure');
-    } catch (err) {
-      expect((err as AmsValidationError).fields).toEqual(expect.arrayContaining(['refundId', 'refundStatus']));
-    }
+    expect(thrown(AmsValidationError, () => verify({ headers: alipayHeaders({ body: refund }), rawBody: refund })).fields).toEqual(
+      expect.arrayContaining(['refundId', 'refundStatus']),
+    );
     const noType = '{"paymentId":"1"}';
     expect(() => verify({ headers: alipayHeaders({ body: noType }), rawBody: noType })).toThrow(/notifyType/);
   });

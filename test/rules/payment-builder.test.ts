@@ -11,6 +11,7 @@ import {
   type CashierPaymentRequest,
 } from '../../src/rules/payment-builder';
 import type { PayRequest } from '../../src/schemas/pay';
+import { rejects } from '../helpers/expect';
 
 const NOW = new Date('2026-03-01T12:00:00.250Z');
 
@@ -24,15 +25,6 @@ const base = {
   redirectUrl: 'https://shop.example/return',
 } as const;
 
-function errorOf(fn: () => unknown): AmsValidationError {
-  try {
-    fn();
-  } catch (err) {
-    if (err instanceof AmsValidationError) return err;
-    throw err;
-  }
-  throw new Error('expected an AmsValidationError');
-}
 
 // The builder's output type is assignable to the pay schema's input type.
 const _assignable: (r: CashierPaymentRequest) => PayRequest = (r) => r;
@@ -116,7 +108,7 @@ describe('buildCashierPayment: valid input', () => {
 
 describe('buildCashierPayment: every problem at once', () => {
   it('reports all invalid fields in one AmsValidationError', () => {
-    const err = errorOf(() =>
+    const err = rejects(() =>
       buildCashierPayment(
         {
           paymentRequestId: 'x'.repeat(65),
@@ -156,32 +148,32 @@ describe('buildCashierPayment: every problem at once', () => {
   });
 
   it('names currency errors on the input fields and does not convert an amount in an unknown currency', () => {
-    const err = errorOf(() => buildCashierPayment({ ...base, currency: 'usd', settlementCurrency: 'USD', terminalType: 'WEB' }));
+    const err = rejects(() => buildCashierPayment({ ...base, currency: 'usd', settlementCurrency: 'USD', terminalType: 'WEB' }));
     expect(err.fields).toEqual(['currency']);
-    const pair = errorOf(() => buildCashierPayment({ ...base, currency: 'EUR', settlementCurrency: 'USD', terminalType: 'WEB' }));
+    const pair = rejects(() => buildCashierPayment({ ...base, currency: 'EUR', settlementCurrency: 'USD', terminalType: 'WEB' }));
     expect(pair.issues.map((i) => i.code)).toEqual(['SETTLEMENT_MUST_EQUAL_PAYMENT']);
     expect(pair.fields).toEqual(['settlementCurrency']);
   });
 
   it('requires the clock for an expiry, osType only with apps, and one of goods / chinaExtraTransInfo', () => {
-    expect(errorOf(() => buildCashierPayment({ ...base, terminalType: 'WEB', expiresInMinutes: 5 })).issues[0]).toMatchObject({ field: 'expiresInMinutes', code: 'clock_required' });
-    expect(errorOf(() => buildCashierPayment({ ...base, terminalType: 'WEB', osType: 'IOS' } as unknown as CashierPaymentInput)).fields).toEqual(['osType']);
-    expect(errorOf(() => buildCashierPayment({ ...base, terminalType: 'web' } as unknown as CashierPaymentInput)).message).toMatch(/did you mean "WEB"/);
+    expect(rejects(() => buildCashierPayment({ ...base, terminalType: 'WEB', expiresInMinutes: 5 })).issues[0]).toMatchObject({ field: 'expiresInMinutes', code: 'clock_required' });
+    expect(rejects(() => buildCashierPayment({ ...base, terminalType: 'WEB', osType: 'IOS' } as unknown as CashierPaymentInput)).fields).toEqual(['osType']);
+    expect(rejects(() => buildCashierPayment({ ...base, terminalType: 'web' } as unknown as CashierPaymentInput)).message).toMatch(/did you mean "WEB"/);
     expect(
-      errorOf(() =>
+      rejects(() =>
         buildCashierPayment({ ...base, terminalType: 'WEB', goods: [{ name: 'a', quantity: 1 }], chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'x' } } as unknown as CashierPaymentInput),
       ).fields,
     ).toEqual(['goods']);
-    expect(errorOf(() => buildCashierPayment({ ...base, terminalType: 'WEB', goods: [] })).fields).toEqual(['goods']);
-    expect(errorOf(() => buildCashierPayment({ ...base, terminalType: 'WEB', chinaExtraTransInfo: { businessType: '2', flightNumber: 'CA981' } as never })).fields).toEqual([
+    expect(rejects(() => buildCashierPayment({ ...base, terminalType: 'WEB', goods: [] })).fields).toEqual(['goods']);
+    expect(rejects(() => buildCashierPayment({ ...base, terminalType: 'WEB', chinaExtraTransInfo: { businessType: '2', flightNumber: 'CA981' } as never })).fields).toEqual([
       'chinaExtraTransInfo.departureTime',
     ]);
   });
 
   it('rejects a minor-unit amount with a decimal point or extra keys, and a non-object input', () => {
-    expect(errorOf(() => buildCashierPayment({ ...base, amount: { value: '19.99' }, terminalType: 'WEB' })).fields).toEqual(['amount.value']);
-    expect(errorOf(() => buildCashierPayment({ ...base, amount: { value: '1', currency: 'USD' } as never, terminalType: 'WEB' })).fields).toEqual(['amount.currency']);
-    expect(errorOf(() => buildCashierPayment(null as never)).message).toMatch(/must be an object/);
+    expect(rejects(() => buildCashierPayment({ ...base, amount: { value: '19.99' }, terminalType: 'WEB' })).fields).toEqual(['amount.value']);
+    expect(rejects(() => buildCashierPayment({ ...base, amount: { value: '1', currency: 'USD' } as never, terminalType: 'WEB' })).fields).toEqual(['amount.currency']);
+    expect(rejects(() => buildCashierPayment(null as never)).message).toMatch(/must be an object/);
   });
 });
 

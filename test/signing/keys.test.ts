@@ -3,26 +3,21 @@ import { KeyObject, createPrivateKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AmsConfigError, describeKey, loadPrivateKey, loadPublicKey } from '../../src/index';
 import { keyCacheStats } from '../../src/signing/keys';
+import { thrown } from '../helpers/expect';
 import { alipay, ecPrivatePem, merchant, other, weak1024Pem } from '../helpers/keys';
 
 const fingerprint = (k: KeyObject) => (k.type === 'private' ? describeKey(k) : describeKey(k)).fingerprint;
 const expected = describeKey(merchant.privatePkcs8Pem).fingerprint;
 
 function expectConfigError(fn: () => unknown, pattern: RegExp, secret?: string): AmsConfigError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(AmsConfigError);
-    const e = err as AmsConfigError;
-    expect(e.message).toMatch(pattern);
-    if (secret) {
-      const body = secret.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
-      // no run of 16 characters of key material appears in the message
-      for (let i = 0; i + 16 <= body.length; i += 16) expect(e.message).not.toContain(body.slice(i, i + 16));
-    }
-    return e;
+  const e = thrown(AmsConfigError, fn);
+  expect(e.message).toMatch(pattern);
+  if (secret) {
+    const body = secret.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+    // no run of 16 characters of key material appears in the message
+    for (let i = 0; i + 16 <= body.length; i += 16) expect(e.message).not.toContain(body.slice(i, i + 16));
   }
-  throw new Error('expected an AmsConfigError');
+  return e;
 }
 
 describe('loadPrivateKey', () => {
