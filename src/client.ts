@@ -12,7 +12,8 @@ import { verifyNotificationForClient, type ClientVerifyNotificationInput, type R
 import type { AmsNotification } from './notifications/schemas';
 import { sleep } from './http/retry';
 import { createDefaultTransport } from './http/default-transport';
-import type { Transport } from './http/types';
+import { DEFAULT_MAX_RESPONSE_BYTES, type Transport } from './http/types';
+import { redactingLogger } from './internal/redact';
 import type { PayRequest, PayResponse } from './schemas/pay';
 import {
   CancelResponse as CancelResponseSchema,
@@ -30,6 +31,7 @@ import {
 } from './schemas/lifecycle';
 import { PayResponse as PayResponseSchema } from './schemas/pay';
 import { getCryptoBackend, type CryptoBackendName } from './signing/backend';
+import { KEY_VERSION_RE } from './signing/header';
 import { loadPrivateKey, loadPublicKey, publicKeyFingerprint, type KeyInput } from './signing/keys';
 
 export interface AmsClientConfig {
@@ -53,6 +55,11 @@ export interface AmsClientConfig {
   timeoutMs?: number;
   /** Retries after the first attempt for U results, 429, 5xx, resets and timeouts; default 2. */
   maxRetries?: number;
+  /**
+   * The most response body bytes read per attempt; default 1 MiB (AMS answers are a few KB). Past it the connection
+   * is dropped and the attempt fails like a broken connection (retried with the same body, then AmsConnectionError).
+   */
+  maxResponseBytes?: number;
   logger?: Logger;
   clock?: Clock;
   /**
@@ -74,7 +81,7 @@ const ConfigSchema = z.strictObject({
   privateKey: keyInput,
   alipayPublicKey: keyInput,
   keyVersion: z
-    .union([z.string().regex(/^[0-9A-Za-z._-]{1,16}$/, 'must be a short token such as "1"'), z.number().int().nonnegative(), z.null()])
+    .union([z.string().regex(KEY_VERSION_RE, 'must be a short token such as "1"'), z.number().int().nonnegative(), z.null()])
     .optional(),
   region: z.enum(Object.keys(REGION_ORIGINS) as [Region, ...Region[]]).optional(),
   sandbox: z.boolean().optional(),
@@ -82,6 +89,7 @@ const ConfigSchema = z.strictObject({
   agentToken: z.string().regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (it is sent as a header)').optional(),
   timeoutMs: z.number().int().positive().max(600_000).optional(),
   maxRetries: z.number().int().min(0).max(10).optional(),
+  maxResponseBytes: z.number().int().min(1024, 'must be at least 1024 bytes').max(256 * 1024 * 1024).optional(),
   logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { error: 'must be an object with debug/info/warn/error methods' }).optional(),
   clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', { error: 'must have a now() method' }).optional(),
   transport: z.custom<Transport>((v) => typeof v === 'function', { error: 'must be a function' }).optional(),
@@ -154,9 +162,10 @@ export class AmsClient {
       agentToken: c.agentToken,
       timeoutMs: c.timeoutMs ?? 15_000,
       maxRetries: c.maxRetries ?? 2,
+      maxResponseBytes: c.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       transport: c.transport ?? createDefaultTransport(),
       clock: { now: c.clock ? () => c.clock!.now() : systemClock.now, sleep: c.clock?.sleep ? (ms, s) => c.clock!.sleep!(ms, s) : sleep },
-      logger: c.logger,
+      logger: c.logger && c.agentToken !== undefined ? redactingLogger(c.logger, c.agentToken) : c.logger,
       backend: getCryptoBackend(c.cryptoBackend),
       random: Math.random,
     };

@@ -42,7 +42,7 @@ export class AmsValidationError extends AmsError {
 }
 
 /** Why a signature check failed. Stable strings: switch on them. */
-export type SignatureFailureReason = 'missing_header' | 'malformed' | 'mismatch' | 'stale' | 'raw_body_required';
+export type SignatureFailureReason = 'missing_header' | 'malformed' | 'mismatch' | 'stale' | 'raw_body_required' | 'client_mismatch';
 
 /** A response or notification failed verification, or a Signature header could not be parsed. */
 export class AmsSignatureError extends AmsError {
@@ -139,6 +139,25 @@ export class AmsConnectionError extends AmsError {
 /** No answer within `timeoutMs`, after all retries. The payment may or may not exist: inquire. */
 export class AmsTimeoutError extends AmsConnectionError {
   override name = 'AmsTimeoutError';
+}
+
+/**
+ * The caller's own AbortSignal fired. `cause` is the signal's reason. When `mayHaveReachedAlipay` is true a request
+ * was already on its way, so the payment (or refund) may exist: inquire with the same id before retrying.
+ */
+export class AmsAbortError extends AmsError {
+  override name = 'AmsAbortError';
+  /** Attempts that were sent (fully or in part) before the abort. */
+  readonly attempts: number;
+  readonly mayHaveReachedAlipay: boolean;
+  constructor(message: string, options: { attempts: number; mayHaveReachedAlipay: boolean; cause?: unknown }) {
+    super(
+      `${message}; ${options.mayHaveReachedAlipay ? 'a request may already have reached Alipay: inquire with the same id before retrying' : 'nothing was sent to Alipay'}`,
+      { cause: options.cause },
+    );
+    this.attempts = options.attempts;
+    this.mayHaveReachedAlipay = options.mayHaveReachedAlipay;
+  }
 }
 
 /**

@@ -9,6 +9,7 @@ export {
   AmsConnectionError,
   AmsTimeoutError,
   AmsUnknownResultError,
+  AmsAbortError,
 } from './errors';
 export type { ValidationIssue, SignatureFailureReason, ResultStatus } from './errors';
 

@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import type { z } from 'zod';
 import {
   type CallIds,
+  AmsAbortError,
   AmsApiError,
   AmsConnectionError,
   AmsError,
@@ -14,7 +15,8 @@ import {
   type ValidationIssue,
 } from '../errors';
 import { isRetryableStatus, parseRetryAfter, retryDelayMs } from '../http/retry';
-import { TransportFailure, type HttpResponse, type Transport } from '../http/types';
+import { tooLargeFailure, TransportFailure, type HttpResponse, type Transport } from '../http/types';
+import { redactValues } from '../internal/redact';
 import { BaseResponse } from '../schemas/common';
 import type { CryptoBackend } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
@@ -45,6 +47,8 @@ export interface CallContext {
   agentToken: string | undefined;
   timeoutMs: number;
   maxRetries: number;
+  /** The most response body bytes read per attempt; past it the attempt fails like a broken connection. */
+  maxResponseBytes: number;
   transport: Transport;
   clock: Required<Clock>;
   logger: Logger | undefined;
@@ -81,8 +85,21 @@ export function formatRequestTime(date: Date): string {
 
 const SNIPPET = 300;
 
-function snippet(text: string): string {
-  return text.length > SNIPPET ? `${text.slice(0, SNIPPET)}…` : text;
+/**
+ * The start of a body for an error, with the secrets of this exchange cut out by value: a gateway or proxy that
+ * reflects request headers into its answer must not hand the Agent-Token or the signature to a log.
+ */
+function snippet(text: string, secrets: Secrets): string {
+  // Redact before cutting, so a secret that straddles the cut cannot leave its first half behind.
+  const clean = redactValues(text, [secrets.agentToken, secrets.signature]);
+  return clean.length > SNIPPET ? `${clean.slice(0, SNIPPET)}…` : clean;
+}
+
+/** What this attempt sent that must never come back out in an error. */
+interface Secrets {
+  agentToken: string | undefined;
+  /** The signature, base64 (the header carries it URL-encoded; redactValues covers both). */
+  signature: string;
 }
 
 type Interpretation<T> =
@@ -145,13 +162,14 @@ function checkEcho(spec: CallSpec<z.ZodType>, body: Record<string, unknown>): vo
   }
 }
 
-async function interpret<S extends z.ZodType>(
+function interpret<S extends z.ZodType>(
   ctx: CallContext,
   spec: CallSpec<S>,
   path: string,
   res: HttpResponse,
   attempts: number,
-): Promise<Interpretation<z.infer<S>>> {
+  secrets: Secrets,
+): Interpretation<z.infer<S>> {
   const { api } = spec;
   let json: unknown;
   try {
@@ -161,7 +179,7 @@ async function interpret<S extends z.ZodType>(
     const contentType = res.headers['content-type'] ?? 'no content-type';
     throw new AmsHttpError(`${api}: HTTP ${res.status} with a body that is not JSON (${contentType}, ${res.body.length} chars): it is not an AMS answer`, {
       httpStatus: res.status,
-      bodySnippet: snippet(res.body),
+      bodySnippet: snippet(res.body, secrets),
       cause,
     });
   }
@@ -171,7 +189,7 @@ async function interpret<S extends z.ZodType>(
   if (!base.success) {
     throw new AmsHttpError(`${api}: HTTP ${res.status} with JSON that has no valid "result" object: it is not an AMS answer`, {
       httpStatus: res.status,
-      bodySnippet: snippet(res.body),
+      bodySnippet: snippet(res.body, secrets),
     });
   }
   const result = base.data.result;
@@ -185,7 +203,7 @@ async function interpret<S extends z.ZodType>(
       const fields = full.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
       throw new AmsHttpError(`${api}: the verified response does not have the expected shape (${fields})`, {
         httpStatus: res.status,
-        bodySnippet: snippet(res.body),
+        bodySnippet: snippet(res.body, secrets),
       });
     }
     return { kind: 'done', value: full.data };
@@ -207,6 +225,38 @@ async function interpret<S extends z.ZodType>(
     retryAfterMs: parseRetryAfter(res.headers, ctx.clock.now().getTime()),
     error: new AmsUnknownResultError({ resultCode: result.resultCode, resultMessage, ...spec.ids, attempts, api }),
   };
+}
+
+/**
+ * An answer with a retryable status (429, 408, 5xx). A signed answer that verifies is Alipay's word whatever the
+ * status: a verified F is final, an S is done, a U is retried as any U. Anything else (unsigned, a bad signature, not
+ * an AMS body: a proxy's or load balancer's page) says nothing about the payment and is retried as an HTTP failure;
+ * after the last attempt that failure is what the caller gets.
+ */
+function interpretRetryable<S extends z.ZodType>(
+  ctx: CallContext,
+  spec: CallSpec<S>,
+  path: string,
+  res: HttpResponse,
+  attempts: number,
+  secrets: Secrets,
+): Interpretation<z.infer<S>> {
+  const httpFailure = (cause?: unknown): Interpretation<z.infer<S>> => ({
+    kind: 'retry',
+    retryAfterMs: parseRetryAfter(res.headers, ctx.clock.now().getTime()),
+    error: new AmsHttpError(`${spec.api}: HTTP ${res.status} without a verified AMS answer`, {
+      httpStatus: res.status,
+      bodySnippet: snippet(res.body, secrets),
+      cause,
+    }),
+  });
+  if (res.headers['signature'] === undefined) return httpFailure();
+  try {
+    return interpret(ctx, spec, path, res, attempts, secrets);
+  } catch (err) {
+    if (err instanceof AmsHttpError || err instanceof AmsSignatureError) return httpFailure(err);
+    throw err;
+  }
 }
 
 /**
@@ -265,14 +315,15 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
   const signal = options.signal;
 
   for (let attempt = 1; ; attempt++) {
-    if (signal?.aborted) throw abortError(api, signal, attempt - 1);
+    if (signal?.aborted) throw abortError(api, signal, attempt - 1, attempt > 1);
     const requestTime = formatRequestTime(ctx.clock.now());
     const content = buildSignContentBytes({ method: 'POST', path, clientId: ctx.clientId, time: requestTime, body });
     // Alone, sign on the event loop (a threadpool hop adds ~60 µs of latency); with other calls in flight, sign on
     // the threadpool so two cores sign in parallel while the event loop keeps serving sockets.
     const signature = inflight.get(ctx)! > 1 ? await ctx.backend.signAsync(content, ctx.privateKey) : ctx.backend.sign(content, ctx.privateKey);
-    if (signal?.aborted) throw abortError(api, signal, attempt - 1);
+    if (signal?.aborted) throw abortError(api, signal, attempt - 1, attempt > 1);
     const signatureHeader = formatSignatureHeader(signature, ctx.keyVersion);
+    const secrets: Secrets = { agentToken: ctx.agentToken, signature };
     const headers: Record<string, string> = {
       'content-type': 'application/json; charset=UTF-8',
       'client-id': ctx.clientId,
@@ -298,7 +349,9 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
       const attemptAbort = attemptSignal(timeoutMs, signal);
       let res: HttpResponse;
       try {
-        res = await ctx.transport({ url, method: 'POST', headers, body, signal: attemptAbort.signal });
+        res = await ctx.transport({ url, method: 'POST', headers, body, signal: attemptAbort.signal, maxResponseBytes: ctx.maxResponseBytes });
+        // A custom transport may not bound the body itself: the limit holds for every transport.
+        if (Buffer.byteLength(res.body) > ctx.maxResponseBytes) throw tooLargeFailure(ctx.maxResponseBytes);
       } catch (err) {
         // A custom transport that throws something else still fails like a connection: typed and retried.
         throw err instanceof TransportFailure ? err : new TransportFailure('connection', `transport failed (${err instanceof Error ? err.name : typeof err})`);
@@ -313,23 +366,16 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
         responseTime: res.headers['response-time'],
         signature: redactSignatureHeader(res.headers['signature']),
       });
-      if (isRetryableStatus(res.status) && attempt <= maxRetries) {
-        outcome = {
-          kind: 'retry',
-          retryAfterMs: parseRetryAfter(res.headers, ctx.clock.now().getTime()),
-          error: new AmsHttpError(`${api}: HTTP ${res.status}`, { httpStatus: res.status, bodySnippet: snippet(res.body) }),
-        };
-      } else {
-        outcome = await interpret(ctx, spec, path, res, attempt);
-      }
+      outcome = isRetryableStatus(res.status) ? interpretRetryable(ctx, spec, path, res, attempt, secrets) : interpret(ctx, spec, path, res, attempt, secrets);
     } catch (err) {
       if (!(err instanceof TransportFailure)) throw err;
       // The caller's signal decides first: its own AbortSignal.timeout() is an abort, not our timeout.
-      if (err.kind === 'aborted' || signal?.aborted) throw abortError(api, signal, attempt);
+      if (err.kind === 'aborted' || signal?.aborted) throw abortError(api, signal, attempt, true);
       const error =
         err.kind === 'timeout'
           ? new AmsTimeoutError(`${api}: no answer within ${timeoutMs} ms after ${attempt} attempt(s); the outcome is unknown — inquire before retrying`, { attempts: attempt, cause: err })
           : new AmsConnectionError(`${api}: ${err.message} after ${attempt} attempt(s); the outcome is unknown — inquire before retrying`, { attempts: attempt, cause: err });
+      if (err.kind === 'too_large') ctx.logger?.warn?.('ams: response body over maxResponseBytes; connection dropped', { api, attempt, maxResponseBytes: ctx.maxResponseBytes });
       outcome = { kind: 'retry', error };
     }
 
@@ -346,7 +392,7 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
     try {
       await ctx.clock.sleep(delay, signal);
     } catch {
-      throw abortError(api, signal, attempt);
+      throw abortError(api, signal, attempt, true);
     }
   }
 }
@@ -363,6 +409,11 @@ function checkRequestOptions(options: RequestOptions): void {
   if (issues.length > 0) throw new AmsValidationError(issues, { context: 'Invalid request options' });
 }
 
-function abortError(api: string, signal: AbortSignal | undefined, attempts: number): AmsConnectionError {
-  return new AmsConnectionError(`${api}: aborted by the caller's signal after ${attempts} attempt(s)`, { attempts, cause: signal?.reason });
+/** The caller's signal fired; `sent` when a request was (or may have been) on its way. */
+function abortError(api: string, signal: AbortSignal | undefined, attempts: number, sent: boolean): AmsAbortError {
+  return new AmsAbortError(`${api}: aborted by the caller's signal after ${attempts} attempt(s)`, {
+    attempts,
+    mayHaveReachedAlipay: sent,
+    cause: signal?.reason,
+  });
 }

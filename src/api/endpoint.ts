@@ -24,13 +24,22 @@ export function apiPath(api: string, sandbox: boolean): string {
   return `${sandbox ? '/ams/sandbox/api' : '/ams/api'}/v1/payments/${api}`;
 }
 
+/**
+ * A baseUrl as it may appear in a message: without user info, query or fragment, which can carry credentials
+ * (`?token=…`, `user:pass@`), and cut short.
+ */
+function shownUrl(baseUrl: string): string {
+  const shown = baseUrl.replace(/[?#].*$/s, '').replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1<credentials>@');
+  return `${shown.slice(0, 80)}${shown.length > 80 ? '…' : ''}${/[?#]/.test(baseUrl) ? '?<query not shown>' : ''}`;
+}
+
 /** Validates a baseUrl and returns its origin. A path other than "/" is refused: the AMS path rules always apply. */
 export function originOf(baseUrl: string): string {
   let url: URL;
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new AmsConfigError(`baseUrl "${baseUrl}" is not an absolute URL (expected e.g. http://127.0.0.1:8080)`, { field: 'baseUrl' });
+    throw new AmsConfigError(`baseUrl "${shownUrl(baseUrl)}" is not an absolute URL (expected e.g. http://127.0.0.1:8080)`, { field: 'baseUrl' });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new AmsConfigError(`baseUrl must use http or https, got ${url.protocol}`, { field: 'baseUrl' });
@@ -38,7 +47,7 @@ export function originOf(baseUrl: string): string {
     throw new AmsConfigError('baseUrl must not carry credentials (user:password@); put proxy authentication in a custom transport', { field: 'baseUrl' });
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash)
     throw new AmsConfigError(
-      `baseUrl "${baseUrl}" has a path or query; it replaces only the origin, and the signed path is always /ams/…/v1/payments/<api>`,
+      `baseUrl "${shownUrl(baseUrl)}" has a path, query or fragment; it replaces only the origin, and the signed path is always /ams/…/v1/payments/<api>`,
       { field: 'baseUrl' },
     );
   return url.origin;

@@ -1,6 +1,6 @@
 // Request checks and the await loop for inquiry, cancel and refund: exactly-one-id rules and the inquiry schedule.
 import type { z } from 'zod';
-import { AmsApiError, AmsConnectionError, AmsError, AmsHttpError, AmsUnknownResultError, AmsValidationError, issuesFromZod } from '../errors';
+import { AmsAbortError, AmsApiError, AmsConnectionError, AmsError, AmsHttpError, AmsUnknownResultError, AmsValidationError, issuesFromZod } from '../errors';
 import { PaymentRefSchema, RefundRefSchema, type InquiryPaymentResponse, type PaymentStatus } from '../schemas/lifecycle';
 
 /** Parses input with a strict zod schema, or throws AmsValidationError naming every field. */
@@ -45,7 +45,10 @@ export interface AwaitPaymentOptions {
   schedule?: readonly number[];
   /** The same in milliseconds (for tests); wins over `schedule`. */
   scheduleMs?: readonly number[];
-  /** Cancel a payment still unfinished when the schedule runs out, so the buyer cannot pay later. Default true. */
+  /**
+   * Cancel a payment still PROCESSING (the buyer has not paid) when the schedule runs out, so the buyer cannot pay
+   * later. Default true. A PENDING payment is never cancelled: the buyer has paid and the result is on its way.
+   */
   cancelOnTimeout?: boolean;
   /** ORDER_NOT_EXIST during the first N inquiries means "not visible yet", not failure. Default 3. */
   notFoundGraceInquiries?: number;
@@ -53,6 +56,11 @@ export interface AwaitPaymentOptions {
 }
 
 export interface AwaitPaymentResult {
+  /**
+   * SUCCESS, FAIL or CANCELLED when final. PENDING when the schedule ran out after the buyer paid and before the
+   * final result: it is never cancelled; the payment notification (or a later inquiry) brings the result.
+   * PROCESSING only with `cancelOnTimeout: false`.
+   */
   paymentStatus: PaymentStatus;
   /** The last inquiry's verified response (after a cancel: the inquiry made after it). */
   inquiry: InquiryPaymentResponse;
@@ -66,14 +74,22 @@ export interface AwaitDeps {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/**
+ * The one rule for cancelling on our own: only a payment still PROCESSING (the buyer has not paid). PENDING means
+ * the buyer completed the payment and the result is on its way; SUCCESS, FAIL and CANCELLED are final.
+ */
+export function mayCancel(status: PaymentStatus): boolean {
+  return status === 'PROCESSING';
+}
+
 /** A failure that only means "no answer this round": the next scheduled inquiry may still get one. */
 function isTransient(err: unknown): boolean {
   return err instanceof AmsConnectionError || err instanceof AmsUnknownResultError || err instanceof AmsHttpError;
 }
 
 /**
- * Inquires on a schedule until a final status; when the schedule runs out with the payment unfinished,
- * cancels it (by default) and returns the state after the cancel.
+ * Inquires on a schedule until a final status; when the schedule runs out with the payment still PROCESSING,
+ * cancels it (by default) and returns the state after the cancel. A PENDING payment is returned as PENDING.
  */
 export async function awaitPayment(deps: AwaitDeps, options: AwaitPaymentOptions): Promise<AwaitPaymentResult> {
   const schedule = options.scheduleMs ?? (options.schedule ?? DEFAULT_AWAIT_SCHEDULE_SECONDS).map((s) => s * 1000);
@@ -85,8 +101,9 @@ export async function awaitPayment(deps: AwaitDeps, options: AwaitPaymentOptions
   let last: InquiryPaymentResponse | undefined;
   let lastError: unknown;
 
+  let inquired = false;
   const aborted = (): never => {
-    throw new AmsConnectionError('awaitPaymentResult: aborted by the caller\'s signal', { cause: signal?.reason });
+    throw new AmsAbortError("awaitPaymentResult: aborted by the caller's signal", { attempts: 0, mayHaveReachedAlipay: inquired, cause: signal?.reason });
   };
 
   for (let i = 0; i < schedule.length; i++) {
@@ -97,6 +114,7 @@ export async function awaitPayment(deps: AwaitDeps, options: AwaitPaymentOptions
     }
     if (signal?.aborted) aborted();
     try {
+      inquired = true;
       last = await deps.inquire(signal);
       lastError = undefined;
     } catch (err) {
@@ -115,7 +133,7 @@ export async function awaitPayment(deps: AwaitDeps, options: AwaitPaymentOptions
   }
 
   if (!last) throw lastError instanceof AmsError ? lastError : new AmsConnectionError('awaitPaymentResult: no inquiry succeeded', { cause: lastError });
-  if (options.cancelOnTimeout === false) return { paymentStatus: last.paymentStatus, inquiry: last, cancelled: false };
+  if (options.cancelOnTimeout === false || !mayCancel(last.paymentStatus)) return { paymentStatus: last.paymentStatus, inquiry: last, cancelled: false };
 
   let cancelled = false;
   try {

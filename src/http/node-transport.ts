@@ -1,12 +1,23 @@
 // A transport on bare node:http / node:https with keep-alive: the default's direct path, and the benchmarks' floor.
 import http from 'node:http';
 import https from 'node:https';
-import { abortedFailure, flattenHeaders, TransportFailure, type HttpRequest, type HttpResponse, type Transport } from './types';
+import {
+  abortedFailure,
+  maxResponseBytesOption,
+  flattenHeaders,
+  tooLargeFailure,
+  TransportFailure,
+  type HttpRequest,
+  type HttpResponse,
+  type Transport,
+} from './types';
 
 export interface NodeHttpTransportOptions {
   /** Agents to use; default keep-alive agents shared by every transport made here. */
   httpAgent?: http.Agent;
   httpsAgent?: https.Agent;
+  /** The most body bytes read from a response (default 1 MiB) when the request names no limit of its own. */
+  maxResponseBytes?: number;
 }
 
 const defaultHttpAgent = new http.Agent({ keepAlive: true });
@@ -20,6 +31,7 @@ const defaultHttpsAgent = new https.Agent({ keepAlive: true });
 export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}): Transport {
   const httpAgent = options.httpAgent ?? defaultHttpAgent;
   const httpsAgent = options.httpsAgent ?? defaultHttpsAgent;
+  const defaultLimit = maxResponseBytesOption(options.maxResponseBytes);
   // A client calls a handful of URLs over and over: turn each into request options once.
   const targets = new Map<string, Target>();
   const targetOf = (href: string): Target => {
@@ -57,8 +69,24 @@ export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}):
             headers: { ...req.headers, 'content-length': String(Buffer.byteLength(req.body)) },
           },
           (res) => {
+            const limit = req.maxResponseBytes ?? defaultLimit;
             const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
+            let size = 0;
+            // A body past the limit (a hostile or broken peer, a proxy's endless stream) drops the connection at
+            // once: nothing more is read, and the attempt fails like any broken exchange.
+            const tooLarge = (): void => {
+              signal.removeEventListener('abort', onAbort);
+              res.removeAllListeners('data');
+              res.on('error', () => undefined);
+              request?.destroy();
+              reject(tooLargeFailure(limit));
+            };
+            if (Number(res.headers['content-length']) > limit) return tooLarge();
+            res.on('data', (c: Buffer) => {
+              size += c.length;
+              if (size > limit) tooLarge();
+              else chunks.push(c);
+            });
             // A body cut off mid-way (reset, truncated chunked encoding) errors here; without this the promise
             // would hang even after the timeout, since the request itself has already finished.
             res.on('error', fail);

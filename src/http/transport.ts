@@ -2,12 +2,23 @@
 import http from 'node:http';
 import https from 'node:https';
 import axios, { AxiosError, type AxiosInstance } from 'axios';
-import { abortedFailure, flattenHeaders, TransportFailure, type HttpRequest, type HttpResponse, type Transport } from './types';
+import {
+  abortedFailure,
+  flattenHeaders,
+  maxResponseBytesOption,
+  tooLargeFailure,
+  TransportFailure,
+  type HttpRequest,
+  type HttpResponse,
+  type Transport,
+} from './types';
 
 /** Options for the axios transport. */
 export interface AxiosTransportOptions {
   /** Bring your own axios instance (proxies, interceptors). Response parsing is turned off per request. */
   axios?: AxiosInstance;
+  /** The most body bytes read from a response (default 1 MiB) when the request names no limit of its own. */
+  maxResponseBytes?: number;
 }
 
 const httpAgent = new http.Agent({ keepAlive: true });
@@ -20,7 +31,9 @@ const httpsAgent = new https.Agent({ keepAlive: true });
  */
 export function createAxiosTransport(options: AxiosTransportOptions = {}): Transport {
   const instance = options.axios ?? axios.create({ httpAgent, httpsAgent });
+  const defaultLimit = maxResponseBytesOption(options.maxResponseBytes);
   return async (req: HttpRequest): Promise<HttpResponse> => {
+    const limit = req.maxResponseBytes ?? defaultLimit;
     try {
       const res = await instance.request<string>({
         url: req.url,
@@ -35,10 +48,12 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Trans
         validateStatus: () => true,
         maxRedirects: 0,
         decompress: true,
+        // Counted after decompression, so a small compressed bomb is caught too; axios drops the stream past it.
+        maxContentLength: limit,
       });
       return { status: res.status, headers: flattenHeaders(res.headers ?? {}), body: typeof res.data === 'string' ? res.data : String(res.data ?? '') };
     } catch (err) {
-      throw toFailure(err, req.signal);
+      throw toFailure(err, req.signal, limit);
     }
   };
 }
@@ -56,10 +71,11 @@ function sanitized(err: unknown): Error {
   return err instanceof Error ? new Error(`${err.name}: ${err.message}`) : new Error(String(err));
 }
 
-function toFailure(err: unknown, signal: AbortSignal): TransportFailure {
+function toFailure(err: unknown, signal: AbortSignal, limit: number): TransportFailure {
   const cause = sanitized(err);
   if (signal.aborted) return abortedFailure(signal, cause);
   if (err instanceof AxiosError) {
+    if (err.message.startsWith('maxContentLength size of')) return tooLargeFailure(limit);
     const code = err.code ?? 'ERR';
     if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return new TransportFailure('timeout', `request timed out (${code})`, { cause });
     return new TransportFailure('connection', `connection failed (${code}: ${err.message})`, { cause });

@@ -1,4 +1,5 @@
 // The HTTP seam: what the request pipeline needs from a transport, so tests and users can inject their own.
+import { AmsConfigError } from '../errors';
 
 export interface HttpRequest {
   url: string;
@@ -8,6 +9,11 @@ export interface HttpRequest {
   body: string;
   /** Aborts the request: the caller's signal combined with the per-attempt timeout. */
   signal: AbortSignal;
+  /**
+   * The most response body bytes to accept; past it the transport drops the connection and fails with kind
+   * `too_large`. The client always sets it (its `maxResponseBytes`); a transport's own option is the fallback.
+   */
+  maxResponseBytes?: number;
 }
 
 export interface HttpResponse {
@@ -18,8 +24,28 @@ export interface HttpResponse {
   body: string;
 }
 
-/** Why a request produced no response. `aborted` is the caller's own signal; `timeout` is ours. */
-export type TransportFailureKind = 'timeout' | 'connection' | 'aborted';
+/**
+ * Why a request produced no response. `aborted` is the caller's own signal; `timeout` is ours; `too_large` a body
+ * past the byte limit (the connection is dropped, as on any broken exchange).
+ */
+export type TransportFailureKind = 'timeout' | 'connection' | 'aborted' | 'too_large';
+
+/** AMS answers are a few KB; a body past this is not an AMS answer, and reading it on would risk the process. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/** A transport's `maxResponseBytes` option, checked once at construction. */
+export function maxResponseBytesOption(limit: unknown): number {
+  if (limit === undefined) return DEFAULT_MAX_RESPONSE_BYTES;
+  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit <= 0) {
+    throw new AmsConfigError(`maxResponseBytes must be a positive whole number of bytes, got ${String(limit).slice(0, 20)}`, { field: 'maxResponseBytes' });
+  }
+  return limit;
+}
+
+/** The failure for a body past `limit` bytes. */
+export function tooLargeFailure(limit: number): TransportFailure {
+  return new TransportFailure('too_large', `the response body exceeded maxResponseBytes (${limit} bytes)`);
+}
 
 export class TransportFailure extends Error {
   override name = 'TransportFailure';

@@ -1,27 +1,48 @@
 // The notification handler as a Fetch-style function (Request → Response): Next.js route handlers, Hono, Bun, Deno.
-import { createNotificationProcessor, errorResponse, tooLargeResponse, type NotificationHandlerOptions, type NotificationResponse } from './processor';
+import {
+  bodyTimeoutResponse,
+  createNotificationProcessor,
+  errorResponse,
+  tooLargeResponse,
+  type NotificationHandlerOptions,
+  type NotificationResponse,
+} from './processor';
 
 export type FetchNotificationHandler = (request: Request) => Promise<Response>;
 
-/** Reads the body up to `limit` bytes; undefined when larger (the stream is cancelled at that point). */
-async function readBody(request: Request, limit: number): Promise<Uint8Array | undefined> {
+type BodyRead = { kind: 'body'; body: Uint8Array } | { kind: 'too_large' } | { kind: 'timeout' };
+
+/** Reads the body up to `limit` bytes and for at most `timeoutMs`; the stream is cancelled at whichever comes first. */
+async function readBody(request: Request, limit: number, timeoutMs: number): Promise<BodyRead> {
   const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) return undefined;
-  if (!request.body) return new Uint8Array(0);
+  if (Number.isFinite(declared) && declared > limit) return { kind: 'too_large' };
+  if (!request.body) return { kind: 'body', body: new Uint8Array(0) };
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => undefined);
-      return undefined;
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), timeoutMs);
+  });
+  try {
+    for (;;) {
+      const next = await Promise.race([reader.read(), timedOut]);
+      if (next === 'timeout') {
+        await reader.cancel().catch(() => undefined);
+        return { kind: 'timeout' };
+      }
+      if (next.done) break;
+      size += next.value.byteLength;
+      if (size > limit) {
+        await reader.cancel().catch(() => undefined);
+        return { kind: 'too_large' };
+      }
+      chunks.push(next.value);
     }
-    chunks.push(value);
+  } finally {
+    clearTimeout(timer);
   }
-  return Buffer.concat(chunks, size);
+  return { kind: 'body', body: Buffer.concat(chunks, size) };
 }
 
 function pathnameOf(url: string): string | undefined {
@@ -44,18 +65,18 @@ export function createFetchNotificationHandler(options: NotificationHandlerOptio
     let r: NotificationResponse;
     try {
       let rawBody: unknown;
-      let tooLarge = false;
+      let refused: NotificationResponse | undefined;
       if (request.method.toUpperCase() === 'POST' && !request.bodyUsed) {
-        const read = await readBody(request, processor.maxBodyBytes);
-        if (read === undefined) tooLarge = true;
-        else rawBody = read;
+        const read = await readBody(request, processor.maxBodyBytes, processor.bodyTimeoutMs);
+        if (read.kind === 'body') rawBody = read.body;
+        else refused = read.kind === 'too_large' ? tooLargeResponse(processor.maxBodyBytes) : bodyTimeoutResponse(processor.bodyTimeoutMs);
       }
-      r = tooLarge
-        ? tooLargeResponse(processor.maxBodyBytes)
-        : await processor.process({ method: request.method, urlPath: pathnameOf(request.url), headers: request.headers, rawBody });
+      r = refused ?? (await processor.process({ method: request.method, urlPath: pathnameOf(request.url), headers: request.headers, rawBody }));
     } catch {
       r = errorResponse(500, 'internal', 'the notification could not be read');
     }
-    return new Response(r.body, { status: r.status, headers: r.headers });
+    const response = new Response(r.body, { status: r.status, headers: r.headers });
+    processor.written(r);
+    return response;
   };
 }

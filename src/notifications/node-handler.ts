@@ -1,6 +1,13 @@
 // The notification handler as a Node (req, res) listener: bare http.createServer, Express, Connect and similar.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createNotificationProcessor, errorResponse, tooLargeResponse, type NotificationHandlerOptions, type NotificationResponse } from './processor';
+import {
+  bodyTimeoutResponse,
+  createNotificationProcessor,
+  errorResponse,
+  tooLargeResponse,
+  type NotificationHandlerOptions,
+  type NotificationResponse,
+} from './processor';
 
 /** A Node request listener; also a valid Express handler (it always answers and never calls `next`). */
 export type NodeNotificationHandler = (req: IncomingMessage, res: ServerResponse, next?: (err?: unknown) => void) => Promise<void>;
@@ -13,31 +20,36 @@ function pathnameOf(url: string | undefined): string | undefined {
   return q === -1 ? url : url.slice(0, q);
 }
 
-/** Reads the body up to `limit` bytes; undefined when larger (reading stops at that point). */
-function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefined> {
+type BodyRead = { kind: 'body'; body: Buffer } | { kind: 'too_large' } | { kind: 'timeout' };
+
+/** Reads the body up to `limit` bytes and for at most `timeoutMs`; reading stops at whichever comes first. */
+function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<BodyRead> {
   const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve(undefined);
+  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ kind: 'too_large' });
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
+    const stop = (read: BodyRead): void => {
+      cleanup();
+      req.pause();
+      resolve(read);
+    };
+    // A body that never ends (a stalled or deliberately slow sender) must not hold the handler and its memory.
+    const timer = setTimeout(() => stop({ kind: 'timeout' }), timeoutMs);
     const cleanup = (): void => {
+      clearTimeout(timer);
       req.off('data', onData);
       req.off('end', onEnd);
       req.off('error', onError);
     };
     const onData = (chunk: Buffer): void => {
       size += chunk.length;
-      if (size > limit) {
-        cleanup();
-        req.pause();
-        resolve(undefined);
-        return;
-      }
-      chunks.push(chunk);
+      if (size > limit) stop({ kind: 'too_large' });
+      else chunks.push(chunk);
     };
     const onEnd = (): void => {
       cleanup();
-      resolve(Buffer.concat(chunks, size));
+      resolve({ kind: 'body', body: Buffer.concat(chunks, size) });
     };
     const onError = (err: Error): void => {
       cleanup();
@@ -49,13 +61,19 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer | undefin
   });
 }
 
-function write(res: ServerResponse, r: NotificationResponse): void {
+function write(req: IncomingMessage, res: ServerResponse, r: NotificationResponse, done: () => void): void {
   if (res.headersSent) {
     res.end();
     return;
   }
   res.writeHead(r.status, { ...r.headers, 'content-length': String(Buffer.byteLength(r.body)) });
-  res.end(r.body);
+  // 'connection: close' answers (413, 408) leave a body unread: once the answer is out, drop the socket rather than
+  // wait for (or keep alive) a sender that is still trickling bytes.
+  const close = r.headers['connection'] === 'close';
+  res.end(r.body, () => {
+    if (close) req.socket.destroy();
+    done();
+  });
 }
 
 /**
@@ -69,7 +87,7 @@ function write(res: ServerResponse, r: NotificationResponse): void {
  *
  * Status codes: 200 acknowledged (handled now, or a duplicate handled before); 400 signed but not a valid
  * notification; 401 signature check failed (missing/malformed headers, wrong signature, other client id, stale);
- * 405 not POST; 413 body over maxBodyBytes; 500 callback threw, or the raw body was unavailable; 501 no callback
+ * 405 not POST; 408 body not received within bodyTimeoutMs; 413 body over maxBodyBytes; 500 callback threw, or the raw body was unavailable; 501 no callback
  * for this notifyType; 503 the same notification is being handled by another delivery, or the dedupe store failed.
  */
 export function createNotificationHandler(options: NotificationHandlerOptions): NodeNotificationHandler {
@@ -80,24 +98,22 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
       const r = req as MaybeFramework;
       const method = req.method;
       let rawBody: unknown;
-      let tooLarge = false;
+      let refused: NotificationResponse | undefined;
       if ((method ?? '').toUpperCase() === 'POST') {
         const pre = r.body;
         if (typeof pre === 'string' || pre instanceof Uint8Array) rawBody = pre;
         // A parser consumed the stream (body-parser marks _body): whatever it left is all there is.
         else if (req.readableEnded || r._body === true) rawBody = pre;
         else {
-          const read = await readBody(req, processor.maxBodyBytes);
-          if (read === undefined) tooLarge = true;
-          else rawBody = read;
+          const read = await readBody(req, processor.maxBodyBytes, processor.bodyTimeoutMs);
+          if (read.kind === 'body') rawBody = read.body;
+          else refused = read.kind === 'too_large' ? tooLargeResponse(processor.maxBodyBytes) : bodyTimeoutResponse(processor.bodyTimeoutMs);
         }
       }
-      response = tooLarge
-        ? tooLargeResponse(processor.maxBodyBytes)
-        : await processor.process({ method, urlPath: pathnameOf(r.originalUrl ?? req.url), headers: req.headers, rawBody });
+      response = refused ?? (await processor.process({ method, urlPath: pathnameOf(r.originalUrl ?? req.url), headers: req.headers, rawBody }));
     } catch {
       response = errorResponse(500, 'internal', 'the notification could not be read');
     }
-    write(res, response);
+    write(req, res, response, () => processor.written(response));
   };
 }

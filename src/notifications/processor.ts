@@ -5,12 +5,13 @@ import type { AmsClient } from '../client';
 import { AmsConfigError, AmsSignatureError, AmsValidationError } from '../errors';
 import { contextOf } from '../internal/context';
 import { getCryptoBackend, type CryptoBackend, type CryptoBackendName } from '../signing/backend';
+import { KEY_VERSION_RE } from '../signing/header';
 import { loadPrivateKey, loadPublicKey, type KeyInput } from '../signing/keys';
 import { notificationAck } from './ack';
 import { createMemoryNotificationStore, notificationKey, type NotificationClaim, type NotificationStore } from './dedupe';
 import type { NotificationHeaders } from './headers';
 import type { AmsNotification, OtherNotification, PaymentNotification, RefundNotification } from './schemas';
-import { asRawBody, byteLengthOf, checkTolerance, RAW_BODY_HINT, verifyResolvedAsync, type NowFn } from './verify';
+import { asRawBody, byteLengthOf, checkTolerance, expectedClientIds, RAW_BODY_HINT, verifyResolvedAsync, type NowFn } from './verify';
 
 /** What a callback learns besides the notification. */
 export interface NotificationContext {
@@ -29,8 +30,11 @@ interface HandlerOptionsBase {
    * pathname, without query): right only when nothing between Alipay and this server changes the path.
    */
   path?: string;
-  /** Checked against the client-id header; default the client's id when `client` is given, else not checked. */
-  clientId?: string;
+  /**
+   * The client id(s) whose notifications this handler takes, checked against the client-id header. Default the
+   * client's id when `client` is given; required with `alipayPublicKey` (one Alipay key serves many merchants).
+   */
+  clientId?: string | readonly string[];
   /** Required. Runs for PAYMENT_RESULT and PAYMENT_PENDING; throw to refuse the acknowledgement (Alipay retries). */
   onPayment: NotificationCallback<PaymentNotification>;
   /** Runs for REFUND_RESULT. Without it, refunds go to onOther; without both, they are answered 501 (not acknowledged). */
@@ -50,6 +54,11 @@ interface HandlerOptionsBase {
   logger?: Logger;
   /** Larger bodies are answered 413 without being read further. Default 1 MiB. */
   maxBodyBytes?: number;
+  /**
+   * How long reading the body may take, in ms (default 10 000). A body still unfinished then (a stalled or
+   * deliberately slow sender) is answered 408 and the connection released; the callback never runs.
+   */
+  bodyTimeoutMs?: number;
   /**
    * Sign the acknowledgement (Antom does not need it). `true` uses the client's id and private key; or give them.
    */
@@ -83,10 +92,11 @@ export interface NotificationResponse {
 
 const KNOWN_OPTIONS = new Set([
   'path', 'clientId', 'onPayment', 'onRefund', 'onOther', 'dedupe', 'toleranceMs', 'logger', 'maxBodyBytes',
-  'signAck', 'now', 'backend', 'client', 'alipayPublicKey',
+  'bodyTimeoutMs', 'signAck', 'now', 'backend', 'client', 'alipayPublicKey',
 ]);
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
+export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
 /**
  * A store that hangs (Redis black-holed rather than refusing connections) must not hold Alipay's request open:
@@ -118,6 +128,10 @@ export function tooLargeResponse(limit: number): NotificationResponse {
   return errorResponse(413, 'body_too_large', `the body exceeds ${limit} bytes`, { connection: 'close' });
 }
 
+export function bodyTimeoutResponse(ms: number): NotificationResponse {
+  return errorResponse(408, 'body_timeout', `the body did not arrive within ${ms} ms`, { connection: 'close' });
+}
+
 function config(message: string, field: string): never {
   throw new AmsConfigError(`notification handler: ${message}`, { field });
 }
@@ -125,12 +139,13 @@ function config(message: string, field: string): never {
 interface Resolved {
   path: string | undefined;
   publicKey: KeyObject;
-  clientId: string | undefined;
+  clientIds: readonly string[];
   backend: CryptoBackend;
   store: NotificationStore | undefined;
   toleranceMs: number | undefined;
   logger: Logger;
   maxBodyBytes: number;
+  bodyTimeoutMs: number;
   now: NowFn | undefined;
   ack: { clientId: string; privateKey: KeyObject; keyVersion: string | null } | undefined;
   onPayment: NotificationCallback<PaymentNotification>;
@@ -154,6 +169,11 @@ function resolveOptions(options: NotificationHandlerOptions): Resolved {
   if (ctx && o.backend !== undefined) config('backend is taken from the client; do not give both', 'backend');
   const maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) config('maxBodyBytes must be a positive integer', 'maxBodyBytes');
+  const bodyTimeoutMs = o.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
+  if (!Number.isInteger(bodyTimeoutMs) || bodyTimeoutMs <= 0 || bodyTimeoutMs > 600_000) {
+    config('bodyTimeoutMs must be a whole number of milliseconds from 1 to 600000', 'bodyTimeoutMs');
+  }
+  const clientIds = o.clientId === undefined && ctx ? [ctx.clientId] : expectedClientIds(o.clientId, 'clientId');
   if (o.dedupe !== undefined && o.dedupe !== false) {
     const d = o.dedupe as Partial<NotificationStore> | null;
     if (!d || typeof d.claim !== 'function' || typeof d.complete !== 'function' || typeof d.release !== 'function') {
@@ -165,17 +185,26 @@ function resolveOptions(options: NotificationHandlerOptions): Resolved {
     if (!ctx) config('signAck: true needs client; otherwise give { clientId, privateKey }', 'signAck');
     ack = { clientId: ctx.clientId, privateKey: ctx.privateKey, keyVersion: ctx.keyVersion };
   } else if (o.signAck && typeof o.signAck === 'object') {
-    ack = { clientId: o.signAck.clientId, privateKey: loadPrivateKey(o.signAck.privateKey, 'signAck.privateKey'), keyVersion: o.signAck.keyVersion === undefined ? '1' : o.signAck.keyVersion };
+    // Checked here, not at the first delivery: a signed ack that cannot be built would answer every notification 500.
+    const { clientId, privateKey, keyVersion } = o.signAck;
+    if (typeof clientId !== 'string' || clientId === '') config('signAck.clientId is required: your client id, which the signed acknowledgement carries', 'signAck.clientId');
+    if (keyVersion !== undefined && keyVersion !== null && !(typeof keyVersion === 'string' && KEY_VERSION_RE.test(keyVersion))) {
+      config('signAck.keyVersion must be a short token such as "1", or null to omit it', 'signAck.keyVersion');
+    }
+    ack = { clientId, privateKey: loadPrivateKey(privateKey, 'signAck.privateKey'), keyVersion: keyVersion === undefined ? '1' : keyVersion };
+  } else if (o.signAck !== undefined && o.signAck !== false) {
+    config('signAck must be true (with client), false, or { clientId, privateKey, keyVersion? }', 'signAck');
   }
   return {
     path: o.path,
     publicKey: ctx ? ctx.alipayPublicKey : loadPublicKey(o.alipayPublicKey as KeyInput, 'alipayPublicKey'),
-    clientId: o.clientId ?? ctx?.clientId,
+    clientIds,
     backend: ctx ? ctx.backend : getCryptoBackend(o.backend),
     store: o.dedupe === false ? undefined : (o.dedupe ?? createMemoryNotificationStore()),
     toleranceMs: checkTolerance(o.toleranceMs),
     logger: o.logger ?? ctx?.logger ?? consoleLogger,
     maxBodyBytes,
+    bodyTimeoutMs,
     now: o.now ?? (ctx ? () => ctx.clock.now() : undefined),
     ack,
     onPayment: o.onPayment,
@@ -190,13 +219,31 @@ function callbackFor(r: Resolved, n: AmsNotification): ((n: AmsNotification, c: 
   return r.onOther as ((n: AmsNotification, c: NotificationContext) => unknown) | undefined;
 }
 
+/** A store's name for logs: its `name`, else its class. */
+function storeName(store: NotificationStore): string {
+  const named = (store as { name?: unknown }).name;
+  if (typeof named === 'string' && named !== '') return `"${named.slice(0, 64)}"`;
+  const ctor = (store as object).constructor?.name;
+  return ctor && ctor !== 'Object' ? `"${ctor}"` : '(a custom store)';
+}
+
+function describeClaim(claim: unknown): string {
+  if (claim === null) return 'null';
+  if (typeof claim !== 'object') return typeof claim;
+  const state = (claim as { state?: unknown }).state;
+  return state === undefined ? 'an object without state' : `state ${JSON.stringify(state)?.slice(0, 40) ?? typeof state}`;
+}
+
 function errorName(err: unknown): string {
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
 export interface NotificationProcessor {
   readonly maxBodyBytes: number;
+  readonly bodyTimeoutMs: number;
   process(request: NotificationRequest): Promise<NotificationResponse>;
+  /** The adapter wrote `response`: logs "acknowledged" when it was the acknowledgement, and only then. */
+  written(response: NotificationResponse): void;
 }
 
 /** Builds the shared pipeline; the Node and Fetch handlers only read the body and write the answer. */
@@ -204,11 +251,29 @@ export function createNotificationProcessor(options: NotificationHandlerOptions)
   const r = resolveOptions(options);
   const log = r.logger;
 
-  function ack(path: string): NotificationResponse {
-    if (!r.ack) return notificationAck();
-    const now = r.now?.();
-    const clock = now === undefined ? undefined : { now: () => (typeof now === 'number' ? new Date(now) : now) };
-    return notificationAck({ sign: { ...r.ack, path, backend: r.backend, ...(clock ? { clock } : {}) } });
+  // The acknowledgements this processor built, with what to log once the adapter has written them.
+  const acks = new WeakMap<NotificationResponse, Record<string, unknown>>();
+
+  function ack(path: string, meta: Record<string, unknown>): NotificationResponse {
+    let response: NotificationResponse;
+    try {
+      if (!r.ack) response = notificationAck();
+      else {
+        const now = r.now?.();
+        const clock = now === undefined ? undefined : { now: () => (typeof now === 'number' ? new Date(now) : now) };
+        response = notificationAck({ sign: { ...r.ack, path, backend: r.backend, ...(clock ? { clock } : {}) } });
+      }
+    } catch (err) {
+      log.error?.('ams: the signed acknowledgement could not be built; not acknowledged, Alipay will send it again', { ...meta, error: errorName(err) });
+      return errorResponse(500, 'ack_failed', 'the acknowledgement could not be built');
+    }
+    acks.set(response, meta);
+    return response;
+  }
+
+  function written(response: NotificationResponse): void {
+    const meta = acks.get(response);
+    if (meta) log.info?.('ams: notification acknowledged', meta);
   }
 
   async function process(req: NotificationRequest): Promise<NotificationResponse> {
@@ -231,7 +296,7 @@ export function createNotificationProcessor(options: NotificationHandlerOptions)
         headers: req.headers,
         rawBody: body,
         publicKey: r.publicKey,
-        clientId: r.clientId,
+        clientIds: r.clientIds,
         toleranceMs: r.toleranceMs,
         now: r.now,
         backend: r.backend,
@@ -280,16 +345,21 @@ export function createNotificationProcessor(options: NotificationHandlerOptions)
         log.error?.('ams: notification store unavailable at claim; answered 503 so Alipay retries', { ...meta, error: errorName(err) });
         return errorResponse(503, 'store_unavailable', 'try again later');
       }
+      if (claim === null || typeof claim !== 'object' || !['claimed', 'done', 'busy'].includes((claim as { state?: unknown }).state as string)) {
+        // A broken store is the merchant's bug, not a reason to run the callback unguarded or to acknowledge.
+        log.error?.(`ams: notification store ${storeName(r.store)} returned ${describeClaim(claim)} from claim(); expected { state: 'claimed', token } | { state: 'done' } | { state: 'busy' }. Not processed, not acknowledged: Alipay will redeliver`, meta);
+        return errorResponse(503, 'store_unavailable', 'try again later');
+      }
       if (claim.state === 'done') {
-        log.debug?.('ams: duplicate notification acknowledged without running the callback', meta);
-        return ack(path);
+        log.debug?.('ams: duplicate notification; its callback already ran', meta);
+        return ack(path, { ...meta, duplicate: true });
       }
       if (claim.state === 'busy') {
         log.warn?.('ams: notification is being handled by another delivery; answered 503 so Alipay retries', meta);
         return errorResponse(503, 'in_progress', 'this notification is being handled; try again later');
       }
-      if (claim.state !== 'claimed' || typeof claim.token !== 'string') {
-        log.error?.('ams: notification store returned an unknown claim state; answered 503', meta);
+      if (typeof claim.token !== 'string') {
+        log.error?.(`ams: notification store ${storeName(r.store)} returned a claim without a string token; not processed, not acknowledged`, meta);
         return errorResponse(503, 'store_unavailable', 'try again later');
       }
     }
@@ -316,8 +386,8 @@ export function createNotificationProcessor(options: NotificationHandlerOptions)
         log.error?.('ams: notification handled but the store could not mark it done; acknowledged anyway', { ...meta, error: errorName(err) });
       }
     }
-    return ack(path);
+    return ack(path, meta);
   }
 
-  return { maxBodyBytes: r.maxBodyBytes, process };
+  return { maxBodyBytes: r.maxBodyBytes, bodyTimeoutMs: r.bodyTimeoutMs, process, written };
 }

@@ -41,8 +41,12 @@ export interface VerifyNotificationInput<B extends RawBody = RawBody> {
   rawBody: NotAny<B>;
   /** Alipay's public key from the developer center (not your own). */
   alipayPublicKey: KeyInput;
-  /** When given, a notification for another client id (sandbox vs live, another merchant) is rejected. */
-  clientId?: string;
+  /**
+   * Required: the client id (or ids) this server takes notifications for. One Alipay public key serves many
+   * merchants, so a correctly signed notification for another client id (another merchant, sandbox vs live) is
+   * refused (`AmsSignatureError`, reason `client_mismatch`).
+   */
+  clientId: string | readonly string[];
   /** Default 'POST', the only method Alipay notifies with. */
   method?: string;
   /** Off by default. When set, a request-time further than this from now (past or future) is rejected as stale. */
@@ -59,7 +63,8 @@ export interface ResolvedVerifyInput {
   headers: NotificationHeaders;
   rawBody: unknown;
   publicKey: KeyObject;
-  clientId?: string | undefined;
+  /** The accepted client ids, checked by expectedClientIds. */
+  clientIds: readonly string[];
   method?: string | undefined;
   toleranceMs?: number | undefined;
   now?: NowFn | undefined;
@@ -103,6 +108,28 @@ function checkPath(path: unknown): string {
   }
   if (!path.startsWith('/')) throw new AmsConfigError(`path: must start with "/" (got "${path.slice(0, 80)}")`, { field: 'path' });
   return path;
+}
+
+/**
+ * The client ids a verifier accepts: a non-empty string or a non-empty list of them. Missing is a configuration
+ * error, never "accept any": that would take another merchant's notification as yours.
+ */
+export function expectedClientIds(clientId: unknown, field = 'clientId'): readonly string[] {
+  const list = typeof clientId === 'string' ? [clientId] : Array.isArray(clientId) ? (clientId as unknown[]) : undefined;
+  if (clientId === undefined || list === undefined || list.length === 0) {
+    throw new AmsConfigError(
+      `${field} is required: the client id (or a list of them) this server takes notifications for, e.g. "SANDBOX_5Y0…" from ` +
+        'the developer center. One Alipay public key serves many merchants, so without it a notification signed for another ' +
+        'merchant would be accepted as yours. With an AmsClient, use client.verifyNotification or the handler\'s client option.',
+      { field },
+    );
+  }
+  for (const id of list) {
+    if (typeof id !== 'string' || id === '' || id.length > 128) {
+      throw new AmsConfigError(`${field}: every client id must be a non-empty string (at most 128 characters)`, { field });
+    }
+  }
+  return list as string[];
 }
 
 export function checkTolerance(toleranceMs: unknown): number | undefined {
@@ -204,10 +231,12 @@ function prepare(input: ResolvedVerifyInput): Prepared {
     );
   }
   const parsed = parseSignatureHeader(signatureHeader);
-  if (input.clientId !== undefined && clientId !== input.clientId) {
+  if (!input.clientIds.includes(clientId!)) {
+    const expected = input.clientIds.length === 1 ? `"${input.clientIds[0]}"` : `any of ${input.clientIds.length} configured client ids`;
     throw new AmsSignatureError(
-      `The notification is for client-id "${clientId!.slice(0, 64)}", not "${input.clientId}" (sandbox and live have different client ids)`,
-      { reason: 'mismatch', check: 'client-id' },
+      `The notification is for client-id "${clientId!.slice(0, 64)}", not ${expected}: it is not yours ` +
+        '(another merchant, or sandbox vs live, which have different client ids)',
+      { reason: 'client_mismatch', check: 'client-id' },
     );
   }
   let sentAt: number | undefined;
@@ -269,7 +298,7 @@ function resolve(input: Omit<VerifyNotificationInput, 'rawBody'> & { rawBody: un
     headers: input.headers,
     rawBody: input.rawBody,
     publicKey: loadPublicKey(input.alipayPublicKey, 'alipayPublicKey'),
-    clientId: input.clientId,
+    clientIds: expectedClientIds(input.clientId),
     method: input.method,
     toleranceMs: input.toleranceMs,
     now: input.now,
@@ -280,7 +309,8 @@ function resolve(input: Omit<VerifyNotificationInput, 'rawBody'> & { rawBody: un
 /**
  * Verifies a notification Alipay sent to your notify URL and returns it typed (switch on `kind`).
  * The verified content is `POST <path>\n<client-id>.<request-time>.<raw body>` under Alipay's public key.
- * Throws AmsSignatureError (`reason`: missing_header, malformed, mismatch, stale, raw_body_required; `check`:
+ * Throws AmsConfigError without `clientId`, AmsSignatureError (`reason`: missing_header, malformed, mismatch,
+ * client_mismatch, stale, raw_body_required; `check`:
  * which header or `body`) or, once the signature holds, AmsValidationError for a body that is not the expected JSON.
  */
 export function verifyNotification<B extends RawBody>(input: VerifyNotificationInput<B>): AmsNotification {
@@ -310,7 +340,7 @@ function resolveForClient(client: object, input: Omit<ClientVerifyNotificationIn
     headers: input.headers,
     rawBody: input.rawBody,
     publicKey: ctx.alipayPublicKey,
-    clientId: ctx.clientId,
+    clientIds: [ctx.clientId],
     toleranceMs: input.toleranceMs,
     now: () => ctx.clock.now(),
     backend: ctx.backend,

@@ -23,17 +23,43 @@ export interface CryptoBackend {
   verifyAsync(content: Uint8Array, signatureBase64: string, key: KeyObject): Promise<boolean>;
 }
 
+// Each key's modulus, big-endian without leading zeros: read once per KeyObject (keys are parsed once, kept for life).
+const moduli = new WeakMap<KeyObject, Buffer>();
+function modulusOf(key: KeyObject): Buffer {
+  let n = moduli.get(key);
+  if (!n) {
+    n = Buffer.from((key.export({ format: 'jwk' }) as { n: string }).n, 'base64url');
+    moduli.set(key, n);
+  }
+  return n;
+}
+
+/**
+ * RSASSA-PKCS1-v1_5 allows exactly one encoding of a signature: an integer below the modulus n, written in exactly
+ * as many bytes as n. Implementations differ on the rest (jsrsasign reduces s + n to s; node:crypto refuses it),
+ * so both backends refuse a non-canonical signature before either runs: the same verdict, and no malleability.
+ */
+export function isCanonicalSignature(signature: Uint8Array, key: KeyObject): boolean {
+  const n = modulusOf(key);
+  return signature.length === n.length && Buffer.compare(signature, n) < 0;
+}
+
 const nodeBackend: CryptoBackend = {
   name: 'node',
   sign: (content, key) => nodeSign('sha256', content, key).toString('base64'),
-  verify: (content, signatureBase64, key) => nodeVerify('sha256', content, key, Buffer.from(signatureBase64, 'base64')),
+  verify: (content, signatureBase64, key) => {
+    const signature = Buffer.from(signatureBase64, 'base64');
+    return isCanonicalSignature(signature, key) && nodeVerify('sha256', content, key, signature);
+  },
   signAsync: (content, key) =>
     new Promise((resolve, reject) => {
       nodeSign('sha256', content, key, (err, sig) => (err ? reject(err) : resolve(sig.toString('base64'))));
     }),
   verifyAsync: (content, signatureBase64, key) =>
     new Promise((resolve, reject) => {
-      nodeVerify('sha256', content, key, Buffer.from(signatureBase64, 'base64'), (err, ok) => (err ? reject(err) : resolve(ok)));
+      const signature = Buffer.from(signatureBase64, 'base64');
+      if (!isCanonicalSignature(signature, key)) return resolve(false);
+      nodeVerify('sha256', content, key, signature, (err, ok) => (err ? reject(err) : resolve(ok)));
     }),
 };
 
@@ -65,11 +91,13 @@ const jsBackend: CryptoBackend = {
     return Buffer.from(sig.sign(), 'hex').toString('base64');
   },
   verify(content, signatureBase64, key) {
+    const signature = Buffer.from(signatureBase64, 'base64');
+    if (!isCanonicalSignature(signature, key)) return false;
     const sig = new (jsrsasign().KJUR.crypto.Signature)({ alg: 'SHA256withRSA' });
     sig.init(jsKey(key) as Jsrsasign.RSAKey);
     sig.updateHex(toHex(content));
     try {
-      return sig.verify(Buffer.from(signatureBase64, 'base64').toString('hex'));
+      return sig.verify(signature.toString('hex'));
     } catch {
       return false;
     }

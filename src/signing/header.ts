@@ -10,6 +10,8 @@ export interface ParsedSignatureHeader {
 }
 
 const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
+/** A keyVersion: a short token ("1", "2024-01"); the one pattern for every place that takes one. */
+export const KEY_VERSION_RE = /^[0-9A-Za-z._-]{1,16}$/;
 const CANONICAL_RE = /^algorithm=RSA256,keyVersion=([0-9A-Za-z._-]{1,16}),signature=((?:[A-Za-z0-9]|%2[BbFf]|%3[Dd])+)$/;
 
 /** `algorithm=RSA256,keyVersion=1,signature=<urlencoded base64>`; encodeURIComponent gives %2B %2F %3D exactly. */
@@ -60,12 +62,15 @@ export function parseSignatureHeader(value: unknown): ParsedSignatureHeader {
   }
   if (!BASE64_RE.test(signature) || signature.length % 4 !== 0) malformed('signature is not base64 after URL decoding');
   const keyVersion = parts.get('keyversion');
-  if (keyVersion !== undefined && !/^[0-9A-Za-z._-]{1,16}$/.test(keyVersion)) malformed('keyVersion is not a short token');
+  if (keyVersion !== undefined && !KEY_VERSION_RE.test(keyVersion)) malformed('keyVersion is not a short token');
   return { algorithm: 'RSA256', keyVersion: keyVersion || undefined, signature };
 }
 
-/** A header value safe for logs: everything but the signature itself. */
+/**
+ * A header value safe for logs: everything but the signature itself. Every `signature` part is cut, with or
+ * without spaces around `=`, however many times it appears and whatever its case.
+ */
 export function redactSignatureHeader(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
-  return value.replace(/signature=([^,]*)/i, (_m, sig: string) => `signature=<redacted ${sig.length} chars>`);
+  return value.replace(/(signature\s*=\s*)([^,]*)/gi, (_m, name: string, sig: string) => `${name}<redacted ${sig.trim().length} chars>`);
 }

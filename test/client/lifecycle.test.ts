@@ -1,7 +1,7 @@
 // inquiryPayment, cancel, refund, inquiryRefund and awaitPaymentResult against msw playing Alipay.
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { AmsApiError, AmsConnectionError, AmsUnknownResultError, AmsValidationError } from '../../src/index';
+import { AmsAbortError, AmsApiError, AmsConnectionError, AmsUnknownResultError, AmsValidationError } from '../../src/index';
 import { amsResponse } from '../helpers/ams-responder';
 import { FIXED_NOW, testClient } from '../helpers/client';
 import { useMswServer } from '../helpers/msw';
@@ -192,7 +192,10 @@ describe('awaitPaymentResult', () => {
     setTimeout(() => ac.abort(), 30);
     const started = Date.now();
     const err = await client.awaitPaymentResult({ paymentRequestId: 'pr-1', scheduleMs: [10, 10_000, 10_000], signal: ac.signal }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(AmsConnectionError);
+    // The caller's own abort, not a connection failure; the first inquiry had gone out, so it may have been seen.
+    expect(err).toBeInstanceOf(AmsAbortError);
+    expect(err).not.toBeInstanceOf(AmsConnectionError);
+    expect(err).toMatchObject({ mayHaveReachedAlipay: true });
     expect((err as Error).message).toMatch(/aborted/);
     expect(Date.now() - started).toBeLessThan(5000); // the schedule alone would take 20 s
   });

@@ -4,6 +4,7 @@ import { inspect } from 'node:util';
 import { delay, http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
 import {
+  AmsAbortError,
   AmsApiError,
   AmsConnectionError,
   AmsHttpError,
@@ -211,10 +212,12 @@ describe('pay: retries carry the same body, re-signed', () => {
       await delay('infinite');
       return ok();
     }]);
-    const err = await testClient({ timeoutMs: 10_000 }).client.pay(payRequest(), { signal: AbortSignal.timeout(100) }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(AmsConnectionError);
-    expect(err).not.toBeInstanceOf(AmsTimeoutError);
-    expect((err as Error).message).toMatch(/aborted by the caller/);
+    const signal = AbortSignal.timeout(100);
+    const err = await testClient({ timeoutMs: 10_000 }).client.pay(payRequest(), { signal }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AmsAbortError);
+    expect(err).not.toBeInstanceOf(AmsConnectionError);
+    expect(err).toMatchObject({ mayHaveReachedAlipay: true, attempts: 1, cause: signal.reason });
+    expect((err as Error).message).toMatch(/aborted by the caller.*inquire with the same id/);
   });
 
   it('an abort while signing (calls in flight) sends nothing more', async () => {
@@ -247,11 +250,15 @@ describe('pay: retries carry the same body, re-signed', () => {
     gateway([() => new HttpResponse('', { status: 503 })]);
     const ac = new AbortController();
     ac.abort();
-    await expect(testClient().client.pay(payRequest(), { signal: ac.signal })).rejects.toThrow(/aborted/);
+    const before = await testClient().client.pay(payRequest(), { signal: ac.signal }).catch((e: unknown) => e);
+    expect(before).toBeInstanceOf(AmsAbortError);
+    expect(before).toMatchObject({ mayHaveReachedAlipay: false, attempts: 0 });
+    expect((before as Error).message).toMatch(/nothing was sent to Alipay/);
     const ac2 = new AbortController();
     const { client } = testClient({ clock: { now: () => FIXED_NOW, sleep: (_ms, signal) => new Promise((_r, rej) => { ac2.abort(); rej(signal?.reason); }) } });
     const err = await client.pay(payRequest(), { signal: ac2.signal }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(AmsConnectionError);
+    expect(err).toBeInstanceOf(AmsAbortError);
+    expect(err).toMatchObject({ mayHaveReachedAlipay: true, attempts: 1 });
     expect((err as Error).message).toMatch(/aborted by the caller/);
   });
 });

@@ -118,7 +118,7 @@ describe('notification delivery', () => {
     // Same body every time, each attempt freshly signed.
     expect(new Set(endpoint.received.map((r) => r.body)).size).toBe(1);
     for (const r of endpoint.received) {
-      expect(() => verifyNotification({ path: '/alipay/notify', headers: r.headers, rawBody: r.body, alipayPublicKey: gw.alipayPublicKey })).not.toThrow();
+      expect(() => verifyNotification({ path: '/alipay/notify', headers: r.headers, rawBody: r.body, alipayPublicKey: gw.alipayPublicKey, clientId: CLIENT_ID })).not.toThrow();
     }
   });
 
@@ -148,7 +148,7 @@ describe('notification delivery', () => {
     const refund = await client.refund({ refundRequestId: 'rf-1', paymentId: res.paymentId!, refundAmount: { currency: 'USD', value: '500' }, refundNotifyUrl: endpoint.url });
     const d = await gw.waitForNotification({ kind: 'refund', timeoutMs: 5_000 });
     expect(d.refundId).toBe(refund.refundId);
-    const n = verifyNotification({ path: '/alipay/notify', headers: endpoint.received[0]!.headers, rawBody: endpoint.received[0]!.body, alipayPublicKey: gw.alipayPublicKey });
+    const n = verifyNotification({ path: '/alipay/notify', headers: endpoint.received[0]!.headers, rawBody: endpoint.received[0]!.body, alipayPublicKey: gw.alipayPublicKey, clientId: CLIENT_ID });
     expect(n).toMatchObject({ kind: 'refund', notifyType: 'REFUND_RESULT', refundStatus: 'S', refundRequestId: 'rf-1', refundAmount: { currency: 'USD', value: '500' } });
   });
 

@@ -14,7 +14,7 @@ describe('client.verifyNotification', () => {
   });
   it('rejects another client id, a foreign key and a tampered body', () => {
     expect(() => client.verifyNotification({ path: PATH, headers: alipayHeaders({ body: usdBody, clientId: 'SANDBOX_OTHER' }), rawBody: usdBody })).toThrow(
-      expect.objectContaining({ reason: 'mismatch', check: 'client-id' }),
+      expect.objectContaining({ reason: 'client_mismatch', check: 'client-id' }),
     );
     expect(() => client.verifyNotification({ path: PATH, headers: alipayHeaders({ body: usdBody, key: other.privatePem }), rawBody: usdBody })).toThrow(AmsSignatureError);
     expect(() => client.verifyNotification({ path: PATH, headers: alipayHeaders({ body: usdBody }), rawBody: usdBody.replace('"100"', '"900"') })).toThrow(

@@ -5,7 +5,7 @@ import { createMemoryNotificationStore, notificationKey, verifyNotification } fr
 import type { AmsNotification, NotificationStore } from '../../src/notifications/index';
 import { NOTIFICATION_ACK_BODY } from '../../src/notifications/ack';
 import { alipay } from '../helpers/keys';
-import { alipayHeaders, otherBody, PATH, refundBody, usdBody } from './helpers';
+import { alipayHeaders, CLIENT_ID, otherBody, PATH, refundBody, usdBody } from './helpers';
 
 function clock(start = 1_000_000) {
   let t = start;
@@ -13,7 +13,7 @@ function clock(start = 1_000_000) {
 }
 
 function parse(body: string): AmsNotification {
-  return verifyNotification({ path: PATH, headers: alipayHeaders({ body }), rawBody: body, alipayPublicKey: alipay.publicBase64 });
+  return verifyNotification({ path: PATH, headers: alipayHeaders({ body }), rawBody: body, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID });
 }
 
 describe('createMemoryNotificationStore', () => {
@@ -168,7 +168,7 @@ async function processWithHangingStore(store: NotificationStore): Promise<{ stat
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   try {
     let called = 0;
-    const processor = createNotificationProcessor({ path: PATH, alipayPublicKey: alipay.publicBase64, logger: {}, onPayment: () => void called++, dedupe: store });
+    const processor = createNotificationProcessor({ path: PATH, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, logger: {}, onPayment: () => void called++, dedupe: store });
     const answer = processor.process({ method: 'POST', urlPath: PATH, headers: alipayHeaders({ body: usdBody }), rawBody: Buffer.from(usdBody) });
     let settled = false;
     void answer.then(() => (settled = true));

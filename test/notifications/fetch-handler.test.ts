@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { createFetchNotificationHandler } from '../../src/notifications/index';
 import { alipay, other } from '../helpers/keys';
-import { ACK, alipayHeaders, gate, handlerSetup, listen, PATH, refundBody, usdBody } from './helpers';
+import { ACK, alipayHeaders, CLIENT_ID, gate, handlerSetup, listen, PATH, refundBody, usdBody } from './helpers';
 
 const ORIGIN = 'https://shop.example';
 
@@ -94,7 +94,7 @@ describe('createFetchNotificationHandler', () => {
 
   it('derives the path from request.url when none is given', async () => {
     let calls = 0;
-    const handler = createFetchNotificationHandler({ alipayPublicKey: alipay.publicBase64, logger: {}, onPayment: () => void calls++ });
+    const handler = createFetchNotificationHandler({ alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, logger: {}, onPayment: () => void calls++ });
     expect((await handler(post(usdBody, alipayHeaders({ body: usdBody }), `${ORIGIN}${PATH}?a=b`))).status).toBe(200);
     expect((await handler(post(refundBody, alipayHeaders({ body: refundBody }), `${ORIGIN}/other`))).status).toBe(401);
     expect(calls).toBe(1);

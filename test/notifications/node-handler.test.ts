@@ -2,7 +2,15 @@
 import { request as httpRequest } from 'node:http';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createMemoryNotificationStore, createNotificationHandler, type NotificationStore, type PaymentNotification } from '../../src/notifications/index';
+import { AmsConfigError } from '../../src/errors';
+import {
+  createFetchNotificationHandler,
+  createMemoryNotificationStore,
+  createNotificationHandler,
+  type NotificationStore,
+  type PaymentNotification,
+} from '../../src/notifications/index';
+import { thrown } from '../helpers/expect';
 import { FIXED_NOW, testClient } from '../helpers/client';
 import { alipay, merchant, other } from '../helpers/keys';
 import { ACK, alipayHeaders, CLIENT_ID, gate, handlerSetup, listen, otherBody, PATH, recordingLogger, refundBody, usdBody, type Running } from './helpers';
@@ -258,7 +266,7 @@ describe('createNotificationHandler on http.createServer', () => {
   it('derives the path from the request when none is given (query string ignored)', async () => {
     const rec = recordingLogger();
     let calls = 0;
-    const handler = createNotificationHandler({ alipayPublicKey: alipay.publicBase64, logger: rec.logger, onPayment: () => void calls++ });
+    const handler = createNotificationHandler({ alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, logger: rec.logger, onPayment: () => void calls++ });
     const url = await serve(handler);
     expect((await deliver(url, { url: `${PATH}?shop=1` })).status).toBe(200);
     expect((await deliver(url, { url: '/somewhere-else', body: usdBody.replace('JNx', 'QQx') })).status).toBe(401);
@@ -350,7 +358,7 @@ describe('createNotificationHandler on http.createServer', () => {
   });
 
   it('refuses bad options at creation', () => {
-    const ok = { path: PATH, alipayPublicKey: alipay.publicBase64, onPayment: () => undefined };
+    const ok = { path: PATH, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, onPayment: () => undefined };
     expect(() => createNotificationHandler({ ...ok, path: 'https://x.example/notify' })).toThrow(/path/);
     expect(() => createNotificationHandler({ ...ok, onPayment: undefined as never })).toThrow(/onPayment/);
     expect(() => createNotificationHandler({ ...ok, extra: 1 } as never)).toThrow(/unknown option/);
@@ -358,6 +366,26 @@ describe('createNotificationHandler on http.createServer', () => {
     expect(() => createNotificationHandler({ ...ok, dedupe: {} as never })).toThrow(/dedupe/);
     expect(() => createNotificationHandler({ ...ok, alipayPublicKey: merchant.privatePkcs1Pem })).toThrow(/private key/);
     expect(() => createNotificationHandler({ ...ok, signAck: true })).toThrow(/signAck/);
+    expect(() => createNotificationHandler({ ...ok, bodyTimeoutMs: 0 })).toThrow(/bodyTimeoutMs/);
+  });
+
+  it('with alipayPublicKey, clientId is required at construction (one Alipay key serves many merchants)', () => {
+    const { clientId: _omitted, ...noClientId } = { path: PATH, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, onPayment: () => undefined };
+    const e = thrown(AmsConfigError, () => createNotificationHandler(noClientId as never));
+    expect(e.field).toBe('clientId');
+    expect(e.message).toMatch(/clientId is required/);
+    expect(() => createFetchNotificationHandler(noClientId as never)).toThrow(/clientId is required/);
+    // With a client, its own id is the default.
+    expect(() => createNotificationHandler({ path: PATH, client: testClient().client, onPayment: () => undefined })).not.toThrow();
+  });
+
+  it('signAck that could never be built is refused at construction, not at every delivery', () => {
+    const base = { path: PATH, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, onPayment: () => undefined };
+    const noId = thrown(AmsConfigError, () => createNotificationHandler({ ...base, signAck: { privateKey: merchant.privatePkcs8Pem } as never }));
+    expect(noId.field).toBe('signAck.clientId');
+    expect(() => createNotificationHandler({ ...base, signAck: { clientId: CLIENT_ID, privateKey: 'not a key' } })).toThrow(AmsConfigError);
+    expect(() => createNotificationHandler({ ...base, signAck: { clientId: CLIENT_ID, privateKey: merchant.privatePkcs8Pem, keyVersion: 'bad version!' } })).toThrow(/keyVersion/);
+    expect(() => createNotificationHandler({ ...base, signAck: 'yes' as never })).toThrow(/signAck must be/);
   });
 });
 
@@ -389,7 +417,7 @@ describe('createNotificationHandler in Express', () => {
 
   it('behind a router prefix without a path option, the full original path is the one verified', async () => {
     let calls = 0;
-    const handler = createNotificationHandler({ alipayPublicKey: alipay.publicBase64, logger: {}, onPayment: () => void calls++ });
+    const handler = createNotificationHandler({ alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, logger: {}, onPayment: () => void calls++ });
     const app = express();
     const router = express.Router();
     router.post('/notify', handler);

@@ -15,7 +15,7 @@ import { thrown } from '../helpers/expect';
 import { alipay, merchant, other } from '../helpers/keys';
 import { alipayHeaders, CLIENT_ID, cnyBody, otherBody, PATH, refundBody, TIME, usdBody } from './helpers';
 
-const base = { path: PATH, alipayPublicKey: alipay.publicBase64 };
+const base = { path: PATH, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID };
 
 function verify(input: Partial<VerifyNotificationInput> & Pick<VerifyNotificationInput, 'headers'>): AmsNotification {
   return verifyNotification({ ...base, rawBody: usdBody, ...input } as VerifyNotificationInput);
@@ -198,15 +198,29 @@ describe('verifyNotification: what must fail', () => {
     }
   });
 
-  it('another client id, when clientId is given; the signature still binds the client id when it is not', () => {
+  it("a correctly signed notification for another merchant is refused: client_mismatch", () => {
+    // One Alipay key serves many merchants: this one is validly signed, for someone else.
     const forOther = alipayHeaders({ body: usdBody, clientId: 'SANDBOX_SOMEONE_ELSE' });
     const e = failure(() => verify({ headers: forOther, clientId: CLIENT_ID }));
-    expect(e.reason).toBe('mismatch');
+    expect(e.reason).toBe('client_mismatch');
     expect(e.check).toBe('client-id');
     expect(e.message).toContain('SANDBOX_SOMEONE_ELSE');
-    expect(verify({ headers: forOther }).kind).toBe('payment');
-    // Swapping the client-id header on a signed notification breaks the signature.
-    expect(failure(() => verify({ headers: { ...headers, 'client-id': 'SANDBOX_SOMEONE_ELSE' } })).reason).toBe('mismatch');
+    expect(e.message).toContain(CLIENT_ID);
+    // A list: any of them is accepted, the rest refused.
+    expect(verify({ headers: forOther, clientId: [CLIENT_ID, 'SANDBOX_SOMEONE_ELSE'] }).kind).toBe('payment');
+    expect(failure(() => verify({ headers: forOther, clientId: [CLIENT_ID, 'SANDBOX_THIRD'] })).reason).toBe('client_mismatch');
+    // Swapping the client-id header to ours on a notification signed for another breaks the signature.
+    expect(failure(() => verify({ headers: { ...forOther, 'client-id': CLIENT_ID } })).reason).toBe('mismatch');
+  });
+
+  it('clientId is required: missing, empty or not strings is a config error naming it', () => {
+    const h = alipayHeaders({ body: usdBody });
+    for (const clientId of [undefined, '', [], [''], [42], null]) {
+      const input = { path: PATH, headers: h, rawBody: usdBody, alipayPublicKey: alipay.publicBase64, clientId } as unknown as VerifyNotificationInput;
+      const e = thrown(AmsConfigError, () => verifyNotification(input));
+      expect(e.field).toBe('clientId');
+      expect(e.message).toMatch(/clientId/);
+    }
   });
 
   it('never echoes the signature in its messages', () => {
@@ -364,7 +378,7 @@ describe('verifyNotificationForClient', () => {
 
     const forOther = alipayHeaders({ body: usdBody, clientId: 'SANDBOX_OTHER' });
     const e = failure(() => verifyNotificationForClient(client, { path: PATH, headers: forOther, rawBody: usdBody }));
-    expect(e).toMatchObject({ reason: 'mismatch', check: 'client-id' });
+    expect(e).toMatchObject({ reason: 'client_mismatch', check: 'client-id' });
 
     const forged = alipayHeaders({ body: usdBody, key: other.privatePem });
     await expect(verifyNotificationForClientAsync(client, { path: PATH, headers: forged, rawBody: usdBody })).rejects.toMatchObject({ reason: 'mismatch', check: 'signature' });

@@ -13,7 +13,7 @@ import {
   verifySignature,
   verifyNotification,
 } from '../../src/index';
-import { alipayHeaders, usdBody } from '../notifications/helpers';
+import { alipayHeaders, CLIENT_ID, usdBody } from '../notifications/helpers';
 import { alipay, merchant } from '../helpers/keys';
 
 const RUNS = 10_000;
@@ -115,7 +115,7 @@ describe('fuzz: only AmsErrors escape', () => {
     fc.assert(
       fc.property(headers, body, fc.constantFrom('/alipay/notify', '/', ''), fc.option(fc.integer({ min: -1, max: 10_000 })), (h, b, path, tolerance) =>
         onlyAmsErrors(() =>
-          verifyNotification({ path, headers: h as never, rawBody: b as never, alipayPublicKey: alipay.publicBase64, ...(tolerance === null ? {} : { toleranceMs: tolerance }) }),
+          verifyNotification({ path, headers: h as never, rawBody: b as never, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, ...(tolerance === null ? {} : { toleranceMs: tolerance }) }),
         ),
       ),
       { numRuns: RUNS },
