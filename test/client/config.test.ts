@@ -38,6 +38,12 @@ describe('AmsClient config', () => {
   it('refuses credentials in baseUrl, header-unsafe agent tokens and prototype names as regions', () => {
     const { region: _r, ...noRegion } = base;
     expect(configError({ ...noRegion, baseUrl: 'https://user:secret-pass@proxy.example' }).message).toMatch(/must not carry credentials/);
+    // A query (or fragment) can carry a token: it is refused and never echoed.
+    for (const baseUrl of ['https://proxy.example/?token=tok-SECRET-123456', 'https://proxy.example#tok-SECRET-123456', 'not a url?token=tok-SECRET-123456', 'ftp://u:tok-SECRET-123456@x/']) {
+      const e = configError({ ...noRegion, baseUrl });
+      expect(e.field).toBe('baseUrl');
+      expect(e.message).not.toContain('tok-SECRET-123456');
+    }
     expect(configError({ ...base, agentToken: 'tok\nX-Injected: 1' }).message).toMatch(/agentToken/);
     expect(configError({ ...base, region: 'constructor' }).field).toBe('region');
     expect(() => resolveEndpoint({ region: 'constructor' as never }, 'pay')).toThrow(AmsConfigError);

@@ -405,3 +405,43 @@ describe('pay: secrets never reach logs or errors', () => {
     expect(alipay.publicBase64.length).toBeGreaterThan(0);
   });
 });
+
+describe('pay: secrets a gateway reflects never come back out', () => {
+  const TOKEN = 'agent-token-REFLECTED-9c1e2d';
+  it('an answer that echoes the request headers: Agent-Token and signature are cut from bodySnippet, by value', async () => {
+    const seen = gateway([
+      ({ headers }) =>
+        new HttpResponse(`<html><pre>${JSON.stringify(headers)}\nagent-token = ${headers['agent-token']}\n${decodeURIComponent(headers['signature']!)}</pre></html>`, {
+          status: 400,
+          headers: { 'content-type': 'text/html' },
+        }),
+    ]);
+    const { client, rec } = testClient({ agentToken: TOKEN });
+    const err = await client.pay(payRequest()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AmsHttpError);
+    const sentSignature = seen[0]!.headers['signature']!.split('signature=')[1]!;
+    const everything = `${(err as AmsHttpError).bodySnippet} ${(err as Error).message} ${inspect(err)} ${JSON.stringify(rec.logs)}`;
+    expect(everything).not.toContain(TOKEN);
+    expect(everything).not.toContain(sentSignature);
+    expect(everything).not.toContain(decodeURIComponent(sentSignature));
+    expect((err as AmsHttpError).bodySnippet).toContain('<redacted');
+  });
+
+  it('the same on a retryable status, after every retry', async () => {
+    gateway([({ headers }) => new HttpResponse(`upstream failed for token ${headers['agent-token']}`, { status: 502 })]);
+    const { client } = testClient({ agentToken: TOKEN });
+    const err = await client.pay(payRequest()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AmsHttpError);
+    expect((err as AmsHttpError).httpStatus).toBe(502);
+    expect((err as AmsHttpError).bodySnippet).toBe('upstream failed for token <redacted 28 chars>');
+  });
+
+  it("a logger never sees the token, even in what a merchant's own code puts into a message", async () => {
+    const { redactingLogger } = await import('../../src/internal/redact');
+    const lines: string[] = [];
+    const logger = redactingLogger({ warn: (m: string, meta?: unknown) => lines.push(`${m} ${JSON.stringify(meta)}`) }, TOKEN);
+    logger.warn!(`failed with ${TOKEN}`, { nested: { list: [TOKEN, encodeURIComponent(TOKEN)] }, error: new Error(`x ${TOKEN}`) });
+    expect(lines.join('\n')).not.toContain(TOKEN);
+    expect(lines.join('\n')).toContain('<redacted 28 chars>');
+  });
+});

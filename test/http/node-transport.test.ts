@@ -4,7 +4,7 @@ import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import { getEventListeners } from 'node:events';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNodeHttpTransport, TransportFailure } from '../../src/index';
+import { AmsConfigError, createAxiosTransport, createNodeHttpTransport, TransportFailure } from '../../src/index';
 import type { HttpRequest } from '../../src/http/types';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
@@ -159,5 +159,56 @@ describe('createNodeHttpTransport over real sockets', () => {
     const res = await viaV6({ url: `http://[::1]:${port}/v6`, method: 'POST', headers: {}, body: '', signal: new AbortController().signal });
     expect(res.body).toBe('six');
     expect(hosts).toEqual(['::1']);
+  });
+
+  describe('a body past maxResponseBytes drops the connection: too_large, for node:http and axios alike', () => {
+    const transports = { 'node:http': createNodeHttpTransport, axios: createAxiosTransport };
+    for (const [name, make] of Object.entries(transports)) {
+      it(`${name}: a declared Content-Length over the limit, an undeclared endless body, and the request's own limit`, async () => {
+        let socketsClosed = 0;
+        const flood = (res: ServerResponse): void => {
+          const chunk = Buffer.alloc(16 * 1024, 0x62);
+          const pump = (): void => {
+            while (!res.destroyed && res.write(chunk));
+            if (!res.destroyed) res.once('drain', pump);
+          };
+          res.on('error', () => undefined);
+          pump();
+        };
+        routes.set('/declared', (_req, res) => {
+          res.on('close', () => socketsClosed++);
+          res.writeHead(200, { 'content-length': String(1024 * 1024 * 1024) });
+          flood(res);
+        });
+        routes.set('/endless', (_req, res) => {
+          res.on('close', () => socketsClosed++);
+          res.writeHead(200);
+          flood(res);
+        });
+        routes.set('/small', (_req, res) => res.end('x'.repeat(2048)));
+        const send = make({ maxResponseBytes: 64 * 1024 });
+        const signal = new AbortController().signal;
+        for (const path of ['/declared', '/endless']) {
+          const err = await failure(send({ url: origin + path, method: 'POST', headers: {}, body: '', signal }));
+          expect(err.kind).toBe('too_large');
+          expect(err.message).toContain('maxResponseBytes (65536 bytes)');
+        }
+        // The request's own limit wins over the transport's (the client always sets it).
+        const err = await failure(send({ url: origin + '/small', method: 'POST', headers: {}, body: '', signal, maxResponseBytes: 1024 }));
+        expect(err.kind).toBe('too_large');
+        expect((await send({ url: origin + '/small', method: 'POST', headers: {}, body: '', signal })).body).toHaveLength(2048);
+        // The server sees both connections go away: nothing keeps reading (or keeps alive) a hostile stream.
+        await new Promise((r) => setTimeout(r, 50));
+        expect(socketsClosed).toBe(2);
+        expect(listeners(signal)).toBe(0);
+      });
+    }
+
+    it('a limit that is not a positive whole number is a config error naming it', () => {
+      for (const bad of [0, -1, 1.5, Number.NaN, '1024']) {
+        expect(() => createNodeHttpTransport({ maxResponseBytes: bad as number })).toThrow(AmsConfigError);
+        expect(() => createAxiosTransport({ maxResponseBytes: bad as number })).toThrow(/maxResponseBytes/);
+      }
+    });
   });
 });

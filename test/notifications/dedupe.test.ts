@@ -195,3 +195,73 @@ describe('a store that hangs', () => {
     expect(res).toEqual({ status: 200, body: NOTIFICATION_ACK_BODY, called: 1 });
   });
 });
+
+describe('a store that answers nonsense fails loudly, runs nothing and acknowledges nothing', () => {
+  const claims: Array<[string, unknown]> = [
+    ['null', null],
+    ['undefined', undefined],
+    ['a string', 'claimed'],
+    ['an unknown state', { state: 'maybe', token: 't' }],
+    ['a claim without a token', { state: 'claimed' }],
+  ];
+  for (const [what, claim] of claims) {
+    it(`claim() returning ${what}: 503, no callback, an error log naming the store`, async () => {
+      const { createNotificationProcessor } = await import('../../src/notifications/processor');
+      const { recordingLogger } = await import('./helpers');
+      const rec = recordingLogger();
+      let called = 0;
+      class LegacyStore implements NotificationStore {
+        claim = async () => claim as never;
+        complete = async () => undefined;
+        release = async () => undefined;
+      }
+      const processor = createNotificationProcessor({ path: PATH, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, logger: rec.logger, onPayment: () => void called++, dedupe: new LegacyStore() });
+      const res = await processor.process({ method: 'POST', urlPath: PATH, headers: alipayHeaders({ body: usdBody }), rawBody: usdBody });
+      processor.written(res);
+      expect(res.status).toBe(503);
+      expect(res.body).not.toBe(NOTIFICATION_ACK_BODY);
+      expect(called).toBe(0);
+      const errors = rec.logs.filter((l) => l.level === 'error');
+      expect(errors).toHaveLength(1);
+      expect(errors[0]!.message).toContain('"LegacyStore"');
+      expect(rec.logs.some((l) => /acknowledged/.test(l.message) && !/not acknowledged/.test(l.message))).toBe(false);
+    });
+  }
+});
+
+describe('"acknowledged" is logged only for an acknowledgement that was built and written', () => {
+  it('logs it once per written ack, not when the callback threw, and not when the signed ack cannot be built', async () => {
+    const { createNotificationProcessor } = await import('../../src/notifications/processor');
+    const { recordingLogger } = await import('./helpers');
+    const { merchant } = await import('../helpers/keys');
+    const rec = recordingLogger();
+    let fail = true;
+    const processor = createNotificationProcessor({
+      path: PATH,
+      alipayPublicKey: alipay.publicBase64,
+      clientId: CLIENT_ID,
+      logger: rec.logger,
+      dedupe: false,
+      signAck: { clientId: CLIENT_ID, privateKey: merchant.privatePkcs8Pem },
+      onPayment: () => {
+        if (fail) throw new Error('ERP down');
+      },
+    });
+    const deliver = () => processor.process({ method: 'POST', urlPath: PATH, headers: alipayHeaders({ body: usdBody }), rawBody: usdBody });
+    const acked = () => rec.logs.filter((l) => l.message === 'ams: notification acknowledged');
+
+    const refused = await deliver();
+    expect(refused.status).toBe(500);
+    processor.written(refused);
+    expect(acked()).toHaveLength(0);
+
+    fail = false;
+    const ok = await deliver();
+    expect(ok.status).toBe(200);
+    expect(ok.headers['signature']).toMatch(/^algorithm=RSA256,keyVersion=1,signature=/);
+    expect(acked()).toHaveLength(0); // built, not yet written
+    processor.written(ok);
+    expect(acked()).toHaveLength(1);
+    expect(acked()[0]!.meta).toMatchObject({ notifyType: 'PAYMENT_RESULT' });
+  });
+});

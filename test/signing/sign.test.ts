@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { AmsSignatureError, buildSignContent, loadPrivateKey, loadPublicKey, parseSignatureHeader, signRequest, verifySignature } from '../../src/index';
 import { getCryptoBackend } from '../../src/signing/backend';
-import { formatSignatureHeader } from '../../src/signing/header';
+import { formatSignatureHeader, redactSignatureHeader } from '../../src/signing/header';
 import { merchant, other } from '../helpers/keys';
 
 interface Vector {
@@ -151,5 +151,83 @@ describe('backends agree', () => {
     expect(node.verify(content, wrong, pub)).toBe(false);
     expect(js.verify(content, wrong, pub)).toBe(false);
     expect(verifySignature({ path: '/p', clientId: 'C', time: 'T', body: '{}', signature: formatSignatureHeader(wrong, '1'), publicKey: pub })).toBe(false);
+  });
+});
+
+describe('non-canonical signatures: both backends give the same verdict', () => {
+  const priv = loadPrivateKey(merchant.privatePkcs8Pem);
+  const pub = loadPublicKey(merchant.publicSpkiPem);
+  const n = BigInt(`0x${Buffer.from((pub.export({ format: 'jwk' }) as { n: string }).n, 'base64url').toString('hex')}`);
+  const backends = [getCryptoBackend('node'), getCryptoBackend('jsrsasign')];
+  const toBase64 = (v: bigint, bytes?: number): string => {
+    const hex = v.toString(16);
+    const even = hex.padStart(hex.length + (hex.length % 2), '0');
+    return Buffer.from(bytes === undefined ? even : even.padStart(bytes * 2, '0'), 'hex').toString('base64');
+  };
+  const toBig = (b64: string): bigint => BigInt(`0x${Buffer.from(b64, 'base64').toString('hex')}`);
+  type Variant = 'valid' | 'plus_n' | 'plus_2n' | 'leading_zero' | 'stripped' | 'flip' | 'modulus';
+  const variant = (sig: string, kind: Variant, bit: number): string => {
+    const s = toBig(sig);
+    const bytes = Buffer.from(sig, 'base64');
+    switch (kind) {
+      case 'valid':
+        return sig;
+      case 'plus_n':
+        return toBase64(s + n);
+      case 'plus_2n':
+        return toBase64(s + 2n * n);
+      case 'leading_zero':
+        return Buffer.concat([Buffer.from([0]), bytes]).toString('base64');
+      case 'stripped':
+        return bytes.subarray(1).toString('base64');
+      case 'flip':
+        bytes[bit % bytes.length] ^= 1 << bit % 8;
+        return bytes.toString('base64');
+      case 'modulus':
+        return toBase64(n);
+    }
+  };
+
+  it('valid, mutated, s + kn, padded, shortened and s = n: node:crypto and jsrsasign agree, and only the valid one verifies', () => {
+    fc.assert(
+      fc.property(
+        fc.string({ maxLength: 80 }),
+        fc.constantFrom<Variant>('valid', 'plus_n', 'plus_2n', 'leading_zero', 'stripped', 'flip', 'modulus'),
+        fc.nat(4096),
+        (text, kind, bit) => {
+          const content = Buffer.from(`POST /ams/api/v1/payments/pay\nC.1.${text}`, 'utf8');
+          const sig = variant(backends[0]!.sign(content, priv), kind, bit);
+          const verdicts = backends.map((b) => b.verify(content, sig, pub));
+          expect(verdicts[1]).toBe(verdicts[0]);
+          expect(verdicts[0]).toBe(kind === 'valid');
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
+  it('the async form refuses s + n too', async () => {
+    const content = Buffer.from('POST /p\nC.T.{}');
+    const sig = backends[0]!.sign(content, priv);
+    expect(await backends[0]!.verifyAsync(content, sig, pub)).toBe(true);
+    expect(await backends[0]!.verifyAsync(content, toBase64(toBig(sig) + n), pub)).toBe(false);
+    expect(await backends[1]!.verifyAsync(content, toBase64(toBig(sig) + n), pub)).toBe(false);
+  });
+});
+
+describe('redactSignatureHeader', () => {
+  it('cuts every signature part: spaces around "=", any case, repeated keys', () => {
+    const sig = 'dGhpcyBpcyBhIHNlY3JldCBzaWduYXR1cmU%3D';
+    for (const header of [
+      `algorithm=RSA256,keyVersion=1,signature=${sig}`,
+      `algorithm=RSA256, keyVersion=1, signature = ${sig}`,
+      `algorithm=RSA256,Signature=${sig},signature=${sig}`,
+      `SIGNATURE=${sig}`,
+    ]) {
+      const shown = redactSignatureHeader(header)!;
+      expect(shown).not.toContain(sig);
+      expect(shown).toContain('<redacted');
+    }
+    expect(redactSignatureHeader('algorithm=RSA256,keyVersion=2,signature=abc')).toBe('algorithm=RSA256,keyVersion=2,signature=<redacted 3 chars>');
   });
 });
