@@ -24,6 +24,8 @@ export interface ValidationIssue {
   field: string;
   message: string;
   code?: string;
+  /** Where the rule comes from (the guide's sentence or the API reference), for rules beyond the schema. */
+  source?: string;
 }
 
 /** Input (a request, an amount, a rules input) is invalid. Lists every problem at once, each with its field. */

@@ -1,6 +1,7 @@
 // Which payment / settlement currency pairs a wallet accepts, as data tables plus one generic checker.
 
 import { AmsValidationError } from '../errors';
+import { RULE_SOURCES } from './sources';
 
 /** Currencies a buyer can be charged in with ALIPAY_CN (seed: "Accept payments for AlipayCN"). */
 export const ALIPAY_CN_PAYMENT_CURRENCIES = Object.freeze([
@@ -67,6 +68,8 @@ export interface CurrencyViolation {
   message: string;
   /** The AMS request path at fault, e.g. `settlementStrategy.settlementCurrency`. */
   field: string;
+  /** Where the rule comes from. */
+  source: string;
 }
 
 export interface CurrencyCheckResult {
@@ -82,6 +85,19 @@ export interface CurrencyCheckInput {
   /** The settlement currency in the merchant's contract with Alipay, when known. */
   contractSettlementCurrency?: string | undefined;
 }
+
+/** The source of each violation, by code. */
+const SOURCE_BY_CODE: Readonly<Record<CurrencyViolationCode, string>> = Object.freeze({
+  UNKNOWN_PAYMENT_METHOD_TYPE: RULE_SOURCES.paymentCurrencies,
+  CURRENCY_MISSING: RULE_SOURCES.settlementRequired,
+  INVALID_CURRENCY_CODE: RULE_SOURCES.paymentCurrencies,
+  PAYMENT_CURRENCY_NOT_SUPPORTED: RULE_SOURCES.paymentCurrencies,
+  SETTLEMENT_CURRENCY_NOT_SUPPORTED: RULE_SOURCES.settlementCurrencies,
+  SETTLEMENT_LOCAL_CURRENCY_NOT_ALLOWED: RULE_SOURCES.settlementNotLocal,
+  SETTLEMENT_MUST_EQUAL_PAYMENT: RULE_SOURCES.settlementEqualsPayment,
+  CONTRACT_CURRENCY_NOT_SUPPORTED: RULE_SOURCES.settlementCurrencies,
+  SETTLEMENT_NOT_CONTRACT: RULE_SOURCES.settlementIsContract,
+});
 
 /** AMS request paths reported in `field`. */
 const FIELDS = Object.freeze({
@@ -135,7 +151,7 @@ export function checkCurrencies(input: CurrencyCheckInput): CurrencyCheckResult 
     input ?? ({} as CurrencyCheckInput);
   const violations: CurrencyViolation[] = [];
   const add = (code: CurrencyViolationCode, field: string, message: string) =>
-    violations.push({ code, field, message });
+    violations.push({ code, field, message, source: SOURCE_BY_CODE[code] });
 
   // hasOwn: a type named "toString" or "__proto__" must not find something on the prototype.
   const table =

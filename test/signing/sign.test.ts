@@ -181,7 +181,7 @@ describe('non-canonical signatures: both backends give the same verdict', () => 
       case 'stripped':
         return bytes.subarray(1).toString('base64');
       case 'flip':
-        bytes[bit % bytes.length] ^= 1 << bit % 8;
+        bytes[bit % bytes.length]! ^= 1 << bit % 8;
         return bytes.toString('base64');
       case 'modulus':
         return toBase64(n);
