@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import { z } from 'zod';
 import { callAms, type CallContext, type Clock, type Logger, type RequestOptions } from './api/call';
 import { originOf, REGION_ORIGINS, type Region } from './api/endpoint';
-import { assertValidPayRequest } from './api/pay';
+import { assertValidPayRequest, type Integration, type PayRules } from './api/pay';
 import { awaitPayment, paymentRefBody, parseOrThrow, refundRefBody, type AwaitPaymentOptions, type AwaitPaymentResult } from './api/lifecycle';
 import { AmsConfigError } from './errors';
 import { registerContext } from './internal/context';
@@ -69,6 +69,16 @@ export interface AmsClientConfig {
   transport?: Transport;
   /** 'node' (default, node:crypto) or 'jsrsasign' (pure JS). */
   cryptoBackend?: CryptoBackendName;
+  /**
+   * `'direct'` (default): you are integrated directly with AlipayCN, and every ALIPAY_CN `pay()` must carry
+   * `order.extendInfo.chinaExtraTransInfo` (the cashier guide requires it). `'acquirer'`: optional for you.
+   */
+  integration?: Integration;
+  /**
+   * The settlement currency in your contract with Alipay (e.g. 'USD'). When set, `pay()` refuses a request that
+   * settles in another currency before anything is sent, as Alipay would.
+   */
+  contractSettlementCurrency?: string;
 }
 
 const keyInput = z.custom<KeyInput>(
@@ -94,6 +104,8 @@ const ConfigSchema = z.strictObject({
   clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', { error: 'must have a now() method' }).optional(),
   transport: z.custom<Transport>((v) => typeof v === 'function', { error: 'must be a function' }).optional(),
   cryptoBackend: z.enum(['node', 'jsrsasign']).optional(),
+  integration: z.enum(['direct', 'acquirer'], { error: 'must be "direct" or "acquirer"' }).optional(),
+  contractSettlementCurrency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "USD"').optional(),
 });
 
 function configError(error: z.ZodError): AmsConfigError {
@@ -114,6 +126,8 @@ export class AmsClient {
   readonly region: Region | undefined;
   readonly baseUrl: string | undefined;
   readonly keyVersion: string | null;
+  /** The rules `pay()` applies on top of the schema: integration and contract currency. */
+  readonly #rules: PayRules;
   readonly #ctx: CallContext;
   readonly #privateKey: KeyObject;
   readonly #alipayPublicKey: KeyObject;
@@ -153,6 +167,7 @@ export class AmsClient {
     this.region = c.region;
     this.baseUrl = c.baseUrl;
     this.keyVersion = c.keyVersion === undefined ? '1' : c.keyVersion === null ? null : String(c.keyVersion);
+    this.#rules = { integration: c.integration ?? 'direct', contractSettlementCurrency: c.contractSettlementCurrency };
     this.#ctx = {
       clientId: c.clientId,
       privateKey: this.#privateKey,
@@ -185,11 +200,12 @@ export class AmsClient {
   /**
    * Creates a cashier payment (`productCode: 'CASHIER_PAYMENT'`). Resolves with the verified response on `S`
    * and on `U` + `PAYMENT_IN_PROCESS` (the normal answer: send the buyer to `redirectActionForm` / `normalUrl`).
-   * Throws AmsValidationError before any network call, AmsApiError on `F`, AmsUnknownResultError when the result
+   * `order.extendInfo` may be the JSON string or its object (sent as the string). Throws AmsValidationError before
+   * any network call (schema, currencies and your contract, chinaExtraTransInfo for a direct merchant), AmsApiError on `F`, AmsUnknownResultError when the result
    * stays unknown after retries (inquire with the same paymentRequestId).
    */
   async pay(request: PayRequest, options?: RequestOptions): Promise<PayResponse> {
-    const body = assertValidPayRequest(request, this.#ctx.clock.now());
+    const body = assertValidPayRequest(request, this.#ctx.clock.now(), this.#rules);
     return callAms(
       this.#ctx,
       { api: 'pay', body, ids: { paymentRequestId: body.paymentRequestId }, responseSchema: PayResponseSchema, acceptUnknownCodes: ['PAYMENT_IN_PROCESS'] },
@@ -265,6 +281,8 @@ export class AmsClient {
       region: this.region,
       baseUrl: this.baseUrl,
       keyVersion: this.keyVersion,
+      integration: this.#rules.integration,
+      contractSettlementCurrency: this.#rules.contractSettlementCurrency,
       agentToken: this.#ctx.agentToken === undefined ? undefined : '<redacted>',
     };
   }

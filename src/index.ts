@@ -64,3 +64,7 @@ export type {
   CashierOsType,
 } from './rules/payment-builder';
 export * from './notifications';
+export { cashierRedirect } from './rules/cashier-redirect';
+export type { CashierRedirect, CashierRedirectOptions, RedirectActionFormInput, PayAnswerRedirectInput } from './rules/cashier-redirect';
+export { RULE_SOURCES } from './rules/sources';
+export type { PayRules, Integration } from './api/pay';

@@ -1,6 +1,7 @@
-// Validates a CASHIER_PAYMENT `pay` request before anything is sent: schema, currency rules, extendInfo, expiry.
+// Validates a CASHIER_PAYMENT `pay` request before anything is sent: schema, currency and contract rules, extendInfo, expiry.
 import { AmsValidationError, issuesFromZod, type ValidationIssue } from '../errors';
-import { checkCurrencies, checkExtendInfo } from '../rules';
+import { checkCurrencies, checkExtendInfo, hasChinaExtraTransInfo, MAX_EXTEND_INFO_LENGTH } from '../rules';
+import { RULE_SOURCES } from '../rules/sources';
 import { PayRequest } from '../schemas/pay';
 
 /** The longest paymentExpiryTime AMS accepts for a cashier payment, counted from the request. */
@@ -15,13 +16,27 @@ function get(obj: unknown, ...path: string[]): unknown {
   return at;
 }
 
+/** The merchant's side of the rules: how it is integrated and what its contract settles in. */
+export interface PayRules {
+  /**
+   * `'direct'` (default): integrated directly with AlipayCN, so every ALIPAY_CN payment carries
+   * `order.extendInfo.chinaExtraTransInfo`. `'acquirer'`: optional, and checked when present.
+   */
+  integration?: Integration;
+  /** The settlement currency of the merchant's contract; a request settling in another one is refused. */
+  contractSettlementCurrency?: string | undefined;
+}
+
+export type Integration = 'direct' | 'acquirer';
+
 /**
  * Every problem with a pay request, at once: zod's structural issues plus the business rules (terminalType present,
- * settlement currency for ALIPAY_CN, the currency matrix, chinaExtraTransInfo, expiry within 10 minutes of `now`).
+ * settlement currency for ALIPAY_CN, the currency matrix and the contract, chinaExtraTransInfo — required for a
+ * direct merchant —, expiry within 10 minutes of `now`). Each business rule carries its `source`.
  */
-export function payRequestIssues(input: unknown, now: Date): ValidationIssue[] {
+export function payRequestIssues(input: unknown, now: Date, rules: PayRules = {}): ValidationIssue[] {
   const parsed = PayRequest.safeParse(input);
-  const issues: ValidationIssue[] = parsed.success ? [] : issuesFromZod(parsed.error.issues);
+  const issues: ValidationIssue[] = parsed.success ? [] : issuesFromZod(parsed.error.issues).map((i) => ({ ...i, source: RULE_SOURCES.requestSchema }));
   const seen = new Set(issues.map((i) => i.field));
   const add = (issue: ValidationIssue): void => {
     if (!seen.has(issue.field)) issues.push(issue);
@@ -30,12 +45,12 @@ export function payRequestIssues(input: unknown, now: Date): ValidationIssue[] {
   if (input === null || typeof input !== 'object') return issues;
 
   if (get(input, 'env', 'terminalType') === undefined && get(input, 'order', 'env', 'terminalType') === undefined) {
-    add({ field: 'env.terminalType', message: 'is required: WEB, WAP, APP or MINI_APP', code: 'required' });
+    add({ field: 'env.terminalType', message: 'is required: WEB, WAP, APP or MINI_APP', code: 'required', source: RULE_SOURCES.terminalTypeRequired });
   }
   const top = get(input, 'env', 'terminalType');
   const inOrder = get(input, 'order', 'env', 'terminalType');
   if (top !== undefined && inOrder !== undefined && top !== inOrder) {
-    add({ field: 'order.env.terminalType', message: `contradicts env.terminalType (${String(top)} vs ${String(inOrder)})`, code: 'conflict' });
+    add({ field: 'order.env.terminalType', message: `contradicts env.terminalType (${String(top)} vs ${String(inOrder)})`, code: 'conflict', source: RULE_SOURCES.terminalTypeRequired });
   }
 
   const methodType = get(input, 'paymentMethod', 'paymentMethodType');
@@ -43,35 +58,73 @@ export function payRequestIssues(input: unknown, now: Date): ValidationIssue[] {
   const settlementCurrency = get(input, 'settlementStrategy', 'settlementCurrency');
   if (methodType === 'ALIPAY_CN') {
     if (settlementCurrency === undefined) {
-      add({ field: 'settlementStrategy.settlementCurrency', message: 'is required for ALIPAY_CN: the currency of your contract', code: 'required' });
+      add({ field: 'settlementStrategy.settlementCurrency', message: 'is required for ALIPAY_CN: the currency of your contract', code: 'required', source: RULE_SOURCES.settlementRequired });
     } else if (typeof paymentCurrency === 'string' && typeof settlementCurrency === 'string') {
-      for (const v of checkCurrencies({ paymentMethodType: 'ALIPAY_CN', paymentCurrency, settlementCurrency }).violations) {
-        add({ field: v.field, message: v.message, code: v.code });
+      const { contractSettlementCurrency } = rules;
+      for (const v of checkCurrencies({ paymentMethodType: 'ALIPAY_CN', paymentCurrency, settlementCurrency, contractSettlementCurrency }).violations) {
+        add({ field: v.field, message: v.message, code: v.code, source: v.source });
       }
     }
   }
-  const orderCurrency = get(input, 'order', 'orderAmount', 'currency');
-  if (typeof orderCurrency === 'string' && typeof paymentCurrency === 'string' && orderCurrency !== paymentCurrency && methodType === 'ALIPAY_CN') {
-    add({ field: 'order.orderAmount.currency', message: `is ${orderCurrency} but paymentAmount.currency is ${paymentCurrency}; AlipayCN cashier orders are paid in the order currency`, code: 'conflict' });
-  }
 
   const extendInfo = get(input, 'order', 'extendInfo');
-  if (extendInfo !== undefined) for (const issue of checkExtendInfo(extendInfo, 'order.extendInfo')) add(issue);
+  const wire = extendInfoWire(extendInfo);
+  if (extendInfo !== undefined) for (const issue of checkExtendInfo(extendInfo, 'order.extendInfo')) add({ ...issue, source: issue.source ?? RULE_SOURCES.chinaExtraFields });
+  if (wire !== undefined && wire.length > MAX_EXTEND_INFO_LENGTH) {
+    add({ field: 'order.extendInfo', message: `is ${wire.length} characters as sent; AMS accepts at most ${MAX_EXTEND_INFO_LENGTH}`, code: 'too_big', source: RULE_SOURCES.requestSchema });
+  }
+  if (methodType === 'ALIPAY_CN' && (rules.integration ?? 'direct') === 'direct' && !hasChinaExtraTransInfo(extendInfo)) {
+    add({
+      field: 'order.extendInfo.chinaExtraTransInfo',
+      message:
+        "is required for a merchant integrated directly with AlipayCN: give order.extendInfo = buildExtendInfo({ chinaExtraTransInfo }) (or its object), or set integration: 'acquirer' if you integrate through an acquirer",
+      code: 'required',
+      source: RULE_SOURCES.chinaExtraRequiredDirect,
+    });
+  }
 
   const expiry = get(input, 'paymentExpiryTime');
   if (typeof expiry === 'string') {
     const at = Date.parse(expiry);
     if (!Number.isNaN(at)) {
-      if (at <= now.getTime()) add({ field: 'paymentExpiryTime', message: 'is in the past', code: 'expired' });
-      else if (at - now.getTime() >= MAX_PAYMENT_EXPIRY_MS) add({ field: 'paymentExpiryTime', message: 'must be less than 10 minutes after the request', code: 'too_late' });
+      if (at <= now.getTime()) add({ field: 'paymentExpiryTime', message: 'is in the past', code: 'expired', source: RULE_SOURCES.expiryWithin10Minutes });
+      else if (at - now.getTime() >= MAX_PAYMENT_EXPIRY_MS) add({ field: 'paymentExpiryTime', message: 'must be less than 10 minutes after the request', code: 'too_late', source: RULE_SOURCES.expiryWithin10Minutes });
     }
   }
   return issues;
 }
 
-/** Throws AmsValidationError listing every problem; returns the request unchanged (unknown fields kept). */
-export function assertValidPayRequest(input: unknown, now: Date): PayRequest {
-  const issues = payRequestIssues(input, now);
+/**
+ * What a pay request does that no source forbids but is likely a mistake: reported by `check`, never refused.
+ * Today: an order amount in another currency than the payment amount.
+ */
+export function payRequestWarnings(input: unknown): ValidationIssue[] {
+  const warnings: ValidationIssue[] = [];
+  const orderCurrency = get(input, 'order', 'orderAmount', 'currency');
+  const paymentCurrency = get(input, 'paymentAmount', 'currency');
+  if (typeof orderCurrency === 'string' && typeof paymentCurrency === 'string' && orderCurrency !== paymentCurrency) {
+    warnings.push({
+      field: 'order.orderAmount.currency',
+      message: `is ${orderCurrency} but paymentAmount.currency is ${paymentCurrency}; the cashier guide's samples always use one currency for both`,
+      code: 'currency_differs',
+    });
+  }
+  return warnings;
+}
+
+/** Throws AmsValidationError listing every problem; returns the request as it is sent (extendInfo as a string). */
+export function assertValidPayRequest(input: unknown, now: Date, rules: PayRules = {}): PayRequest {
+  const issues = payRequestIssues(input, now, rules);
   if (issues.length > 0) throw new AmsValidationError(issues, { context: 'Invalid pay request' });
-  return input as PayRequest;
+  const request = input as PayRequest;
+  const extendInfo = request.order.extendInfo;
+  if (extendInfo === undefined || typeof extendInfo === 'string') return request;
+  return { ...request, order: { ...request.order, extendInfo: extendInfoWire(extendInfo) } };
+}
+
+/** order.extendInfo as it goes on the wire: the string as given, or the object serialized once. */
+function extendInfoWire(extendInfo: unknown): string | undefined {
+  if (typeof extendInfo === 'string') return extendInfo;
+  if (extendInfo !== null && typeof extendInfo === 'object' && !Array.isArray(extendInfo)) return JSON.stringify(extendInfo);
+  return undefined;
 }

@@ -39,3 +39,5 @@ export type {
   NotificationRequest,
   NotificationResponse,
 } from './processor';
+export { matchNotification, assertNotificationMatches } from './match';
+export type { NotificationExpectation, NotificationMismatch, NotificationMatch } from './match';

@@ -495,28 +495,49 @@ export function buildExtendInfo(input: ExtendInfoInput): string {
 }
 
 /**
- * Checks an `order.extendInfo` value as it will be sent: a string holding a JSON object; when that object
- * has chinaExtraTransInfo, it must be valid for its businessType (code, required string fields, goodsInfo
- * well formed, totalQuantity equal to the sum). Absent (undefined) is fine: the field is optional.
+ * Whether an order.extendInfo (the JSON string or its object) carries a chinaExtraTransInfo key. Invalid JSON
+ * counts as carrying it: checkExtendInfo reports that, and it is not reported twice as missing.
+ */
+export function hasChinaExtraTransInfo(extendInfo: unknown): boolean {
+  let object: unknown = extendInfo;
+  if (typeof extendInfo === 'string') {
+    try {
+      object = JSON.parse(extendInfo);
+    } catch {
+      return true;
+    }
+  }
+  return isPlainObject(object) && Object.hasOwn(object, 'chinaExtraTransInfo');
+}
+
+/** The longest order.extendInfo string AMS accepts. */
+export const MAX_EXTEND_INFO_LENGTH = 2048;
+
+/**
+ * Checks an `order.extendInfo` value: a string holding a JSON object (as sent), or that object itself (the
+ * guide shows both forms); when it has chinaExtraTransInfo, that must be valid for its businessType (code,
+ * required string fields, goodsInfo well formed, totalQuantity equal to the sum), field by field
+ * (`order.extendInfo.chinaExtraTransInfo.goodsInfo`). Absent (undefined) is fine: the field is optional.
  * Returns [] when fine; never throws.
  */
 export function checkExtendInfo(extendInfo: unknown, field = 'order.extendInfo'): ValidationIssue[] {
   if (extendInfo === undefined) return [];
-  if (typeof extendInfo !== 'string') {
+  let parsed: unknown = extendInfo;
+  if (typeof extendInfo === 'string') {
+    try {
+      parsed = JSON.parse(extendInfo);
+    } catch (e) {
+      return [{ field, message: `is not valid JSON (${e instanceof Error ? e.message : String(e)})` }];
+    }
+  } else if (!isPlainObject(extendInfo)) {
     return [
       {
         field,
         message:
-          `must be a string holding JSON, not ${show(extendInfo)}: ` +
-          'build it with buildExtendInfo({ chinaExtraTransInfo }) or JSON.stringify',
+          `must be a string holding JSON or an object, not ${show(extendInfo)}: ` +
+          'build it with buildExtendInfo({ chinaExtraTransInfo })',
       },
     ];
-  }
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(extendInfo);
-  } catch (e) {
-    return [{ field, message: `is not valid JSON (${e instanceof Error ? e.message : String(e)})` }];
   }
   if (!isPlainObject(parsed)) {
     return [{ field, message: `must hold a JSON object, not ${Array.isArray(parsed) ? 'an array' : show(parsed)}` }];

@@ -28,6 +28,8 @@ export {
   parseGoodsInfo,
   buildExtendInfo,
   checkExtendInfo,
+  hasChinaExtraTransInfo,
+  MAX_EXTEND_INFO_LENGTH,
 } from './china-extra';
 export type {
   ChinaBusinessTypeCode,

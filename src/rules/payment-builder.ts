@@ -4,8 +4,9 @@ import { z } from 'zod';
 import type { Decimal } from 'decimal.js';
 import { AmsValidationError, type ValidationIssue } from '../errors';
 import { toMinorUnits, fromMinorUnits } from './amounts';
-import { buildExtendInfo, type ChinaExtraTransInfo, type ChinaExtraTransInfoInput, type GoodsItem } from './china-extra';
+import { buildExtendInfo, checkExtendInfo, hasChinaExtraTransInfo, MAX_EXTEND_INFO_LENGTH, type ChinaExtraTransInfo, type ChinaExtraTransInfoInput, type GoodsItem } from './china-extra';
 import { checkCurrencies, type AlipayCnPaymentCurrency, type AlipayCnSettlementCurrency } from './currencies';
+import { RULE_SOURCES } from './sources';
 
 /** `env.terminalType` values of a cashier payment. */
 export const CASHIER_TERMINAL_TYPES = Object.freeze(['WEB', 'WAP', 'APP', 'MINI_APP'] as const);
@@ -22,6 +23,11 @@ export interface BuildCashierPaymentOptions {
   now?: BuilderInstant;
   /** Offset written in `paymentExpiryTime`, in minutes east of UTC (480 → `+08:00`). Default 0 (`+00:00`). */
   utcOffsetMinutes?: number;
+  /**
+   * `'direct'` (default): integrated directly with AlipayCN, so `goods`, `chinaExtraTransInfo` or `extendInfo` with
+   * it is required (the cashier guide's rule). `'acquirer'`: optional.
+   */
+  integration?: 'direct' | 'acquirer';
 }
 
 /** An amount in minor units (USD 19.99 → `{ value: '1999' }`); the currency is the input's `currency`. */
@@ -61,16 +67,25 @@ interface CashierPaymentBase {
 interface WithGoods {
   goods: readonly GoodsItem[];
   chinaExtraTransInfo?: never;
+  extendInfo?: never;
 }
 /** Any chinaExtraTransInfo (hotel, air ticket, study abroad, trade, other), as `buildChinaExtraTransInfo` takes it. */
 interface WithChinaExtraTransInfo {
   chinaExtraTransInfo: ChinaExtraTransInfoInput | ChinaExtraTransInfo;
   goods?: never;
+  extendInfo?: never;
+}
+/** A whole `order.extendInfo`, as the JSON string or its object (sent as the string), checked field by field. */
+interface WithExtendInfo {
+  extendInfo: string | Record<string, unknown>;
+  goods?: never;
+  chinaExtraTransInfo?: never;
 }
 /** No chinaExtraTransInfo (acquirers may omit it; direct AlipayCN merchants must send it). */
 interface WithoutExtra {
   goods?: undefined;
   chinaExtraTransInfo?: undefined;
+  extendInfo?: undefined;
 }
 
 /** `osType` goes with app flows: required for APP and MINI_APP, optional for WAP, absent for WEB. */
@@ -80,7 +95,7 @@ type TerminalInput =
   | { terminalType: 'APP' | 'MINI_APP'; osType: CashierOsType };
 
 /** Input of `buildCashierPayment`. */
-export type CashierPaymentInput = CashierPaymentBase & TerminalInput & (WithGoods | WithChinaExtraTransInfo | WithoutExtra);
+export type CashierPaymentInput = CashierPaymentBase & TerminalInput & (WithGoods | WithChinaExtraTransInfo | WithExtendInfo | WithoutExtra);
 
 /** A `pay` body for productCode CASHIER_PAYMENT, as `buildCashierPayment` returns it (a type, so it fits the loose pay schema). */
 export type CashierPaymentRequest = {
@@ -114,6 +129,7 @@ const KNOWN_FIELDS = [
   'paymentMethodType',
   'goods',
   'chinaExtraTransInfo',
+  'extendInfo',
   'terminalType',
   'osType',
   'redirectUrl',
@@ -123,7 +139,6 @@ const KNOWN_FIELDS = [
 
 /** The same URL rule as the pay schema (zod's url check, ≤ 2048 characters). */
 const UrlSchema = z.string().min(1).max(2048).url();
-const MAX_EXTEND_INFO = 2048;
 const MAX_EXPIRY_MINUTES = 10;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
@@ -348,14 +363,30 @@ export function buildCashierPayment(input: CashierPaymentInput, options: BuildCa
   const paymentNotifyUrl = readUrl(raw, 'notifyUrl', false, issues);
   const paymentExpiryTime = readExpiry(raw, options, issues);
 
-  // order.extendInfo from goods (trade) or any chinaExtraTransInfo.
+  // order.extendInfo from goods (trade), any chinaExtraTransInfo, or a whole extendInfo (string or object).
   let extendInfo: string | undefined;
-  const { goods, chinaExtraTransInfo } = raw;
-  if (goods !== undefined && chinaExtraTransInfo !== undefined) {
-    issues.push({ field: 'goods', message: 'give either goods (businessType 4, trade) or chinaExtraTransInfo, not both', code: 'conflict' });
+  const { goods, chinaExtraTransInfo, extendInfo: givenExtendInfo } = raw;
+  const given = (['goods', 'chinaExtraTransInfo', 'extendInfo'] as const).filter((k) => raw[k] !== undefined);
+  const direct = (options.integration ?? 'direct') === 'direct';
+  if (given.length > 1) {
+    issues.push({ field: given[0]!, message: `give one of goods (businessType 4, trade), chinaExtraTransInfo or extendInfo, not ${given.join(' and ')}`, code: 'conflict' });
+  } else if (givenExtendInfo !== undefined) {
+    const found = checkExtendInfo(givenExtendInfo, 'extendInfo');
+    issues.push(...found);
+    if (found.length === 0) extendInfo = typeof givenExtendInfo === 'string' ? givenExtendInfo : JSON.stringify(givenExtendInfo);
+    if (found.length === 0 && direct && !hasChinaExtraTransInfo(givenExtendInfo)) {
+      issues.push({ field: 'extendInfo.chinaExtraTransInfo', message: "is required for a merchant integrated directly with AlipayCN (or pass { integration: 'acquirer' })", code: 'required', source: RULE_SOURCES.chinaExtraRequiredDirect });
+    }
+  } else if (given.length === 0 && direct) {
+    issues.push({
+      field: 'goods',
+      message:
+        "is required for a merchant integrated directly with AlipayCN: give goods (or chinaExtraTransInfo, or extendInfo) so order.extendInfo carries chinaExtraTransInfo, or pass { integration: 'acquirer' } if you integrate through an acquirer",
+      code: 'required',
+      source: RULE_SOURCES.chinaExtraRequiredDirect,
+    });
   } else if (goods !== undefined || chinaExtraTransInfo !== undefined) {
     const fromGoods = goods !== undefined;
-    const before = issues.length;
     try {
       extendInfo = buildExtendInfo({
         chinaExtraTransInfo: (fromGoods ? { businessType: '4', goods } : chinaExtraTransInfo) as ChinaExtraTransInfoInput,
@@ -364,14 +395,15 @@ export function buildCashierPayment(input: CashierPaymentInput, options: BuildCa
       // chinaExtraTransInfo.goods[0].name → goods[0].name when the goods came from the input's `goods`.
       collect(err, issues, (f) => (fromGoods ? f.replace(/^chinaExtraTransInfo\.?/, '') || 'goods' : f || 'chinaExtraTransInfo'));
     }
-    if (issues.length === before && extendInfo !== undefined && extendInfo.length > MAX_EXTEND_INFO) {
-      issues.push({
-        field: fromGoods ? 'goods' : 'chinaExtraTransInfo',
-        message: `makes an order.extendInfo of ${extendInfo.length} characters; AMS accepts at most ${MAX_EXTEND_INFO}: shorten the names or group items`,
-        code: 'too_big',
-      });
-      extendInfo = undefined;
-    }
+  }
+  if (extendInfo !== undefined && extendInfo.length > MAX_EXTEND_INFO_LENGTH) {
+    const field = given[0] ?? 'goods';
+    issues.push({
+      field,
+      message: `makes an order.extendInfo of ${extendInfo.length} characters; AMS accepts at most ${MAX_EXTEND_INFO_LENGTH}: shorten the names or group items`,
+      code: 'too_big',
+    });
+    extendInfo = undefined;
   }
 
   if (

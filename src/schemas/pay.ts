@@ -8,8 +8,11 @@ export const Order = z.looseObject({
   referenceOrderId: z.string().min(1).max(64),
   orderDescription: z.string().min(1).max(256),
   orderAmount: Amount,
-  /** A string holding JSON, e.g. {"chinaExtraTransInfo":{…}}; build it with buildExtendInfo(). */
-  extendInfo: z.string().max(2048, 'must be at most 2048 characters').optional(),
+  /**
+   * A string holding JSON, e.g. {"chinaExtraTransInfo":{…}} (build it with buildExtendInfo()), or that object:
+   * `pay()` serializes it once and sends the string. Its content is checked by the extendInfo rules.
+   */
+  extendInfo: z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'must be a JSON string or an object' }).optional(),
   /** The seed's requests put env here; the current API puts it at the top level. Either is accepted. */
   env: Env.optional(),
 });

@@ -301,12 +301,14 @@ describe('checkExtendInfo', () => {
     expect(checkExtendInfo(wire({ businessType: '5', ...other, futureField: 'x' }))).toEqual([]);
   });
 
-  it('rejects a non-string extendInfo (the classic mistake) and bad JSON', () => {
-    const [obj] = checkExtendInfo({ chinaExtraTransInfo: {} });
-    expect(obj).toEqual({
-      field: 'order.extendInfo',
-      message: 'must be a string holding JSON, not an object: build it with buildExtendInfo({ chinaExtraTransInfo }) or JSON.stringify',
-    });
+  it('checks the object form field by field, as the string form; refuses other types and bad JSON', () => {
+    const asObject = checkExtendInfo({ chinaExtraTransInfo: { businessType: '4', goodsInfo: 'pencil^2', totalQuantity: '3' } });
+    expect(asObject.map((i) => i.field)).toEqual(['order.extendInfo.chinaExtraTransInfo.totalQuantity']);
+    expect(asObject).toEqual(checkExtendInfo(JSON.stringify({ chinaExtraTransInfo: { businessType: '4', goodsInfo: 'pencil^2', totalQuantity: '3' } })));
+    expect(checkExtendInfo({ chinaExtraTransInfo: { businessType: '4', goodsInfo: 'pencil^2', totalQuantity: '2' } })).toEqual([]);
+    expect(checkExtendInfo(42)).toEqual([
+      { field: 'order.extendInfo', message: 'must be a string holding JSON or an object, not 42: build it with buildExtendInfo({ chinaExtraTransInfo })' },
+    ]);
     expect(checkExtendInfo('{bad')[0]?.message).toMatch(/^is not valid JSON \(/);
     expect(checkExtendInfo('[]')[0]?.message).toBe('must hold a JSON object, not an array');
     expect(checkExtendInfo('null')[0]?.message).toBe('must hold a JSON object, not null');

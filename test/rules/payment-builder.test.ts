@@ -15,7 +15,7 @@ import { rejects } from '../helpers/expect';
 
 const NOW = new Date('2026-03-01T12:00:00.250Z');
 
-const base = {
+const baseInput = {
   paymentRequestId: 'pay-0001',
   referenceOrderId: 'order-0001',
   description: 'Two T-shirts',
@@ -24,6 +24,8 @@ const base = {
   settlementCurrency: 'USD',
   redirectUrl: 'https://shop.example/return',
 } as const;
+const base = baseInput;
+const PENCIL = [{ name: 'pencil', quantity: 1 }];
 
 
 // The builder's output type is assignable to the pay schema's input type.
@@ -73,14 +75,16 @@ describe('buildCashierPayment: valid input', () => {
     ['MINI_APP', 'ANDROID'],
   ] as const)('terminalType %s with osType %s', (terminalType, osType) => {
     const input = { ...base, terminalType, ...(osType ? { osType } : {}) } as CashierPaymentInput;
-    const req = buildCashierPayment(input);
+    // An acquirer may leave chinaExtraTransInfo out.
+    const req = buildCashierPayment(input, { integration: 'acquirer' });
     expect(req.env).toEqual(osType ? { terminalType, osType } : { terminalType });
     expect(req.order.extendInfo).toBeUndefined();
     expect(req.paymentExpiryTime).toBeUndefined();
-    expect(payRequestIssues(req, NOW)).toEqual([]);
+    expect(payRequestIssues(req, NOW, { integration: 'acquirer' })).toEqual([]);
   });
 
   it('takes minor units, JPY, CNY paid / USD settled, a Decimal-free number and an offset for the expiry', () => {
+    const base = { ...baseInput, goods: [{ name: 'pencil', quantity: 1 }] };
     expect(buildCashierPayment({ ...base, amount: { value: '1999' }, terminalType: 'WEB' }).paymentAmount).toEqual({ currency: 'USD', value: '1999' });
     expect(buildCashierPayment({ ...base, amount: { value: 250n }, terminalType: 'WEB' }).paymentAmount.value).toBe('250');
     expect(buildCashierPayment({ ...base, amount: 500, currency: 'JPY', settlementCurrency: 'JPY', terminalType: 'WEB' }).paymentAmount).toEqual({ currency: 'JPY', value: '500' });
@@ -148,17 +152,17 @@ describe('buildCashierPayment: every problem at once', () => {
   });
 
   it('names currency errors on the input fields and does not convert an amount in an unknown currency', () => {
-    const err = rejects(() => buildCashierPayment({ ...base, currency: 'usd', settlementCurrency: 'USD', terminalType: 'WEB' }));
+    const err = rejects(() => buildCashierPayment({ ...base, goods: PENCIL, currency: 'usd', settlementCurrency: 'USD', terminalType: 'WEB' }));
     expect(err.fields).toEqual(['currency']);
-    const pair = rejects(() => buildCashierPayment({ ...base, currency: 'EUR', settlementCurrency: 'USD', terminalType: 'WEB' }));
+    const pair = rejects(() => buildCashierPayment({ ...base, goods: PENCIL, currency: 'EUR', settlementCurrency: 'USD', terminalType: 'WEB' }));
     expect(pair.issues.map((i) => i.code)).toEqual(['SETTLEMENT_MUST_EQUAL_PAYMENT']);
     expect(pair.fields).toEqual(['settlementCurrency']);
   });
 
   it('requires the clock for an expiry, osType only with apps, and one of goods / chinaExtraTransInfo', () => {
-    expect(rejects(() => buildCashierPayment({ ...base, terminalType: 'WEB', expiresInMinutes: 5 })).issues[0]).toMatchObject({ field: 'expiresInMinutes', code: 'clock_required' });
-    expect(rejects(() => buildCashierPayment({ ...base, terminalType: 'WEB', osType: 'IOS' } as unknown as CashierPaymentInput)).fields).toEqual(['osType']);
-    expect(rejects(() => buildCashierPayment({ ...base, terminalType: 'web' } as unknown as CashierPaymentInput)).message).toMatch(/did you mean "WEB"/);
+    expect(rejects(() => buildCashierPayment({ ...base, goods: PENCIL, terminalType: 'WEB', expiresInMinutes: 5 })).issues[0]).toMatchObject({ field: 'expiresInMinutes', code: 'clock_required' });
+    expect(rejects(() => buildCashierPayment({ ...base, goods: PENCIL, terminalType: 'WEB', osType: 'IOS' } as unknown as CashierPaymentInput)).fields).toEqual(['osType']);
+    expect(rejects(() => buildCashierPayment({ ...base, goods: PENCIL, terminalType: 'web' } as unknown as CashierPaymentInput)).message).toMatch(/did you mean "WEB"/);
     expect(
       rejects(() =>
         buildCashierPayment({ ...base, terminalType: 'WEB', goods: [{ name: 'a', quantity: 1 }], chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'x' } } as unknown as CashierPaymentInput),
@@ -171,8 +175,8 @@ describe('buildCashierPayment: every problem at once', () => {
   });
 
   it('rejects a minor-unit amount with a decimal point or extra keys, and a non-object input', () => {
-    expect(rejects(() => buildCashierPayment({ ...base, amount: { value: '19.99' }, terminalType: 'WEB' })).fields).toEqual(['amount.value']);
-    expect(rejects(() => buildCashierPayment({ ...base, amount: { value: '1', currency: 'USD' } as never, terminalType: 'WEB' })).fields).toEqual(['amount.currency']);
+    expect(rejects(() => buildCashierPayment({ ...base, goods: PENCIL, amount: { value: '19.99' }, terminalType: 'WEB' })).fields).toEqual(['amount.value']);
+    expect(rejects(() => buildCashierPayment({ ...base, goods: PENCIL, amount: { value: '1', currency: 'USD' } as never, terminalType: 'WEB' })).fields).toEqual(['amount.currency']);
     expect(rejects(() => buildCashierPayment(null as never)).message).toMatch(/must be an object/);
   });
 });
@@ -238,8 +242,9 @@ describe('buildCashierPayment: properties', () => {
             ...env,
             ...(expiresInMinutes !== undefined ? { expiresInMinutes } : {}),
           } as CashierPaymentInput;
-          const req = buildCashierPayment(input, { now });
-          expect(payRequestIssues(req, now)).toEqual([]);
+          const integration = goods ? 'direct' : 'acquirer';
+          const req = buildCashierPayment(input, { now, integration });
+          expect(payRequestIssues(req, now, { integration })).toEqual([]);
           expect(checkCurrencies({ paymentCurrency: req.paymentAmount.currency, settlementCurrency: req.settlementStrategy.settlementCurrency }).ok).toBe(true);
           expect(req.paymentAmount).toEqual(req.order.orderAmount);
           expect(req.paymentAmount.value).toBe(digits);
@@ -258,7 +263,7 @@ describe('buildCashierPayment: properties', () => {
     fc.assert(
       fc.property(fc.constantFrom(...ALIPAY_CN_PAYMENT_CURRENCIES), fc.constantFrom(...ALIPAY_CN_PAYMENT_CURRENCIES, 'XYZ', 'usd'), (currency, settlementCurrency) => {
         const ok = checkCurrencies({ paymentCurrency: currency, settlementCurrency }).ok;
-        const build = () => buildCashierPayment({ ...base, amount: '1', currency, settlementCurrency, terminalType: 'WEB' });
+        const build = () => buildCashierPayment({ ...base, amount: '1', currency, settlementCurrency, terminalType: 'WEB', goods: [{ name: 'pencil', quantity: 1 }] });
         if (ok) expect(payRequestIssues(build(), NOW)).toEqual([]);
         else expect(build).toThrow(AmsValidationError);
       }),

@@ -1,0 +1,100 @@
+// Whether a verified payment notification is about the order the merchant expects: ids, currency and amount, exactly.
+import { AmsValidationError, type ValidationIssue } from '../errors';
+import type { AmsNotification } from './schemas';
+
+/** What the merchant's own records say about the payment. */
+export interface NotificationExpectation {
+  /** The paymentRequestId you sent with `pay`. */
+  paymentRequestId: string;
+  /** The amount you charged, in minor units as sent (`{ currency: 'USD', value: '1999' }`). */
+  paymentAmount: { currency: string; value: string };
+  /**
+   * Your contract's settlement currency, when known: the notification's `grossSettlementAmount` must be in it
+   * (for a CNY payment it is the only check on what you will be paid in).
+   */
+  contractSettlementCurrency?: string;
+}
+
+export interface NotificationMismatch {
+  /** The notification field that differs: `paymentRequestId`, `paymentAmount.currency`, … */
+  field: string;
+  expected: string;
+  actual: string | undefined;
+  message: string;
+}
+
+export interface NotificationMatch {
+  ok: boolean;
+  mismatches: NotificationMismatch[];
+}
+
+const MINOR_UNITS = /^\d{1,32}$/;
+
+/**
+ * Compares a verified notification with your order before you mark it paid. A valid signature proves Alipay sent
+ * it, not that it is for the amount you expect: the request id, the currency and the minor-unit value are compared
+ * exactly, and `grossSettlementAmount` against your contract currency when you give it. Never throws for a
+ * mismatch (mismatches are the answer); throws AmsValidationError when the expectation itself is malformed.
+ */
+export function matchNotification(notification: AmsNotification, expected: NotificationExpectation): NotificationMatch {
+  checkExpectation(expected);
+  const mismatches: NotificationMismatch[] = [];
+  const differ = (field: string, want: string, got: unknown, why: string): void => {
+    mismatches.push({ field, expected: want, actual: typeof got === 'string' ? got : got === undefined ? undefined : String(got), message: why });
+  };
+  if (notification === null || typeof notification !== 'object' || notification.kind !== 'payment') {
+    differ('kind', 'payment', (notification as { kind?: unknown } | null)?.kind, 'not a payment notification');
+    return { ok: false, mismatches };
+  }
+  const n = notification;
+  if (n.paymentRequestId !== expected.paymentRequestId) {
+    differ('paymentRequestId', expected.paymentRequestId, n.paymentRequestId, 'the notification is about another payment request');
+  }
+  const amount = n.paymentAmount;
+  if (amount.currency !== expected.paymentAmount.currency) {
+    differ('paymentAmount.currency', expected.paymentAmount.currency, amount.currency, 'paid in another currency than charged');
+  }
+  if (!sameMinorUnits(amount.value, expected.paymentAmount.value)) {
+    differ('paymentAmount.value', expected.paymentAmount.value, amount.value, 'paid another amount than charged (minor units)');
+  }
+  const gross = n.grossSettlementAmount;
+  if (expected.contractSettlementCurrency !== undefined && gross !== undefined && gross.currency !== expected.contractSettlementCurrency) {
+    differ('grossSettlementAmount.currency', expected.contractSettlementCurrency, gross.currency, 'settled in another currency than your contract');
+  }
+  return { ok: mismatches.length === 0, mismatches };
+}
+
+/** `matchNotification`, throwing AmsValidationError (one issue per mismatch) unless everything matches. */
+export function assertNotificationMatches(notification: AmsNotification, expected: NotificationExpectation): void {
+  const { ok, mismatches } = matchNotification(notification, expected);
+  if (!ok) {
+    throw new AmsValidationError(
+      mismatches.map((m) => ({ field: m.field, message: `${m.message}: expected ${m.expected}, got ${m.actual ?? 'nothing'}`, code: 'mismatch' })),
+      { context: 'The notification does not match the order' },
+    );
+  }
+}
+
+/** Equal as whole numbers of minor units ("0100" is "100"); anything that is not digits never matches. */
+function sameMinorUnits(a: unknown, b: string): boolean {
+  return typeof a === 'string' && MINOR_UNITS.test(a) && BigInt(a) === BigInt(b);
+}
+
+function checkExpectation(expected: NotificationExpectation): void {
+  const issues: ValidationIssue[] = [];
+  const e = expected as Partial<NotificationExpectation> | null;
+  if (e === null || typeof e !== 'object') throw new AmsValidationError([{ field: '', message: 'give { paymentRequestId, paymentAmount }' }], { context: 'matchNotification' });
+  if (typeof e.paymentRequestId !== 'string' || e.paymentRequestId === '') issues.push({ field: 'paymentRequestId', message: 'is required: the id you sent with pay' });
+  const amount = e.paymentAmount as { currency?: unknown; value?: unknown } | undefined;
+  if (amount === null || typeof amount !== 'object') issues.push({ field: 'paymentAmount', message: "is required: { currency, value } in minor units, e.g. { currency: 'USD', value: '1999' }" });
+  else {
+    if (typeof amount.currency !== 'string' || !/^[A-Z]{3}$/.test(amount.currency)) issues.push({ field: 'paymentAmount.currency', message: 'must be an ISO 4217 code such as USD' });
+    if (typeof amount.value !== 'string' || !MINOR_UNITS.test(amount.value)) {
+      issues.push({ field: 'paymentAmount.value', message: "must be a string of minor units, e.g. '1999' for 19.99 USD (toMinorUnits('19.99', 'USD') makes one)" });
+    }
+  }
+  if (e.contractSettlementCurrency !== undefined && !(typeof e.contractSettlementCurrency === 'string' && /^[A-Z]{3}$/.test(e.contractSettlementCurrency))) {
+    issues.push({ field: 'contractSettlementCurrency', message: 'must be an ISO 4217 code such as USD' });
+  }
+  if (issues.length > 0) throw new AmsValidationError(issues, { context: 'matchNotification' });
+}
