@@ -3,7 +3,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AmsClient, createFetchNotificationHandler, toMinorUnits } from '../src/index';
+import { AmsClient, buildExtendInfo, createFetchNotificationHandler, toMinorUnits } from '../src/index';
 import { startAmsGateway } from '../mocks/index';
 
 /** What app/api/alipay/notify/route.ts would hold (Next.js): the handler reads request.text() itself. */
@@ -42,7 +42,12 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     const res = await client.pay({
       productCode: 'CASHIER_PAYMENT',
       paymentRequestId: `fetch-example-${Date.now()}`,
-      order: { referenceOrderId: 'order-2', orderDescription: 'Sticker', orderAmount: amount },
+      order: {
+        referenceOrderId: 'order-2',
+        orderDescription: 'Sticker',
+        orderAmount: amount,
+        extendInfo: buildExtendInfo({ chinaExtraTransInfo: { businessType: '4', goods: [{ name: 'Sticker', quantity: 1 }] } }),
+      },
       paymentAmount: amount,
       paymentMethod: { paymentMethodType: 'ALIPAY_CN' },
       paymentRedirectUrl: 'https://merchant.example/return',

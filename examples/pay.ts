@@ -18,7 +18,12 @@ try {
   const res = await client.pay({
     productCode: 'CASHIER_PAYMENT',
     paymentRequestId: `example-${Date.now()}`,
-    order: { referenceOrderId: 'order-1', orderDescription: 'T-shirt', orderAmount: amount },
+    order: {
+      referenceOrderId: 'order-1',
+      orderDescription: 'T-shirt',
+      orderAmount: amount,
+      extendInfo: { chinaExtraTransInfo: { businessType: '4', goodsInfo: 'T-shirt^1', totalQuantity: '1' } },
+    },
     paymentAmount: amount,
     paymentMethod: { paymentMethodType: 'ALIPAY_CN' },
     paymentRedirectUrl: 'https://merchant.example/return',

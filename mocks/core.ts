@@ -5,7 +5,7 @@ import { formatRequestTime } from '../src/api/call';
 import { payRequestIssues } from '../src/api/pay';
 import { issuesFromZod, type ValidationIssue } from '../src/errors';
 import { sleep } from '../src/http/retry';
-import { CURRENCY_EXPONENTS, CURRENCY_VIOLATIONS, checkCurrencies, fromMinorUnits } from '../src/rules';
+import { CURRENCY_EXPONENTS, CURRENCY_VIOLATIONS, fromMinorUnits } from '../src/rules';
 import { getCryptoBackend } from '../src/signing/backend';
 import { buildSignContentBytes } from '../src/signing/content';
 import { formatSignatureHeader, parseSignatureHeader } from '../src/signing/header';
@@ -24,6 +24,11 @@ export interface MerchantConfig {
   merchantPublicKey: KeyInput;
   /** The settlement currency of the merchant's contract; when set, other settlement currencies are refused. */
   contractSettlementCurrency?: string;
+  /**
+   * `'direct'` (default, as Alipay treats a merchant integrated directly): an ALIPAY_CN pay without
+   * order.extendInfo.chinaExtraTransInfo is refused `PARAM_ILLEGAL`. `'acquirer'`: it is optional.
+   */
+  integration?: 'direct' | 'acquirer';
   /** For ISVs: the Agent-Tokens this client may act with. When absent, any (or no) Agent-Token is accepted. */
   agentTokens?: readonly string[];
 }
@@ -35,6 +40,7 @@ export interface GatewayOptions {
   clientId?: string;
   merchantPublicKey?: KeyInput;
   contractSettlementCurrency?: string;
+  integration?: 'direct' | 'acquirer';
   /** The gateway's own ("Alipay's") private key; a fresh RSA-2048 key is generated when absent. */
   alipayPrivateKey?: KeyInput;
   /** Faults to play per call, in order (see FaultName); more can be added with `script()`. */
@@ -173,6 +179,7 @@ interface Merchant {
   clientId: string;
   key: KeyObject;
   contractSettlementCurrency: string | undefined;
+  integration: 'direct' | 'acquirer';
   agentTokens: readonly string[] | undefined;
 }
 
@@ -219,7 +226,12 @@ function normalizeMerchants(options: GatewayOptions): MerchantConfig[] {
     if (options.clientId === undefined || options.merchantPublicKey === undefined) {
       throw new TypeError('Gateway options: clientId and merchantPublicKey go together');
     }
-    list.push({ clientId: options.clientId, merchantPublicKey: options.merchantPublicKey, contractSettlementCurrency: options.contractSettlementCurrency });
+    list.push({
+      clientId: options.clientId,
+      merchantPublicKey: options.merchantPublicKey,
+      contractSettlementCurrency: options.contractSettlementCurrency,
+      ...(options.integration ? { integration: options.integration } : {}),
+    });
   }
   return list;
 }
@@ -288,6 +300,7 @@ export class GatewayCore {
       clientId: merchant.clientId,
       key: loadPublicKey(merchant.merchantPublicKey, 'merchantPublicKey'),
       contractSettlementCurrency: merchant.contractSettlementCurrency,
+      integration: merchant.integration ?? 'direct',
       agentTokens: merchant.agentTokens,
     });
   }
@@ -596,7 +609,11 @@ export class GatewayCore {
     reject: (code: string, message: string, signed: boolean) => ApiAnswer,
   ): ApiAnswer {
     const now = this.#clock.now();
-    const issues = payRequestIssues(body, now);
+    // The client's own rules, with this merchant's integration and contract: what pay() refuses, Alipay refuses too.
+    const issues = payRequestIssues(body, now, { integration: merchant.integration, contractSettlementCurrency: merchant.contractSettlementCurrency });
+    const extendInfo = (body.order as { extendInfo?: unknown } | undefined)?.extendInfo;
+    // pay() accepts the object form and sends the string; on the wire, AMS takes only the string.
+    if (extendInfo !== undefined && typeof extendInfo !== 'string') issues.unshift({ field: 'order.extendInfo', message: 'must be a string holding JSON on the wire' });
     const params = issues.filter((i) => !CURRENCY_CODES.has(i.code ?? ''));
     if (params.length > 0) return reject('PARAM_ILLEGAL', `Illegal parameter: ${describeIssues(params)}`, true);
     if (issues.length > 0) return reject('CURRENCY_NOT_SUPPORT', describeIssues(issues), true);
@@ -612,15 +629,6 @@ export class GatewayCore {
       settlementStrategy?: { settlementCurrency: string };
     };
     const settlementCurrency = req.settlementStrategy?.settlementCurrency;
-    if (merchant.contractSettlementCurrency !== undefined && settlementCurrency !== undefined) {
-      const contract = checkCurrencies({
-        paymentMethodType: req.paymentMethod.paymentMethodType,
-        paymentCurrency: req.paymentAmount.currency,
-        settlementCurrency,
-        contractSettlementCurrency: merchant.contractSettlementCurrency,
-      });
-      if (!contract.ok) return reject('CURRENCY_NOT_SUPPORT', contract.violations.map((v) => v.message).join('; '), true);
-    }
 
     // The fields a repeat must match; anything else (urls, descriptions) may change between retries.
     const fingerprint = JSON.stringify([

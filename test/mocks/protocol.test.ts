@@ -192,3 +192,26 @@ describe('the HTTP gateway and large bodies', () => {
     }
   });
 });
+
+describe('pay: the cashier guide, as the gateway enforces it', () => {
+  const direct = (extra: Record<string, unknown> = {}) => {
+    const r = payRequest(`g-${Math.random().toString(36).slice(2, 10)}`, '100', extra) as Record<string, unknown> & { order: Record<string, unknown> };
+    delete r.order.extendInfo;
+    return r;
+  };
+  it('a direct merchant without chinaExtraTransInfo: F PARAM_ILLEGAL naming the field; an acquirer may omit it', async () => {
+    const g = core();
+    const { json } = await send(g, SANDBOX_PAY, direct());
+    expect(json.result).toMatchObject({ resultStatus: 'F', resultCode: 'PARAM_ILLEGAL' });
+    expect(json.result.resultMessage).toContain('order.extendInfo.chinaExtraTransInfo');
+    const acquirer = core({ merchants: { [CLIENT_ID]: { merchantPublicKey: merchant.publicSpkiPem, integration: 'acquirer' } } });
+    expect((await send(acquirer, SANDBOX_PAY, direct())).json.result.resultCode).toBe('PAYMENT_IN_PROCESS');
+  });
+  it('extendInfo as an object on the wire is refused (AMS takes the string)', async () => {
+    const { json } = await send(core(), SANDBOX_PAY, payRequest('g-obj', '100', {}) as never);
+    expect(json.result.resultCode).toBe('PAYMENT_IN_PROCESS');
+    const obj = payRequest('g-obj2', '100') as { order: Record<string, unknown> };
+    obj.order.extendInfo = { chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'x' } };
+    expect((await send(core(), SANDBOX_PAY, obj)).json.result.resultCode).toBe('PARAM_ILLEGAL');
+  });
+});

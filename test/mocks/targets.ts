@@ -70,7 +70,12 @@ export function payRequest(id: string, value = '1999', extra: Record<string, unk
   return {
     productCode: 'CASHIER_PAYMENT' as const,
     paymentRequestId: id,
-    order: { referenceOrderId: `order-${id}`, orderDescription: 'T-shirt', orderAmount: { currency: 'USD', value } },
+    order: {
+      referenceOrderId: `order-${id}`,
+      orderDescription: 'T-shirt',
+      orderAmount: { currency: 'USD', value },
+      extendInfo: '{"chinaExtraTransInfo":{"businessType":"4","goodsInfo":"T-shirt^1","totalQuantity":"1"}}',
+    },
     paymentAmount: { currency: 'USD', value },
     paymentMethod: { paymentMethodType: 'ALIPAY_CN' },
     paymentRedirectUrl: 'http://127.0.0.1:9/return',

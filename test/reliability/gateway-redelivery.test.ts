@@ -50,7 +50,7 @@ describe('gateway redelivery', () => {
       const res = await client.pay({
         productCode: 'CASHIER_PAYMENT',
         paymentRequestId: `redeliver-${i}`,
-        order: { referenceOrderId: `o-${i}`, orderDescription: 'item', orderAmount: amount },
+        order: { referenceOrderId: `o-${i}`, orderDescription: 'item', orderAmount: amount, extendInfo: { chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'digital goods' } } },
         paymentAmount: amount,
         paymentMethod: { paymentMethodType: 'ALIPAY_CN' },
         paymentRedirectUrl: 'https://shop.example/return',
