@@ -215,3 +215,27 @@ describe('pay: the cashier guide, as the gateway enforces it', () => {
     expect((await send(core(), SANDBOX_PAY, obj)).json.result.resultCode).toBe('PARAM_ILLEGAL');
   });
 });
+
+describe('the cashier honours paymentExpiryTime', () => {
+  it('a payment past its expiry can no longer be paid at the cashier; it stays PROCESSING for the merchant to cancel', async () => {
+    let now = Date.parse('2026-11-22T08:00:00Z');
+    const clock = { now: () => new Date(now) };
+    const gw = await startAmsGateway({ clientId: CLIENT_ID, merchantPublicKey: merchant.publicSpkiPem, alipayPrivateKey: alipay.privatePem, clock });
+    try {
+      const { AmsClient } = await import('../../src/index');
+      const client = new AmsClient({ clientId: CLIENT_ID, privateKey: merchant.privatePkcs8Pem, alipayPublicKey: gw.alipayPublicKey, baseUrl: gw.url, clock });
+      const res = await client.pay(payRequest('exp-1', '100', { paymentExpiryTime: '2026-11-22T08:05:00+00:00' }));
+      expect(JSON.parse(res.redirectActionForm!.parameters!)).toMatchObject({ paymentExpireTime: Date.parse('2026-11-22T08:05:00Z') });
+      now += 6 * 60_000;
+      const page = await fetch(`${gw.url}/alipaycn/pc/cashier/pay`, { method: 'POST', body: new URLSearchParams({ paymentId: res.paymentId! }), redirect: 'manual' });
+      expect(page.status).toBe(200);
+      expect(await page.text()).toContain('has expired');
+      expect((await client.inquiryPayment({ paymentId: res.paymentId! })).paymentStatus).toBe('PROCESSING');
+      // Without paymentExpiryTime, Antom's default of 14 minutes.
+      const plain = await client.pay(payRequest('exp-2', '100'));
+      expect(JSON.parse(plain.redirectActionForm!.parameters!).paymentExpireTime).toBe(now + 14 * 60_000);
+    } finally {
+      await gw.close();
+    }
+  });
+});
