@@ -1,4 +1,5 @@
 // The gateway's cashier page: order summary, amount, a QR code of the payment, and "pay" / "cancel" forms.
+import { escapeHtml } from '../src/rules/cashier-redirect';
 import qrcode from 'qrcode-generator';
 import { fromMinorUnits } from '../src/rules';
 
@@ -19,9 +20,7 @@ export interface CashierView {
   note?: string;
 }
 
-export function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+export { escapeHtml };
 
 function majorUnits(amount: { currency: string; value: string }): string {
   try {

@@ -1,7 +1,17 @@
 // A small merchant backend: checkout → pay → cashier redirect, a raw-body notify endpoint, and a return page.
 import { randomUUID } from 'node:crypto';
 import express, { type Express, type Request } from 'express';
-import { AmsApiError, AmsClient, buildExtendInfo, createNotificationHandler, fromMinorUnits, toMinorUnits, type PayResponse } from '../../src/index';
+import {
+  AmsApiError,
+  AmsClient,
+  buildExtendInfo,
+  cashierRedirect,
+  createNotificationHandler,
+  fromMinorUnits,
+  matchNotification,
+  toMinorUnits,
+  type PayResponse,
+} from '../../src/index';
 
 export type OrderStatus = 'pending' | 'paid' | 'failed' | 'cancelled';
 
@@ -110,15 +120,11 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
     }
     order.paymentId = answer.paymentId;
     onEvent('pay.answered', { orderId, paymentId: answer.paymentId, result: answer.result });
-    const form = answer.redirectActionForm;
-    const target = form?.parameters
-      ? `${form.redirectUrl}?${new URLSearchParams(Object.entries(JSON.parse(form.parameters) as Record<string, unknown>).map(([k, v]) => [k, String(v)]))}`
-      : (answer.normalUrl ?? form?.redirectUrl);
-    if (!target) {
-      res.status(502).send('no cashier URL in the pay answer');
-      return;
-    }
-    res.redirect(303, target);
+    // The guide's redirect: a GET form to redirectUrl carrying every parameter. A browser gets the page, which
+    // submits itself; other clients (scripts, tests) get the same GET as one URL in a 303.
+    const redirect = cashierRedirect(answer);
+    if (req.accepts(['json', 'html']) === 'html' || !redirect.url) res.type('html').send(redirect.html);
+    else res.redirect(303, redirect.url);
   });
 
   // Notifications: the raw body, verified by the handler; acknowledged only after the order is updated.
@@ -130,8 +136,10 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
       // Throwing answers 500: Alipay sends it again, so nothing is lost while the order is not found (a restart,
       // a replica behind) — acknowledging here would drop a real payment for good.
       if (!order) throw new Error(`notification for unknown paymentRequestId ${n.paymentRequestId}`);
-      if (n.paymentAmount.currency !== order.amount.currency || n.paymentAmount.value !== order.amount.value) {
-        throw new Error(`notified amount ${n.paymentAmount.value} ${n.paymentAmount.currency} differs from order ${order.orderId}: investigate before shipping`);
+      // Signed by Alipay is not "for this order": compare the id, currency and amount before marking it paid.
+      const match = matchNotification(n, { paymentRequestId: order.paymentRequestId, paymentAmount: order.amount });
+      if (!match.ok) {
+        throw new Error(`notification differs from order ${order.orderId} (${match.mismatches.map((m) => m.field).join(', ')}): investigate before shipping`);
       }
       onEvent('notification.verified', { orderId: order.orderId, paymentId: n.paymentId, resultStatus: n.result.resultStatus });
       if (n.notifyType === 'PAYMENT_RESULT') {

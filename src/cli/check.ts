@@ -8,6 +8,7 @@ import { MIN_RSA_BITS } from '../signing/keys';
 import { parseCommandArgs } from './args';
 import { json } from './format';
 import { CliUsageError, EXIT, readFileArg, type CliIo, type ExitCode } from './io';
+import { payRuleChecks } from './check-rules';
 import { formatWords, inspectKeyBytes, type KeyInspection } from './key-inspect';
 
 export const CHECK_HELP = `Usage: ams-cashier check <config.json|config.yaml> [--json]
@@ -22,7 +23,9 @@ Config fields (only the currency ones are required; key paths are relative to th
 or else to the working directory):
   paymentMethodType (default ALIPAY_CN), paymentCurrencies, settlementCurrency, contractSettlementCurrency,
   clientId, sandbox, region (NA | SEA), baseUrl, privateKeyFile, alipayPublicKeyFile,
-  merchantPublicKeyFile (the public key you uploaded), keyVersion
+  merchantPublicKeyFile (the public key you uploaded), keyVersion,
+  integration (direct | acquirer; default direct: chinaExtraTransInfo required),
+  payRequestFile (one of your pay request bodies, checked with every rule pay() applies)
 
 Options:
   --json     print the report as JSON
@@ -37,7 +40,8 @@ Example:
    "privateKeyFile":"keys/app_private.txt","alipayPublicKeyFile":"keys/alipay_public.txt","keyVersion":"1"}
 `;
 
-export type CheckStatus = 'pass' | 'fail' | 'skip';
+/** `warn`: likely a mistake that no source forbids; it does not fail the check. */
+export type CheckStatus = 'pass' | 'fail' | 'skip' | 'warn';
 
 export interface CheckLine {
   /** Stable id, e.g. `currency.CNY`, `key.alipay.not-own`. */
@@ -47,6 +51,8 @@ export interface CheckLine {
   title: string;
   /** The finding; for a failure, what is wrong and what to do. */
   detail: string;
+  /** Where the rule comes from (the cashier guide's sentence, the API reference). */
+  source?: string;
 }
 
 export interface CheckReport {
@@ -56,6 +62,7 @@ export interface CheckReport {
   passed: number;
   failed: number;
   skipped: number;
+  warnings: number;
 }
 
 export const CONFIG_FIELDS = [
@@ -71,6 +78,8 @@ export const CONFIG_FIELDS = [
   'alipayPublicKeyFile',
   'merchantPublicKeyFile',
   'keyVersion',
+  'integration',
+  'payRequestFile',
 ] as const;
 
 /** Line and column (1-based) of a character offset. */
@@ -188,7 +197,7 @@ function keyChecks(
  * Runs every check on a parsed config. Pure apart from `read`, which supplies key files.
  * A config that is not an object is a usage error (exit 2); everything else becomes check lines.
  */
-export function checkConfig(config: unknown, read: ConfigFileReader): CheckLine[] {
+export function checkConfig(config: unknown, read: ConfigFileReader, now: Date = new Date(0)): CheckLine[] {
   if (typeof config !== 'object' || config === null || Array.isArray(config))
     throw new CliUsageError(`the config must be a JSON or YAML object, not ${Array.isArray(config) ? 'an array' : config === null ? 'null' : typeof config}`);
   const c = config as Record<string, unknown>;
@@ -233,9 +242,12 @@ export function checkConfig(config: unknown, read: ConfigFileReader): CheckLine[
         status: r.ok ? 'pass' : 'fail',
         title,
         detail: r.ok ? `allowed for ${String(methodType)}` : r.violations.map((v) => v.message).join(' '),
+        ...(r.ok ? {} : { source: [...new Set(r.violations.map((v) => v.source))].join(' | ') }),
       });
     }
   }
+
+  lines.push(...payRuleChecks(c, read, now));
 
   // Keys.
   const priv = keyChecks(lines, 'private', 'privateKeyFile', c.privateKeyFile, read);
@@ -352,14 +364,15 @@ export function checkConfig(config: unknown, read: ConfigFileReader): CheckLine[
 export function summarize(file: string, checks: CheckLine[]): CheckReport {
   const failed = checks.filter((c) => c.status === 'fail').length;
   const passed = checks.filter((c) => c.status === 'pass').length;
-  return { ok: failed === 0, file, checks, passed, failed, skipped: checks.length - failed - passed };
+  const warnings = checks.filter((c) => c.status === 'warn').length;
+  return { ok: failed === 0, file, checks, passed, failed, skipped: checks.length - failed - passed - warnings, warnings };
 }
 
 export function formatReport(report: CheckReport): string {
-  const label: Record<CheckStatus, string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP' };
-  const out = report.checks.map((c) => `${label[c.status]}  ${c.title}: ${c.detail}`);
+  const label: Record<CheckStatus, string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP', warn: 'WARN' };
+  const out = report.checks.map((c) => `${label[c.status]}  ${c.title}: ${c.detail}${c.status === 'fail' && c.source ? `\n      source: ${c.source}` : ''}`);
   out.push(
-    `${report.ok ? 'OK' : 'NOT READY'}: ${report.passed} passed, ${report.failed} failed${report.skipped ? `, ${report.skipped} skipped` : ''} (${report.file})`,
+    `${report.ok ? 'OK' : 'NOT READY'}: ${report.passed} passed, ${report.failed} failed${report.warnings ? `, ${report.warnings} warning(s)` : ''}${report.skipped ? `, ${report.skipped} skipped` : ''} (${report.file})`,
   );
   return out.join('\n');
 }
@@ -389,7 +402,7 @@ export async function runCheck(argv: string[], io: CliIo): Promise<ExitCode> {
       return { error: err instanceof Error ? err.message.replace(/^key file: /, '') : String(err) };
     }
   };
-  const report = summarize(file, checkConfig(config, read));
+  const report = summarize(file, checkConfig(config, read, new Date()));
   io.out(parsed.values.json ? json(report) : formatReport(report));
   return report.ok ? EXIT.OK : EXIT.FAIL;
 }

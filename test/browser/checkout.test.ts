@@ -38,6 +38,11 @@ describe.skipIf(!available && !inCi)('real browser', () => {
     await page.goto(shop.merchantUrl);
     await page.click('#checkout');
     await page.waitForURL((url) => url.pathname === '/alipaycn/pc/cashier');
+    // The shop answered with cashierRedirect's self-submitting form: the cashier got every parameter of the pay answer.
+    const landed = new URL(page.url());
+    const sent = JSON.parse(shop.gateway.payments[0]!.parameters) as Record<string, unknown>;
+    expect(Object.keys(sent).length).toBeGreaterThan(3);
+    for (const [k, v] of Object.entries(sent)) expect(landed.searchParams.get(k)).toBe(String(v));
     expect(await page.textContent('#amount')).toBe('19.99 USD');
     expect(await page.locator('svg').count()).toBeGreaterThan(0);
     expect(await page.getByRole('button', { name: 'Cancel' }).isVisible()).toBe(true);

@@ -1,8 +1,8 @@
 // `ams-cashier check` through the built bin: good and bad configs, exit codes, report lines, --json, unusable input.
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkConfig, lineColumn, parseConfigText } from '../../src/cli/check';
+import { checkConfig, formatReport, lineColumn, parseConfigText, summarize } from '../../src/cli/check';
 import { CliUsageError } from '../../src/cli/io';
 import { KEYS, buildCli, writeFiles, type BuiltCli } from './helpers';
 
@@ -181,6 +181,52 @@ describe('check internals', () => {
   it('checkConfig reports a missing settlement currency and skips absent keys without I/O', () => {
     const lines = checkConfig({ paymentCurrencies: ['USD'] }, () => ({ error: 'no I/O here' }));
     expect(lines.find((l) => l.id === 'currency.USD')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/Settlement currency is missing/) });
-    expect(lines.filter((l) => l.status === 'skip').map((l) => l.id)).toEqual(['key.private.load', 'key.alipay.load', 'client.id']);
+    expect(lines.filter((l) => l.status === 'skip').map((l) => l.id)).toEqual(['rules.request', 'key.private.load', 'key.alipay.load', 'client.id']);
+  });
+});
+
+describe('check: the AlipayCN rules on a sample pay request', () => {
+  const fixture = readFileSync(new URL('../fixtures/pay-request.alipaycn-web.json', import.meta.url));
+  const files: Record<string, Buffer> = { 'seed.json': fixture };
+  const read = (path: string) => (files[path] ? { bytes: files[path]! } : { error: `${path}: no such file` });
+  const NOW = new Date('2020-06-01T09:25:00Z');
+  const edit = (f: (r: Record<string, any>) => void): Buffer => {
+    const r = JSON.parse(fixture.toString('utf8')) as Record<string, any>;
+    f(r);
+    return Buffer.from(JSON.stringify(r));
+  };
+
+  it("the guide's own sample request passes every rule, for a direct merchant whose contract is USD", () => {
+    const lines = checkConfig({ paymentCurrencies: ['USD'], settlementCurrency: 'USD', contractSettlementCurrency: 'USD', integration: 'direct', payRequestFile: 'seed.json' }, read, NOW);
+    expect(lines.find((l) => l.id === 'rules.integration')).toMatchObject({ status: 'pass', title: 'integration: direct', source: expect.stringContaining('directly integrated') });
+    expect(lines.find((l) => l.id === 'rules.request')).toMatchObject({ status: 'pass' });
+    expect(lines.filter((l) => l.id.startsWith('rules.') && l.status !== 'pass')).toEqual([]);
+  });
+
+  it('a direct merchant without chinaExtraTransInfo, settlement outside the contract, CNY settlement: each a failure with its source', () => {
+    files['no-extra.json'] = edit((r) => delete r.order.extendInfo);
+    files['eur.json'] = edit((r) => (r.settlementStrategy.settlementCurrency = 'EUR'));
+    files['cny.json'] = edit((r) => (r.settlementStrategy.settlementCurrency = 'CNY'));
+    const run = (file: string, extra: Record<string, unknown> = {}) =>
+      checkConfig({ paymentCurrencies: ['USD'], settlementCurrency: 'USD', contractSettlementCurrency: 'USD', payRequestFile: file, ...extra }, read, NOW).filter((l) => l.id.startsWith('rules.request.'));
+    expect(run('no-extra.json')).toEqual([
+      expect.objectContaining({ id: 'rules.request.order.extendInfo.chinaExtraTransInfo', status: 'fail', source: expect.stringContaining('optional for acquirers') }),
+    ]);
+    expect(run('no-extra.json', { integration: 'acquirer' })).toEqual([]);
+    const eur = run('eur.json');
+    expect(eur.map((l) => l.id)).toEqual(['rules.request.settlementStrategy.settlementCurrency']);
+    expect(eur[0]!.detail).toMatch(/USD/);
+    expect(eur[0]!.source).toMatch(/settlement currency must be the same as the payment currency|contract/);
+    expect(run('cny.json')[0]!.source).toMatch(/cannot be CNY/);
+  });
+
+  it('an order currency that differs from the payment currency is a warning (no source forbids it), in human and JSON output', () => {
+    files['mixed.json'] = edit((r) => (r.order.orderAmount.currency = 'EUR'));
+    const lines = checkConfig({ paymentCurrencies: ['USD'], settlementCurrency: 'USD', payRequestFile: 'mixed.json' }, read, NOW);
+    const warn = lines.filter((l) => l.status === 'warn');
+    expect(warn.map((l) => l.id)).toEqual(['rules.request.order.orderAmount.currency']);
+    const report = summarize('go-live.json', lines);
+    expect(report).toMatchObject({ warnings: 1 });
+    expect(formatReport(report)).toMatch(/^WARN {2}sample pay request: order\.orderAmount\.currency/m);
   });
 });
