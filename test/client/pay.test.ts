@@ -445,3 +445,67 @@ describe('pay: secrets a gateway reflects never come back out', () => {
     expect(lines.join('\n')).toContain('<redacted 28 chars>');
   });
 });
+
+describe('pay: the AlipayCN cashier rules on the client', () => {
+  const withoutExtra = () => {
+    const r = payRequest() as ReturnType<typeof payRequest> & { order: Record<string, unknown> };
+    delete r.order.extendInfo;
+    return r;
+  };
+
+  it('a direct merchant (the default) without chinaExtraTransInfo: AmsValidationError naming the field and its source, nothing sent', async () => {
+    const seen = gateway([ok]);
+    const err = await testClient().client.pay(withoutExtra()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AmsValidationError);
+    expect((err as AmsValidationError).issues).toEqual([
+      expect.objectContaining({ field: 'order.extendInfo.chinaExtraTransInfo', code: 'required', source: expect.stringContaining('directly integrated with AlipayCN') }),
+    ]);
+    expect(seen).toHaveLength(0);
+  });
+
+  it("an acquirer may omit it, but what it sends is checked the same way", async () => {
+    const seen = gateway([ok]);
+    const { client } = testClient({ integration: 'acquirer' });
+    await client.pay(withoutExtra());
+    expect(seen).toHaveLength(1);
+    const bad = { ...payRequest(), order: { ...payRequest().order, extendInfo: { chinaExtraTransInfo: { businessType: '4', goodsInfo: 'pencil^2', totalQuantity: '3' } } } };
+    const err = await client.pay(bad).catch((e: unknown) => e);
+    expect((err as AmsValidationError).fields).toEqual(['order.extendInfo.chinaExtraTransInfo.totalQuantity']);
+    expect(seen).toHaveLength(1);
+  });
+
+  it('extendInfo as an object: sent as the JSON string, serialized once and signed exactly as sent', async () => {
+    const seen = gateway([ok]);
+    const info = { chinaExtraTransInfo: { businessType: '4', goodsInfo: 'pencil^2', totalQuantity: '2' }, note: 'ü' };
+    const req = { ...payRequest(), order: { ...payRequest().order, extendInfo: info } };
+    await testClient().client.pay(req);
+    const sent = JSON.parse(seen[0]!.body) as { order: { extendInfo: unknown } };
+    expect(sent.order.extendInfo).toBe(JSON.stringify(info));
+    expect(seen[0]!.body).toBe(JSON.stringify({ ...req, order: { ...req.order, extendInfo: JSON.stringify(info) } }));
+    // The caller's object is left as it was.
+    expect(req.order.extendInfo).toBe(info);
+    const { headers } = seen[0]!;
+    expect(
+      verifySignature({ path: PATH, clientId: CLIENT, time: headers['request-time']!, body: seen[0]!.body, signature: headers['signature']!, publicKey: merchant.publicSpkiPem }),
+    ).toBe(true);
+  });
+
+  it('contractSettlementCurrency on the client: a request settling elsewhere is refused before anything is sent', async () => {
+    const seen = gateway([ok]);
+    const { client } = testClient({ contractSettlementCurrency: 'EUR' });
+    const err = await client.pay(payRequest()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AmsValidationError);
+    const issue = (err as AmsValidationError).issues.find((i) => i.code === 'SETTLEMENT_NOT_CONTRACT');
+    expect(issue).toMatchObject({ field: 'settlementStrategy.settlementCurrency', message: expect.stringContaining('EUR'), source: expect.stringContaining('contract') });
+    expect(seen).toHaveLength(0);
+    expect(() => testClient({ contractSettlementCurrency: 'usd' })).toThrow(/contractSettlementCurrency/);
+    expect(() => testClient({ integration: 'isv' as never })).toThrow(/integration/);
+  });
+
+  it('an order currency other than the payment currency is no longer refused (no source states that rule)', async () => {
+    const seen = gateway([ok]);
+    const req = payRequest();
+    await testClient().client.pay({ ...req, order: { ...req.order, orderAmount: { currency: 'EUR', value: '100' } } });
+    expect(seen).toHaveLength(1);
+  });
+});

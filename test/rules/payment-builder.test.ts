@@ -270,3 +270,26 @@ describe('buildCashierPayment: properties', () => {
     );
   });
 });
+
+describe('buildCashierPayment: direct or acquirer, and extendInfo in both forms', () => {
+  const input = { ...baseInput, terminalType: 'WEB' as const };
+  it('a direct merchant (the default) must give goods, chinaExtraTransInfo or extendInfo; an acquirer need not', () => {
+    const e = rejects(() => buildCashierPayment(input));
+    expect(e.issues).toEqual([expect.objectContaining({ field: 'goods', code: 'required', source: expect.stringContaining('directly integrated') })]);
+    expect(buildCashierPayment(input, { integration: 'acquirer' }).order.extendInfo).toBeUndefined();
+  });
+
+  it('extendInfo as the seed string or as its object: validated field by field, sent as the string', () => {
+    const seed = '{"chinaExtraTransInfo":{"totalQuantity":"2","businessType":"4","goodsInfo":"Macbook 12 inch M3 8G 256G SSD^1|Apple iPad Pro 11 inch^1"}}';
+    expect(buildCashierPayment({ ...input, extendInfo: seed }).order.extendInfo).toBe(seed);
+    const object = JSON.parse(seed) as Record<string, unknown>;
+    const built = buildCashierPayment({ ...input, extendInfo: object });
+    expect(built.order.extendInfo).toBe(JSON.stringify(object));
+    expect(payRequestIssues(built, NOW)).toEqual([]);
+    const bad = rejects(() => buildCashierPayment({ ...input, extendInfo: { chinaExtraTransInfo: { businessType: '4', goodsInfo: 'a^1', totalQuantity: '5' } } }));
+    expect(bad.fields).toEqual(['extendInfo.chinaExtraTransInfo.totalQuantity']);
+    expect(rejects(() => buildCashierPayment({ ...input, extendInfo: { other: 1 } })).fields).toEqual(['extendInfo.chinaExtraTransInfo']);
+    expect(buildCashierPayment({ ...input, extendInfo: { other: 1 } }, { integration: 'acquirer' }).order.extendInfo).toBe('{"other":1}');
+    expect(rejects(() => buildCashierPayment({ ...input, extendInfo: seed, goods: PENCIL } as never)).issues[0]).toMatchObject({ code: 'conflict' });
+  });
+});
