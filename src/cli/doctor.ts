@@ -133,7 +133,7 @@ async function diagnose(parsed: Parsed, io: CliIo): Promise<{ report: DoctorRepo
         'alipay-public-key',
         false,
         "the Alipay public key configured is your own public key (the public half of your private key): Alipay's answers can never verify with it",
-        "Download Alipay's public key from the Antom dashboard (Developers → Integration settings, \"Alipay public key\") — your own public key is the one you upload, never the one you verify with.",
+        "Download \"Alipay public key\" from the Integration Settings page of the Antom dashboard (the tab of this environment) — your own public key is the one you upload, never the one you verify with.",
       ),
     );
   }

@@ -53,7 +53,7 @@ const check = (name: string, ok: boolean, message: string, fix: string | null = 
 
 const envName = (sandbox: boolean): string => (sandbox ? 'sandbox' : 'live');
 const dashboardTab = (sandbox: boolean): string =>
-  `the Antom dashboard (Developers → Quick start / Integration settings, ${sandbox ? 'Sandbox' : 'Live'} tab)`;
+  `the Integration Settings page of the Antom dashboard (${sandbox ? 'Sandbox' : 'Live'} tab)`;
 
 /** The facts of the merchant key that are safe to print: size, fingerprint and the public half to upload. */
 export function privateKeyFacts(privateKey: KeyObject): { bits: number | undefined; fingerprint: string; publicKeyBase64: string } {
@@ -196,13 +196,22 @@ function unverifiable(input: DoctorInput, err: AmsSignatureError): DoctorCheck {
         `the Alipay public key is right, but the answer was changed on its way to you: ${d.message}${claim}`,
         'A proxy or middleware between you and Alipay rewrites the answer: pass the body and the Signature, Response-Time and Client-Id headers through byte for byte.',
       );
-    default:
+    case 'signed_by_merchant_key':
       return check(
         'alipay-public-key',
         false,
-        `Alipay's answer does not verify with the configured Alipay public key (fingerprint ${publicKeyFingerprint(input.alipayPublicKey).slice(0, 16)}…): it is not the key Alipay signs with on the ${envName(input.sandbox)} environment (sandbox and live keys differ). ${d.message}${claim}`,
+        `the answer is signed with YOUR private key, not Alipay's: whatever answers at ${new URL(input.url).origin} signs with the merchant key.${claim}`,
+        'Point baseUrl (or region) at Alipay; a test gateway must sign with its own key and give you its public key.',
+      );
+    case 'wrong_key':
+      return check(
+        'alipay-public-key',
+        false,
+        `Alipay's answer does not verify with the configured Alipay public key (fingerprint ${publicKeyFingerprint(input.alipayPublicKey).slice(0, 16)}…): the answer was signed with another key, so it is not the key Alipay signs with on the ${envName(input.sandbox)} environment (sandbox and live keys differ).${claim}`,
         fix,
       );
+    default:
+      return check('alipay-public-key', false, `Alipay's answer does not verify with the configured Alipay public key: ${d.message}${claim}`, fix);
   }
 }
 
