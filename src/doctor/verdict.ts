@@ -298,7 +298,7 @@ export function doctorVerdict(input: DoctorInput): DoctorReport {
   }
 
   const code = error.resultCode;
-  const said = error.resultMessage ? ` (Alipay: "${error.resultMessage.slice(0, 200)}")` : '';
+  const said = error.resultMessage ? ` (Alipay: "${error.resultMessage.length > 200 ? `${error.resultMessage.slice(0, 200)}…` : error.resultMessage}")` : '';
   const tab = dashboardTab(input.sandbox);
   switch (code) {
     case 'ORDER_NOT_EXIST':
@@ -358,7 +358,8 @@ export function doctorVerdict(input: DoctorInput): DoctorReport {
           'access',
           false,
           `${input.clientId} may not call inquiryPayment on the ${envName(input.sandbox)} environment${said}: the product (Cashier Payment) is not activated for it${input.agentToken ? ', or the Agent-Token is not valid for it' : ''}`,
-          `Activate Cashier Payment for this client id in ${tab} (or ask your Alipay contact)${input.agentToken ? '; an ISV sends the Agent-Token of the merchant it acts for' : '; an ISV acting for a merchant also needs its Agent-Token (--agent-token)'}.`,
+          `Have Cashier Payment activated for this client id on the ${envName(input.sandbox)} environment (the products of your Antom dashboard, or your Alipay contact)` +
+            (input.agentToken ? '; an ISV sends the Agent-Token of the merchant it acts for.' : '; an ISV acting for a merchant also sends its Agent-Token (agentToken, --agent-token).'),
         ),
       );
       break;

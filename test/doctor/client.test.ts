@@ -79,7 +79,7 @@ describe('client.doctor()', () => {
     const r = await doctor({ clientId: CLIENT.inactive });
     expect(failing(r).map((c) => c.name)).toEqual(['access']);
     expect(names(r)).toEqual(['private-key', 'network', 'request-signature', 'client-id', 'alipay-public-key', 'access', 'clock']);
-    expect(byName(r, 'access').fix).toMatch(/Activate Cashier Payment/);
+    expect(byName(r, 'access').fix).toMatch(/^Have Cashier Payment activated for this client id on the sandbox environment/);
   });
 
   it('an answer that does not verify: the configured Alipay public key is wrong', async () => {
