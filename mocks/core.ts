@@ -11,7 +11,7 @@ import { buildSignContentBytes } from '../src/signing/content';
 import { formatSignatureHeader, parseSignatureHeader } from '../src/signing/header';
 import { loadPrivateKey, loadPublicKey, type KeyInput } from '../src/signing/keys';
 import { CASHIER_PATH, renderCashierPage, renderMessagePage } from './cashier';
-import { refuseAfterVerifying, refuseBeforeVerifying, type CredentialOptions } from './credentials';
+import { refuseAfterVerifying, refuseBeforeVerifying, registeredInSandbox, type CredentialOptions } from './credentials';
 import { FaultScript, GATEWAY_APIS, type FaultObject, type FaultSpec, type GatewayApi } from './faults';
 import { magicBehaviour, SETTLING_INQUIRY, type MagicBehaviour } from './magic';
 import { NOTIFY_RETRY_SCHEDULE_MS, Notifier, type DeliveryAttempt, type NotificationDelivery } from './notifier';
@@ -555,7 +555,7 @@ export class GatewayCore {
     const denied = refuseAfterVerifying(this.#credentials, { clientId, api });
     if (denied) return reject(denied.resultCode, denied.message, denied.signed);
 
-    const sandboxClient = clientId.startsWith('SANDBOX_');
+    const sandboxClient = registeredInSandbox(this.#credentials, clientId);
     if (sandboxClient !== sandbox) {
       return reject(
         'ACCESS_DENIED',

@@ -30,6 +30,10 @@ export interface CredentialRefusal {
   signed: boolean;
 }
 
+function settingsOf(options: CredentialOptions | undefined, clientId: string): CredentialSettings | undefined {
+  return options && Object.hasOwn(options, clientId) ? options[clientId] : undefined;
+}
+
 /**
  * Before the signature is checked: an environment the client is not registered in, or a key version Alipay does
  * not hold. Both are answered unsigned, like every answer to a request Alipay could not authenticate.
@@ -38,7 +42,7 @@ export function refuseBeforeVerifying(
   options: CredentialOptions | undefined,
   req: { clientId: string; sandboxPath: boolean; signature: string | undefined },
 ): CredentialRefusal | undefined {
-  const settings = options && Object.hasOwn(options, req.clientId) ? options[req.clientId] : undefined;
+  const settings = settingsOf(options, req.clientId);
   if (!settings) return undefined;
   if (settings.registeredIn !== undefined && (settings.registeredIn === 'sandbox') !== req.sandboxPath) {
     return {
@@ -69,9 +73,15 @@ export function refuseBeforeVerifying(
   return undefined;
 }
 
+/** Whether a client id lives in the sandbox: as configured, else by the SANDBOX_ prefix. */
+export function registeredInSandbox(options: CredentialOptions | undefined, clientId: string): boolean {
+  const settings = settingsOf(options, clientId);
+  return settings?.registeredIn !== undefined ? settings.registeredIn === 'sandbox' : clientId.startsWith('SANDBOX_');
+}
+
 /** After the signature verified: a product that is not activated for this client. Signed, as an authenticated answer. */
 export function refuseAfterVerifying(options: CredentialOptions | undefined, req: { clientId: string; api: string }): CredentialRefusal | undefined {
-  const settings = options && Object.hasOwn(options, req.clientId) ? options[req.clientId] : undefined;
+  const settings = settingsOf(options, req.clientId);
   if (settings?.productActivated !== false) return undefined;
   return { resultCode: 'ACCESS_DENIED', message: `the product is not activated for client-id ${req.clientId}: it may not call ${req.api}`, signed: true };
 }
