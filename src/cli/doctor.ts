@@ -1,6 +1,6 @@
 // `ams-cashier doctor`: proves the credentials against the gateway with one read-only inquiry, one line per check.
 import { AmsClient } from '../client';
-import type { DoctorCheck, DoctorReport } from '../doctor/verdict';
+import { ownKeyAsAlipayCheck, type DoctorCheck, type DoctorReport } from '../doctor/verdict';
 import { AmsConfigError, AmsValidationError } from '../errors';
 import { MIN_RSA_BITS } from '../signing/keys';
 import { parseCommandArgs, stringOpt, type Parsed } from './args';
@@ -128,14 +128,7 @@ async function diagnose(parsed: Parsed, io: CliIo): Promise<{ report: DoctorRepo
   // Keys that cannot work are verdicts found offline: no request is sent with them.
   const offline = [keyProblem('private', privateInsp), keyProblem('alipay', alipayInsp)].filter((c): c is DoctorCheck => c !== undefined);
   if (offline.length === 0 && privateInsp.fingerprint === alipayInsp.fingerprint) {
-    offline.push(
-      check(
-        'alipay-public-key',
-        false,
-        "the Alipay public key configured is your own public key (the public half of your private key): Alipay's answers can never verify with it",
-        "Download \"Alipay public key\" from the Integration Settings page of the Antom dashboard (the tab of this environment) — your own public key is the one you upload, never the one you verify with.",
-      ),
-    );
+    offline.push(ownKeyAsAlipayCheck(clientId!.startsWith('SANDBOX_')));
   }
   if (offline.length > 0) {
     const checks = offline.some((c) => c.name === 'private-key')

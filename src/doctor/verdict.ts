@@ -55,6 +55,16 @@ const envName = (sandbox: boolean): string => (sandbox ? 'sandbox' : 'live');
 const dashboardTab = (sandbox: boolean): string =>
   `the Integration Settings page of the Antom dashboard (${sandbox ? 'Sandbox' : 'Live'} tab)`;
 
+/** The configured Alipay public key is the merchant's own: found offline (CLI) or from an answer that did not verify. */
+export function ownKeyAsAlipayCheck(sandbox: boolean, after = ''): DoctorCheck {
+  return check(
+    'alipay-public-key',
+    false,
+    `the Alipay public key configured is your own public key (the public half of your private key): Alipay's answers can never verify with it.${after}`,
+    `Download "Alipay public key" from ${dashboardTab(sandbox)}: your own public key is the one you upload, never the one you verify with.`,
+  );
+}
+
 /** The facts of the merchant key that are safe to print: size, fingerprint and the public half to upload. */
 export function privateKeyFacts(privateKey: KeyObject): { bits: number | undefined; fingerprint: string; publicKeyBase64: string } {
   const pub = createPublicKey(privateKey);
@@ -187,7 +197,7 @@ function unverifiable(input: DoctorInput, err: AmsSignatureError): DoctorCheck {
   );
   switch (d.code) {
     case 'own_public_key':
-      return check('alipay-public-key', false, `the Alipay public key configured is your own public key (the public half of your private key): Alipay's answers can never verify with it.${claim}`, fix);
+      return ownKeyAsAlipayCheck(input.sandbox, claim);
     case 'variant_found':
     case 'content_differs':
       return check(
@@ -324,7 +334,7 @@ export function doctorVerdict(input: DoctorInput): DoctorReport {
           false,
           `Alipay has no public key for ${input.clientId}${input.keyVersion ? ` with keyVersion ${input.keyVersion}` : ''} on the ${envName(input.sandbox)} environment${said}`,
           `Upload the public half of this private key (fingerprint ${key.fingerprint.slice(0, 16)}…) in ${tab}` +
-            (input.keyVersion ? `, or set keyVersion to the version shown next to the uploaded key (null sends none: the latest key).` : '.'),
+            (input.keyVersion ? ', or set keyVersion to the version shown next to the uploaded key.' : '.'),
         ),
       );
       break;
