@@ -2,6 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AmsClient, type AmsClientConfig, type DoctorReport } from '../../src/index';
 import { alipay, merchant, other } from '../helpers/keys';
+import { clearProxyEnv } from '../setup/no-proxy-env';
 import { CLIENT, startDoctorWorld, type DoctorWorld } from './scenarios';
 
 let world: DoctorWorld;
@@ -108,6 +109,27 @@ describe('client.doctor()', () => {
   it('proxy: an HTTP 407 names the proxy credentials', async () => {
     const r = await client({ baseUrl: world.proxyAuthOrigin }).doctor();
     expect(byName(r, 'network')).toMatchObject({ ok: false, message: expect.stringMatching(/^proxy: HTTP 407/), fix: expect.stringMatching(/HTTPS_PROXY=http:\/\/user:password@proxy:port/) });
+  });
+
+  it('proxy from the environment: a 407 from a real forward proxy names that proxy', async () => {
+    process.env['HTTP_PROXY'] = world.proxyAuthOrigin;
+    try {
+      const r = await client().doctor();
+      expect(byName(r, 'network')).toMatchObject({ ok: false, message: `proxy: HTTP 407 — the proxy ${world.proxyAuthOrigin} wants credentials before it forwards anything to ${new URL(world.gateway.url).host}` });
+    } finally {
+      clearProxyEnv();
+    }
+  });
+
+  it('proxy from the environment: a proxy that refuses connections is named, not the gateway', async () => {
+    process.env['HTTP_PROXY'] = world.refusedOrigin;
+    try {
+      const r = await client().doctor();
+      expect(byName(r, 'network').message).toBe(`connect: the proxy ${world.refusedOrigin} refused the connection (ECONNREFUSED): nothing listens on that port`);
+      expect(byName(r, 'network').fix).toMatch(/or add 127\.0\.0\.1:\d+ to NO_PROXY/);
+    } finally {
+      clearProxyEnv();
+    }
   });
 
   it('a U answer is not retried and teaches nothing about the credentials', async () => {
