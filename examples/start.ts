@@ -1,6 +1,12 @@
 // `npm start`: the embedded gateway and the example shop on loopback, a scripted buyer, and a timeline of one payment.
-// `npm start -- --serve` keeps both up so you can pay by hand in a browser.
+// `npm start -- --serve` keeps both up so you can pay by hand in a browser; `npm start -- --doctor` runs doctor.
 import { startEmbeddedShop } from './express-merchant/embedded';
+
+// `npm start -- --doctor`: what `ams-cashier doctor` / `client.doctor()` say for each kind of credentials mistake.
+if (process.argv.includes('--doctor')) {
+  const { runDoctorDemo } = await import('./doctor');
+  process.exit(await runDoctorDemo());
+}
 
 const serve = process.argv.includes('--serve');
 const t0 = performance.now();

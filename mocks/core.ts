@@ -11,6 +11,7 @@ import { buildSignContentBytes } from '../src/signing/content';
 import { formatSignatureHeader, parseSignatureHeader } from '../src/signing/header';
 import { loadPrivateKey, loadPublicKey, type KeyInput } from '../src/signing/keys';
 import { CASHIER_PATH, renderCashierPage, renderMessagePage } from './cashier';
+import { refuseAfterVerifying, refuseBeforeVerifying, registeredInSandbox, type CredentialOptions } from './credentials';
 import { FaultScript, GATEWAY_APIS, type FaultObject, type FaultSpec, type GatewayApi } from './faults';
 import { magicBehaviour, SETTLING_INQUIRY, type MagicBehaviour } from './magic';
 import { NOTIFY_RETRY_SCHEDULE_MS, Notifier, type DeliveryAttempt, type NotificationDelivery } from './notifier';
@@ -59,6 +60,8 @@ export interface GatewayOptions {
   cashierOrigin?: string;
   /** Upper bound of a `hang` fault, ms. Default 30 000. */
   maxHangMs?: number;
+  /** Per client id: uploaded key versions, the environment it is registered in, whether the product is activated. */
+  credentials?: CredentialOptions;
 }
 
 /** A request as the adapters hand it over. Header names in any case. */
@@ -264,6 +267,7 @@ export class GatewayCore {
   readonly #clock: { now(): Date };
   readonly #cashierOrigin: string | undefined;
   readonly #maxHangMs: number;
+  readonly #credentials: CredentialOptions | undefined;
   readonly #closing = new AbortController();
   #seq = 0;
 
@@ -280,6 +284,7 @@ export class GatewayCore {
     if (!(Number.isFinite(compression) && compression >= 1)) throw new TypeError('notifyRetryCompression must be a number ≥ 1');
     this.#cashierOrigin = options.cashierOrigin ? new URL(options.cashierOrigin).origin : undefined;
     this.#maxHangMs = options.maxHangMs ?? 30_000;
+    this.#credentials = options.credentials;
     this.#notifier = new Notifier({
       sign: ({ path, clientId, requestTime, body }) => this.#sign(path, clientId, requestTime, body),
       requestTime: () => formatRequestTime(this.#clock.now()),
@@ -543,6 +548,8 @@ export class GatewayCore {
     const signature = headers['signature'];
     if (!requestTime) return reject('INVALID_SIGNATURE', 'the Request-Time header is missing', false);
     if (!signature) return reject('INVALID_SIGNATURE', 'the Signature header is missing', false);
+    const refused = refuseBeforeVerifying(this.#credentials, { clientId, sandboxPath: sandbox, signature });
+    if (refused) return reject(refused.resultCode, refused.message, refused.signed);
     let parsed: ReturnType<typeof parseSignatureHeader>;
     try {
       parsed = parseSignatureHeader(signature);
@@ -558,8 +565,10 @@ export class GatewayCore {
       );
     }
     this.#emit({ type: 'request.verified', api, message: `${clientId} POST ${url.pathname}` });
+    const denied = refuseAfterVerifying(this.#credentials, { clientId, api });
+    if (denied) return reject(denied.resultCode, denied.message, denied.signed);
 
-    const sandboxClient = clientId.startsWith('SANDBOX_');
+    const sandboxClient = registeredInSandbox(this.#credentials, clientId);
     if (sandboxClient !== sandbox) {
       return reject(
         'ACCESS_DENIED',

@@ -18,6 +18,7 @@ export type {
 } from './core';
 export { GATEWAY_APIS, FAULT_NAMES, FaultScript } from './faults';
 export type { GatewayApi, FaultName, FaultObject, FaultSpec } from './faults';
+export type { CredentialOptions, CredentialSettings } from './credentials';
 export { MAGIC_AMOUNTS, magicBehaviour } from './magic';
 export type { MagicBehaviour } from './magic';
 export { NOTIFY_RETRY_SCHEDULE_MS, ACK_BODY } from './notifier';

@@ -30,6 +30,8 @@ import {
   type RefundResponse,
 } from './schemas/lifecycle';
 import { PayResponse as PayResponseSchema } from './schemas/pay';
+import { runDoctor, type DoctorOptions } from './doctor/probe';
+import type { DoctorReport } from './doctor/verdict';
 import { getCryptoBackend, type CryptoBackendName } from './signing/backend';
 import { KEY_VERSION_RE } from './signing/header';
 import { loadPrivateKey, loadPublicKey, publicKeyFingerprint, type KeyInput } from './signing/keys';
@@ -263,6 +265,16 @@ export class AmsClient {
       },
       { schedule, scheduleMs, cancelOnTimeout, notFoundGraceInquiries, signal },
     );
+  }
+
+  /**
+   * Proves the credentials against the gateway without touching any payment: one signed `inquiryPayment` for a
+   * paymentRequestId that cannot exist, no retry. A verified `F ORDER_NOT_EXIST` means Alipay accepted the signature,
+   * knows the client id here and signs with the configured Alipay key; anything else becomes a failing check with
+   * its fix. Resolves with `{ ok, checks: [{ name, ok, message, fix }] }`; for health endpoints and deploy checks.
+   */
+  async doctor(options?: DoctorOptions): Promise<DoctorReport> {
+    return runDoctor(this.#ctx, options);
   }
 
   /**

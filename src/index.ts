@@ -37,6 +37,8 @@ export type { NodeHttpTransportOptions } from './http/node-transport';
 
 export { AmsClient } from './client';
 export type { AmsClientConfig } from './client';
+export type { DoctorCheck, DoctorReport } from './doctor/verdict';
+export type { DoctorOptions } from './doctor/probe';
 export type { PayRequest, PayResponse } from './schemas/pay';
 export { PayRequest as PayRequestSchema, PayResponse as PayResponseSchema } from './schemas/pay';
 export type {

@@ -29,6 +29,8 @@ export interface CliIo {
   /** Base for relative paths. */
   cwd: string;
   now(): Date;
+  /** Environment variables (commands that take settings from the environment); default none. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
 
 /** The real process: stdout, stderr, stdin, the working directory and the system clock. */
@@ -43,6 +45,7 @@ export function processIo(): CliIo {
     },
     cwd: process.cwd(),
     now: () => new Date(),
+    env: process.env,
   };
 }
 

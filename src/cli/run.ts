@@ -1,6 +1,7 @@
 // Dispatches `ams-cashier <command>` and turns every error into a message and an exit code (never a stack trace).
 import { AmsConfigError, AmsError, AmsSignatureError, AmsValidationError } from '../errors';
 import { CHECK_HELP, runCheck } from './check';
+import { DOCTOR_HELP, runDoctor } from './doctor';
 import { CliUsageError, EXIT, type CliIo, type ExitCode } from './io';
 import { KEYS_HELP, runKeys } from './keys';
 import { SIGN_HELP, runSign } from './sign';
@@ -10,6 +11,7 @@ export const MAIN_HELP = `Usage: ams-cashier <command> [options]
 
 Commands:
   check <config.json|yaml>   check currencies, keys and client id / sandbox / region before go-live
+  doctor                     prove the credentials against the gateway with one read-only inquiry
   sign                       show the exact signed content, the Signature header and a curl command
   verify                     check a signature and find why it does not verify
   keys generate --out DIR    write a new RSA-2048 pair in the formats Alipay's portal takes
@@ -22,6 +24,7 @@ Exit codes: 0 ok / all checks pass / valid, 1 a check or verification fails, 2 u
 
 const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<ExitCode>; help: string }> = {
   check: { run: runCheck, help: CHECK_HELP },
+  doctor: { run: runDoctor, help: DOCTOR_HELP },
   sign: { run: runSign, help: SIGN_HELP },
   verify: { run: runVerify, help: VERIFY_HELP },
   keys: { run: runKeys, help: KEYS_HELP },

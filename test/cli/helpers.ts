@@ -1,5 +1,5 @@
 // Builds the CLI once per test file with tsup into a temp dir and runs the BUILT bin with child_process.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +19,8 @@ export interface BuiltCli {
   bin: string;
   dir: string;
   run(args: string[], options?: { stdin?: string | Buffer; cwd?: string }): RunResult;
+  /** The same without blocking the event loop, for commands that talk to a server in this process; `env` is added. */
+  runAsync(args: string[], options?: { cwd?: string; env?: Record<string, string> }): Promise<RunResult>;
   /** A fresh directory under os.tmpdir() for a test's files. */
   tmp(prefix?: string): string;
   cleanup(): void;
@@ -56,6 +58,22 @@ export async function buildCli(): Promise<BuiltCli> {
         timeout: 30_000,
       });
       return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+    },
+    runAsync(args, options = {}) {
+      return new Promise((resolve, reject) => {
+        const child = spawn(process.execPath, [bin, ...args], {
+          cwd: options.cwd ?? dir,
+          env: { ...process.env, NO_COLOR: '1', ...options.env },
+          stdio: ['ignore', 'pipe', 'pipe'],
+          timeout: 30_000,
+        });
+        let stdout = '';
+        let stderr = '';
+        child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+        child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+        child.on('error', reject);
+        child.on('close', (code) => resolve({ code, stdout, stderr }));
+      });
     },
     tmp(prefix = 'ams-cli-case-') {
       const d = mkdtempSync(join(tmpdir(), prefix));
