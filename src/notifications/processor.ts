@@ -96,7 +96,7 @@ export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
  */
 export const STORE_CLAIM_TIMEOUT_MS = 5_000;
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`store did not answer within ${ms} ms`)), ms);
