@@ -174,7 +174,9 @@ export function startInboxWorker(deps: WorkerDeps, r: ResolvedProcess): InboxWor
     const notification = data.notification;
     const context = contextOfJob(job);
     const target = callbackFor(r.callbacks, notification);
-    const final = context.attempt >= r.attempts;
+    // No callback for this kind is this worker's configuration: retrying here cannot help, so it fails at once
+    // (retry it from the failed set once a worker has the callback).
+    const final = context.attempt >= r.attempts || !target;
     try {
       if (!target) throw new Error(`no callback for notifyType ${notification.notifyType}: give ${routesFor(notification).join(' or ')} to inbox.process()`);
       await target.run(notification, context);
