@@ -6,7 +6,7 @@ import { AmsConfigError } from '../errors';
 import { contextOf } from '../internal/context';
 import type { FetchNotificationHandler } from '../notifications/fetch-handler';
 import type { NodeNotificationHandler } from '../notifications/node-handler';
-import type { NotificationHandlerOptions } from '../notifications/processor';
+import { withTimeout, type NotificationHandlerOptions } from '../notifications/processor';
 import { inboxJobId, type InboxJobData } from './job';
 import { loadBullMQ } from './load';
 import { createReceiver } from './receive';
@@ -214,12 +214,20 @@ export function createNotificationInbox(options: NotificationInboxOptions): Noti
   };
 }
 
-/** Reads the stats of an inbox queue without handlers or keys (the CLI's `inbox stats`). */
-export async function readInboxStatsAt(options: { connection: InboxConnection; queueName?: string; prefix?: string; now?: () => number }): Promise<InboxStats> {
-  const queue = openQueue(queueNameOf(options.queueName), producerConnection(bullConnection(options.connection)), prefixOf(options.prefix), { warn: () => {} });
+/** Reads the stats of an inbox queue without handlers or keys (the CLI's `inbox stats`); rejects past timeoutMs. */
+export async function readInboxStatsAt(options: {
+  connection: InboxConnection;
+  queueName?: string;
+  prefix?: string;
+  now?: () => number;
+  /** Default 5000: an unreachable Redis is reported instead of waited for. */
+  timeoutMs?: number;
+}): Promise<InboxStats> {
+  const timeoutMs = positiveWhole('timeoutMs', options.timeoutMs, 5000);
+  const queue = openQueue(queueNameOf(options.queueName), producerConnection(bullConnection(options.connection)), prefixOf(options.prefix), {});
   try {
-    return await readInboxStats(queue, options.now ?? Date.now);
+    return await withTimeout(readInboxStats(queue, options.now ?? Date.now), timeoutMs);
   } finally {
-    await queue.close();
+    await queue.close().catch(() => undefined);
   }
 }
