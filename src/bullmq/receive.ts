@@ -95,6 +95,31 @@ function captureNodeBody(req: IncomingMessage, limit: number): () => Promise<str
 }
 
 /**
+ * The same for a Fetch Request: its body stream is passed to the handler through a tap that keeps a copy of what
+ * the handler reads, up to its limit. (Request.clone() would not do: a handler that stops reading an oversized body
+ * cancels its branch, and a tee's cancel waits for the other branch, which nobody reads.)
+ */
+function captureFetchBody(request: Request, limit: number): { request: Request; body: () => Promise<Uint8Array | undefined> } {
+  if (request.method.toUpperCase() !== 'POST' || request.bodyUsed || !request.body) return { request, body: async () => undefined };
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  let complete = false;
+  const tap = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      size += chunk.byteLength;
+      if (size <= limit) chunks.push(chunk);
+      else chunks.length = 0;
+      controller.enqueue(chunk);
+    },
+    flush() {
+      complete = true;
+    },
+  });
+  const tapped = new Request(request, { body: request.body.pipeThrough(tap), duplex: 'half' } as RequestInit);
+  return { request: tapped, body: async () => (complete && size <= limit ? Buffer.concat(chunks, size) : undefined) };
+}
+
+/**
  * Sends the 503 in place of what the handler is about to write (its generic "callback failed" 500): the handler
  * writes with writeHead + end, so those two are taken over for this one response and put back.
  */
@@ -160,15 +185,9 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   };
 
   const fetchHandler: FetchNotificationHandler = async (request) => {
-    // A second reader of the same stream: it buffers only what the handler reads, which the handler bounds.
-    const copy = request.method.toUpperCase() === 'POST' && !request.bodyUsed && request.body ? request.clone() : undefined;
-    const delivery: Delivery = {
-      urlPath: pathnameOf(request.url),
-      headers: request.headers,
-      body: async () => (copy ? new Uint8Array(await copy.arrayBuffer()) : undefined),
-      unavailable: false,
-    };
-    const response = await deliveries.run(delivery, () => fetchHandlerInner(request));
+    const { request: tapped, body } = captureFetchBody(request, limit);
+    const delivery: Delivery = { urlPath: pathnameOf(request.url), headers: request.headers, body, unavailable: false };
+    const response = await deliveries.run(delivery, () => fetchHandlerInner(tapped));
     if (!delivery.unavailable) return response;
     const r = unavailableResponse();
     return new Response(r.body, { status: r.status, headers: r.headers });

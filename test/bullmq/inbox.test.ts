@@ -7,7 +7,7 @@ import type { PaymentNotification } from '../../src/notifications';
 import { alipay, other } from '../helpers/keys';
 import { ACK, CLIENT_ID, PATH, listen, otherBody, alipayHeaders, recordingLogger, until, type Running } from '../notifications/helpers';
 import { thrown } from '../helpers/expect';
-import { sleep } from '../redis/helpers';
+import { connect, ready, sleep } from '../redis/helpers';
 import { requireRedisServer, startRedisServer, type RedisServer } from '../redis/redis-server';
 import { post, signedPayment } from './helpers';
 
@@ -196,6 +196,49 @@ describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
     expect(captured).toEqual(['CAPTURE_RESULT']);
     expect(dead).toEqual(['DISPUTE_RESULT attempt 1: no callback for notifyType DISPUTE_RESULT: give onOther to inbox.process()']);
     await worker.close();
+  });
+
+  it('answers 503 within enqueueTimeoutMs when Redis hangs, and the late write does not make a second job', async () => {
+    const { http, queue } = await setup();
+    const blocker = connect(server.port);
+    await ready(blocker);
+    const note = signedPayment('pay-slow-redis');
+    // CLIENT PAUSE holds every client's commands: the add is sent but not answered for 2 s.
+    const sleeping = blocker.call('CLIENT', 'PAUSE', '2000', 'ALL');
+    await sleep(50);
+    const during = await post(http.url, note);
+    expect(during.status).toBe(503);
+    expect(during.ms).toBeGreaterThanOrEqual(900);
+    expect(during.ms).toBeLessThan(1900);
+    expect(await sleeping).toBe('OK');
+    blocker.disconnect();
+    await sleep(1200);
+    const again = await post(http.url, note);
+    expect(again).toMatchObject({ status: 200, body: ACK });
+    expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+    await queue.close();
+  });
+
+  it('stores the body an Express-style parser already read as a Buffer, and refuses a body over maxBodyBytes', async () => {
+    const { inbox, queue } = await setup({ maxBodyBytes: 4096 });
+    const pre = await listen((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        (req as typeof req & { body?: Buffer }).body = Buffer.concat(chunks);
+        void inbox.nodeHandler(req, res);
+      });
+    });
+    open.push({ inbox, http: pre });
+    const note = signedPayment('pay-express-raw');
+    expect((await post(pre.url, note)).status).toBe(200);
+    expect((await queue.getJob(inboxJobId('PAYMENT_RESULT:pay-express-raw')))?.data.rawBody).toBe(note.body);
+
+    const big = JSON.stringify({ ...JSON.parse(note.body), paymentId: 'pay-too-big', padding: 'x'.repeat(5000) });
+    const res = await inbox.fetchHandler(new Request(`http://shop.example${PATH}`, { method: 'POST', headers: alipayHeaders({ body: big }), body: big }));
+    expect(res.status).toBe(413);
+    expect(await queue.getJob(inboxJobId('PAYMENT_RESULT:pay-too-big'))).toBeUndefined();
+    await queue.close();
   });
 
   it('answers 503 without acknowledging while Redis is down, and stores the redelivery once it is back', async () => {

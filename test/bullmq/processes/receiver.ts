@@ -1,18 +1,9 @@
 // A receiver process for the multi-process inbox tests: the inbox's Node handler on a loopback port; prints its URL.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createNotificationInbox } from '../../../src/bullmq';
-import { alipay } from '../../helpers/keys';
-import { CLIENT_ID, PATH } from '../../notifications/helpers';
+import { inboxFromEnv } from './inbox';
 
-const inbox = createNotificationInbox({
-  connection: process.env.REDIS_URL!,
-  queueName: process.env.QUEUE!,
-  path: PATH,
-  alipayPublicKey: alipay.publicBase64,
-  clientId: CLIENT_ID,
-  logger: {},
-});
+const inbox = inboxFromEnv();
 const server = createServer(inbox.nodeHandler);
 server.keepAliveTimeout = 30_000;
 server.listen(0, '127.0.0.1', () => {

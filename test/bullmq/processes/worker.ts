@@ -2,19 +2,10 @@
 // "effect"), fails ids marked "flaky" on their first two attempts, and hangs on the first run of ids marked "hang"
 // (so the test can SIGKILL it mid-job). Prints "ready" once its BullMQ worker is connected.
 import { Redis } from 'ioredis';
-import { createNotificationInbox } from '../../../src/bullmq';
-import { alipay } from '../../helpers/keys';
-import { CLIENT_ID, PATH } from '../../notifications/helpers';
+import { inboxFromEnv } from './inbox';
 
 const effects = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
-const inbox = createNotificationInbox({
-  connection: process.env.REDIS_URL!,
-  queueName: process.env.QUEUE!,
-  path: PATH,
-  alipayPublicKey: alipay.publicBase64,
-  clientId: CLIENT_ID,
-  logger: {},
-});
+const inbox = inboxFromEnv();
 const { worker } = inbox.process(
   {
     async onPayment(n, ctx) {
