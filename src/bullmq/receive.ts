@@ -58,9 +58,10 @@ function pathnameOf(url: string | undefined): string | undefined {
 }
 
 /**
- * Keeps a copy of the Node request body as the handler reads it (both listen to the same `data` events), up to the
- * handler's own limit, so the job can carry the exact bytes that were verified. A body a framework already read
- * (express.raw / express.text) is taken as it is, as the handler does.
+ * Keeps a copy of the Node request body as the handler reads it, up to the handler's own limit, so the job can carry
+ * the exact bytes that were verified. The copy listens to the same `data` events, attached at the moment the handler
+ * attaches its own (so it never starts the stream itself and misses nothing, however late the handler starts
+ * reading). A body a framework already read (express.raw / express.text) is taken as it is, as the handler does.
  */
 function captureNodeBody(req: IncomingMessage, limit: number): () => Promise<string | Uint8Array | undefined> {
   const pre = (req as IncomingMessage & { body?: unknown }).body;
@@ -83,15 +84,21 @@ function captureNodeBody(req: IncomingMessage, limit: number): () => Promise<str
     stop();
   };
   const stop = (): void => {
+    req.off('newListener', onNewListener);
     req.off('data', onData);
     req.off('end', onEnd);
     req.off('close', stop);
   };
-  req.on('data', onData);
-  req.on('end', onEnd);
+  const onNewListener = (event: string | symbol): void => {
+    if (event !== 'data') return;
+    req.off('newListener', onNewListener);
+    req.on('data', onData);
+    req.on('end', onEnd);
+  };
+  req.on('newListener', onNewListener);
   req.on('close', stop);
   // The callback runs only after the handler read the whole body and verified it, so 'end' has been seen by then.
-  return async () => (complete ? Buffer.concat(chunks, size) : undefined);
+  return async () => (complete && size <= limit ? Buffer.concat(chunks, size) : undefined);
 }
 
 /**
