@@ -30,6 +30,7 @@ import {
 import { dependencyImportCosts } from './cold-import';
 import '../test/setup/no-proxy-env';
 import { smoke } from './harness';
+import { inboxAckCase } from './inbox';
 import { startLoopback, type Loopback } from './loopback';
 import { printSummary, profileColdImport, profileInProcess, type ProfileSummary } from './profile';
 
@@ -110,6 +111,10 @@ async function main(): Promise<void> {
   if (wanted('notify')) {
     log('verifyNotification vs raw crypto.verify…');
     for (const r of await verifyNotificationCases()) push(r);
+  }
+  if (wanted('inbox-ack')) {
+    log('notification acknowledgement: inbox vs direct handler with a 200 ms callback…');
+    push(await inboxAckCase());
   }
   let lb: Loopback | undefined;
   try {

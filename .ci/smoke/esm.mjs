@@ -22,6 +22,17 @@ for (const f of ['redis.js', 'redis.cjs']) {
   const text = readFileSync(new URL(`../../dist/${f}`, import.meta.url), 'utf8');
   if (/from ["']ioredis["']|require\(["']ioredis["']\)/.test(text)) throw new Error(`dist/${f} imports ioredis at run time`);
 }
+const inbox = await import('ams-cashier/bullmq');
+try {
+  inbox.createNotificationInbox({ connection: 'redis://127.0.0.1:1', path: '/n', alipayPublicKey: 'x' });
+  throw new Error('ESM build: createNotificationInbox accepted no clientId');
+} catch (e) {
+  if (!(e instanceof ams.AmsConfigError) || e.field !== 'clientId') throw new Error(`ESM build: the bullmq subpath did not refuse a missing clientId with AmsConfigError (${e})`);
+}
+for (const f of ['bullmq.js', 'bullmq.cjs']) {
+  const text = readFileSync(new URL(`../../dist/${f}`, import.meta.url), 'utf8');
+  if (/from ["'](bullmq|ioredis)["']|require\(["'](bullmq|ioredis)["']\)/.test(text)) throw new Error(`dist/${f} imports bullmq or ioredis at load time`);
+}
 // The embedded gateway from the built subpath, driven by the built client: one real payment over loopback.
 const { startAmsGateway } = await import('ams-cashier/mocks');
 const { generateKeyPairSync } = await import('node:crypto');

@@ -2,6 +2,7 @@
 import { AmsConfigError, AmsError, AmsSignatureError, AmsValidationError } from '../errors';
 import { CHECK_HELP, runCheck } from './check';
 import { DOCTOR_HELP, runDoctor } from './doctor';
+import { INBOX_HELP, runInbox } from './inbox';
 import { CliUsageError, EXIT, type CliIo, type ExitCode } from './io';
 import { KEYS_HELP, runKeys } from './keys';
 import { SIGN_HELP, runSign } from './sign';
@@ -16,6 +17,7 @@ Commands:
   verify                     check a signature and find why it does not verify
   keys generate --out DIR    write a new RSA-2048 pair in the formats Alipay's portal takes
   keys inspect <file>        tell what a key file is (no key material printed)
+  inbox stats --redis URL    counts of the notification inbox queue (ams-cashier/bullmq)
 
 Run ams-cashier <command> --help for the options and an example.
 Exit codes: 0 ok / all checks pass / valid, 1 a check or verification fails, 2 unusable input,
@@ -28,6 +30,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<Exi
   sign: { run: runSign, help: SIGN_HELP },
   verify: { run: runVerify, help: VERIFY_HELP },
   keys: { run: runKeys, help: KEYS_HELP },
+  inbox: { run: runInbox, help: INBOX_HELP },
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {

@@ -106,7 +106,7 @@ export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
  */
 export const STORE_CLAIM_TIMEOUT_MS = 5_000;
 
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+export function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
     timer = setTimeout(() => reject(new Error(`store did not answer within ${ms} ms`)), ms);

@@ -448,9 +448,9 @@ describe('pay: secrets a gateway reflects never come back out', () => {
 
 describe('pay: the AlipayCN cashier rules on the client', () => {
   const withoutExtra = () => {
-    const r = payRequest() as ReturnType<typeof payRequest> & { order: Record<string, unknown> };
-    delete r.order.extendInfo;
-    return r;
+    const r = payRequest();
+    const { extendInfo: _omitted, ...order } = r.order;
+    return { ...r, order };
   };
 
   it('a direct merchant (the default) without chinaExtraTransInfo: AmsValidationError naming the field and its source, nothing sent', async () => {

@@ -1,0 +1,233 @@
+// createNotificationInbox: verify and store each notification as a BullMQ job, acknowledge once Redis has it, process it later.
+import type { ConnectionOptions, Queue } from 'bullmq';
+import type { Logger } from '../api/call';
+import type { AmsClient } from '../client';
+import { AmsConfigError } from '../errors';
+import { contextOf } from '../internal/context';
+import type { FetchNotificationHandler } from '../notifications/fetch-handler';
+import type { NodeNotificationHandler } from '../notifications/node-handler';
+import { withTimeout, type NotificationHandlerOptions } from '../notifications/processor';
+import { inboxJobId, type InboxJobData } from './job';
+import { loadBullMQ } from './load';
+import { createReceiver } from './receive';
+import { readInboxStats, type InboxStats } from './stats';
+import { INBOX_BACKOFF_TYPE, JOB_ATTEMPTS_CEILING, resolveProcessOptions, startInboxWorker, type InboxCallbacks, type InboxProcessOptions, type InboxWorker } from './worker';
+
+/** Where the queue lives: a `redis://` / `rediss://` URL, ioredis options, or an ioredis client (which you own). */
+export type InboxConnection = string | ConnectionOptions;
+
+/** The inbox's own options; the rest are the notification handler's (verification, path, limits, signAck, logger). */
+export interface NotificationInboxOwnOptions {
+  connection: InboxConnection;
+  /** The BullMQ queue name. Default `ams-notifications`. Receivers and workers must use the same one. */
+  queueName?: string;
+  /** BullMQ's key prefix (default BullMQ's own, `bull`). */
+  prefix?: string;
+  /**
+   * How long a handler waits for Redis to confirm a job before answering 503 (not acknowledged, so Alipay sends the
+   * notification again; a job that lands later is not duplicated, its id is the notification's). Default 3000.
+   */
+  enqueueTimeoutMs?: number;
+  /**
+   * How long a completed job is kept. While it is kept, a redelivery of the same notification is recognised and
+   * acknowledged without a second job; keep it beyond Alipay's 24-hour retry window. Default 48 hours.
+   */
+  keepCompletedMs?: number;
+}
+
+type CallbackOptionNames = 'onPayment' | 'onRefund' | 'onOther' | 'dedupe';
+type HandlerPart = NotificationHandlerOptions extends infer T ? (T extends unknown ? Omit<T, CallbackOptionNames> : never) : never;
+type ClientIdOption = NonNullable<NotificationHandlerOptions['clientId']>;
+
+/**
+ * Options of createNotificationInbox: the connection, and the handler's verification options. The client id the
+ * notifications must carry is required: give `clientId`, or `client` (whose id is used).
+ */
+export type NotificationInboxOptions = NotificationInboxOwnOptions & HandlerPart & ({ client: AmsClient } | { clientId: ClientIdOption });
+
+export interface NotificationInbox {
+  /** A Node `(req, res)` listener (Express too): verify, store, acknowledge. Status codes as the notification handler, plus 503 when Redis did not confirm. */
+  readonly nodeHandler: NodeNotificationHandler;
+  /** The same as `(request: Request) => Promise<Response>` (Next.js, Hono, Bun, Deno). */
+  readonly fetchHandler: FetchNotificationHandler;
+  /** Starts a worker in this process that runs the callbacks; call it in as many processes as you like. */
+  process(callbacks: InboxCallbacks, options?: InboxProcessOptions): InboxWorker;
+  /** Counts and the age of the oldest waiting job. */
+  stats(): Promise<InboxStats>;
+  /** Stops the workers started here (letting running jobs finish) and closes the inbox's Redis connections. */
+  close(): Promise<void>;
+}
+
+export const DEFAULT_QUEUE_NAME = 'ams-notifications';
+
+const OWN_OPTIONS = new Set(['connection', 'queueName', 'prefix', 'enqueueTimeoutMs', 'keepCompletedMs']);
+const PROCESS_ONLY = new Set(['onPayment', 'onRefund', 'onOther', 'onCapture', 'dedupe']);
+
+function config(message: string, field: string): never {
+  throw new AmsConfigError(`createNotificationInbox: ${message}`, { field });
+}
+
+function positiveWhole(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) config(`${name} must be a positive whole number of milliseconds`, name);
+  return value;
+}
+
+function isClientInstance(connection: object): boolean {
+  return typeof (connection as { duplicate?: unknown }).duplicate === 'function';
+}
+
+/** The connection as BullMQ takes it; checks its shape (a URL string, options, or a client). */
+export function bullConnection(connection: unknown, field = 'connection'): ConnectionOptions {
+  if (typeof connection === 'string') {
+    if (!/^rediss?:\/\//i.test(connection)) config(`${field} must be a redis:// or rediss:// URL, ioredis options or an ioredis client`, field);
+    return { url: connection };
+  }
+  if (connection === null || typeof connection !== 'object') config(`${field} is required: a redis:// URL, ioredis options or an ioredis client`, field);
+  return connection as ConnectionOptions;
+}
+
+/**
+ * For the handlers' queue: a Redis that is down fails the add at once (503) instead of queueing it in memory.
+ * A client you pass is used as it is (create it with `enableOfflineQueue: false` for the same effect).
+ */
+function producerConnection(connection: ConnectionOptions): ConnectionOptions {
+  if (isClientInstance(connection)) return connection;
+  return { enableOfflineQueue: false, ...(connection as Record<string, unknown>) } as ConnectionOptions;
+}
+
+/** BullMQ's queue name rules: non-empty, and no `:` (it separates the parts of BullMQ's keys). */
+function queueNameOf(value: unknown): string {
+  if (value === undefined) return DEFAULT_QUEUE_NAME;
+  if (typeof value !== 'string' || value === '' || value.includes(':')) config('queueName must be a non-empty string without ":"', 'queueName');
+  return value;
+}
+
+function prefixOf(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value === '') config('prefix must be a non-empty string', 'prefix');
+  return value;
+}
+
+const consoleLogger: Logger = {
+  warn: (message, meta) => console.warn(message, meta ?? {}),
+  error: (message, meta) => console.error(message, meta ?? {}),
+};
+
+/** A BullMQ queue's emitted errors are logged (an unheard 'error' event would end the process). */
+function openQueue(name: string, connection: ConnectionOptions, prefix: string | undefined, logger: Logger): Queue<InboxJobData> {
+  const { Queue: BullQueue } = loadBullMQ();
+  const queue = new BullQueue<InboxJobData>(name, { connection, ...(prefix !== undefined ? { prefix } : {}) });
+  queue.on('error', (err: Error) => logger.warn?.('ams: inbox queue: Redis error', { error: err.message }));
+  return queue;
+}
+
+/**
+ * A durable notification inbox on BullMQ. Its handlers verify each notification exactly as createNotificationHandler
+ * does, store it as one job whose id is the notification's dedupe key, and acknowledge only after Redis confirmed the
+ * write (Redis down or slower than enqueueTimeoutMs → 503, not acknowledged, so Alipay sends it again). Workers started
+ * with `process()` run your callbacks with retries and exponential backoff; a job whose worker died is picked up again.
+ *
+ * ```ts
+ * const inbox = createNotificationInbox({ connection: 'redis://127.0.0.1:6379', client, path: '/alipay/notify' });
+ * http.createServer(inbox.nodeHandler).listen(8080);          // receiver process
+ * inbox.process({ onPayment: async (n, { key }) => fulfil(n, key) }, { concurrency: 10 }); // worker process
+ * ```
+ */
+export function createNotificationInbox(options: NotificationInboxOptions): NotificationInbox {
+  if (options === null || typeof options !== 'object') config('an options object is required', 'options');
+  const given = options as unknown as NotificationInboxOwnOptions & Record<string, unknown>;
+  const misplaced = Object.keys(given).find((k) => PROCESS_ONLY.has(k));
+  if (misplaced) {
+    config(
+      misplaced === 'dedupe'
+        ? 'dedupe is not an option of the inbox: the job id (the notification key) already makes duplicates one job'
+        : `${misplaced} belongs to inbox.process({ ${misplaced} }), which runs in the worker processes`,
+      misplaced,
+    );
+  }
+  const client = given.client as AmsClient | undefined;
+  if (given.clientId === undefined && client === undefined) {
+    config('clientId is required: the client id your notifications must be for (or give client, whose id is used)', 'clientId');
+  }
+  const connection = bullConnection(given.connection);
+  const queueName = queueNameOf(given.queueName);
+  const prefix = prefixOf(given.prefix);
+  const enqueueTimeoutMs = positiveWhole('enqueueTimeoutMs', given.enqueueTimeoutMs, 3000);
+  const keepCompletedMs = positiveWhole('keepCompletedMs', given.keepCompletedMs, 48 * 3600_000);
+  const handlerOptions: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(given)) if (!OWN_OPTIONS.has(k)) handlerOptions[k] = v;
+  const ctx = client !== undefined ? contextOf(client) : undefined;
+  if (handlerOptions.clientId === undefined && ctx) handlerOptions.clientId = ctx.clientId;
+  const logger = (given.logger as Logger | undefined) ?? ctx?.logger ?? consoleLogger;
+  const nowOption = given.now as (() => Date | number) | undefined;
+  const now = (): number => {
+    const t = nowOption ? nowOption() : ctx ? ctx.clock.now() : Date.now();
+    return typeof t === 'number' ? t : t.getTime();
+  };
+
+  loadBullMQ();
+  let queue: Queue<InboxJobData> | undefined;
+  const producer = (): Queue<InboxJobData> => (queue ??= openQueue(queueName, producerConnection(connection), prefix, logger));
+  const jobOptions = (key: string) => ({
+    jobId: inboxJobId(key),
+    attempts: JOB_ATTEMPTS_CEILING,
+    backoff: { type: INBOX_BACKOFF_TYPE },
+    removeOnComplete: { age: Math.ceil(keepCompletedMs / 1000) },
+    removeOnFail: false,
+  });
+
+  const receiver = createReceiver({
+    handler: handlerOptions as Omit<NotificationHandlerOptions, 'onPayment' | 'onRefund' | 'onOther' | 'dedupe'>,
+    add: (data) => producer().add(data.notification.notifyType, data, jobOptions(data.key)),
+    enqueueTimeoutMs,
+    now,
+    logger,
+  });
+
+  const workers = new Set<InboxWorker>();
+  let closed = false;
+
+  return {
+    nodeHandler: receiver.nodeHandler,
+    fetchHandler: receiver.fetchHandler,
+    process(callbacks, processOptions) {
+      if (closed) config('the inbox is closed', 'process');
+      const resolved = resolveProcessOptions(callbacks, processOptions);
+      const started = startInboxWorker({ bullmq: loadBullMQ(), queueName, prefix, connection, logger }, resolved);
+      const handle: InboxWorker = {
+        worker: started.worker,
+        close: async () => {
+          workers.delete(handle);
+          await started.close();
+        },
+      };
+      workers.add(handle);
+      return handle;
+    },
+    stats: () => readInboxStats(producer(), now),
+    async close() {
+      closed = true;
+      await Promise.all([...workers].map((w) => w.close()));
+      await queue?.close();
+    },
+  };
+}
+
+/** Reads the stats of an inbox queue without handlers or keys (the CLI's `inbox stats`); rejects past timeoutMs. */
+export async function readInboxStatsAt(options: {
+  connection: InboxConnection;
+  queueName?: string;
+  prefix?: string;
+  now?: () => number;
+  /** Default 5000: an unreachable Redis is reported instead of waited for. */
+  timeoutMs?: number;
+}): Promise<InboxStats> {
+  const timeoutMs = positiveWhole('timeoutMs', options.timeoutMs, 5000);
+  const queue = openQueue(queueNameOf(options.queueName), producerConnection(bullConnection(options.connection)), prefixOf(options.prefix), {});
+  try {
+    return await withTimeout(readInboxStats(queue, options.now ?? Date.now), timeoutMs);
+  } finally {
+    await queue.close().catch(() => undefined);
+  }
+}

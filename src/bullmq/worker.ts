@@ -1,0 +1,214 @@
+// The inbox's processing side: a BullMQ Worker that routes each stored notification to the merchant's callback, with retries.
+import type { Job, Worker } from 'bullmq';
+import type { Logger } from '../api/call';
+import { AmsConfigError } from '../errors';
+import type { AmsNotification, OtherNotification, PaymentNotification, RefundNotification } from '../notifications/schemas';
+import { backoffDelay, decodeRawBody, routesFor, type InboxJobData, type InboxRoute } from './job';
+import type { loadBullMQ } from './load';
+
+/** What a callback learns besides the notification. */
+export interface InboxJobContext {
+  /** The dedupe key (`notifyType:paymentId`, …): use it as the idempotency key of your own writes. */
+  key: string;
+  /** The BullMQ job id (the key, URI-encoded). */
+  jobId: string;
+  /** 1 on the first run, 2 on the first retry, … */
+  attempt: number;
+  /** The body exactly as received, and the signed headers: enough to verify the notification again. */
+  rawBody: Buffer;
+  headers: Readonly<Record<string, string>>;
+  /** The notify path the signature was verified against. */
+  path: string;
+  /** When the handler stored it (epoch milliseconds). */
+  receivedAt: number;
+}
+
+/** A callback may return anything; a throw or rejection means "failed, retry later". */
+export type InboxCallback<N> = (notification: N, context: InboxJobContext) => unknown;
+
+/** The callbacks of inbox.process(); the first one given for a notification's kind runs. */
+export interface InboxCallbacks {
+  /** Required: PAYMENT_RESULT and PAYMENT_PENDING. */
+  onPayment: InboxCallback<PaymentNotification>;
+  /** REFUND_RESULT; without it, onOther. */
+  onRefund?: InboxCallback<RefundNotification>;
+  /** CAPTURE_RESULT; without it, onOther. */
+  onCapture?: InboxCallback<OtherNotification>;
+  /** Any other notifyType (and refunds/captures without their own callback). */
+  onOther?: InboxCallback<OtherNotification | RefundNotification>;
+}
+
+/** What onDeadLetter receives: a job that will not be tried again and now sits in the queue's failed set. */
+export interface InboxDeadLetter {
+  notification: AmsNotification;
+  context: InboxJobContext;
+  /** The last error. */
+  error: unknown;
+}
+
+export interface InboxProcessOptions {
+  /** Jobs run at the same time in this worker. Default 1. */
+  concurrency?: number;
+  /** Runs per notification before it is given up (the failed set and onDeadLetter). Default 5; at most 100. */
+  attempts?: number;
+  /** Exponential backoff between runs: this, then ×2 each time. Default 1000 ms. */
+  backoffMs?: number;
+  /** The longest wait between two runs. Default 1 hour. */
+  maxBackoffMs?: number;
+  /** Called once for a notification whose last attempt failed. Its own errors are logged, not retried. */
+  onDeadLetter?: (dead: InboxDeadLetter) => unknown;
+  /**
+   * A worker's lock on a running job lasts this long and is renewed at half of it while the process is alive; a job
+   * whose worker died (SIGKILL, crash, lost host) is moved back to waiting once the lock has lapsed. Default 30 000.
+   */
+  lockDurationMs?: number;
+  /** How often this worker looks for jobs whose worker died. Default 30 000. */
+  stalledIntervalMs?: number;
+  /** How often one job may be recovered from a dead worker before it is failed (a job that kills its worker). Default 1. */
+  maxStalledCount?: number;
+}
+
+/** A running worker; close() lets its current jobs finish, then stops. */
+export interface InboxWorker {
+  /** The BullMQ worker, for its events (`completed`, `failed`, …) and metrics. */
+  readonly worker: Worker<InboxJobData>;
+  close(): Promise<void>;
+}
+
+/** The attempt ceiling stored on every job: the worker's `attempts` decides, by failing the job for good itself. */
+export const JOB_ATTEMPTS_CEILING = 100;
+/** The backoff type stored on every job; the worker computes its delay (`backoffMs`, `maxBackoffMs`). */
+export const INBOX_BACKOFF_TYPE = 'ams-inbox';
+
+const KNOWN_CALLBACKS = new Set(['onPayment', 'onRefund', 'onCapture', 'onOther']);
+const KNOWN_OPTIONS = new Set(['concurrency', 'attempts', 'backoffMs', 'maxBackoffMs', 'onDeadLetter', 'lockDurationMs', 'stalledIntervalMs', 'maxStalledCount']);
+
+function config(message: string, field: string): never {
+  throw new AmsConfigError(`inbox.process: ${message}`, { field });
+}
+
+function wholeNumber(name: string, value: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
+    config(`${name} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`}`, name);
+  }
+  return value;
+}
+
+interface ResolvedProcess {
+  callbacks: InboxCallbacks;
+  concurrency: number;
+  attempts: number;
+  backoffMs: number;
+  maxBackoffMs: number;
+  onDeadLetter: ((dead: InboxDeadLetter) => unknown) | undefined;
+  lockDurationMs: number;
+  stalledIntervalMs: number;
+  maxStalledCount: number;
+}
+
+export function resolveProcessOptions(callbacks: InboxCallbacks, options: InboxProcessOptions = {}): ResolvedProcess {
+  if (callbacks === null || typeof callbacks !== 'object') config('callbacks are required: { onPayment, onRefund?, onCapture?, onOther? }', 'callbacks');
+  const unknownCallback = Object.keys(callbacks).find((k) => !KNOWN_CALLBACKS.has(k));
+  if (unknownCallback) config(`unknown callback "${unknownCallback}" (known: onPayment, onRefund, onCapture, onOther)`, unknownCallback);
+  if (typeof callbacks.onPayment !== 'function') config('onPayment is required: a function that handles a payment notification', 'onPayment');
+  for (const name of ['onRefund', 'onCapture', 'onOther'] as const) {
+    if (callbacks[name] !== undefined && typeof callbacks[name] !== 'function') config(`${name} must be a function`, name);
+  }
+  if (options === null || typeof options !== 'object') config('options must be an object', 'options');
+  const unknown = Object.keys(options).find((k) => !KNOWN_OPTIONS.has(k));
+  if (unknown) config(`unknown option "${unknown}"`, unknown);
+  if (options.onDeadLetter !== undefined && typeof options.onDeadLetter !== 'function') config('onDeadLetter must be a function', 'onDeadLetter');
+  const lockDurationMs = wholeNumber('lockDurationMs', options.lockDurationMs, 30_000, 100);
+  return {
+    callbacks,
+    concurrency: wholeNumber('concurrency', options.concurrency, 1, 1),
+    attempts: wholeNumber('attempts', options.attempts, 5, 1, JOB_ATTEMPTS_CEILING),
+    backoffMs: wholeNumber('backoffMs', options.backoffMs, 1000, 0),
+    maxBackoffMs: wholeNumber('maxBackoffMs', options.maxBackoffMs, 3_600_000, 0),
+    onDeadLetter: options.onDeadLetter,
+    lockDurationMs,
+    stalledIntervalMs: wholeNumber('stalledIntervalMs', options.stalledIntervalMs, 30_000, 100),
+    maxStalledCount: wholeNumber('maxStalledCount', options.maxStalledCount, 1, 0),
+  };
+}
+
+function contextOfJob(job: Job<InboxJobData>): InboxJobContext {
+  const d = job.data;
+  return {
+    key: d.key,
+    jobId: job.id ?? '',
+    attempt: job.attemptsMade + 1,
+    rawBody: decodeRawBody(d),
+    headers: d.headers,
+    path: d.path,
+    receivedAt: d.receivedAt,
+  };
+}
+
+function callbackFor(callbacks: InboxCallbacks, notification: AmsNotification): { route: InboxRoute; run: InboxCallback<AmsNotification> } | undefined {
+  const tried = routesFor(notification);
+  for (const route of tried) {
+    const run = callbacks[route] as InboxCallback<AmsNotification> | undefined;
+    if (run) return { route, run };
+  }
+  return undefined;
+}
+
+export interface WorkerDeps {
+  bullmq: ReturnType<typeof loadBullMQ>;
+  queueName: string;
+  prefix: string | undefined;
+  connection: import('bullmq').ConnectionOptions;
+  logger: Logger;
+}
+
+/** Starts one BullMQ worker on the inbox queue. */
+export function startInboxWorker(deps: WorkerDeps, r: ResolvedProcess): InboxWorker {
+  const { UnrecoverableError, Worker: BullWorker } = deps.bullmq;
+  const log = deps.logger;
+
+  async function run(job: Job<InboxJobData>): Promise<void> {
+    const data = job.data;
+    if (!data || data.v !== 1) throw new UnrecoverableError(`inbox job ${job.id}: unknown job layout (v=${String(data?.v)}); was it written by a newer ams-cashier?`);
+    const notification = data.notification;
+    const context = contextOfJob(job);
+    const target = callbackFor(r.callbacks, notification);
+    // No callback for this kind is this worker's configuration: retrying here cannot help, so it fails at once
+    // (retry it from the failed set once a worker has the callback).
+    const final = context.attempt >= r.attempts || !target;
+    try {
+      if (!target) throw new Error(`no callback for notifyType ${notification.notifyType}: give ${routesFor(notification).join(' or ')} to inbox.process()`);
+      await target.run(notification, context);
+    } catch (error) {
+      const meta = { key: data.key, notifyType: notification.notifyType, attempt: context.attempt, attempts: r.attempts, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+      if (!final) {
+        log.warn?.('ams: inbox callback failed; it will be retried', meta);
+        throw error;
+      }
+      log.error?.('ams: inbox callback failed on its last attempt; the job stays in the failed set', meta);
+      if (r.onDeadLetter) {
+        try {
+          await r.onDeadLetter({ notification, context, error });
+        } catch (hookError) {
+          log.error?.('ams: inbox onDeadLetter threw', { key: data.key, error: hookError instanceof Error ? hookError.message : String(hookError) });
+        }
+      }
+      // Failed for good here, whatever attempts BullMQ has left on the job.
+      throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  const worker = new BullWorker<InboxJobData>(deps.queueName, run, {
+    connection: deps.connection,
+    ...(deps.prefix !== undefined ? { prefix: deps.prefix } : {}),
+    concurrency: r.concurrency,
+    lockDuration: r.lockDurationMs,
+    stalledInterval: r.stalledIntervalMs,
+    maxStalledCount: r.maxStalledCount,
+    settings: { backoffStrategy: (attemptsMade: number) => backoffDelay(attemptsMade, r.backoffMs, r.maxBackoffMs) },
+  });
+  // Without a listener an 'error' event (Redis went away) would end the process; BullMQ reconnects by itself.
+  worker.on('error', (err) => log.warn?.('ams: inbox worker: Redis error; BullMQ keeps reconnecting', { error: err.message }));
+  return { worker, close: () => worker.close() };
+}

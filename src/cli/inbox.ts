@@ -1,0 +1,89 @@
+// `ams-cashier inbox stats`: the counts of a notification inbox queue (ams-cashier/bullmq) on a Redis server.
+import { DEFAULT_QUEUE_NAME, readInboxStatsAt } from '../bullmq/inbox';
+import { AmsConfigError } from '../errors';
+import type { InboxStats } from '../bullmq/stats';
+import { parseCommandArgs, requireOpts, stringOpt } from './args';
+import { json } from './format';
+import { CliUsageError, EXIT, type CliIo, type ExitCode } from './io';
+
+export const INBOX_HELP = `Usage: ams-cashier inbox stats --redis redis://HOST:PORT [--queue NAME] [--prefix PREFIX] [--json]
+
+  stats   how many notifications wait, run, completed and failed in the inbox queue, and how long the
+          oldest waiting one has waited. Needs bullmq and ioredis installed (npm install bullmq ioredis).
+          --redis    the Redis the receivers and workers use (redis:// or rediss://; a password in it is never printed)
+          --queue    the queueName given to createNotificationInbox (default ${DEFAULT_QUEUE_NAME})
+          --prefix   the BullMQ prefix, if you set one
+          --timeout  give up after this many milliseconds (default 5000)
+
+Exit codes: 0 printed, 1 Redis did not answer, 2 unusable input.
+
+Example:
+  ams-cashier inbox stats --redis redis://127.0.0.1:6379
+`;
+
+/** The URL without its password, for messages. */
+function shownUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString().replace(/\/$/, '');
+  } catch {
+    return '(unparsable URL)';
+  }
+}
+
+function age(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 120_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms < 7_200_000) return `${Math.round(ms / 60_000)} min`;
+  return `${(ms / 3_600_000).toFixed(1)} h`;
+}
+
+export function formatInboxStats(queue: string, where: string, s: InboxStats): string {
+  return [
+    `inbox queue "${queue}" at ${where}`,
+    `  queued      ${s.queued} (waiting ${s.waiting}, delayed for retry ${s.delayed})`,
+    `  active      ${s.active}`,
+    `  completed   ${s.completed}`,
+    `  failed      ${s.failed}${s.failed > 0 ? '  (given up: inspect and retry them in the failed set)' : ''}`,
+    `  oldest waiting  ${s.waiting > 0 ? age(s.oldestWaitingAgeMs) : '-'}`,
+  ].join('\n');
+}
+
+export async function runInbox(argv: string[], io: CliIo): Promise<ExitCode> {
+  const [sub, ...rest] = argv;
+  if (sub === '--help' || sub === '-h') {
+    io.out(INBOX_HELP);
+    return EXIT.OK;
+  }
+  if (sub !== 'stats') throw new CliUsageError(sub === undefined ? 'missing subcommand: stats' : `unknown subcommand "${sub}" (known: stats)`, { command: 'inbox' });
+  const parsed = parseCommandArgs('inbox', rest, {
+    redis: { type: 'string' },
+    queue: { type: 'string' },
+    prefix: { type: 'string' },
+    timeout: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (parsed.values.help) {
+    io.out(INBOX_HELP);
+    return EXIT.OK;
+  }
+  requireOpts('inbox', parsed, ['redis']);
+  const redis = stringOpt(parsed, 'redis')!;
+  if (!/^rediss?:\/\/[^\s]+$/i.test(redis)) throw new CliUsageError('--redis must be a redis:// or rediss:// URL', { command: 'inbox' });
+  const queue = stringOpt(parsed, 'queue') ?? DEFAULT_QUEUE_NAME;
+  const timeoutText = stringOpt(parsed, 'timeout');
+  const timeoutMs = timeoutText === undefined ? 5000 : Number(timeoutText);
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) throw new CliUsageError('--timeout must be a positive whole number of milliseconds', { command: 'inbox' });
+  const prefix = stringOpt(parsed, 'prefix');
+  let stats: InboxStats;
+  try {
+    stats = await readInboxStatsAt({ connection: redis, queueName: queue, ...(prefix !== undefined ? { prefix } : {}), timeoutMs, now: () => io.now().getTime() });
+  } catch (err) {
+    if (err instanceof AmsConfigError) throw err;
+    io.err(`ams-cashier inbox: could not read the queue at ${shownUrl(redis)}: ${err instanceof Error ? err.message : String(err)}`);
+    return EXIT.FAIL;
+  }
+  io.out(parsed.values.json ? json({ queue, ...stats }) : formatInboxStats(queue, shownUrl(redis), stats));
+  return EXIT.OK;
+}

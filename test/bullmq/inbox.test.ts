@@ -1,0 +1,274 @@
+// The inbox in one process on a real redis-server: verify → store → acknowledge, duplicates, forged, retries, dead letters, Redis down.
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Queue } from 'bullmq';
+import { createNotificationInbox, inboxJobId, type InboxJobData, type NotificationInbox } from '../../src/bullmq';
+import { AmsConfigError } from '../../src/errors';
+import type { PaymentNotification } from '../../src/notifications';
+import { alipay, other } from '../helpers/keys';
+import { ACK, CLIENT_ID, PATH, listen, otherBody, alipayHeaders, recordingLogger, until, type Running } from '../notifications/helpers';
+import { thrown } from '../helpers/expect';
+import { connect, ready, sleep } from '../redis/helpers';
+import { requireRedisServer, startRedisServer, type RedisServer } from '../redis/redis-server';
+import { post, signedPayment } from './helpers';
+
+const HAVE_REDIS = requireRedisServer();
+
+describe('createNotificationInbox options', () => {
+  const base = { connection: 'redis://127.0.0.1:1', path: PATH, alipayPublicKey: alipay.publicBase64 };
+
+  it('requires the client id the notifications must carry, naming the option', () => {
+    const err = thrown(AmsConfigError, () => createNotificationInbox(base as never));
+    expect(err.field).toBe('clientId');
+    expect(err.message).toMatch(/clientId is required/);
+  });
+
+  it('refuses callbacks and dedupe on the inbox: they belong to process()', () => {
+    const err = thrown(AmsConfigError, () => createNotificationInbox({ ...base, clientId: CLIENT_ID, onPayment: () => {} } as never));
+    expect(err.field).toBe('onPayment');
+    expect(err.message).toMatch(/inbox\.process\(\{ onPayment \}\)/);
+    expect(thrown(AmsConfigError, () => createNotificationInbox({ ...base, clientId: CLIENT_ID, dedupe: false } as never)).field).toBe('dedupe');
+  });
+
+  it('refuses a connection that is not a Redis URL, options or client', () => {
+    expect(thrown(AmsConfigError, () => createNotificationInbox({ ...base, clientId: CLIENT_ID, connection: 'http://x' })).field).toBe('connection');
+    expect(thrown(AmsConfigError, () => createNotificationInbox({ ...base, clientId: CLIENT_ID, connection: undefined as never })).field).toBe('connection');
+  });
+
+  it('passes the handler options to the notification handler, which refuses unknown ones', () => {
+    expect(() => createNotificationInbox({ ...base, clientId: CLIENT_ID, colour: 'blue' } as never)).toThrow(/unknown option\(s\) "colour"/);
+  });
+
+  it('refuses process() options it does not know and a missing onPayment', () => {
+    const inbox = createNotificationInbox({ ...base, clientId: CLIENT_ID });
+    expect(thrown(AmsConfigError, () => inbox.process({} as never)).field).toBe('onPayment');
+    expect(thrown(AmsConfigError, () => inbox.process({ onPayment: () => {} }, { attempts: 0 })).field).toBe('attempts');
+    expect(thrown(AmsConfigError, () => inbox.process({ onPayment: () => {} }, { retries: 3 } as never)).field).toBe('retries');
+  });
+});
+
+describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
+  let server: RedisServer;
+  let url: string;
+  let n = 0;
+  const open: { inbox: NotificationInbox; http?: Running }[] = [];
+
+  beforeAll(async () => {
+    server = await startRedisServer();
+    url = `redis://127.0.0.1:${server.port}`;
+  });
+  afterEach(async () => {
+    for (const o of open.splice(0)) {
+      await o.http?.close();
+      await o.inbox.close();
+    }
+  });
+  afterAll(async () => {
+    await server?.stop();
+  });
+
+  async function setup(extra: Record<string, unknown> = {}) {
+    const { logger, logs } = recordingLogger();
+    const queueName = `inbox-test-${++n}`;
+    const inbox = createNotificationInbox({ connection: url, queueName, path: PATH, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, logger, enqueueTimeoutMs: 1000, ...extra });
+    const http = await listen(inbox.nodeHandler);
+    open.push({ inbox, http });
+    const queue = new Queue<InboxJobData>(queueName, { connection: { host: '127.0.0.1', port: server.port } });
+    return { inbox, http, logs, queue, queueName };
+  }
+
+  it('acknowledges a verified notification only once it is a job whose id is the encoded dedupe key, carrying body and headers', async () => {
+    const { http, queue } = await setup();
+    const note = signedPayment('pay-store-1');
+    const answer = await post(http.url, note);
+    expect(answer).toMatchObject({ status: 200, body: ACK });
+    const job = await queue.getJob(inboxJobId('PAYMENT_RESULT:pay-store-1'));
+    expect(job?.id).toBe('PAYMENT_RESULT%3Apay-store-1');
+    expect(job?.data).toMatchObject({
+      v: 1,
+      key: 'PAYMENT_RESULT:pay-store-1',
+      path: PATH,
+      rawBody: note.body,
+      rawBodyEncoding: 'utf8',
+      headers: { 'client-id': CLIENT_ID, signature: note.headers.signature, 'request-time': note.headers['request-time'] },
+      notification: { kind: 'payment', notifyType: 'PAYMENT_RESULT', paymentId: 'pay-store-1' },
+    });
+    await queue.close();
+  });
+
+  it('makes one job of a notification delivered three times, and acknowledges each delivery', async () => {
+    const { http, queue, inbox } = await setup();
+    const note = signedPayment('pay-dup-1');
+    const answers = await Promise.all([post(http.url, note), post(http.url, note), post(http.url, note)]);
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+    expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+    expect(await inbox.stats()).toMatchObject({ queued: 1, waiting: 1, active: 0, completed: 0, failed: 0 });
+    await queue.close();
+  });
+
+  it('refuses forged and other-client notifications as the handler does, and stores nothing', async () => {
+    const { http, queue } = await setup();
+    const forged = signedPayment('pay-forged', other.privatePem);
+    const a = await post(http.url, forged);
+    expect(a.status).toBe(401);
+    const body = JSON.stringify({ ...JSON.parse(signedPayment('x').body), paymentId: 'pay-other-client' });
+    const b = await fetch(http.url + PATH, { method: 'POST', headers: alipayHeaders({ body, clientId: 'SOMEONE_ELSE' }), body });
+    expect(b.status).toBe(401);
+    expect(await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed')).toEqual({ waiting: 0, active: 0, completed: 0, failed: 0, delayed: 0 });
+    await queue.close();
+  });
+
+  it('accepts through the Fetch handler too, keeping the exact body', async () => {
+    const { inbox, queue } = await setup();
+    const note = signedPayment('pay-fetch-1');
+    const res = await inbox.fetchHandler(new Request(`http://shop.example${PATH}`, { method: 'POST', headers: note.headers, body: note.body }));
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(ACK);
+    const job = await queue.getJob(inboxJobId('PAYMENT_RESULT:pay-fetch-1'));
+    expect(job?.data.rawBody).toBe(note.body);
+    await queue.close();
+  });
+
+  it('runs onPayment in a worker with the notification, key, attempt and raw body, and counts it completed', async () => {
+    const { http, inbox } = await setup();
+    const seen: { n: PaymentNotification; key: string; attempt: number; raw: string; sig: string | undefined }[] = [];
+    inbox.process({ onPayment: (n, ctx) => void seen.push({ n, key: ctx.key, attempt: ctx.attempt, raw: ctx.rawBody.toString('utf8'), sig: ctx.headers.signature }) });
+    const note = signedPayment('pay-run-1');
+    expect((await post(http.url, note)).status).toBe(200);
+    await until(() => seen.length === 1, 10_000);
+    expect(seen[0]).toMatchObject({ key: 'PAYMENT_RESULT:pay-run-1', attempt: 1, raw: note.body, sig: note.headers.signature });
+    expect(seen[0]!.n.paymentId).toBe('pay-run-1');
+    await expect.poll(() => inbox.stats(), { timeout: 5000 }).toMatchObject({ queued: 0, active: 0, completed: 1, failed: 0 });
+  });
+
+  it('retries a failing callback with backoff and succeeds on the third attempt', async () => {
+    const { http, inbox } = await setup();
+    const attempts: number[] = [];
+    const at: number[] = [];
+    inbox.process(
+      {
+        onPayment: (_n, ctx) => {
+          attempts.push(ctx.attempt);
+          at.push(Date.now());
+          if (ctx.attempt < 3) throw new Error(`transient failure ${ctx.attempt}`);
+        },
+      },
+      { backoffMs: 100 },
+    );
+    expect((await post(http.url, signedPayment('pay-retry-1'))).status).toBe(200);
+    await until(() => attempts.length === 3, 10_000);
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(at[1]! - at[0]!).toBeGreaterThanOrEqual(90);
+    expect(at[2]! - at[1]!).toBeGreaterThanOrEqual(190);
+    await expect.poll(() => inbox.stats(), { timeout: 5000 }).toMatchObject({ completed: 1, failed: 0 });
+  });
+
+  it('gives up after `attempts`, keeps the job in the failed set with its error, and calls onDeadLetter once', async () => {
+    const { http, inbox, queue } = await setup();
+    let runs = 0;
+    const dead: { key: string; error: string; attempt: number }[] = [];
+    inbox.process(
+      {
+        onPayment: () => {
+          runs++;
+          throw new Error('ERP is down');
+        },
+      },
+      { attempts: 3, backoffMs: 20, onDeadLetter: (d) => void dead.push({ key: d.context.key, error: (d.error as Error).message, attempt: d.context.attempt }) },
+    );
+    expect((await post(http.url, signedPayment('pay-dead-1'))).status).toBe(200);
+    await expect.poll(() => inbox.stats(), { timeout: 10_000 }).toMatchObject({ failed: 1, queued: 0, active: 0 });
+    expect(runs).toBe(3);
+    expect(dead).toEqual([{ key: 'PAYMENT_RESULT:pay-dead-1', error: 'ERP is down', attempt: 3 }]);
+    const job = await queue.getJob(inboxJobId('PAYMENT_RESULT:pay-dead-1'));
+    expect(job?.failedReason).toBe('ERP is down');
+    await queue.close();
+  });
+
+  it('routes a CAPTURE_RESULT to onCapture, and fails a kind without a callback straight to the dead letters', async () => {
+    const { inbox } = await setup();
+    const captured: string[] = [];
+    const dead: string[] = [];
+    const worker = inbox.process({ onPayment: () => {}, onCapture: (n) => void captured.push(n.notifyType) }, { backoffMs: 10, onDeadLetter: (d) => void dead.push(`${d.notification.notifyType} attempt ${d.context.attempt}: ${(d.error as Error).message}`) });
+    const send = (body: string) => inbox.fetchHandler(new Request(`http://shop.example${PATH}`, { method: 'POST', headers: alipayHeaders({ body }), body }));
+    expect((await send(otherBody)).status).toBe(200);
+    expect((await send('{"notifyType":"DISPUTE_RESULT","disputeId":"d-1"}')).status).toBe(200);
+    await until(() => captured.length === 1 && dead.length === 1, 10_000);
+    expect(captured).toEqual(['CAPTURE_RESULT']);
+    expect(dead).toEqual(['DISPUTE_RESULT attempt 1: no callback for notifyType DISPUTE_RESULT: give onOther to inbox.process()']);
+    await worker.close();
+  });
+
+  it('answers 503 within enqueueTimeoutMs when Redis hangs, and the late write does not make a second job', async () => {
+    const { http, queue } = await setup();
+    const blocker = connect(server.port);
+    await ready(blocker);
+    const note = signedPayment('pay-slow-redis');
+    // CLIENT PAUSE holds every client's commands: the add is sent but not answered for 2 s.
+    const sleeping = blocker.call('CLIENT', 'PAUSE', '2000', 'ALL');
+    await sleep(50);
+    const during = await post(http.url, note);
+    expect(during.status).toBe(503);
+    expect(during.ms).toBeGreaterThanOrEqual(900);
+    expect(during.ms).toBeLessThan(1900);
+    expect(await sleeping).toBe('OK');
+    blocker.disconnect();
+    await sleep(1200);
+    const again = await post(http.url, note);
+    expect(again).toMatchObject({ status: 200, body: ACK });
+    expect(await queue.getJobCounts('waiting')).toEqual({ waiting: 1 });
+    await queue.close();
+  });
+
+  it('stores the body an Express-style parser already read as a Buffer, and refuses a body over maxBodyBytes', async () => {
+    const { inbox, queue } = await setup({ maxBodyBytes: 4096 });
+    const pre = await listen((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        (req as typeof req & { body?: Buffer }).body = Buffer.concat(chunks);
+        void inbox.nodeHandler(req, res);
+      });
+    });
+    open.push({ inbox, http: pre });
+    const note = signedPayment('pay-express-raw');
+    expect((await post(pre.url, note)).status).toBe(200);
+    expect((await queue.getJob(inboxJobId('PAYMENT_RESULT:pay-express-raw')))?.data.rawBody).toBe(note.body);
+
+    const big = JSON.stringify({ ...JSON.parse(note.body), paymentId: 'pay-too-big', padding: 'x'.repeat(5000) });
+    const res = await inbox.fetchHandler(new Request(`http://shop.example${PATH}`, { method: 'POST', headers: alipayHeaders({ body: big }), body: big }));
+    expect(res.status).toBe(413);
+    expect(await queue.getJob(inboxJobId('PAYMENT_RESULT:pay-too-big'))).toBeUndefined();
+    await queue.close();
+  });
+
+  it('answers 503 without acknowledging while Redis is down, and stores the redelivery once it is back', async () => {
+    const { http, inbox, logs } = await setup();
+    const processed: string[] = [];
+    inbox.process({ onPayment: (n) => void processed.push(n.paymentId) });
+    expect((await post(http.url, signedPayment('pay-before-outage'))).status).toBe(200);
+    await until(() => processed.length === 1, 10_000);
+
+    await server.stop();
+    const note = signedPayment('pay-during-outage');
+    const during = await post(http.url, note);
+    expect(during.status).toBe(503);
+    expect(during.body).not.toBe(ACK);
+    expect(JSON.parse(during.body)).toMatchObject({ error: 'queue_unavailable' });
+    expect(during.ms).toBeLessThan(2500);
+    const fetchDuring = await inbox.fetchHandler(new Request(`http://shop.example${PATH}`, { method: 'POST', headers: note.headers, body: note.body }));
+    expect(fetchDuring.status).toBe(503);
+    expect(logs.some((l) => l.level === 'error' && /could not store the notification/.test(l.message))).toBe(true);
+
+    await server.restart();
+    // Alipay redelivers until acknowledged.
+    let answer = during;
+    const deadline = Date.now() + 15_000;
+    while (answer.status !== 200 && Date.now() < deadline) {
+      await sleep(200);
+      answer = await post(http.url, note);
+    }
+    expect(answer).toMatchObject({ status: 200, body: ACK });
+    await until(() => processed.includes('pay-during-outage'), 15_000);
+    expect(processed.filter((id) => id === 'pay-during-outage')).toHaveLength(1);
+  });
+});

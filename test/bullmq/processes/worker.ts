@@ -1,0 +1,30 @@
+// A worker process for the multi-process inbox tests. Its callback records each successful run in Redis (the
+// "effect"), fails ids marked "flaky" on their first two attempts, and hangs on the first run of ids marked "hang"
+// (so the test can SIGKILL it mid-job). Prints "ready" once its BullMQ worker is connected.
+import { Redis } from 'ioredis';
+import { inboxFromEnv } from './inbox';
+
+const effects = new Redis(process.env.REDIS_URL!, { maxRetriesPerRequest: null });
+const inbox = inboxFromEnv();
+const { worker } = inbox.process(
+  {
+    async onPayment(n, ctx) {
+      if (n.paymentId.includes('-flaky-') && ctx.attempt <= 2) throw new Error(`flaky failure ${ctx.attempt}`);
+      if (n.paymentId.includes('-hang-')) {
+        const first = await effects.set(`started:${n.paymentId}`, String(process.pid), 'NX');
+        // The first worker to start it hangs until killed; the one that recovers it finishes.
+        if (first === 'OK') await new Promise(() => {});
+      }
+      await effects.hincrby('effects', n.paymentId, 1);
+      await effects.hset('done-by', n.paymentId, String(process.pid));
+    },
+  },
+  {
+    concurrency: Number(process.env.CONCURRENCY ?? 10),
+    backoffMs: Number(process.env.BACKOFF_MS ?? 1000),
+    lockDurationMs: Number(process.env.LOCK_MS ?? 30_000),
+    stalledIntervalMs: Number(process.env.STALLED_MS ?? 30_000),
+  },
+);
+void worker.waitUntilReady().then(() => process.stdout.write('ready\n'));
+process.once('SIGTERM', () => void inbox.close().then(() => effects.quit()).then(() => process.exit(0)));

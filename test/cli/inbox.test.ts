@@ -1,0 +1,84 @@
+// `ams-cashier inbox stats` through the built bin against a real redis-server holding an inbox queue.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createNotificationInbox, type NotificationInbox } from '../../src/bullmq';
+import { alipay } from '../helpers/keys';
+import { CLIENT_ID, PATH } from '../notifications/helpers';
+import { signedPayment } from '../bullmq/helpers';
+import { requireRedisServer, startRedisServer, type RedisServer } from '../redis/redis-server';
+import { buildCli, type BuiltCli } from './helpers';
+
+const HAVE_REDIS = requireRedisServer();
+
+describe.skipIf(!HAVE_REDIS)('ams-cashier inbox stats', () => {
+  let cli: BuiltCli;
+  let server: RedisServer;
+  let inbox: NotificationInbox;
+  let url: string;
+
+  beforeAll(async () => {
+    [cli, server] = await Promise.all([buildCli(), startRedisServer()]);
+    url = `redis://127.0.0.1:${server.port}`;
+    inbox = createNotificationInbox({ connection: url, queueName: 'cli-stats', path: PATH, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, logger: {} });
+    const send = async (id: string) => {
+      const n = signedPayment(id);
+      const res = await inbox.fetchHandler(new Request(`http://shop.example${PATH}`, { method: 'POST', headers: n.headers, body: n.body }));
+      expect(res.status).toBe(200);
+    };
+    for (const id of ['cli-ok', 'cli-bad']) await send(id);
+    const worker = inbox.process({ onPayment: (n) => {
+      if (n.paymentId === 'cli-bad') throw new Error('no');
+    } }, { attempts: 1 });
+    for (let i = 0; i < 200; i++) {
+      const s = await inbox.stats();
+      if (s.completed === 1 && s.failed === 1) break;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    await worker.close();
+    // Two more that wait: the oldest-waiting age has something to measure.
+    for (const id of ['cli-wait-1', 'cli-wait-2']) await send(id);
+  });
+  afterAll(async () => {
+    await inbox?.close();
+    await server?.stop();
+    cli?.cleanup();
+  });
+
+  it('prints the same counts as inbox.stats(), as JSON', async () => {
+    const r = cli.run(['inbox', 'stats', '--redis', url, '--queue', 'cli-stats', '--json']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const printed = JSON.parse(r.stdout) as Record<string, unknown>;
+    expect(printed).toMatchObject({ queue: 'cli-stats', queued: 2, waiting: 2, delayed: 0, active: 0, completed: 1, failed: 1 });
+    const { oldestWaitingAgeMs: _age, ...counts } = await inbox.stats();
+    expect(printed).toMatchObject(counts);
+    expect(printed.oldestWaitingAgeMs).toEqual(expect.any(Number));
+    expect(printed.oldestWaitingAgeMs as number).toBeGreaterThanOrEqual(0);
+    expect(printed.oldestWaitingAgeMs as number).toBeLessThan(60_000);
+  });
+
+  it('prints a table a person reads', () => {
+    const r = cli.run(['inbox', 'stats', '--redis', url, '--queue', 'cli-stats']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`inbox queue "cli-stats" at ${url}`);
+    expect(r.stdout).toMatch(/queued {6}2 \(waiting 2, delayed for retry 0\)/);
+    expect(r.stdout).toMatch(/completed {3}1\n/);
+    expect(r.stdout).toMatch(/failed {6}1 {2}\(given up/);
+  });
+
+  it('reports an unreachable Redis with exit 1 within --timeout, and never prints the password', () => {
+    const started = Date.now();
+    const r = cli.run(['inbox', 'stats', '--redis', 'redis://:hunter2-secret@127.0.0.1:1', '--timeout', '1500']);
+    expect(r.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(r.stderr).toContain('could not read the queue at redis://:***@127.0.0.1:1');
+    expect(r.stderr + r.stdout).not.toContain('hunter2');
+  });
+
+  it('refuses a missing --redis or a URL that is not redis:// with exit 2', () => {
+    expect(cli.run(['inbox', 'stats']).code).toBe(2);
+    const r = cli.run(['inbox', 'stats', '--redis', 'http://127.0.0.1:6379']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--redis must be a redis:// or rediss:// URL');
+    expect(cli.run(['inbox', 'purge', '--redis', url]).stderr).toContain('unknown subcommand "purge"');
+  });
+});
