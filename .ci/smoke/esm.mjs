@@ -43,7 +43,7 @@ try {
   const amount = { currency: 'USD', value: '1999' };
   const res = await client.pay({
     productCode: 'CASHIER_PAYMENT', paymentRequestId: 'smoke-1',
-    order: { referenceOrderId: 'o1', orderDescription: 'smoke', orderAmount: amount }, paymentAmount: amount,
+    order: { referenceOrderId: 'o1', orderDescription: 'smoke', orderAmount: amount, extendInfo: { chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'smoke test' } } }, paymentAmount: amount,
     paymentMethod: { paymentMethodType: 'ALIPAY_CN' }, paymentRedirectUrl: 'https://shop.example/r',
     env: { terminalType: 'WEB' }, settlementStrategy: { settlementCurrency: 'USD' },
   });
