@@ -31,6 +31,7 @@ import {
 import { PayResponse as PayResponseSchema } from './schemas/pay';
 import { getCryptoBackend, type CryptoBackendName } from './signing/backend';
 import { loadPrivateKey, loadPublicKey, publicKeyFingerprint, type KeyInput } from './signing/keys';
+import { defaultUserAgent } from './version';
 
 export interface AmsClientConfig {
   /** Your client id from the Antom / Alipay developer center; `SANDBOX_…` ids use the sandbox paths. */
@@ -62,6 +63,8 @@ export interface AmsClientConfig {
   transport?: Transport;
   /** 'node' (default, node:crypto) or 'jsrsasign' (pure JS). */
   cryptoBackend?: CryptoBackendName;
+  /** The User-Agent header of every request; default `ams-cashier/<version> node/<version>`. */
+  userAgent?: string;
 }
 
 const keyInput = z.custom<KeyInput>(
@@ -86,6 +89,7 @@ const ConfigSchema = z.strictObject({
   clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', { error: 'must have a now() method' }).optional(),
   transport: z.custom<Transport>((v) => typeof v === 'function', { error: 'must be a function' }).optional(),
   cryptoBackend: z.enum(['node', 'jsrsasign']).optional(),
+  userAgent: z.string().min(1, 'must not be empty').max(256).regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (it is sent as a header)').optional(),
 });
 
 function configError(error: z.ZodError): AmsConfigError {
@@ -159,6 +163,7 @@ export class AmsClient {
       logger: c.logger,
       backend: getCryptoBackend(c.cryptoBackend),
       random: Math.random,
+      userAgent: c.userAgent ?? defaultUserAgent(),
     };
     registerContext(this, this.#ctx);
   }

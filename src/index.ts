@@ -63,3 +63,4 @@ export type {
   CashierOsType,
 } from './rules/payment-builder';
 export * from './notifications';
+export { VERSION } from './version';
