@@ -13,7 +13,8 @@ import type { AmsNotification } from './notifications/schemas';
 import { sleep } from './http/retry';
 import { createDefaultTransport } from './http/default-transport';
 import type { Transport } from './http/types';
-import type { PayRequest, PayResponse } from './schemas/pay';
+import type { PayRequest } from './schemas/pay';
+import { toPayResult, type PayResult } from './api/pay-result';
 import {
   CancelResponse as CancelResponseSchema,
   InquiryPaymentResponse as InquiryPaymentResponseSchema,
@@ -184,13 +185,14 @@ export class AmsClient {
    * Throws AmsValidationError before any network call, AmsApiError on `F`, AmsUnknownResultError when the result
    * stays unknown after retries (inquire with the same paymentRequestId).
    */
-  async pay(request: PayRequest, options?: RequestOptions): Promise<PayResponse> {
+  async pay(request: PayRequest, options?: RequestOptions): Promise<PayResult> {
     const body = assertValidPayRequest(request, this.#ctx.clock.now());
-    return callAms(
+    const res = await callAms(
       this.#ctx,
       { api: 'pay', body, ids: { paymentRequestId: body.paymentRequestId }, responseSchema: PayResponseSchema, acceptUnknownCodes: ['PAYMENT_IN_PROCESS'] },
       options,
     );
+    return toPayResult(res, body.paymentRequestId);
   }
 
   /**

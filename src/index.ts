@@ -37,6 +37,7 @@ export type { NodeHttpTransportOptions } from './http/node-transport';
 export { AmsClient } from './client';
 export type { AmsClientConfig } from './client';
 export type { PayRequest, PayResponse } from './schemas/pay';
+export type { PayResult } from './api/pay-result';
 export { PayRequest as PayRequestSchema, PayResponse as PayResponseSchema } from './schemas/pay';
 export type {
   PaymentStatus,
