@@ -73,3 +73,35 @@ describe('README', () => {
     expect(named).toContain(GENERATED_FILES.privateKey);
   });
 });
+
+describe('README Troubleshooting', () => {
+  const section = readme.slice(readme.indexOf('## Troubleshooting'), readme.indexOf('\n## ', readme.indexOf('## Troubleshooting') + 5));
+
+  it('lists five errors, each quoting a message the package really produces', async () => {
+    const { AmsClient, loadPrivateKey, loadPublicKey } = await import('../src/index');
+    const { merchant } = await import('./helpers/keys');
+    const { payRequest, testClient } = await import('./helpers/client');
+    expect(section.match(/^\d\. \*\*/gm)).toHaveLength(5);
+    const messages: string[] = [];
+    const catchMessage = async (fn: () => unknown) => {
+      try {
+        await fn();
+      } catch (e) {
+        messages.push((e as Error).message);
+        return;
+      }
+      throw new Error('expected an error');
+    };
+    await catchMessage(() => loadPrivateKey('./keys/app_private_key.pem'));
+    await catchMessage(() => loadPublicKey(merchant.publicSpkiPem.slice(0, 200)));
+    await catchMessage(() => new AmsClient({ clientId: 'SANDBOX_X', privateKey: merchant.privatePkcs8Pem, alipayPublicKey: merchant.publicSpkiPem, region: 'NA' }));
+    await catchMessage(() => testClient().client.pay(payRequest({ paymentAmount: { currency: 'USD', value: 1999 } }) as never));
+    const { settlementStrategy: _omit, ...noSettlement } = payRequest();
+    await catchMessage(() => testClient().client.pay(noSettlement as never));
+    const quoted = [...section.matchAll(/\*\*`([^`]+)`/g)].map((m) => m[1]!);
+    expect(quoted).toHaveLength(6);
+    for (const q of quoted.filter((x) => !x.startsWith('AmsSignatureError'))) {
+      expect(messages.some((m) => m.includes(q)), q).toBe(true);
+    }
+  });
+});
