@@ -55,6 +55,17 @@ export function findJsonError(text: string): JsonProblem | undefined {
     return fail(`expected a value, found ${show(i)}`);
   };
 
+  /** A property name and its colon, leaving `i` at the value. */
+  const member = (): JsonProblem | undefined => {
+    if (text[i] !== '"') return fail(`expected a property name in double quotes, found ${show(i)}`);
+    const p = string();
+    if (p) return p;
+    skip();
+    if (text[i] !== ':') return fail(`expected ":" after the property name, found ${show(i)}`);
+    i++;
+    return undefined;
+  };
+
   // Containers on an explicit stack: '{' expecting a key, ':' a value in an object, '[' a value in an array.
   const stack: Array<'{' | '['> = [];
   skip();
@@ -72,12 +83,8 @@ export function findJsonError(text: string): JsonProblem | undefined {
         stack.pop();
         i++;
       } else if (c === '{') {
-        if (text[i] !== '"') return fail(`expected a property name in double quotes, found ${show(i)}`);
-        const p = string();
+        const p = member();
         if (p) return p;
-        skip();
-        if (text[i] !== ':') return fail(`expected ":" after the property name, found ${show(i)}`);
-        i++;
         continue;
       } else continue;
     } else {
@@ -100,12 +107,8 @@ export function findJsonError(text: string): JsonProblem | undefined {
       skip();
       if (text[i] === close) return fail(`trailing comma before "${close}" (JSON allows none)`, comma);
       if (parent === '{') {
-        if (text[i] !== '"') return fail(`expected a property name in double quotes, found ${show(i)}`);
-        const p = string();
+        const p = member();
         if (p) return p;
-        skip();
-        if (text[i] !== ':') return fail(`expected ":" after the property name, found ${show(i)}`);
-        i++;
       }
       break;
     }
