@@ -1,4 +1,5 @@
 // The smallest payment: one AmsClient, one pay call, against the embedded gateway. Run: npx tsx examples/pay.ts
+// (in a terminal, the gateway stays up until Enter so the printed cashier link can be opened)
 import { generateKeyPairSync } from 'node:crypto';
 import { AmsClient, toMinorUnits } from '../src/index';
 import { startAmsGateway } from '../mocks/index';
@@ -31,6 +32,14 @@ try {
     settlementStrategy: { settlementCurrency: 'USD' },
   });
   console.log(`${res.result.resultStatus}/${res.result.resultCode}: send the buyer to ${res.normalUrl}`);
+  // The link lives as long as the gateway: in a terminal, keep it up until Enter so the link can be opened.
+  if (process.stdin.isTTY) {
+    console.log('Open that link in a browser (the local simulated cashier); press Enter to stop the gateway.');
+    await new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
+    process.stdin.pause();
+  } else {
+    console.log('(not a terminal: the gateway stops now, and the link with it; run it in a terminal to open the link)');
+  }
 } finally {
   await gateway.close();
 }

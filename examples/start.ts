@@ -37,9 +37,27 @@ shop.gateway.core.on((e) => {
 });
 
 if (serve) {
-  console.log(`Embedded AMS gateway: ${shop.gateway.url}`);
-  console.log(`Example shop:         ${shop.merchantUrl}   ← open this in a browser and pay`);
-  console.log('Ctrl-C to stop.');
+  console.log(
+    [
+      `Example shop:         ${shop.merchantUrl}   ← open this in a browser`,
+      `Embedded AMS gateway: ${shop.gateway.url} (a local simulated Alipay; no real money moves)`,
+      '',
+      'What to click:',
+      `  1. On the shop page, click "Pay with Alipay": the shop calls client.pay() and sends you to the cashier`,
+      `     at ${shop.gateway.url}/alipaycn/pc/cashier?… (each payment's cashier URL is printed below as it is created).`,
+      '  2. On the cashier page, click "Pay with test account".',
+      '  3. You are sent back to the shop\'s return page: it shows "paid" once the signed notification has arrived.',
+      '',
+      'Read next: examples/express-merchant/app.ts — the merchant code (checkout → pay → redirect, the notify endpoint,',
+      '           the return page); examples/pay.ts is the smallest payment.',
+      'Ctrl-C to stop.',
+    ].join('\n'),
+  );
+  shop.gateway.core.on((e) => {
+    if (e.type !== 'payment.created' || e.paymentId === undefined) return;
+    const url = shop.gateway.core.getPayment(e.paymentId)?.normalUrl;
+    if (url) console.log(`cashier for payment ${e.paymentId}: ${url}`);
+  });
   const stop = (): void => {
     void shop.close().then(() => console.log('stopped'));
   };

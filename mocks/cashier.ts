@@ -74,13 +74,13 @@ export function renderCashierPage(view: CashierView): string {
 </div>`
     : `<p>This payment is <strong>${escapeHtml(view.status)}</strong>; there is nothing left to do here.</p>`;
   return layout(
-    `Alipay cashier — ${majorUnits(view.amount)}`,
-    `<h1>Pay with Alipay</h1>
-<div class="muted">Scan with the Alipay app, or use the test account below.</div>
+    `Local simulated cashier — ${majorUnits(view.amount)}`,
+    `<h1>Local simulated cashier</h1>
+<div class="muted" id="simulated">A stand-in for Alipay's cashier, served by the embedded gateway on this machine: pay or cancel with the buttons below.</div>
 <div class="amount" id="amount">${escapeHtml(majorUnits(view.amount))}</div>
 <span class="status" id="status">${escapeHtml(view.status)}</span>
 ${view.note ? `<p class="muted">${escapeHtml(view.note)}</p>` : ''}
-<div class="qr" aria-label="QR code of this payment">${qrSvg(view.qrContent)}</div>
+${actions}
 <dl>
   <dt>Order</dt><dd>${escapeHtml(view.orderDescription)}</dd>
   <dt>Reference</dt><dd>${escapeHtml(view.referenceOrderId)}</dd>
@@ -88,7 +88,8 @@ ${view.note ? `<p class="muted">${escapeHtml(view.note)}</p>` : ''}
   <dt>Payment id</dt><dd>${escapeHtml(view.paymentId)}</dd>
   ${view.expiresAt ? `<dt>Expires</dt><dd>${escapeHtml(view.expiresAt)}</dd>` : ''}
 </dl>
-${actions}`,
+<div class="qr" aria-label="QR code of this page's local address">${qrSvg(view.qrContent)}</div>
+<p class="muted">The QR code holds this page's local address, as Alipay's would hold its cashier: no Alipay app can pay it.</p>`,
   );
 }
 

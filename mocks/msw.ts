@@ -1,6 +1,8 @@
 // The gateway as msw 2 request handlers: Alipay's NA and SEA origins (and any baseUrl), sandbox and production paths.
-import { http, HttpResponse, type HttpHandler } from 'msw';
+import { createRequire } from 'node:module';
+import type { HttpHandler } from 'msw';
 import { REGION_ORIGINS } from '../src/api/endpoint';
+import { AmsConfigError } from '../src/errors';
 import { CASHIER_PATH } from './cashier';
 import { createGatewayCore, type GatewayCore, type GatewayOptions, type GatewayReply } from './core';
 
@@ -14,8 +16,32 @@ export interface AmsHandlersOptions extends GatewayOptions {
 /** The handlers, plus the gateway behind them (state, script, public key). Spread into setupServer / server.use. */
 export type AmsHandlers = HttpHandler[] & { gateway: GatewayCore };
 
+type Msw = typeof import('msw');
+let msw: Msw | undefined;
+
+/**
+ * msw is an optional peer: only these handlers need it (the loopback gateway does not), so it is loaded on first use.
+ * msw 2 recognises handlers by their `kind`, not by class identity, so its CommonJS build serves ESM callers too.
+ */
+function loadMsw(): Msw {
+  if (msw) return msw;
+  try {
+    msw = createRequire(import.meta.url)('msw') as Msw;
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code !== 'MODULE_NOT_FOUND' || !String((err as Error).message).includes("'msw'")) throw err;
+    throw new AmsConfigError(
+      'createAmsHandlers needs msw, which is not installed: run `npm install -D msw@^2` ' +
+        '(startAmsGateway, the loopback gateway, works without it)',
+      { field: 'msw', cause: err },
+    );
+  }
+  return msw;
+}
+
 /** Turns a gateway reply into what msw sends: a Response, or a network error for `reset`. */
 export function toMswResponse(reply: GatewayReply): Response {
+  const { HttpResponse } = loadMsw();
   if (reply.reset) return HttpResponse.error();
   return new HttpResponse(reply.body, { status: reply.status, headers: reply.headers });
 }
@@ -27,6 +53,7 @@ export function toMswResponse(reply: GatewayReply): Response {
  * `gateway` gives the public key to configure as `alipayPublicKey`, `script()`, payments and notifications.
  */
 export function createAmsHandlers(options: AmsHandlersOptions = {}): AmsHandlers {
+  const { http } = loadMsw();
   const { baseUrl, core: shared, ...gatewayOptions } = options;
   const gateway = shared ?? createGatewayCore(gatewayOptions);
   const extra = baseUrl === undefined ? [] : typeof baseUrl === 'string' ? [baseUrl] : [...baseUrl];

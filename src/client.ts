@@ -14,7 +14,8 @@ import { sleep } from './http/retry';
 import { createDefaultTransport } from './http/default-transport';
 import { DEFAULT_MAX_RESPONSE_BYTES, type Transport } from './http/types';
 import { redactingLogger } from './internal/redact';
-import type { PayRequest, PayResponse } from './schemas/pay';
+import type { PayRequest } from './schemas/pay';
+import { toPayResult, type PayResult } from './api/pay-result';
 import {
   CancelResponse as CancelResponseSchema,
   InquiryPaymentResponse as InquiryPaymentResponseSchema,
@@ -35,6 +36,7 @@ import type { DoctorReport } from './doctor/verdict';
 import { getCryptoBackend, type CryptoBackendName } from './signing/backend';
 import { KEY_VERSION_RE } from './signing/header';
 import { loadPrivateKey, loadPublicKey, publicKeyFingerprint, type KeyInput } from './signing/keys';
+import { defaultUserAgent } from './version';
 
 export interface AmsClientConfig {
   /** Your client id from the Antom / Alipay developer center; `SANDBOX_…` ids use the sandbox paths. */
@@ -81,6 +83,8 @@ export interface AmsClientConfig {
    * settles in another currency before anything is sent, as Alipay would.
    */
   contractSettlementCurrency?: string;
+  /** The User-Agent header of every request; default `ams-cashier/<version> node/<version>`. */
+  userAgent?: string;
 }
 
 const keyInput = z.custom<KeyInput>(
@@ -108,6 +112,7 @@ const ConfigSchema = z.strictObject({
   cryptoBackend: z.enum(['node', 'jsrsasign']).optional(),
   integration: z.enum(['direct', 'acquirer'], { error: 'must be "direct" or "acquirer"' }).optional(),
   contractSettlementCurrency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "USD"').optional(),
+  userAgent: z.string().min(1, 'must not be empty').max(256).regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (it is sent as a header)').optional(),
 });
 
 function configError(error: z.ZodError): AmsConfigError {
@@ -185,6 +190,7 @@ export class AmsClient {
       logger: c.logger && c.agentToken !== undefined ? redactingLogger(c.logger, c.agentToken) : c.logger,
       backend: getCryptoBackend(c.cryptoBackend),
       random: Math.random,
+      userAgent: c.userAgent ?? defaultUserAgent(),
     };
     registerContext(this, this.#ctx);
   }
@@ -206,13 +212,14 @@ export class AmsClient {
    * any network call (schema, currencies and your contract, chinaExtraTransInfo for a direct merchant), AmsApiError on `F`, AmsUnknownResultError when the result
    * stays unknown after retries (inquire with the same paymentRequestId).
    */
-  async pay(request: PayRequest, options?: RequestOptions): Promise<PayResponse> {
+  async pay(request: PayRequest, options?: RequestOptions): Promise<PayResult> {
     const body = assertValidPayRequest(request, this.#ctx.clock.now(), this.#rules);
-    return callAms(
+    const res = await callAms(
       this.#ctx,
       { api: 'pay', body, ids: { paymentRequestId: body.paymentRequestId }, responseSchema: PayResponseSchema, acceptUnknownCodes: ['PAYMENT_IN_PROCESS'] },
       options,
     );
+    return toPayResult(res, body.paymentRequestId);
   }
 
   /**

@@ -40,6 +40,7 @@ export type { AmsClientConfig } from './client';
 export type { DoctorCheck, DoctorReport } from './doctor/verdict';
 export type { DoctorOptions } from './doctor/probe';
 export type { PayRequest, PayResponse } from './schemas/pay';
+export type { PayResult } from './api/pay-result';
 export { PayRequest as PayRequestSchema, PayResponse as PayResponseSchema } from './schemas/pay';
 export type {
   PaymentStatus,
@@ -70,3 +71,4 @@ export { cashierRedirect } from './rules/cashier-redirect';
 export type { CashierRedirect, CashierRedirectOptions, RedirectActionFormInput, PayAnswerRedirectInput } from './rules/cashier-redirect';
 export { RULE_SOURCES } from './rules/sources';
 export type { PayRules, Integration } from './api/pay';
+export { VERSION } from './version';

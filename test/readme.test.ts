@@ -1,6 +1,5 @@
 // The README's quick start runs as written: its code block, unchanged but for the package path, against the
 // embedded gateway's msw handlers on Alipay's NA origin, with key files where the snippet reads them.
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { setupServer } from 'msw/node';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { createAmsHandlers } from '../mocks/index';
+import { GENERATED_FILES, generateKeyFiles } from '../src/cli/keys';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -27,18 +27,19 @@ describe('README', () => {
   it('quick start runs as written and prints where to send the buyer', async () => {
     const code = block('## Quick start');
     expect(code).toContain("from 'ams-cashier'");
-    const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
-    const handlers = createAmsHandlers({ clientId: 'SANDBOX_README', merchantPublicKey: merchant.publicKey });
+    // The key files the snippet reads, made by `ams-cashier keys generate` in a fresh working directory: the README
+    // and the CLI must agree on the file names.
+    const dir = mkdtempSync(join(tmpdir(), 'ams-readme-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    generateKeyFiles(join(dir, 'keys'));
+    const merchantPublicKey = readFileSync(join(dir, 'keys', GENERATED_FILES.publicKey), 'utf8');
+    const handlers = createAmsHandlers({ clientId: 'SANDBOX_README', merchantPublicKey });
     const server = setupServer(...handlers);
     server.listen({ onUnhandledRequest: 'error' });
     cleanups.push(() => server.close());
 
-    // The key files the snippet reads, in a fresh working directory.
-    const dir = mkdtempSync(join(tmpdir(), 'ams-readme-'));
-    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-    mkdirSync(join(dir, 'keys'));
-    writeFileSync(join(dir, 'keys/app_private.txt'), merchant.privateKey.export({ type: 'pkcs8', format: 'pem' }) as string);
-    writeFileSync(join(dir, 'keys/alipay_public.txt'), handlers.gateway.alipayPublicKeyPem);
+    expect(code).toContain(`readFileSync('keys/${GENERATED_FILES.privateKey}', 'utf8')`);
+    writeFileSync(join(dir, 'keys/alipay_public_key.txt'), handlers.gateway.alipayPublicKeyPem);
 
     // The snippet itself, importing this checkout instead of the published package.
     mkdirSync(join(root, '.tmp'), { recursive: true });
@@ -63,5 +64,44 @@ describe('README', () => {
     expect(handlers.gateway.payments).toHaveLength(1);
     log.mockRestore();
     error.mockRestore();
+  });
+
+  it('names the merchant key files as `ams-cashier keys generate` writes them, everywhere', () => {
+    const named = readme.match(/app_p(?:rivate|ublic)[\w.]*/g) ?? [];
+    expect(named.length).toBeGreaterThan(2);
+    for (const name of named) expect([GENERATED_FILES.privateKey, GENERATED_FILES.publicKey]).toContain(name);
+    expect(named).toContain(GENERATED_FILES.privateKey);
+  });
+});
+
+describe('README Troubleshooting', () => {
+  const section = readme.slice(readme.indexOf('## Troubleshooting'), readme.indexOf('\n## ', readme.indexOf('## Troubleshooting') + 5));
+
+  it('lists five errors, each quoting a message the package really produces', async () => {
+    const { AmsClient, loadPrivateKey, loadPublicKey } = await import('../src/index');
+    const { merchant } = await import('./helpers/keys');
+    const { payRequest, testClient } = await import('./helpers/client');
+    expect(section.match(/^\d\. \*\*/gm)).toHaveLength(5);
+    const messages: string[] = [];
+    const catchMessage = async (fn: () => unknown) => {
+      try {
+        await fn();
+      } catch (e) {
+        messages.push((e as Error).message);
+        return;
+      }
+      throw new Error('expected an error');
+    };
+    await catchMessage(() => loadPrivateKey('./keys/app_private_key.pem'));
+    await catchMessage(() => loadPublicKey(merchant.publicSpkiPem.slice(0, 200)));
+    await catchMessage(() => new AmsClient({ clientId: 'SANDBOX_X', privateKey: merchant.privatePkcs8Pem, alipayPublicKey: merchant.publicSpkiPem, region: 'NA' }));
+    await catchMessage(() => testClient().client.pay(payRequest({ paymentAmount: { currency: 'USD', value: 1999 } }) as never));
+    const { settlementStrategy: _omit, ...noSettlement } = payRequest();
+    await catchMessage(() => testClient().client.pay(noSettlement as never));
+    const quoted = [...section.matchAll(/\*\*`([^`]+)`/g)].map((m) => m[1]!);
+    expect(quoted).toHaveLength(6);
+    for (const q of quoted.filter((x) => !x.startsWith('AmsSignatureError'))) {
+      expect(messages.some((m) => m.includes(q)), q).toBe(true);
+    }
   });
 });

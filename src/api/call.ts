@@ -54,6 +54,8 @@ export interface CallContext {
   logger: Logger | undefined;
   backend: CryptoBackend;
   random: () => number;
+  /** The User-Agent header sent with every request. */
+  userAgent: string;
 }
 
 /** Per-call options, as in Stripe's and OpenAI's SDKs. */
@@ -329,6 +331,7 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
       'client-id': ctx.clientId,
       'request-time': requestTime,
       signature: signatureHeader,
+      'user-agent': ctx.userAgent,
     };
     if (ctx.agentToken !== undefined) headers['agent-token'] = ctx.agentToken;
 

@@ -2,13 +2,14 @@
 import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import { REGION_ORIGINS, apiPath, originOf } from '../api/endpoint';
-import { AmsConfigError } from '../errors';
+import { AmsConfigError, AmsError } from '../errors';
 import { checkCurrencies } from '../rules';
 import { MIN_RSA_BITS } from '../signing/keys';
 import { parseCommandArgs } from './args';
 import { json } from './format';
-import { CliUsageError, EXIT, readFileArg, type CliIo, type ExitCode } from './io';
 import { payRuleChecks } from './check-rules';
+import { CliInputError, CliUsageError, EXIT, readFileArg, type CliIo, type ExitCode } from './io';
+import { findJsonError } from './json-error';
 import { formatWords, inspectKeyBytes, type KeyInspection } from './key-inspect';
 
 export const CHECK_HELP = `Usage: ams-cashier check <config.json|config.yaml> [--json]
@@ -31,7 +32,9 @@ Options:
   --json     print the report as JSON
   -h, --help show this help
 
-Exit codes: 0 every check passes, 1 a check fails, 2 the config cannot be used (missing file, invalid JSON/YAML).
+Exit codes: 0 every check passes, 1 a check fails or the input is refused (over 4 MiB, a YAML alias bomb),
+            2 the config cannot be used (missing file, invalid JSON/YAML at line:column).
+With --json the answer is JSON on every outcome: the report, or { ok: false, error: { code, message, line?, column? } }.
 
 Example:
   ams-cashier check go-live.json
@@ -98,23 +101,34 @@ export function parseConfigText(text: string, file: string): unknown {
     try {
       return JSON.parse(body);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      const pos = /at position (\d+)/.exec(message);
-      const lc = /line (\d+) column (\d+)/.exec(message);
-      const where = lc ? { line: Number(lc[1]), column: Number(lc[2]) } : lineColumn(body, pos ? Number(pos[1]) : body.length);
-      const reason = message.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)/, '');
-      throw new CliUsageError(`${file}:${where.line}:${where.column}: invalid JSON: ${reason}`);
+      // Our own scan names the position and the reason (V8's message has no position for some errors).
+      const problem = findJsonError(body) ?? { offset: body.length, reason: err instanceof Error ? err.message : String(err) };
+      const where = lineColumn(body, problem.offset);
+      throw new CliUsageError(`${file}:${where.line}:${where.column}: invalid JSON: ${problem.reason}`, { code: 'INVALID_JSON', ...where });
     }
   }
   const doc = parseDocument(body, { prettyErrors: false });
   const first = doc.errors[0];
   if (first) {
-    const pos = first.linePos?.[0];
-    const where = pos ? `${pos.line}:${pos.col}` : '1:1';
-    throw new CliUsageError(`${file}:${where}: invalid YAML: ${first.message.split('\n')[0]}`);
+    const where = lineColumn(body, first.pos[0]);
+    throw new CliUsageError(`${file}:${where.line}:${where.column}: invalid YAML: ${first.message.split('\n')[0]}`, { code: 'INVALID_YAML', ...where });
   }
-  return doc.toJS();
+  try {
+    return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (err) {
+    // yaml's resource-exhaustion guard: a few lines of anchors can expand to gigabytes ("billion laughs").
+    if (err instanceof ReferenceError && /alias/i.test(err.message)) {
+      throw new CliInputError(
+        `${file}: the YAML aliases (*name) expand too far (over ${MAX_YAML_ALIASES} expansions, the mark of an alias bomb); a config needs no aliases: write the values out`,
+        { code: 'YAML_ALIAS_LIMIT', cause: err },
+      );
+    }
+    throw err;
+  }
 }
+
+/** Alias expansions allowed in a YAML config; a real config uses none. */
+export const MAX_YAML_ALIASES = 100;
 
 function closest(name: string, candidates: readonly string[]): string | undefined {
   const n = name.toLowerCase().replace(/[^a-z]/g, '');
@@ -378,6 +392,27 @@ export function formatReport(report: CheckReport): string {
 }
 
 export async function runCheck(argv: string[], io: CliIo): Promise<ExitCode> {
+  if (!argv.includes('--json')) return check(argv, io);
+  // --json answers in JSON on every outcome, unusable input included, so a pipeline never parses prose.
+  try {
+    return await check(argv, io);
+  } catch (err) {
+    const at = err instanceof CliUsageError && err.line !== undefined ? { line: err.line, column: err.column } : {};
+    if (err instanceof CliUsageError || err instanceof CliInputError) {
+      io.out(json({ ok: false, error: { code: err.code, message: err.message, ...at } }));
+      return err instanceof CliUsageError ? EXIT.USAGE : EXIT.FAIL;
+    }
+    if (err instanceof AmsError) {
+      io.out(json({ ok: false, error: { code: err.name, message: err.message } }));
+      return EXIT.USAGE;
+    }
+    // A bug: named without its message or a stack (the input may hold keys), as the text mode does.
+    io.out(json({ ok: false, error: { code: 'INTERNAL', message: `unexpected error (${err instanceof Error ? err.name : typeof err}); please report it` } }));
+    return EXIT.INTERNAL;
+  }
+}
+
+async function check(argv: string[], io: CliIo): Promise<ExitCode> {
   const parsed = parseCommandArgs('check', argv, { json: { type: 'boolean' } }, true);
   if (parsed.values.help) {
     io.out(CHECK_HELP);

@@ -215,11 +215,36 @@ function pathSteps(path: string): Variant<string>[] {
     push(path.replace('/ams/sandbox/api', '/ams/api'), 'sandbox-removed', `the production path ${path.replace('/ams/sandbox/api', '/ams/api')}`, 'What was signed is the production path (/ams/api), the path you have is the sandbox one: sandbox client ids (SANDBOX_) sign and send /ams/sandbox/api; sign the path you send.');
   else if (path.includes('/ams/api'))
     push(path.replace('/ams/api', '/ams/sandbox/api'), 'sandbox-added', `the sandbox path ${path.replace('/ams/api', '/ams/sandbox/api')}`, 'What was signed is the sandbox path (/ams/sandbox/api), the path you have is the production one: the official SDKs rewrite /ams/api to /ams/sandbox/api for SANDBOX_ client ids before signing; use the same path for signing, sending and verifying.');
-  const at = path.indexOf('/ams/');
-  if (at > 0 && path.startsWith('/'))
-    push(path.slice(at), 'prefix-removed', `the path without the prefix ${path.slice(0, at)}`, `The path you have carries a proxy or gateway prefix (${path.slice(0, at)}) that was not signed: sign and verify the AMS path (/ams/…) only, whatever your proxy adds or strips.`);
+  if (path.startsWith('/') && !/[?#]/.test(path)) {
+    const segments = path.split('/').slice(1);
+    // A prefix a proxy or a framework mount point added on the way: the signed path is a tail of the one you have.
+    for (let k = 1; k < segments.length && k <= 3; k++) {
+      const prefix = `/${segments.slice(0, k).join('/')}`;
+      push(
+        `/${segments.slice(k).join('/')}`,
+        'prefix-removed',
+        `the path without the prefix ${prefix}`,
+        `The path you have carries a prefix (${prefix}) that was not signed: a proxy or framework mount point added it. ` +
+          'Verify with the path the sender signed: for a notification the path of the paymentNotifyUrl you gave AMS, for a response the AMS path (/ams/…).',
+      );
+    }
+    // A prefix a proxy stripped before your code saw the request: the signed path is longer than the one you have.
+    for (const prefix of PROXY_PREFIXES) {
+      if (path.startsWith(`${prefix}/`)) continue;
+      push(
+        `${prefix}${path}`,
+        'prefix-added',
+        `the path with the prefix ${prefix}`,
+        `What was signed carries a prefix (${prefix}) that the path you have lacks: a proxy or framework mount point stripped it before your code saw the request. ` +
+          'Verify with the full path of the URL the sender called (for a notification, the path of your paymentNotifyUrl).',
+      );
+    }
+  }
   return out;
 }
+
+/** Mount points proxies and frameworks commonly add in front of a notify route or an API path. */
+const PROXY_PREFIXES = ['/alipay', '/antom', '/api', '/api/v1', '/v1', '/app', '/backend', '/server', '/service', '/gateway', '/webhook', '/webhooks', '/callback', '/notify', '/payment', '/payments', '/pay'];
 
 function expand<T>(start: T, steps: (v: T) => Variant<T>[], key: (v: T) => string, depth: number): Variant<T>[] {
   const seen = new Map<string, Variant<T>>([[key(start), { value: start, changes: [] }]]);
@@ -431,8 +456,13 @@ export function diagnoseSignature(input: VerifyCase, keys: DiagnoseKeys): Diagno
     malformed = err.message;
   }
   const { header, value } = extractSignatureValue(input.signature);
-  if (header && /[+/=]/.test(value))
-    notes.push('The signature in the header is not URL-encoded (+ / = appear as such): AMS headers carry encodeURIComponent(signature), %2B %2F %3D; a "+" is easily turned into a space on the way.');
+  // Worded by verdict: a valid signature given decoded is fine, and a note must not read as if it were the problem.
+  if (header && /[+/=]/.test(value) && malformed === undefined)
+    notes.push(
+      valid
+        ? 'The signature was given URL-decoded (+ / = as such), which is what verifying needs; on the wire AMS headers carry it encodeURIComponent-ed (%2B %2F %3D).'
+        : 'The signature in the header is not URL-encoded (+ / = appear as such): AMS headers carry encodeURIComponent(signature), %2B %2F %3D; a "+" is easily turned into a space on the way.',
+    );
   if (!header && malformed === undefined) notes.push('A bare signature was given; it was read as the signature= part of a header.');
 
   if (valid) {

@@ -1,5 +1,5 @@
 // What the CLI commands need from the outside world (output, stdin, files, clock), and the CLI's error kinds.
-import { readFileSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AmsError } from '../errors';
 
@@ -10,14 +10,71 @@ import { AmsError } from '../errors';
 export const EXIT = Object.freeze({ OK: 0, FAIL: 1, USAGE: 2, INTERNAL: 70 } as const);
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
+/** Where in an input file a problem is, and a stable code for machines (`check --json`). */
+export interface CliProblemPlace {
+  code?: string;
+  line?: number;
+  column?: number;
+}
+
 /** The command could not run as asked: bad arguments, a missing or unreadable file, input that is not usable. */
 export class CliUsageError extends AmsError {
   override name = 'CliUsageError';
   /** The subcommand whose usage to point at, if any. */
   readonly command: string | undefined;
-  constructor(message: string, options?: { command?: string; cause?: unknown }) {
+  readonly code: string;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
+  constructor(message: string, options?: { command?: string; cause?: unknown } & CliProblemPlace) {
     super(message, options);
     this.command = options?.command;
+    this.code = options?.code ?? 'USAGE';
+    this.line = options?.line;
+    this.column = options?.column;
+  }
+}
+
+/**
+ * Input that was read and is refused for what it is — too large, not UTF-8, a YAML alias bomb. Exit 1: the input is
+ * wrong in a way the user has to fix, and nothing was signed or checked.
+ */
+export class CliInputError extends AmsError {
+  override name = 'CliInputError';
+  readonly code: string;
+  constructor(message: string, options: { code: string; cause?: unknown }) {
+    super(message, options);
+    this.code = options.code;
+  }
+}
+
+/** The most the CLI reads from one file or from stdin: keys are ~2 KiB and AMS bodies well under 1 MiB. */
+export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
+
+function tooLarge(what: string, source: string): CliInputError {
+  return new CliInputError(`${what}: ${source} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB, the most ams-cashier reads; give the key, body or config file itself`, {
+    code: 'TOO_LARGE',
+  });
+}
+
+/** Refuses bytes that are not UTF-8: AMS bodies are UTF-8 JSON, and decoding them lossily would sign other bytes. */
+export function requireUtf8(bytes: Buffer, what: string): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
+  } catch {
+    // Byte by byte through one streaming decoder: linear, and it stops at the first byte that cannot continue.
+    const stream = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+    let offset = bytes.length;
+    for (let i = 0; i < bytes.length; i++) {
+      try {
+        stream.decode(bytes.subarray(i, i + 1), { stream: true });
+      } catch {
+        offset = i;
+        break;
+      }
+    }
+    throw new CliInputError(`${what}: the bytes are not UTF-8 (first invalid byte at offset ${offset}); AMS bodies are UTF-8 JSON: save the file as UTF-8`, {
+      code: 'NOT_UTF8',
+    });
   }
 }
 
@@ -40,7 +97,17 @@ export function processIo(): CliIo {
     err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     readStdin: async () => {
       const chunks: Buffer[] = [];
-      for await (const chunk of process.stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer));
+      let total = 0;
+      for await (const chunk of process.stdin) {
+        const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
+        total += buf.length;
+        // One byte past the limit is enough to refuse; the rest is never buffered.
+        if (total > MAX_INPUT_BYTES) {
+          chunks.push(buf.subarray(0, buf.length - (total - MAX_INPUT_BYTES - 1)));
+          break;
+        }
+        chunks.push(buf);
+      }
       return Buffer.concat(chunks);
     },
     cwd: process.cwd(),
@@ -52,14 +119,32 @@ export function processIo(): CliIo {
 /** Reads a file named on the command line; a missing or unreadable file is a usage error naming the option. */
 export function readFileArg(io: CliIo, path: string, what: string): Buffer {
   const full = resolve(io.cwd, path);
+  let fd: number | undefined;
   try {
-    return readFileSync(full);
+    fd = openSync(full, 'r');
+    const stat = fstatSync(fd);
+    if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
+    if (stat.isFile() && stat.size > MAX_INPUT_BYTES) throw tooLarge(what, `"${path}" (${stat.size} bytes)`);
+    // Read at most one byte past the limit: devices and pipes (/dev/zero, a FIFO) have no size to check first.
+    const buf = Buffer.allocUnsafe(Math.min(MAX_INPUT_BYTES + 1, stat.isFile() ? stat.size + 1 : MAX_INPUT_BYTES + 1));
+    let got = 0;
+    for (;;) {
+      const n = readSync(fd, buf, got, buf.length - got, null);
+      if (n === 0) break;
+      got += n;
+      if (got > MAX_INPUT_BYTES) throw tooLarge(what, `"${path}"`);
+      if (got === buf.length) break;
+    }
+    return Buffer.from(buf.subarray(0, got));
   } catch (err) {
+    if (err instanceof CliInputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'ENOENT') throw new CliUsageError(`${what}: file "${path}" not found`);
     if (code === 'EISDIR') throw new CliUsageError(`${what}: "${path}" is a directory, not a file`);
     if (code === 'EACCES') throw new CliUsageError(`${what}: no permission to read "${path}"`);
     throw new CliUsageError(`${what}: cannot read "${path}" (${code ?? 'error'})`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
   }
 }
 
@@ -96,7 +181,9 @@ export class StdinGuard {
   async take(option: string): Promise<Buffer> {
     if (this.#taken !== undefined) throw new CliUsageError(`${option} and ${this.#taken} cannot both read stdin (-): give one of them as a file`);
     this.#taken = option;
-    return this.io.readStdin();
+    const bytes = await this.io.readStdin();
+    if (bytes.length > MAX_INPUT_BYTES) throw tooLarge(option, 'stdin');
+    return bytes;
   }
 }
 

@@ -2,7 +2,7 @@
 import { createHash, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { AmsConfigError } from '../errors';
 import { classifyDer } from '../signing/der';
-import { describeKey, MIN_RSA_BITS, type KeyDescription } from '../signing/keys';
+import { describeKey, MIN_RSA_BITS, notRsaMessage, type KeyDescription } from '../signing/keys';
 
 export interface KeyInspection {
   /** Whether the package can use it as an AMS key (RSA, ≥ 2048 bits, readable). */
@@ -27,6 +27,7 @@ const FORMAT_WORDS: Record<string, string> = {
   'pkcs1-public': 'PKCS#1 public key',
   'x509-certificate': 'X.509 certificate',
   'pkcs8-encrypted': 'encrypted PKCS#8 private key',
+  'sec1-ec-private': 'SEC1 EC private key',
 };
 
 export function formatWords(format: string | undefined): string {
@@ -66,11 +67,13 @@ function lenient(bytes: Buffer): Omit<KeyInspection, 'usable' | 'problem'> | und
     else if (kind.kind === 'pkcs1-public') key = createPublicKey({ key: der, format: 'der', type: 'pkcs1' });
     else if (kind.kind === 'x509-certificate') key = new X509Certificate(der).publicKey;
     else if (kind.kind === 'pkcs8-encrypted') return { readable: true, format: 'pkcs8-encrypted', encoding, type: 'private' };
+    // OpenSSL's default EC key (`openssl ecparam -genkey`): described, so it is refused as EC rather than as "not a key".
+    else if (pem?.[1] === 'EC PRIVATE KEY') key = createPrivateKey({ key: der, format: 'der', type: 'sec1' });
     else return undefined;
     return {
       readable: true,
       type: key.type === 'private' ? 'private' : 'public',
-      format: kind.kind,
+      format: pem?.[1] === 'EC PRIVATE KEY' ? 'sec1-ec-private' : kind.kind,
       encoding,
       algorithm: (key.asymmetricKeyType ?? 'unknown').toUpperCase(),
       bits: key.asymmetricKeyDetails?.modulusLength,
@@ -94,7 +97,7 @@ export function inspectKeyBytes(bytes: Buffer): KeyInspection {
   if (description) return { usable: true, readable: true, ...description };
   const facts = lenient(bytes);
   if (!facts) return { usable: false, readable: false, problem: problem ?? 'not a key' };
-  if (facts.algorithm && facts.algorithm !== 'RSA') problem = `it is an ${facts.algorithm} key; AMS signs with RSA (RSA256)`;
+  if (facts.algorithm && facts.algorithm !== 'RSA') problem = notRsaMessage(facts.algorithm);
   else if (facts.bits !== undefined && facts.bits < MIN_RSA_BITS) problem = `it is an RSA key of ${facts.bits} bits; AMS needs ${MIN_RSA_BITS} bits or more`;
   return { usable: false, ...facts, problem: problem ?? 'not usable' };
 }

@@ -7,6 +7,7 @@ import { CliUsageError, EXIT, type CliIo, type ExitCode } from './io';
 import { KEYS_HELP, runKeys } from './keys';
 import { SIGN_HELP, runSign } from './sign';
 import { VERIFY_HELP, runVerify } from './verify';
+import { VERSION } from '../version';
 
 export const MAIN_HELP = `Usage: ams-cashier <command> [options]
 
@@ -19,7 +20,7 @@ Commands:
   keys inspect <file>        tell what a key file is (no key material printed)
   inbox stats --redis URL    counts of the notification inbox queue (ams-cashier/bullmq)
 
-Run ams-cashier <command> --help for the options and an example.
+Run ams-cashier <command> --help for the options and an example; ams-cashier --version (-v) prints the version.
 Exit codes: 0 ok / all checks pass / valid, 1 a check or verification fails, 2 unusable input,
 70 a bug in ams-cashier (please report it).
 `;
@@ -42,6 +43,10 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   if (command === '--help' || command === '-h' || command === 'help') {
     const topic = rest[0] !== undefined ? COMMANDS[rest[0]] : undefined;
     io.out(topic ? topic.help : MAIN_HELP);
+    return EXIT.OK;
+  }
+  if (command === '--version' || command === '-v' || command === 'version') {
+    io.out(VERSION);
     return EXIT.OK;
   }
   const entry = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;

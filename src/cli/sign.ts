@@ -1,5 +1,5 @@
 // `ams-cashier sign`: shows exactly what is signed, the Signature header, and a curl command that sends those bytes.
-import { apiPath, REGION_ORIGINS, originOf } from '../api/endpoint';
+import { AMS_APIS, apiPath, REGION_ORIGINS, originOf } from '../api/endpoint';
 import { formatRequestTime } from '../api/call';
 import { getCryptoBackend } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
@@ -7,7 +7,8 @@ import { formatSignatureHeader } from '../signing/header';
 import { loadPrivateKey, publicKeyFingerprint } from '../signing/keys';
 import { parseCommandArgs, requireOpts, stringOpt } from './args';
 import { ESCAPE_LEGEND, escapeVisible, json, shQuote } from './format';
-import { CliUsageError, EXIT, StdinGuard, readBytesArg, readKeyArg, type CliIo, type ExitCode } from './io';
+import { CliUsageError, EXIT, StdinGuard, readBytesArg, readKeyArg, requireUtf8, type CliIo, type ExitCode } from './io';
+import { closestName } from './suggest';
 
 export const SIGN_HELP = `Usage: ams-cashier sign --client-id ID --key FILE|- (--path PATH | --api NAME) --body FILE|-
                         [--time TIME] [--key-version N|none] [--method POST] [--region NA|SEA | --base-url URL] [--json]
@@ -24,16 +25,17 @@ Options:
   --client-id ID      your Client ID (SANDBOX_… for the sandbox)
   --key FILE|-        your private key: PEM (PKCS#1 or PKCS#8) or bare base64, file or stdin
   --path PATH         the request path, e.g. /ams/api/v1/payments/pay
-  --api NAME          instead of --path: pay, inquiryPayment, … (sandbox path for a SANDBOX_ client id)
+  --api NAME          instead of --path: ${AMS_APIS.join(', ')} (sandbox path for a SANDBOX_ client id)
   --body FILE|-       the request body, file or stdin
-  --time TIME         the Request-Time to sign (default: now, ISO-8601 with offset)
+  --time TIME         the Request-Time to sign: ISO 8601 with offset or epoch milliseconds (default: now)
   --key-version N     keyVersion in the header (default 1; "none" leaves it out)
   --method M          default POST
   --region NA|SEA     origin for the curl command (default NA); or --base-url https://host:port
   --json              print the result as JSON
   -h, --help          show this help
 
-Exit codes: 0 signed, 2 unusable input (missing option, unreadable key or body).
+Exit codes: 0 signed, 1 a body that is not UTF-8 or an input over 4 MiB, 2 unusable input (missing option,
+            unknown --api, unreadable key or body).
 
 Example:
   ams-cashier sign --client-id SANDBOX_5Y0000000000 --key keys/app_private.pem \\
@@ -87,6 +89,21 @@ export function signWarnings(input: { body: Buffer; path: string; clientId: stri
   return w;
 }
 
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/;
+
+/**
+ * A Request-Time is signed byte for byte, so any string "works" — and signs something no server accepts. Only the
+ * two forms AMS senders use pass: ISO 8601 with an offset (the docs) and epoch milliseconds (the Java and Go SDKs).
+ */
+export function checkRequestTime(time: string): void {
+  if (/^\d{13}$/.test(time)) return;
+  if (ISO_8601.test(time) && !Number.isNaN(Date.parse(time))) return;
+  throw new CliUsageError(
+    `--time "${time}" is not a Request-Time: give ISO 8601 with an offset (2026-01-01T12:00:00+08:00) or epoch milliseconds (1767240000000), or leave it out to sign with the current time`,
+    { command: 'sign' },
+  );
+}
+
 export function curlCommand(url: string, headers: Record<string, string>, bodySource: { file: string } | { text: string }): string {
   const lines = [`curl -sS -X POST ${shQuote(url)}`];
   for (const [name, value] of Object.entries(headers)) lines.push(`  -H ${shQuote(`${name}: ${value}`)}`);
@@ -120,11 +137,19 @@ export async function runSign(argv: string[], io: CliIo): Promise<ExitCode> {
   if (path !== undefined && api !== undefined) throw new CliUsageError('give --path or --api, not both', { command: 'sign' });
   if (path === undefined) {
     if (api === undefined) throw new CliUsageError('missing --path (or --api NAME)', { command: 'sign' });
-    if (!/^[A-Za-z]+$/.test(api)) throw new CliUsageError(`--api "${api}" is not an AMS API name such as pay or inquiryPayment`, { command: 'sign' });
+    if (!(AMS_APIS as readonly string[]).includes(api)) {
+      const guess = closestName(api, AMS_APIS);
+      throw new CliUsageError(
+        `--api "${api}" is not an AMS API${guess ? `; did you mean "${guess}"?` : ''} Valid: ${AMS_APIS.join(', ')}; for any other API give --path`,
+        { command: 'sign' },
+      );
+    }
     path = apiPath(api, clientId.startsWith('SANDBOX_'));
   }
   const method = stringOpt(parsed, 'method') ?? 'POST';
-  const time = stringOpt(parsed, 'time') ?? formatRequestTime(io.now());
+  const timeOpt = stringOpt(parsed, 'time');
+  if (timeOpt !== undefined) checkRequestTime(timeOpt);
+  const time = timeOpt ?? formatRequestTime(io.now());
   const kvOpt = stringOpt(parsed, 'key-version');
   const keyVersion = kvOpt === undefined ? '1' : kvOpt === 'none' ? null : kvOpt;
   if (keyVersion !== null && !/^[0-9A-Za-z._-]{1,16}$/.test(keyVersion)) throw new CliUsageError('--key-version must be a short token such as 1, or none', { command: 'sign' });
@@ -144,6 +169,7 @@ export async function runSign(argv: string[], io: CliIo): Promise<ExitCode> {
   const bodySpec = stringOpt(parsed, 'body')!;
   const keyBytes = await readKeyArg(io, keySpec, '--key', stdin);
   const body = await readBytesArg(io, bodySpec, '--body', stdin);
+  requireUtf8(body, '--body');
   const key = loadPrivateKey(keyBytes, '--key');
 
   const content = buildSignContentBytes({ method, path, clientId, time, body });

@@ -48,7 +48,7 @@ export function formatDiagnosis(d: Diagnosis): string {
     } else lines.push(`Most likely cause (${d.code}): ${d.message}`);
   }
   for (const n of d.notes) lines.push(`Note: ${n}`);
-  if (!d.valid) lines.push(`(${d.tried} variants tried)`);
+  if (!d.valid) lines.push(`(${d.tried} ${d.tried === 1 ? 'variant' : 'variants'} tried)`);
   return lines.join('\n');
 }
 

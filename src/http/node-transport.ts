@@ -1,6 +1,9 @@
 // A transport on bare node:http / node:https with keep-alive: the default's direct path, and the benchmarks' floor.
 import http from 'node:http';
 import https from 'node:https';
+// The option types by name: a default import in the published .d.ts would need esModuleInterop from every user.
+import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpsAgent } from 'node:https';
 import {
   abortedFailure,
   maxResponseBytesOption,
@@ -14,8 +17,8 @@ import {
 
 export interface NodeHttpTransportOptions {
   /** Agents to use; default keep-alive agents shared by every transport made here. */
-  httpAgent?: http.Agent;
-  httpsAgent?: https.Agent;
+  httpAgent?: HttpAgent;
+  httpsAgent?: HttpsAgent;
   /** The most body bytes read from a response (default 1 MiB) when the request names no limit of its own. */
   maxResponseBytes?: number;
 }

@@ -33,6 +33,9 @@ export type Amount<C extends string = string> = {
 };
 
 const MINOR_UNIT_VALUE = /^[1-9][0-9]*$/;
+
+/** The sentence for anyone who hands an amount as a number (or a decimal string) where AMS takes minor units. */
+export const MINOR_UNITS_HINT = "amounts are strings of minor units, e.g. '1999' for 19.99 USD; toMinorUnits('19.99', 'USD') makes one";
 const PLAIN_DECIMAL = /^([0-9]+)(?:\.([0-9]+))?$/;
 /** Any decimal with at most 15 significant digits survives a trip through a double unchanged. */
 const DOUBLE_SAFE_DIGITS = 15;

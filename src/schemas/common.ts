@@ -1,13 +1,17 @@
 // zod schemas shared by every AMS call: amounts, results, environment. Pure.
 import { z } from 'zod';
+import { MINOR_UNITS_HINT } from '../rules/amounts';
 
 /** ISO 4217 alphabetic code, upper case. */
 export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter upper-case ISO 4217 code such as "USD"');
 
 /** Minor units as a string holding a positive integer: USD 19.99 → "1999", JPY 500 → "500". */
 export const MinorUnitValue = z
-  .string()
-  .regex(/^[1-9][0-9]*$/, 'must be a positive integer string in minor units (USD 19.99 → "1999"); use toMinorUnits()');
+  .string({
+    error: (issue) =>
+      issue.input === undefined ? 'is required' : `is ${typeof issue.input === 'number' ? `the number ${String(issue.input)}` : `a ${issue.input === null ? 'null' : typeof issue.input}`}: ${MINOR_UNITS_HINT}`,
+  })
+  .regex(/^[1-9][0-9]*$/, `must be a positive integer string: ${MINOR_UNITS_HINT}`);
 
 export const Amount = z.looseObject({ currency: CurrencyCode, value: MinorUnitValue });
 export type Amount = z.infer<typeof Amount>;

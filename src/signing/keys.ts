@@ -23,6 +23,26 @@ export interface KeyDescription {
 }
 
 const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
+const PEM_BEGIN_RE = /-----BEGIN ([A-Z0-9 ]+)-----/;
+/** A short value with a path shape: `./keys/a.pem`, `/etc/ams/key.txt`, `C:\\keys\\a.pem`, `keys/app_private_key.pem`. */
+const PATH_RE = /^(?:~|\.{1,2})?[\\/]?(?:[A-Za-z]:[\\/])?[\w.@ -]+(?:[\\/][\w.@ -]+)*\.(?:pem|txt|key|der|crt|cer|pub|p8|pk8)$|^(?:\.{1,2}|~)?[\\/][\w.@ -]*(?:[\\/][\w.@ -]+)+$/i;
+
+/** The one sentence for a key of another algorithm, wherever one is met (loading, `keys inspect`). */
+export function notRsaMessage(algorithm: string): string {
+  return `AMS keys are RSA-${MIN_RSA_BITS} or larger; this is an ${algorithm.toUpperCase()} key`;
+}
+
+/** The total length a DER SEQUENCE declares in its header, or undefined when the header itself is not readable. */
+function declaredDerLength(der: Buffer): number | undefined {
+  if (der.length < 2 || der[0] !== 0x30) return undefined;
+  const first = der[1]!;
+  if ((first & 0x80) === 0) return 2 + first;
+  const n = first & 0x7f;
+  if (n === 0 || n > 4 || der.length < 2 + n) return undefined;
+  let len = 0;
+  for (let i = 0; i < n; i++) len = len * 256 + der[2 + i]!;
+  return 2 + n + len;
+}
 const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 
 const KIND_WORDS: Record<string, string> = {
@@ -45,7 +65,10 @@ function fail(role: string, message: string): never {
 }
 
 /** Text → DER. PEM with any label, or bare base64 possibly wrapped and with stray whitespace or quotes. */
-function decodeText(text: string, role: string): Decoded {
+function decodeText(raw: string, role: string): Decoded {
+  // An environment variable often carries the PEM with literal \n escapes; a backslash is never part of a key, so
+  // turning the escapes back into newlines is unambiguous.
+  const text = raw.replace(/\\r\\n|\\n/g, '\n');
   const pem = PEM_RE.exec(text);
   if (pem) {
     const body = pem[2]!
@@ -57,7 +80,19 @@ function decodeText(text: string, role: string): Decoded {
     if (!BASE64_RE.test(body)) fail(role, `found a PEM block "${pem[1]}" whose content is not base64`);
     return { der: Buffer.from(body, 'base64'), encoding: 'pem', label: pem[1] };
   }
-  if (text.includes('-----BEGIN')) fail(role, 'found a PEM header without a matching END line (the key looks cut off)');
+  const begin = PEM_BEGIN_RE.exec(text);
+  if (begin) {
+    const body = text.slice(begin.index + begin[0].length).replace(/\s+/g, '');
+    fail(
+      role,
+      `the PEM is truncated: it has "-----BEGIN ${begin[1]}-----" but no "-----END ${begin[1]}-----" line ` +
+        `(${Buffer.byteLength(text)} bytes in all, ${body.length} base64 characters after BEGIN); copy the whole key, END line included`,
+    );
+  }
+  const trimmed = text.trim().replace(/^["']|["']$/g, '');
+  if (trimmed.length < 512 && PATH_RE.test(trimmed)) {
+    fail(role, `this looks like a file path ("${trimmed}"): read the file (readFileSync(path, 'utf8')), or pass its contents`);
+  }
   const compact = text.replace(/\\n/g, '').replace(/[\s"']+/g, '');
   if (compact.length === 0) fail(role, 'the key is empty');
   if (!BASE64_RE.test(compact)) {
@@ -78,7 +113,7 @@ function decodeInput(input: string | Uint8Array, role: string): Decoded {
 function describeKind(kind: DerKind): string {
   if (kind.kind === 'unknown') return 'something that is not an RSA key (the bytes are not a key structure)';
   const words = KIND_WORDS[kind.kind]!;
-  return 'algorithm' in kind && kind.algorithm !== 'RSA' ? `${words} for ${kind.algorithm}, not RSA` : words;
+  return 'algorithm' in kind && kind.algorithm !== 'RSA' ? `${words} for ${kind.algorithm}, not RSA (${notRsaMessage(kind.algorithm)})` : words;
 }
 
 function bitsOf(key: KeyObject): number | undefined {
@@ -86,7 +121,7 @@ function bitsOf(key: KeyObject): number | undefined {
 }
 
 function checkRsa(key: KeyObject, role: string): void {
-  if (key.asymmetricKeyType !== 'rsa') fail(role, `found a ${key.asymmetricKeyType ?? 'non-RSA'} key; AMS signs with RSA (RSA256)`);
+  if (key.asymmetricKeyType !== 'rsa') fail(role, notRsaMessage(key.asymmetricKeyType ?? 'non-RSA'));
   const bits = bitsOf(key);
   if (bits !== undefined && bits < MIN_RSA_BITS) fail(role, `found an RSA key of ${bits} bits; AMS needs ${MIN_RSA_BITS} bits or more`);
 }
@@ -125,6 +160,14 @@ const buildPublic: Builder = (der, kind, role) => {
 
 function parse(input: string | Uint8Array, role: string, build: Builder): Parsed {
   const decoded = decodeInput(input, role);
+  const declared = declaredDerLength(decoded.der);
+  if (declared !== undefined && declared > decoded.der.length) {
+    fail(role, `the key is truncated: its DER declares ${declared} bytes but only ${decoded.der.length} are present; copy the whole key`);
+  }
+  if (decoded.label === 'EC PRIVATE KEY' || decoded.label === 'DSA PRIVATE KEY') fail(role, notRsaMessage(decoded.label.split(' ')[0]!));
+  if (decoded.label === 'OPENSSH PRIVATE KEY') {
+    fail(role, 'found an OpenSSH-format private key; AMS needs an RSA key in PEM: `ams-cashier keys generate` makes one, or convert with ssh-keygen -p -m PKCS8 -f FILE');
+  }
   const kind = classifyDer(decoded.der);
   let key: KeyObject;
   try {

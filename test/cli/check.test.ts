@@ -155,7 +155,7 @@ describe('ams-cashier check', () => {
     expect(missing.stderr).toMatch(/config: file ".*nope\.json" not found/);
     const badJson = cli.run(['check', config('broken.json', '{\n  "paymentCurrencies": ["USD"],\n  "settlementCurrency": "USD",\n}\n')]);
     expect(badJson.code).toBe(2);
-    expect(badJson.stderr).toMatch(/broken\.json:4:1: invalid JSON/);
+    expect(badJson.stderr).toMatch(/broken\.json:3:30: invalid JSON: trailing comma before "}"/);
     expect(badJson.stdout).toBe('');
     const badYaml = cli.run(['check', config('broken.yaml', 'paymentCurrencies: [USD\nsettlementCurrency: USD\n')]);
     expect(badYaml.code).toBe(2);

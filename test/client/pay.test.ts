@@ -350,7 +350,7 @@ describe('pay: validation before any network call', () => {
       .catch((e: unknown) => e)) as AmsValidationError;
     expect(err).toBeInstanceOf(AmsValidationError);
     expect(err.fields).toEqual(expect.arrayContaining(['paymentRequestId', 'paymentAmount.value', 'env.terminalType', 'order']));
-    expect(err.message).toMatch(/paymentAmount\.value: must be a positive integer string in minor units/);
+    expect(err.message).toContain("paymentAmount.value: must be a positive integer string: amounts are strings of minor units, e.g. '1999' for 19.99 USD; toMinorUnits('19.99', 'USD') makes one");
   });
 
   it('requires settlementStrategy.settlementCurrency for ALIPAY_CN', async () => {

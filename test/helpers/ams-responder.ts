@@ -33,6 +33,8 @@ export function amsResponse(body: unknown, o: RespondOptions): Response {
   return new HttpResponse(o.tamper ? o.tamper(text) : text, { status: o.status ?? 200, headers });
 }
 
+/** A pay answer AMS gives for a cashier payment: U / PAYMENT_IN_PROCESS with the paymentId it always carries. */
 export const IN_PROCESS = {
   result: { resultCode: 'PAYMENT_IN_PROCESS', resultStatus: 'U', resultMessage: 'payment in process' },
+  paymentId: '20261122194010800100188900000000001',
 };

@@ -65,7 +65,7 @@ describe('loadPrivateKey', () => {
   });
 
   it('rejects non-RSA keys, naming the algorithm', () => {
-    expectConfigError(() => loadPrivateKey(ecPrivatePem), /for EC, not RSA/, ecPrivatePem);
+    expectConfigError(() => loadPrivateKey(ecPrivatePem), /for EC, not RSA \(AMS keys are RSA-2048 or larger; this is an EC key\)/, ecPrivatePem);
   });
 
   it('says "not base64" for garbage and never echoes it', () => {
@@ -74,9 +74,38 @@ describe('loadPrivateKey', () => {
     expectConfigError(() => loadPrivateKey(''), /empty/);
   });
 
-  it('rejects truncated keys and PEM without END', () => {
-    expectConfigError(() => loadPrivateKey(merchant.privatePkcs8Base64.slice(0, 800)), /not an RSA key|could not be read/, merchant.privatePkcs8Base64);
-    expectConfigError(() => loadPrivateKey(merchant.privatePkcs8Pem.split('-----END')[0]!), /without a matching END/);
+  it('says a key is truncated: how many bytes the DER declares and how many are there', () => {
+    const declared = Buffer.from(merchant.privatePkcs8Base64, 'base64').length;
+    const e = expectConfigError(() => loadPrivateKey(merchant.privatePkcs8Base64.slice(0, 800)), /the key is truncated/, merchant.privatePkcs8Base64);
+    expect(e.message).toContain(`declares ${declared} bytes but only 600 are present`);
+  });
+
+  it('says a PEM without its END line is truncated, naming the missing line and the size', () => {
+    const cut = merchant.privatePkcs8Pem.slice(0, 900);
+    const e = expectConfigError(() => loadPrivateKey(cut), /the PEM is truncated/, merchant.privatePkcs8Pem);
+    expect(e.message).toContain('no "-----END PRIVATE KEY-----" line');
+    expect(e.message).toContain(`(900 bytes in all, ${cut.slice(cut.indexOf('KEY-----') + 8).replace(/\s+/g, '').length} base64 characters after BEGIN)`);
+  });
+
+  it('accepts a PEM with literal \\n escapes, as environment variables carry it', () => {
+    const escaped = merchant.privatePkcs8Pem.trim().replace(/\n/g, '\\n');
+    expect(escaped).not.toContain('\n');
+    expect(describeKey(loadPrivateKey(escaped)).fingerprint).toBe(expected);
+    expect(describeKey(loadPublicKey(merchant.publicSpkiPem.trim().replace(/\n/g, '\\r\\n'))).fingerprint).toBe(expected);
+  });
+
+  it('a value that looks like a file path says to read the file', () => {
+    for (const path of ['./keys/app_private_key.pem', 'keys/app_private.txt', '/etc/ams/private.pem', '~/keys/key', 'C:\\keys\\app.pem']) {
+      const e = expectConfigError(() => loadPrivateKey(path), /this looks like a file path/);
+      expect(e.message).toContain(`("${path}"): read the file (readFileSync(path, 'utf8')), or pass its contents`);
+    }
+    expectConfigError(() => loadPublicKey('./alipay_public.txt', 'alipayPublicKey'), /^alipayPublicKey: this looks like a file path/);
+  });
+
+  it('an EC key is refused with the RSA-2048 sentence, in every container', () => {
+    expectConfigError(() => loadPrivateKey(ecPrivatePem), /AMS keys are RSA-2048 or larger; this is an EC key/, ecPrivatePem);
+    const sec1 = createPrivateKey(ecPrivatePem).export({ type: 'sec1', format: 'pem' }) as string;
+    expectConfigError(() => loadPrivateKey(sec1), /^privateKey: AMS keys are RSA-2048 or larger; this is an EC key$/, sec1);
   });
 
   it('rejects other types with a clear message', () => {
