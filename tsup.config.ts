@@ -2,7 +2,7 @@
 // shared chunks so `instanceof AmsError` holds across `ams-cashier` and its subpaths.
 import { defineConfig } from 'tsup';
 
-const entries = { index: 'src/index.ts', redis: 'src/redis/index.ts', 'mocks/index': 'mocks/index.ts' };
+const entries = { index: 'src/index.ts', redis: 'src/redis/index.ts', reports: 'src/reports/index.ts', 'mocks/index': 'mocks/index.ts' };
 const bin = { 'cli/main': 'src/cli/main.ts' };
 
 export default defineConfig({
