@@ -116,46 +116,76 @@ function currencyFor(column: string, row: Record<string, string>, ctx: RowContex
   return currency.toUpperCase();
 }
 
+/** Which columns of a header need typing, worked out once per file rather than once per row. */
+export interface HeaderPlan {
+  names: readonly string[];
+  amounts: ReadonlyArray<readonly [number, string]>;
+  times: ReadonlyArray<readonly [number, string]>;
+  ids: ReadonlyArray<readonly [number, (typeof ID_COLUMNS)[number]]>;
+  count: number;
+}
+
+export function planHeader(names: readonly string[]): HeaderPlan {
+  const at = (pred: (n: string) => boolean): Array<[number, string]> =>
+    names.flatMap((n, i) => (pred(n) ? [[i, n] as [number, string]] : []));
+  return {
+    names,
+    amounts: at((n) => Object.hasOwn(AMOUNT_COLUMNS, n)),
+    times: at((n) => TIME_COLUMNS.has(n)),
+    ids: at((n) => (ID_COLUMNS as readonly string[]).includes(n)) as Array<[number, (typeof ID_COLUMNS)[number]]>,
+    count: names.indexOf('count'),
+  };
+}
+
 /**
  * Turns one record into a row. Fields beyond the header must be empty (a stray trailing comma, the runs of empty
  * fields some acquirers append); a short record reads its missing trailing fields as empty.
  */
-export function toRow(header: readonly string[], fields: readonly string[], line: number, ctx: RowContext): ReportRow {
+export function toRow(plan: HeaderPlan, fields: readonly string[], line: number, ctx: RowContext): ReportRow {
+  const header = plan.names;
   for (let i = header.length; i < fields.length; i++) {
     if (fields[i]!.trim() !== '')
       throw reportError(ctx.file, line, `#${i + 1}`, `a value beyond the ${header.length} columns of the header: the row does not line up with the header`);
   }
   if (fields.length < header.length)
     ctx.warn('short-row', `some rows have fewer fields than the header (first: line ${line}); the missing trailing fields are read as empty`);
+  const trimmed: string[] = new Array<string>(header.length);
   const values: Record<string, string> = {};
-  for (let i = 0; i < header.length; i++) values[header[i]!] = i < fields.length ? fields[i]!.trim() : '';
+  for (let i = 0; i < header.length; i++) {
+    const v = i < fields.length ? fields[i]!.trim() : '';
+    trimmed[i] = v;
+    values[header[i]!] = v;
+  }
   const amounts: Record<string, ReportAmount> = {};
   const times: Record<string, string> = {};
   const row: ReportRow = { file: ctx.file, line, values, amounts, times };
-  for (const column of header) {
-    const text = values[column]!;
+  for (const [i, column] of plan.amounts) {
+    const text = trimmed[i]!;
     if (text === '') continue;
-    if (Object.hasOwn(AMOUNT_COLUMNS, column)) {
-      if (!DECIMAL.test(text))
-        throw reportError(ctx.file, line, column, `"${text.slice(0, 32)}" is not a decimal amount (digits, an optional sign and ".")`);
-      amounts[column] = { value: text.startsWith('+') ? text.slice(1) : text, currency: currencyFor(column, values, ctx, line) };
-    } else if (TIME_COLUMNS.has(column)) {
-      const time = normalizeTime(text);
-      if (!time)
-        throw reportError(ctx.file, line, column, `"${text.slice(0, 40)}" is not an ISO 8601 time such as 2018-12-25T10:00:00+08:00`);
-      if (!time.zoned)
-        ctx.warn('time-zone', `${column} has no UTC offset (first: line ${line}); kept as written, in the report's local time`);
-      times[column] = time.iso;
+    if (!DECIMAL.test(text))
+      throw reportError(ctx.file, line, column, `"${text.slice(0, 32)}" is not a decimal amount (digits, an optional sign and ".")`);
+    amounts[column] = { value: text.charCodeAt(0) === 43 ? text.slice(1) : text, currency: currencyFor(column, values, ctx, line) };
+  }
+  for (const [i, column] of plan.times) {
+    const text = trimmed[i]!;
+    if (text === '') continue;
+    const time = normalizeTime(text);
+    if (!time)
+      throw reportError(ctx.file, line, column, `"${text.slice(0, 40)}" is not an ISO 8601 time such as 2018-12-25T10:00:00+08:00`);
+    if (!time.zoned)
+      ctx.warn('time-zone', `${column} has no UTC offset (first: line ${line}); kept as written, in the report's local time`);
+    times[column] = time.iso;
+  }
+  for (const [i, column] of plan.ids) {
+    const v = trimmed[i]!;
+    if (v !== '') row[column] = v;
+  }
+  if (plan.count >= 0) {
+    const count = trimmed[plan.count]!;
+    if (count !== '') {
+      if (!/^\d+$/.test(count)) throw reportError(ctx.file, line, 'count', `"${count.slice(0, 16)}" is not a whole number`);
+      row.count = Number(count);
     }
-  }
-  for (const column of ID_COLUMNS) {
-    const v = values[column];
-    if (v !== undefined && v !== '') row[column] = v;
-  }
-  const count = values['count'];
-  if (count !== undefined && count !== '') {
-    if (!/^\d+$/.test(count)) throw reportError(ctx.file, line, 'count', `"${count.slice(0, 16)}" is not a whole number`);
-    row.count = Number(count);
   }
   return row;
 }

@@ -272,3 +272,16 @@ describe('parseReports merges _000…_999 parts', () => {
     expect(err.message).toMatch(/^Report settlementItems_USD_B1_001\.csv, line 1: .*header differs from the header of settlementItems_USD_B1_000\.csv/);
   });
 });
+
+describe('line numbers', () => {
+  it('count empty lines and the line breaks inside quoted fields', async () => {
+    const csv = `\n${GEN_A_TD_HEADER}\n\n${GEN_A_TD_ROWS.split('\n')[0]!.replace('20190326L648423000404,,,', '20190326L648423000404,,"two\nlines",')}\n${GEN_A_TD_ROWS.split('\n')[1]!}\n<END>\n`;
+    const r = await parseReport(csv);
+    expect(r.rows.map((x) => [x.line, x.values['orderDescription']])).toEqual([
+      [4, 'two\nlines'],
+      [6, ''],
+    ]);
+    const err = await rejection(parseReport(csv.replace(',-9000,', ',x,')));
+    expect(err.message).toMatch(/line 6, column transactionAmountValue/);
+  });
+});
