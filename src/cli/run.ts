@@ -3,6 +3,7 @@ import { AmsConfigError, AmsError, AmsSignatureError, AmsValidationError } from 
 import { CHECK_HELP, runCheck } from './check';
 import { CliUsageError, EXIT, type CliIo, type ExitCode } from './io';
 import { KEYS_HELP, runKeys } from './keys';
+import { RECONCILE_HELP, runReconcile } from './reconcile';
 import { SIGN_HELP, runSign } from './sign';
 import { VERIFY_HELP, runVerify } from './verify';
 
@@ -14,6 +15,7 @@ Commands:
   verify                     check a signature and find why it does not verify
   keys generate --out DIR    write a new RSA-2048 pair in the formats Alipay's portal takes
   keys inspect <file>        tell what a key file is (no key material printed)
+  reconcile <dir|files…>     check settlement reports against each other and your ledger
 
 Run ams-cashier <command> --help for the options and an example.
 Exit codes: 0 ok / all checks pass / valid, 1 a check or verification fails, 2 unusable input,
@@ -25,6 +27,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<Exi
   sign: { run: runSign, help: SIGN_HELP },
   verify: { run: runVerify, help: VERIFY_HELP },
   keys: { run: runKeys, help: KEYS_HELP },
+  reconcile: { run: runReconcile, help: RECONCILE_HELP },
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {

@@ -32,7 +32,8 @@ export interface ReconcileInput {
   settlementItems: ParsedReport | readonly ParsedReport[];
   settlementSummary?: ParsedReport | readonly ParsedReport[];
   transactionItems?: ParsedReport | readonly ParsedReport[];
-  ledger: Iterable<LedgerEntry>;
+  /** Your own records. Omitted: only the reports are checked against each other (`ledgerChecked` false). */
+  ledger?: Iterable<LedgerEntry>;
   /** Overrides the unit the reports were parsed with. Default: theirs (`auto` unless given to the parser). */
   amountUnit?: AmountUnitOption;
   /** The instant ages are measured at. Default: the latest settlement time in the reports (no clock is read). */
@@ -83,6 +84,8 @@ export interface AmountMismatch {
 export interface ReconciliationReport {
   /** True when every list of problems is empty and every report was complete. */
   ok: boolean;
+  /** False when no ledger was given: matched, notInLedger, unsettled and amountMismatches are then empty. */
+  ledgerChecked: boolean;
   units: UnitDecision[];
   summaryMismatches: SummaryMismatch[];
   /** Correction rows and batch-level rows (fees, reserves, disputes): reported, not errors. */
@@ -208,7 +211,7 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
   if (issues.length > 0) throw new AmsValidationError(issues, { context: 'reconcile' });
 
   const report: ReconciliationReport = {
-    ok: false, units: [], summaryMismatches: [], adjustments: [], matched: [], notInLedger: [], unsettled: [],
+    ok: false, ledgerChecked: input.ledger !== undefined, units: [], summaryMismatches: [], adjustments: [], matched: [], notInLedger: [], unsettled: [],
     amountMismatches: [], duplicates: [], totals: [], fees: [], incomplete: [], warnings: [],
   };
   for (const r of [...itemsReports, ...summaryReports, ...tdReports]) {
@@ -272,7 +275,7 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
   for (const [key, row] of td) {
     const entry = lookup(row);
     if (entry) inTd.add(entry);
-    else if (!settledIds.has(key) && LEDGER_TYPES.has(row.transactionType ?? '')) report.notInLedger.push({ ...ref(row, tdUnit), report: 'transactionItems' });
+    else if (report.ledgerChecked && !settledIds.has(key) && LEDGER_TYPES.has(row.transactionType ?? '')) report.notInLedger.push({ ...ref(row, tdUnit), report: 'transactionItems' });
   }
 
   const asOf = input.asOf !== undefined ? new Date(input.asOf).getTime() : latestTime([...itemRows, ...summaryRows]);
@@ -384,8 +387,9 @@ function matchItems(
     const entry = lookup(row);
     const type = row.transactionType ?? '';
     if (!entry) {
-      if (LEDGER_TYPES.has(type) && (row.transactionRequestId || row.transactionId)) report.notInLedger.push({ ...ref(row, unit), report: 'settlementItems' });
-      else report.adjustments.push(adjustment('settlementItems', row, unit));
+      if (LEDGER_TYPES.has(type) && (row.transactionRequestId || row.transactionId)) {
+        if (report.ledgerChecked) report.notInLedger.push({ ...ref(row, unit), report: 'settlementItems' });
+      } else report.adjustments.push(adjustment('settlementItems', row, unit));
       continue;
     }
     const item = ref(row, unit);
