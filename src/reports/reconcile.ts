@@ -5,115 +5,12 @@ import { isMinorUnitValue } from '../rules/amounts';
 import { decideUnits, type UnitDecision } from './auto-unit';
 import { FEE_COLUMNS, type ReportKind } from './columns';
 import type { ParsedReport } from './reader';
+import type { AmountMismatch, ItemRef, LedgerEntry, Money, ReconcileInput, ReconciliationReport } from './reconcile-types';
 import type { ReportRow } from './rows';
-import { amountInMinorUnits, type AmountUnit, type AmountUnitOption } from './units';
+import { LEDGER_TYPES, adjustment, checkSummaries, groupBy } from './summary-check';
+import { amountInMinorUnits, type AmountUnit } from './units';
 
-/** Money in minor units as a signed integer string, as the AMS API writes amounts (`'-725'` = −7.25 USD). */
-export interface Money {
-  currency: string;
-  value: string;
-}
-
-/** One of the merchant's own records: a payment or refund it believes happened. */
-export interface LedgerEntry {
-  paymentRequestId?: string;
-  refundRequestId?: string;
-  paymentId?: string;
-  refundId?: string;
-  /** `PAYMENT`, `REFUND`, `CAPTURE`… as in the reports' transactionType. */
-  type: string;
-  /** Positive, in minor units, as in AMS requests. */
-  amount: Money;
-  /** When it happened (ISO 8601), for the age of entries that never settled. */
-  createdAt?: string | Date;
-}
-
-export interface ReconcileInput {
-  settlementItems: ParsedReport | readonly ParsedReport[];
-  settlementSummary?: ParsedReport | readonly ParsedReport[];
-  transactionItems?: ParsedReport | readonly ParsedReport[];
-  /** Your own records. Omitted: only the reports are checked against each other (`ledgerChecked` false). */
-  ledger?: Iterable<LedgerEntry>;
-  /** Overrides the unit the reports were parsed with. Default: theirs (`auto` unless given to the parser). */
-  amountUnit?: AmountUnitOption;
-  /** The instant ages are measured at. Default: the latest settlement time in the reports (no clock is read). */
-  asOf?: Date | string;
-}
-
-/** Where a row is, and what it says. Amounts in minor units. */
-export interface ItemRef {
-  file: string | undefined;
-  line: number;
-  settlementBatchId: string | undefined;
-  transactionType: string | undefined;
-  transactionId: string | undefined;
-  transactionRequestId: string | undefined;
-  transactionAmount: Money | undefined;
-  settlementAmount: Money | undefined;
-}
-
-export interface SummaryMismatch {
-  settlementBatchId: string;
-  summaryType: string;
-  column: string;
-  /** What the summary says. */
-  summary: string;
-  /** What the rows it is checked against add up to (`items`, or for TOTAL also the other `summary rows`). */
-  computed: string;
-  against: 'items' | 'summary rows';
-  file: string | undefined;
-  line: number | undefined;
-}
-
-export interface Adjustment {
-  report: 'settlementSummary' | 'settlementItems';
-  settlementBatchId: string | undefined;
-  type: string;
-  settlementAmount: Money | undefined;
-  file: string | undefined;
-  line: number;
-}
-
-export interface AmountMismatch {
-  item: ItemRef;
-  ledger: LedgerEntry;
-  /** What differs: `currency`, `value` and/or `type`. */
-  differs: Array<'currency' | 'value' | 'type'>;
-}
-
-export interface ReconciliationReport {
-  /** True when every list of problems is empty and every report was complete. */
-  ok: boolean;
-  /** False when no ledger was given: matched, notInLedger, unsettled and amountMismatches are then empty. */
-  ledgerChecked: boolean;
-  units: UnitDecision[];
-  summaryMismatches: SummaryMismatch[];
-  /** Correction rows and batch-level rows (fees, reserves, disputes): reported, not errors. */
-  adjustments: Adjustment[];
-  matched: Array<{ item: ItemRef; ledger: LedgerEntry }>;
-  /** In a report, but not in the ledger. */
-  notInLedger: Array<ItemRef & { report: ReportKind }>;
-  /** In the ledger but in no settlement report; `ageMs` from `createdAt` to `asOf`, when both are known. */
-  unsettled: Array<{ ledger: LedgerEntry; ageMs: number | undefined; inTransactionItems: boolean }>;
-  amountMismatches: AmountMismatch[];
-  duplicates: Array<{ report: ReportKind | 'ledger'; key: string; occurrences: Array<{ file: string | undefined; line: number }> }>;
-  /** Net payout per settlement currency: the summaries' TOTAL rows, or the items when there is no summary. */
-  totals: Array<Money & { batches: string[]; source: 'settlementSummary' | 'settlementItems' }>;
-  /** Fees per kind (column) and currency, summed over the items; negative = charged to you, as in the files. */
-  fees: Array<Money & { kind: string }>;
-  incomplete: string[];
-  warnings: string[];
-}
-
-/** Rows that are the merchant's own transactions; every other type is a batch-level row (fee, reserve, dispute…). */
-const LEDGER_TYPES = new Set(['PAYMENT', 'REFUND', 'CAPTURE', 'AUTHORIZATION', 'CANCEL', 'VOID']);
-/** The summaryType values the docs list; any other value is a correction row (e.g. the 2C2P/Hundsun "default" row). */
-const SUMMARY_TYPES = new Set([
-  ...LEDGER_TYPES, 'DISPUTE', 'REFUND_REVERSAL', 'PAYMENT_REVERSAL', 'DISPUTE_REVERSAL', 'RAPID_DISPUTE_RESOLUTION', 'CDRN',
-  'SETTLEMENT_FEE', 'ADJUSTMENT_FEE', 'COLLATERAL_WITHHOLDING', 'COLLATERAL_WITHHELD', 'RESERVE_WITHHOLDING', 'RESERVE',
-  'RESERVE_RELEASE', 'RESERVE_RELEASED', 'COLLATERAL_RELEASE', 'COLLATERAL_RELEASED', 'TOTAL',
-]);
-const SUMMED_COLUMNS = ['settlementAmountValue', ...FEE_COLUMNS] as const;
+export type * from './reconcile-types';
 
 function list(reports: ParsedReport | readonly ParsedReport[] | undefined, kind: ReportKind, issues: ValidationIssue[]): ParsedReport[] {
   const all = reports === undefined ? [] : Array.isArray(reports) ? [...(reports as readonly ParsedReport[])] : [reports as ParsedReport];
@@ -164,37 +61,6 @@ function ref(row: ReportRow, unit: AmountUnit): ItemRef {
     transactionAmount: money('transactionAmountValue'),
     settlementAmount: money('settlementAmountValue'),
   };
-}
-
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const m = new Map<string, T[]>();
-  for (const t of items) {
-    const k = key(t);
-    const g = m.get(k);
-    if (g) g.push(t);
-    else m.set(k, [t]);
-  }
-  return m;
-}
-
-/** Σ of a column in minor units, per currency. */
-function sums(rows: readonly ReportRow[], column: string, unit: AmountUnit): Map<string, Decimal> {
-  const m = new Map<string, Decimal>();
-  for (const r of rows) {
-    const a = r.amounts[column];
-    const v = a && amountInMinorUnits(a, unit);
-    if (a && v !== undefined) m.set(a.currency, (m.get(a.currency) ?? new Decimal(0)).plus(v));
-  }
-  return m;
-}
-
-function show(m: Map<string, Decimal>): string {
-  const parts = [...m].filter(([, v]) => !v.isZero()).map(([c, v]) => `${v.toFixed(0)} ${c}`);
-  return parts.length ? parts.join(' + ') : '0';
-}
-
-function sameSums(a: Map<string, Decimal>, b: Map<string, Decimal>): boolean {
-  return show(a) === show(b);
 }
 
 /**
@@ -300,69 +166,6 @@ function latestTime(rows: readonly ReportRow[]): number | undefined {
     if (Number.isFinite(ms) && (latest === undefined || ms > latest)) latest = ms;
   }
   return latest;
-}
-
-function checkSummaries(
-  report: ReconciliationReport,
-  itemsByBatch: Map<string, ReportRow[]>,
-  summaryByBatch: Map<string, ReportRow[]>,
-  unitOf: Map<string, UnitDecision>,
-): void {
-  for (const [batch, rows] of summaryByBatch) {
-    const unit = unitOf.get(batch)!;
-    const sUnit = unit.summary ?? unit.items;
-    const items = itemsByBatch.get(batch) ?? [];
-    const itemsByType = groupBy(items, (r) => r.transactionType ?? '');
-    const mismatch = (row: ReportRow, column: string, summary: string, computed: string, against: SummaryMismatch['against']): void => {
-      report.summaryMismatches.push({ settlementBatchId: batch, summaryType: row.summaryType ?? '', column, summary, computed, against, file: row.file, line: row.line });
-    };
-    const compare = (row: ReportRow, others: readonly ReportRow[], othersUnit: AmountUnit, against: SummaryMismatch['against'], count: number): void => {
-      if ((row.count ?? 0) !== count) mismatch(row, 'count', String(row.count ?? 0), String(count), against);
-      for (const column of SUMMED_COLUMNS) {
-        const mine = sums([row], column, sUnit);
-        const theirs = sums(others, column, othersUnit);
-        if (!sameSums(mine, theirs)) mismatch(row, column, show(mine), show(theirs), against);
-      }
-    };
-    const parts = rows.filter((r) => r.summaryType !== 'TOTAL');
-    for (const row of parts) {
-      const type = row.summaryType ?? '';
-      if (!SUMMARY_TYPES.has(type)) {
-        report.adjustments.push(adjustment('settlementSummary', row, sUnit));
-        continue;
-      }
-      const typed = itemsByType.get(type) ?? [];
-      compare(row, typed, unit.items, 'items', typed.length);
-    }
-    for (const [type, typed] of itemsByType) {
-      if (!SUMMARY_TYPES.has(type) || parts.some((p) => p.summaryType === type)) continue;
-      const missing: ReportRow = { file: typed[0]!.file, line: typed[0]!.line, values: {}, amounts: {}, times: {}, summaryType: type, count: 0 };
-      compare(missing, typed, unit.items, 'items', typed.length);
-    }
-    const totals = rows.filter((r) => r.summaryType === 'TOTAL');
-    if (totals.length === 0) report.warnings.push(`batch ${batch}: the summary has no TOTAL row`);
-    for (const total of totals) {
-      compare(total, parts, sUnit, 'summary rows', parts.reduce((n, r) => n + (r.count ?? 0), 0));
-      const payout = sums([total], 'settlementAmountValue', sUnit);
-      const itemsPayout = sums(items, 'settlementAmountValue', unit.items);
-      if (!sameSums(payout, itemsPayout)) mismatch(total, 'settlementAmountValue', show(payout), show(itemsPayout), 'items');
-    }
-  }
-  for (const batch of itemsByBatch.keys())
-    if (summaryByBatch.size > 0 && !summaryByBatch.has(batch)) report.warnings.push(`batch ${batch}: settlement items but no summary rows`);
-}
-
-function adjustment(reportKind: Adjustment['report'], row: ReportRow, unit: AmountUnit): Adjustment {
-  const a = row.amounts['settlementAmountValue'];
-  const value = a && amountInMinorUnits(a, unit);
-  return {
-    report: reportKind,
-    settlementBatchId: row.settlementBatchId,
-    type: (reportKind === 'settlementSummary' ? row.summaryType : row.transactionType) ?? '',
-    settlementAmount: a && value !== undefined ? { currency: a.currency, value } : undefined,
-    file: row.file,
-    line: row.line,
-  };
 }
 
 function matchItems(
