@@ -14,5 +14,5 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   shims: true,
-  external: ['ioredis', 'msw'],
+  external: ['ioredis', 'msw', 'ssh2-sftp-client'],
 });

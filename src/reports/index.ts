@@ -18,3 +18,5 @@ export type {
   AmountMismatch,
 } from './reconcile';
 export type { UnitDecision } from './auto-unit';
+export { fetchReports } from './fetch';
+export type { FetchReportsOptions, FetchReportsResult, FetchedReport } from './fetch';
