@@ -5,8 +5,8 @@ import { Decimal } from 'decimal.js';
 import type { PaymentRecord, RefundRecord } from './core';
 
 export interface GatewayReportsOptions {
-  /** The transaction day (Beijing time, GMT+8, as Antom cuts days): `20181225` or `2018-12-25`. */
-  date: string;
+  /** The transaction day (Beijing time, GMT+8, as Antom cuts days): `20181225`, `2018-12-25`, or the day of an instant. */
+  date: string | Date;
   /** Column set: `C` the current one (PSP, status, settlementInitiatedDate), `B` the older acquirer one. Default `C`. */
   generation?: 'B' | 'C';
   /** The folder name under /v1/settlements/. Default `1022188000000000001` (the docs' sample). */
@@ -84,7 +84,8 @@ function paymentMethodType(p: PaymentRecord): string {
  * test's download and reconciliation to one date.
  */
 export function buildGatewayReports(payments: readonly PaymentRecord[], refunds: readonly RefundRecord[], options: GatewayReportsOptions): GatewayReportFile[] {
-  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(options.date);
+  const date = options.date instanceof Date ? beijingDay(options.date.toISOString()) : options.date;
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(date);
   if (!m) throw new TypeError(`reports: date must be YYYYMMDD or YYYY-MM-DD, not ${JSON.stringify(options.date)}`);
   const day = `${m[1]}${m[2]}${m[3]}`;
   const settleDay = new Date(Date.parse(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
