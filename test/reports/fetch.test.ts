@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AmsConfigError, AmsConnectionError } from '../../src/errors';
 import { fetchReports, parseReports, reconcile } from '../../src/reports';
 import { BATCH, GEN_A_SD, GEN_A_TD, GEN_B_SS, sampleLedger } from './samples';
+import { rejectsWith } from '../helpers/expect';
 import { startSshServer, type SshServer } from './sshd';
 
 let server: SshServer;
@@ -74,23 +75,18 @@ describe('fetchReports over SFTP', () => {
   });
 
   it('refuses a server whose host key is not the expected one', async () => {
-    const err = await fetchReports(options({ hostKeySha256: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(AmsConnectionError);
-    expect((err as Error).message).toBe(`SFTP 127.0.0.1:${server.port} as ${server.username}: the host key is not SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`);
+    const err = await rejectsWith(AmsConnectionError, fetchReports(options({ hostKeySha256: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })));
+    expect(err.message).toBe(`SFTP 127.0.0.1:${server.port} as ${server.username}: the host key is not SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`);
   });
 
   it('a refused login is an AmsConnectionError that does not quote the password', async () => {
-    const err = await fetchReports(options({ privateKey: undefined, password: 'hunter2-secret' })).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(AmsConnectionError);
-    expect((err as Error).message).toMatch(/authentication/i);
-    expect((err as Error).message).not.toContain('hunter2');
+    const err = await rejectsWith(AmsConnectionError, fetchReports(options({ privateKey: undefined, password: 'hunter2-secret' })));
+    expect(err.message).toMatch(/authentication/i);
+    expect(err.message).not.toContain('hunter2');
   });
 
   it('bad options are AmsConfigErrors naming the field', async () => {
-    const noCredential = await fetchReports(options({ privateKey: undefined })).catch((e: unknown) => e);
-    expect(noCredential).toBeInstanceOf(AmsConfigError);
-    expect((noCredential as AmsConfigError).field).toBe('password');
-    const badDate = await fetchReports(options({ date: '26/12/2018' })).catch((e: unknown) => e);
-    expect((badDate as AmsConfigError).field).toBe('date');
+    expect((await rejectsWith(AmsConfigError, fetchReports(options({ privateKey: undefined })))).field).toBe('password');
+    expect((await rejectsWith(AmsConfigError, fetchReports(options({ date: '26/12/2018' })))).field).toBe('date');
   });
 });

@@ -3,6 +3,7 @@ import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { AmsValidationError } from '../../src/errors';
 import { parseReport, parseReports, readReport } from '../../src/reports';
+import { rejectsWith } from '../helpers/expect';
 import {
   GEN_A_SD,
   GEN_A_TD,
@@ -16,14 +17,7 @@ import {
   REFUND_ID,
 } from './samples';
 
-async function rejection(p: Promise<unknown>): Promise<AmsValidationError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(AmsValidationError);
-  return err as AmsValidationError;
-}
+const rejection = (p: Promise<unknown>): Promise<AmsValidationError> => rejectsWith(AmsValidationError, p);
 
 describe('parseReport on the published samples', () => {
   it('reads the generation A transaction details, stray trailing comma included, by header name', async () => {
