@@ -53,13 +53,12 @@ function toReadable(input: ReportInput): Readable {
 export class ReportReader implements AsyncIterable<ReportRow> {
   readonly fileName: string;
   readonly amountUnit: AmountUnitOption;
-  kind: ReportKind | undefined;
-  generation: ReportGeneration = 'unknown';
-  header: string[] = [];
+  #kind: ReportKind | undefined;
+  #generation: ReportGeneration = 'unknown';
+  #header: string[] = [];
   #plan: HeaderPlan | undefined;
-  complete = false;
-  /** Number of data rows read so far. */
-  rowCount = 0;
+  #complete = false;
+  #rowCount = 0;
   readonly warnings: string[] = [];
   #warned = new Set<string>();
   #input: ReportInput;
@@ -71,6 +70,25 @@ export class ReportReader implements AsyncIterable<ReportRow> {
     if (!['auto', 'major', 'minor'].includes(this.amountUnit))
       throw reportError(this.fileName, 0, undefined, `amountUnit must be 'auto', 'major' or 'minor', not ${JSON.stringify(this.amountUnit)}`);
     this.#input = input;
+  }
+
+  /** From the file name, else the header; undefined until the header has been read. */
+  get kind(): ReportKind | undefined {
+    return this.#kind;
+  }
+  get generation(): ReportGeneration {
+    return this.#generation;
+  }
+  get header(): readonly string[] {
+    return this.#header;
+  }
+  /** True once the `<END>` line has been read. */
+  get complete(): boolean {
+    return this.#complete;
+  }
+  /** Number of data rows read so far. */
+  get rowCount(): number {
+    return this.#rowCount;
   }
 
   #warn = (key: string, message: string): void => {
@@ -99,33 +117,34 @@ export class ReportReader implements AsyncIterable<ReportRow> {
         if (record.length <= 1 || record.every((f) => f.trim() === '')) {
           const only = record[0]?.trim() ?? '';
           if (only === '') continue;
-          if (only === END && this.kind !== undefined) {
-            if (this.complete) throw reportError(this.fileName, first, undefined, 'a second <END> line');
-            this.complete = true;
+          if (only === END && this.#kind !== undefined) {
+            if (this.#complete) throw reportError(this.fileName, first, undefined, 'a second <END> line');
+            this.#complete = true;
             endLine = first;
             continue;
           }
         }
-        if (this.kind === undefined) {
+        if (this.#kind === undefined) {
           this.#readHeader(record, first);
           continue;
         }
-        if (this.complete)
+        if (this.#complete)
           throw reportError(this.fileName, first, undefined, `data after the <END> line (line ${endLine}): the file holds more than one report or was appended to`);
         const row = toRow(this.#plan!, record, first, ctx);
         if (this.amountUnit !== 'auto') this.#checkUnit(row);
-        this.rowCount++;
+        this.#rowCount++;
         yield row;
       }
     } catch (err) {
       throw translate(err, this.fileName);
     } finally {
       source.unpipe(parser);
+      parser.destroy();
       if (!source.destroyed && source !== this.#input) source.destroy();
     }
-    if (this.kind === undefined) throw reportError(this.fileName, 1, undefined, 'the file is empty: a report has at least a header line and <END>');
-    if (!this.complete)
-      this.#warn('incomplete', `no <END> line after ${this.rowCount} row(s): the file is truncated or still being written; complete is false`);
+    if (this.#kind === undefined) throw reportError(this.fileName, 1, undefined, 'the file is empty: a report has at least a header line and <END>');
+    if (!this.#complete)
+      this.#warn('incomplete', `no <END> line after ${this.#rowCount} row(s): the file is truncated or still being written; complete is false`);
   }
 
   #readHeader(record: string[], line: number): void {
@@ -140,10 +159,10 @@ export class ReportReader implements AsyncIterable<ReportRow> {
     }
     if (!fromName && this.fileName !== UNNAMED)
       this.#warn('kind', `the file name does not say which report this is; read as ${kind} from its header`);
-    this.header = header;
+    this.#header = header;
     this.#plan = planHeader(header);
-    this.generation = generationOf(header);
-    this.kind = kind;
+    this.#generation = generationOf(header);
+    this.#kind = kind;
   }
 
   #checkUnit(row: ReportRow): void {
@@ -179,7 +198,7 @@ export async function parseReport(input: ReportInput, options: ReadReportOptions
     fileName: reader.fileName,
     kind: reader.kind!,
     generation: reader.generation,
-    header: reader.header,
+    header: [...reader.header],
     rows,
     complete: reader.complete,
     warnings: reader.warnings,

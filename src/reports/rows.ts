@@ -56,8 +56,9 @@ export interface RowContext {
 
 /** The typed error for bad input in a report: names the file, the line and the column. */
 export function reportError(file: string, line: number, column: string | undefined, message: string): AmsValidationError {
-  return new AmsValidationError([{ field: column ?? '(row)', message, code: 'report_input' }], {
-    context: `Report ${file}, line ${line}${column ? `, column ${column}` : ''}`,
+  // Line 0: the problem is with the call (an option, the input's type), not with a place in the file.
+  return new AmsValidationError([{ field: column ?? (line > 0 ? '(row)' : '(input)'), message, code: 'report_input' }], {
+    context: `Report ${file}${line > 0 ? `, line ${line}` : ''}${column ? `, column ${column}` : ''}`,
   });
 }
 

@@ -279,3 +279,13 @@ describe('line numbers', () => {
     expect(err.message).toMatch(/line 6, column transactionAmountValue/);
   });
 });
+
+describe('bad calls', () => {
+  it('an unknown amountUnit and an input that is no stream are AmsValidationErrors without a line', async () => {
+    expect(() => readReport('x', { fileName: 'a.csv', amountUnit: 'cents' as 'major' })).toThrow(
+      "Report a.csv: (input): amountUnit must be 'auto', 'major' or 'minor', not \"cents\"",
+    );
+    const err = await rejection(parseReport(42 as unknown as string));
+    expect(err.message).toBe('Report (unnamed report): (input): input must be a string, a Buffer, a Readable or a ReadableStream');
+  });
+});
