@@ -1,6 +1,6 @@
 // Downloading a day's report files from Antom's SFTP server (ssh2-sftp-client, an optional peer loaded only here).
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type SftpClientType from 'ssh2-sftp-client';
@@ -152,9 +152,19 @@ export async function fetchReports(options: FetchReportsOptions): Promise<FetchR
         continue;
       }
       const part = `${path}.part`;
+      // Our own write stream, awaited until closed: the client resolves `get` when the remote read ends, which can be
+      // before the local file has been flushed.
+      const out = createWriteStream(part);
+      const closed = new Promise<void>((resolve, reject) => {
+        out.once('close', resolve);
+        out.once('error', reject);
+      });
       try {
-        await sftp.get(remotePath, part);
+        await sftp.get(remotePath, out);
+        await closed;
       } catch (err) {
+        out.destroy();
+        await closed.catch(() => undefined);
         rmSync(part, { force: true });
         throw new AmsConnectionError(`SFTP download of ${remotePath} failed: ${(err as Error).message}`, { cause: err });
       }
