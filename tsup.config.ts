@@ -2,7 +2,7 @@
 // shared chunks so `instanceof AmsError` holds across `ams-cashier` and its subpaths.
 import { defineConfig } from 'tsup';
 
-const entries = { index: 'src/index.ts', redis: 'src/redis/index.ts', bullmq: 'src/bullmq/index.ts', 'mocks/index': 'mocks/index.ts' };
+const entries = { index: 'src/index.ts', redis: 'src/redis/index.ts', bullmq: 'src/bullmq/index.ts', reports: 'src/reports/index.ts', 'mocks/index': 'mocks/index.ts' };
 const bin = { 'cli/main': 'src/cli/main.ts' };
 
 export default defineConfig({
@@ -14,5 +14,5 @@ export default defineConfig({
   target: 'node20',
   splitting: true,
   shims: true,
-  external: ['ioredis', 'msw', 'bullmq'],
+  external: ['ioredis', 'msw', 'bullmq', 'ssh2-sftp-client'],
 });

@@ -1,5 +1,6 @@
 // `npm start`: the embedded gateway and the example shop on loopback, a scripted buyer, and a timeline of one payment.
 // `npm start -- --serve` keeps both up so you can pay by hand in a browser; `npm start -- --doctor` runs doctor.
+import { parseReports, reconcile } from '../src/reports/index';
 import { startEmbeddedShop } from './express-merchant/embedded';
 
 // `npm start -- --doctor`: what `ams-cashier doctor` / `client.doctor()` say for each kind of credentials mistake.
@@ -13,6 +14,7 @@ const t0 = performance.now();
 const timeline: Array<{ ms: number; step: string; detail: string }> = [];
 const mark = (step: string, detail = ''): void => void timeline.push({ ms: performance.now() - t0, step, detail });
 const once = new Set<string>();
+let settlement = '';
 const markOnce = (step: string, detail = ''): void => {
   if (once.has(step)) return;
   once.add(step);
@@ -115,6 +117,17 @@ async function playBuyer(): Promise<void> {
   if (inquiry.paymentStatus !== 'SUCCESS') throw new Error(`inquiry says ${inquiry.paymentStatus}`);
   mark(`inquiry ${inquiry.paymentStatus}`, `paymentId ${paymentId.slice(0, 20)}…, ${inquiry.paymentAmount?.value} ${inquiry.paymentAmount?.currency} (minor units)`);
   if (status !== 'paid') throw new Error(`the return page showed "${status}", not "paid"`);
+
+  // 5. The next day: the gateway's settlement reports, reconciled with the shop's own record of the payment.
+  const files = shop.gateway.reports({ date: new Date(payment.paymentTime!) });
+  const reports = await parseReports(files.map((f) => ({ fileName: f.name, input: f.content })));
+  const result = reconcile({
+    settlementItems: reports.filter((r) => r.kind === 'settlementItems'),
+    settlementSummary: reports.filter((r) => r.kind === 'settlementSummary'),
+    ledger: [{ paymentRequestId: payment.paymentRequestId, paymentId, type: 'PAYMENT', amount: payment.paymentAmount }],
+  });
+  if (!result.ok) throw new Error(`the settlement reports do not reconcile (${result.summaryMismatches.length} summary, ${result.amountMismatches.length} amount mismatches)`);
+  settlement = `${result.matched.length} payment matched, ${result.totals.map((t) => `${t.value} ${t.currency}`).join(', ')} (minor units) net of fees`;
 }
 
 function printTimeline(): void {
@@ -125,4 +138,5 @@ function printTimeline(): void {
   const missing = [...order, 'inquiry SUCCESS'].filter((s) => !timeline.some((e) => e.step === s));
   if (missing.length === 0) console.log('\n✓ paid, notified, acknowledged and confirmed by inquiry.');
   else console.log(`\nmissing steps: ${missing.join(', ')}`);
+  if (settlement) console.log(`✓ settlement reconciled: ${settlement}.`);
 }

@@ -24,3 +24,5 @@ export type { MagicBehaviour } from './magic';
 export { NOTIFY_RETRY_SCHEDULE_MS, ACK_BODY } from './notifier';
 export type { NotificationDelivery, DeliveryAttempt, DeliveryState } from './notifier';
 export { CASHIER_PATH } from './cashier';
+export { buildGatewayReports } from './reports';
+export type { GatewayReportsOptions, GatewayReportFile } from './reports';

@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { FaultSpec, GatewayApi } from './faults';
 import { createGatewayCore, type GatewayCore, type GatewayOptions, type PaymentRecord, type WaitForNotificationOptions } from './core';
 import type { NotificationDelivery } from './notifier';
+import { buildGatewayReports, type GatewayReportFile, type GatewayReportsOptions } from './reports';
 
 export interface StartGatewayOptions extends GatewayOptions {
   /** Default 0 (a free port). */
@@ -30,6 +31,8 @@ export interface AmsGateway {
   script(api: GatewayApi, faults: readonly FaultSpec[]): AmsGateway;
   getPayment(id: string): PaymentRecord | undefined;
   waitForNotification(filter?: WaitForNotificationOptions): Promise<NotificationDelivery>;
+  /** The reconciliation reports (transaction details, settlement details, summary) for one day's payments and refunds. */
+  reports(options: GatewayReportsOptions): GatewayReportFile[];
   /** Stops the server (open connections are destroyed), notification timers and hanging requests. */
   close(): Promise<void>;
 }
@@ -109,6 +112,7 @@ export async function startAmsGateway(options: StartGatewayOptions = {}): Promis
     },
     getPayment: (id) => core.getPayment(id),
     waitForNotification: (filter) => core.waitForNotification(filter),
+    reports: (o) => buildGatewayReports(core.payments, core.refunds, o),
     close() {
       closing ??= new Promise<void>((resolve) => {
         core.close();

@@ -16,4 +16,13 @@ try {
 } catch (e) {
   if (!(e instanceof ams.AmsConfigError)) throw new Error(`CJS build: the redis subpath throws a foreign error class (${e})`);
 }
-console.log('cjs smoke ok');
+const reports = require('ams-cashier/reports');
+reports.parseReport('a,b\n1,2\n').then(
+  () => {
+    throw new Error('CJS build: parseReport accepted a file that is no report');
+  },
+  (e) => {
+    if (!(e instanceof ams.AmsValidationError)) throw new Error(`CJS build: the reports subpath throws a foreign error class (${e})`);
+    console.log('cjs smoke ok');
+  },
+);

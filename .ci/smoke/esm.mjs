@@ -33,6 +33,11 @@ for (const f of ['bullmq.js', 'bullmq.cjs']) {
   const text = readFileSync(new URL(`../../dist/${f}`, import.meta.url), 'utf8');
   if (/from ["'](bullmq|ioredis)["']|require\(["'](bullmq|ioredis)["']\)/.test(text)) throw new Error(`dist/${f} imports bullmq or ioredis at load time`);
 }
+// The report parser from its built subpath: a published sample, and bad input as this package's error class.
+const reports = await import('ams-cashier/reports');
+const sample = 'settlementBatchId,summaryType,count,settlementAmountValue,settlementCurrency\nB1,TOTAL,0,0,USD\n<END>\n';
+if (!(await reports.parseReport(sample)).complete) throw new Error('ESM build: parseReport missed <END>');
+if (!(await reports.parseReport('a,b\n1,2\n').catch((e) => e) instanceof ams.AmsValidationError)) throw new Error('ESM build: the reports subpath throws a foreign error class');
 // The embedded gateway from the built subpath, driven by the built client: one real payment over loopback.
 const { startAmsGateway } = await import('ams-cashier/mocks');
 const { generateKeyPairSync } = await import('node:crypto');

@@ -5,6 +5,7 @@ import { DOCTOR_HELP, runDoctor } from './doctor';
 import { INBOX_HELP, runInbox } from './inbox';
 import { CliUsageError, EXIT, type CliIo, type ExitCode } from './io';
 import { KEYS_HELP, runKeys } from './keys';
+import { RECONCILE_HELP, runReconcile } from './reconcile';
 import { SIGN_HELP, runSign } from './sign';
 import { VERIFY_HELP, runVerify } from './verify';
 import { VERSION } from '../version';
@@ -19,6 +20,7 @@ Commands:
   keys generate --out DIR    write a new RSA-2048 pair in the formats Alipay's portal takes
   keys inspect <file>        tell what a key file is (no key material printed)
   inbox stats --redis URL    counts of the notification inbox queue (ams-cashier/bullmq)
+  reconcile <dir|files…>     check settlement reports against each other and your ledger
 
 Run ams-cashier <command> --help for the options and an example; ams-cashier --version (-v) prints the version.
 Exit codes: 0 ok / all checks pass / valid, 1 a check or verification fails, 2 unusable input,
@@ -32,6 +34,7 @@ const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<Exi
   verify: { run: runVerify, help: VERIFY_HELP },
   keys: { run: runKeys, help: KEYS_HELP },
   inbox: { run: runInbox, help: INBOX_HELP },
+  reconcile: { run: runReconcile, help: RECONCILE_HELP },
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {

@@ -29,6 +29,7 @@ describe('npm start', () => {
     expect(r.stdout).toMatch(/\+\s*\d+ ms/);
     expect(r.stdout).toContain('the return page shows "paid"');
     expect(r.stdout).toContain('✓ paid, notified, acknowledged and confirmed by inquiry.');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^✓ settlement reconciled: 1 payment matched, \d+ USD \(minor units\) net of fees\.$/);
     // It exited by itself, well before the 20 s watchdog.
     expect(r.ms).toBeLessThan(15_000);
   }, 60_000);

@@ -17,3 +17,13 @@ export function thrown<E extends Error>(Kind: abstract new (...args: never[]) =>
 export function rejects(fn: () => unknown): AmsValidationError {
   return thrown(AmsValidationError, fn);
 }
+
+/** Awaits p, expecting it to reject with a `Kind`; returns the error for assertions on its fields. */
+export async function rejectsWith<E extends Error>(Kind: abstract new (...args: never[]) => E, p: Promise<unknown>): Promise<E> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(Kind);
+  return err as E;
+}

@@ -23,7 +23,8 @@ export function requireRedisServer(): boolean {
   return availability;
 }
 
-function freePort(): Promise<number> {
+/** A free 127.0.0.1 port (the OS picks one; it may be taken again before use, so callers retry). */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = createServer();
     s.once('error', reject);

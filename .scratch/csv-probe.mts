@@ -1,0 +1,12 @@
+import { parse } from 'csv-parse';
+import { generatedSettlementItems } from '/work/wt-reports/test/reports/samples';
+const N = 200_000;
+let t0 = Date.now(); let n = 0;
+for await (const c of generatedSettlementItems(N)) n += c.length;
+console.log('gen only', (Date.now()-t0)/1000);
+t0 = Date.now(); n = 0;
+for await (const rec of generatedSettlementItems(N).pipe(parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true }))) n++;
+console.log('csv-parse info for-await', (Date.now()-t0)/1000, n);
+t0 = Date.now(); n = 0;
+await new Promise((res) => { const p = generatedSettlementItems(N).pipe(parse({ relax_column_count: true })); p.on('data', () => n++); p.on('end', res); });
+console.log('csv-parse on data', (Date.now()-t0)/1000, n);

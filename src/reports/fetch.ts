@@ -1,0 +1,180 @@
+// Downloading a day's report files from Antom's SFTP server (ssh2-sftp-client, an optional peer loaded only here).
+import { createHash } from 'node:crypto';
+import { closeSync, createWriteStream, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import type SftpClientType from 'ssh2-sftp-client';
+import { AmsConfigError, AmsConnectionError } from '../errors';
+import { REPORT_KINDS, kindFromFileName, type ReportKind } from './columns';
+
+export interface FetchReportsOptions {
+  /** `isftp.alipay.com` (fallback `sftp.alipay.com`). */
+  host: string;
+  port?: number;
+  username: string;
+  password?: string;
+  /** An OpenSSH or PEM private key (string or Buffer), instead of a password. */
+  privateKey?: string | Buffer;
+  passphrase?: string;
+  /** The ID Alipay assigned you (`customerId`, formerly `merchantIdByAcquirer`): the folder under the root. */
+  customerId: string;
+  /** The transaction or settlement date of the folder: `20181226` or `2018-12-26`. */
+  date: string;
+  /** Only these reports. Default: all three kinds. */
+  kind?: ReportKind | readonly ReportKind[];
+  /** Local directory the files are written to (created if missing). */
+  to: string;
+  /** The folder holding `<customerId>/<date>/`. Default `/v1/settlements`. */
+  remoteRoot?: string;
+  /**
+   * The server's host key fingerprint as OpenSSH prints it (`SHA256:…`); the connection is refused when it differs.
+   * Without it any host key is accepted, as by ssh2 itself.
+   */
+  hostKeySha256?: string;
+  /** Connection timeout. Default 20 000 ms. */
+  readyTimeoutMs?: number;
+}
+
+export interface FetchedReport {
+  name: string;
+  /** Where it is on this machine. */
+  path: string;
+  remotePath: string;
+  size: number;
+  /** `skipped`: already here whole (same size, ending with `<END>`), not downloaded again. */
+  status: 'downloaded' | 'skipped';
+  /** The file ends with the `<END>` line. A file without it is kept, for inspection, but is not whole. */
+  complete: boolean;
+}
+
+export interface FetchReportsResult {
+  remoteDir: string;
+  files: FetchedReport[];
+  warnings: string[];
+}
+
+type SftpClientCtor = new (name?: string) => SftpClientType;
+
+function loadClient(): SftpClientCtor {
+  const require = createRequire(import.meta.url);
+  try {
+    return require('ssh2-sftp-client') as SftpClientCtor;
+  } catch {
+    throw new AmsConfigError('fetchReports needs the ssh2-sftp-client package: npm install ssh2-sftp-client', { field: 'ssh2-sftp-client' });
+  }
+}
+
+/** True when the last non-blank line of the file is `<END>`: the file was written to its end. */
+export function endsWithEnd(path: string): boolean {
+  const size = statSync(path).size;
+  const fd = openSync(path, 'r');
+  try {
+    const length = Math.min(size, 256);
+    const buf = Buffer.alloc(length);
+    readSync(fd, buf, 0, length, size - length);
+    return buf.toString('utf8').trimEnd().endsWith('<END>');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function folderDate(date: string): string {
+  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(date);
+  if (!m) throw new AmsConfigError(`date must be YYYYMMDD or YYYY-MM-DD, not ${JSON.stringify(String(date).slice(0, 20))}`, { field: 'date' });
+  return `${m[1]}${m[2]}${m[3]}`;
+}
+
+function fingerprint(key: Buffer): string {
+  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+}
+
+/**
+ * Downloads the reports of one day from `<remoteRoot>/<customerId>/<date>/` into `to`, checking that each ends with
+ * `<END>`. A file already in `to` with the remote size and an `<END>` line is not downloaded again. Files go to
+ * `<name>.part` first and are renamed once transferred, so an interrupted run never leaves a partial file under the
+ * final name; a transferred file without `<END>` (still being written on the server) is kept, marked
+ * `complete: false`, and fetched again next time. A missing date folder (reports not generated yet) is an empty
+ * result with a warning.
+ * @throws AmsConfigError for unusable options or a missing ssh2-sftp-client; AmsConnectionError when the server
+ *   cannot be reached, refuses the login or the host key, or a transfer fails.
+ */
+export async function fetchReports(options: FetchReportsOptions): Promise<FetchReportsResult> {
+  for (const field of ['host', 'username', 'customerId', 'to'] as const) {
+    if (typeof options[field] !== 'string' || options[field] === '') throw new AmsConfigError(`fetchReports: ${field} is required`, { field });
+  }
+  if (options.password === undefined && options.privateKey === undefined)
+    throw new AmsConfigError('fetchReports: give a password or a privateKey', { field: 'password' });
+  if (!/^[A-Za-z0-9_-]+$/.test(options.customerId)) throw new AmsConfigError('fetchReports: customerId holds characters a folder name cannot', { field: 'customerId' });
+  const date = folderDate(options.date);
+  const kinds = options.kind === undefined ? REPORT_KINDS : typeof options.kind === 'string' ? [options.kind] : options.kind;
+  const remoteDir = `${(options.remoteRoot ?? '/v1/settlements').replace(/\/+$/, '')}/${options.customerId}/${date}`;
+  const Client = loadClient();
+  const sftp = new Client('ams-cashier');
+  const expected = options.hostKeySha256;
+  let hostKeyRefused = false;
+  const result: FetchReportsResult = { remoteDir, files: [], warnings: [] };
+  try {
+    try {
+      await sftp.connect({
+        host: options.host,
+        port: options.port ?? 22,
+        username: options.username,
+        ...(options.password !== undefined ? { password: options.password } : {}),
+        ...(options.privateKey !== undefined ? { privateKey: options.privateKey } : {}),
+        ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
+        readyTimeout: options.readyTimeoutMs ?? 20_000,
+        ...(expected ? { hostVerifier: (key: Buffer) => (fingerprint(key) === expected ? true : ((hostKeyRefused = true), false)) } : {}),
+      });
+    } catch (err) {
+      // ssh2's messages name the stage (authentication, handshake, timeout), never the password or key.
+      const why = hostKeyRefused ? `the host key is not ${expected}` : (err as Error).message.replace(/^connect: /, '');
+      throw new AmsConnectionError(`SFTP ${options.host}:${options.port ?? 22} as ${options.username}: ${why}`, { cause: err });
+    }
+    if (!(await sftp.exists(remoteDir))) {
+      result.warnings.push(`no folder ${remoteDir} on the server: the reports of ${date} are not there (yet)`);
+      return result;
+    }
+    const listing = await sftp.list(remoteDir);
+    mkdirSync(options.to, { recursive: true });
+    for (const entry of listing.sort((a, b) => a.name.localeCompare(b.name))) {
+      const kind = kindFromFileName(entry.name);
+      if (entry.type !== '-' || !kind || !kinds.includes(kind) || !/\.csv$/i.test(entry.name)) continue;
+      const remotePath = `${remoteDir}/${entry.name}`;
+      const path = join(options.to, entry.name);
+      let have: number | undefined;
+      try {
+        have = statSync(path).size;
+      } catch {
+        have = undefined;
+      }
+      if (have === entry.size && endsWithEnd(path)) {
+        result.files.push({ name: entry.name, path, remotePath, size: entry.size, status: 'skipped', complete: true });
+        continue;
+      }
+      const part = `${path}.part`;
+      // Our own write stream, awaited until closed: the client resolves `get` when the remote read ends, which can be
+      // before the local file has been flushed.
+      const out = createWriteStream(part);
+      const closed = new Promise<void>((resolve, reject) => {
+        out.once('close', resolve);
+        out.once('error', reject);
+      });
+      try {
+        await sftp.get(remotePath, out);
+        await closed;
+      } catch (err) {
+        out.destroy();
+        await closed.catch(() => undefined);
+        rmSync(part, { force: true });
+        throw new AmsConnectionError(`SFTP download of ${remotePath} failed: ${(err as Error).message}`, { cause: err });
+      }
+      renameSync(part, path);
+      const complete = endsWithEnd(path);
+      if (!complete) result.warnings.push(`${entry.name} has no <END> line: it is still being written or was cut short; fetch again later`);
+      result.files.push({ name: entry.name, path, remotePath, size: statSync(path).size, status: 'downloaded', complete });
+    }
+    return result;
+  } finally {
+    await sftp.end().catch(() => undefined);
+  }
+}
