@@ -3,15 +3,20 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AmsClient, buildExtendInfo, createFetchNotificationHandler, toMinorUnits } from '../src/index';
+import { AmsClient, buildExtendInfo, createFetchNotificationHandler, matchNotification, toMinorUnits } from '../src/index';
 import { startAmsGateway } from '../mocks/index';
 
 /** What app/api/alipay/notify/route.ts would hold (Next.js): the handler reads request.text() itself. */
-export function createNotifyRoute(client: AmsClient, paid: Set<string>) {
+export function createNotifyRoute(client: AmsClient, paid: Set<string>, orders: Map<string, { currency: string; value: string }>) {
   return createFetchNotificationHandler({
     client,
     path: '/api/alipay/notify',
     onPayment: async (notification) => {
+      // Signed by Alipay is not "for this order": compare it with what you charged before marking it paid.
+      const amount = orders.get(notification.paymentRequestId);
+      if (!amount) throw new Error(`unknown paymentRequestId ${notification.paymentRequestId}`); // not acknowledged: retried
+      const { ok, mismatches } = matchNotification(notification, { paymentRequestId: notification.paymentRequestId, paymentAmount: amount });
+      if (!ok) throw new Error(`notification differs from the order: ${mismatches.map((m) => m.field).join(', ')}`);
       if (notification.notifyType === 'PAYMENT_RESULT' && notification.result.resultStatus === 'S') paid.add(notification.paymentRequestId);
     },
   });
@@ -23,7 +28,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const gateway = await startAmsGateway({ clientId: 'SANDBOX_DEMO_MERCHANT', merchantPublicKey: keys.publicKey, notifyRetryCompression: 1000 });
   const client = new AmsClient({ clientId: 'SANDBOX_DEMO_MERCHANT', privateKey: keys.privateKey, alipayPublicKey: gateway.alipayPublicKey, baseUrl: gateway.url });
   const paid = new Set<string>();
-  const POST = createNotifyRoute(client, paid);
+  const orders = new Map<string, { currency: string; value: string }>();
+  const POST = createNotifyRoute(client, paid, orders);
 
   // A minimal bridge from node:http to the Fetch handler (a framework does this for you).
   const server = createServer(async (req, res) => {
@@ -39,9 +45,11 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 
   try {
     const amount = { currency: 'USD', value: toMinorUnits('5.00', 'USD') };
+    const paymentRequestId = `fetch-example-${Date.now()}`;
+    orders.set(paymentRequestId, amount);
     const res = await client.pay({
       productCode: 'CASHIER_PAYMENT',
-      paymentRequestId: `fetch-example-${Date.now()}`,
+      paymentRequestId,
       order: {
         referenceOrderId: 'order-2',
         orderDescription: 'Sticker',

@@ -1,7 +1,7 @@
 // The smallest payment: one AmsClient, one pay call, against the embedded gateway. Run: npx tsx examples/pay.ts
 // (in a terminal, the gateway stays up until Enter so the printed cashier link can be opened)
 import { generateKeyPairSync } from 'node:crypto';
-import { AmsClient, toMinorUnits } from '../src/index';
+import { AmsClient, cashierRedirect, toMinorUnits } from '../src/index';
 import { startAmsGateway } from '../mocks/index';
 
 const merchantKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -31,7 +31,8 @@ try {
     env: { terminalType: 'WEB' },
     settlementStrategy: { settlementCurrency: 'USD' },
   });
-  console.log(`${res.result.resultStatus}/${res.result.resultCode}: send the buyer to ${res.normalUrl}`);
+  // cashierRedirect: the guide's GET to redirectUrl with every parameter (`url`), or a self-submitting form (`html`).
+  console.log(`${res.result.resultStatus}/${res.result.resultCode}: send the buyer to ${cashierRedirect(res).url}`);
   // The link lives as long as the gateway: in a terminal, keep it up until Enter so the link can be opened.
   if (process.stdin.isTTY) {
     console.log('Open that link in a browser (the local simulated cashier); press Enter to stop the gateway.');

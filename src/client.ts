@@ -12,7 +12,7 @@ import { verifyNotificationForClient, type ClientVerifyNotificationInput, type R
 import type { AmsNotification } from './notifications/schemas';
 import { sleep } from './http/retry';
 import { createDefaultTransport } from './http/default-transport';
-import { DEFAULT_MAX_RESPONSE_BYTES, type Transport } from './http/types';
+import { DEFAULT_MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES_RANGE, type Transport } from './http/types';
 import { redactingLogger } from './internal/redact';
 import type { PayRequest } from './schemas/pay';
 import { toPayResult, type PayResult } from './api/pay-result';
@@ -35,6 +35,7 @@ import { runDoctor, type DoctorOptions } from './doctor/probe';
 import type { DoctorReport } from './doctor/verdict';
 import { getCryptoBackend, type CryptoBackendName } from './signing/backend';
 import { KEY_VERSION_RE } from './signing/header';
+import { CurrencyCode } from './schemas/common';
 import { loadPrivateKey, loadPublicKey, publicKeyFingerprint, type KeyInput } from './signing/keys';
 import { defaultUserAgent } from './version';
 
@@ -105,13 +106,13 @@ const ConfigSchema = z.strictObject({
   agentToken: z.string().regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (it is sent as a header)').optional(),
   timeoutMs: z.number().int().positive().max(600_000).optional(),
   maxRetries: z.number().int().min(0).max(10).optional(),
-  maxResponseBytes: z.number().int().min(1024, 'must be at least 1024 bytes').max(256 * 1024 * 1024).optional(),
+  maxResponseBytes: z.number().int().min(MAX_RESPONSE_BYTES_RANGE.min).max(MAX_RESPONSE_BYTES_RANGE.max).optional(),
   logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { error: 'must be an object with debug/info/warn/error methods' }).optional(),
   clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', { error: 'must have a now() method' }).optional(),
   transport: z.custom<Transport>((v) => typeof v === 'function', { error: 'must be a function' }).optional(),
   cryptoBackend: z.enum(['node', 'jsrsasign']).optional(),
   integration: z.enum(['direct', 'acquirer'], { error: 'must be "direct" or "acquirer"' }).optional(),
-  contractSettlementCurrency: z.string().regex(/^[A-Z]{3}$/, 'must be an ISO 4217 code such as "USD"').optional(),
+  contractSettlementCurrency: CurrencyCode.optional(),
   userAgent: z.string().min(1, 'must not be empty').max(256).regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (it is sent as a header)').optional(),
 });
 
@@ -258,8 +259,10 @@ export class AmsClient {
 
   /**
    * Waits for a payment's final state the way Alipay prescribes: inquire on a schedule (2, 3, 3, 5, 5, 5, 5, 5, 5 s),
-   * stop at SUCCESS / FAIL / CANCELLED, and when the schedule runs out still unfinished, cancel it (unless
-   * `cancelOnTimeout: false`) and return the state after the cancel. Abortable with `signal`.
+   * stop at SUCCESS / FAIL / CANCELLED, and when the schedule runs out with the payment still PROCESSING (the buyer
+   * has not paid), cancel it (unless `cancelOnTimeout: false`) and return the state after the cancel. A PENDING
+   * payment is never cancelled: it comes back as `{ paymentStatus: 'PENDING', cancelled: false }`, and the payment
+   * notification (or a later inquiry) brings the result. Abortable with `signal` (AmsAbortError).
    */
   async awaitPaymentResult(input: PaymentRef & AwaitPaymentOptions): Promise<AwaitPaymentResult> {
     const { schedule, scheduleMs, cancelOnTimeout, notFoundGraceInquiries, signal, ...ref } = input;

@@ -178,7 +178,7 @@ function interpret<S extends z.ZodType>(
     json = JSON.parse(res.body);
   } catch (cause) {
     // Not retried: a malformed answer is not made better by asking again.
-    const contentType = res.headers['content-type'] ?? 'no content-type';
+    const contentType = redactValues((res.headers['content-type'] ?? 'no content-type').slice(0, 100), [secrets.agentToken, secrets.signature]);
     throw new AmsHttpError(`${api}: HTTP ${res.status} with a body that is not JSON (${contentType}, ${res.body.length} chars): it is not an AMS answer`, {
       httpStatus: res.status,
       bodySnippet: snippet(res.body, secrets),
@@ -210,23 +210,41 @@ function interpret<S extends z.ZodType>(
     }
     return { kind: 'done', value: full.data };
   }
-  const resultMessage = result.resultMessage ?? '';
+  // A failure's text goes into errors and logs: cut this exchange's secrets out first (an unsigned answer can say
+  // anything, a reflecting gateway included). Only this path pays for the scan; accepted answers return above.
+  const clean = redactValues(res.body, [secrets.agentToken, secrets.signature]);
+  const shown = clean === res.body ? { result, raw: json } : redactedAnswer(clean, result);
+  const resultMessage = shown.result.resultMessage ?? '';
   if (result.resultStatus === 'F') {
     throw new AmsApiError({
-      resultCode: result.resultCode,
+      resultCode: shown.result.resultCode,
       resultStatus: 'F',
       resultMessage,
       httpStatus: res.status,
       ...spec.ids,
       api,
-      raw: json,
+      raw: shown.raw,
     });
   }
   return {
     kind: 'retry',
     retryAfterMs: parseRetryAfter(res.headers, ctx.clock.now().getTime()),
-    error: new AmsUnknownResultError({ resultCode: result.resultCode, resultMessage, ...spec.ids, attempts, api }),
+    error: new AmsUnknownResultError({ resultCode: shown.result.resultCode, resultMessage, ...spec.ids, attempts, api }),
   };
+}
+
+/** The answer parsed again from its redacted text (redaction replaces whole values, so the JSON stays valid). */
+function redactedAnswer(clean: string, fallback: { resultCode: string; resultMessage?: string | undefined }): { result: { resultCode: string; resultMessage?: string | undefined }; raw: unknown } {
+  try {
+    const raw = JSON.parse(clean) as { result?: { resultCode?: unknown; resultMessage?: unknown } };
+    const r = raw.result ?? {};
+    return {
+      result: { resultCode: typeof r.resultCode === 'string' ? r.resultCode : fallback.resultCode, resultMessage: typeof r.resultMessage === 'string' ? r.resultMessage : undefined },
+      raw,
+    };
+  } catch {
+    return { result: { resultCode: fallback.resultCode, resultMessage: '<redacted>' }, raw: undefined };
+  }
 }
 
 /**
@@ -353,8 +371,9 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
       let res: HttpResponse;
       try {
         res = await ctx.transport({ url, method: 'POST', headers, body, signal: attemptAbort.signal, maxResponseBytes: ctx.maxResponseBytes });
-        // A custom transport may not bound the body itself: the limit holds for every transport.
-        if (Buffer.byteLength(res.body) > ctx.maxResponseBytes) throw tooLargeFailure(ctx.maxResponseBytes);
+        // A custom transport may not bound the body itself: the limit holds for every transport. A decoded string
+        // never has more UTF-16 units than the bytes it came from, so this refuses nothing a transport accepted.
+        if (res.body.length > ctx.maxResponseBytes) throw tooLargeFailure(ctx.maxResponseBytes);
       } catch (err) {
         // A custom transport that throws something else still fails like a connection: typed and retried.
         throw err instanceof TransportFailure ? err : new TransportFailure('connection', `transport failed (${err instanceof Error ? err.name : typeof err})`);

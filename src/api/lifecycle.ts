@@ -100,6 +100,8 @@ export async function awaitPayment(deps: AwaitDeps, options: AwaitPaymentOptions
   const { signal } = options;
   let last: InquiryPaymentResponse | undefined;
   let lastError: unknown;
+  // PENDING once means the buyer paid: nothing later may lead to a cancel, whatever a later inquiry says.
+  let seenPending = false;
 
   let inquired = false;
   const aborted = (): never => {
@@ -129,11 +131,25 @@ export async function awaitPayment(deps: AwaitDeps, options: AwaitPaymentOptions
       }
       throw err;
     }
+    if (last.paymentStatus === 'PENDING') seenPending = true;
     if (FINAL.has(last.paymentStatus)) return { paymentStatus: last.paymentStatus, inquiry: last, cancelled: false };
   }
 
   if (!last) throw lastError instanceof AmsError ? lastError : new AmsConnectionError('awaitPaymentResult: no inquiry succeeded', { cause: lastError });
-  if (options.cancelOnTimeout === false || !mayCancel(last.paymentStatus)) return { paymentStatus: last.paymentStatus, inquiry: last, cancelled: false };
+  if (options.cancelOnTimeout === false || seenPending || !mayCancel(last.paymentStatus)) {
+    return { paymentStatus: seenPending ? 'PENDING' : last.paymentStatus, inquiry: last, cancelled: false };
+  }
+  // A cancel acts on the status now, not on the last inquiry that got through: when the latest one failed, ask
+  // once more, and cancel only a payment that is still PROCESSING at that moment.
+  if (lastError !== undefined) {
+    try {
+      last = await deps.inquire(signal);
+    } catch (err) {
+      if (signal?.aborted) aborted();
+      throw err;
+    }
+    if (!mayCancel(last.paymentStatus)) return { paymentStatus: last.paymentStatus, inquiry: last, cancelled: false };
+  }
 
   let cancelled = false;
   try {

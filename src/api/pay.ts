@@ -1,6 +1,6 @@
 // Validates a CASHIER_PAYMENT `pay` request before anything is sent: schema, currency and contract rules, extendInfo, expiry.
 import { AmsValidationError, issuesFromZod, type ValidationIssue } from '../errors';
-import { checkCurrencies, checkExtendInfo, hasChinaExtraTransInfo, MAX_EXTEND_INFO_LENGTH } from '../rules';
+import { checkCurrencies, checkExtendInfo, directMerchantIssue, hasChinaExtraTransInfo, MAX_EXTEND_INFO_LENGTH, serializeExtendInfo } from '../rules';
 import { RULE_SOURCES } from '../rules/sources';
 import { PayRequest } from '../schemas/pay';
 
@@ -32,9 +32,15 @@ export type Integration = 'direct' | 'acquirer';
 /**
  * Every problem with a pay request, at once: zod's structural issues plus the business rules (terminalType present,
  * settlement currency for ALIPAY_CN, the currency matrix and the contract, chinaExtraTransInfo — required for a
- * direct merchant —, expiry within 10 minutes of `now`). Each business rule carries its `source`.
+ * direct merchant —, expiry within 10 minutes of `now`). Each business rule carries its `source`. Without `now`
+ * (a stored sample request), the expiry rule, which is about the moment of sending, is not checked.
  */
-export function payRequestIssues(input: unknown, now: Date, rules: PayRules = {}): ValidationIssue[] {
+export function payRequestIssues(input: unknown, now: Date | undefined, rules: PayRules = {}): ValidationIssue[] {
+  return inspect(input, now, rules).issues;
+}
+
+/** The issues, and order.extendInfo as it will be sent (serialized once, here). */
+function inspect(input: unknown, now: Date | undefined, rules: PayRules): { issues: ValidationIssue[]; extendInfoText: string | undefined } {
   const parsed = PayRequest.safeParse(input);
   const issues: ValidationIssue[] = parsed.success ? [] : issuesFromZod(parsed.error.issues).map((i) => ({ ...i, source: RULE_SOURCES.requestSchema }));
   const seen = new Set(issues.map((i) => i.field));
@@ -42,15 +48,10 @@ export function payRequestIssues(input: unknown, now: Date, rules: PayRules = {}
     if (!seen.has(issue.field)) issues.push(issue);
     seen.add(issue.field);
   };
-  if (input === null || typeof input !== 'object') return issues;
+  if (input === null || typeof input !== 'object') return { issues, extendInfoText: undefined };
 
   if (get(input, 'env', 'terminalType') === undefined && get(input, 'order', 'env', 'terminalType') === undefined) {
     add({ field: 'env.terminalType', message: 'is required: WEB, WAP, APP or MINI_APP', code: 'required', source: RULE_SOURCES.terminalTypeRequired });
-  }
-  const top = get(input, 'env', 'terminalType');
-  const inOrder = get(input, 'order', 'env', 'terminalType');
-  if (top !== undefined && inOrder !== undefined && top !== inOrder) {
-    add({ field: 'order.env.terminalType', message: `contradicts env.terminalType (${String(top)} vs ${String(inOrder)})`, code: 'conflict', source: RULE_SOURCES.terminalTypeRequired });
   }
 
   const methodType = get(input, 'paymentMethod', 'paymentMethodType');
@@ -67,36 +68,37 @@ export function payRequestIssues(input: unknown, now: Date, rules: PayRules = {}
     }
   }
 
+  // What is checked is what is sent: the object form is serialized once, and its text is what the rules read.
   const extendInfo = get(input, 'order', 'extendInfo');
-  const wire = extendInfoWire(extendInfo);
-  if (extendInfo !== undefined) for (const issue of checkExtendInfo(extendInfo, 'order.extendInfo')) add({ ...issue, source: issue.source ?? RULE_SOURCES.chinaExtraFields });
-  if (wire !== undefined && wire.length > MAX_EXTEND_INFO_LENGTH) {
-    add({ field: 'order.extendInfo', message: `is ${wire.length} characters as sent; AMS accepts at most ${MAX_EXTEND_INFO_LENGTH}`, code: 'too_big', source: RULE_SOURCES.requestSchema });
+  const serialized = serializeExtendInfo(extendInfo, 'order.extendInfo');
+  const text = serialized.text;
+  for (const issue of serialized.issues) add({ ...issue, source: RULE_SOURCES.extendInfoString });
+  if (extendInfo !== undefined && serialized.issues.length === 0) {
+    for (const issue of checkExtendInfo(text ?? extendInfo, 'order.extendInfo')) {
+      add({ ...issue, source: issue.source ?? (issue.field === 'order.extendInfo' ? RULE_SOURCES.extendInfoString : RULE_SOURCES.chinaExtraFields) });
+    }
   }
-  if (methodType === 'ALIPAY_CN' && (rules.integration ?? 'direct') === 'direct' && !hasChinaExtraTransInfo(extendInfo)) {
-    add({
-      field: 'order.extendInfo.chinaExtraTransInfo',
-      message:
-        "is required for a merchant integrated directly with AlipayCN: give order.extendInfo = buildExtendInfo({ chinaExtraTransInfo }) (or its object), or set integration: 'acquirer' if you integrate through an acquirer",
-      code: 'required',
-      source: RULE_SOURCES.chinaExtraRequiredDirect,
-    });
+  if (text !== undefined && text.length > MAX_EXTEND_INFO_LENGTH) {
+    add({ field: 'order.extendInfo', message: `is ${text.length} characters as sent; AMS accepts at most ${MAX_EXTEND_INFO_LENGTH}`, code: 'too_big', source: RULE_SOURCES.requestSchema });
+  }
+  if (methodType === 'ALIPAY_CN' && (rules.integration ?? 'direct') === 'direct' && serialized.issues.length === 0 && !hasChinaExtraTransInfo(text)) {
+    add(directMerchantIssue('order.extendInfo.chinaExtraTransInfo', 'give order.extendInfo = buildExtendInfo({ chinaExtraTransInfo }) (or its object)'));
   }
 
   const expiry = get(input, 'paymentExpiryTime');
-  if (typeof expiry === 'string') {
+  if (typeof expiry === 'string' && now !== undefined) {
     const at = Date.parse(expiry);
     if (!Number.isNaN(at)) {
       if (at <= now.getTime()) add({ field: 'paymentExpiryTime', message: 'is in the past', code: 'expired', source: RULE_SOURCES.expiryWithin10Minutes });
       else if (at - now.getTime() >= MAX_PAYMENT_EXPIRY_MS) add({ field: 'paymentExpiryTime', message: 'must be less than 10 minutes after the request', code: 'too_late', source: RULE_SOURCES.expiryWithin10Minutes });
     }
   }
-  return issues;
+  return { issues, extendInfoText: text };
 }
 
 /**
  * What a pay request does that no source forbids but is likely a mistake: reported by `check`, never refused.
- * Today: an order amount in another currency than the payment amount.
+ * An order amount in another currency than the payment amount; env.terminalType and order.env.terminalType that differ.
  */
 export function payRequestWarnings(input: unknown): ValidationIssue[] {
   const warnings: ValidationIssue[] = [];
@@ -109,22 +111,19 @@ export function payRequestWarnings(input: unknown): ValidationIssue[] {
       code: 'currency_differs',
     });
   }
+  const top = get(input, 'env', 'terminalType');
+  const inOrder = get(input, 'order', 'env', 'terminalType');
+  if (top !== undefined && inOrder !== undefined && top !== inOrder) {
+    warnings.push({ field: 'order.env.terminalType', message: `contradicts env.terminalType (${String(top)} vs ${String(inOrder)}); give one of them`, code: 'conflict' });
+  }
   return warnings;
 }
 
 /** Throws AmsValidationError listing every problem; returns the request as it is sent (extendInfo as a string). */
 export function assertValidPayRequest(input: unknown, now: Date, rules: PayRules = {}): PayRequest {
-  const issues = payRequestIssues(input, now, rules);
+  const { issues, extendInfoText } = inspect(input, now, rules);
   if (issues.length > 0) throw new AmsValidationError(issues, { context: 'Invalid pay request' });
   const request = input as PayRequest;
-  const extendInfo = request.order.extendInfo;
-  if (extendInfo === undefined || typeof extendInfo === 'string') return request;
-  return { ...request, order: { ...request.order, extendInfo: extendInfoWire(extendInfo) } };
-}
-
-/** order.extendInfo as it goes on the wire: the string as given, or the object serialized once. */
-function extendInfoWire(extendInfo: unknown): string | undefined {
-  if (typeof extendInfo === 'string') return extendInfo;
-  if (extendInfo !== null && typeof extendInfo === 'object' && !Array.isArray(extendInfo)) return JSON.stringify(extendInfo);
-  return undefined;
+  if (request.order.extendInfo === undefined || typeof request.order.extendInfo === 'string') return request;
+  return { ...request, order: { ...request.order, extendInfo: extendInfoText } };
 }

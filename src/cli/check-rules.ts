@@ -6,9 +6,10 @@ import type { CheckLine, ConfigFileReader } from './check';
 /**
  * Lines for `integration` and `payRequestFile`. The sample request is checked with exactly what `pay()` refuses
  * (one home for the rules), with this config's integration and contract currency; what no source forbids but is
- * likely a mistake comes back as a warning.
+ * likely a mistake comes back as a warning. A stored sample is not being sent now, so the expiry rule (less than
+ * 10 minutes after sending) is left to pay().
  */
-export function payRuleChecks(c: Record<string, unknown>, read: ConfigFileReader, now: Date): CheckLine[] {
+export function payRuleChecks(c: Record<string, unknown>, read: ConfigFileReader): CheckLine[] {
   const lines: CheckLine[] = [];
   let integration: Integration = 'direct';
   if (c.integration !== undefined && c.integration !== 'direct' && c.integration !== 'acquirer') {
@@ -49,7 +50,7 @@ export function payRuleChecks(c: Record<string, unknown>, read: ConfigFileReader
     return lines;
   }
   const contract = typeof c.contractSettlementCurrency === 'string' ? c.contractSettlementCurrency : undefined;
-  const issues = payRequestIssues(request, now, { integration, contractSettlementCurrency: contract });
+  const issues = payRequestIssues(request, undefined, { integration, contractSettlementCurrency: contract });
   for (const issue of issues) {
     lines.push({ id: `rules.request.${issue.field}`, status: 'fail', title: `sample pay request: ${issue.field}`, detail: issue.message, ...(issue.source ? { source: issue.source } : {}) });
   }

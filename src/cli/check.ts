@@ -211,7 +211,7 @@ function keyChecks(
  * Runs every check on a parsed config. Pure apart from `read`, which supplies key files.
  * A config that is not an object is a usage error (exit 2); everything else becomes check lines.
  */
-export function checkConfig(config: unknown, read: ConfigFileReader, now: Date = new Date(0)): CheckLine[] {
+export function checkConfig(config: unknown, read: ConfigFileReader): CheckLine[] {
   if (typeof config !== 'object' || config === null || Array.isArray(config))
     throw new CliUsageError(`the config must be a JSON or YAML object, not ${Array.isArray(config) ? 'an array' : config === null ? 'null' : typeof config}`);
   const c = config as Record<string, unknown>;
@@ -261,7 +261,7 @@ export function checkConfig(config: unknown, read: ConfigFileReader, now: Date =
     }
   }
 
-  lines.push(...payRuleChecks(c, read, now));
+  lines.push(...payRuleChecks(c, read));
 
   // Keys.
   const priv = keyChecks(lines, 'private', 'privateKeyFile', c.privateKeyFile, read);
@@ -437,7 +437,7 @@ async function check(argv: string[], io: CliIo): Promise<ExitCode> {
       return { error: err instanceof Error ? err.message.replace(/^key file: /, '') : String(err) };
     }
   };
-  const report = summarize(file, checkConfig(config, read, new Date()));
+  const report = summarize(file, checkConfig(config, read));
   io.out(parsed.values.json ? json(report) : formatReport(report));
   return report.ok ? EXIT.OK : EXIT.FAIL;
 }

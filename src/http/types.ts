@@ -33,11 +33,15 @@ export type TransportFailureKind = 'timeout' | 'connection' | 'aborted' | 'too_l
 /** AMS answers are a few KB; a body past this is not an AMS answer, and reading it on would risk the process. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
+/** The bounds of `maxResponseBytes`, for the client and the transports alike. */
+export const MAX_RESPONSE_BYTES_RANGE = Object.freeze({ min: 1024, max: 256 * 1024 * 1024 });
+
 /** A transport's `maxResponseBytes` option, checked once at construction. */
 export function maxResponseBytesOption(limit: unknown): number {
   if (limit === undefined) return DEFAULT_MAX_RESPONSE_BYTES;
-  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit <= 0) {
-    throw new AmsConfigError(`maxResponseBytes must be a positive whole number of bytes, got ${String(limit).slice(0, 20)}`, { field: 'maxResponseBytes' });
+  const { min, max } = MAX_RESPONSE_BYTES_RANGE;
+  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < min || limit > max) {
+    throw new AmsConfigError(`maxResponseBytes must be a whole number of bytes from ${min} to ${max}, got ${String(limit).slice(0, 20)}`, { field: 'maxResponseBytes' });
   }
   return limit;
 }

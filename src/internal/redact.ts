@@ -1,7 +1,10 @@
 // Redaction by value: a secret we know (an Agent-Token, a signature) is cut out of any text that could reach a log.
 
-/** Shorter values are not secrets worth a scan (and would redact ordinary words). */
-const MIN_SECRET_LENGTH = 8;
+/**
+ * Every known secret is cut, however short: a short Agent-Token may mangle a message, but must never leak.
+ * Only the empty string is skipped.
+ */
+const MIN_SECRET_LENGTH = 1;
 
 /**
  * Replaces every occurrence of each secret in `text`, in the forms a server may reflect it: as given, URL-encoded

@@ -28,13 +28,13 @@ async function readBody(request: Request, limit: number, timeoutMs: number): Pro
     for (;;) {
       const next = await Promise.race([reader.read(), timedOut]);
       if (next === 'timeout') {
-        await reader.cancel().catch(() => undefined);
+        void reader.cancel().catch(() => undefined);
         return { kind: 'timeout' };
       }
       if (next.done) break;
       size += next.value.byteLength;
       if (size > limit) {
-        await reader.cancel().catch(() => undefined);
+        void reader.cancel().catch(() => undefined);
         return { kind: 'too_large' };
       }
       chunks.push(next.value);

@@ -1,5 +1,6 @@
 // Whether a verified payment notification is about the order the merchant expects: ids, currency and amount, exactly.
 import { AmsValidationError, type ValidationIssue } from '../errors';
+import { CurrencyCode } from '../schemas/common';
 import type { AmsNotification } from './schemas';
 
 /** What the merchant's own records say about the payment. */
@@ -58,8 +59,12 @@ export function matchNotification(notification: AmsNotification, expected: Notif
     differ('paymentAmount.value', expected.paymentAmount.value, amount.value, 'paid another amount than charged (minor units)');
   }
   const gross = n.grossSettlementAmount;
-  if (expected.contractSettlementCurrency !== undefined && gross !== undefined && gross.currency !== expected.contractSettlementCurrency) {
-    differ('grossSettlementAmount.currency', expected.contractSettlementCurrency, gross.currency, 'settled in another currency than your contract');
+  const contract = expected.contractSettlementCurrency;
+  if (contract !== undefined && gross !== undefined && gross.currency !== contract) {
+    differ('grossSettlementAmount.currency', contract, gross.currency, 'settled in another currency than your contract');
+  } else if (contract !== undefined && gross === undefined && amount.currency === 'CNY') {
+    // For a CNY payment the settlement currency is the only sign of what you are paid in: its absence is not a match.
+    differ('grossSettlementAmount.currency', contract, undefined, 'a CNY payment without grossSettlementAmount: what it settles in cannot be confirmed');
   }
   return { ok: mismatches.length === 0, mismatches };
 }
@@ -88,12 +93,12 @@ function checkExpectation(expected: NotificationExpectation): void {
   const amount = e.paymentAmount as { currency?: unknown; value?: unknown } | undefined;
   if (amount === null || typeof amount !== 'object') issues.push({ field: 'paymentAmount', message: "is required: { currency, value } in minor units, e.g. { currency: 'USD', value: '1999' }" });
   else {
-    if (typeof amount.currency !== 'string' || !/^[A-Z]{3}$/.test(amount.currency)) issues.push({ field: 'paymentAmount.currency', message: 'must be an ISO 4217 code such as USD' });
+    if (!CurrencyCode.safeParse(amount.currency).success) issues.push({ field: 'paymentAmount.currency', message: 'must be an ISO 4217 code such as USD' });
     if (typeof amount.value !== 'string' || !MINOR_UNITS.test(amount.value)) {
       issues.push({ field: 'paymentAmount.value', message: "must be a string of minor units, e.g. '1999' for 19.99 USD (toMinorUnits('19.99', 'USD') makes one)" });
     }
   }
-  if (e.contractSettlementCurrency !== undefined && !(typeof e.contractSettlementCurrency === 'string' && /^[A-Z]{3}$/.test(e.contractSettlementCurrency))) {
+  if (e.contractSettlementCurrency !== undefined && !CurrencyCode.safeParse(e.contractSettlementCurrency).success) {
     issues.push({ field: 'contractSettlementCurrency', message: 'must be an ISO 4217 code such as USD' });
   }
   if (issues.length > 0) throw new AmsValidationError(issues, { context: 'matchNotification' });

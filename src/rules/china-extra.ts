@@ -1,5 +1,6 @@
 // Builds and checks order.extendInfo and its chinaExtraTransInfo, which AlipayCN requires of direct merchants.
 
+import { RULE_SOURCES } from './sources';
 import { AmsValidationError, type ValidationIssue } from '../errors';
 
 /** AMS `businessType` codes by name. */
@@ -508,6 +509,30 @@ export function hasChinaExtraTransInfo(extendInfo: unknown): boolean {
     }
   }
   return isPlainObject(object) && Object.hasOwn(object, 'chinaExtraTransInfo');
+}
+
+/**
+ * order.extendInfo as it is sent: the string as given, or the object serialized once. A value JSON cannot write
+ * (a BigInt, a cycle) is an issue on `field`, never a TypeError; another type gives no text (checkExtendInfo names it).
+ */
+export function serializeExtendInfo(extendInfo: unknown, field = 'order.extendInfo'): { text?: string; issues: ValidationIssue[] } {
+  if (typeof extendInfo === 'string') return { text: extendInfo, issues: [] };
+  if (!isPlainObject(extendInfo)) return { issues: [] };
+  try {
+    return { text: JSON.stringify(extendInfo), issues: [] };
+  } catch (e) {
+    return { issues: [{ field, message: `cannot be written as JSON (${e instanceof Error ? e.message : String(e)}): use strings for every value`, code: 'invalid_json' }] };
+  }
+}
+
+/** The issue for a direct merchant's ALIPAY_CN payment without chinaExtraTransInfo; `how` says how to give it. */
+export function directMerchantIssue(field: string, how: string): ValidationIssue {
+  return {
+    field,
+    message: `is required for a merchant integrated directly with AlipayCN: ${how}, or set integration: 'acquirer' if you integrate through an acquirer`,
+    code: 'required',
+    source: RULE_SOURCES.chinaExtraRequiredDirect,
+  };
 }
 
 /** The longest order.extendInfo string AMS accepts. */

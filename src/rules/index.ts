@@ -30,6 +30,8 @@ export {
   checkExtendInfo,
   hasChinaExtraTransInfo,
   MAX_EXTEND_INFO_LENGTH,
+  serializeExtendInfo,
+  directMerchantIssue,
 } from './china-extra';
 export type {
   ChinaBusinessTypeCode,

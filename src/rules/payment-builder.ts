@@ -4,9 +4,8 @@ import { z } from 'zod';
 import type { Decimal } from 'decimal.js';
 import { AmsValidationError, type ValidationIssue } from '../errors';
 import { toMinorUnits, fromMinorUnits } from './amounts';
-import { buildExtendInfo, checkExtendInfo, hasChinaExtraTransInfo, MAX_EXTEND_INFO_LENGTH, type ChinaExtraTransInfo, type ChinaExtraTransInfoInput, type GoodsItem } from './china-extra';
+import { buildExtendInfo, checkExtendInfo, directMerchantIssue, hasChinaExtraTransInfo, MAX_EXTEND_INFO_LENGTH, serializeExtendInfo, type ChinaExtraTransInfo, type ChinaExtraTransInfoInput, type GoodsItem } from './china-extra';
 import { checkCurrencies, type AlipayCnPaymentCurrency, type AlipayCnSettlementCurrency } from './currencies';
-import { RULE_SOURCES } from './sources';
 
 /** `env.terminalType` values of a cashier payment. */
 export const CASHIER_TERMINAL_TYPES = Object.freeze(['WEB', 'WAP', 'APP', 'MINI_APP'] as const);
@@ -371,20 +370,16 @@ export function buildCashierPayment(input: CashierPaymentInput, options: BuildCa
   if (given.length > 1) {
     issues.push({ field: given[0]!, message: `give one of goods (businessType 4, trade), chinaExtraTransInfo or extendInfo, not ${given.join(' and ')}`, code: 'conflict' });
   } else if (givenExtendInfo !== undefined) {
-    const found = checkExtendInfo(givenExtendInfo, 'extendInfo');
+    // Serialized once; what is checked is the text that will be sent.
+    const serialized = serializeExtendInfo(givenExtendInfo, 'extendInfo');
+    const found = [...serialized.issues, ...(serialized.issues.length === 0 ? checkExtendInfo(serialized.text ?? givenExtendInfo, 'extendInfo') : [])];
     issues.push(...found);
-    if (found.length === 0) extendInfo = typeof givenExtendInfo === 'string' ? givenExtendInfo : JSON.stringify(givenExtendInfo);
-    if (found.length === 0 && direct && !hasChinaExtraTransInfo(givenExtendInfo)) {
-      issues.push({ field: 'extendInfo.chinaExtraTransInfo', message: "is required for a merchant integrated directly with AlipayCN (or pass { integration: 'acquirer' })", code: 'required', source: RULE_SOURCES.chinaExtraRequiredDirect });
+    if (found.length === 0) extendInfo = serialized.text;
+    if (found.length === 0 && direct && !hasChinaExtraTransInfo(serialized.text)) {
+      issues.push(directMerchantIssue('extendInfo.chinaExtraTransInfo', 'put chinaExtraTransInfo in extendInfo'));
     }
   } else if (given.length === 0 && direct) {
-    issues.push({
-      field: 'goods',
-      message:
-        "is required for a merchant integrated directly with AlipayCN: give goods (or chinaExtraTransInfo, or extendInfo) so order.extendInfo carries chinaExtraTransInfo, or pass { integration: 'acquirer' } if you integrate through an acquirer",
-      code: 'required',
-      source: RULE_SOURCES.chinaExtraRequiredDirect,
-    });
+    issues.push(directMerchantIssue('goods', 'give goods (or chinaExtraTransInfo, or extendInfo) so order.extendInfo carries chinaExtraTransInfo'));
   } else if (goods !== undefined || chinaExtraTransInfo !== undefined) {
     const fromGoods = goods !== undefined;
     try {

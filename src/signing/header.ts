@@ -12,7 +12,7 @@ export interface ParsedSignatureHeader {
 const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 /** A keyVersion: a short token ("1", "2024-01"); the one pattern for every place that takes one. */
 export const KEY_VERSION_RE = /^[0-9A-Za-z._-]{1,16}$/;
-const CANONICAL_RE = /^algorithm=RSA256,keyVersion=([0-9A-Za-z._-]{1,16}),signature=((?:[A-Za-z0-9]|%2[BbFf]|%3[Dd])+)$/;
+const CANONICAL_RE = new RegExp(`^algorithm=RSA256,keyVersion=(${KEY_VERSION_RE.source.slice(1, -1)}),signature=((?:[A-Za-z0-9]|%2[BbFf]|%3[Dd])+)$`);
 
 /** `algorithm=RSA256,keyVersion=1,signature=<urlencoded base64>`; encodeURIComponent gives %2B %2F %3D exactly. */
 export function formatSignatureHeader(signatureBase64: string, keyVersion?: string | null): string {

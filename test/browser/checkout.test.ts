@@ -36,7 +36,12 @@ describe.skipIf(!available && !inCi)('real browser', () => {
     page.setDefaultTimeout(15_000);
 
     await page.goto(shop.merchantUrl);
+    // The shop answers the browser with cashierRedirect's self-submitting form (not a 303): that page is what goes.
+    const checkout = page.waitForResponse((r) => new URL(r.url()).pathname === '/checkout');
     await page.click('#checkout');
+    const answered = await checkout;
+    expect(answered.status()).toBe(200);
+    expect(answered.headers()['content-type']).toMatch(/^text\/html/);
     await page.waitForURL((url) => url.pathname === '/alipaycn/pc/cashier');
     // The shop answered with cashierRedirect's self-submitting form: the cashier got every parameter of the pay answer.
     const landed = new URL(page.url());

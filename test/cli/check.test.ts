@@ -189,7 +189,6 @@ describe('check: the AlipayCN rules on a sample pay request', () => {
   const fixture = readFileSync(new URL('../fixtures/pay-request.alipaycn-web.json', import.meta.url));
   const files: Record<string, Buffer> = { 'seed.json': fixture };
   const read = (path: string) => (files[path] ? { bytes: files[path]! } : { error: `${path}: no such file` });
-  const NOW = new Date('2020-06-01T09:25:00Z');
   const edit = (f: (r: Record<string, any>) => void): Buffer => {
     const r = JSON.parse(fixture.toString('utf8')) as Record<string, any>;
     f(r);
@@ -197,7 +196,7 @@ describe('check: the AlipayCN rules on a sample pay request', () => {
   };
 
   it("the guide's own sample request passes every rule, for a direct merchant whose contract is USD", () => {
-    const lines = checkConfig({ paymentCurrencies: ['USD'], settlementCurrency: 'USD', contractSettlementCurrency: 'USD', integration: 'direct', payRequestFile: 'seed.json' }, read, NOW);
+    const lines = checkConfig({ paymentCurrencies: ['USD'], settlementCurrency: 'USD', contractSettlementCurrency: 'USD', integration: 'direct', payRequestFile: 'seed.json' }, read);
     expect(lines.find((l) => l.id === 'rules.integration')).toMatchObject({ status: 'pass', title: 'integration: direct', source: expect.stringContaining('directly integrated') });
     expect(lines.find((l) => l.id === 'rules.request')).toMatchObject({ status: 'pass' });
     expect(lines.filter((l) => l.id.startsWith('rules.') && l.status !== 'pass')).toEqual([]);
@@ -208,7 +207,7 @@ describe('check: the AlipayCN rules on a sample pay request', () => {
     files['eur.json'] = edit((r) => (r.settlementStrategy.settlementCurrency = 'EUR'));
     files['cny.json'] = edit((r) => (r.settlementStrategy.settlementCurrency = 'CNY'));
     const run = (file: string, extra: Record<string, unknown> = {}) =>
-      checkConfig({ paymentCurrencies: ['USD'], settlementCurrency: 'USD', contractSettlementCurrency: 'USD', payRequestFile: file, ...extra }, read, NOW).filter((l) => l.id.startsWith('rules.request.'));
+      checkConfig({ paymentCurrencies: ['USD'], settlementCurrency: 'USD', contractSettlementCurrency: 'USD', payRequestFile: file, ...extra }, read).filter((l) => l.id.startsWith('rules.request.'));
     expect(run('no-extra.json')).toEqual([
       expect.objectContaining({ id: 'rules.request.order.extendInfo.chinaExtraTransInfo', status: 'fail', source: expect.stringContaining('optional for acquirers') }),
     ]);
@@ -220,9 +219,15 @@ describe('check: the AlipayCN rules on a sample pay request', () => {
     expect(run('cny.json')[0]!.source).toMatch(/cannot be CNY/);
   });
 
+  it('a stored sample with a paymentExpiryTime is not failed for being old: the expiry rule is about sending', () => {
+    files['expiry.json'] = edit((r) => (r.paymentExpiryTime = '2020-06-01T17:30:00+08:00'));
+    const lines = checkConfig({ paymentCurrencies: ['USD'], settlementCurrency: 'USD', payRequestFile: 'expiry.json' }, read);
+    expect(lines.find((l) => l.id === 'rules.request')).toMatchObject({ status: 'pass' });
+  });
+
   it('an order currency that differs from the payment currency is a warning (no source forbids it), in human and JSON output', () => {
     files['mixed.json'] = edit((r) => (r.order.orderAmount.currency = 'EUR'));
-    const lines = checkConfig({ paymentCurrencies: ['USD'], settlementCurrency: 'USD', payRequestFile: 'mixed.json' }, read, NOW);
+    const lines = checkConfig({ paymentCurrencies: ['USD'], settlementCurrency: 'USD', payRequestFile: 'mixed.json' }, read);
     const warn = lines.filter((l) => l.status === 'warn');
     expect(warn.map((l) => l.id)).toEqual(['rules.request.order.orderAmount.currency']);
     const report = summarize('go-live.json', lines);

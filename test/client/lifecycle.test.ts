@@ -1,7 +1,7 @@
 // inquiryPayment, cancel, refund, inquiryRefund and awaitPaymentResult against msw playing Alipay.
 import { http, HttpResponse } from 'msw';
 import { describe, expect, it } from 'vitest';
-import { AmsAbortError, AmsApiError, AmsConnectionError, AmsUnknownResultError, AmsValidationError } from '../../src/index';
+import { AmsAbortError, AmsApiError, AmsConnectionError, AmsHttpError, AmsUnknownResultError, AmsValidationError } from '../../src/index';
 import { amsResponse } from '../helpers/ams-responder';
 import { FIXED_NOW, testClient } from '../helpers/client';
 import { useMswServer } from '../helpers/msw';
@@ -203,6 +203,30 @@ describe('awaitPaymentResult', () => {
     answer('inquiryPayment', [() => new HttpResponse('', { status: 503 }), () => new HttpResponse('', { status: 503 }), () => new HttpResponse('', { status: 503 }), inquiry('SUCCESS')]);
     const res = await testClient().client.awaitPaymentResult({ paymentRequestId: 'pr-1', scheduleMs: [1, 1] });
     expect(res.paymentStatus).toBe('SUCCESS');
+  });
+  it('PENDING once seen is never cancelled, even when a later inquiry says PROCESSING', async () => {
+    const inquiries = answer('inquiryPayment', [inquiry('PENDING'), inquiry('PROCESSING')]);
+    const cancels = answer('cancel', [{ result: { resultStatus: 'S', resultCode: 'SUCCESS', resultMessage: 'success' } }]);
+    const res = await testClient().client.awaitPaymentResult({ paymentRequestId: 'pr-1', scheduleMs: [1, 1, 1] });
+    expect(res).toMatchObject({ paymentStatus: 'PENDING', cancelled: false });
+    expect(inquiries).toHaveLength(3);
+    expect(cancels).toHaveLength(0);
+  });
+  it('never cancels on a stale status: when the last inquiry failed, it asks again first', async () => {
+    // PROCESSING, then the next two inquiries fail; before cancelling it asks once more and finds the buyer paid.
+    const fail = () => new HttpResponse('', { status: 503 });
+    const inquiries = answer('inquiryPayment', [inquiry('PROCESSING'), fail, fail, inquiry('PENDING')]);
+    const cancels = answer('cancel', [{ result: { resultStatus: 'S', resultCode: 'SUCCESS', resultMessage: 'success' } }]);
+    const res = await testClient({ maxRetries: 0 }).client.awaitPaymentResult({ paymentRequestId: 'pr-1', scheduleMs: [1, 1, 1] });
+    expect(res).toMatchObject({ paymentStatus: 'PENDING', cancelled: false });
+    expect(cancels).toHaveLength(0);
+    expect(inquiries).toHaveLength(4);
+    // And when that last inquiry fails too, nothing is cancelled: the failure is the answer.
+    const again = answer('inquiryPayment', [inquiry('PROCESSING'), fail]);
+    const err = await testClient({ maxRetries: 0 }).client.awaitPaymentResult({ paymentRequestId: 'pr-1', scheduleMs: [1, 1] }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AmsHttpError);
+    expect(again).toHaveLength(3);
+    expect(cancels).toHaveLength(0);
   });
   it('validates the schedule and ids', async () => {
     await expect(testClient().client.awaitPaymentResult({ paymentRequestId: 'pr-1', scheduleMs: [] })).rejects.toBeInstanceOf(AmsValidationError);

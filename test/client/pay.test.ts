@@ -509,3 +509,50 @@ describe('pay: the AlipayCN cashier rules on the client', () => {
     expect(seen).toHaveLength(1);
   });
 });
+
+describe('pay: an unsigned failure that reflects our secrets', () => {
+  const TOKEN = 'agent-tok-REFLECTED-77';
+  it('an unsigned F or U echoing the Agent-Token and signature: cut from the message, raw, inspect() and every log line', async () => {
+    let n = 0;
+    const seen = gateway([
+      ({ headers }) => {
+        n++;
+        const echo = `${headers['agent-token']} ${decodeURIComponent(headers['signature']!.split('signature=')[1]!)}`;
+        const result = n === 1 ? { resultStatus: 'U', resultCode: 'UNKNOWN_EXCEPTION', resultMessage: `retry later ${echo}` } : { resultStatus: 'F', resultCode: 'PARAM_ILLEGAL', resultMessage: `bad ${echo}` };
+        return new HttpResponse(JSON.stringify({ result, echoed: echo }), { status: 400, headers: { 'content-type': 'application/json' } });
+      },
+    ]);
+    const { client, rec } = testClient({ agentToken: TOKEN });
+    const err = await client.pay(payRequest()).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AmsApiError);
+    expect(err).toMatchObject({ resultCode: 'PARAM_ILLEGAL', resultMessage: expect.stringContaining('<redacted') });
+    const signatures = seen.map((s) => decodeURIComponent(s.headers['signature']!.split('signature=')[1]!));
+    const everything = `${(err as Error).message} ${inspect(err, { depth: 5 })} ${JSON.stringify((err as AmsApiError).raw)} ${JSON.stringify(rec.logs)}`;
+    expect(everything).not.toContain(TOKEN);
+    for (const sig of signatures) expect(everything).not.toContain(sig);
+    expect(rec.logs.some((l) => l.message === 'ams: retrying')).toBe(true);
+  });
+});
+
+describe('pay: extendInfo objects JSON cannot write faithfully', () => {
+  const withInfo = (extendInfo: unknown) => ({ ...payRequest(), order: { ...payRequest().order, extendInfo } }) as never;
+  it('a BigInt or a cycle: AmsValidationError on order.extendInfo, never a TypeError; nothing sent', async () => {
+    const seen = gateway([ok]);
+    const { client } = testClient();
+    const cyclic: Record<string, unknown> = { chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'x' } };
+    cyclic.self = cyclic;
+    for (const info of [{ chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'x' }, n: 1n }, cyclic]) {
+      const err = await client.pay(withInfo(info)).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AmsValidationError);
+      expect((err as AmsValidationError).fields).toEqual(['order.extendInfo']);
+    }
+    expect(seen).toHaveLength(0);
+  });
+  it('an object whose toJSON writes something else is checked as what it writes', async () => {
+    const seen = gateway([ok]);
+    const sneaky = { chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'x' }, toJSON: () => ({}) };
+    const err = await testClient().client.pay(withInfo(sneaky)).catch((e: unknown) => e);
+    expect((err as AmsValidationError).fields).toEqual(['order.extendInfo.chinaExtraTransInfo']);
+    expect(seen).toHaveLength(0);
+  });
+});

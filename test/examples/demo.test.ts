@@ -80,7 +80,7 @@ describe('the embedded cashier page', () => {
       const client = new AmsClient({ clientId: 'SANDBOX_PAGE', privateKey: merchant.privateKey, alipayPublicKey: gw.alipayPublicKey, baseUrl: gw.url });
       const amount = { currency: 'USD', value: '1999' };
       const res = await client.pay({
-        productCode: 'CASHIER_PAYMENT', paymentRequestId: 'page-1', order: { referenceOrderId: 'o', orderDescription: 'T-shirt', orderAmount: amount }, paymentAmount: amount,
+        productCode: 'CASHIER_PAYMENT', paymentRequestId: 'page-1', order: { referenceOrderId: 'o', orderDescription: 'T-shirt', orderAmount: amount, extendInfo: { chinaExtraTransInfo: { businessType: '4', goodsInfo: 'T-shirt^1', totalQuantity: '1' } } }, paymentAmount: amount,
         paymentMethod: { paymentMethodType: 'ALIPAY_CN' }, paymentRedirectUrl: 'https://shop.example/r', env: { terminalType: 'WEB' }, settlementStrategy: { settlementCurrency: 'USD' },
       });
       const html = await (await fetch(res.normalUrl!)).text();

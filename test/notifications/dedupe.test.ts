@@ -230,7 +230,34 @@ describe('a store that answers nonsense fails loudly, runs nothing and acknowled
 });
 
 describe('"acknowledged" is logged only for an acknowledgement that was built and written', () => {
-  it('logs it once per written ack, not when the callback threw, and not when the signed ack cannot be built', async () => {
+  it('a signed ack that fails to build at delivery answers 500, runs nothing twice and logs no "acknowledged"', async () => {
+    const { createNotificationProcessor } = await import('../../src/notifications/processor');
+    const { recordingLogger } = await import('./helpers');
+    const { merchant } = await import('../helpers/keys');
+    const rec = recordingLogger();
+    let called = 0;
+    // The ack's clock is the only user of `now` here (no toleranceMs): make it fail when the ack is signed.
+    const processor = createNotificationProcessor({
+      path: PATH,
+      alipayPublicKey: alipay.publicBase64,
+      clientId: CLIENT_ID,
+      logger: rec.logger,
+      signAck: { clientId: CLIENT_ID, privateKey: merchant.privatePkcs8Pem },
+      now: () => {
+        throw new Error('clock unavailable');
+      },
+      onPayment: () => void called++,
+    });
+    const res = await processor.process({ method: 'POST', urlPath: PATH, headers: alipayHeaders({ body: usdBody }), rawBody: usdBody });
+    processor.written(res);
+    expect(res.status).toBe(500);
+    expect(res.body).not.toBe(NOTIFICATION_ACK_BODY);
+    expect(called).toBe(1);
+    expect(rec.logs.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([expect.stringContaining('acknowledgement could not be built')]);
+    expect(rec.logs.some((l) => l.message === 'ams: notification acknowledged')).toBe(false);
+  });
+
+  it('logs it once per written ack, and not when the callback threw', async () => {
     const { createNotificationProcessor } = await import('../../src/notifications/processor');
     const { recordingLogger } = await import('./helpers');
     const { merchant } = await import('../helpers/keys');

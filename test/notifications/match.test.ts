@@ -38,6 +38,13 @@ describe('matchNotification', () => {
     expect(matchNotification(odd, expect100).ok).toBe(false);
   });
 
+  it('a CNY payment without grossSettlementAmount does not match when a contract currency is given', () => {
+    const { grossSettlementAmount: _gone, ...bare } = cny;
+    const expectation = { paymentRequestId: 'ams_alipaycn_cashier_pay_sandbox_request_004', paymentAmount: { currency: 'CNY', value: '100' } };
+    expect(matchNotification(bare as typeof cny, { ...expectation, contractSettlementCurrency: 'USD' }).mismatches.map((m) => m.field)).toEqual(['grossSettlementAmount.currency']);
+    expect(matchNotification(bare as typeof cny, expectation).ok).toBe(true);
+  });
+
   it('a refund notification is not a payment', () => {
     const refund = { ...usd, kind: 'refund' } as never;
     expect(matchNotification(refund, { paymentRequestId: 'x', paymentAmount: { currency: 'USD', value: '1' } }).mismatches[0]!.field).toBe('kind');
