@@ -18,7 +18,7 @@ beforeAll(async () => {
   gw = await startAmsGateway({ clientId: CLIENT_ID, merchantPublicKey: merchant.publicSpkiPem, alipayPrivateKey: alipay.privatePem, clock: { now: () => new Date('2018-12-25T02:00:00Z') } });
   const client = new AmsClient({ clientId: CLIENT_ID, privateKey: merchant.privatePkcs8Pem, alipayPublicKey: gw.alipayPublicKey, baseUrl: gw.url });
   for (const [id, value] of [['rp-1', '1999'], ['rp-2', '5000'], ['rp-3', '700']] as const) {
-    const res = await client.pay(payRequest(id, value, { order: { referenceOrderId: `order-${id}`, orderDescription: 'Shoes, "wide"', orderAmount: { currency: 'USD', value } } }));
+    const res = await client.pay(payRequest(id, value, { order: { referenceOrderId: `order-${id}`, orderDescription: 'Shoes, "wide"', orderAmount: { currency: 'USD', value }, extendInfo: { chinaExtraTransInfo: { businessType: '4', goodsInfo: 'Shoes^1', totalQuantity: '1' } } } }));
     await gw.core.completePayment(res.paymentId!);
     ledger.push({ paymentRequestId: id, paymentId: res.paymentId!, type: 'PAYMENT', amount: { currency: 'USD', value } });
   }
