@@ -2,6 +2,7 @@
 // createAmsHandlers (msw) and startAmsGateway (node:http) are thin adapters around handle().
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { formatRequestTime } from '../src/api/call';
+import { apiPath } from '../src/api/endpoint';
 import { payRequestIssues } from '../src/api/pay';
 import { issuesFromZod, type ValidationIssue } from '../src/errors';
 import { sleep } from '../src/http/retry';
@@ -163,7 +164,7 @@ export interface WaitForNotificationOptions {
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=UTF-8' };
 const HTML_HEADERS = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
-const API_PATH_RE = /^\/ams\/(sandbox\/)?api\/v1\/payments\/([A-Za-z]+)$/;
+const API_PATH_RE = /^\/ams\/(sandbox\/)?api\/v1\/[A-Za-z]+\/([A-Za-z]+)$/;
 const CURRENCY_CODES = new Set<string>(Object.values(CURRENCY_VIOLATIONS));
 
 /** Illustrative fixed rates (units of the currency per 1 CNY) for grossSettlementAmount of CNY payments. */
@@ -394,7 +395,8 @@ export class GatewayCore {
     }
     const headers = lowerHeaders(req.headers);
     const api = API_PATH_RE.exec(url.pathname);
-    if (api) return this.#handleApi(req, url, headers, api[2]!, api[1] !== undefined);
+    // An API is known only under its own family (/v1/customs/declare, not /v1/payments/declare): the client's apiPath decides.
+    if (api) return this.#handleApi(req, url, headers, apiPath(api[2]!, api[1] !== undefined) === url.pathname ? api[2]! : url.pathname, api[1] !== undefined);
     if (url.pathname === CASHIER_PATH || url.pathname.startsWith(`${CASHIER_PATH}/`)) return this.#handleCashier(req, url);
     if (url.pathname === '/' && req.method === 'GET') {
       return {
@@ -573,8 +575,8 @@ export class GatewayCore {
       return reject(
         'ACCESS_DENIED',
         sandboxClient
-          ? `client-id ${clientId} is a sandbox client: call /ams/sandbox/api/v1/payments/${api}, not the production path`
-          : `client-id ${clientId} is a production client: call /ams/api/v1/payments/${api}, not the sandbox path`,
+          ? `client-id ${clientId} is a sandbox client: call ${apiPath(api, true)}, not the production path`
+          : `client-id ${clientId} is a production client: call ${apiPath(api, false)}, not the sandbox path`,
         true,
       );
     }

@@ -4,6 +4,7 @@ import { inspect } from 'node:util';
 import { z } from 'zod';
 import { callAms, type CallContext, type Clock, type Logger, type RequestOptions } from './api/call';
 import { originOf, REGION_ORIGINS, type Region } from './api/endpoint';
+import { genericCallSpec, type GenericRequestOptions, type GenericResponse } from './api/generic';
 import { assertValidPayRequest, type Integration, type PayRules } from './api/pay';
 import { awaitPayment, paymentRefBody, parseOrThrow, refundRefBody, type AwaitPaymentOptions, type AwaitPaymentResult } from './api/lifecycle';
 import { AmsConfigError } from './errors';
@@ -265,6 +266,22 @@ export class AmsClient {
       },
       { schedule, scheduleMs, cancelOnTimeout, notFoundGraceInquiries, signal },
     );
+  }
+
+  /**
+   * Any AMS API by its path as the docs write it (`/v1/payments/…`, `/v1/customs/…`, `/v1/vaults/…`): the same
+   * signing, sandbox path rule, response verification, retries with the same body and typed errors as the modelled
+   * methods. `options.schema` (a zod schema) validates and types the verified answer; without it the answer is the
+   * JSON as sent, typed as `{ result }` plus unknown fields. Resolves on `S` only; `F` → AmsApiError, a `U` that
+   * stays unknown → AmsUnknownResultError. Retrying is safe only when the body carries the API's idempotency id.
+   */
+  async request<S extends z.ZodType | undefined = undefined>(
+    path: string,
+    body: Record<string, unknown>,
+    options: GenericRequestOptions<S> = {},
+  ): Promise<GenericResponse<S>> {
+    const { schema, ...callOptions } = options;
+    return callAms(this.#ctx, genericCallSpec(path, body, { schema }), callOptions) as Promise<GenericResponse<S>>;
   }
 
   /**

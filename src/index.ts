@@ -24,6 +24,7 @@ export type { SignRequestInput, VerifySignatureInput } from './signing/sign';
 export type { CryptoBackendName } from './signing/backend';
 
 export { resolveEndpoint, REGION_ORIGINS } from './api/endpoint';
+export type { GenericRequestOptions, GenericResponse } from './api/generic';
 export type { Region, EndpointOptions, AmsApi } from './api/endpoint';
 export { formatRequestTime } from './api/call';
 export type { Logger, Clock, RequestOptions } from './api/call';
