@@ -41,6 +41,10 @@ export type { AmsClientConfig } from './client';
 export type { DoctorCheck, DoctorReport } from './doctor/verdict';
 export type { DoctorOptions } from './doctor/probe';
 export type { PayRequest, PayResponse } from './schemas/pay';
+export type { PaymentSessionRequest, PaymentSessionResponse, ProductScene } from './schemas/session';
+export type { ConsultRequest, ConsultResponse, PaymentOption } from './schemas/consult';
+export type { CaptureRequest, CaptureResponse } from './schemas/capture';
+export type { DeclareRequest, DeclareResponse, InquiryDeclarationRequest, InquiryDeclarationResponse, DeclarationRecord } from './schemas/customs';
 export { PayRequest as PayRequestSchema, PayResponse as PayResponseSchema } from './schemas/pay';
 export type {
   PaymentStatus,

@@ -53,6 +53,25 @@ export function payRequestIssues(input: unknown, now: Date, rules: PayRules = {}
     add({ field: 'order.env.terminalType', message: `contradicts env.terminalType (${String(top)} vs ${String(inOrder)})`, code: 'conflict', source: RULE_SOURCES.terminalTypeRequired });
   }
 
+  addPaymentMethodIssues(input, rules, add);
+
+  const expiry = get(input, 'paymentExpiryTime');
+  if (typeof expiry === 'string') {
+    const at = Date.parse(expiry);
+    if (!Number.isNaN(at)) {
+      if (at <= now.getTime()) add({ field: 'paymentExpiryTime', message: 'is in the past', code: 'expired', source: RULE_SOURCES.expiryWithin10Minutes });
+      else if (at - now.getTime() >= MAX_PAYMENT_EXPIRY_MS) add({ field: 'paymentExpiryTime', message: 'must be less than 10 minutes after the request', code: 'too_late', source: RULE_SOURCES.expiryWithin10Minutes });
+    }
+  }
+  return issues;
+}
+
+/**
+ * The payment-method rules every request that creates a payment shares (pay, createPaymentSession): for ALIPAY_CN the
+ * settlement currency, the currency matrix and the contract, chinaExtraTransInfo for a direct merchant; and the
+ * extendInfo content and length. `add` receives each issue (callers dedupe by field).
+ */
+export function addPaymentMethodIssues(input: unknown, rules: PayRules, add: (issue: ValidationIssue) => void): void {
   const methodType = get(input, 'paymentMethod', 'paymentMethodType');
   const paymentCurrency = get(input, 'paymentAmount', 'currency');
   const settlementCurrency = get(input, 'settlementStrategy', 'settlementCurrency');
@@ -82,16 +101,6 @@ export function payRequestIssues(input: unknown, now: Date, rules: PayRules = {}
       source: RULE_SOURCES.chinaExtraRequiredDirect,
     });
   }
-
-  const expiry = get(input, 'paymentExpiryTime');
-  if (typeof expiry === 'string') {
-    const at = Date.parse(expiry);
-    if (!Number.isNaN(at)) {
-      if (at <= now.getTime()) add({ field: 'paymentExpiryTime', message: 'is in the past', code: 'expired', source: RULE_SOURCES.expiryWithin10Minutes });
-      else if (at - now.getTime() >= MAX_PAYMENT_EXPIRY_MS) add({ field: 'paymentExpiryTime', message: 'must be less than 10 minutes after the request', code: 'too_late', source: RULE_SOURCES.expiryWithin10Minutes });
-    }
-  }
-  return issues;
 }
 
 /**
@@ -123,7 +132,7 @@ export function assertValidPayRequest(input: unknown, now: Date, rules: PayRules
 }
 
 /** order.extendInfo as it goes on the wire: the string as given, or the object serialized once. */
-function extendInfoWire(extendInfo: unknown): string | undefined {
+export function extendInfoWire(extendInfo: unknown): string | undefined {
   if (typeof extendInfo === 'string') return extendInfo;
   if (extendInfo !== null && typeof extendInfo === 'object' && !Array.isArray(extendInfo)) return JSON.stringify(extendInfo);
   return undefined;
