@@ -1,6 +1,6 @@
 // Shared pieces of the new-API tests: msw playing Alipay at a path, and "refused before sending, naming these fields".
 import { http } from 'msw';
-import type { SetupServerApi } from 'msw/node';
+import type { SetupServer } from 'msw/node';
 import { expect } from 'vitest';
 import { AmsValidationError } from '../../src/index';
 import { amsResponse } from '../helpers/ams-responder';
@@ -12,7 +12,7 @@ export const U = { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U', resultMes
 export const F = (code: string) => ({ resultCode: code, resultStatus: 'F', resultMessage: code.toLowerCase() });
 
 /** Answers the full signed `path` with the bodies in order (the last repeats); returns the request bodies seen. */
-export function answerAt(server: SetupServerApi, path: string, bodies: unknown[], clientId = CLIENT): string[] {
+export function answerAt(server: SetupServer, path: string, bodies: unknown[], clientId = CLIENT): string[] {
   const seen: string[] = [];
   server.use(
     http.post(ORIGIN + path, async ({ request }) => {
