@@ -11,6 +11,7 @@ import { getCryptoBackend } from '../src/signing/backend';
 import { buildSignContentBytes } from '../src/signing/content';
 import { formatSignatureHeader, parseSignatureHeader } from '../src/signing/header';
 import { loadPrivateKey, loadPublicKey, type KeyInput } from '../src/signing/keys';
+import { ExtraApis } from './apis';
 import { CASHIER_PATH, renderCashierPage, renderMessagePage } from './cashier';
 import { refuseAfterVerifying, refuseBeforeVerifying, registeredInSandbox, type CredentialOptions } from './credentials';
 import { FaultScript, GATEWAY_APIS, type FaultObject, type FaultSpec, type GatewayApi } from './faults';
@@ -264,6 +265,7 @@ export class GatewayCore {
   readonly #refundsByRequest = new Map<string, string>();
   readonly #listeners = new Set<(event: GatewayEvent) => void>();
   readonly #script = new FaultScript();
+  readonly #extra = new ExtraApis();
   readonly #notifier: Notifier;
   readonly #clock: { now(): Date };
   readonly #cashierOrigin: string | undefined;
@@ -605,6 +607,16 @@ export class GatewayCore {
         return this.#refund(scope, clientId, body, reject);
       case 'inquiryRefund':
         return this.#inquiryRefund(scope, body, reject);
+      default:
+        return this.#extra.answer(api, body as Record<string, unknown>, {
+          scope,
+          now: this.#clock.now(),
+          rules: { integration: merchant.integration, contractSettlementCurrency: merchant.contractSettlementCurrency },
+          origin,
+          reject,
+          payment: (ref) => this.#lookup(scope, ref).payment,
+          pay: (payBody) => this.#pay(merchant, scope, agentToken, payBody, JSON.stringify(payBody), origin, reject),
+        });
     }
   }
 
