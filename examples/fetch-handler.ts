@@ -12,7 +12,7 @@ export function createNotifyRoute(client: AmsClient, paid: Set<string>) {
     client,
     path: '/api/alipay/notify',
     onPayment: async (notification) => {
-      if (notification.notifyType === 'PAYMENT_RESULT' && notification.result.resultStatus === 'S') paid.add(notification.paymentRequestId);
+      if (notification.outcome === 'paid') paid.add(notification.paymentRequestId);
     },
   });
 }
