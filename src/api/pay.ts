@@ -125,14 +125,18 @@ export function payRequestWarnings(input: unknown): ValidationIssue[] {
 export function assertValidPayRequest(input: unknown, now: Date, rules: PayRules = {}): PayRequest {
   const issues = payRequestIssues(input, now, rules);
   if (issues.length > 0) throw new AmsValidationError(issues, { context: 'Invalid pay request' });
-  const request = input as PayRequest;
+  return withWireExtendInfo(input as PayRequest);
+}
+
+/** A valid request as it is sent: `order.extendInfo` given as an object becomes its JSON string (AMS takes only the string). */
+export function withWireExtendInfo<R extends { order: { extendInfo?: string | Record<string, unknown> | undefined } }>(request: R): R {
   const extendInfo = request.order.extendInfo;
   if (extendInfo === undefined || typeof extendInfo === 'string') return request;
   return { ...request, order: { ...request.order, extendInfo: extendInfoWire(extendInfo) } };
 }
 
 /** order.extendInfo as it goes on the wire: the string as given, or the object serialized once. */
-export function extendInfoWire(extendInfo: unknown): string | undefined {
+function extendInfoWire(extendInfo: unknown): string | undefined {
   if (typeof extendInfo === 'string') return extendInfo;
   if (extendInfo !== null && typeof extendInfo === 'object' && !Array.isArray(extendInfo)) return JSON.stringify(extendInfo);
   return undefined;

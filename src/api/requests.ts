@@ -5,7 +5,7 @@ import { CaptureRequest } from '../schemas/capture';
 import { ConsultRequest } from '../schemas/consult';
 import { DeclareRequest, InquiryDeclarationRequest } from '../schemas/customs';
 import { PaymentSessionRequest } from '../schemas/session';
-import { addPaymentMethodIssues, extendInfoWire, type PayRules } from './pay';
+import { addPaymentMethodIssues, withWireExtendInfo, type PayRules } from './pay';
 
 /** How far ahead `paymentSessionExpiryTime` may be: Antom accepts 0–1 hour after the session is created. */
 export const MAX_SESSION_EXPIRY_MS = 60 * 60_000;
@@ -55,10 +55,7 @@ export function paymentSessionRequestIssues(input: unknown, now: Date, rules: Pa
 export function assertValidPaymentSessionRequest(input: unknown, now: Date, rules: PayRules = {}): PaymentSessionRequest {
   const issues = paymentSessionRequestIssues(input, now, rules);
   if (issues.length > 0) throw new AmsValidationError(issues, { context: 'Invalid createPaymentSession request' });
-  const request = input as PaymentSessionRequest;
-  const extendInfo = request.order.extendInfo;
-  if (extendInfo === undefined || typeof extendInfo === 'string') return request;
-  return { ...request, order: { ...request.order, extendInfo: extendInfoWire(extendInfo) } };
+  return withWireExtendInfo(input as PaymentSessionRequest);
 }
 
 /** Every problem with a consult request (schema only: consult reads, it creates nothing). */

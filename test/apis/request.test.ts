@@ -1,29 +1,14 @@
 // client.request(path, body, { schema }): the generic signed call on an API the package does not model, and on a loopback gateway.
-import { http } from 'msw';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
 import { AmsConfigError, AmsUnknownResultError, AmsValidationError, resolveEndpoint } from '../../src/index';
-import { amsResponse } from '../helpers/ams-responder';
 import { testClient } from '../helpers/client';
 import { useMswServer } from '../helpers/msw';
+import { answerAt, S } from './helpers';
 
 const server = useMswServer();
-const CLIENT = 'SANDBOX_5Y055A2Y2F6K05235';
 const ORIGIN = 'https://open-na.alipay.com';
 const VAULT = '/v1/vaults/vaultPaymentMethod';
-const S = { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' };
-
-/** Answers `path` (the full signed path) with the bodies in order (last repeats), recording each request body. */
-function answer(path: string, bodies: unknown[], clientId = CLIENT): string[] {
-  const seen: string[] = [];
-  server.use(
-    http.post(ORIGIN + path, async ({ request }) => {
-      seen.push(await request.text());
-      return amsResponse(bodies[Math.min(seen.length - 1, bodies.length - 1)], { path, clientId });
-    }),
-  );
-  return seen;
-}
 
 const VaultAnswer = z.looseObject({
   result: z.looseObject({ resultStatus: z.enum(['S', 'F', 'U']), resultCode: z.string() }),
@@ -49,14 +34,14 @@ describe('endpoint resolution for full paths', () => {
 
 describe('client.request on an API the package does not model', () => {
   it('signs and sends the body to the sandbox path, verifies, and types the answer with the schema', async () => {
-    const seen = answer(`/ams/sandbox/api${VAULT}`, [{ result: S, vaultingRequestId: 'v-1', normalUrl: 'https://pay.example/vault' }]);
+    const seen = answerAt(server, `/ams/sandbox/api${VAULT}`, [{ result: S, vaultingRequestId: 'v-1', normalUrl: 'https://pay.example/vault' }]);
     const res = await testClient().client.request(VAULT, vaultBody, { schema: VaultAnswer });
     expect(res.normalUrl).toBe('https://pay.example/vault');
     expect(JSON.parse(seen[0]!)).toEqual(vaultBody);
     expectTypeOf(res).toEqualTypeOf<z.infer<typeof VaultAnswer>>();
   });
   it('a production client uses /ams/api', async () => {
-    const seen = answer(`/ams/api${VAULT}`, [{ result: S, vaultingRequestId: 'v-1' }], 'LIVE_1');
+    const seen = answerAt(server, `/ams/api${VAULT}`, [{ result: S, vaultingRequestId: 'v-1' }], 'LIVE_1');
     const res = await testClient({ clientId: 'LIVE_1' }).client.request(VAULT, vaultBody);
     expect(res.result.resultStatus).toBe('S');
     expect(res['vaultingRequestId']).toBe('v-1');
@@ -65,7 +50,7 @@ describe('client.request on an API the package does not model', () => {
     expect(seen).toHaveLength(1);
   });
   it('U then S: retried with the byte-identical body', async () => {
-    const seen = answer(`/ams/sandbox/api${VAULT}`, [{ result: { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U' } }, { result: S, vaultingRequestId: 'v-1', normalUrl: 'u' }]);
+    const seen = answerAt(server, `/ams/sandbox/api${VAULT}`, [{ result: { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U' } }, { result: S, vaultingRequestId: 'v-1', normalUrl: 'u' }]);
     const { client, rec } = testClient();
     await client.request(VAULT, vaultBody, { schema: VaultAnswer });
     expect(seen).toHaveLength(2);
@@ -73,22 +58,22 @@ describe('client.request on an API the package does not model', () => {
     expect(rec.sleeps).toHaveLength(1);
   });
   it('U every time: AmsUnknownResultError naming the path after maxRetries + 1 attempts', async () => {
-    const seen = answer(`/ams/sandbox/api${VAULT}`, [{ result: { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U' } }]);
+    const seen = answerAt(server, `/ams/sandbox/api${VAULT}`, [{ result: { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U' } }]);
     const err = await testClient().client.request(VAULT, vaultBody, { maxRetries: 1 }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsUnknownResultError);
     expect(err).toMatchObject({ api: VAULT, attempts: 2 });
     expect(seen).toHaveLength(2);
   });
   it('F is final: AmsApiError with the code, not retried', async () => {
-    const seen = answer(`/ams/sandbox/api${VAULT}`, [{ result: { resultCode: 'PARAM_ILLEGAL', resultStatus: 'F', resultMessage: 'bad' } }]);
+    const seen = answerAt(server, `/ams/sandbox/api${VAULT}`, [{ result: { resultCode: 'PARAM_ILLEGAL', resultStatus: 'F', resultMessage: 'bad' } }]);
     await expect(testClient().client.request(VAULT, vaultBody)).rejects.toMatchObject({ name: 'AmsApiError', resultCode: 'PARAM_ILLEGAL', api: VAULT });
     expect(seen).toHaveLength(1);
   });
   it('an S that does not fit the schema is refused; an echoed id that differs is refused', async () => {
-    answer(`/ams/sandbox/api${VAULT}`, [{ result: S, vaultingRequestId: 'v-1' }]);
+    answerAt(server, `/ams/sandbox/api${VAULT}`, [{ result: S, vaultingRequestId: 'v-1' }]);
     await expect(testClient().client.request(VAULT, vaultBody, { schema: VaultAnswer })).rejects.toMatchObject({ name: 'AmsHttpError', message: expect.stringMatching(/normalUrl/) });
     server.resetHandlers();
-    answer('/ams/sandbox/api/v1/payments/inquiryPayment', [{ result: S, paymentRequestId: 'someone-else' }]);
+    answerAt(server, '/ams/sandbox/api/v1/payments/inquiryPayment', [{ result: S, paymentRequestId: 'someone-else' }]);
     await expect(testClient().client.request('/v1/payments/inquiryPayment', { paymentRequestId: 'mine' })).rejects.toMatchObject({ name: 'AmsSignatureError', check: 'body' });
   });
   it('a bad path, body or schema is an AmsValidationError before anything is sent', async () => {
