@@ -1,9 +1,11 @@
 // capture, declare and inquiryDeclarationRequests against msw playing Alipay: validation, retries, F, paths, types.
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { CaptureRequest, CaptureResponse, DeclareRequest, DeclareResponse, InquiryDeclarationResponse } from '../../src/index';
+import { createAmsHandlers } from '../../mocks/index';
 import { testClient } from '../helpers/client';
+import { alipay, merchant } from '../helpers/keys';
 import { useMswServer } from '../helpers/msw';
-import { answerAt, expectRefused, F, S, U } from './helpers';
+import { answerAt, CLIENT, expectRefused, F, S, U } from './helpers';
 
 const server = useMswServer();
 const CAPTURE = '/ams/sandbox/api/v1/payments/capture';
@@ -150,5 +152,17 @@ describe('inquiryDeclarationRequests', () => {
     await expectRefused(client.inquiryDeclarationRequests({ declarationRequestIds: Array.from({ length: 11 }, (_, i) => `d${i}`) }), ['declarationRequestIds'], /at most 10/);
     await expectRefused(client.inquiryDeclarationRequests({ declarationRequestIds: ['ok', 'x'.repeat(33)] }), ['declarationRequestIds[1]']);
     await expectRefused(client.inquiryDeclarationRequests({} as never), ['declarationRequestIds']);
+  });
+});
+
+describe('the msw gateway (createAmsHandlers)', () => {
+  it('answers the /customs/ family on Alipay’s origin, like /payments/', async () => {
+    const handlers = createAmsHandlers({ clientId: CLIENT, merchantPublicKey: merchant.publicSpkiPem, alipayPrivateKey: alipay.privatePem });
+    server.use(...handlers);
+    const { client } = testClient();
+    const res = await client.inquiryDeclarationRequests({ declarationRequestIds: ['never-declared'] });
+    expect(res).toMatchObject({ result: { resultStatus: 'S' }, declarationRecords: [], declarationRequestsNotFound: ['never-declared'] });
+    await expect(client.declare(declareRequest)).rejects.toMatchObject({ name: 'AmsApiError', resultCode: 'ORDER_NOT_EXIST' });
+    handlers.gateway.close();
   });
 });
