@@ -31,9 +31,21 @@ export interface ExtraApiContext {
   origin: string;
   reject(resultCode: string, message: string, signed: boolean): ApiAnswer;
   /** A payment of this merchant, by `{ paymentId }` or `{ paymentRequestId }`. */
-  payment(ref: { paymentId?: string; paymentRequestId?: string }): { paymentId: string; status: string; paymentAmount: { currency: string; value: string }; normalUrl: string } | undefined;
+  payment(ref: { paymentId?: string; paymentRequestId?: string }): PaymentView | undefined;
+  /** Sends a notification about this payment to its paymentNotifyUrl (notifyCapture goes there too), signed and retried. */
+  notify(payment: PaymentView, notification: Record<string, unknown>): void;
   /** Creates (or finds, for the same paymentRequestId) the payment exactly as `pay` does, with its answer. */
   pay(body: Record<string, unknown>): ApiAnswer;
+}
+
+/** What the answers read of a payment. */
+export interface PaymentView {
+  paymentId: string;
+  clientId: string;
+  status: string;
+  paymentAmount: { currency: string; value: string };
+  normalUrl: string;
+  paymentNotifyUrl: string | undefined;
 }
 
 interface CaptureRecord {
@@ -154,6 +166,7 @@ export class ExtraApis {
   /**
    * A capture takes part or all of a successful (authorized) payment: in its currency, and never more in total
    * than the payment's amount. The same captureRequestId gets the same answer; with other fields, REPEAT_REQ_INCONSISTENT.
+   * A capture taken is announced by CAPTURE_RESULT to the payment's notify URL.
    */
   #capture(body: Record<string, unknown>, ctx: ExtraApiContext): ApiAnswer {
     const refused = refuse(ctx, captureRequestIssues(body));
@@ -187,6 +200,8 @@ export class ExtraApis {
       captureTime: formatRequestTime(ctx.now),
     };
     this.#captures.set(key, { fingerprint, paymentId: req.paymentId, answer, value });
+    const { result: _result, ...fields } = answer;
+    ctx.notify(payment, { notifyType: 'CAPTURE_RESULT', result: ok('success.'), ...fields });
     return { signed: true, body: answer };
   }
 

@@ -156,7 +156,7 @@ export interface GatewayEvent {
 export interface WaitForNotificationOptions {
   paymentId?: string;
   refundId?: string;
-  kind?: 'payment' | 'refund';
+  kind?: 'payment' | 'refund' | 'capture';
   /** Default 'acknowledged'. */
   until?: 'acknowledged' | 'attempted';
   /** Default 10 000 ms. */
@@ -616,6 +616,12 @@ export class GatewayCore {
           reject,
           payment: (ref) => this.#lookup(scope, ref).payment,
           pay: (payBody) => this.#pay(merchant, scope, agentToken, payBody, JSON.stringify(payBody), origin, reject),
+          notify: (p, notification) => {
+            if (!p.paymentNotifyUrl) return;
+            const body = JSON.stringify(notification);
+            // An unusable notify URL is recorded in the delivery; the capture itself stands.
+            void this.#notifier.deliver({ kind: 'capture', notifyType: String(notification.notifyType), url: p.paymentNotifyUrl, clientId: p.clientId, paymentId: p.paymentId, body }).catch(() => {});
+          },
         });
     }
   }

@@ -1,6 +1,6 @@
 // The new APIs end to end through the loopback gateway (real HTTP, no msw): request(), sessions, consult, capture, customs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AmsApiError, AmsUnknownResultError, createNotificationHandler, type PaymentNotification } from '../../src/index';
+import { AmsApiError, AmsUnknownResultError, createNotificationHandler, type CaptureNotification, type PaymentNotification } from '../../src/index';
 import { startAmsGateway, type AmsGateway } from '../../mocks/index';
 import { payRequest, testClient } from '../helpers/client';
 import { alipay, merchant } from '../helpers/keys';
@@ -13,10 +13,11 @@ const vaultBody = { vaultingRequestId: 'v-1', paymentMethodType: 'CARD', vaultin
 let gw: AmsGateway;
 let shop: Running;
 const notified: PaymentNotification[] = [];
+const captures: CaptureNotification[] = [];
 beforeAll(async () => {
   gw = await startAmsGateway({ clientId: CLIENT, merchantPublicKey: merchant.publicSpkiPem, alipayPrivateKey: alipay.privatePem });
   const { client } = gatewayClient();
-  shop = await listen(createNotificationHandler({ client, path: '/notify', onPayment: (n) => void notified.push(n) }));
+  shop = await listen(createNotificationHandler({ client, path: '/notify', onPayment: (n) => void notified.push(n), onCapture: (n) => void captures.push(n) }));
 });
 afterAll(async () => {
   gw.close();
@@ -108,6 +109,9 @@ describe('capture through the gateway', () => {
     const first = await client.capture({ captureRequestId: 'cap-1', paymentId, captureAmount: { currency: 'USD', value: '1000' } });
     expect(sleeps).toHaveLength(1);
     expect(first).toMatchObject({ result: { resultStatus: 'S' }, captureRequestId: 'cap-1', paymentId, captureAmount: { currency: 'USD', value: '1000' } });
+    // The capture is announced to the payment's notify URL, where onCapture sees it succeeded.
+    await gw.core.waitForNotification({ kind: 'capture', paymentId });
+    expect(captures.filter((n) => n.paymentId === paymentId)).toMatchObject([{ captureId: first.captureId, captureRequestId: 'cap-1', outcome: 'succeeded', captureAmount: { currency: 'USD', value: '1000' } }]);
     const again = await client.capture({ captureRequestId: 'cap-1', paymentId, captureAmount: { currency: 'USD', value: '1000' } });
     expect(again.captureId).toBe(first.captureId);
     await expect(client.capture({ captureRequestId: 'cap-1', paymentId, captureAmount: { currency: 'USD', value: '999' } })).rejects.toMatchObject({ resultCode: 'REPEAT_REQ_INCONSISTENT' });
