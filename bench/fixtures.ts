@@ -50,6 +50,17 @@ export function inProcessBody(paymentRequestId: string): string {
   return IN_PROCESS_HEAD + JSON.stringify(paymentRequestId) + IN_PROCESS_TAIL;
 }
 
+/** A createPaymentSession answer (S) for this paymentRequestId, as the loopback gateway sends it. */
+export function sessionBody(paymentRequestId: string): string {
+  return JSON.stringify({
+    result: { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' },
+    paymentSessionData: Buffer.from(`session-data-for-${paymentRequestId}`).toString('base64').repeat(8),
+    paymentSessionId: `SESSION_${paymentRequestId}`.slice(0, 64),
+    paymentSessionExpiryTime: '2026-11-22T09:00:01+08:00',
+    normalUrl: 'https://open-sea-global.alipay.com/api/open/checkout?paymentId=20261122194010800100188000000000001',
+  });
+}
+
 /** The answer to PRESIGNED_ID, built once. */
 export const IN_PROCESS_BODY = JSON.stringify({
   result: { resultCode: 'PAYMENT_IN_PROCESS', resultStatus: 'U', resultMessage: 'payment in process' },

@@ -5,14 +5,14 @@ import { fork, type ChildProcess } from 'node:child_process';
 import { sign } from 'node:crypto';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { inProcessBody, keyObjects } from './fixtures';
+import { inProcessBody, keyObjects, sessionBody } from './fixtures';
 
 function formatTime(date: Date): string {
   return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
 /**
- * Serves every POST with the U/PAYMENT_IN_PROCESS body, echoing the request's paymentRequestId as Alipay does (the
+ * Serves createPaymentSession with an S session and every other POST with the U/PAYMENT_IN_PROCESS body, echoing the request's paymentRequestId as Alipay does (the
  * client refuses an answer about another id), signed per response with a fresh Response-Time.
  */
 function serve(): void {
@@ -22,7 +22,7 @@ function serve(): void {
     req.on('end', () => {
       // Nothing else in the request is looked at: this gateway verifies nothing.
       const id = /"paymentRequestId":"([^"]*)"/.exec(Buffer.concat(chunks).toString('utf8'))?.[1] ?? 'unknown';
-      const body = Buffer.from(inProcessBody(id), 'utf8');
+      const body = Buffer.from(req.url?.endsWith('/createPaymentSession') ? sessionBody(id) : inProcessBody(id), 'utf8');
       const clientId = String(req.headers['client-id'] ?? 'unknown');
       const responseTime = formatTime(new Date());
       const head = Buffer.from(`POST ${req.url ?? '/'}\n${clientId}.${responseTime}.`, 'utf8');

@@ -32,6 +32,7 @@ import { dependencyImportCosts } from './cold-import';
 import '../test/setup/no-proxy-env';
 import { smoke } from './harness';
 import { inboxAckCase } from './inbox';
+import { sessionVsPay } from './session';
 import { startLoopback, type Loopback } from './loopback';
 import { printSummary, profileColdImport, profileInProcess, type ProfileSummary } from './profile';
 import { reportsRead } from './reports';
@@ -124,12 +125,13 @@ async function main(): Promise<void> {
   }
   let lb: Loopback | undefined;
   try {
-    if (wanted('pay-loopback') || wanted('pay-loopback-axios') || wanted('pay-concurrent') || wanted('pay-memory')) {
+    if (wanted('pay-loopback') || wanted('pay-loopback-axios') || wanted('pay-concurrent') || wanted('pay-memory') || wanted('pay-session-loopback')) {
       lb = await startLoopback();
       log(`loopback gateway at ${lb.origin}`);
       if (wanted('pay-loopback')) push(await payLoopbackSequential(lb));
       if (wanted('pay-loopback-axios')) push(await payLoopbackSequential(lb, 'axios'));
       if (wanted('pay-concurrent')) push(await payConcurrent(lb));
+      if (wanted('pay-session-loopback')) push(await sessionVsPay(lb));
     }
     if (lb && wanted('pay-loopback')) {
       push(await axiosVsHttp(lb));

@@ -17,7 +17,7 @@ export function createNotifyRoute(client: AmsClient, paid: Set<string>, orders: 
       if (!amount) throw new Error(`unknown paymentRequestId ${notification.paymentRequestId}`); // not acknowledged: retried
       const { ok, mismatches } = matchNotification(notification, { paymentRequestId: notification.paymentRequestId, paymentAmount: amount });
       if (!ok) throw new Error(`notification differs from the order: ${mismatches.map((m) => m.field).join(', ')}`);
-      if (notification.notifyType === 'PAYMENT_RESULT' && notification.result.resultStatus === 'S') paid.add(notification.paymentRequestId);
+      if (notification.outcome === 'paid') paid.add(notification.paymentRequestId);
     },
   });
 }

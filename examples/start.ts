@@ -28,7 +28,7 @@ const shop = await startEmbeddedShop({
     },
   },
   onEvent: (type, detail) => {
-    if (type === 'notification.verified') markOnce('notification verified', `by the shop's notify endpoint (resultStatus ${String(detail.resultStatus)})`);
+    if (type === 'notification.verified') markOnce('notification verified', `by the shop's notify endpoint (outcome ${String(detail.outcome)})`);
     if (type === 'notification.acknowledged') markOnce('acknowledged', 'HTTP 200 with the exact acknowledgement body');
   },
 });

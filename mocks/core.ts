@@ -2,6 +2,7 @@
 // createAmsHandlers (msw) and startAmsGateway (node:http) are thin adapters around handle().
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { formatRequestTime } from '../src/api/call';
+import { apiPath } from '../src/api/endpoint';
 import { payRequestIssues } from '../src/api/pay';
 import { issuesFromZod, type ValidationIssue } from '../src/errors';
 import { sleep } from '../src/http/retry';
@@ -10,6 +11,7 @@ import { getCryptoBackend } from '../src/signing/backend';
 import { buildSignContentBytes } from '../src/signing/content';
 import { formatSignatureHeader, parseSignatureHeader } from '../src/signing/header';
 import { loadPrivateKey, loadPublicKey, type KeyInput } from '../src/signing/keys';
+import { ExtraApis } from './apis';
 import { CASHIER_PATH, renderCashierPage, renderMessagePage } from './cashier';
 import { refuseAfterVerifying, refuseBeforeVerifying, registeredInSandbox, type CredentialOptions } from './credentials';
 import { FaultScript, GATEWAY_APIS, type FaultObject, type FaultSpec, type GatewayApi } from './faults';
@@ -154,7 +156,7 @@ export interface GatewayEvent {
 export interface WaitForNotificationOptions {
   paymentId?: string;
   refundId?: string;
-  kind?: 'payment' | 'refund';
+  kind?: 'payment' | 'refund' | 'capture';
   /** Default 'acknowledged'. */
   until?: 'acknowledged' | 'attempted';
   /** Default 10 000 ms. */
@@ -163,7 +165,7 @@ export interface WaitForNotificationOptions {
 
 const JSON_HEADERS = { 'content-type': 'application/json; charset=UTF-8' };
 const HTML_HEADERS = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
-const API_PATH_RE = /^\/ams\/(sandbox\/)?api\/v1\/payments\/([A-Za-z]+)$/;
+const API_PATH_RE = /^\/ams\/(sandbox\/)?api\/v1\/[A-Za-z]+\/([A-Za-z]+)$/;
 const CURRENCY_CODES = new Set<string>(Object.values(CURRENCY_VIOLATIONS));
 
 /** Illustrative fixed rates (units of the currency per 1 CNY) for grossSettlementAmount of CNY payments. */
@@ -263,6 +265,7 @@ export class GatewayCore {
   readonly #refundsByRequest = new Map<string, string>();
   readonly #listeners = new Set<(event: GatewayEvent) => void>();
   readonly #script = new FaultScript();
+  readonly #extra = new ExtraApis();
   readonly #notifier: Notifier;
   readonly #clock: { now(): Date };
   readonly #cashierOrigin: string | undefined;
@@ -394,7 +397,8 @@ export class GatewayCore {
     }
     const headers = lowerHeaders(req.headers);
     const api = API_PATH_RE.exec(url.pathname);
-    if (api) return this.#handleApi(req, url, headers, api[2]!, api[1] !== undefined);
+    // An API is known only under its own family (/v1/customs/declare, not /v1/payments/declare): the client's apiPath decides.
+    if (api) return this.#handleApi(req, url, headers, apiPath(api[2]!, api[1] !== undefined) === url.pathname ? api[2]! : url.pathname, api[1] !== undefined);
     if (url.pathname === CASHIER_PATH || url.pathname.startsWith(`${CASHIER_PATH}/`)) return this.#handleCashier(req, url);
     if (url.pathname === '/' && req.method === 'GET') {
       return {
@@ -573,8 +577,8 @@ export class GatewayCore {
       return reject(
         'ACCESS_DENIED',
         sandboxClient
-          ? `client-id ${clientId} is a sandbox client: call /ams/sandbox/api/v1/payments/${api}, not the production path`
-          : `client-id ${clientId} is a production client: call /ams/api/v1/payments/${api}, not the sandbox path`,
+          ? `client-id ${clientId} is a sandbox client: call ${apiPath(api, true)}, not the production path`
+          : `client-id ${clientId} is a production client: call ${apiPath(api, false)}, not the sandbox path`,
         true,
       );
     }
@@ -603,6 +607,22 @@ export class GatewayCore {
         return this.#refund(scope, clientId, body, reject);
       case 'inquiryRefund':
         return this.#inquiryRefund(scope, body, reject);
+      default:
+        return this.#extra.answer(api, body as Record<string, unknown>, {
+          scope,
+          now: this.#clock.now(),
+          rules: { integration: merchant.integration, contractSettlementCurrency: merchant.contractSettlementCurrency },
+          origin,
+          reject,
+          payment: (ref) => this.#lookup(scope, ref).payment,
+          pay: (payBody) => this.#pay(merchant, scope, agentToken, payBody, JSON.stringify(payBody), origin, reject),
+          notify: (p, notification) => {
+            if (!p.paymentNotifyUrl) return;
+            const body = JSON.stringify(notification);
+            // An unusable notify URL is recorded in the delivery; the capture itself stands.
+            void this.#notifier.deliver({ kind: 'capture', notifyType: String(notification.notifyType), url: p.paymentNotifyUrl, clientId: p.clientId, paymentId: p.paymentId, body }).catch(() => {});
+          },
+        });
     }
   }
 

@@ -1,7 +1,10 @@
 // Fault injection for the embedded gateway: the names, their options, and the per-call script that plays them.
 
 /** The calls faults can be scripted for. */
-export const GATEWAY_APIS = ['pay', 'inquiryPayment', 'cancel', 'refund', 'inquiryRefund'] as const;
+export const GATEWAY_APIS = [
+  'pay', 'inquiryPayment', 'cancel', 'refund', 'inquiryRefund',
+  'createPaymentSession', 'consult', 'capture', 'declare', 'inquiryDeclarationRequests',
+] as const;
 export type GatewayApi = (typeof GATEWAY_APIS)[number];
 
 /**

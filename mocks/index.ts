@@ -17,6 +17,7 @@ export type {
   WaitForNotificationOptions,
 } from './core';
 export { GATEWAY_APIS, FAULT_NAMES, FaultScript } from './faults';
+export { DECLARATION_STATUSES } from './apis';
 export type { GatewayApi, FaultName, FaultObject, FaultSpec } from './faults';
 export type { CredentialOptions, CredentialSettings } from './credentials';
 export { MAGIC_AMOUNTS, magicBehaviour } from './magic';

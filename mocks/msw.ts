@@ -47,7 +47,7 @@ export function toMswResponse(reply: GatewayReply): Response {
 }
 
 /**
- * msw 2 handlers for pay, inquiryPayment, cancel, refund and inquiryRefund on https://open-na.alipay.com and
+ * msw 2 handlers for every API the gateway answers (pay and its lifecycle, sessions, consult, capture, customs) on https://open-na.alipay.com and
  * https://open-sea.alipay.com (and every `baseUrl`), sandbox and production paths, plus the cashier page on the
  * same origins. Example: `setupServer(...createAmsHandlers({ clientId, merchantPublicKey }))`; the returned array's
  * `gateway` gives the public key to configure as `alipayPublicKey`, `script()`, payments and notifications.
@@ -74,8 +74,8 @@ export function createAmsHandlers(options: AmsHandlersOptions = {}): AmsHandlers
   const handlers: HttpHandler[] = [];
   for (const origin of origins) {
     handlers.push(
-      http.post(`${origin}/ams/api/v1/payments/:api`, resolver),
-      http.post(`${origin}/ams/sandbox/api/v1/payments/:api`, resolver),
+      http.post(`${origin}/ams/api/v1/:family/:api`, resolver),
+      http.post(`${origin}/ams/sandbox/api/v1/:family/:api`, resolver),
       http.get(`${origin}${CASHIER_PATH}`, resolver),
       http.post(`${origin}${CASHIER_PATH}/:action`, resolver),
     );

@@ -31,7 +31,7 @@ export type DeliveryState = 'delivering' | 'acknowledged' | 'exhausted' | 'stopp
 /** One notification and every attempt to deliver it. */
 export interface NotificationDelivery {
   id: string;
-  kind: 'payment' | 'refund';
+  kind: 'payment' | 'refund' | 'capture';
   notifyType: string;
   url: string;
   /** The path the signature covers (the notify URL's pathname). */

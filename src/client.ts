@@ -4,6 +4,27 @@ import { inspect } from 'node:util';
 import { z } from 'zod';
 import { callAms, type CallContext, type Clock, type Logger, type RequestOptions } from './api/call';
 import { originOf, REGION_ORIGINS, type Region } from './api/endpoint';
+import {
+  assertNoIssues,
+  assertValidDeclareRequest,
+  assertValidPaymentSessionRequest,
+  captureRequestIssues,
+  consultRequestIssues,
+  inquiryDeclarationRequestIssues,
+} from './api/requests';
+import { CaptureRequest as CaptureRequestSchema, CaptureResponse as CaptureResponseSchema, type CaptureRequest, type CaptureResponse } from './schemas/capture';
+import { ConsultRequest as ConsultRequestSchema, ConsultResponse as ConsultResponseSchema, type ConsultRequest, type ConsultResponse } from './schemas/consult';
+import {
+  DeclareResponse as DeclareResponseSchema,
+  InquiryDeclarationRequest as InquiryDeclarationRequestSchema,
+  InquiryDeclarationResponse as InquiryDeclarationResponseSchema,
+  type DeclareRequest,
+  type DeclareResponse,
+  type InquiryDeclarationRequest,
+  type InquiryDeclarationResponse,
+} from './schemas/customs';
+import { PaymentSessionResponse as PaymentSessionResponseSchema, type PaymentSessionRequest, type PaymentSessionResponse } from './schemas/session';
+import { genericCallSpec, type GenericRequestOptions, type GenericResponse } from './api/generic';
 import { assertValidPayRequest, type Integration, type PayRules } from './api/pay';
 import { awaitPayment, paymentRefBody, parseOrThrow, refundRefBody, type AwaitPaymentOptions, type AwaitPaymentResult } from './api/lifecycle';
 import { AmsConfigError } from './errors';
@@ -275,6 +296,78 @@ export class AmsClient {
       },
       { schedule, scheduleMs, cancelOnTimeout, notFoundGraceInquiries, signal },
     );
+  }
+
+  /**
+   * Creates a payment session for Antom's web checkout (`productScene` `CHECKOUT_PAYMENT`: redirect the buyer to
+   * `normalUrl`; `ELEMENT_PAYMENT`: pass `paymentSessionData` unchanged to `@alipay/ams-checkout`). The payment it
+   * leads to is announced by the payment notification, as for `pay`. `paymentRequestId` is the idempotency key: `U`
+   * is retried with the same body. Checked before sending: the schema, a session expiry within 1 hour, and, when a
+   * payment method is given, the same ALIPAY_CN rules as `pay()`.
+   */
+  async createPaymentSession(request: PaymentSessionRequest, options?: RequestOptions): Promise<PaymentSessionResponse> {
+    const body = assertValidPaymentSessionRequest(request, this.#ctx.clock.now(), this.#rules);
+    return callAms(this.#ctx, { api: 'createPaymentSession', body, ids: { paymentRequestId: body.paymentRequestId }, responseSchema: PaymentSessionResponseSchema }, options);
+  }
+
+  /**
+   * Which payment methods can take `paymentAmount` on `env.terminalType`: `paymentOptions[]` with `enabled`,
+   * `disableReason` and limits (unknown fields kept). Read-only, so always safe to retry.
+   */
+  async consult(request: ConsultRequest, options?: RequestOptions): Promise<ConsultResponse> {
+    const body = assertNoIssues(ConsultRequestSchema, request, consultRequestIssues(request), 'consult');
+    return callAms(this.#ctx, { api: 'consult', body, ids: {}, responseSchema: ConsultResponseSchema }, options);
+  }
+
+  /**
+   * Captures an authorized card payment (`paymentFactor.captureMode: 'MANUAL'`), within 7 days of the authorization.
+   * `captureRequestId` is the idempotency key: a `U` is retried with the same body, never capturing twice. `S` =
+   * captured; `F` → AmsApiError (e.g. an amount over the authorization); still `U` → AmsUnknownResultError: wait for
+   * the CAPTURE_RESULT notification or inquire the payment (its `transactions[]` list the capture).
+   */
+  async capture(request: CaptureRequest, options?: RequestOptions): Promise<CaptureResponse> {
+    const body = assertNoIssues(CaptureRequestSchema, request, captureRequestIssues(request), 'capture');
+    return callAms(
+      this.#ctx,
+      { api: 'capture', body, ids: { captureRequestId: body.captureRequestId, paymentId: body.paymentId }, responseSchema: CaptureResponseSchema },
+      options,
+    );
+  }
+
+  /**
+   * Declares a successful ALIPAY_CN payment to Chinese customs (amount in CNY, `declarationRequestId` ≤ 32 characters,
+   * the idempotency key). The answer's `S` says only that Antom took the declaration, **not** what customs decided:
+   * poll `inquiryDeclarationRequests` for `declarationRequestStatus` (no notification is sent for customs).
+   */
+  async declare(request: DeclareRequest, options?: RequestOptions): Promise<DeclareResponse> {
+    const body = assertValidDeclareRequest(request);
+    return callAms(
+      this.#ctx,
+      { api: 'declare', body, ids: { declarationRequestId: body.declarationRequestId, paymentId: body.paymentId }, responseSchema: DeclareResponseSchema },
+      options,
+    );
+  }
+
+  /** The state of 1–10 declarations: `declarationRecords[]`, and `declarationRequestsNotFound[]` for unknown ids. */
+  async inquiryDeclarationRequests(request: InquiryDeclarationRequest, options?: RequestOptions): Promise<InquiryDeclarationResponse> {
+    const body = assertNoIssues(InquiryDeclarationRequestSchema, request, inquiryDeclarationRequestIssues(request), 'inquiryDeclarationRequests');
+    return callAms(this.#ctx, { api: 'inquiryDeclarationRequests', body, ids: {}, responseSchema: InquiryDeclarationResponseSchema }, options);
+  }
+
+  /**
+   * Any AMS API by its path as the docs write it (`/v1/payments/…`, `/v1/customs/…`, `/v1/vaults/…`): the same
+   * signing, sandbox path rule, response verification, retries with the same body and typed errors as the modelled
+   * methods. `options.schema` (a zod schema) validates and types the verified answer; without it the answer is the
+   * JSON as sent, typed as `{ result }` plus unknown fields. Resolves on `S` only; `F` → AmsApiError, a `U` that
+   * stays unknown → AmsUnknownResultError. Retrying is safe only when the body carries the API's idempotency id.
+   */
+  async request<S extends z.ZodType | undefined = undefined>(
+    path: string,
+    body: Record<string, unknown>,
+    options: GenericRequestOptions<S> = {},
+  ): Promise<GenericResponse<S>> {
+    const { schema, ...callOptions } = options;
+    return callAms(this.#ctx, genericCallSpec(path, body, { schema }), callOptions) as Promise<GenericResponse<S>>;
   }
 
   /**

@@ -67,11 +67,13 @@ export interface CallIds {
   paymentId?: string | undefined;
   refundRequestId?: string | undefined;
   refundId?: string | undefined;
+  captureRequestId?: string | undefined;
+  declarationRequestId?: string | undefined;
 }
 
 /** "[paymentRequestId X]" for messages: the ids a person needs to inquire. */
 function describeIds(ids: CallIds): string {
-  const parts = (['paymentRequestId', 'paymentId', 'refundRequestId', 'refundId'] as const)
+  const parts = (['paymentRequestId', 'paymentId', 'refundRequestId', 'refundId', 'captureRequestId', 'declarationRequestId'] as const)
     .filter((k) => ids[k] !== undefined)
     .map((k) => `${k} ${ids[k]}`);
   return parts.length ? ` [${parts.join(', ')}]` : '';

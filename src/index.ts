@@ -24,6 +24,7 @@ export type { SignRequestInput, VerifySignatureInput } from './signing/sign';
 export type { CryptoBackendName } from './signing/backend';
 
 export { resolveEndpoint, REGION_ORIGINS } from './api/endpoint';
+export type { GenericRequestOptions, GenericResponse } from './api/generic';
 export type { Region, EndpointOptions, AmsApi } from './api/endpoint';
 export { formatRequestTime } from './api/call';
 export type { Logger, Clock, RequestOptions } from './api/call';
@@ -41,6 +42,10 @@ export type { DoctorCheck, DoctorReport } from './doctor/verdict';
 export type { DoctorOptions } from './doctor/probe';
 export type { PayRequest, PayResponse } from './schemas/pay';
 export type { PayResult } from './api/pay-result';
+export type { PaymentSessionRequest, PaymentSessionResponse, ProductScene } from './schemas/session';
+export type { ConsultRequest, ConsultResponse, PaymentOption } from './schemas/consult';
+export type { CaptureRequest, CaptureResponse } from './schemas/capture';
+export type { DeclareRequest, DeclareResponse, InquiryDeclarationRequest, InquiryDeclarationResponse, DeclarationRecord } from './schemas/customs';
 export { PayRequest as PayRequestSchema, PayResponse as PayResponseSchema } from './schemas/pay';
 export type {
   PaymentStatus,

@@ -141,9 +141,10 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
       if (!match.ok) {
         throw new Error(`notification differs from order ${order.orderId} (${match.mismatches.map((m) => m.field).join(', ')}): investigate before shipping`);
       }
-      onEvent('notification.verified', { orderId: order.orderId, paymentId: n.paymentId, resultStatus: n.result.resultStatus });
-      if (n.notifyType === 'PAYMENT_RESULT') {
-        order.status = n.result.resultStatus === 'S' ? 'paid' : 'failed';
+      onEvent('notification.verified', { orderId: order.orderId, paymentId: n.paymentId, outcome: n.outcome });
+      // `outcome`, never resultStatus: a PAYMENT_PENDING carries resultStatus S and is not paid.
+      if (n.outcome !== 'pending') {
+        order.status = n.outcome;
         order.source = 'notification';
       }
     },

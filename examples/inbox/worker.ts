@@ -8,10 +8,10 @@ const { worker } = inbox.process(
   {
     async onPayment(notification, { key, attempt }) {
       // Make the work idempotent on `key`: a job can run again after a crash mid-way.
-      if (notification.notifyType === 'PAYMENT_RESULT' && notification.result.resultStatus === 'S') {
+      if (notification.outcome === 'paid') {
         console.log(`worker: paid ${notification.paymentRequestId} (${key}, attempt ${attempt})`);
       } else {
-        console.log(`worker: ${notification.notifyType} ${notification.result.resultStatus} for ${notification.paymentRequestId}`);
+        console.log(`worker: ${notification.notifyType} ${notification.outcome} for ${notification.paymentRequestId}`);
       }
     },
     async onRefund(notification, { key }) {

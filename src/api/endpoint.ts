@@ -19,9 +19,24 @@ export interface EndpointOptions {
   baseUrl?: string | undefined;
 }
 
-/** The path that is both signed and sent. */
+/** The modelled APIs that live outside /v1/payments/, by name: the customs declaration family. */
+export const CUSTOMS_APIS = ['declare', 'inquiryDeclarationRequests'] as const;
+
+/** A full AMS path as the docs write it, `/v1/<family>/<api>` (e.g. `/v1/payments/createPaymentSession`, `/v1/vaults/vaultPaymentMethod`). */
+const FULL_PATH_RE = /^\/v1(\/[A-Za-z][A-Za-z0-9_]*){2,3}$/;
+
+/** Whether `path` is a full AMS path such as `/v1/customs/declare` (what `client.request` takes). */
+export function isAmsPath(path: unknown): path is string {
+  return typeof path === 'string' && FULL_PATH_RE.test(path);
+}
+
+/**
+ * The path that is both signed and sent. `api` is an API name (`pay`, `declare`: its family is known) or a full
+ * `/v1/...` path as the AMS docs write it; either way the sandbox rule is the same: `/ams/sandbox/api` in front.
+ */
 export function apiPath(api: string, sandbox: boolean): string {
-  return `${sandbox ? '/ams/sandbox/api' : '/ams/api'}/v1/payments/${api}`;
+  const v1 = api.startsWith('/') ? api : `/v1/${(CUSTOMS_APIS as readonly string[]).includes(api) ? 'customs' : 'payments'}/${api}`;
+  return `${sandbox ? '/ams/sandbox/api' : '/ams/api'}${v1}`;
 }
 
 /**
@@ -47,15 +62,17 @@ export function originOf(baseUrl: string): string {
     throw new AmsConfigError('baseUrl must not carry credentials (user:password@); put proxy authentication in a custom transport', { field: 'baseUrl' });
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash)
     throw new AmsConfigError(
-      `baseUrl "${shownUrl(baseUrl)}" has a path, query or fragment; it replaces only the origin, and the signed path is always /ams/…/v1/payments/<api>`,
+      `baseUrl "${shownUrl(baseUrl)}" has a path, query or fragment; it replaces only the origin, and the signed path is always /ams/…/v1/<family>/<api>`,
       { field: 'baseUrl' },
     );
   return url.origin;
 }
 
-/** `{ url, path }` for an API: region → Alipay's origin, baseUrl → that origin, sandbox → /ams/sandbox/api. */
+/** `{ url, path }` for an API name or `/v1/...` path: region → Alipay's origin, baseUrl → that origin, sandbox → /ams/sandbox/api. */
 export function resolveEndpoint(options: EndpointOptions, api: string): { url: string; path: string } {
-  if (!/^[A-Za-z]+$/.test(api)) throw new AmsConfigError(`"${api}" is not an AMS API name`, { field: 'api' });
+  if (!/^[A-Za-z]+$/.test(api) && !FULL_PATH_RE.test(api)) {
+    throw new AmsConfigError(`"${api.slice(0, 80)}" is not an AMS API name (e.g. "pay") or path (e.g. "/v1/payments/pay", without /ams/api: the sandbox rule adds it)`, { field: 'api' });
+  }
   let origin: string;
   if (options.baseUrl !== undefined) origin = originOf(options.baseUrl);
   else if (options.region !== undefined) {

@@ -54,6 +54,26 @@ function inspect(input: unknown, now: Date | undefined, rules: PayRules): { issu
     add({ field: 'env.terminalType', message: 'is required: WEB, WAP, APP or MINI_APP', code: 'required', source: RULE_SOURCES.terminalTypeRequired });
   }
 
+  const extendInfoText = addPaymentMethodIssues(input, rules, add);
+
+  const expiry = get(input, 'paymentExpiryTime');
+  if (typeof expiry === 'string' && now !== undefined) {
+    const at = Date.parse(expiry);
+    if (!Number.isNaN(at)) {
+      if (at <= now.getTime()) add({ field: 'paymentExpiryTime', message: 'is in the past', code: 'expired', source: RULE_SOURCES.expiryWithin10Minutes });
+      else if (at - now.getTime() >= MAX_PAYMENT_EXPIRY_MS) add({ field: 'paymentExpiryTime', message: 'must be less than 10 minutes after the request', code: 'too_late', source: RULE_SOURCES.expiryWithin10Minutes });
+    }
+  }
+  return { issues, extendInfoText };
+}
+
+/**
+ * The payment-method rules every request that creates a payment shares (pay, createPaymentSession): for ALIPAY_CN the
+ * settlement currency, the currency matrix and the contract, chinaExtraTransInfo for a direct merchant; and the
+ * extendInfo content and length, checked on the text that will be sent. `add` receives each issue (callers dedupe by
+ * field). Returns order.extendInfo as it will be sent (serialized once, here).
+ */
+export function addPaymentMethodIssues(input: unknown, rules: PayRules, add: (issue: ValidationIssue) => void): string | undefined {
   const methodType = get(input, 'paymentMethod', 'paymentMethodType');
   const paymentCurrency = get(input, 'paymentAmount', 'currency');
   const settlementCurrency = get(input, 'settlementStrategy', 'settlementCurrency');
@@ -85,15 +105,7 @@ function inspect(input: unknown, now: Date | undefined, rules: PayRules): { issu
     add(directMerchantIssue('order.extendInfo.chinaExtraTransInfo', 'give order.extendInfo = buildExtendInfo({ chinaExtraTransInfo }) (or its object)'));
   }
 
-  const expiry = get(input, 'paymentExpiryTime');
-  if (typeof expiry === 'string' && now !== undefined) {
-    const at = Date.parse(expiry);
-    if (!Number.isNaN(at)) {
-      if (at <= now.getTime()) add({ field: 'paymentExpiryTime', message: 'is in the past', code: 'expired', source: RULE_SOURCES.expiryWithin10Minutes });
-      else if (at - now.getTime() >= MAX_PAYMENT_EXPIRY_MS) add({ field: 'paymentExpiryTime', message: 'must be less than 10 minutes after the request', code: 'too_late', source: RULE_SOURCES.expiryWithin10Minutes });
-    }
-  }
-  return { issues, extendInfoText: text };
+  return text;
 }
 
 /**
@@ -123,7 +135,15 @@ export function payRequestWarnings(input: unknown): ValidationIssue[] {
 export function assertValidPayRequest(input: unknown, now: Date, rules: PayRules = {}): PayRequest {
   const { issues, extendInfoText } = inspect(input, now, rules);
   if (issues.length > 0) throw new AmsValidationError(issues, { context: 'Invalid pay request' });
-  const request = input as PayRequest;
-  if (request.order.extendInfo === undefined || typeof request.order.extendInfo === 'string') return request;
-  return { ...request, order: { ...request.order, extendInfo: extendInfoText } };
+  return withWireExtendInfo(input as PayRequest, extendInfoText);
+}
+
+/**
+ * A valid request as it is sent: `order.extendInfo` given as an object becomes its JSON string (AMS takes only the
+ * string). `text` is that string when the caller already serialized it (once, while checking it).
+ */
+export function withWireExtendInfo<R extends { order: { extendInfo?: string | Record<string, unknown> | undefined } }>(request: R, text?: string): R {
+  const extendInfo = request.order.extendInfo;
+  if (extendInfo === undefined || typeof extendInfo === 'string') return request;
+  return { ...request, order: { ...request.order, extendInfo: text ?? serializeExtendInfo(extendInfo).text } };
 }

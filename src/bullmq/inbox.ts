@@ -179,7 +179,7 @@ export function createNotificationInbox(options: NotificationInboxOptions): Noti
 
   const receiver = createReceiver({
     handler: handlerOptions as Omit<NotificationHandlerOptions, 'onPayment' | 'onRefund' | 'onOther' | 'dedupe'>,
-    add: (data) => producer().add(data.notification.notifyType, data, jobOptions(data.key)),
+    add: (data) => producer().add(data.notification.notifyType ?? 'NOTIFICATION', data, jobOptions(data.key)),
     enqueueTimeoutMs,
     now,
     logger,

@@ -79,7 +79,8 @@ export type InboxRoute = 'onPayment' | 'onRefund' | 'onCapture' | 'onOther';
 export function routesFor(notification: Pick<AmsNotification, 'kind' | 'notifyType'>): InboxRoute[] {
   if (notification.kind === 'payment') return ['onPayment'];
   if (notification.kind === 'refund') return ['onRefund', 'onOther'];
-  if (notification.notifyType === 'CAPTURE_RESULT') return ['onCapture', 'onOther'];
+  // By notifyType too: a job queued before captures had their own kind carries kind 'other'.
+  if (notification.kind === 'capture' || notification.notifyType === 'CAPTURE_RESULT') return ['onCapture', 'onOther'];
   return ['onOther'];
 }
 

@@ -2,7 +2,7 @@
 import type { Job, Worker } from 'bullmq';
 import type { Logger } from '../api/call';
 import { AmsConfigError } from '../errors';
-import type { AmsNotification, OtherNotification, PaymentNotification, RefundNotification } from '../notifications/schemas';
+import type { AmsNotification, CaptureNotification, OtherNotification, PaymentNotification, RefundNotification } from '../notifications/schemas';
 import { backoffDelay, decodeRawBody, routesFor, type InboxJobData, type InboxRoute } from './job';
 import type { loadBullMQ } from './load';
 
@@ -33,9 +33,9 @@ export interface InboxCallbacks {
   /** REFUND_RESULT; without it, onOther. */
   onRefund?: InboxCallback<RefundNotification>;
   /** CAPTURE_RESULT; without it, onOther. */
-  onCapture?: InboxCallback<OtherNotification>;
+  onCapture?: InboxCallback<CaptureNotification>;
   /** Any other notifyType (and refunds/captures without their own callback). */
-  onOther?: InboxCallback<OtherNotification | RefundNotification>;
+  onOther?: InboxCallback<OtherNotification | RefundNotification | CaptureNotification>;
 }
 
 /** What onDeadLetter receives: a job that will not be tried again and now sits in the queue's failed set. */

@@ -112,13 +112,16 @@ function sha256(data: string | Uint8Array): string {
 }
 
 /**
- * The dedupe key: `notifyType:paymentId` for payments, `notifyType:refundId` (or refundRequestId) for refunds.
- * For other notifyTypes there is no known id, so the key is `notifyType:sha256:<hash of the raw body>` —
- * redeliveries carry the same body — or, without the raw body, of the parsed notification.
+ * The dedupe key: `notifyType:paymentId` for payments, `notifyType:refundId` (or refundRequestId) for refunds,
+ * `CAPTURE_RESULT:captureId` for captures: each notification's own id, so two partial captures
+ * of one payment are two notifications. For other notifications there is no known id, so the key is
+ * `<notifyType or NOTIFICATION>:sha256:<hash of the raw body>` — redeliveries carry the same body — or, without the
+ * raw body, of the parsed notification.
  */
 export function notificationKey(notification: AmsNotification, rawBody?: string | Uint8Array): string {
   if (notification.kind === 'payment') return `${notification.notifyType}:${notification.paymentId}`;
   if (notification.kind === 'refund') return `${notification.notifyType}:${notification.refundId || notification.refundRequestId}`;
+  if (notification.kind === 'capture') return `${notification.notifyType}:${notification.captureId}`;
   const { kind: _kind, ...rest } = notification;
-  return `${notification.notifyType}:sha256:${sha256(rawBody ?? JSON.stringify(rest))}`;
+  return `${notification.notifyType ?? 'NOTIFICATION'}:sha256:${sha256(rawBody ?? JSON.stringify(rest))}`;
 }

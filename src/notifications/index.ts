@@ -12,14 +12,18 @@ export type { NotificationHeaders, HeaderGetter } from './headers';
 export {
   PaymentNotificationSchema,
   RefundNotificationSchema,
+  CaptureNotificationSchema,
   OtherNotificationSchema,
 } from './schemas';
 export type {
   AmsNotification,
   PaymentNotification,
   RefundNotification,
+  CaptureNotification,
   OtherNotification,
   NotificationKind,
+  PaymentOutcome,
+  SettledOutcome,
   RefundStatus,
 } from './schemas';
 export { notificationAck, NOTIFICATION_ACK_BODY } from './ack';

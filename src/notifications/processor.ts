@@ -10,7 +10,7 @@ import { loadPrivateKey, loadPublicKey, type KeyInput } from '../signing/keys';
 import { notificationAck } from './ack';
 import { createMemoryNotificationStore, notificationKey, type NotificationClaim, type NotificationStore } from './dedupe';
 import type { NotificationHeaders } from './headers';
-import type { AmsNotification, OtherNotification, PaymentNotification, RefundNotification } from './schemas';
+import type { AmsNotification, CaptureNotification, OtherNotification, PaymentNotification, RefundNotification } from './schemas';
 import { asRawBody, byteLengthOf, checkTolerance, expectedClientIds, RAW_BODY_HINT, verifyResolvedAsync, type NowFn } from './verify';
 
 /** What a callback learns besides the notification. */
@@ -39,8 +39,13 @@ interface HandlerOptionsBase {
   onPayment: NotificationCallback<PaymentNotification>;
   /** Runs for REFUND_RESULT. Without it, refunds go to onOther; without both, they are answered 501 (not acknowledged). */
   onRefund?: NotificationCallback<RefundNotification>;
-  /** Runs for any other notifyType (and refunds when onRefund is absent). Without it they are answered 501, logged. */
-  onOther?: NotificationCallback<OtherNotification | RefundNotification>;
+  /** Runs for CAPTURE_RESULT. Without it, captures go to onOther; without both, they are answered 501 (not acknowledged). */
+  onCapture?: NotificationCallback<CaptureNotification>;
+  /**
+   * Runs for any other notification — other notifyTypes and bodies without one (disputes, authorizations, vaulting)
+   * — and for refunds and captures without their own callback. Without it they are answered 501, logged.
+   */
+  onOther?: NotificationCallback<OtherNotification | RefundNotification | CaptureNotification>;
   /**
    * Duplicate suppression: the same notification can arrive several times (Alipay retries until acknowledged,
    * and a slow acknowledgement crosses a retry). Default: an in-memory store (one process). With several
@@ -91,7 +96,7 @@ export interface NotificationResponse {
 }
 
 const KNOWN_OPTIONS = new Set([
-  'path', 'clientId', 'onPayment', 'onRefund', 'onOther', 'dedupe', 'toleranceMs', 'logger', 'maxBodyBytes',
+  'path', 'clientId', 'onPayment', 'onRefund', 'onCapture', 'onOther', 'dedupe', 'toleranceMs', 'logger', 'maxBodyBytes',
   'bodyTimeoutMs', 'signAck', 'now', 'backend', 'client', 'alipayPublicKey',
 ]);
 
@@ -150,7 +155,8 @@ interface Resolved {
   ack: { clientId: string; privateKey: KeyObject; keyVersion: string | null } | undefined;
   onPayment: NotificationCallback<PaymentNotification>;
   onRefund: NotificationCallback<RefundNotification> | undefined;
-  onOther: NotificationCallback<OtherNotification | RefundNotification> | undefined;
+  onCapture: NotificationCallback<CaptureNotification> | undefined;
+  onOther: NotificationCallback<OtherNotification | RefundNotification | CaptureNotification> | undefined;
 }
 
 function resolveOptions(options: NotificationHandlerOptions): Resolved {
@@ -160,6 +166,7 @@ function resolveOptions(options: NotificationHandlerOptions): Resolved {
   const o = options as HandlerOptionsBase & { client?: AmsClient; alipayPublicKey?: KeyInput };
   if (typeof o.onPayment !== 'function') config('onPayment is required: a function that handles a payment notification', 'onPayment');
   if (o.onRefund !== undefined && typeof o.onRefund !== 'function') config('onRefund must be a function', 'onRefund');
+  if (o.onCapture !== undefined && typeof o.onCapture !== 'function') config('onCapture must be a function', 'onCapture');
   if (o.onOther !== undefined && typeof o.onOther !== 'function') config('onOther must be a function', 'onOther');
   if (o.path !== undefined && (typeof o.path !== 'string' || !o.path.startsWith('/'))) {
     config('path must be the notify path without host, starting with "/" (for example "/alipay/notify")', 'path');
@@ -209,6 +216,7 @@ function resolveOptions(options: NotificationHandlerOptions): Resolved {
     ack,
     onPayment: o.onPayment,
     onRefund: o.onRefund,
+    onCapture: o.onCapture,
     onOther: o.onOther,
   };
 }
@@ -216,6 +224,7 @@ function resolveOptions(options: NotificationHandlerOptions): Resolved {
 function callbackFor(r: Resolved, n: AmsNotification): ((n: AmsNotification, c: NotificationContext) => unknown) | undefined {
   if (n.kind === 'payment') return r.onPayment as (n: AmsNotification, c: NotificationContext) => unknown;
   if (n.kind === 'refund') return (r.onRefund ?? r.onOther) as ((n: AmsNotification, c: NotificationContext) => unknown) | undefined;
+  if (n.kind === 'capture') return (r.onCapture ?? r.onOther) as ((n: AmsNotification, c: NotificationContext) => unknown) | undefined;
   return r.onOther as ((n: AmsNotification, c: NotificationContext) => unknown) | undefined;
 }
 
@@ -326,12 +335,12 @@ export function createNotificationProcessor(options: NotificationHandlerOptions)
 
     const callback = callbackFor(r, notification);
     if (!callback) {
-      const wanted = notification.kind === 'refund' ? 'onRefund (or onOther)' : 'onOther';
-      log.error?.(`ams: notification ${notification.notifyType} not handled: no ${wanted} callback; it is not acknowledged and Alipay will retry`, {
+      const wanted = notification.kind === 'refund' ? 'onRefund (or onOther)' : notification.kind === 'capture' ? 'onCapture (or onOther)' : 'onOther';
+      log.error?.(`ams: notification ${notification.notifyType ?? '(no notifyType)'} not handled: no ${wanted} callback; it is not acknowledged and Alipay will retry`, {
         path,
         notifyType: notification.notifyType,
       });
-      return errorResponse(501, 'not_handled', `no handler for notifyType ${notification.notifyType}`);
+      return errorResponse(501, 'not_handled', `no handler for notifyType ${notification.notifyType ?? '(none)'}`);
     }
 
     const key = notificationKey(notification, body);

@@ -1,4 +1,4 @@
-// zod schemas and types for the notifications Alipay sends (notifyPayment, notifyRefund), plus the generic fallback. Pure.
+// zod schemas and types for the notifications Alipay sends (notifyPayment, notifyRefund, notifyCapture), plus the generic fallback. Pure.
 import { z } from 'zod';
 import { ResponseAmount, Result } from '../schemas/common';
 
@@ -43,21 +43,50 @@ export const RefundNotificationSchema = z.looseObject({
   settlementQuote: z.looseObject({}).optional(),
 });
 
-/** Any other notifyType: only the discriminator is checked; everything else is kept as sent. */
+/** notifyCapture: `CAPTURE_RESULT`, sent when a capture (manual or automatic) succeeds or fails. */
+export const CaptureNotificationSchema = z.looseObject({
+  notifyType: z.literal('CAPTURE_RESULT'),
+  /** S = captured, F = the capture failed; there is no U here. */
+  result: Result,
+  captureRequestId: z.string().min(1),
+  paymentId: z.string().min(1),
+  captureId: z.string().min(1),
+  captureAmount: ResponseAmount,
+  captureTime: z.string().optional(),
+  acquirerReferenceNo: z.string().optional(),
+});
+
+/**
+ * Any other notification: everything is kept as sent. `notifyType` may be absent: dispute, authorization and
+ * vaulting notifications carry none (they say what they are in `disputeNotificationType`, `authorizationNotifyType`
+ * or not at all), and a verified notification is never refused for lacking it.
+ */
 export const OtherNotificationSchema = z.looseObject({
-  notifyType: z.string().min(1),
+  notifyType: z.string().optional(),
 });
 
 export const PAYMENT_NOTIFY_TYPES = ['PAYMENT_RESULT', 'PAYMENT_PENDING'] as const;
 export const REFUND_NOTIFY_TYPES = ['REFUND_RESULT'] as const;
+export const CAPTURE_NOTIFY_TYPES = ['CAPTURE_RESULT'] as const;
 
-/** A verified payment notification; `kind` is added by this package, every other field is Alipay's. */
-export type PaymentNotification = z.infer<typeof PaymentNotificationSchema> & { kind: 'payment' };
-/** A verified refund notification; `kind` is added by this package, every other field is Alipay's. */
-export type RefundNotification = z.infer<typeof RefundNotificationSchema> & { kind: 'refund' };
-/** A verified notification of a type this package does not model; nothing is dropped. */
+/**
+ * What a payment notification means for the order, derived by this package. `paid`: PAYMENT_RESULT with resultStatus S.
+ * `failed`: PAYMENT_RESULT with F. `pending`: PAYMENT_PENDING — the buyer completed the payment and the final result
+ * is still to come; its resultStatus is S, which there means "processing", **not** paid. Ship on `paid` only.
+ */
+export type PaymentOutcome = 'paid' | 'failed' | 'pending';
+/** What a refund or capture notification says: `succeeded` or `failed` (both final). */
+export type SettledOutcome = 'succeeded' | 'failed';
+
+/** A verified payment notification; `kind` and `outcome` are added by this package, every other field is Alipay's. */
+export type PaymentNotification = z.infer<typeof PaymentNotificationSchema> & { kind: 'payment'; outcome: PaymentOutcome };
+/** A verified refund notification; `kind` and `outcome` are added by this package, every other field is Alipay's. */
+export type RefundNotification = z.infer<typeof RefundNotificationSchema> & { kind: 'refund'; outcome: SettledOutcome };
+/** A verified capture notification; `kind` and `outcome` are added by this package, every other field is Alipay's. */
+export type CaptureNotification = z.infer<typeof CaptureNotificationSchema> & { kind: 'capture'; outcome: SettledOutcome };
+/** A verified notification of a type this package does not model (or without notifyType); nothing is dropped. */
 export type OtherNotification = z.infer<typeof OtherNotificationSchema> & { kind: 'other' };
 
-/** Switch on `kind` (`'payment' | 'refund' | 'other'`), then on `notifyType`. */
-export type AmsNotification = PaymentNotification | RefundNotification | OtherNotification;
+/** Switch on `kind` (`'payment' | 'refund' | 'capture' | 'other'`), then act on `outcome`. */
+export type AmsNotification = PaymentNotification | RefundNotification | CaptureNotification | OtherNotification;
 export type NotificationKind = AmsNotification['kind'];

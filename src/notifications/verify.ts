@@ -7,11 +7,14 @@ import { buildSignContentBytes } from '../signing/content';
 import { parseSignatureHeader } from '../signing/header';
 import { loadPublicKey, type KeyInput } from '../signing/keys';
 import { readHeaders, type NotificationHeaders } from './headers';
+import { captureOutcome, paymentOutcome, refundOutcome } from './outcome';
 
 const SIGNED_HEADERS = ['signature', 'client-id', 'request-time'] as const;
 import {
   OtherNotificationSchema,
   PAYMENT_NOTIFY_TYPES,
+  CAPTURE_NOTIFY_TYPES,
+  CaptureNotificationSchema,
   PaymentNotificationSchema,
   REFUND_NOTIFY_TYPES,
   RefundNotificationSchema,
@@ -166,7 +169,10 @@ function resolveBackend(backend: CryptoBackendName | CryptoBackend | undefined):
   return typeof backend === 'object' && backend !== null ? backend : getCryptoBackend(backend);
 }
 
-/** Parses a verified body: JSON, then zod by notifyType. Unknown notifyTypes come back as `kind: 'other'`. */
+/**
+ * Parses a verified body: JSON, then zod by notifyType, with the derived `outcome`. Unknown notifyTypes, and bodies
+ * without one (disputes, authorizations, vaulting), come back as `kind: 'other'`.
+ */
 export function parseNotificationBody(body: string | Uint8Array): AmsNotification {
   const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   let json: unknown;
@@ -185,12 +191,17 @@ export function parseNotificationBody(body: string | Uint8Array): AmsNotificatio
   if ((PAYMENT_NOTIFY_TYPES as readonly unknown[]).includes(notifyType)) {
     const r = PaymentNotificationSchema.safeParse(json);
     if (!r.success) throw new AmsValidationError(issuesFromZod(r.error.issues), { context: `${String(notifyType)} notification` });
-    return Object.assign(r.data, { kind: 'payment' as const });
+    return Object.assign(r.data, { kind: 'payment' as const, outcome: paymentOutcome(r.data.notifyType, r.data.result) });
   }
   if ((REFUND_NOTIFY_TYPES as readonly unknown[]).includes(notifyType)) {
     const r = RefundNotificationSchema.safeParse(json);
     if (!r.success) throw new AmsValidationError(issuesFromZod(r.error.issues), { context: `${String(notifyType)} notification` });
-    return Object.assign(r.data, { kind: 'refund' as const });
+    return Object.assign(r.data, { kind: 'refund' as const, outcome: refundOutcome(r.data.result, r.data.refundStatus) });
+  }
+  if ((CAPTURE_NOTIFY_TYPES as readonly unknown[]).includes(notifyType)) {
+    const r = CaptureNotificationSchema.safeParse(json);
+    if (!r.success) throw new AmsValidationError(issuesFromZod(r.error.issues), { context: `${String(notifyType)} notification` });
+    return Object.assign(r.data, { kind: 'capture' as const, outcome: captureOutcome(r.data.result) });
   }
   const r = OtherNotificationSchema.safeParse(json);
   if (!r.success) throw new AmsValidationError(issuesFromZod(r.error.issues), { context: 'notification' });

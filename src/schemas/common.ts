@@ -38,3 +38,11 @@ export const Env = z.looseObject({
 
 /** Every AMS response: a result plus whatever else the API returns. */
 export const BaseResponse = z.looseObject({ result: Result });
+
+/**
+ * A Boolean field. The AMS docs ask for every field as a string ("true"), while Antom's own Java and Go SDKs send JSON
+ * booleans; which forms the server accepts is unconfirmed, so both are read and the value is a boolean.
+ */
+export const WireBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
+  error: 'must be true or false (or the strings "true" / "false")',
+});

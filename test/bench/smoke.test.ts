@@ -46,6 +46,7 @@ it('every bench case runs end to end and reports a figure', async () => {
         'pay-loopback',
         'pay-loopback-axios',
         'pay-concurrent',
+        'pay-session-loopback',
         'diag-transport',
         'diag-pipeline',
         'diag-raw-concurrent',

@@ -5,7 +5,7 @@ import { createNotificationInbox, inboxJobId, type InboxJobData, type Notificati
 import { AmsConfigError } from '../../src/errors';
 import type { PaymentNotification } from '../../src/notifications';
 import { alipay, other } from '../helpers/keys';
-import { ACK, CLIENT_ID, PATH, listen, otherBody, alipayHeaders, recordingLogger, until, type Running } from '../notifications/helpers';
+import { ACK, CLIENT_ID, PATH, listen, captureBody, alipayHeaders, recordingLogger, until, type Running } from '../notifications/helpers';
 import { thrown } from '../helpers/expect';
 import { connect, ready, sleep } from '../redis/helpers';
 import { requireRedisServer, startRedisServer, type RedisServer } from '../redis/redis-server';
@@ -190,7 +190,7 @@ describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
     const dead: string[] = [];
     const worker = inbox.process({ onPayment: () => {}, onCapture: (n) => void captured.push(n.notifyType) }, { backoffMs: 10, onDeadLetter: (d) => void dead.push(`${d.notification.notifyType} attempt ${d.context.attempt}: ${(d.error as Error).message}`) });
     const send = (body: string) => inbox.fetchHandler(new Request(`http://shop.example${PATH}`, { method: 'POST', headers: alipayHeaders({ body }), body }));
-    expect((await send(otherBody)).status).toBe(200);
+    expect((await send(captureBody)).status).toBe(200);
     expect((await send('{"notifyType":"DISPUTE_RESULT","disputeId":"d-1"}')).status).toBe(200);
     await until(() => captured.length === 1 && dead.length === 1, 10_000);
     expect(captured).toEqual(['CAPTURE_RESULT']);

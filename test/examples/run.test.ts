@@ -56,6 +56,28 @@ describe('examples', () => {
     expect(r.stdout).toContain('the gateway holds 2 payments');
   }, 60_000);
 
+  it('checkout-session.ts: a session for the web checkout, paid at the checkout page, acted on by outcome', async () => {
+    const r = await run('examples/checkout-session.ts');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/^session SESSION_\w+: \d+ characters of sessionData for the web SDK$/m);
+    expect(r.stdout).toMatch(/^checkout page: redirect the buyer to http:\/\/127\.0\.0\.1:\d+\/alipaycn\/pc\/cashier\?/m);
+    expect(r.stdout).toMatch(/^notification: session-example-\d+ is paid — ship it\noutcome paid, acknowledged$/m);
+  }, 60_000);
+
+  it('customs.ts: pay, success, declare (taken, not decided), inquire until customs answers', async () => {
+    const r = await run('examples/customs.ts');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n').map((l) => l.replace(/customsPaymentId \w+/, 'customsPaymentId X'))).toEqual([
+      'payment SUCCESS',
+      'declaration taken (SUCCESS): customsPaymentId X',
+      'declaration WAITING_FOR_PROCESSING',
+      'declaration PROCESSING',
+      'declaration SUCCESS',
+    ]);
+  }, 60_000);
+
   it('check.json: a complete go-live config whose key files exist and load', () => {
     const config = JSON.parse(readFileSync(`${root}examples/check.json`, 'utf8')) as Record<string, unknown>;
     expect(config).toMatchObject({ paymentMethodType: 'ALIPAY_CN', contractSettlementCurrency: 'USD', paymentCurrencies: ['USD', 'CNY'], settlementCurrency: 'USD', region: 'NA', keyVersion: '1' });

@@ -106,7 +106,7 @@ describe('fault script', () => {
   it('rejects unknown fault and API names, listing the valid ones', () => {
     const core = createGatewayCore({ alipayPrivateKey: undefined });
     expect(() => core.script('pay', ['boom' as FaultSpec])).toThrow(/Unknown gateway fault "boom"; use one of ok, U, 429/);
-    expect(() => core.script('capture' as 'pay', ['U'])).toThrow(/Unknown gateway API/);
+    expect(() => core.script('vaultPaymentMethod' as 'pay', ['U'])).toThrow(/Unknown gateway API/);
     expect(FAULT_NAMES).toContain('badSignature');
     core.script('refund', ['U', '503']);
     expect(core.pendingFaults('refund')).toBe(2);

@@ -109,7 +109,7 @@ describe('validation', () => {
   });
 
   it('an API the gateway does not implement: INVALID_API', async () => {
-    const { json } = await send(core(), '/ams/sandbox/api/v1/payments/capture', {});
+    const { json } = await send(core(), '/ams/sandbox/api/v1/vaults/vaultPaymentMethod', {});
     expect(json.result.resultCode).toBe('INVALID_API');
   });
 });

@@ -149,11 +149,11 @@ describe('notificationKey', () => {
   it('notifyType plus a hash of the raw body for other notifications, stable across deliveries', () => {
     const n = parse(otherBody);
     const k = notificationKey(n, otherBody);
-    expect(k).toMatch(/^CAPTURE_RESULT:sha256:[0-9a-f]{32}$/);
+    expect(k).toMatch(/^UPDATE_AMOUNT_RESULT:sha256:[0-9a-f]{32}$/);
     expect(notificationKey(parse(otherBody), Buffer.from(otherBody))).toBe(k);
-    const changed = otherBody.replace('cap-1', 'cap-2');
+    const changed = otherBody.replace('upd-1', 'upd-2');
     expect(notificationKey(parse(changed), changed)).not.toBe(k);
-    expect(notificationKey(n)).toMatch(/^CAPTURE_RESULT:sha256:/);
+    expect(notificationKey(n)).toMatch(/^UPDATE_AMOUNT_RESULT:sha256:/);
     expect(notificationKey(n)).toBe(notificationKey(parse(otherBody)));
   });
 });

@@ -33,7 +33,16 @@ export const refundBody =
   '"result":{"resultCode":"SUCCESS","resultMessage":"success.","resultStatus":"S"}}';
 
 /** A notifyType this package does not model. */
-export const otherBody = '{"notifyType":"CAPTURE_RESULT","captureId":"cap-1","paymentId":"pay-1","result":{"resultCode":"SUCCESS","resultStatus":"S"}}';
+/** A notifyType the package does not model (sent after updateAmount): it reaches onOther with every field. */
+export const otherBody = '{"notifyType":"UPDATE_AMOUNT_RESULT","updateRequestId":"upd-1","paymentId":"pay-1","result":{"resultCode":"SUCCESS","resultStatus":"S"}}';
+
+/** notifyCapture as Antom documents it. */
+export const captureBody =
+  '{"notifyType":"CAPTURE_RESULT","captureRequestId":"capreq-1","captureId":"cap-1","paymentId":"pay-1",' +
+  '"captureAmount":{"currency":"USD","value":"1999"},"captureTime":"2026-11-22T08:00:00+08:00","result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}';
+
+/** A dispute notification: no notifyType at all (disputeNotificationType says what it is). */
+export const disputeBody = '{"disputeId":"dsp-1","paymentId":"pay-1","disputeNotificationType":"DISPUTE_CREATED","disputeAmount":{"currency":"USD","value":"1999"}}';
 
 export interface SignArgs {
   body: string | Uint8Array;

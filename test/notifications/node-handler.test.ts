@@ -295,7 +295,7 @@ describe('createNotificationHandler on http.createServer', () => {
     const url3 = await serve(both.handler);
     expect((await deliver(url3, { body: refundBody })).body).toBe(ACK);
     expect((await deliver(url3, { body: otherBody })).body).toBe(ACK);
-    expect(seen).toEqual(['other refund REFUND_RESULT', 'other other CAPTURE_RESULT', 'refund SUCCESS', 'other CAPTURE_RESULT']);
+    expect(seen).toEqual(['other refund REFUND_RESULT', 'other other UPDATE_AMOUNT_RESULT', 'refund SUCCESS', 'other UPDATE_AMOUNT_RESULT']);
   });
 
   it('answers 400 to a signed body that is not a valid notification, 405 to other methods', async () => {

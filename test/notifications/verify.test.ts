@@ -35,8 +35,9 @@ describe('verifyNotification: a genuine notification', () => {
     expect(n.result).toEqual({ resultCode: 'SUCCESS', resultMessage: 'success.', resultStatus: 'S' });
     expect(n.paymentCreateTime).toBe('2020-05-18T20:20:27+08:00');
     expect(n.notifyUrl).toBe('http://af927046.ngrok.io');
-    const { kind, ...rest } = n;
+    const { kind, outcome, ...rest } = n;
     expect(kind).toBe('payment');
+    expect(outcome).toBe('paid');
     expect(rest).toEqual(JSON.parse(usdBody));
   });
 
@@ -332,7 +333,7 @@ describe('verifyNotification: the typed body', () => {
     expect(n).toEqual({ ...JSON.parse(otherBody), kind: 'other' });
     switch (n.kind) {
       case 'other':
-        expect(n.notifyType).toBe('CAPTURE_RESULT');
+        expect(n.notifyType).toBe('UPDATE_AMOUNT_RESULT');
         break;
       default:
         throw new Error('expected other');
@@ -355,8 +356,8 @@ describe('verifyNotification: the typed body', () => {
     expect(thrown(AmsValidationError, () => verify({ headers: alipayHeaders({ body: refund }), rawBody: refund })).fields).toEqual(
       expect.arrayContaining(['refundId', 'refundStatus']),
     );
-    const noType = '{"paymentId":"1"}';
-    expect(() => verify({ headers: alipayHeaders({ body: noType }), rawBody: noType })).toThrow(/notifyType/);
+    const capture = '{"notifyType":"CAPTURE_RESULT","captureId":"c-1","paymentId":"p-1","result":{"resultCode":"SUCCESS","resultStatus":"S"}}';
+    expect(thrown(AmsValidationError, () => verify({ headers: alipayHeaders({ body: capture }), rawBody: capture })).fields).toEqual(['captureRequestId', 'captureAmount']);
   });
 
   it('the body is parsed only after the signature holds', () => {

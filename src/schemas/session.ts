@@ -1,0 +1,47 @@
+// zod schemas for createPaymentSession (Antom Checkout Page / Payment Element): the request we send and the answer. Pure.
+import { z } from 'zod';
+import { Amount, CurrencyCode, Env, Result } from './common';
+import { Order } from './pay';
+
+const Url = z.string().min(1).max(2048).url('must be an absolute URL');
+
+/** `CHECKOUT_PAYMENT` (hosted Checkout Page), `ELEMENT_PAYMENT` (embedded Payment Element); other scenes are kept as given. */
+export type ProductScene = 'CHECKOUT_PAYMENT' | 'ELEMENT_PAYMENT' | (string & {});
+
+export const PaymentSessionRequest = z.looseObject({
+  /** `CASHIER_PAYMENT` for one-time payments; `AGREEMENT_PAYMENT` (tokenized) is passed through unchanged. */
+  productCode: z.string().min(1, 'is required: "CASHIER_PAYMENT" for a one-time payment').max(32),
+  productScene: z.custom<ProductScene>((v) => typeof v === 'string' && v.length > 0 && v.length <= 32, { error: 'must be a string of at most 32 characters such as "CHECKOUT_PAYMENT"' }).optional(),
+  /** Becomes the payment's paymentRequestId; the idempotency key of the session. */
+  paymentRequestId: z.string().min(1).max(64, 'must be at most 64 characters'),
+  order: Order,
+  paymentAmount: Amount,
+  /** Optional on the Checkout Page, where the buyer picks the method; the docs' variants disagree, so it is not required. */
+  paymentMethod: z.looseObject({ paymentMethodType: z.string().min(1) }).optional(),
+  /** Required by the card and APO variants of the docs, absent from others: optional here. */
+  paymentRedirectUrl: Url.optional(),
+  paymentNotifyUrl: Url.optional(),
+  settlementStrategy: z.looseObject({ settlementCurrency: CurrencyCode }).optional(),
+  /** At most 1 hour after the call (the default when absent). */
+  paymentSessionExpiryTime: z.iso.datetime({ offset: true, error: 'must be ISO-8601 with an offset, e.g. 2026-01-01T12:00:00+08:00' }).optional(),
+  paymentFactor: z.looseObject({ isAuthorization: z.boolean().optional(), captureMode: z.enum(['AUTOMATIC', 'MANUAL']).optional() }).optional(),
+  env: Env.optional(),
+  locale: z.string().max(8).optional(),
+  userRegion: z.string().length(2).optional(),
+  merchantRegion: z.string().length(2).optional(),
+  allowedPaymentMethodRegions: z.array(z.string().min(1)).optional(),
+});
+export type PaymentSessionRequest = z.input<typeof PaymentSessionRequest>;
+
+export const PaymentSessionResponse = z.looseObject({
+  result: Result,
+  /** Pass unchanged as `sessionData` to the web SDK (`@alipay/ams-checkout`); never parse or log it. */
+  paymentSessionData: z.string().min(1),
+  paymentSessionId: z.string().optional(),
+  paymentSessionExpiryTime: z.string().optional(),
+  /** The hosted Checkout Page: redirect the buyer here (CHECKOUT_PAYMENT). */
+  normalUrl: z.string().optional(),
+  /** Returned by some SDK versions as "the URL for payment session"; its use is unconfirmed. */
+  url: z.string().optional(),
+});
+export type PaymentSessionResponse = z.infer<typeof PaymentSessionResponse>;
