@@ -51,8 +51,11 @@ export interface InboxProcessOptions {
   concurrency?: number;
   /** Runs per notification before it is given up (the failed set and onDeadLetter). Default 5; at most 100. */
   attempts?: number;
-  /** Exponential backoff between runs: this, then ×2 each time. Default 1000 ms. */
-  backoffMs?: number;
+  /**
+   * Exponential backoff between runs: the first delay in ms, then ×2 each time. Default 1000. A number, or BullMQ's
+   * own shape `{ type: 'exponential', delay }`.
+   */
+  backoff?: number | { type: 'exponential'; delay: number };
   /** The longest wait between two runs. Default 1 hour. */
   maxBackoffMs?: number;
   /** Called once for a notification whose last attempt failed. Its own errors are logged, not retried. */
@@ -81,7 +84,7 @@ export const JOB_ATTEMPTS_CEILING = 100;
 export const INBOX_BACKOFF_TYPE = 'ams-inbox';
 
 const KNOWN_CALLBACKS = new Set(['onPayment', 'onRefund', 'onCapture', 'onOther']);
-const KNOWN_OPTIONS = new Set(['concurrency', 'attempts', 'backoffMs', 'maxBackoffMs', 'onDeadLetter', 'lockDurationMs', 'stalledIntervalMs', 'maxStalledCount']);
+const KNOWN_OPTIONS = new Set(['concurrency', 'attempts', 'backoff', 'maxBackoffMs', 'onDeadLetter', 'lockDurationMs', 'stalledIntervalMs', 'maxStalledCount']);
 
 function config(message: string, field: string): never {
   throw new AmsConfigError(`inbox.process: ${message}`, { field });
@@ -93,6 +96,16 @@ function wholeNumber(name: string, value: unknown, fallback: number, min: number
     config(`${name} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`}`, name);
   }
   return value;
+}
+
+/** The first backoff delay from `backoff`: a number of ms, or `{ type: 'exponential', delay }`. */
+function backoffDelayOption(backoff: unknown): number {
+  if (backoff !== null && typeof backoff === 'object') {
+    const { type, delay } = backoff as { type?: unknown; delay?: unknown };
+    if (type !== 'exponential') config(`backoff.type must be "exponential" (got ${JSON.stringify(type) ?? 'nothing'})`, 'backoff');
+    return wholeNumber('backoff.delay', delay, 1000, 0);
+  }
+  return wholeNumber('backoff', backoff, 1000, 0);
 }
 
 interface ResolvedProcess {
@@ -124,7 +137,7 @@ export function resolveProcessOptions(callbacks: InboxCallbacks, options: InboxP
     callbacks,
     concurrency: wholeNumber('concurrency', options.concurrency, 1, 1),
     attempts: wholeNumber('attempts', options.attempts, 5, 1, JOB_ATTEMPTS_CEILING),
-    backoffMs: wholeNumber('backoffMs', options.backoffMs, 1000, 0),
+    backoffMs: backoffDelayOption(options.backoff),
     maxBackoffMs: wholeNumber('maxBackoffMs', options.maxBackoffMs, 3_600_000, 0),
     onDeadLetter: options.onDeadLetter,
     lockDurationMs,

@@ -1,5 +1,5 @@
 // `ams-cashier sign`: shows exactly what is signed, the Signature header, and a curl command that sends those bytes.
-import { AMS_APIS, apiPath, REGION_ORIGINS, originOf } from '../api/endpoint';
+import { AMS_APIS, apiPath, CUSTOMS_APIS, isAmsPath, REGION_ORIGINS, originOf } from '../api/endpoint';
 import { formatRequestTime } from '../api/call';
 import { getCryptoBackend } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
@@ -9,6 +9,9 @@ import { parseCommandArgs, requireOpts, stringOpt } from './args';
 import { ESCAPE_LEGEND, escapeVisible, json, shQuote } from './format';
 import { CliUsageError, EXIT, StdinGuard, readBytesArg, readKeyArg, requireUtf8, type CliIo, type ExitCode } from './io';
 import { closestName } from './suggest';
+
+/** What --api takes by name: every modelled API (payments and customs); any /v1/... path is taken too. */
+const MODELLED_APIS: readonly string[] = [...AMS_APIS, ...CUSTOMS_APIS];
 
 export const SIGN_HELP = `Usage: ams-cashier sign --client-id ID --key FILE|- (--path PATH | --api NAME) --body FILE|-
                         [--time TIME] [--key-version N|none] [--method POST] [--region NA|SEA | --base-url URL] [--json]
@@ -25,7 +28,8 @@ Options:
   --client-id ID      your Client ID (SANDBOX_… for the sandbox)
   --key FILE|-        your private key: PEM (PKCS#1 or PKCS#8) or bare base64, file or stdin
   --path PATH         the request path, e.g. /ams/api/v1/payments/pay
-  --api NAME          instead of --path: ${AMS_APIS.join(', ')} (sandbox path for a SANDBOX_ client id)
+  --api NAME|PATH     instead of --path: ${[...AMS_APIS, ...CUSTOMS_APIS].join(', ')}, or any /v1/<family>/<api>
+                      path (the /ams/api or /ams/sandbox/api prefix is added: sandbox for a SANDBOX_ client id)
   --body FILE|-       the request body, file or stdin
   --time TIME         the Request-Time to sign: ISO 8601 with offset or epoch milliseconds (default: now)
   --key-version N     keyVersion in the header (default 1; "none" leaves it out)
@@ -137,10 +141,10 @@ export async function runSign(argv: string[], io: CliIo): Promise<ExitCode> {
   if (path !== undefined && api !== undefined) throw new CliUsageError('give --path or --api, not both', { command: 'sign' });
   if (path === undefined) {
     if (api === undefined) throw new CliUsageError('missing --path (or --api NAME)', { command: 'sign' });
-    if (!(AMS_APIS as readonly string[]).includes(api)) {
-      const guess = closestName(api, AMS_APIS);
+    if (!MODELLED_APIS.includes(api) && !isAmsPath(api)) {
+      const guess = closestName(api, MODELLED_APIS);
       throw new CliUsageError(
-        `--api "${api}" is not an AMS API${guess ? `; did you mean "${guess}"?` : ''} Valid: ${AMS_APIS.join(', ')}; for any other API give --path`,
+        `--api "${api}" is not an AMS API${guess ? `; did you mean "${guess}"?` : ''} Valid: ${MODELLED_APIS.join(', ')}, or any /v1/<family>/<api> path (e.g. /v1/vaults/vaultPaymentMethod)`,
         { command: 'sign' },
       );
     }

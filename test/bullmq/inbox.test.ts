@@ -152,7 +152,7 @@ describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
           if (ctx.attempt < 3) throw new Error(`transient failure ${ctx.attempt}`);
         },
       },
-      { backoffMs: 100 },
+      { backoff: { type: 'exponential', delay: 100 } },
     );
     expect((await post(http.url, signedPayment('pay-retry-1'))).status).toBe(200);
     await until(() => attempts.length === 3, 10_000);
@@ -173,7 +173,7 @@ describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
           throw new Error('ERP is down');
         },
       },
-      { attempts: 3, backoffMs: 20, onDeadLetter: (d) => void dead.push({ key: d.context.key, error: (d.error as Error).message, attempt: d.context.attempt }) },
+      { attempts: 3, backoff: 20, onDeadLetter: (d) => void dead.push({ key: d.context.key, error: (d.error as Error).message, attempt: d.context.attempt }) },
     );
     expect((await post(http.url, signedPayment('pay-dead-1'))).status).toBe(200);
     await expect.poll(() => inbox.stats(), { timeout: 10_000 }).toMatchObject({ failed: 1, queued: 0, active: 0 });
@@ -188,7 +188,7 @@ describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
     const { inbox } = await setup();
     const captured: string[] = [];
     const dead: string[] = [];
-    const worker = inbox.process({ onPayment: () => {}, onCapture: (n) => void captured.push(n.notifyType) }, { backoffMs: 10, onDeadLetter: (d) => void dead.push(`${d.notification.notifyType} attempt ${d.context.attempt}: ${(d.error as Error).message}`) });
+    const worker = inbox.process({ onPayment: () => {}, onCapture: (n) => void captured.push(n.notifyType) }, { backoff: 10, onDeadLetter: (d) => void dead.push(`${d.notification.notifyType} attempt ${d.context.attempt}: ${(d.error as Error).message}`) });
     const send = (body: string) => inbox.fetchHandler(new Request(`http://shop.example${PATH}`, { method: 'POST', headers: alipayHeaders({ body }), body }));
     expect((await send(captureBody)).status).toBe(200);
     expect((await send('{"notifyType":"DISPUTE_RESULT","disputeId":"d-1"}')).status).toBe(200);

@@ -45,12 +45,21 @@ describe('ams-cashier sign validates --api and --time', () => {
     const r = cli.run([...base(), '--api', 'payy']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('--api "payy" is not an AMS API; did you mean "pay"? Valid: pay, inquiryPayment, cancel, refund, inquiryRefund, consult, capture, createPaymentSession');
+    expect(r.stderr).toContain('--api "payy" is not an AMS API; did you mean "pay"? Valid: pay, inquiryPayment, cancel, refund, inquiryRefund, consult, capture, createPaymentSession, declare, inquiryDeclarationRequests');
     expect(cli.run([...base(), '--api', 'inquirypayment']).stderr).toContain('did you mean "inquiryPayment"?');
     const far = cli.run([...base(), '--api', 'notify']);
     expect(far.code).toBe(2);
     expect(far.stderr).not.toContain('did you mean');
-    expect(far.stderr).toContain('for any other API give --path');
+    expect(far.stderr).toContain('or any /v1/<family>/<api> path');
+  });
+
+  it('takes every modelled API, customs included, and any /v1/... path, with the sandbox rule', () => {
+    const sign = (api: string) => JSON.parse(cli.run([...base(), '--api', api, '--time', '1767240000000', '--json']).stdout) as { path: string; signatureHeader: string };
+    expect(sign('declare').path).toBe('/ams/sandbox/api/v1/customs/declare');
+    expect(sign('inquiryDeclarationRequests').path).toBe('/ams/sandbox/api/v1/customs/inquiryDeclarationRequests');
+    const vault = sign('/v1/vaults/vaultPaymentMethod');
+    expect(vault.path).toBe('/ams/sandbox/api/v1/vaults/vaultPaymentMethod');
+    expect(vault.signatureHeader).toBe(signRequest({ path: '/ams/sandbox/api/v1/vaults/vaultPaymentMethod', clientId: CLIENT, requestTime: '1767240000000', body: BODY, privateKey: merchant.privatePkcs8Pem }));
   });
 
   it('--time takes ISO 8601 with an offset or epoch millis, and nothing else', () => {

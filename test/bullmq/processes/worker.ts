@@ -21,7 +21,7 @@ const { worker } = inbox.process(
   },
   {
     concurrency: Number(process.env.CONCURRENCY ?? 10),
-    backoffMs: Number(process.env.BACKOFF_MS ?? 1000),
+    backoff: Number(process.env.BACKOFF_MS ?? 1000),
     lockDurationMs: Number(process.env.LOCK_MS ?? 30_000),
     stalledIntervalMs: Number(process.env.STALLED_MS ?? 30_000),
   },
