@@ -1,4 +1,4 @@
-// The public surface of ams-cashier: named exports only (see shared/docs/public-api.md).
+// The public surface of ams-cashier: named exports only; the names users rely on are never renamed or removed.
 export {
   AmsError,
   AmsConfigError,
