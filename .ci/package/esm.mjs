@@ -23,7 +23,7 @@ try {
   const amount = { currency: 'USD', value: '1999' };
   const res = await client.pay({
     productCode: 'CASHIER_PAYMENT', paymentRequestId: 'pkg-1',
-    order: { referenceOrderId: 'o1', orderDescription: 'package check', orderAmount: amount }, paymentAmount: amount,
+    order: { referenceOrderId: 'o1', orderDescription: 'package check', orderAmount: amount, extendInfo: { chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'package check' } } }, paymentAmount: amount,
     paymentMethod: { paymentMethodType: 'ALIPAY_CN' }, paymentRedirectUrl: 'https://shop.example/r',
     env: { terminalType: 'WEB' }, settlementStrategy: { settlementCurrency: 'USD' },
   });
