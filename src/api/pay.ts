@@ -139,11 +139,11 @@ export function assertValidPayRequest(input: unknown, now: Date, rules: PayRules
 }
 
 /**
- * A valid request as it is sent: `order.extendInfo` given as an object becomes its JSON string (AMS takes only the
- * string). `text` is that string when the caller already serialized it (once, while checking it).
+ * A valid request as it is sent: `order.extendInfo` given as an object is replaced by `text`, the JSON string
+ * addPaymentMethodIssues made of it while checking it (serialized once: what was checked is what is sent).
  */
-export function withWireExtendInfo<R extends { order: { extendInfo?: string | Record<string, unknown> | undefined } }>(request: R, text?: string): R {
+export function withWireExtendInfo<R extends { order: { extendInfo?: string | Record<string, unknown> | undefined } }>(request: R, text: string | undefined): R {
   const extendInfo = request.order.extendInfo;
   if (extendInfo === undefined || typeof extendInfo === 'string') return request;
-  return { ...request, order: { ...request.order, extendInfo: text ?? serializeExtendInfo(extendInfo).text } };
+  return { ...request, order: { ...request.order, extendInfo: text } };
 }

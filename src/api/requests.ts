@@ -39,23 +39,28 @@ function field(obj: unknown, key: string): unknown {
  * only when a payment method is given), the extendInfo content, and a session expiry within 1 hour of `now`.
  */
 export function paymentSessionRequestIssues(input: unknown, now: Date, rules: PayRules = {}): ValidationIssue[] {
+  return inspectSession(input, now, rules).issues;
+}
+
+/** The issues, and order.extendInfo as it will be sent (serialized once, while it is checked). */
+function inspectSession(input: unknown, now: Date, rules: PayRules): { issues: ValidationIssue[]; extendInfoText?: string | undefined } {
   const { issues, add } = schemaIssues(PaymentSessionRequest, input);
-  if (input === null || typeof input !== 'object') return issues;
-  addPaymentMethodIssues(input, rules, add);
+  if (input === null || typeof input !== 'object') return { issues };
+  const extendInfoText = addPaymentMethodIssues(input, rules, add);
   const expiry = field(input, 'paymentSessionExpiryTime');
   const at = typeof expiry === 'string' ? Date.parse(expiry) : Number.NaN;
   if (!Number.isNaN(at)) {
     if (at <= now.getTime()) add({ field: 'paymentSessionExpiryTime', message: 'is in the past', code: 'expired', source: SESSION_SOURCE });
     else if (at - now.getTime() > MAX_SESSION_EXPIRY_MS) add({ field: 'paymentSessionExpiryTime', message: 'must be at most 1 hour after the call (leave it out for the default, 1 hour)', code: 'too_late', source: SESSION_SOURCE });
   }
-  return issues;
+  return { issues, extendInfoText };
 }
 
 /** Throws AmsValidationError listing every problem; returns the body as sent (order.extendInfo as a string). */
 export function assertValidPaymentSessionRequest(input: unknown, now: Date, rules: PayRules = {}): PaymentSessionRequest {
-  const issues = paymentSessionRequestIssues(input, now, rules);
+  const { issues, extendInfoText } = inspectSession(input, now, rules);
   if (issues.length > 0) throw new AmsValidationError(issues, { context: 'Invalid createPaymentSession request' });
-  return withWireExtendInfo(input as PaymentSessionRequest);
+  return withWireExtendInfo(input as PaymentSessionRequest, extendInfoText);
 }
 
 /** Every problem with a consult request (schema only: consult reads, it creates nothing). */

@@ -141,3 +141,16 @@ describe('consult', () => {
     await expectRefused(client.consult({ ...consultRequest, merchantAccountId: 'x'.repeat(33) }), ['merchantAccountId']);
   });
 });
+
+describe('createPaymentSession: extendInfo as an object is serialized once, and what was checked is what is sent', () => {
+  it('an object whose toJSON would write something else the second time is sent as it was checked', async () => {
+    const seen = answerAt(server, SESSION, [sessionAnswer]);
+    let calls = 0;
+    const info = { chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'pencils' } };
+    const shifty = { toJSON: () => (++calls === 1 ? info : {}) };
+    const order = { ...sessionRequest().order, extendInfo: shifty as unknown as Record<string, unknown> };
+    await testClient().client.createPaymentSession(sessionRequest({ paymentMethod: { paymentMethodType: 'ALIPAY_CN' }, order }));
+    expect(calls).toBe(1);
+    expect((JSON.parse(seen[0]!) as { order: { extendInfo: string } }).order.extendInfo).toBe(JSON.stringify(info));
+  });
+});
