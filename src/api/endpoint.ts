@@ -43,7 +43,7 @@ export function apiPath(api: string, sandbox: boolean): string {
  * A baseUrl as it may appear in a message: without user info, query or fragment, which can carry credentials
  * (`?token=…`, `user:pass@`), and cut short.
  */
-function shownUrl(baseUrl: string): string {
+export function shownUrl(baseUrl: string): string {
   const shown = baseUrl.replace(/[?#].*$/s, '').replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, '$1<credentials>@');
   return `${shown.slice(0, 80)}${shown.length > 80 ? '…' : ''}${/[?#]/.test(baseUrl) ? '?<query not shown>' : ''}`;
 }

@@ -79,7 +79,7 @@ export type InboxRoute = 'onPayment' | 'onRefund' | 'onCapture' | 'onOther';
 export function routesFor(notification: Pick<AmsNotification, 'kind' | 'notifyType'>): InboxRoute[] {
   if (notification.kind === 'payment') return ['onPayment'];
   if (notification.kind === 'refund') return ['onRefund', 'onOther'];
-  // By notifyType too: a job queued before captures had their own kind carries kind 'other'.
+  // By notifyType too, so a CAPTURE_RESULT stored with kind 'other' still reaches onCapture.
   if (notification.kind === 'capture' || notification.notifyType === 'CAPTURE_RESULT') return ['onCapture', 'onOther'];
   return ['onOther'];
 }

@@ -184,6 +184,10 @@ export function startInboxWorker(deps: WorkerDeps, r: ResolvedProcess): InboxWor
   async function run(job: Job<InboxJobData>): Promise<void> {
     const data = job.data;
     if (!data || data.v !== 1) throw new UnrecoverableError(`inbox job ${job.id}: unknown job layout (v=${String(data?.v)}); was it written by a newer ams-cashier?`);
+    // A job whose payload is not what the inbox writes (edited by hand, another writer) cannot get better by retrying.
+    if (data.notification === null || typeof data.notification !== 'object' || typeof data.rawBody !== 'string' || typeof data.key !== 'string') {
+      throw new UnrecoverableError(`inbox job ${job.id}: the job has no notification, raw body or key; it was not written by the inbox`);
+    }
     const notification = data.notification;
     const context = contextOfJob(job);
     const target = callbackFor(r.callbacks, notification);

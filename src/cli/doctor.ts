@@ -1,4 +1,5 @@
 // `ams-cashier doctor`: proves the credentials against the gateway with one read-only inquiry, one line per check.
+import { shownUrl } from '../api/endpoint';
 import { AmsClient } from '../client';
 import { ownKeyAsAlipayCheck, type DoctorCheck, type DoctorReport } from '../doctor/verdict';
 import { AmsConfigError, AmsValidationError } from '../errors';
@@ -123,7 +124,7 @@ async function diagnose(parsed: Parsed, io: CliIo): Promise<{ report: DoctorRepo
   const alipayInsp = inspectKeyBytes(alipayBytes);
   if (!privateInsp.readable) throw new CliUsageError(`--private-key: ${privateInsp.problem ?? 'not a key'}`, { command: 'doctor' });
   if (!alipayInsp.readable) throw new CliUsageError(`--alipay-public-key: ${alipayInsp.problem ?? 'not a key'}`, { command: 'doctor' });
-  const target = `${clientId!} at ${baseUrl ?? `region ${region!}`}`;
+  const target = `${clientId!} at ${baseUrl !== undefined ? shownUrl(baseUrl) : `region ${region!}`}`;
 
   // Keys that cannot work are verdicts found offline: no request is sent with them.
   const offline = [keyProblem('private', privateInsp), keyProblem('alipay', alipayInsp)].filter((c): c is DoctorCheck => c !== undefined);

@@ -98,6 +98,9 @@ function fingerprint(key: Buffer): string {
  * @throws AmsConfigError for unusable options or a missing ssh2-sftp-client; AmsConnectionError when the server
  *   cannot be reached, refuses the login or the host key, or a transfer fails.
  */
+/** A plain file name: no directory separators, no `..`, printable. */
+const SAFE_FILE_NAME = /^(?!\.\.?$)[A-Za-z0-9._-]{1,255}$/;
+
 export async function fetchReports(options: FetchReportsOptions): Promise<FetchReportsResult> {
   for (const field of ['host', 'username', 'customerId', 'to'] as const) {
     if (typeof options[field] !== 'string' || options[field] === '') throw new AmsConfigError(`fetchReports: ${field} is required`, { field });
@@ -137,6 +140,11 @@ export async function fetchReports(options: FetchReportsOptions): Promise<FetchR
     const listing = await sftp.list(remoteDir);
     mkdirSync(options.to, { recursive: true });
     for (const entry of listing.sort((a, b) => a.name.localeCompare(b.name))) {
+      // A name from the server becomes a local path: anything that could leave `to` is skipped, never joined.
+      if (!SAFE_FILE_NAME.test(entry.name)) {
+        result.warnings.push(`skipped a remote entry whose name is not a plain file name (${JSON.stringify(entry.name.slice(0, 80))})`);
+        continue;
+      }
       const kind = kindFromFileName(entry.name);
       if (entry.type !== '-' || !kind || !kinds.includes(kind) || !/\.csv$/i.test(entry.name)) continue;
       const remotePath = `${remoteDir}/${entry.name}`;

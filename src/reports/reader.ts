@@ -1,4 +1,5 @@
 // Reading report files: a streaming row iterator over csv-parse, the whole-file form, and merging _000.._999 parts.
+import { AmsError } from '../errors';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parse } from 'csv-parse';
@@ -104,7 +105,8 @@ export class ReportReader implements AsyncIterable<ReportRow> {
     const source = toReadable(this.#input);
     // Line numbers are counted here rather than with csv-parse's `info` (a tenth of the reading time): one line per
     // record, plus the line breaks inside quoted fields. Empty lines therefore reach the loop and are skipped there.
-    const parser = parse({ bom: true, relax_column_count: true, relax_quotes: true });
+    // A record past MAX_RECORD_BYTES (a file without line breaks, an unclosed quote) is an error, not memory held.
+    const parser = parse({ bom: true, relax_column_count: true, relax_quotes: true, max_record_size: MAX_RECORD_BYTES });
     source.on('error', (err) => parser.destroy(err));
     source.pipe(parser);
     let endLine = 0;
@@ -113,7 +115,7 @@ export class ReportReader implements AsyncIterable<ReportRow> {
       for await (const record of parser as AsyncIterable<string[]>) {
         line++;
         const first = line;
-        for (const field of record) if (field.length > 0 && field.includes('\n')) line += field.split('\n').length - 1;
+        for (const field of record) for (let at = field.indexOf('\n'); at !== -1; at = field.indexOf('\n', at + 1)) line++;
         if (record.length <= 1 || record.every((f) => f.trim() === '')) {
           const only = record[0]?.trim() ?? '';
           if (only === '') continue;
@@ -181,8 +183,15 @@ function translate(err: unknown, fileName: string): unknown {
   const e = err as { code?: unknown; lines?: unknown; message?: unknown };
   if (typeof e?.code === 'string' && e.code.startsWith('CSV_'))
     return reportError(fileName, typeof e.lines === 'number' ? e.lines : 0, undefined, `not valid CSV (${e.code}): ${String(e.message).slice(0, 120)}`);
+  // The input stream failed (EACCES, EISDIR, a reset download): typed, with the code only.
+  if (err instanceof Error && !(err instanceof AmsError)) {
+    return reportError(fileName, 0, undefined, `could not be read (${typeof e.code === 'string' ? e.code : err.name})`);
+  }
   return err;
 }
+
+/** The longest CSV record accepted; report rows are a few hundred bytes. */
+export const MAX_RECORD_BYTES = 1024 * 1024;
 
 /** Streams a report row by row (see `ReportReader`). */
 export function readReport(input: ReportInput, options: ReadReportOptions = {}): ReportReader {

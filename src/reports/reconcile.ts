@@ -93,7 +93,9 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
     const requestId = e.refundRequestId ?? e.paymentRequestId;
     const id = e.refundId ?? e.paymentId;
     const key = ledgerKey(e.type, requestId ?? id!);
-    ledgerSeen.set(key, [...(ledgerSeen.get(key) ?? []), i]);
+    const seen = ledgerSeen.get(key);
+    if (seen) seen.push(i);
+    else ledgerSeen.set(key, [i]);
     if (requestId && !byRequest.has(ledgerKey(e.type, requestId))) byRequest.set(ledgerKey(e.type, requestId), e);
     if (id && !byId.has(ledgerKey(e.type, id))) byId.set(ledgerKey(e.type, id), e);
   });

@@ -184,6 +184,18 @@ describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
     await queue.close();
   });
 
+  it('a job not written by the inbox (no notification or raw body) fails once, for good, without running a callback', async () => {
+    const { inbox, queue } = await setup();
+    let runs = 0;
+    inbox.process({ onPayment: () => void runs++ }, { backoff: 10 });
+    await queue.add('PAYMENT_RESULT', { v: 1, key: 'PAYMENT_RESULT:hand-made' } as never, { jobId: 'hand-made', attempts: 100, backoff: { type: 'fixed', delay: 10 } });
+    await expect.poll(async () => (await queue.getJob('hand-made'))?.failedReason, { timeout: 10_000 }).toMatch(/was not written by the inbox/);
+    const job = await queue.getJob('hand-made');
+    expect(job?.attemptsMade).toBe(1);
+    expect(runs).toBe(0);
+    await queue.close();
+  });
+
   it('routes a CAPTURE_RESULT to onCapture, and fails a kind without a callback straight to the dead letters', async () => {
     const { inbox } = await setup();
     const captured: string[] = [];

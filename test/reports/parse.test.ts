@@ -289,3 +289,29 @@ describe('bad calls', () => {
     expect(err.message).toBe('Report (unnamed report): (input): input must be a string, a Buffer, a Readable or a ReadableStream');
   });
 });
+
+describe('hostile report files', () => {
+  it('a record past 1 MiB (no line breaks, or an unclosed quote) is an AmsValidationError naming the file, not memory held', async () => {
+    const header = 'settlementBatchId,summaryType,count,settlementAmountValue,settlementCurrency\n';
+    const endless = Readable.from((function* () {
+      yield header;
+      for (let i = 0; i < 64; i++) yield 'x'.repeat(64 * 1024); // 4 MiB without a line break
+    })());
+    const e = await rejection(parseReport(endless, { fileName: 'settlementSummary_1_20260101.csv' }));
+    expect(e.message).toContain('settlementSummary_1_20260101.csv');
+    expect(e.message).toMatch(/not valid CSV/);
+    const unclosed = await rejection(parseReport(`${header}B1,"TOTAL${'y'.repeat(1_100_000)}\n<END>\n`, { fileName: 'settlementSummary_1_20260101.csv' }));
+    expect(unclosed.message).toMatch(/not valid CSV/);
+  });
+
+  it('a stream that fails to read is an AmsValidationError with the code, not the raw error', async () => {
+    const broken = new Readable({
+      read() {
+        this.destroy(Object.assign(new Error('EACCES: permission denied, open /secret/path'), { code: 'EACCES' }));
+      },
+    });
+    const e = await rejection(parseReport(broken, { fileName: 'settlementItems_1_20260101.csv' }));
+    expect(e.message).toContain('could not be read (EACCES)');
+    expect(e.message).not.toContain('/secret/path');
+  });
+});
