@@ -2,8 +2,8 @@
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { Decimal } from 'decimal.js';
-import { currencyExponent } from '../rules/amounts';
+import type { Decimal } from 'decimal.js';
+import { currencyExponent, ExactDecimal } from '../rules/amounts';
 import { parseReports, reconcile, type LedgerEntry, type Money, type ParsedReport, type ReconciliationReport } from '../reports';
 import { parseCommandArgs, stringOpt } from './args';
 import { json } from './format';
@@ -94,7 +94,7 @@ export function readLedger(text: string, file: string): LedgerEntry[] {
 export function showMoney(m: Money | undefined): string {
   if (!m) return '—';
   const exponent = currencyExponent(m.currency);
-  return exponent === undefined ? `${m.value} (minor) ${m.currency}` : `${new Decimal(m.value).div(new Decimal(10).pow(exponent)).toFixed(exponent)} ${m.currency}`;
+  return exponent === undefined ? `${m.value} (minor) ${m.currency}` : `${new ExactDecimal(m.value).div(new ExactDecimal(10).pow(exponent)).toFixed(exponent)} ${m.currency}`;
 }
 
 function where(file: string | undefined, line: number): string {

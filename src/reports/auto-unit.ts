@@ -1,6 +1,6 @@
 // Deciding the amount unit of one settlement batch: the reading that makes the items add up to the summary wins.
-import { Decimal } from 'decimal.js';
-import { currencyExponent } from '../rules/amounts';
+import type { Decimal } from 'decimal.js';
+import { currencyExponent, ExactDecimal } from '../rules/amounts';
 import type { ReportRow } from './rows';
 import { amountInMinorUnits, type AmountUnit } from './units';
 
@@ -26,7 +26,7 @@ function total(rows: readonly ReportRow[], unit: AmountUnit): Decimal {
   return rows.reduce((sum, r) => {
     const a = r.amounts['settlementAmountValue'];
     return a ? sum.plus(amountInMinorUnits(a, unit)!) : sum;
-  }, new Decimal(0));
+  }, new ExactDecimal(0));
 }
 
 /** The summary's payout: its TOTAL row when it has one, else the sum of its rows. */

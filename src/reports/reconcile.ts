@@ -1,7 +1,7 @@
 // Reconciliation: settlement summary against settlement items, items against the merchant's ledger, totals and fees.
-import { Decimal } from 'decimal.js';
+import type { Decimal } from 'decimal.js';
 import { AmsValidationError, type ValidationIssue } from '../errors';
-import { isMinorUnitValue } from '../rules/amounts';
+import { isMinorUnitValue, ExactDecimal } from '../rules/amounts';
 import { decideUnits, type UnitDecision } from './auto-unit';
 import { FEE_COLUMNS, type ReportKind } from './columns';
 import type { ParsedReport } from './reader';
@@ -218,7 +218,7 @@ function totalsAndFees(
 ): void {
   const totals = new Map<string, { value: Decimal; batches: Set<string>; source: 'settlementSummary' | 'settlementItems' }>();
   const add = (currency: string, value: string, batch: string, source: 'settlementSummary' | 'settlementItems'): void => {
-    const t = totals.get(`${source}|${currency}`) ?? { value: new Decimal(0), batches: new Set<string>(), source };
+    const t = totals.get(`${source}|${currency}`) ?? { value: new ExactDecimal(0), batches: new Set<string>(), source };
     t.value = t.value.plus(value);
     t.batches.add(batch);
     totals.set(`${source}|${currency}`, t);
@@ -244,7 +244,7 @@ function totalsAndFees(
     for (const row of itemRows) {
       const a = row.amounts[kind];
       const v = a && amountInMinorUnits(a, itemUnit(row));
-      if (a && v !== undefined) perCurrency.set(a.currency, (perCurrency.get(a.currency) ?? new Decimal(0)).plus(v));
+      if (a && v !== undefined) perCurrency.set(a.currency, (perCurrency.get(a.currency) ?? new ExactDecimal(0)).plus(v));
     }
     for (const [currency, value] of perCurrency) report.fees.push({ kind, currency, value: value.toFixed(0) });
   }

@@ -1,5 +1,6 @@
 // Settlement summary against settlement items, per batch and summaryType: counts, amounts and every fee column.
-import { Decimal } from 'decimal.js';
+import type { Decimal } from 'decimal.js';
+import { ExactDecimal } from '../rules/amounts';
 import type { UnitDecision } from './auto-unit';
 import { FEE_COLUMNS } from './columns';
 import type { Adjustment, ReconciliationReport, SummaryMismatch } from './reconcile-types';
@@ -32,7 +33,7 @@ export function sums(rows: readonly ReportRow[], column: string, unit: AmountUni
   for (const r of rows) {
     const a = r.amounts[column];
     const v = a && amountInMinorUnits(a, unit);
-    if (a && v !== undefined) m.set(a.currency, (m.get(a.currency) ?? new Decimal(0)).plus(v));
+    if (a && v !== undefined) m.set(a.currency, (m.get(a.currency) ?? new ExactDecimal(0)).plus(v));
   }
   return m;
 }

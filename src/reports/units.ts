@@ -1,6 +1,6 @@
 // Amount units of report files: reading an amount as written in major or minor units, into signed minor units.
-import { Decimal } from 'decimal.js';
-import { currencyExponent } from '../rules/amounts';
+import type { Decimal } from 'decimal.js';
+import { currencyExponent, ExactDecimal } from '../rules/amounts';
 import type { ReportAmount } from './rows';
 
 /** How amounts in a file are written: `minor` 1450 = 14.50 USD (the published samples), `major` 14.50. */
@@ -19,7 +19,7 @@ export function amountInMinorUnits(amount: ReportAmount, unit: AmountUnit): stri
   if (unit === 'minor' && MINOR_INTEGER.test(amount.value)) return amount.value === '-0' ? '0' : amount.value;
   const exponent = unit === 'minor' ? 0 : currencyExponent(amount.currency);
   if (exponent === undefined) return undefined;
-  const d = new Decimal(amount.value).times(new Decimal(10).pow(exponent));
+  const d = new ExactDecimal(amount.value).times(new ExactDecimal(10).pow(exponent));
   if (!d.isInteger()) return undefined;
   const text = d.toFixed(0);
   return text === '-0' ? '0' : text;

@@ -4,6 +4,12 @@ import { Decimal } from 'decimal.js';
 import { AmsValidationError, type ValidationIssue } from '../errors';
 
 /**
+ * Decimal arithmetic that never rounds money: decimal.js rounds to 20 significant digits by default, which would
+ * silently change a long amount. Sums and unit conversions of amounts use this.
+ */
+export const ExactDecimal = Decimal.clone({ precision: 1_000 });
+
+/**
  * ISO 4217 minor-unit exponents: every currency of the AlipayCN matrix, plus a few common ones whose
  * ISO exponent is unambiguous. A currency missing here is rejected rather than guessed: a wrong exponent
  * charges 100 times too much or too little.

@@ -315,3 +315,11 @@ describe('hostile report files', () => {
     expect(e.message).not.toContain('/secret/path');
   });
 });
+
+describe('long amounts are converted exactly', () => {
+  it('a 23-digit major amount becomes its minor units without rounding', async () => {
+    const { amountInMinorUnits } = await import('../../src/reports/units');
+    expect(amountInMinorUnits({ value: '123456789012345678901.23', currency: 'USD' }, 'major')).toBe('12345678901234567890123');
+    expect(amountInMinorUnits({ value: '-123456789012345678901.23', currency: 'USD' }, 'major')).toBe('-12345678901234567890123');
+  });
+});
