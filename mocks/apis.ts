@@ -1,5 +1,5 @@
 // The gateway's answers for the APIs beyond pay: payment sessions, consult, capture and customs declarations, with their state.
-import { formatRequestTime } from '../src/api/call';
+import { formatRequestTime } from '../src/rules/time';
 import type { PayRules } from '../src/api/pay';
 import {
   captureRequestIssues,

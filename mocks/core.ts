@@ -1,11 +1,11 @@
 // The one gateway implementation: request in, response out, plus the state (payments, refunds, notifications).
 // createAmsHandlers (msw) and startAmsGateway (node:http) are thin adapters around handle().
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
-import { formatRequestTime } from '../src/api/call';
+import { formatRequestTime } from '../src/rules/time';
 import { apiPath } from '../src/api/endpoint';
 import { payRequestIssues } from '../src/api/pay';
 import { issuesFromZod, type ValidationIssue } from '../src/errors';
-import { sleep } from '../src/http/retry';
+import { sleep } from '../src/clock';
 import { CURRENCY_EXPONENTS, CURRENCY_VIOLATIONS, fromMinorUnits } from '../src/rules';
 import { getCryptoBackend } from '../src/signing/backend';
 import { buildSignContentBytes } from '../src/signing/content';

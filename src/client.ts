@@ -2,7 +2,8 @@
 import { KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
 import { z } from 'zod';
-import { callAms, type CallContext, type Clock, type Logger, type RequestOptions } from './api/call';
+import { callAms, type CallContext, type Logger, type RequestOptions } from './api/call';
+import { systemClock, type Clock } from './clock';
 import { originOf, REGION_ORIGINS, type Region } from './api/endpoint';
 import {
   assertNoIssues,
@@ -31,7 +32,6 @@ import { AmsConfigError } from './errors';
 import { registerContext } from './internal/context';
 import { verifyNotificationForClient, type ClientVerifyNotificationInput, type RawBody } from './notifications/verify';
 import type { AmsNotification } from './notifications/schemas';
-import { sleep } from './http/retry';
 import { createDefaultTransport } from './http/default-transport';
 import { DEFAULT_MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES_RANGE, type Transport } from './http/types';
 import { redactingLogger } from './internal/redact';
@@ -146,7 +146,6 @@ function configError(error: z.ZodError): AmsConfigError {
   return new AmsConfigError(`Invalid AmsClient config: ${parts.join('; ')}`, { field });
 }
 
-const systemClock: Required<Clock> = { now: () => new Date(), sleep };
 
 /** The AMS client. Construct once and reuse: keys are parsed here, once. */
 export class AmsClient {
@@ -208,7 +207,7 @@ export class AmsClient {
       maxRetries: c.maxRetries ?? 2,
       maxResponseBytes: c.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       transport: c.transport ?? createDefaultTransport(),
-      clock: { now: c.clock ? () => c.clock!.now() : systemClock.now, sleep: c.clock?.sleep ? (ms, s) => c.clock!.sleep!(ms, s) : sleep },
+      clock: { now: c.clock ? () => c.clock!.now() : systemClock.now, sleep: c.clock?.sleep ? (ms, s) => c.clock!.sleep!(ms, s) : systemClock.sleep },
       logger: c.logger && c.agentToken !== undefined ? redactingLogger(c.logger, c.agentToken) : c.logger,
       backend: getCryptoBackend(c.cryptoBackend),
       random: Math.random,

@@ -26,8 +26,9 @@ export type { CryptoBackendName } from './signing/backend';
 export { resolveEndpoint, REGION_ORIGINS } from './api/endpoint';
 export type { GenericRequestOptions, GenericResponse } from './api/generic';
 export type { Region, EndpointOptions, AmsApi } from './api/endpoint';
-export { formatRequestTime } from './api/call';
-export type { Logger, Clock, RequestOptions } from './api/call';
+export { formatRequestTime, formatIsoWithOffset, parseRequestTime } from './rules/time';
+export type { Clock } from './clock';
+export type { Logger, RequestOptions } from './api/call';
 export type { Transport, HttpRequest, HttpResponse, TransportFailureKind } from './http/types';
 export { TransportFailure } from './http/types';
 export { createDefaultTransport } from './http/default-transport';
@@ -61,7 +62,7 @@ export { DEFAULT_AWAIT_SCHEDULE_SECONDS } from './api/lifecycle';
 export type { AwaitPaymentOptions, AwaitPaymentResult } from './api/lifecycle';
 
 export * from './rules';
-export { buildCashierPayment, formatIsoWithOffset, CASHIER_TERMINAL_TYPES, CASHIER_OS_TYPES } from './rules/payment-builder';
+export { buildCashierPayment, CASHIER_TERMINAL_TYPES, CASHIER_OS_TYPES } from './rules/payment-builder';
 export type {
   CashierPaymentInput,
   CashierPaymentRequest,

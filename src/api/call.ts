@@ -14,6 +14,8 @@ import {
   AmsValidationError,
   type ValidationIssue,
 } from '../errors';
+import type { Clock } from '../clock';
+import { formatRequestTime } from '../rules/time';
 import { isRetryableStatus, parseRetryAfter, retryDelayMs } from '../http/retry';
 import { tooLargeFailure, TransportFailure, type HttpResponse, type Transport } from '../http/types';
 import { redactValues } from '../internal/redact';
@@ -29,12 +31,6 @@ export interface Logger {
   info?(message: string, meta?: Record<string, unknown>): void;
   warn?(message: string, meta?: Record<string, unknown>): void;
   error?(message: string, meta?: Record<string, unknown>): void;
-}
-
-/** Time source and waiting, injectable so tests are deterministic and fast. */
-export interface Clock {
-  now(): Date;
-  sleep?(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
 /** What a call needs from the client; built once per client. */
@@ -78,11 +74,6 @@ export interface CallSpec<S extends z.ZodType> {
   responseSchema: S;
   /** `U` result codes that are a normal answer rather than "unknown" (PAYMENT_IN_PROCESS for a cashier pay). */
   acceptUnknownCodes?: readonly string[];
-}
-
-/** The Request-Time header: ISO-8601 with an explicit offset, to the second, as the AMS docs show it. */
-export function formatRequestTime(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, '+00:00');
 }
 
 const SNIPPET = 300;

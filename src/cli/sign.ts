@@ -1,6 +1,6 @@
 // `ams-cashier sign`: shows exactly what is signed, the Signature header, and a curl command that sends those bytes.
 import { AMS_APIS, apiPath, CUSTOMS_APIS, isAmsPath, REGION_ORIGINS, originOf } from '../api/endpoint';
-import { formatRequestTime } from '../api/call';
+import { formatRequestTime } from '../rules/time';
 import { getCryptoBackend } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
 import { formatSignatureHeader } from '../signing/header';

@@ -1,5 +1,6 @@
 // The acknowledgement Alipay expects after a notification was handled, optionally signed with the merchant key.
-import { formatRequestTime, type Clock } from '../api/call';
+import type { Clock } from '../clock';
+import { formatRequestTime } from '../rules/time';
 import { AmsConfigError } from '../errors';
 import { getCryptoBackend, type CryptoBackend, type CryptoBackendName } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';

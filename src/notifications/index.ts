@@ -4,7 +4,6 @@ export {
   verifyNotificationAsync,
   verifyNotificationForClient,
   verifyNotificationForClientAsync,
-  parseRequestTime,
   RAW_BODY_HINT,
 } from './verify';
 export type { VerifyNotificationInput, ClientVerifyNotificationInput, RawBody, NowFn } from './verify';

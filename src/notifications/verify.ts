@@ -6,6 +6,7 @@ import { getCryptoBackend, type CryptoBackend, type CryptoBackendName } from '..
 import { buildSignContentBytes } from '../signing/content';
 import { parseSignatureHeader } from '../signing/header';
 import { loadPublicKey, type KeyInput } from '../signing/keys';
+import { parseRequestTime } from '../rules/time';
 import { readHeaders, type NotificationHeaders } from './headers';
 import { captureOutcome, paymentOutcome, refundOutcome } from './outcome';
 
@@ -141,23 +142,6 @@ export function checkTolerance(toleranceMs: unknown): number | undefined {
     throw new AmsConfigError('toleranceMs: must be a non-negative number of milliseconds', { field: 'toleranceMs' });
   }
   return toleranceMs;
-}
-
-const ISO_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/i;
-
-/**
- * A Request-Time as epoch milliseconds: all digits are epoch milliseconds (Java and Go), otherwise ISO-8601
- * with `Z` or an explicit offset (the docs' form). Undefined when it is neither; a time without an offset is
- * refused rather than read in the server's local zone.
- */
-export function parseRequestTime(value: string): number | undefined {
-  if (/^\d{1,16}$/.test(value)) return Number(value);
-  const m = ISO_RE.exec(value);
-  if (!m) return undefined;
-  const fraction = m[2] ? m[2].slice(0, 4) : '';
-  const zone = m[3]!.toUpperCase() === 'Z' ? 'Z' : m[3]!.replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
-  const ms = Date.parse(`${m[1]}${fraction}${zone}`);
-  return Number.isNaN(ms) ? undefined : ms;
 }
 
 function nowMs(now: NowFn | undefined): number {

@@ -5,6 +5,7 @@ import type { Decimal } from 'decimal.js';
 import { AmsValidationError, type ValidationIssue } from '../errors';
 import { toMinorUnits, fromMinorUnits } from './amounts';
 import { buildExtendInfo, checkExtendInfo, directMerchantIssue, hasChinaExtraTransInfo, MAX_EXTEND_INFO_LENGTH, serializeExtendInfo, type ChinaExtraTransInfo, type ChinaExtraTransInfoInput, type GoodsItem } from './china-extra';
+import { formatIsoWithOffset } from './time';
 import { checkCurrencies, type AlipayCnPaymentCurrency, type AlipayCnSettlementCurrency } from './currencies';
 
 /** `env.terminalType` values of a cashier payment. */
@@ -234,37 +235,6 @@ function readAmount(input: Record<string, unknown>, currency: string | undefined
     collect(err, issues, (f) => f);
     return undefined;
   }
-}
-
-const DAY_MS = 86_400_000;
-
-/** Civil date from days since 1970-01-01 (proleptic Gregorian), without a Date object: the rules stay clock-free. */
-function civilFromDays(days: number): { y: number; m: number; d: number } {
-  const z0 = days + 719_468;
-  const era = Math.floor(z0 / 146_097);
-  const doe = z0 - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return { y: era * 400 + yoe + (m <= 2 ? 1 : 0), m, d };
-}
-
-const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
-
-/** ISO-8601 to the second with an explicit offset: `2026-01-01T12:05:00+00:00`. */
-export function formatIsoWithOffset(epochMs: number, utcOffsetMinutes = 0): string {
-  const local = Math.floor(epochMs / 1000) * 1000 + utcOffsetMinutes * 60_000;
-  const days = Math.floor(local / DAY_MS);
-  const { y, m, d } = civilFromDays(days);
-  const secs = Math.floor((local - days * DAY_MS) / 1000);
-  const sign = utcOffsetMinutes < 0 ? '-' : '+';
-  const off = Math.abs(utcOffsetMinutes);
-  return (
-    `${pad(y, 4)}-${pad(m)}-${pad(d)}T${pad(Math.floor(secs / 3600))}:${pad(Math.floor(secs / 60) % 60)}:${pad(secs % 60)}` +
-    `${sign}${pad(Math.floor(off / 60))}:${pad(off % 60)}`
-  );
 }
 
 function readExpiry(input: Record<string, unknown>, options: BuildCashierPaymentOptions, issues: ValidationIssue[]): string | undefined {

@@ -1,8 +1,8 @@
 // verifyNotification: the raw bytes are what is verified, every header failure is typed, and the body comes back typed.
 import { describe, expect, it } from 'vitest';
 import { AmsConfigError, AmsSignatureError, AmsValidationError } from '../../src/errors';
+import { parseRequestTime } from '../../src/rules/time';
 import {
-  parseRequestTime,
   verifyNotification,
   verifyNotificationAsync,
   verifyNotificationForClient,

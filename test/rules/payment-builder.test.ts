@@ -1,4 +1,5 @@
 // buildCashierPayment: valid bodies for every terminal type, every input error at once, and properties over the matrix.
+import { formatIsoWithOffset } from '../../src/rules/time';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { payRequestIssues } from '../../src/api/pay';
@@ -6,7 +7,6 @@ import { AmsValidationError } from '../../src/errors';
 import { ALIPAY_CN_PAYMENT_CURRENCIES, ALIPAY_CN_SETTLEMENT_CURRENCIES, checkCurrencies, parseGoodsInfo } from '../../src/rules';
 import {
   buildCashierPayment,
-  formatIsoWithOffset,
   type CashierPaymentInput,
   type CashierPaymentRequest,
 } from '../../src/rules/payment-builder';

@@ -1,4 +1,5 @@
-// Keeps src/rules/ pure: it may import only its siblings, ../errors, zod and decimal.js, and touch no clock or I/O.
+// Keeps src/rules/ pure: it may import only its siblings, ../errors, zod and decimal.js, and read no clock or do I/O
+// (formatting a given instant is pure; reading the current one is not).
 import { describe, it, expect } from 'vitest';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,7 +9,8 @@ const RULES_DIR = fileURLToPath(new URL('../../src/rules/', import.meta.url));
 const ALLOWED = [/^\.\/[A-Za-z0-9_-]+$/, /^\.\.\/errors$/, /^zod$/, /^decimal\.js$/];
 /** Globals that mean I/O, a clock or randomness. */
 const FORBIDDEN: [RegExp, string][] = [
-  [/\bDate\b/, 'Date'],
+  [/\bDate\.now\b/, 'Date.now'],
+  [/\bnew\s+Date\s*\(\s*\)/, 'new Date()'],
   [/\bMath\.random\b/, 'Math.random'],
   [/\bprocess\b/, 'process'],
   [/\brequire\s*\(/, 'require()'],
@@ -63,7 +65,9 @@ describe('src/rules purity', () => {
     expect(problems("import { readFileSync } from 'node:fs';")).toEqual(['imports node:fs']);
     expect(problems("import fs from 'fs';\nexport { x } from '../http/axios';")).toEqual(['imports fs', 'imports ../http/axios']);
     expect(problems("import 'node:crypto';")).toEqual(['imports node:crypto', 'uses crypto']);
-    expect(problems('const t = Date.now();')).toEqual(['uses Date']);
+    expect(problems('const t = Date.now();')).toEqual(['uses Date.now']);
+    expect(problems('const t = new Date();')).toEqual(['uses new Date()']);
+    expect(problems('const t = new Date(ms).toISOString();')).toEqual([]);
     expect(problems('const r = Math.random();')).toEqual(['uses Math.random']);
     expect(problems("const m = await import('node:os');")).toEqual(['uses dynamic import()']);
     expect(problems("const env = process.env.X;")).toEqual(['uses process']);

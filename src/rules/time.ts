@@ -1,0 +1,33 @@
+// Request-Time and other AMS instants: formatting a given instant as ISO-8601 with an offset, and parsing one back.
+// Pure: an instant is always passed in; nothing here reads the clock.
+
+const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+
+/** ISO-8601 to the second with an explicit offset: `2026-01-01T12:05:00+00:00` (AMS writes times this way). */
+export function formatIsoWithOffset(epochMs: number, utcOffsetMinutes = 0): string {
+  const local = new Date(Math.floor(epochMs / 1000) * 1000 + utcOffsetMinutes * 60_000);
+  const off = Math.abs(utcOffsetMinutes);
+  return `${local.toISOString().slice(0, 19)}${utcOffsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(off / 60))}:${pad(off % 60)}`;
+}
+
+/** The Request-Time header: ISO-8601 with an explicit offset, to the second, as the AMS docs show it. */
+export function formatRequestTime(date: Date): string {
+  return formatIsoWithOffset(date.getTime());
+}
+
+const ISO_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/i;
+
+/**
+ * A Request-Time as epoch milliseconds: all digits are epoch milliseconds (Java and Go), otherwise ISO-8601
+ * with `Z` or an explicit offset (the docs' form). Undefined when it is neither; a time without an offset is
+ * refused rather than read in the server's local zone.
+ */
+export function parseRequestTime(value: string): number | undefined {
+  if (/^\d{1,16}$/.test(value)) return Number(value);
+  const m = ISO_RE.exec(value);
+  if (!m) return undefined;
+  const fraction = m[2] ? m[2].slice(0, 4) : '';
+  const zone = m[3]!.toUpperCase() === 'Z' ? 'Z' : m[3]!.replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');
+  const ms = Date.parse(`${m[1]}${fraction}${zone}`);
+  return Number.isNaN(ms) ? undefined : ms;
+}
