@@ -33,7 +33,7 @@ import { registerContext } from './internal/context';
 import { verifyNotificationForClient, type ClientVerifyNotificationInput, type RawBody } from './notifications/verify';
 import type { AmsNotification } from './notifications/schemas';
 import { createDefaultTransport } from './http/default-transport';
-import { DEFAULT_MAX_RESPONSE_BYTES, MAX_RESPONSE_BYTES_RANGE, type Transport } from './http/types';
+import { DEFAULT_MAX_RESPONSE_BYTES, type Transport } from './http/types';
 import { redactingLogger } from './internal/redact';
 import type { PayRequest } from './schemas/pay';
 import { toPayResult, type PayResult } from './api/pay-result';
@@ -59,6 +59,16 @@ import { KEY_VERSION_RE } from './signing/header';
 import { CurrencyCode } from './schemas/common';
 import { loadPrivateKey, loadPublicKey, publicKeyFingerprint, type KeyInput } from './signing/keys';
 import { defaultUserAgent } from './version';
+import {
+  clockOption,
+  cryptoBackendOption,
+  loggerOption,
+  maxResponseBytesOption,
+  maxRetriesOption,
+  parseOptions,
+  timeoutMsOption,
+  transportOption,
+} from './options';
 
 export interface AmsClientConfig {
   /** Your client id from the Antom / Alipay developer center; `SANDBOX_…` ids use the sandbox paths. */
@@ -113,6 +123,7 @@ const keyInput = z.custom<KeyInput>(
   (v) => typeof v === 'string' || v instanceof Uint8Array || v instanceof KeyObject,
   { error: 'must be a PEM or base64 string, DER bytes (Buffer/Uint8Array) or a KeyObject' },
 );
+const headerText = (max: number) => z.string().min(1, 'must not be empty').max(max).regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (it is sent as a header)');
 
 const ConfigSchema = z.strictObject({
   clientId: z.string().min(1, 'must not be empty').max(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
@@ -124,28 +135,18 @@ const ConfigSchema = z.strictObject({
   region: z.enum(Object.keys(REGION_ORIGINS) as [Region, ...Region[]]).optional(),
   sandbox: z.boolean().optional(),
   baseUrl: z.string().optional(),
-  agentToken: z.string().regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (it is sent as a header)').optional(),
-  timeoutMs: z.number().int().positive().max(600_000).optional(),
-  maxRetries: z.number().int().min(0).max(10).optional(),
-  maxResponseBytes: z.number().int().min(MAX_RESPONSE_BYTES_RANGE.min).max(MAX_RESPONSE_BYTES_RANGE.max).optional(),
-  logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { error: 'must be an object with debug/info/warn/error methods' }).optional(),
-  clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', { error: 'must have a now() method' }).optional(),
-  transport: z.custom<Transport>((v) => typeof v === 'function', { error: 'must be a function' }).optional(),
-  cryptoBackend: z.enum(['node', 'jsrsasign']).optional(),
+  agentToken: headerText(4096).optional(),
+  timeoutMs: timeoutMsOption.optional(),
+  maxRetries: maxRetriesOption.optional(),
+  maxResponseBytes: maxResponseBytesOption.optional(),
+  logger: loggerOption.optional(),
+  clock: clockOption.optional(),
+  transport: transportOption.optional(),
+  cryptoBackend: cryptoBackendOption.optional(),
   integration: z.enum(['direct', 'acquirer'], { error: 'must be "direct" or "acquirer"' }).optional(),
   contractSettlementCurrency: CurrencyCode.optional(),
-  userAgent: z.string().min(1, 'must not be empty').max(256).regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (it is sent as a header)').optional(),
+  userAgent: headerText(256).optional(),
 });
-
-function configError(error: z.ZodError): AmsConfigError {
-  const parts = error.issues.map((i) => {
-    if (i.code === 'unrecognized_keys') return `unknown option(s) ${i.keys.map((k) => `"${k}"`).join(', ')}`;
-    return `${i.path.join('.') || 'config'}: ${i.message}`;
-  });
-  const field = error.issues[0]?.code === 'unrecognized_keys' ? error.issues[0].keys[0] : String(error.issues[0]?.path[0] ?? '');
-  return new AmsConfigError(`Invalid AmsClient config: ${parts.join('; ')}`, { field });
-}
-
 
 /** The AMS client. Construct once and reuse: keys are parsed here, once. */
 export class AmsClient {
@@ -161,10 +162,7 @@ export class AmsClient {
   readonly #alipayPublicKey: KeyObject;
 
   constructor(config: AmsClientConfig) {
-    if (config === null || typeof config !== 'object') throw new AmsConfigError('AmsClient needs a config object', { field: 'config' });
-    const parsed = ConfigSchema.safeParse(config);
-    if (!parsed.success) throw configError(parsed.error);
-    const c = parsed.data;
+    const c = parseOptions(ConfigSchema, config, 'AmsClient');
 
     const prefixed = c.clientId.startsWith('SANDBOX_');
     if (c.sandbox !== undefined && c.sandbox !== prefixed) {

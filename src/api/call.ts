@@ -1,6 +1,6 @@
 // The request pipeline every AMS call goes through: serialize once, sign per attempt, send, verify, decide, retry.
 import type { KeyObject } from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
 import {
   type CallIds,
   AmsAbortError,
@@ -24,6 +24,7 @@ import type { CryptoBackend } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
 import { formatSignatureHeader, parseSignatureHeader, redactSignatureHeader } from '../signing/header';
 import { resolveEndpoint, type EndpointOptions } from './endpoint';
+import { maxRetriesOption, parseCallOptions, signalOption, timeoutMsOption } from '../options';
 
 /** Receives one line per event; `meta` never holds key material, a full signature or the Agent-Token. */
 export interface Logger {
@@ -320,7 +321,7 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
   const { api } = spec;
   const body = JSON.stringify(spec.body);
   const { url, path } = endpointFor(ctx, api);
-  checkRequestOptions(options);
+  parseCallOptions(RequestOptionsSchema, options, 'request');
   const maxRetries = options.maxRetries ?? ctx.maxRetries;
   const timeoutMs = options.timeoutMs ?? ctx.timeoutMs;
   const signal = options.signal;
@@ -411,16 +412,11 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
 }
 
 /** Per-call options get the same bounds as the client's: a typo must not mean retrying forever. */
-function checkRequestOptions(options: RequestOptions): void {
-  const issues: ValidationIssue[] = [];
-  const { maxRetries, timeoutMs, signal } = options;
-  if (maxRetries !== undefined && !(Number.isInteger(maxRetries) && maxRetries >= 0 && maxRetries <= 10))
-    issues.push({ field: 'maxRetries', message: 'must be a whole number from 0 to 10' });
-  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs >= 1 && timeoutMs <= 600_000))
-    issues.push({ field: 'timeoutMs', message: 'must be a whole number of milliseconds from 1 to 600000' });
-  if (signal !== undefined && !(signal instanceof AbortSignal)) issues.push({ field: 'signal', message: 'must be an AbortSignal' });
-  if (issues.length > 0) throw new AmsValidationError(issues, { context: 'Invalid request options' });
-}
+const RequestOptionsSchema = z.strictObject({
+  signal: signalOption.optional(),
+  timeoutMs: timeoutMsOption.optional(),
+  maxRetries: maxRetriesOption.optional(),
+});
 
 /** The caller's signal fired; `sent` when a request was (or may have been) on its way. */
 function abortError(api: string, signal: AbortSignal | undefined, attempts: number, sent: boolean): AmsAbortError {
