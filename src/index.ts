@@ -62,7 +62,7 @@ export { DEFAULT_AWAIT_SCHEDULE_SECONDS } from './api/lifecycle';
 export type { AwaitPaymentOptions, AwaitPaymentResult } from './api/lifecycle';
 
 export * from './rules';
-export { buildCashierPayment, CASHIER_TERMINAL_TYPES, CASHIER_OS_TYPES } from './rules/payment-builder';
+export { buildCashierPayment, CASHIER_TERMINAL_TYPES, CASHIER_OS_TYPES } from './api/payment-builder';
 export type {
   CashierPaymentInput,
   CashierPaymentRequest,
@@ -71,7 +71,7 @@ export type {
   MinorUnitAmountInput,
   CashierTerminalType,
   CashierOsType,
-} from './rules/payment-builder';
+} from './api/payment-builder';
 export * from './notifications';
 export { cashierRedirect } from './rules/cashier-redirect';
 export type { CashierRedirect, CashierRedirectOptions, RedirectActionFormInput, PayAnswerRedirectInput } from './rules/cashier-redirect';

@@ -38,7 +38,8 @@ export type Amount<C extends string = string> = {
   value: string;
 };
 
-const MINOR_UNIT_VALUE = /^[1-9][0-9]*$/;
+/** A minor-unit value: a positive integer without leading zeros. */
+export const MINOR_UNIT_VALUE = /^[1-9][0-9]*$/;
 
 /** The sentence for anyone who hands an amount as a number (or a decimal string) where AMS takes minor units. */
 export const MINOR_UNITS_HINT = "amounts are strings of minor units, e.g. '1999' for 19.99 USD; toMinorUnits('19.99', 'USD') makes one";

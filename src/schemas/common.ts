@@ -1,6 +1,6 @@
 // zod schemas shared by every AMS call: amounts, results, environment. Pure.
 import { z } from 'zod';
-import { MINOR_UNITS_HINT } from '../rules/amounts';
+import { MINOR_UNIT_VALUE, MINOR_UNITS_HINT } from '../rules/amounts';
 
 /** ISO 4217 alphabetic code, upper case. */
 export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter upper-case ISO 4217 code such as "USD"');
@@ -11,10 +11,10 @@ export const MinorUnitValue = z
     error: (issue) =>
       issue.input === undefined ? 'is required' : `is ${typeof issue.input === 'number' ? `the number ${String(issue.input)}` : `a ${issue.input === null ? 'null' : typeof issue.input}`}: ${MINOR_UNITS_HINT}`,
   })
-  .regex(/^[1-9][0-9]*$/, `must be a positive integer string: ${MINOR_UNITS_HINT}`);
+  .regex(MINOR_UNIT_VALUE, `must be a positive integer string: ${MINOR_UNITS_HINT}`);
 
+/** The schema of a request amount; its type is `Amount` from rules/amounts.ts. */
 export const Amount = z.looseObject({ currency: CurrencyCode, value: MinorUnitValue });
-export type Amount = z.infer<typeof Amount>;
 
 /** Amounts in responses and notifications: zero is possible there (e.g. a settlement amount), so only digits. */
 export const ResponseAmount = z.looseObject({ currency: z.string(), value: z.string().regex(/^[0-9]+$/) });

@@ -2,7 +2,12 @@
 import { z } from 'zod';
 import { Amount, CurrencyCode, Env, Result, ResponseAmount } from './common';
 
-const Url = z.string().min(1).max(2048).url('must be an absolute URL');
+const Url = z
+  .string()
+  .min(1)
+  .max(2048)
+  .url('must be an absolute URL')
+  .regex(/^https?:\/\//i, 'must be an http(s) URL such as https://shop.example/return');
 
 export const Order = z.looseObject({
   referenceOrderId: z.string().min(1).max(64),

@@ -9,7 +9,7 @@ import {
   buildCashierPayment,
   type CashierPaymentInput,
   type CashierPaymentRequest,
-} from '../../src/rules/payment-builder';
+} from '../../src/api/payment-builder';
 import type { PayRequest } from '../../src/schemas/pay';
 import { rejects } from '../helpers/expect';
 

@@ -1,12 +1,13 @@
 // Builds a complete CASHIER_PAYMENT `pay` body from what a person has at hand; pure (the clock is an argument).
-
-import { z } from 'zod';
+// It reads its own input shape (major units, goods, terminal and os types) and leaves every rule of the request
+// itself to the pay validation, whose issues it reports on the input's field names.
 import type { Decimal } from 'decimal.js';
 import { AmsValidationError, type ValidationIssue } from '../errors';
-import { toMinorUnits, fromMinorUnits } from './amounts';
-import { buildExtendInfo, checkExtendInfo, directMerchantIssue, hasChinaExtraTransInfo, MAX_EXTEND_INFO_LENGTH, serializeExtendInfo, type ChinaExtraTransInfo, type ChinaExtraTransInfoInput, type GoodsItem } from './china-extra';
-import { formatIsoWithOffset } from './time';
-import { checkCurrencies, type AlipayCnPaymentCurrency, type AlipayCnSettlementCurrency } from './currencies';
+import { toMinorUnits, fromMinorUnits } from '../rules/amounts';
+import { buildExtendInfo, serializeExtendInfo, type ChinaExtraTransInfo, type ChinaExtraTransInfoInput, type GoodsItem } from '../rules/china-extra';
+import { formatIsoWithOffset } from '../rules/time';
+import type { AlipayCnPaymentCurrency, AlipayCnSettlementCurrency } from '../rules/currencies';
+import { MAX_PAYMENT_EXPIRY_MS, payRequestIssues } from './pay';
 
 /** `env.terminalType` values of a cashier payment. */
 export const CASHIER_TERMINAL_TYPES = Object.freeze(['WEB', 'WAP', 'APP', 'MINI_APP'] as const);
@@ -137,19 +138,36 @@ const KNOWN_FIELDS = [
   'expiresInMinutes',
 ] as const;
 
-/** The same URL rule as the pay schema (zod's url check, ≤ 2048 characters). */
-const UrlSchema = z.string().min(1).max(2048).url();
-const MAX_EXPIRY_MINUTES = 10;
 // eslint-disable-next-line no-control-regex
 const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
-/** Where each checkCurrencies field is in the builder's input. */
-const CURRENCY_FIELDS: Readonly<Record<string, string>> = {
-  'paymentMethod.paymentMethodType': 'paymentMethodType',
-  'paymentAmount.currency': 'currency',
-  'settlementStrategy.settlementCurrency': 'settlementCurrency',
-  contractSettlementCurrency: 'contractSettlementCurrency',
-};
+/** Where each field of the request is in the builder's input (a prefix maps everything under it). */
+const INPUT_FIELDS: readonly (readonly [string, string])[] = [
+  ['order.referenceOrderId', 'referenceOrderId'],
+  ['order.orderDescription', 'description'],
+  ['paymentAmount.value', 'amount'],
+  ['paymentAmount.currency', 'currency'],
+  ['paymentMethod.paymentMethodType', 'paymentMethodType'],
+  ['settlementStrategy.settlementCurrency', 'settlementCurrency'],
+  ['paymentRedirectUrl', 'redirectUrl'],
+  ['paymentNotifyUrl', 'notifyUrl'],
+  ['paymentExpiryTime', 'expiresInMinutes'],
+  ['env.terminalType', 'terminalType'],
+  ['env.osType', 'osType'],
+];
+
+/** The input field a request field came from; `extendFrom` is where order.extendInfo came from (goods, …). */
+function inputField(field: string, extendFrom: string): string | undefined {
+  if (field.startsWith('order.orderAmount')) return undefined; // the same amount as paymentAmount: reported once
+  if (field === 'order.extendInfo' || field.startsWith('order.extendInfo.')) {
+    const rest = field.slice('order.extendInfo'.length);
+    if (extendFrom === 'extendInfo') return `extendInfo${rest}`;
+    if (extendFrom === 'chinaExtraTransInfo') return rest.replace(/^\./, '') || 'chinaExtraTransInfo';
+    return 'goods';
+  }
+  for (const [wire, input] of INPUT_FIELDS) if (field === wire || field.startsWith(`${wire}.`)) return input + field.slice(wire.length);
+  return field;
+}
 
 function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
@@ -162,10 +180,10 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** A string field of the input: present when required, a non-empty string without control characters. */
 function readString(
   input: Record<string, unknown>,
   key: string,
-  max: number,
   issues: ValidationIssue[],
   options: { required: boolean; hint?: string },
 ): string | undefined {
@@ -182,22 +200,8 @@ function readString(
     issues.push({ field: key, message: 'is empty', code: 'too_small' });
     return undefined;
   }
-  if (value.length > max) {
-    issues.push({ field: key, message: `is ${value.length} characters; at most ${max} are allowed`, code: 'too_big' });
-    return undefined;
-  }
   if (CONTROL.test(value)) {
     issues.push({ field: key, message: `${show(value)} contains a control character (newline, tab…)`, code: 'invalid_string' });
-    return undefined;
-  }
-  return value;
-}
-
-function readUrl(input: Record<string, unknown>, key: string, required: boolean, issues: ValidationIssue[]): string | undefined {
-  const value = readString(input, key, 2048, issues, { required, hint: 'an absolute URL such as https://shop.example/return' });
-  if (value === undefined) return undefined;
-  if (!UrlSchema.safeParse(value).success || !/^https?:\/\//i.test(value)) {
-    issues.push({ field: key, message: `${show(value)} is not an absolute http(s) URL`, code: 'invalid_url' });
     return undefined;
   }
   return value;
@@ -240,8 +244,9 @@ function readAmount(input: Record<string, unknown>, currency: string | undefined
 function readExpiry(input: Record<string, unknown>, options: BuildCashierPaymentOptions, issues: ValidationIssue[]): string | undefined {
   const minutes = input.expiresInMinutes;
   if (minutes === undefined) return undefined;
-  if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0 || minutes >= MAX_EXPIRY_MINUTES) {
-    issues.push({ field: 'expiresInMinutes', message: `${show(minutes)} is not a number of minutes greater than 0 and less than ${MAX_EXPIRY_MINUTES}`, code: 'out_of_range' });
+  const maxMinutes = MAX_PAYMENT_EXPIRY_MS / 60_000;
+  if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0 || minutes >= maxMinutes) {
+    issues.push({ field: 'expiresInMinutes', message: `${show(minutes)} is not a number of minutes greater than 0 and less than ${maxMinutes}`, code: 'out_of_range' });
     return undefined;
   }
   const offset = options.utcOffsetMinutes ?? 0;
@@ -249,19 +254,18 @@ function readExpiry(input: Record<string, unknown>, options: BuildCashierPayment
     issues.push({ field: 'options.utcOffsetMinutes', message: `${show(offset)} is not a whole number of minutes between -840 and 840`, code: 'out_of_range' });
     return undefined;
   }
-  const { now } = options;
-  const nowMs = typeof now === 'number' ? now : now !== undefined && typeof now.getTime === 'function' ? now.getTime() : undefined;
-  if (nowMs === undefined) {
+  const now = nowMs(options.now);
+  if (now === undefined) {
     issues.push({ field: 'expiresInMinutes', message: 'needs the current time: pass it as options.now (buildCashierPayment(input, { now }))', code: 'clock_required' });
     return undefined;
   }
-  if (!Number.isFinite(nowMs)) {
+  if (!Number.isFinite(now)) {
     issues.push({ field: 'options.now', message: 'is not a valid time', code: 'invalid_date' });
     return undefined;
   }
   // Whole seconds, rounded down: the expiry stays under the 10-minute limit and must still be after now.
-  const at = Math.floor((nowMs + Math.floor(minutes * 60_000)) / 1000) * 1000;
-  if (at <= nowMs) {
+  const at = Math.floor((now + Math.floor(minutes * 60_000)) / 1000) * 1000;
+  if (at <= now) {
     issues.push({ field: 'expiresInMinutes', message: `${minutes} minutes is less than a second from now`, code: 'out_of_range' });
     return undefined;
   }
@@ -288,104 +292,24 @@ export function buildCashierPayment(input: CashierPaymentInput, options: BuildCa
       issues.push({ field: key, message: `is not a field of buildCashierPayment's input; expected ${KNOWN_FIELDS.join(', ')}`, code: 'unrecognized_keys' });
   }
 
-  const paymentRequestId = readString(raw, 'paymentRequestId', 64, issues, { required: true, hint: 'your id for this payment (≤ 64 characters)' });
-  const referenceOrderId = readString(raw, 'referenceOrderId', 64, issues, { required: true, hint: 'your order number (≤ 64 characters)' });
-  const orderDescription = readString(raw, 'description', 256, issues, { required: true, hint: 'what the buyer pays for (≤ 256 characters)' });
-
-  // Currencies: every violation of the matrix (and the contract), reported on the input's field names.
+  const paymentRequestId = readString(raw, 'paymentRequestId', issues, { required: true, hint: 'your id for this payment (≤ 64 characters)' });
+  const referenceOrderId = readString(raw, 'referenceOrderId', issues, { required: true, hint: 'your order number (≤ 64 characters)' });
+  const orderDescription = readString(raw, 'description', issues, { required: true, hint: 'what the buyer pays for (≤ 256 characters)' });
+  const currency = readString(raw, 'currency', issues, { required: true, hint: 'the currency the buyer pays in, such as "USD"' });
+  const settlementCurrency = readString(raw, 'settlementCurrency', issues, { required: true, hint: 'the currency of your contract, such as "USD"' });
   const paymentMethodType = raw.paymentMethodType ?? 'ALIPAY_CN';
-  const { violations } = checkCurrencies({
-    paymentMethodType: paymentMethodType as string,
-    paymentCurrency: raw.currency as string,
-    settlementCurrency: raw.settlementCurrency as string,
-    contractSettlementCurrency: raw.contractSettlementCurrency as string | undefined,
-  });
-  for (const v of violations) issues.push({ field: CURRENCY_FIELDS[v.field] ?? v.field, message: v.message, code: v.code });
-  const badCurrency = violations.some((v) => v.field === 'paymentAmount.currency');
-  const currency = !badCurrency && typeof raw.currency === 'string' ? raw.currency : undefined;
-  const settlementCurrency = typeof raw.settlementCurrency === 'string' ? raw.settlementCurrency : undefined;
-
+  if (paymentMethodType !== 'ALIPAY_CN') {
+    issues.push({ field: 'paymentMethodType', message: `${show(paymentMethodType)} is not supported here: buildCashierPayment builds ALIPAY_CN payments`, code: 'invalid_value' });
+  }
   const value = readAmount(raw, currency, issues);
-
-  // env
-  const terminalType = raw.terminalType;
-  const osType = raw.osType;
-  let env: CashierPaymentRequest['env'] | undefined;
-  if (terminalType === undefined || terminalType === null) {
-    issues.push({ field: 'terminalType', message: `is required: ${CASHIER_TERMINAL_TYPES.join(', ')}`, code: 'required' });
-  } else if (!(CASHIER_TERMINAL_TYPES as readonly unknown[]).includes(terminalType)) {
-    const upper = typeof terminalType === 'string' ? terminalType.trim().toUpperCase() : '';
-    const hint = (CASHIER_TERMINAL_TYPES as readonly string[]).includes(upper) ? `; did you mean "${upper}"?` : '';
-    issues.push({ field: 'terminalType', message: `${show(terminalType)} is not one of ${CASHIER_TERMINAL_TYPES.join(', ')}${hint}`, code: 'invalid_value' });
-  } else {
-    const t = terminalType as CashierTerminalType;
-    const osOk = osType === undefined || (CASHIER_OS_TYPES as readonly unknown[]).includes(osType);
-    if (!osOk) issues.push({ field: 'osType', message: `${show(osType)} is not one of ${CASHIER_OS_TYPES.join(', ')}`, code: 'invalid_value' });
-    else if (t === 'WEB' && osType !== undefined)
-      issues.push({ field: 'osType', message: 'does not apply to terminalType WEB (a desktop browser): leave it out', code: 'not_applicable' });
-    else if ((t === 'APP' || t === 'MINI_APP') && osType === undefined)
-      issues.push({ field: 'osType', message: `is required for terminalType ${t}: IOS or ANDROID`, code: 'required' });
-    else env = osType === undefined ? { terminalType: t } : { terminalType: t, osType: osType as CashierOsType };
-  }
-
-  const paymentRedirectUrl = readUrl(raw, 'redirectUrl', true, issues);
-  const paymentNotifyUrl = readUrl(raw, 'notifyUrl', false, issues);
+  const env = readEnv(raw, issues);
+  const url = { required: true, hint: 'an absolute URL such as https://shop.example/return' };
+  const paymentRedirectUrl = readString(raw, 'redirectUrl', issues, url);
+  const paymentNotifyUrl = readString(raw, 'notifyUrl', issues, { ...url, required: false });
   const paymentExpiryTime = readExpiry(raw, options, issues);
+  const { extendInfo, from: extendFrom } = readExtendInfo(raw, issues);
 
-  // order.extendInfo from goods (trade), any chinaExtraTransInfo, or a whole extendInfo (string or object).
-  let extendInfo: string | undefined;
-  const { goods, chinaExtraTransInfo, extendInfo: givenExtendInfo } = raw;
-  const given = (['goods', 'chinaExtraTransInfo', 'extendInfo'] as const).filter((k) => raw[k] !== undefined);
-  const direct = (options.integration ?? 'direct') === 'direct';
-  if (given.length > 1) {
-    issues.push({ field: given[0]!, message: `give one of goods (businessType 4, trade), chinaExtraTransInfo or extendInfo, not ${given.join(' and ')}`, code: 'conflict' });
-  } else if (givenExtendInfo !== undefined) {
-    // Serialized once; what is checked is the text that will be sent.
-    const serialized = serializeExtendInfo(givenExtendInfo, 'extendInfo');
-    const found = [...serialized.issues, ...(serialized.issues.length === 0 ? checkExtendInfo(serialized.text ?? givenExtendInfo, 'extendInfo') : [])];
-    issues.push(...found);
-    if (found.length === 0) extendInfo = serialized.text;
-    if (found.length === 0 && direct && !hasChinaExtraTransInfo(serialized.text)) {
-      issues.push(directMerchantIssue('extendInfo.chinaExtraTransInfo', 'put chinaExtraTransInfo in extendInfo'));
-    }
-  } else if (given.length === 0 && direct) {
-    issues.push(directMerchantIssue('goods', 'give goods (or chinaExtraTransInfo, or extendInfo) so order.extendInfo carries chinaExtraTransInfo'));
-  } else if (goods !== undefined || chinaExtraTransInfo !== undefined) {
-    const fromGoods = goods !== undefined;
-    try {
-      extendInfo = buildExtendInfo({
-        chinaExtraTransInfo: (fromGoods ? { businessType: '4', goods } : chinaExtraTransInfo) as ChinaExtraTransInfoInput,
-      });
-    } catch (err) {
-      // chinaExtraTransInfo.goods[0].name → goods[0].name when the goods came from the input's `goods`.
-      collect(err, issues, (f) => (fromGoods ? f.replace(/^chinaExtraTransInfo\.?/, '') || 'goods' : f || 'chinaExtraTransInfo'));
-    }
-  }
-  if (extendInfo !== undefined && extendInfo.length > MAX_EXTEND_INFO_LENGTH) {
-    const field = given[0] ?? 'goods';
-    issues.push({
-      field,
-      message: `makes an order.extendInfo of ${extendInfo.length} characters; AMS accepts at most ${MAX_EXTEND_INFO_LENGTH}: shorten the names or group items`,
-      code: 'too_big',
-    });
-    extendInfo = undefined;
-  }
-
-  if (
-    issues.length > 0 ||
-    paymentRequestId === undefined ||
-    referenceOrderId === undefined ||
-    orderDescription === undefined ||
-    currency === undefined ||
-    settlementCurrency === undefined ||
-    value === undefined ||
-    env === undefined ||
-    paymentRedirectUrl === undefined
-  ) {
-    throw new AmsValidationError(issues, { context: 'Invalid cashier payment' });
-  }
-
-  const request: CashierPaymentRequest = {
+  const request = {
     productCode: 'CASHIER_PAYMENT',
     paymentRequestId,
     order: {
@@ -395,12 +319,89 @@ export function buildCashierPayment(input: CashierPaymentInput, options: BuildCa
       ...(extendInfo !== undefined ? { extendInfo } : {}),
     },
     paymentAmount: { currency, value },
-    paymentMethod: { paymentMethodType: 'ALIPAY_CN' },
+    paymentMethod: { paymentMethodType },
     paymentRedirectUrl,
     ...(paymentNotifyUrl !== undefined ? { paymentNotifyUrl } : {}),
     ...(paymentExpiryTime !== undefined ? { paymentExpiryTime } : {}),
     env,
     settlementStrategy: { settlementCurrency },
   };
-  return request;
+
+  // Every rule of the request itself is the pay validation's: run it on what would be sent, and report each issue
+  // on the input field it came from. A field the input already got wrong is reported once, by the input check.
+  const seen = new Set(issues.map((i) => i.field.replace(/[.[].*$/, '')));
+  // Fields left out because of another field's problem (an amount in an unknown currency) are not reported twice.
+  if (value === undefined) seen.add('amount');
+  if (env === undefined) seen.add('terminalType').add('osType');
+  const rules = { integration: options.integration ?? 'direct', contractSettlementCurrency: raw.contractSettlementCurrency as string | undefined };
+  const at = paymentExpiryTime === undefined ? undefined : new Date(nowMs(options.now)!);
+  for (const issue of payRequestIssues(request, at, rules)) {
+    const field = inputField(issue.field, extendFrom);
+    if (field === undefined || seen.has(field.replace(/[.[].*$/, ''))) continue;
+    issues.push({ ...issue, field });
+    seen.add(field);
+  }
+  if (issues.length > 0) throw new AmsValidationError(issues, { context: 'Invalid cashier payment' });
+  return request as CashierPaymentRequest;
+}
+
+function nowMs(now: BuilderInstant | undefined): number | undefined {
+  return typeof now === 'number' ? now : now !== undefined && typeof now.getTime === 'function' ? now.getTime() : undefined;
+}
+
+/** env from terminalType and osType: osType goes with app flows (required for APP and MINI_APP, absent for WEB). */
+function readEnv(raw: Record<string, unknown>, issues: ValidationIssue[]): CashierPaymentRequest['env'] | undefined {
+  const { terminalType, osType } = raw;
+  if (terminalType === undefined || terminalType === null) {
+    issues.push({ field: 'terminalType', message: `is required: ${CASHIER_TERMINAL_TYPES.join(', ')}`, code: 'required' });
+    return undefined;
+  }
+  if (!(CASHIER_TERMINAL_TYPES as readonly unknown[]).includes(terminalType)) {
+    const upper = typeof terminalType === 'string' ? terminalType.trim().toUpperCase() : '';
+    const hint = (CASHIER_TERMINAL_TYPES as readonly string[]).includes(upper) ? `; did you mean "${upper}"?` : '';
+    issues.push({ field: 'terminalType', message: `${show(terminalType)} is not one of ${CASHIER_TERMINAL_TYPES.join(', ')}${hint}`, code: 'invalid_value' });
+    return undefined;
+  }
+  const t = terminalType as CashierTerminalType;
+  if (osType !== undefined && !(CASHIER_OS_TYPES as readonly unknown[]).includes(osType)) {
+    issues.push({ field: 'osType', message: `${show(osType)} is not one of ${CASHIER_OS_TYPES.join(', ')}`, code: 'invalid_value' });
+  } else if (t === 'WEB' && osType !== undefined) {
+    issues.push({ field: 'osType', message: 'does not apply to terminalType WEB (a desktop browser): leave it out', code: 'not_applicable' });
+  } else if ((t === 'APP' || t === 'MINI_APP') && osType === undefined) {
+    issues.push({ field: 'osType', message: `is required for terminalType ${t}: IOS or ANDROID`, code: 'required' });
+  } else {
+    return osType === undefined ? { terminalType: t } : { terminalType: t, osType: osType as CashierOsType };
+  }
+  return undefined;
+}
+
+/**
+ * order.extendInfo from goods (trade), any chinaExtraTransInfo, or a whole extendInfo (string or object), and which
+ * of them it came from. Its content, its length and whether a direct merchant's carries chinaExtraTransInfo are the
+ * pay validation's rules.
+ */
+function readExtendInfo(raw: Record<string, unknown>, issues: ValidationIssue[]): { extendInfo: string | undefined; from: string } {
+  const { goods, chinaExtraTransInfo, extendInfo: given } = raw;
+  const present = (['goods', 'chinaExtraTransInfo', 'extendInfo'] as const).filter((k) => raw[k] !== undefined);
+  const from = present[0] ?? 'goods';
+  if (present.length > 1) {
+    issues.push({ field: from, message: `give one of goods (businessType 4, trade), chinaExtraTransInfo or extendInfo, not ${present.join(' and ')}`, code: 'conflict' });
+    return { extendInfo: undefined, from };
+  }
+  if (given !== undefined) {
+    // Serialized once; what the pay validation checks is the text that will be sent.
+    const serialized = serializeExtendInfo(given, 'extendInfo');
+    issues.push(...serialized.issues);
+    return { extendInfo: serialized.text, from };
+  }
+  if (goods === undefined && chinaExtraTransInfo === undefined) return { extendInfo: undefined, from };
+  const fromGoods = goods !== undefined;
+  try {
+    const extendInfo = buildExtendInfo({ chinaExtraTransInfo: (fromGoods ? { businessType: '4', goods } : chinaExtraTransInfo) as ChinaExtraTransInfoInput });
+    return { extendInfo, from };
+  } catch (err) {
+    // chinaExtraTransInfo.goods[0].name → goods[0].name when the goods came from the input's `goods`.
+    collect(err, issues, (f) => (fromGoods ? f.replace(/^chinaExtraTransInfo\.?/, '') || 'goods' : f || 'chinaExtraTransInfo'));
+    return { extendInfo: undefined, from };
+  }
 }
