@@ -27,7 +27,8 @@ import {
 import { PaymentSessionResponse as PaymentSessionResponseSchema, type PaymentSessionRequest, type PaymentSessionResponse } from './schemas/session';
 import { genericCallSpec, type GenericRequestOptions, type GenericResponse } from './api/generic';
 import { assertValidPayRequest, type Integration, type PayRules } from './api/pay';
-import { awaitPayment, paymentRefBody, parseOrThrow, refundRefBody, type AwaitPaymentOptions, type AwaitPaymentResult } from './api/lifecycle';
+import { parseOrThrow } from './schemas/parse';
+import { awaitPayment, paymentRefBody, refundRefBody, type AwaitPaymentOptions, type AwaitPaymentResult } from './api/lifecycle';
 import { AmsConfigError } from './errors';
 import { registerContext } from './internal/context';
 import { verifyNotificationForClient, type ClientVerifyNotificationInput, type RawBody } from './notifications/verify';

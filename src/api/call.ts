@@ -11,8 +11,6 @@ import {
   AmsSignatureError,
   AmsTimeoutError,
   AmsUnknownResultError,
-  AmsValidationError,
-  type ValidationIssue,
 } from '../errors';
 import type { Clock } from '../clock';
 import { formatRequestTime } from '../rules/time';

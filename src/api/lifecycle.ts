@@ -1,14 +1,8 @@
 // Request checks and the await loop for inquiry, cancel and refund: exactly-one-id rules and the inquiry schedule.
 import type { z } from 'zod';
-import { AmsAbortError, AmsApiError, AmsConnectionError, AmsError, AmsHttpError, AmsUnknownResultError, AmsValidationError, issuesFromZod } from '../errors';
+import { AmsAbortError, AmsApiError, AmsConnectionError, AmsError, AmsHttpError, AmsUnknownResultError, AmsValidationError } from '../errors';
+import { parseOrThrow } from '../schemas/parse';
 import { PaymentRefSchema, RefundRefSchema, type InquiryPaymentResponse, type PaymentStatus } from '../schemas/lifecycle';
-
-/** Parses input with a strict zod schema, or throws AmsValidationError naming every field. */
-export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, context: string): z.infer<S> {
-  const parsed = schema.safeParse(input);
-  if (!parsed.success) throw new AmsValidationError(issuesFromZod(parsed.error.issues), { context });
-  return parsed.data;
-}
 
 function exactlyOne<K extends string>(input: unknown, schema: z.ZodType, keys: readonly [K, K], context: string): Record<K, string> {
   if (input === null || typeof input !== 'object') {

@@ -1,7 +1,8 @@
 // Validates a CASHIER_PAYMENT `pay` request before anything is sent: schema, currency and contract rules, extendInfo, expiry.
-import { AmsValidationError, issuesFromZod, type ValidationIssue } from '../errors';
+import { AmsValidationError, type ValidationIssue } from '../errors';
 import { checkCurrencies, checkExtendInfo, directMerchantIssue, hasChinaExtraTransInfo, MAX_EXTEND_INFO_LENGTH, serializeExtendInfo } from '../rules';
 import { RULE_SOURCES } from '../rules/sources';
+import { collectIssues } from '../schemas/parse';
 import { PayRequest } from '../schemas/pay';
 
 /** The longest paymentExpiryTime AMS accepts for a cashier payment, counted from the request. */
@@ -41,13 +42,7 @@ export function payRequestIssues(input: unknown, now: Date | undefined, rules: P
 
 /** The issues, and order.extendInfo as it will be sent (serialized once, here). */
 function inspect(input: unknown, now: Date | undefined, rules: PayRules): { issues: ValidationIssue[]; extendInfoText: string | undefined } {
-  const parsed = PayRequest.safeParse(input);
-  const issues: ValidationIssue[] = parsed.success ? [] : issuesFromZod(parsed.error.issues).map((i) => ({ ...i, source: RULE_SOURCES.requestSchema }));
-  const seen = new Set(issues.map((i) => i.field));
-  const add = (issue: ValidationIssue): void => {
-    if (!seen.has(issue.field)) issues.push(issue);
-    seen.add(issue.field);
-  };
+  const { issues, add } = collectIssues(PayRequest, input, RULE_SOURCES.requestSchema);
   if (input === null || typeof input !== 'object') return { issues, extendInfoText: undefined };
 
   if (get(input, 'env', 'terminalType') === undefined && get(input, 'order', 'env', 'terminalType') === undefined) {

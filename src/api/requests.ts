@@ -1,10 +1,11 @@
 // Request checks for the APIs beyond pay (createPaymentSession, consult, capture, declare, inquiryDeclarationRequests). Pure.
 import type { z } from 'zod';
-import { AmsValidationError, issuesFromZod, type ValidationIssue } from '../errors';
+import { AmsValidationError, type ValidationIssue } from '../errors';
 import { CaptureRequest } from '../schemas/capture';
 import { ConsultRequest } from '../schemas/consult';
 import { DeclareRequest, InquiryDeclarationRequest } from '../schemas/customs';
 import { PaymentSessionRequest } from '../schemas/session';
+import { collectIssues } from '../schemas/parse';
 import { addPaymentMethodIssues, withWireExtendInfo, type PayRules } from './pay';
 
 /** How far ahead `paymentSessionExpiryTime` may be: Antom accepts 0–1 hour after the session is created. */
@@ -12,22 +13,6 @@ export const MAX_SESSION_EXPIRY_MS = 60 * 60_000;
 
 const SESSION_SOURCE = 'Antom API reference, createPaymentSession: paymentSessionExpiryTime "must be within 1 hour after the payment session is created"';
 const CUSTOMS_SOURCE = 'Antom API reference, declare: declarationAmount is in CNY ("China customs only"); subOrderId is required when splitOrder is true';
-
-type Issues = { issues: ValidationIssue[]; add(issue: ValidationIssue): void };
-
-/** The schema's issues, and an `add` that keeps one issue per field (the first, most specific, wins). */
-function schemaIssues(schema: z.ZodType, input: unknown): Issues {
-  const parsed = schema.safeParse(input);
-  const issues: ValidationIssue[] = parsed.success ? [] : issuesFromZod(parsed.error.issues);
-  const seen = new Set(issues.map((i) => i.field));
-  return {
-    issues,
-    add(issue) {
-      if (!seen.has(issue.field)) issues.push(issue);
-      seen.add(issue.field);
-    },
-  };
-}
 
 function field(obj: unknown, key: string): unknown {
   return obj !== null && typeof obj === 'object' ? (obj as Record<string, unknown>)[key] : undefined;
@@ -44,7 +29,7 @@ export function paymentSessionRequestIssues(input: unknown, now: Date, rules: Pa
 
 /** The issues, and order.extendInfo as it will be sent (serialized once, while it is checked). */
 function inspectSession(input: unknown, now: Date, rules: PayRules): { issues: ValidationIssue[]; extendInfoText?: string | undefined } {
-  const { issues, add } = schemaIssues(PaymentSessionRequest, input);
+  const { issues, add } = collectIssues(PaymentSessionRequest, input);
   if (input === null || typeof input !== 'object') return { issues };
   const extendInfoText = addPaymentMethodIssues(input, rules, add);
   const expiry = field(input, 'paymentSessionExpiryTime');
@@ -65,17 +50,17 @@ export function assertValidPaymentSessionRequest(input: unknown, now: Date, rule
 
 /** Every problem with a consult request (schema only: consult reads, it creates nothing). */
 export function consultRequestIssues(input: unknown): ValidationIssue[] {
-  return schemaIssues(ConsultRequest, input).issues;
+  return collectIssues(ConsultRequest, input).issues;
 }
 
 /** Every problem with a capture request. Whether the amount fits the authorization only Antom knows (CAPTURE_AMOUNT_EXCEED…). */
 export function captureRequestIssues(input: unknown): ValidationIssue[] {
-  return schemaIssues(CaptureRequest, input).issues;
+  return collectIssues(CaptureRequest, input).issues;
 }
 
 /** Every problem with a declare request: the schema, a CNY amount, and the sub-order id a split order needs. */
 export function declareRequestIssues(input: unknown): ValidationIssue[] {
-  const { issues, add } = schemaIssues(DeclareRequest, input);
+  const { issues, add } = collectIssues(DeclareRequest, input);
   if (input === null || typeof input !== 'object') return issues;
   const currency = field(field(input, 'declarationAmount'), 'currency');
   if (typeof currency === 'string' && currency !== 'CNY') {
@@ -103,7 +88,7 @@ export function assertValidDeclareRequest(input: unknown): z.output<typeof Decla
 
 /** Every problem with an inquiryDeclarationRequests request: 1–10 ids of at most 32 characters. */
 export function inquiryDeclarationRequestIssues(input: unknown): ValidationIssue[] {
-  return schemaIssues(InquiryDeclarationRequest, input).issues;
+  return collectIssues(InquiryDeclarationRequest, input).issues;
 }
 
 /** Throws AmsValidationError when `issues` is not empty; returns the parsed body. */
