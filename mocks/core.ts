@@ -2,7 +2,7 @@
 // createAmsHandlers (msw) and startAmsGateway (node:http) are thin adapters around handle().
 import { createPublicKey, generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { formatRequestTime } from '../src/rules/time';
-import { apiPath } from '../src/api/endpoint';
+import { apiPath, type AmsApi } from '../src/api/endpoint';
 import { payRequestIssues } from '../src/api/pay';
 import { issuesFromZod, type ValidationIssue } from '../src/errors';
 import { sleep } from '../src/clock';
@@ -398,7 +398,7 @@ export class GatewayCore {
     const headers = lowerHeaders(req.headers);
     const api = API_PATH_RE.exec(url.pathname);
     // An API is known only under its own family (/v1/customs/declare, not /v1/payments/declare): the client's apiPath decides.
-    if (api) return this.#handleApi(req, url, headers, apiPath(api[2]!, api[1] !== undefined) === url.pathname ? api[2]! : url.pathname, api[1] !== undefined);
+    if (api) return this.#handleApi(req, url, headers, apiPath(api[2] as AmsApi, api[1] !== undefined) === url.pathname ? api[2]! : url.pathname, api[1] !== undefined);
     if (url.pathname === CASHIER_PATH || url.pathname.startsWith(`${CASHIER_PATH}/`)) return this.#handleCashier(req, url);
     if (url.pathname === '/' && req.method === 'GET') {
       return {

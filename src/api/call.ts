@@ -21,7 +21,7 @@ import { BaseResponse } from '../schemas/common';
 import type { CryptoBackend } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
 import { formatSignatureHeader, parseSignatureHeader, redactSignatureHeader } from '../signing/header';
-import { resolveEndpoint, type EndpointOptions } from './endpoint';
+import { resolveEndpoint, type AmsApi, type EndpointOptions } from './endpoint';
 import { maxRetriesOption, parseCallOptions, signalOption, timeoutMsOption } from '../options';
 
 /** Receives one line per event; `meta` never holds key material, a full signature or the Agent-Token. */
@@ -61,7 +61,7 @@ export interface RequestOptions {
 }
 
 export interface CallSpec<S extends z.ZodType> {
-  api: string;
+  api: AmsApi;
   /** The request body object; serialized exactly once. */
   body: unknown;
   /**
@@ -304,7 +304,7 @@ export async function callAms<S extends z.ZodType>(ctx: CallContext, spec: CallS
 /** Each client's resolved endpoints, per API: the baseUrl is parsed and checked once, not on every call. */
 const endpoints = new WeakMap<CallContext, Map<string, { url: string; path: string }>>();
 
-function endpointFor(ctx: CallContext, api: string): { url: string; path: string } {
+function endpointFor(ctx: CallContext, api: AmsApi): { url: string; path: string } {
   let byApi = endpoints.get(ctx);
   if (!byApi) endpoints.set(ctx, (byApi = new Map()));
   let endpoint = byApi.get(api);

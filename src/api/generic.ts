@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AmsValidationError, type CallIds, type ValidationIssue } from '../errors';
 import { BaseResponse } from '../schemas/common';
 import type { CallSpec, RequestOptions } from './call';
-import { isAmsPath } from './endpoint';
+import { isAmsPath, type AmsApi } from './endpoint';
 
 /** Options of `client.request`: the per-call options plus the schema that types and validates the answer. */
 export interface GenericRequestOptions<S extends z.ZodType | undefined = undefined> extends RequestOptions {
@@ -41,5 +41,5 @@ export function genericCallSpec(path: string, body: unknown, options: { schema?:
     const value = (body as Record<string, unknown>)[field];
     if (typeof value === 'string') ids[field] = value;
   }
-  return { api: path, body, ids, responseSchema: schema ?? BaseResponse };
+  return { api: path as AmsApi, body, ids, responseSchema: schema ?? BaseResponse };
 }

@@ -1,7 +1,7 @@
 // client.request(path, body, { schema }): the generic signed call on an API the package does not model, and on a loopback gateway.
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { z } from 'zod';
-import { AmsConfigError, AmsUnknownResultError, AmsValidationError, resolveEndpoint } from '../../src/index';
+import { AmsConfigError, AmsUnknownResultError, AmsValidationError, resolveEndpoint, type AmsApi } from '../../src/index';
 import { testClient } from '../helpers/client';
 import { useMswServer } from '../helpers/msw';
 import { answerAt, S } from './helpers';
@@ -27,7 +27,7 @@ describe('endpoint resolution for full paths', () => {
   });
   it('refuses paths that are not /v1/<family>/<api>', () => {
     for (const bad of ['/ams/api/v1/payments/pay', '/v1/payments/../pay', '/v1/pay', 'v1/payments/pay', '/v1/payments/pay?x=1']) {
-      expect(() => resolveEndpoint({ region: 'NA' }, bad), bad).toThrow(AmsConfigError);
+      expect(() => resolveEndpoint({ region: 'NA' }, bad as AmsApi), bad).toThrow(AmsConfigError);
     }
   });
 });
