@@ -2,7 +2,16 @@
 // shared chunks so `instanceof AmsError` holds across `ams-cashier` and its subpaths.
 import { defineConfig } from 'tsup';
 
-const entries = { index: 'src/index.ts', redis: 'src/redis/index.ts', bullmq: 'src/bullmq/index.ts', reports: 'src/reports/index.ts', 'mocks/index': 'mocks/index.ts' };
+const entries = {
+  index: 'src/index.ts',
+  signing: 'src/signing/index.ts',
+  rules: 'src/rules/index.ts',
+  notifications: 'src/notifications/index.ts',
+  http: 'src/http/index.ts',
+  schemas: 'src/schemas/index.ts',
+  redis: 'src/redis/index.ts', bullmq: 'src/bullmq/index.ts', reports: 'src/reports/index.ts',
+  'mocks/index': 'mocks/index.ts',
+};
 const bin = { 'cli/main': 'src/cli/main.ts' };
 
 export default defineConfig({

@@ -60,16 +60,7 @@ import { KEY_VERSION_RE } from './signing/header';
 import { CurrencyCode } from './schemas/common';
 import { loadPrivateKey, loadPublicKey, publicKeyFingerprint, type KeyInput } from './signing/keys';
 import { defaultUserAgent } from './version';
-import {
-  clockOption,
-  cryptoBackendOption,
-  loggerOption,
-  maxResponseBytesOption,
-  maxRetriesOption,
-  parseOptions,
-  timeoutMsOption,
-  transportOption,
-} from './options';
+import { OPTION, parseOptions } from './options';
 
 export interface AmsClientConfig {
   /** Your client id from the Antom / Alipay developer center; `SANDBOX_…` ids use the sandbox paths. */
@@ -137,13 +128,13 @@ const ConfigSchema = z.strictObject({
   sandbox: z.boolean().optional(),
   baseUrl: z.string().optional(),
   agentToken: headerText(4096).optional(),
-  timeoutMs: timeoutMsOption.optional(),
-  maxRetries: maxRetriesOption.optional(),
-  maxResponseBytes: maxResponseBytesOption.optional(),
-  logger: loggerOption.optional(),
-  clock: clockOption.optional(),
-  transport: transportOption.optional(),
-  cryptoBackend: cryptoBackendOption.optional(),
+  timeoutMs: OPTION.timeoutMs.optional(),
+  maxRetries: OPTION.maxRetries.optional(),
+  maxResponseBytes: OPTION.maxResponseBytes.optional(),
+  logger: OPTION.logger.optional(),
+  clock: OPTION.clock.optional(),
+  transport: OPTION.transport.optional(),
+  cryptoBackend: OPTION.cryptoBackend.optional(),
   integration: z.enum(['direct', 'acquirer'], { error: 'must be "direct" or "acquirer"' }).optional(),
   contractSettlementCurrency: CurrencyCode.optional(),
   userAgent: headerText(256).optional(),

@@ -1,4 +1,6 @@
-// The public surface of ams-cashier: named exports only; the names users rely on are never renamed or removed.
+// The package root: what a merchant uses — the client, its errors, notifications, the buyer's redirect, the builder
+// and the rules they call. Primitives live in documented subpaths (ams-cashier/signing, /rules, /notifications,
+// /http, /schemas); the names users rely on are never renamed or removed.
 export {
   AmsError,
   AmsConfigError,
@@ -13,41 +15,17 @@ export {
 } from './errors';
 export type { ValidationIssue, SignatureFailureReason, ResultStatus } from './errors';
 
-export { loadPrivateKey, loadPublicKey, describeKey, MIN_RSA_BITS } from './signing/keys';
-export type { KeyInput, KeyDescription } from './signing/keys';
-export { buildSignContent } from './signing/content';
-export type { SignContentInput } from './signing/content';
-export { parseSignatureHeader, formatSignatureHeader } from './signing/header';
-export type { ParsedSignatureHeader } from './signing/header';
-export { signRequest, verifySignature } from './signing/sign';
-export type { SignRequestInput, VerifySignatureInput } from './signing/sign';
-export type { CryptoBackendName } from './signing/backend';
-
-export { resolveEndpoint, REGION_ORIGINS } from './api/endpoint';
-export type { GenericRequestOptions, GenericResponse } from './api/generic';
-export type { Region, EndpointOptions, AmsApi } from './api/endpoint';
-export { formatRequestTime, formatIsoWithOffset, parseRequestTime } from './rules/time';
-export type { Clock } from './clock';
-export type { Logger, RequestOptions } from './api/call';
-export type { Transport, HttpRequest, HttpResponse, TransportFailureKind } from './http/types';
-export { TransportFailure } from './http/types';
-export { createDefaultTransport } from './http/default-transport';
-export { createAxiosTransport } from './http/transport';
-export type { AxiosTransportOptions } from './http/transport';
-export { createNodeHttpTransport } from './http/node-transport';
-export type { NodeHttpTransportOptions } from './http/node-transport';
-
 export { AmsClient } from './client';
 export type { AmsClientConfig } from './client';
-export type { DoctorCheck, DoctorReport } from './doctor/verdict';
-export type { DoctorOptions } from './doctor/probe';
+export type { Logger, RequestOptions } from './api/call';
+export type { Clock } from './clock';
+export type { PayRules, Integration } from './api/pay';
 export type { PayRequest, PayResponse } from './schemas/pay';
 export type { PayResult } from './api/pay-result';
 export type { PaymentSessionRequest, PaymentSessionResponse, ProductScene } from './schemas/session';
 export type { ConsultRequest, ConsultResponse, PaymentOption } from './schemas/consult';
 export type { CaptureRequest, CaptureResponse } from './schemas/capture';
 export type { DeclareRequest, DeclareResponse, InquiryDeclarationRequest, InquiryDeclarationResponse, DeclarationRecord } from './schemas/customs';
-export { PayRequest as PayRequestSchema, PayResponse as PayResponseSchema } from './schemas/pay';
 export type {
   PaymentStatus,
   PaymentRef,
@@ -58,11 +36,14 @@ export type {
   InquiryPaymentResponse,
   InquiryRefundResponse,
 } from './schemas/lifecycle';
+export type { GenericRequestOptions, GenericResponse } from './api/generic';
 export { DEFAULT_AWAIT_SCHEDULE_SECONDS } from './api/lifecycle';
 export type { AwaitPaymentOptions, AwaitPaymentResult } from './api/lifecycle';
+export type { DoctorCheck, DoctorReport } from './doctor/verdict';
+export type { DoctorOptions } from './doctor/probe';
 
-export * from './rules';
-export { buildCashierPayment, CASHIER_TERMINAL_TYPES, CASHIER_OS_TYPES } from './api/payment-builder';
+// Building the request and sending the buyer to the cashier.
+export { buildCashierPayment } from './api/payment-builder';
 export type {
   CashierPaymentInput,
   CashierPaymentRequest,
@@ -72,9 +53,70 @@ export type {
   CashierTerminalType,
   CashierOsType,
 } from './api/payment-builder';
-export * from './notifications';
 export { cashierRedirect } from './rules/cashier-redirect';
 export type { CashierRedirect, CashierRedirectOptions, RedirectActionFormInput, PayAnswerRedirectInput } from './rules/cashier-redirect';
-export { RULE_SOURCES } from './rules/sources';
-export type { PayRules, Integration } from './api/pay';
+
+// The rules a merchant calls: currencies, amounts, chinaExtraTransInfo (the rest: ams-cashier/rules).
+export { ALIPAY_CN_PAYMENT_CURRENCIES, ALIPAY_CN_SETTLEMENT_CURRENCIES, checkCurrencies } from './rules/currencies';
+export type { AlipayCnPaymentCurrency, AlipayCnSettlementCurrency, CurrencyCheckInput, CurrencyCheckResult, CurrencyViolation } from './rules/currencies';
+export { toMinorUnits, fromMinorUnits } from './rules/amounts';
+export type { Amount } from './rules/amounts';
+export { buildChinaExtraTransInfo, buildExtendInfo } from './rules/china-extra';
+export type { ChinaExtraTransInfo, ChinaExtraTransInfoInput, GoodsItem, ExtendInfoInput } from './rules/china-extra';
+
+// Notifications: verify, handle, acknowledge, dedupe, match (the rest: ams-cashier/notifications).
+export {
+  verifyNotification,
+  verifyNotificationAsync,
+  createNotificationHandler,
+  createFetchNotificationHandler,
+  notificationAck,
+  createMemoryNotificationStore,
+  notificationKey,
+  matchNotification,
+  assertNotificationMatches,
+} from './notifications';
+export type {
+  VerifyNotificationInput,
+  ClientVerifyNotificationInput,
+  RawBody,
+  NotificationHeaders,
+  AmsNotification,
+  PaymentNotification,
+  RefundNotification,
+  CaptureNotification,
+  OtherNotification,
+  NotificationKind,
+  PaymentOutcome,
+  SettledOutcome,
+  NotificationAck,
+  NotificationAckOptions,
+  NotificationStore,
+  NotificationClaim,
+  NodeNotificationHandler,
+  FetchNotificationHandler,
+  NotificationHandlerOptions,
+  NotificationCallback,
+  NotificationContext,
+  NotificationExpectation,
+  NotificationMismatch,
+  NotificationMatch,
+} from './notifications';
+
+// Keys and signing for those who sign themselves (the rest: ams-cashier/signing).
+export { loadPrivateKey, loadPublicKey } from './signing/keys';
+export type { KeyInput } from './signing/keys';
+export { buildSignContent } from './signing/content';
+export { parseSignatureHeader } from './signing/header';
+export { signRequest, verifySignature } from './signing/sign';
+export type { SignRequestInput, VerifySignatureInput } from './signing/sign';
+export { resolveEndpoint } from './api/endpoint';
+export type { Region, EndpointOptions, AmsApi } from './api/endpoint';
+
+// Transports, for users who inject their own (the rest: ams-cashier/http).
+export { createNodeHttpTransport } from './http/node-transport';
+export { createAxiosTransport } from './http/transport';
+export { TransportFailure } from './http/types';
+export type { Transport, HttpRequest, HttpResponse } from './http/types';
+
 export { VERSION } from './version';

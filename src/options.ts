@@ -6,21 +6,22 @@ import type { Logger } from './api/call';
 import type { Clock } from './clock';
 import { MAX_RESPONSE_BYTES_RANGE, type Transport } from './http/types';
 
-/** Per-attempt timeout: 1 ms to 10 minutes. */
-export const timeoutMsOption = z.number().int().min(1).max(600_000, 'must be at most 600000 (10 minutes)');
-/** Retries after the first attempt: 0 to 10 (a typo must not mean retrying forever). */
-export const maxRetriesOption = z.number().int().min(0).max(10);
-export const maxResponseBytesOption = z.number().int().min(MAX_RESPONSE_BYTES_RANGE.min).max(MAX_RESPONSE_BYTES_RANGE.max);
-export const clockOption = z.custom<Clock>(
-  (v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function',
-  { error: 'must be an object with a now() method returning a Date' },
-);
-export const loggerOption = z.custom<Logger>((v) => typeof v === 'object' && v !== null, {
-  error: 'must be an object with debug/info/warn/error methods',
-});
-export const transportOption = z.custom<Transport>((v) => typeof v === 'function', { error: 'must be a function (request) => Promise<response>' });
-export const cryptoBackendOption = z.enum(['node', 'jsrsasign'], { error: 'must be "node" or "jsrsasign"' });
-export const signalOption = z.custom<AbortSignal>((v) => v instanceof AbortSignal, { error: 'must be an AbortSignal' });
+/** The option fields several options objects share, validated the same way wherever they appear. */
+export const OPTION = {
+  /** Per-attempt timeout: 1 ms to 10 minutes. */
+  timeoutMs: z.number().int().min(1).max(600_000, 'must be at most 600000 (10 minutes)'),
+  /** Retries after the first attempt: 0 to 10 (a typo must not mean retrying forever). */
+  maxRetries: z.number().int().min(0).max(10),
+  /** The most response body bytes read per attempt. */
+  maxResponseBytes: z.number().int().min(MAX_RESPONSE_BYTES_RANGE.min).max(MAX_RESPONSE_BYTES_RANGE.max),
+  clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', {
+    error: 'must be an object with a now() method returning a Date',
+  }),
+  logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { error: 'must be an object with debug/info/warn/error methods' }),
+  transport: z.custom<Transport>((v) => typeof v === 'function', { error: 'must be a function (request) => Promise<response>' }),
+  cryptoBackend: z.enum(['node', 'jsrsasign'], { error: 'must be "node" or "jsrsasign"' }),
+  signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, { error: 'must be an AbortSignal' }),
+} as const;
 
 /** Every problem with an options object, each naming its field; unknown keys are named too (a typo is not ignored). */
 export function optionIssues(schema: z.ZodType, value: unknown): ValidationIssue[] {

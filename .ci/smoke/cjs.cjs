@@ -16,6 +16,17 @@ try {
 } catch (e) {
   if (!(e instanceof ams.AmsConfigError)) throw new Error(`CJS build: the redis subpath throws a foreign error class (${e})`);
 }
+// The primitives' subpaths share the root's classes: an error from any of them is the root's error.
+try {
+  require('ams-cashier/signing').loadPrivateKey('not a key');
+  throw new Error('CJS build: loadPrivateKey accepted garbage');
+} catch (e) {
+  if (!(e instanceof ams.AmsConfigError)) throw new Error(`CJS build: the signing subpath throws a foreign error class (${e})`);
+}
+for (const sub of ['rules', 'notifications', 'http', 'schemas']) {
+  if (Object.keys(require(`ams-cashier/${sub}`)).length === 0) throw new Error(`CJS build: ams-cashier/${sub} exports nothing`);
+}
+if (require('ams-cashier/http').TransportFailure !== ams.TransportFailure) throw new Error('CJS build: two TransportFailure classes');
 const reports = require('ams-cashier/reports');
 reports.parseReport('a,b\n1,2\n').then(
   () => {

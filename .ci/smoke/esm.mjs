@@ -56,4 +56,17 @@ try {
 } finally {
   await gw.close();
 }
+// The primitives' subpaths share the root's classes: an error from any of them is the root's error.
+const signing = await import('ams-cashier/signing');
+try {
+  signing.loadPrivateKey('not a key');
+  throw new Error('ESM build: loadPrivateKey accepted garbage');
+} catch (e) {
+  if (!(e instanceof ams.AmsConfigError)) throw new Error(`ESM build: the signing subpath throws a foreign error class (${e})`);
+}
+for (const sub of ['rules', 'notifications', 'http', 'schemas']) {
+  const m = await import(`ams-cashier/${sub}`);
+  if (Object.keys(m).length === 0) throw new Error(`ESM build: ams-cashier/${sub} exports nothing`);
+}
+if ((await import('ams-cashier/http')).TransportFailure !== ams.TransportFailure) throw new Error('ESM build: two TransportFailure classes');
 console.log('esm smoke ok');

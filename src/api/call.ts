@@ -22,7 +22,7 @@ import type { CryptoBackend } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
 import { formatSignatureHeader, parseSignatureHeader, redactSignatureHeader } from '../signing/header';
 import { resolveEndpoint, type AmsApi, type EndpointOptions } from './endpoint';
-import { maxRetriesOption, parseCallOptions, signalOption, timeoutMsOption } from '../options';
+import { OPTION, parseCallOptions } from '../options';
 
 /** Receives one line per event; `meta` never holds key material, a full signature or the Agent-Token. */
 export interface Logger {
@@ -411,9 +411,9 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
 
 /** Per-call options get the same bounds as the client's: a typo must not mean retrying forever. */
 const RequestOptionsSchema = z.strictObject({
-  signal: signalOption.optional(),
-  timeoutMs: timeoutMsOption.optional(),
-  maxRetries: maxRetriesOption.optional(),
+  signal: OPTION.signal.optional(),
+  timeoutMs: OPTION.timeoutMs.optional(),
+  maxRetries: OPTION.maxRetries.optional(),
 });
 
 /** The caller's signal fired; `sent` when a request was (or may have been) on its way. */

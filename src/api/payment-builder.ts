@@ -7,13 +7,10 @@ import { toMinorUnits, fromMinorUnits } from '../rules/amounts';
 import { buildExtendInfo, serializeExtendInfo, type ChinaExtraTransInfo, type ChinaExtraTransInfoInput, type GoodsItem } from '../rules/china-extra';
 import { formatIsoWithOffset } from '../rules/time';
 import type { AlipayCnPaymentCurrency, AlipayCnSettlementCurrency } from '../rules/currencies';
+import { CASHIER_OS_TYPES, CASHIER_TERMINAL_TYPES } from '../schemas/common';
 import { MAX_PAYMENT_EXPIRY_MS, payRequestIssues } from './pay';
 
-/** `env.terminalType` values of a cashier payment. */
-export const CASHIER_TERMINAL_TYPES = Object.freeze(['WEB', 'WAP', 'APP', 'MINI_APP'] as const);
 export type CashierTerminalType = (typeof CASHIER_TERMINAL_TYPES)[number];
-/** `env.osType` values: for app flows. */
-export const CASHIER_OS_TYPES = Object.freeze(['IOS', 'ANDROID'] as const);
 export type CashierOsType = (typeof CASHIER_OS_TYPES)[number];
 
 /** Any value with `getTime()` (a `Date` fits), or epoch milliseconds. */

@@ -1,4 +1,5 @@
-// The pure rules module (currencies, amounts, chinaExtraTransInfo): no I/O, no clock, no randomness.
+// The `ams-cashier/rules` entry: the pure rules (currencies, amounts, chinaExtraTransInfo, AMS times, where each
+// rule comes from, where to send the buyer): no I/O, no clock, no randomness.
 
 export {
   ALIPAY_CN_PAYMENT_CURRENCIES,
@@ -57,3 +58,8 @@ export type {
   ChinaExtraTransInfoFor,
   ExtendInfoInput,
 } from './china-extra';
+
+export { formatRequestTime, parseRequestTime, formatIsoWithOffset } from './time';
+export { RULE_SOURCES } from './sources';
+export { cashierRedirect } from './cashier-redirect';
+export type { CashierRedirect, CashierRedirectOptions, RedirectActionFormInput, PayAnswerRedirectInput } from './cashier-redirect';

@@ -28,8 +28,12 @@ export const Result = z.looseObject({
 });
 export type Result = z.infer<typeof Result>;
 
-export const TerminalType = z.enum(['WEB', 'WAP', 'APP', 'MINI_APP']);
-export const OsType = z.enum(['IOS', 'ANDROID']);
+/** `env.terminalType` values of a cashier payment. */
+export const CASHIER_TERMINAL_TYPES = Object.freeze(['WEB', 'WAP', 'APP', 'MINI_APP'] as const);
+/** `env.osType` values: for app flows. */
+export const CASHIER_OS_TYPES = Object.freeze(['IOS', 'ANDROID'] as const);
+export const TerminalType = z.enum(CASHIER_TERMINAL_TYPES);
+export const OsType = z.enum(CASHIER_OS_TYPES);
 
 export const Env = z.looseObject({
   terminalType: TerminalType,

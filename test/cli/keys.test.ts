@@ -2,7 +2,8 @@
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describeKey, loadPrivateKey, loadPublicKey } from '../../src/index';
+import { loadPrivateKey, loadPublicKey } from '../../src/index';
+import { describeKey } from '../../src/signing/index';
 import { keyFile, keyPath, merchant } from '../helpers/keys';
 import { buildCli, type BuiltCli } from './helpers';
 import { runCli } from '../../src/cli/run';

@@ -4,7 +4,8 @@ import { readFileSync } from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { doctorVerdict, type DoctorInput } from '../../src/doctor/verdict';
-import { AmsApiError, AmsClient, AmsConnectionError, AmsSignatureError, TransportFailure, formatRequestTime, loadPublicKey, signRequest, type DoctorReport, type HttpResponse, type Transport } from '../../src/index';
+import { AmsApiError, AmsClient, AmsConnectionError, AmsSignatureError, TransportFailure, loadPublicKey, signRequest, type DoctorReport, type HttpResponse, type Transport } from '../../src/index';
+import { formatRequestTime } from '../../src/signing/index';
 import { alipay, merchant } from '../helpers/keys';
 
 const failing = (r: DoctorReport) => r.checks.filter((c) => !c.ok).map((c) => c.name);

@@ -3,7 +3,8 @@
 // the dedupe store every valid notification is processed exactly once.
 import { createPrivateKey, sign } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createNotificationHandler, NOTIFICATION_ACK_BODY, type PaymentNotification } from '../../src/index';
+import { createNotificationHandler, type PaymentNotification } from '../../src/index';
+import { NOTIFICATION_ACK_BODY } from '../../src/notifications/index';
 import { alipay, other } from '../helpers/keys';
 import { CLIENT_ID, listen, recordingLogger, type Running } from '../notifications/helpers';
 

@@ -1,7 +1,8 @@
 // Key loading: every accepted form, every rejection with a message that names what was found and leaks nothing.
 import { KeyObject, createPrivateKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { AmsConfigError, describeKey, loadPrivateKey, loadPublicKey } from '../../src/index';
+import { AmsConfigError, loadPrivateKey, loadPublicKey } from '../../src/index';
+import { describeKey } from '../../src/signing/index';
 import { keyCacheStats } from '../../src/signing/keys';
 import { thrown } from '../helpers/expect';
 import { alipay, ecPrivatePem, merchant, other, weak1024Pem } from '../helpers/keys';
