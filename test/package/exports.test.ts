@@ -1,4 +1,5 @@
 // The package root holds what a merchant uses and every name the public surface promises; primitives live in subpaths.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as root from '../../src/index';
 import * as signing from '../../src/signing/index';
@@ -23,6 +24,15 @@ describe('package root', () => {
   it('exports every promised name', () => {
     const missing = PROMISED.filter((name) => (root as Record<string, unknown>)[name] === undefined);
     expect(missing).toEqual([]);
+  });
+
+  it('is listed in the README, name for name', () => {
+    const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+    const from = readme.indexOf('## What you import');
+    const table = readme.slice(from, readme.indexOf('Every type of these', from));
+    const listed = [...table.matchAll(/`([A-Za-z_]+)`/g)].map((m) => m[1]).filter((n) => n !== 'ams-cashier');
+    expect(new Set(listed)).toEqual(new Set(Object.keys(root)));
+    expect(table).toContain(`(${Object.keys(root).length} runtime names)`);
   });
 
   it('stays small: at most 45 runtime names', () => {
