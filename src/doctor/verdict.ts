@@ -70,7 +70,7 @@ export function privateKeyFacts(privateKey: KeyObject): { bits: number | undefin
   const pub = createPublicKey(privateKey);
   return {
     bits: privateKey.asymmetricKeyDetails?.modulusLength,
-    fingerprint: publicKeyFingerprint(privateKey),
+    fingerprint: publicKeyFingerprint(pub),
     publicKeyBase64: (pub.export({ type: 'spki', format: 'der' }) as Buffer).toString('base64'),
   };
 }

@@ -2,6 +2,7 @@
 import type { Decimal } from 'decimal.js';
 import { AmsValidationError, type ValidationIssue } from '../errors';
 import { isMinorUnitValue, ExactDecimal } from '../rules/amounts';
+import { CurrencyCode } from '../schemas/common';
 import { decideUnits, type UnitDecision } from './auto-unit';
 import { FEE_COLUMNS, type ReportKind } from './columns';
 import type { ParsedReport } from './reader';
@@ -36,7 +37,7 @@ function readLedger(ledger: Iterable<LedgerEntry>, issues: ValidationIssue[]): L
     if (typeof e.type !== 'string' || e.type === '') issues.push({ field: `${at}.type`, message: 'is missing: PAYMENT, REFUND…' });
     if (!e.paymentRequestId && !e.refundRequestId && !e.paymentId && !e.refundId)
       issues.push({ field: at, message: 'has no paymentRequestId, refundRequestId, paymentId or refundId to match on' });
-    if (!e.amount || typeof e.amount.currency !== 'string' || !/^[A-Z]{3}$/.test(e.amount.currency))
+    if (!e.amount || !CurrencyCode.safeParse(e.amount.currency).success)
       issues.push({ field: `${at}.amount.currency`, message: 'must be an ISO 4217 code such as "USD"' });
     if (!e.amount || !isMinorUnitValue(e.amount.value))
       issues.push({ field: `${at}.amount.value`, message: `must be a positive integer string in minor units such as "1450" (got ${JSON.stringify(e.amount?.value)})` });

@@ -18,7 +18,7 @@ export const Order = z.looseObject({
    * `pay()` serializes it once and sends the string. Its content is checked by the extendInfo rules.
    */
   extendInfo: z.union([z.string(), z.record(z.string(), z.unknown())], { error: 'must be a JSON string or an object' }).optional(),
-  /** The seed's requests put env here; the current API puts it at the top level. Either is accepted. */
+  /** The cashier guide's sample requests put env here; the current API puts it at the top level. Either is accepted. */
   env: Env.optional(),
 });
 
