@@ -1,22 +1,20 @@
 // `ams-cashier check` through the built bin: good and bad configs, exit codes, report lines, --json, unusable input.
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checkConfig, formatReport, lineColumn, parseConfigText, summarize } from '../../src/cli/check';
 import { CliUsageError } from '../../src/cli/io';
-import { KEYS, buildCli, writeFiles, type BuiltCli } from './helpers';
+import { KEYS, useBuiltCli, writeFiles } from './helpers';
 
-let cli: BuiltCli;
+const cli = useBuiltCli();
 let dir: string;
 
-beforeAll(async () => {
-  cli = await buildCli();
+beforeAll(() => {
   dir = cli.tmp();
   mkdirSync(join(dir, 'keys'));
   for (const f of ['merchant_private_pkcs8.base64.txt', 'merchant_private_pkcs1.pem', 'merchant_public_spki.base64.txt', 'alipay_public.base64.txt', 'weak_1024_private.pem', 'ec_private_pkcs8.pem', 'other_public.pem'])
     copyFileSync(join(KEYS, f), join(dir, 'keys', f));
 });
-afterAll(() => cli?.cleanup());
 
 const good = {
   paymentMethodType: 'ALIPAY_CN',
