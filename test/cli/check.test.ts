@@ -185,7 +185,7 @@ describe('check internals', () => {
 
 describe('check: the AlipayCN rules on a sample pay request', () => {
   const fixture = readFileSync(new URL('../fixtures/pay-request.alipaycn-web.json', import.meta.url));
-  const files: Record<string, Buffer> = { 'seed.json': fixture };
+  const files: Record<string, Buffer> = { 'sample.json': fixture };
   const read = (path: string) => (files[path] ? { bytes: files[path]! } : { error: `${path}: no such file` });
   const edit = (f: (r: Record<string, any>) => void): Buffer => {
     const r = JSON.parse(fixture.toString('utf8')) as Record<string, any>;
@@ -194,7 +194,7 @@ describe('check: the AlipayCN rules on a sample pay request', () => {
   };
 
   it("the guide's own sample request passes every rule, for a direct merchant whose contract is USD", () => {
-    const lines = checkConfig({ paymentCurrencies: ['USD'], settlementCurrency: 'USD', contractSettlementCurrency: 'USD', integration: 'direct', payRequestFile: 'seed.json' }, read);
+    const lines = checkConfig({ paymentCurrencies: ['USD'], settlementCurrency: 'USD', contractSettlementCurrency: 'USD', integration: 'direct', payRequestFile: 'sample.json' }, read);
     expect(lines.find((l) => l.id === 'rules.integration')).toMatchObject({ status: 'pass', title: 'integration: direct', source: expect.stringContaining('directly integrated') });
     expect(lines.find((l) => l.id === 'rules.request')).toMatchObject({ status: 'pass' });
     expect(lines.filter((l) => l.id.startsWith('rules.') && l.status !== 'pass')).toEqual([]);
