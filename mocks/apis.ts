@@ -10,15 +10,11 @@ import {
 } from '../src/api/requests';
 import type { ValidationIssue } from '../src/errors';
 import { ALIPAY_CN_PAYMENT_CURRENCIES, CURRENCY_VIOLATIONS } from '../src/rules';
+import { describeIssues, result, type ApiAnswer, type Reject } from './answers';
 
 /** The APIs answered here; the rest of the gateway answers pay and its lifecycle. */
 export const EXTRA_APIS = ['createPaymentSession', 'consult', 'capture', 'declare', 'inquiryDeclarationRequests'] as const;
 export type ExtraApi = (typeof EXTRA_APIS)[number];
-
-export interface ApiAnswer {
-  body: Record<string, unknown>;
-  signed: boolean;
-}
 
 /** What the answers need of the payment side of the gateway, for one verified request. */
 export interface ExtraApiContext {
@@ -29,7 +25,7 @@ export interface ExtraApiContext {
   rules: PayRules;
   /** The gateway's own origin: where a session's cashier page lives. */
   origin: string;
-  reject(resultCode: string, message: string, signed: boolean): ApiAnswer;
+  reject: Reject;
   /** A payment of this merchant, by `{ paymentId }` or `{ paymentRequestId }`. */
   payment(ref: { paymentId?: string; paymentRequestId?: string }): PaymentView | undefined;
   /** Sends a notification about this payment to its paymentNotifyUrl (notifyCapture goes there too), signed and retried. */
@@ -68,18 +64,14 @@ interface DeclarationRecord {
   step: number;
 }
 
-const ok = (message = 'success') => ({ resultStatus: 'S', resultCode: 'SUCCESS', resultMessage: message });
+const ok = (message = 'success') => result('S', 'SUCCESS', message);
 const CURRENCY_CODES = new Set<string>(Object.values(CURRENCY_VIOLATIONS));
-
-function describe(issues: readonly ValidationIssue[]): string {
-  return issues.map((i) => `${i.field || '(body)'} ${i.message}`).join('; ');
-}
 
 /** PARAM_ILLEGAL (or CURRENCY_NOT_SUPPORT for the currency rules), signed, like the real gateway. */
 function refuse(ctx: ExtraApiContext, issues: readonly ValidationIssue[]): ApiAnswer | undefined {
   if (issues.length === 0) return undefined;
   const currency = issues.every((i) => CURRENCY_CODES.has(i.code ?? ''));
-  return ctx.reject(currency ? 'CURRENCY_NOT_SUPPORT' : 'PARAM_ILLEGAL', currency ? describe(issues) : `Illegal parameter: ${describe(issues)}`, true);
+  return ctx.reject(currency ? 'CURRENCY_NOT_SUPPORT' : 'PARAM_ILLEGAL', currency ? describeIssues(issues, Infinity) : `Illegal parameter: ${describeIssues(issues, Infinity)}`, true);
 }
 
 /** The state and answers of the APIs beyond pay. One per gateway. */

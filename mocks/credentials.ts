@@ -1,5 +1,5 @@
 // How the embedded gateway refuses credentials the way Alipay does: no key for a keyVersion, the other environment, a product not activated.
-import { parseSignatureHeader } from '../src/signing/header';
+import type { ParsedSignatureHeader } from '../src/signing/header';
 
 /**
  * What the gateway knows about one client id's credentials beyond its public key. Unknown client ids
@@ -40,7 +40,7 @@ function settingsOf(options: CredentialOptions | undefined, clientId: string): C
  */
 export function refuseBeforeVerifying(
   options: CredentialOptions | undefined,
-  req: { clientId: string; sandboxPath: boolean; signature: string | undefined },
+  req: { clientId: string; sandboxPath: boolean; signature: Pick<ParsedSignatureHeader, 'keyVersion'> | undefined },
 ): CredentialRefusal | undefined {
   const settings = settingsOf(options, req.clientId);
   if (!settings) return undefined;
@@ -51,13 +51,9 @@ export function refuseBeforeVerifying(
       signed: false,
     };
   }
+  // An unparsable Signature header (`signature` undefined) is the INVALID_SIGNATURE the gateway answers next.
   if (settings.keyVersions !== undefined && req.signature !== undefined) {
-    let keyVersion: string | undefined;
-    try {
-      keyVersion = parseSignatureHeader(req.signature).keyVersion;
-    } catch {
-      return undefined; // a malformed header is the INVALID_SIGNATURE the gateway answers next
-    }
+    const keyVersion = req.signature.keyVersion;
     const missing = settings.keyVersions.length === 0 || (keyVersion !== undefined && !settings.keyVersions.includes(keyVersion));
     if (missing) {
       return {

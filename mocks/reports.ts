@@ -2,7 +2,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Decimal } from 'decimal.js';
-import type { PaymentRecord, RefundRecord } from './core';
+import { formatIsoWithOffset, parseRequestTime } from '../src/rules/time';
+import type { PaymentRecord, RefundRecord } from './types';
 
 export interface GatewayReportsOptions {
   /** The transaction day (Beijing time, GMT+8, as Antom cuts days): `20181225`, `2018-12-25`, or the day of an instant. */
@@ -40,21 +41,26 @@ const HEADERS = {
 } as const;
 
 const DAY = 86_400_000;
-const GMT8 = 8 * 3_600_000;
+const GMT8_MINUTES = 8 * 60;
 
 /** RFC 4180 quoting, only where needed: descriptions may hold commas and quotes. */
 function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
-/** The GMT+8 calendar day of an instant, as YYYYMMDD. */
-function beijingDay(iso: string): string {
-  return new Date(Date.parse(iso) + GMT8).toISOString().slice(0, 10).replace(/-/g, '');
+/** The instant of a time the gateway wrote (a Request-Time form). */
+function instant(time: string): number {
+  return parseRequestTime(time) ?? Number.NaN;
 }
 
-/** An ISO time shown at +08:00, as the reports write times. */
-function beijingTime(iso: string): string {
-  return `${new Date(Date.parse(iso) + GMT8).toISOString().slice(0, 19)}+08:00`;
+/** The GMT+8 calendar day of an instant, as YYYYMMDD. */
+function beijingDay(ms: number): string {
+  return formatIsoWithOffset(ms, GMT8_MINUTES).slice(0, 10).replace(/-/g, '');
+}
+
+/** A time shown at +08:00, as the reports write times. */
+function beijingTime(time: string): string {
+  return formatIsoWithOffset(instant(time), GMT8_MINUTES);
 }
 
 interface Line {
@@ -84,11 +90,11 @@ function paymentMethodType(p: PaymentRecord): string {
  * test's download and reconciliation to one date.
  */
 export function buildGatewayReports(payments: readonly PaymentRecord[], refunds: readonly RefundRecord[], options: GatewayReportsOptions): GatewayReportFile[] {
-  const date = options.date instanceof Date ? beijingDay(options.date.toISOString()) : options.date;
+  const date = options.date instanceof Date ? beijingDay(options.date.getTime()) : options.date;
   const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(date);
   if (!m) throw new TypeError(`reports: date must be YYYYMMDD or YYYY-MM-DD, not ${JSON.stringify(options.date)}`);
   const day = `${m[1]}${m[2]}${m[3]}`;
-  const settleDay = new Date(Date.parse(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`) + DAY).toISOString().slice(0, 10);
+  const settleDay = formatIsoWithOffset(instant(`${m[1]}-${m[2]}-${m[3]}T00:00:00Z`) + DAY).slice(0, 10);
   const gen = options.generation ?? 'C';
   const customerId = options.customerId ?? '1022188000000000001';
   const rate = new Decimal(options.feePercent ?? 3).div(100);
@@ -96,17 +102,17 @@ export function buildGatewayReports(payments: readonly PaymentRecord[], refunds:
   const fee = (amount: Decimal): Decimal => amount.times(rate).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).negated();
   const lines: Line[] = [];
   for (const p of payments) {
-    if (p.status !== 'SUCCESS' || !p.paymentTime || beijingDay(p.paymentTime) !== day) continue;
+    if (p.status !== 'SUCCESS' || !p.paymentTime || beijingDay(instant(p.paymentTime)) !== day) continue;
     const amount = new Decimal(p.paymentAmount.value);
     lines.push({ type: 'PAYMENT', payment: p, refund: undefined, time: p.paymentTime, amount, fee: fee(amount) });
   }
   for (const r of refunds) {
     const p = byId.get(r.paymentId);
-    if (!p || beijingDay(r.refundTime) !== day) continue;
+    if (!p || beijingDay(instant(r.refundTime)) !== day) continue;
     const amount = new Decimal(r.refundAmount.value).negated();
     lines.push({ type: 'REFUND', payment: p, refund: r, time: r.refundTime, amount, fee: fee(amount) });
   }
-  lines.sort((a, b) => Date.parse(a.time) - Date.parse(b.time));
+  lines.sort((a, b) => instant(a.time) - instant(b.time));
 
   const folder = `/v1/settlements/${customerId}/${day}`;
   const files: GatewayReportFile[] = [];

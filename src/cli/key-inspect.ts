@@ -1,8 +1,8 @@
 // Describes a key file for the CLI, including keys the package refuses (too short, not RSA), without printing material.
-import { createHash, createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
+import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { AmsConfigError } from '../errors';
 import { classifyDer } from '../signing/der';
-import { describeKey, MIN_RSA_BITS, notRsaMessage, type KeyDescription } from '../signing/keys';
+import { decodeKeyText, describeKey, MIN_RSA_BITS, notRsaMessage, publicKeyFingerprint, type KeyDescription } from '../signing/keys';
 
 export interface KeyInspection {
   /** Whether the package can use it as an AMS key (RSA, ≥ 2048 bits, readable). */
@@ -34,30 +34,18 @@ export function formatWords(format: string | undefined): string {
   return (format && FORMAT_WORDS[format]) ?? format ?? 'unknown format';
 }
 
-function fingerprint(key: KeyObject): string {
-  const pub = key.type === 'private' ? createPublicKey(key) : key;
-  return createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('hex');
-}
-
-/** Reads what the strict loader refuses, only to describe it. */
+/** Reads what the strict loader refuses (another algorithm, a short key), only to describe it. */
 function lenient(bytes: Buffer): Omit<KeyInspection, 'usable' | 'problem'> | undefined {
-  const text = bytes.toString('utf8');
-  let der: Buffer | undefined;
-  let encoding: KeyInspection['encoding'];
-  const pem = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/.exec(text);
-  if (bytes[0] === 0x30 && bytes.length > 1 && (bytes[1]! & 0x80) !== 0) {
-    der = bytes;
-    encoding = 'der';
-  } else if (pem) {
-    if (/ENCRYPTED/.test(pem[0])) return { readable: true, format: 'pkcs8-encrypted', encoding: 'pem', type: 'private' };
-    der = Buffer.from(pem[2]!.replace(/\s+/g, ''), 'base64');
-    encoding = 'pem';
-  } else {
-    const compact = text.replace(/[\s"']+/g, '');
-    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
-    der = Buffer.from(compact, 'base64');
-    encoding = 'base64';
+  let decoded: ReturnType<typeof decodeKeyText>;
+  try {
+    decoded = decodeKeyText(bytes);
+  } catch (err) {
+    if (!(err instanceof AmsConfigError)) throw err;
+    // A password-protected PEM (PKCS#1 with Proc-Type) is refused by the decoder; it is still recognisably a key.
+    return /-----BEGIN [A-Z0-9 ]+-----[\s\S]*ENCRYPTED/.test(bytes.toString('utf8')) ? { readable: true, format: 'pkcs8-encrypted', encoding: 'pem', type: 'private' } : undefined;
   }
+  const { der, encoding, label } = decoded;
+  if (label !== undefined && /ENCRYPTED/.test(label)) return { readable: true, format: 'pkcs8-encrypted', encoding, type: 'private' };
   const kind = classifyDer(der);
   try {
     let key: KeyObject;
@@ -68,16 +56,16 @@ function lenient(bytes: Buffer): Omit<KeyInspection, 'usable' | 'problem'> | und
     else if (kind.kind === 'x509-certificate') key = new X509Certificate(der).publicKey;
     else if (kind.kind === 'pkcs8-encrypted') return { readable: true, format: 'pkcs8-encrypted', encoding, type: 'private' };
     // OpenSSL's default EC key (`openssl ecparam -genkey`): described, so it is refused as EC rather than as "not a key".
-    else if (pem?.[1] === 'EC PRIVATE KEY') key = createPrivateKey({ key: der, format: 'der', type: 'sec1' });
+    else if (label === 'EC PRIVATE KEY') key = createPrivateKey({ key: der, format: 'der', type: 'sec1' });
     else return undefined;
     return {
       readable: true,
       type: key.type === 'private' ? 'private' : 'public',
-      format: pem?.[1] === 'EC PRIVATE KEY' ? 'sec1-ec-private' : kind.kind,
+      format: label === 'EC PRIVATE KEY' ? 'sec1-ec-private' : kind.kind,
       encoding,
       algorithm: (key.asymmetricKeyType ?? 'unknown').toUpperCase(),
       bits: key.asymmetricKeyDetails?.modulusLength,
-      fingerprint: fingerprint(key),
+      fingerprint: publicKeyFingerprint(key),
     };
   } catch {
     return undefined;

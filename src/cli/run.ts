@@ -1,13 +1,6 @@
 // Dispatches `ams-cashier <command>` and turns every error into a message and an exit code (never a stack trace).
 import { AmsConfigError, AmsError, AmsSignatureError, AmsValidationError } from '../errors';
-import { CHECK_HELP, runCheck } from './check';
-import { DOCTOR_HELP, runDoctor } from './doctor';
-import { INBOX_HELP, runInbox } from './inbox';
 import { CliUsageError, EXIT, type CliIo, type ExitCode } from './io';
-import { KEYS_HELP, runKeys } from './keys';
-import { RECONCILE_HELP, runReconcile } from './reconcile';
-import { SIGN_HELP, runSign } from './sign';
-import { VERIFY_HELP, runVerify } from './verify';
 import { VERSION } from '../version';
 
 export const MAIN_HELP = `Usage: ams-cashier <command> [options]
@@ -27,14 +20,23 @@ Exit codes: 0 ok / all checks pass / valid, 1 a check or verification fails, 2 u
 70 a bug in ams-cashier (please report it).
 `;
 
-const COMMANDS: Record<string, { run: (argv: string[], io: CliIo) => Promise<ExitCode>; help: string }> = {
-  check: { run: runCheck, help: CHECK_HELP },
-  doctor: { run: runDoctor, help: DOCTOR_HELP },
-  sign: { run: runSign, help: SIGN_HELP },
-  verify: { run: runVerify, help: VERIFY_HELP },
-  keys: { run: runKeys, help: KEYS_HELP },
-  inbox: { run: runInbox, help: INBOX_HELP },
-  reconcile: { run: runReconcile, help: RECONCILE_HELP },
+interface Command {
+  run(argv: string[], io: CliIo): Promise<ExitCode>;
+  help: string;
+}
+
+/**
+ * Each command's module, loaded only when that command runs: `--help`, `--version` and `sign` never load the YAML
+ * and CSV parsers, the Redis and BullMQ clients, or the doctor, reconcile and inbox code.
+ */
+const COMMANDS: Record<string, () => Promise<Command>> = {
+  check: async () => import('./check').then((m) => ({ run: m.runCheck, help: m.CHECK_HELP })),
+  doctor: async () => import('./doctor').then((m) => ({ run: m.runDoctor, help: m.DOCTOR_HELP })),
+  sign: async () => import('./sign').then((m) => ({ run: m.runSign, help: m.SIGN_HELP })),
+  verify: async () => import('./verify').then((m) => ({ run: m.runVerify, help: m.VERIFY_HELP })),
+  keys: async () => import('./keys').then((m) => ({ run: m.runKeys, help: m.KEYS_HELP })),
+  inbox: async () => import('./inbox').then((m) => ({ run: m.runInbox, help: m.INBOX_HELP })),
+  reconcile: async () => import('./reconcile').then((m) => ({ run: m.runReconcile, help: m.RECONCILE_HELP })),
 };
 
 export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
@@ -44,21 +46,21 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     return EXIT.USAGE;
   }
   if (command === '--help' || command === '-h' || command === 'help') {
-    const topic = rest[0] !== undefined ? COMMANDS[rest[0]] : undefined;
-    io.out(topic ? topic.help : MAIN_HELP);
+    const topic = rest[0] !== undefined && Object.hasOwn(COMMANDS, rest[0]) ? COMMANDS[rest[0]] : undefined;
+    io.out(topic ? (await topic()).help : MAIN_HELP);
     return EXIT.OK;
   }
   if (command === '--version' || command === '-v' || command === 'version') {
     io.out(VERSION);
     return EXIT.OK;
   }
-  const entry = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
-  if (!entry) {
+  const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+  if (!load) {
     io.err(`ams-cashier: unknown command "${command}"\n\n${MAIN_HELP}`);
     return EXIT.USAGE;
   }
   try {
-    return await entry.run(rest, io);
+    return await (await load()).run(rest, io);
   } catch (err) {
     return report(err, command, io);
   }

@@ -1,9 +1,9 @@
 // `ams-cashier sign`: shows exactly what is signed, the Signature header, and a curl command that sends those bytes.
 import { AMS_APIS, apiPath, CUSTOMS_APIS, isAmsPath, REGION_ORIGINS, originOf, type AmsApi } from '../api/endpoint';
-import { formatRequestTime } from '../rules/time';
+import { formatRequestTime, parseRequestTime } from '../rules/time';
 import { getCryptoBackend } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
-import { formatSignatureHeader } from '../signing/header';
+import { formatSignatureHeader, KEY_VERSION_RE } from '../signing/header';
 import { loadPrivateKey, publicKeyFingerprint } from '../signing/keys';
 import { parseCommandArgs, requireOpts, stringOpt } from './args';
 import { ESCAPE_LEGEND, escapeVisible, json, shQuote } from './format';
@@ -93,15 +93,13 @@ export function signWarnings(input: { body: Buffer; path: string; clientId: stri
   return w;
 }
 
-const ISO_8601 = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,9})?(?:Z|[+-]\d{2}:?\d{2})$/;
-
 /**
  * A Request-Time is signed byte for byte, so any string "works" — and signs something no server accepts. Only the
  * two forms AMS senders use pass: ISO 8601 with an offset (the docs) and epoch milliseconds (the Java and Go SDKs).
  */
 export function checkRequestTime(time: string): void {
-  if (/^\d{13}$/.test(time)) return;
-  if (ISO_8601.test(time) && !Number.isNaN(Date.parse(time))) return;
+  // The protocol's parser reads any digit string as epoch milliseconds; here only the 13 digits of a current time pass.
+  if (/^\d+$/.test(time) ? time.length === 13 : parseRequestTime(time) !== undefined) return;
   throw new CliUsageError(
     `--time "${time}" is not a Request-Time: give ISO 8601 with an offset (2026-01-01T12:00:00+08:00) or epoch milliseconds (1767240000000), or leave it out to sign with the current time`,
     { command: 'sign' },
@@ -156,7 +154,7 @@ export async function runSign(argv: string[], io: CliIo): Promise<ExitCode> {
   const time = timeOpt ?? formatRequestTime(io.now());
   const kvOpt = stringOpt(parsed, 'key-version');
   const keyVersion = kvOpt === undefined ? '1' : kvOpt === 'none' ? null : kvOpt;
-  if (keyVersion !== null && !/^[0-9A-Za-z._-]{1,16}$/.test(keyVersion)) throw new CliUsageError('--key-version must be a short token such as 1, or none', { command: 'sign' });
+  if (keyVersion !== null && !KEY_VERSION_RE.test(keyVersion)) throw new CliUsageError('--key-version must be a short token such as 1, or none', { command: 'sign' });
 
   let origin: string;
   const baseUrl = stringOpt(parsed, 'base-url');

@@ -287,6 +287,14 @@ export function describeKey(input: KeyInput): KeyDescription {
   return describe(parsed.key, parsed.format, parsed.encoding);
 }
 
+/**
+ * A key's DER as the loaders decode it (PEM with any label, bare base64, DER bytes), before any check of what it
+ * holds: for tools that describe keys the loaders refuse. Throws the loaders' AmsConfigError for unreadable text.
+ */
+export function decodeKeyText(input: string | Uint8Array): { der: Buffer; encoding: 'pem' | 'base64' | 'der'; label?: string | undefined } {
+  return decodeInput(input, 'key');
+}
+
 /** The SPKI fingerprint of a key object's public half (for "is this my own public key?" checks). */
 export function publicKeyFingerprint(key: KeyObject): string {
   return fingerprintOf(key);

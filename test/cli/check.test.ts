@@ -1,22 +1,20 @@
 // `ams-cashier check` through the built bin: good and bad configs, exit codes, report lines, --json, unusable input.
 import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { checkConfig, formatReport, lineColumn, parseConfigText, summarize } from '../../src/cli/check';
 import { CliUsageError } from '../../src/cli/io';
-import { KEYS, buildCli, writeFiles, type BuiltCli } from './helpers';
+import { KEYS, useBuiltCli, writeFiles } from './helpers';
 
-let cli: BuiltCli;
+const cli = useBuiltCli();
 let dir: string;
 
-beforeAll(async () => {
-  cli = await buildCli();
+beforeAll(() => {
   dir = cli.tmp();
   mkdirSync(join(dir, 'keys'));
   for (const f of ['merchant_private_pkcs8.base64.txt', 'merchant_private_pkcs1.pem', 'merchant_public_spki.base64.txt', 'alipay_public.base64.txt', 'weak_1024_private.pem', 'ec_private_pkcs8.pem', 'other_public.pem'])
     copyFileSync(join(KEYS, f), join(dir, 'keys', f));
 });
-afterAll(() => cli?.cleanup());
 
 const good = {
   paymentMethodType: 'ALIPAY_CN',
@@ -187,7 +185,7 @@ describe('check internals', () => {
 
 describe('check: the AlipayCN rules on a sample pay request', () => {
   const fixture = readFileSync(new URL('../fixtures/pay-request.alipaycn-web.json', import.meta.url));
-  const files: Record<string, Buffer> = { 'seed.json': fixture };
+  const files: Record<string, Buffer> = { 'sample.json': fixture };
   const read = (path: string) => (files[path] ? { bytes: files[path]! } : { error: `${path}: no such file` });
   const edit = (f: (r: Record<string, any>) => void): Buffer => {
     const r = JSON.parse(fixture.toString('utf8')) as Record<string, any>;
@@ -196,7 +194,7 @@ describe('check: the AlipayCN rules on a sample pay request', () => {
   };
 
   it("the guide's own sample request passes every rule, for a direct merchant whose contract is USD", () => {
-    const lines = checkConfig({ paymentCurrencies: ['USD'], settlementCurrency: 'USD', contractSettlementCurrency: 'USD', integration: 'direct', payRequestFile: 'seed.json' }, read);
+    const lines = checkConfig({ paymentCurrencies: ['USD'], settlementCurrency: 'USD', contractSettlementCurrency: 'USD', integration: 'direct', payRequestFile: 'sample.json' }, read);
     expect(lines.find((l) => l.id === 'rules.integration')).toMatchObject({ status: 'pass', title: 'integration: direct', source: expect.stringContaining('directly integrated') });
     expect(lines.find((l) => l.id === 'rules.request')).toMatchObject({ status: 'pass' });
     expect(lines.filter((l) => l.id.startsWith('rules.') && l.status !== 'pass')).toEqual([]);

@@ -1,19 +1,15 @@
 // `ams-cashier keys generate / inspect` and the top-level dispatcher through the built bin; no key material is printed.
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadPrivateKey, loadPublicKey } from '../../src/index';
 import { describeKey } from '../../src/signing/index';
 import { keyFile, keyPath, merchant } from '../helpers/keys';
-import { buildCli, type BuiltCli } from './helpers';
+import { useBuiltCli } from './helpers';
 import { runCli } from '../../src/cli/run';
 import type { CliIo } from '../../src/cli/io';
 
-let cli: BuiltCli;
-beforeAll(async () => {
-  cli = await buildCli();
-});
-afterAll(() => cli?.cleanup());
+const cli = useBuiltCli();
 
 const merchantFingerprint = () => describeKey(merchant.publicSpkiBase64).fingerprint;
 

@@ -2,21 +2,19 @@
 // from check on every outcome, bounded inputs, keys of the wrong algorithm, and verify's proxy prefixes.
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { signRequest } from '../../src/index';
 import { MAX_YAML_ALIASES } from '../../src/cli/check';
 import { MAX_INPUT_BYTES } from '../../src/cli/io';
 import { keyPath, merchant } from '../helpers/keys';
-import { buildCli, writeFiles, type BuiltCli } from './helpers';
+import { useBuiltCli, writeFiles } from './helpers';
 import pkg from '../../package.json';
 
-let cli: BuiltCli;
+const cli = useBuiltCli();
 let dir: string;
-beforeAll(async () => {
-  cli = await buildCli();
+beforeAll(() => {
   dir = cli.tmp();
 });
-afterAll(() => cli?.cleanup());
 
 function file(name: string, content: string | Buffer): string {
   writeFiles(dir, { [name]: content });

@@ -1,16 +1,12 @@
 // `ams-cashier reconcile` through the built bin: a reconciled directory, planted faults, --json, unusable input.
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { BATCH, GEN_A_SD, GEN_A_SD_HEADER, GEN_A_TD, GEN_B_SS, PAYMENT_ID, REFUND_ID, REQUEST_ID, SD_PAYMENT, SD_REFUND } from '../reports/samples';
-import { buildCli, writeFiles, type BuiltCli } from './helpers';
+import { useBuiltCli, writeFiles } from './helpers';
 
-let cli: BuiltCli;
+const cli = useBuiltCli();
 
-beforeAll(async () => {
-  cli = await buildCli();
-});
-afterAll(() => cli?.cleanup());
 
 const LEDGER_CSV = `type,paymentRequestId,refundRequestId,paymentId,refundId,currency,value,createdAt
 PAYMENT,${REQUEST_ID},,${PAYMENT_ID},,KRW,18000,2018-12-25T01:30:00Z

@@ -1,18 +1,16 @@
 // `ams-cashier sign` and `verify` through the built bin; verify must name the right cause for each perturbation.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { buildSignContent, signRequest, verifySignature } from '../../src/index';
 import { alipay, keyPath, merchant, other } from '../helpers/keys';
-import { buildCli, writeFiles, type BuiltCli } from './helpers';
+import { useBuiltCli, writeFiles } from './helpers';
 
-let cli: BuiltCli;
+const cli = useBuiltCli();
 let dir: string;
-beforeAll(async () => {
-  cli = await buildCli();
+beforeAll(() => {
   dir = cli.tmp();
 });
-afterAll(() => cli?.cleanup());
 
 const CLIENT = 'SANDBOX_TEST01';
 const PATH = '/ams/sandbox/api/v1/payments/pay';

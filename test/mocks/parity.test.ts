@@ -92,11 +92,11 @@ describe('parity of the remaining faults and of raw bytes', () => {
   async function rest(kind: TargetKind): Promise<unknown[]> {
     const target = await startTarget(kind, server, {
       faults: {
-        pay: [{ fault: 'delay', ms: 20 }, 'badSignature', 'html', 'wrongContentType', { fault: 'hang', ms: 400 }],
+        pay: [{ fault: 'delay', ms: 20 }, 'badSignature', 'html', 'wrongContentType', { fault: 'hang', ms: 3000 }],
       },
     });
     try {
-      const { client } = target.client({ timeoutMs: 200, maxRetries: 0 });
+      const { client } = target.client({ timeoutMs: 1000, maxRetries: 0 });
       const out: unknown[] = [];
       for (let i = 0; i < 5; i++) out.push(await outcome(client.pay(payRequest(`rest-${i}`))));
       // A signed body that starts with a BOM: both adapters must verify the bytes as sent.

@@ -1,7 +1,7 @@
 // `check`'s AlipayCN rule lines: the integration (direct or acquirer) and a sample pay request run through pay()'s own rules.
-import { payRequestIssues, payRequestWarnings, type Integration } from '../api/pay';
-import { RULE_SOURCES } from '../rules/sources';
-import type { CheckLine, ConfigFileReader } from './check';
+import { payRequestIssues, payRequestWarnings, type Integration } from '../../api/pay';
+import { RULE_SOURCES } from '../../rules/sources';
+import type { CheckLine, ConfigFileReader } from './report';
 
 /**
  * Lines for `integration` and `payRequestFile`. The sample request is checked with exactly what `pay()` refuses

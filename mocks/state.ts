@@ -1,0 +1,61 @@
+// The gateway's records (payments, refunds, their request-id indexes) and what the answer handlers share to change them.
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../src/clock';
+import { formatRequestTime } from '../src/rules/time';
+import { issuesFromZod, type ValidationIssue } from '../src/errors';
+import type { Notifier } from './notifier';
+import { PaymentLookup } from './schemas';
+import type { GatewayEvent, PaymentRecord, RefundRecord } from './types';
+
+/** Payments and refunds, indexed by id and by `scope|requestId`. A scope is `clientId|agentToken`. */
+export class GatewayState {
+  readonly payments = new Map<string, PaymentRecord>();
+  readonly paymentsByRequest = new Map<string, string>();
+  /** paymentId → the fields a repeated pay must match. */
+  readonly paymentKeys = new Map<string, string>();
+  readonly refunds = new Map<string, RefundRecord>();
+  readonly refundsByRequest = new Map<string, string>();
+  #seq = 0;
+
+  /** A fresh, unique id: prefix, the time to the second, a sequence number and random hex. */
+  newId(prefix: string, now: Date): string {
+    const stamp = formatRequestTime(now).replace(/\D/g, '').slice(0, 14);
+    return `${prefix}${stamp}${String(++this.#seq).padStart(6, '0')}${randomBytes(12).toString('hex')}`;
+  }
+
+  /** A payment by paymentId or paymentRequestId, whoever made it. */
+  getPayment(id: string): PaymentRecord | undefined {
+    const direct = this.payments.get(id);
+    if (direct) return direct;
+    for (const p of this.payments.values()) if (p.paymentRequestId === id) return p;
+    return undefined;
+  }
+
+  /** A payment of this scope by `{ paymentId }` and/or `{ paymentRequestId }`; issues when the body is unusable. */
+  lookup(scope: string, body: unknown): { payment?: PaymentRecord; issues?: ValidationIssue[] } {
+    const parsed = PaymentLookup.safeParse(body);
+    if (!parsed.success) return { issues: issuesFromZod(parsed.error.issues) };
+    const { paymentId, paymentRequestId } = parsed.data;
+    let payment = paymentId !== undefined ? this.payments.get(paymentId) : undefined;
+    if (paymentId === undefined && paymentRequestId !== undefined) {
+      const id = this.paymentsByRequest.get(`${scope}|${paymentRequestId}`);
+      payment = id === undefined ? undefined : this.payments.get(id);
+    }
+    if (payment && scopeOf(payment) !== scope) payment = undefined;
+    if (payment && paymentRequestId !== undefined && payment.paymentRequestId !== paymentRequestId) payment = undefined;
+    return payment ? { payment } : {};
+  }
+}
+
+/** The scope a payment belongs to: only the merchant (and ISV Agent-Token) that created it sees it. */
+export function scopeOf(p: PaymentRecord): string {
+  return `${p.clientId}|${p.agentToken ?? ''}`;
+}
+
+/** What the answer handlers share: the records, the clock, the notifier and the timeline. */
+export interface GatewayContext {
+  readonly state: GatewayState;
+  readonly clock: Clock;
+  readonly notifier: Notifier;
+  emit(event: Omit<GatewayEvent, 'at'>): void;
+}

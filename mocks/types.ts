@@ -1,0 +1,151 @@
+// The embedded gateway's public types: its options, the request and reply the adapters exchange, its records and events.
+import type { Clock } from '../src/clock';
+import type { KeyInput } from '../src/signing/keys';
+import type { CredentialOptions } from './credentials';
+import type { FaultSpec, GatewayApi } from './faults';
+import type { MagicBehaviour } from './magic';
+import type { DeliveryAttempt } from './notifier';
+
+/** One merchant the gateway knows: its client id and the public key it uploaded. */
+export interface MerchantConfig {
+  /** `SANDBOX_…` ids may call only the sandbox paths, other ids only the production paths. */
+  clientId: string;
+  /** The merchant's public key (PEM, bare base64 SPKI, KeyObject…): verifies its requests. */
+  merchantPublicKey: KeyInput;
+  /** The settlement currency of the merchant's contract; when set, other settlement currencies are refused. */
+  contractSettlementCurrency?: string;
+  /**
+   * `'direct'` (default, as Alipay treats a merchant integrated directly): an ALIPAY_CN pay without
+   * order.extendInfo.chinaExtraTransInfo is refused `PARAM_ILLEGAL`. `'acquirer'`: it is optional.
+   */
+  integration?: 'direct' | 'acquirer';
+  /** For ISVs: the Agent-Tokens this client may act with. When absent, any (or no) Agent-Token is accepted. */
+  agentTokens?: readonly string[];
+}
+
+export interface GatewayOptions {
+  /** The merchants: a list, or a record of clientId → public key (or → the rest of a MerchantConfig). */
+  merchants?: readonly MerchantConfig[] | Readonly<Record<string, KeyInput | Omit<MerchantConfig, 'clientId'>>>;
+  /** Shortcut for one merchant, with `merchantPublicKey` (and optionally `contractSettlementCurrency`). */
+  clientId?: string;
+  merchantPublicKey?: KeyInput;
+  contractSettlementCurrency?: string;
+  integration?: 'direct' | 'acquirer';
+  /** The gateway's own ("Alipay's") private key; a fresh RSA-2048 key is generated when absent. */
+  alipayPrivateKey?: KeyInput;
+  /** Faults to play per call, in order (see FaultName); more can be added with `script()`. */
+  faults?: Partial<Record<GatewayApi, readonly FaultSpec[]>>;
+  /** Alipay's notification retry schedule is divided by this (e.g. 1000: 2 min → 120 ms). Default 1 (real time). */
+  notifyRetryCompression?: number;
+  /** Replaces Alipay's schedule (ms before each attempt, before compression). Default NOTIFY_RETRY_SCHEDULE_MS. */
+  notifyRetrySchedule?: readonly number[];
+  /** Per-attempt timeout of a notification delivery. Default 10 000 ms. */
+  notifyTimeoutMs?: number;
+  /** Times written into responses and notifications. Default the system clock. Timers always run in real time. */
+  clock?: Clock;
+  /** Used to deliver notifications. Default globalThis.fetch (so msw intercepts it when active). */
+  fetch?: typeof fetch;
+  /** Origin of the cashier page in pay responses; default the origin the request arrived on. */
+  cashierOrigin?: string;
+  /** Upper bound of a `hang` fault, ms. Default 30 000. */
+  maxHangMs?: number;
+  /** Per client id: uploaded key versions, the environment it is registered in, whether the product is activated. */
+  credentials?: CredentialOptions;
+}
+
+/** A request as the adapters hand it over. Header names in any case. */
+export interface GatewayRequest {
+  method: string;
+  /** Absolute URL (origin + path + query). */
+  url: string;
+  headers: Readonly<Record<string, string | readonly string[] | undefined>> | Headers;
+  body: string;
+  /** Aborted when the client went away (used to end a `hang`). */
+  signal?: AbortSignal;
+}
+
+/** The answer; `reset: true` means "destroy the connection instead of answering". */
+export interface GatewayReply {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  reset?: boolean;
+}
+
+export type PaymentStatus = 'PROCESSING' | 'SUCCESS' | 'FAIL' | 'CANCELLED';
+
+export interface PaymentRecord {
+  paymentId: string;
+  paymentRequestId: string;
+  clientId: string;
+  agentToken: string | undefined;
+  status: PaymentStatus;
+  /** SUCCESS, the failure code, PAYMENT_IN_PROCESS or ORDER_IS_CLOSED. */
+  resultCode: string;
+  resultMessage: string;
+  magic: MagicBehaviour;
+  paymentAmount: { currency: string; value: string };
+  settlementCurrency: string | undefined;
+  referenceOrderId: string;
+  orderDescription: string;
+  paymentRedirectUrl: string;
+  paymentNotifyUrl: string | undefined;
+  paymentCreateTime: string;
+  paymentTime: string | undefined;
+  cancelTime: string | undefined;
+  redirectUrl: string;
+  normalUrl: string;
+  parameters: string;
+  inquiries: number;
+  /** The exact pay request body, as received. */
+  requestBody: string;
+}
+
+export interface RefundRecord {
+  refundId: string;
+  refundRequestId: string;
+  paymentId: string;
+  clientId: string;
+  refundAmount: { currency: string; value: string };
+  refundReason: string | undefined;
+  refundNotifyUrl: string | undefined;
+  refundTime: string;
+}
+
+export type GatewayEventType =
+  | 'request.received'
+  | 'request.verified'
+  | 'request.rejected'
+  | 'request.answered'
+  | 'fault'
+  | 'cashier.viewed'
+  | 'payment.created'
+  | 'payment.succeeded'
+  | 'payment.failed'
+  | 'payment.cancelled'
+  | 'refund.succeeded'
+  | 'notification.attempt';
+
+/** A timeline entry: what the gateway did, when (wall clock, ms since epoch). */
+export interface GatewayEvent {
+  type: GatewayEventType;
+  at: number;
+  api?: GatewayApi;
+  paymentId?: string;
+  refundId?: string;
+  resultStatus?: string;
+  resultCode?: string;
+  message?: string;
+  fault?: string;
+  attempt?: DeliveryAttempt;
+}
+
+export interface WaitForNotificationOptions {
+  paymentId?: string;
+  refundId?: string;
+  kind?: 'payment' | 'refund' | 'capture';
+  /** Default 'acknowledged'. */
+  until?: 'acknowledged' | 'attempted';
+  /** Default 10 000 ms. */
+  timeoutMs?: number;
+}
