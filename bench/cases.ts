@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { AmsClient, signRequest, verifySignature, type HttpRequest, type HttpResponse, type KeyInput, type Transport } from '../src/index';
-import { createAxiosTransport } from '../src/http/transport';
+import { createAxiosTransport } from '../src/http/axios-transport';
 import { coldImport, ensureDist, type DistInfo } from './cold-import';
 import {
   CLIENT_ID,
@@ -395,7 +395,7 @@ export async function axiosVsHttp(lb: Loopback): Promise<CaseResult> {
     acc.us += c.user + c.system;
   };
   const [a, b] = await alternate(
-    { name: 'axios transport (src/http/transport.ts)', run: timed(cpuA, () => axiosTransport({ ...request, signal })) },
+    { name: 'axios transport (src/http/axios-transport.ts)', run: timed(cpuA, () => axiosTransport({ ...request, signal })) },
     { name: 'node:http keep-alive POST', run: timed(cpuB, post) },
     { rounds: 10, warmupRounds: 1, plan: { kind: 'ops', ops: 50 } },
   );

@@ -32,8 +32,8 @@ export type { Logger, RequestOptions } from './api/call';
 export type { Transport, HttpRequest, HttpResponse, TransportFailureKind } from './http/types';
 export { TransportFailure } from './http/types';
 export { createDefaultTransport } from './http/default-transport';
-export { createAxiosTransport } from './http/transport';
-export type { AxiosTransportOptions } from './http/transport';
+export { createAxiosTransport } from './http/axios-transport';
+export type { AxiosTransportOptions } from './http/axios-transport';
 export { createNodeHttpTransport } from './http/node-transport';
 export type { NodeHttpTransportOptions } from './http/node-transport';
 

@@ -1,7 +1,7 @@
 // The transport a client gets when it is given none: bare node:http, or axios where the environment names a proxy.
 import { getProxyForUrl } from 'proxy-from-env';
 import { createNodeHttpTransport } from './node-transport';
-import { createAxiosTransport } from './transport';
+import { createAxiosTransport } from './axios-transport';
 import type { HttpRequest, HttpResponse, Transport } from './types';
 
 /**
