@@ -126,7 +126,7 @@ function signRequestSide(name: string, privateKey: KeyInput, backend: 'node' | '
   return {
     name,
     run(n) {
-      for (let i = 0; i < n; i++) sink = signRequest({ path: PAY_PATH, clientId: CLIENT_ID, requestTime: REQUEST_TIME, body: PAY_BODY, privateKey, backend });
+      for (let i = 0; i < n; i++) sink = signRequest({ path: PAY_PATH, clientId: CLIENT_ID, requestTime: REQUEST_TIME, body: PAY_BODY, privateKey, cryptoBackend: backend });
     },
   };
 }
@@ -170,7 +170,7 @@ export async function jsrsasignVerify(): Promise<CaseResult> {
     name: `verifySignature backend ${backend}`,
     run(n) {
       for (let i = 0; i < n; i++) {
-        sink = verifySignature({ path: PAY_PATH, clientId: CLIENT_ID, time: REQUEST_TIME, body: PAY_BODY, signature: header, publicKey: keyObjects.merchantPublic, backend });
+        sink = verifySignature({ path: PAY_PATH, clientId: CLIENT_ID, time: REQUEST_TIME, body: PAY_BODY, signature: header, publicKey: keyObjects.merchantPublic, cryptoBackend: backend });
       }
     },
   });
