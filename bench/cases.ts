@@ -1,4 +1,4 @@
-// The benchmark cases of issue 7: each compares the package with the floor a hand-written client would reach.
+// The benchmark cases: each compares the package with the floor a hand-written client would reach.
 import { sign as rawSign, verify as rawVerify } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -363,7 +363,7 @@ export async function rawConcurrent(lb: Loopback): Promise<CaseResult> {
   return r;
 }
 
-/** Diagnostic: the axios transport (what the default used to be) against a bare node:http keep-alive POST, same gateway, no client crypto. */
+/** Diagnostic: the axios transport against a bare node:http keep-alive POST, same gateway, no client crypto: why the default goes direct. */
 export async function axiosVsHttp(lb: Loopback): Promise<CaseResult> {
   const axiosTransport = createAxiosTransport();
   const agent = new http.Agent({ keepAlive: true });

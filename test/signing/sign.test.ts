@@ -80,11 +80,11 @@ describe('parseSignatureHeader', () => {
     expect(parseSignatureHeader('algorithm=RSA256, keyVersion=2, signature=ab%2b%2fcd%3d%3d')).toEqual({ algorithm: 'RSA256', keyVersion: '2', signature: sig });
     expect(parseSignatureHeader('signature=ab%2B%2Fcd%3D%3D,algorithm=RSA256')).toEqual({ algorithm: 'RSA256', keyVersion: undefined, signature: sig });
   });
-  it('parses the seed sample header (lowercase escapes)', () => {
-    // The Signature header of the seed's sample pay request (lowercase escapes, as the .NET SDK writes them).
-    const seed =
+  it('parses a header with lowercase escapes, as the .NET SDK writes them', () => {
+    // A sample pay request's Signature header, escaped in lowercase.
+    const dotnet =
       'algorithm=RSA256,keyVersion=2,signature=TgpjpAzwmA7aWDloDEitOpYvPXT84kBXI3urHd6n0MvSQwvJM3bxeSM8UDogquQzfpnn%2f5VPmoZxHvxWdRfZcXMM3vVtVuLJcNdnaD3EPCFvsHoyzFnxBst5MEOO9dqoUhl13hGnx1BdCxsHSFTd5Wv%2b%2fmSNXhoVkYytTJ25k7VYl4YfpLMj2hSWsVvfd%2bLQ5vVq84rVRSHQQxecK%2bJqtZx92WzpD2CogRTbnHtnqMCBAhwCpfe9ZHRBC5DGvaam%2fsEtvy0C5n4tY0qOehoehWk0MIofRLHqBmLYnw6zXwVYTsdRqqVwxnoanKX9ywb6GJ%2fYPHqlAbuo2SclECe3Mg%3d%3d';
-    const parsed = parseSignatureHeader(seed);
+    const parsed = parseSignatureHeader(dotnet);
     expect(parsed.keyVersion).toBe('2');
     expect(Buffer.from(parsed.signature, 'base64').length).toBe(256);
   });
