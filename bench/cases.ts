@@ -315,7 +315,7 @@ export async function payLoopbackSequential(lb: Loopback, variant: 'default' | '
   );
   const ratio = a.medianMsPerOp / b.medianMsPerOp;
   const medianOfPairRatios = round(median(a.msPerOp.map((v, i) => v / b.msPerOp[i]!)), 4);
-  const target: Target = { kind: 'max', value: 1.25, unit: '× time' };
+  const target: Target = { kind: 'max', value: 1.1, unit: '× time' };
   const judged = variant === 'default';
   return {
     id: judged ? 'pay-loopback' : 'pay-loopback-axios',
