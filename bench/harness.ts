@@ -77,7 +77,7 @@ export async function alternate(a: Side, b: Side, requested: AlternateOptions): 
 
 /**
  * `--smoke`: every case runs end to end with one tiny round per side, so a test can prove the bench still works
- * (it once broke silently when the client started refusing answers that echo another id). Its figures mean nothing.
+ * (a gateway that echoes another id than the request's makes every pay() fail). Its figures mean nothing.
  */
 export const smoke = { enabled: false };
 

@@ -4,6 +4,8 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { sign } from 'node:crypto';
 import http from 'node:http';
+import https from 'node:https';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { inProcessBody, keyObjects, sessionBody } from './fixtures';
 
@@ -15,8 +17,8 @@ function formatTime(date: Date): string {
  * Serves createPaymentSession with an S session and every other POST with the U/PAYMENT_IN_PROCESS body, echoing the request's paymentRequestId as Alipay does (the
  * client refuses an answer about another id), signed per response with a fresh Response-Time.
  */
-function serve(): void {
-  const server = http.createServer({ keepAliveTimeout: 60_000 }, (req, res) => {
+function serve(tls: { key: string; cert: string } | undefined): void {
+  const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -42,7 +44,8 @@ function serve(): void {
         res.end(body);
       });
     });
-  });
+  };
+  const server = tls ? https.createServer({ ...tls, keepAliveTimeout: 60_000 }, handler) : http.createServer({ keepAliveTimeout: 60_000 }, handler);
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () => {
     const address = server.address();
@@ -59,15 +62,19 @@ export interface Loopback {
   close(): Promise<void>;
 }
 
-/** Forks this file as the gateway (inheriting tsx's loader flags) and resolves once it listens. */
-export function startLoopback(): Promise<Loopback> {
-  const child: ChildProcess = fork(fileURLToPath(import.meta.url), ['--serve'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/**
+ * Forks this file as the gateway (inheriting tsx's loader flags) and resolves once it listens. With `tls` (PEM files
+ * of a key and a certificate for 127.0.0.1) it serves HTTPS.
+ */
+export function startLoopback(tls?: { keyFile: string; certFile: string }): Promise<Loopback> {
+  const args = tls ? ['--serve', '--tls', tls.keyFile, tls.certFile] : ['--serve'];
+  const child: ChildProcess = fork(fileURLToPath(import.meta.url), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return new Promise((resolve, reject) => {
     child.once('error', reject);
     child.once('exit', (code) => reject(new Error(`loopback gateway exited early (${code})`)));
     child.once('message', (msg: { port: number }) => {
       resolve({
-        origin: `http://127.0.0.1:${msg.port}`,
+        origin: `${tls ? 'https' : 'http'}://127.0.0.1:${msg.port}`,
         pid: child.pid,
         close: () =>
           new Promise<void>((done) => {
@@ -80,4 +87,7 @@ export function startLoopback(): Promise<Loopback> {
   });
 }
 
-if (process.argv.includes('--serve')) serve();
+if (process.argv.includes('--serve')) {
+  const at = process.argv.indexOf('--tls');
+  serve(at < 0 ? undefined : { key: readFileSync(process.argv[at + 1]!, 'utf8'), cert: readFileSync(process.argv[at + 2]!, 'utf8') });
+}

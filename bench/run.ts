@@ -29,6 +29,7 @@ import {
   type CaseResult,
 } from './cases';
 import { dependencyImportCosts } from './cold-import';
+import { coldRequireCase, coldStartCase, firstPayCase } from './cold-start';
 import '../test/setup/no-proxy-env';
 import { smoke } from './harness';
 import { inboxAckCase } from './inbox';
@@ -100,6 +101,14 @@ async function main(): Promise<void> {
     dist = c.dist;
     push(c.result);
   }
+  if (wanted('cold-require')) {
+    log('cold require vs a zod-only process (fresh node processes)…');
+    push(coldRequireCase(9));
+  }
+  if (wanted('cold-start')) {
+    log('cold start to a verified pay() over TLS vs node -e 0 (fresh node processes)…');
+    push(await coldStartCase(9));
+  }
   if (wanted('sign')) {
     log('signRequest vs raw crypto.sign…');
     push(await signKeyObject());
@@ -125,9 +134,10 @@ async function main(): Promise<void> {
   }
   let lb: Loopback | undefined;
   try {
-    if (wanted('pay-loopback') || wanted('pay-loopback-axios') || wanted('pay-concurrent') || wanted('pay-memory') || wanted('pay-session-loopback')) {
+    if (['pay-loopback', 'pay-loopback-axios', 'pay-concurrent', 'pay-memory', 'pay-session-loopback', 'cold-first-pay'].some(wanted)) {
       lb = await startLoopback();
       log(`loopback gateway at ${lb.origin}`);
+      if (wanted('cold-first-pay')) push(firstPayCase(lb, 7));
       if (wanted('pay-loopback')) push(await payLoopbackSequential(lb));
       if (wanted('pay-loopback-axios')) push(await payLoopbackSequential(lb, 'axios'));
       if (wanted('pay-concurrent')) push(await payConcurrent(lb));

@@ -19,6 +19,7 @@ export { AmsClient } from './client';
 export type { AmsClientConfig } from './client';
 export type { Logger, RequestOptions } from './api/call';
 export type { Clock } from './clock';
+export type { CryptoBackendName } from './signing/backend';
 export type { PayRules, Integration } from './api/pay';
 export type { PayRequest, PayResponse } from './schemas/pay';
 export type { PayResult } from './api/pay-result';
@@ -115,7 +116,7 @@ export type { Region, EndpointOptions, AmsApi } from './api/endpoint';
 
 // Transports, for users who inject their own (the rest: ams-cashier/http).
 export { createNodeHttpTransport } from './http/node-transport';
-export { createAxiosTransport } from './http/transport';
+export { createAxiosTransport } from './http/axios-transport';
 export { TransportFailure } from './http/types';
 export type { Transport, HttpRequest, HttpResponse } from './http/types';
 

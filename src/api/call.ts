@@ -301,24 +301,13 @@ export async function callAms<S extends z.ZodType>(ctx: CallContext, spec: CallS
   }
 }
 
-/** Each client's resolved endpoints, per API: the baseUrl is parsed and checked once, not on every call. */
-const endpoints = new WeakMap<CallContext, Map<string, { url: string; path: string }>>();
-
-function endpointFor(ctx: CallContext, api: AmsApi): { url: string; path: string } {
-  let byApi = endpoints.get(ctx);
-  if (!byApi) endpoints.set(ctx, (byApi = new Map()));
-  let endpoint = byApi.get(api);
-  if (!endpoint) byApi.set(api, (endpoint = resolveEndpoint(ctx.endpoint, api)));
-  return endpoint;
-}
-
 /** Calls in flight per client context, to choose where to sign. */
 const inflight = new WeakMap<CallContext, number>();
 
 async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>, options: RequestOptions): Promise<z.infer<S>> {
   const { api } = spec;
   const body = JSON.stringify(spec.body);
-  const { url, path } = endpointFor(ctx, api);
+  const { url, path } = resolveEndpoint(ctx.endpoint, api);
   parseCallOptions(RequestOptionsSchema, options, 'request');
   const maxRetries = options.maxRetries ?? ctx.maxRetries;
   const timeoutMs = options.timeoutMs ?? ctx.timeoutMs;

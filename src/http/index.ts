@@ -2,7 +2,7 @@
 export { createDefaultTransport } from './default-transport';
 export { createNodeHttpTransport } from './node-transport';
 export type { NodeHttpTransportOptions } from './node-transport';
-export { createAxiosTransport } from './transport';
-export type { AxiosTransportOptions } from './transport';
+export { createAxiosTransport } from './axios-transport';
+export type { AxiosTransportOptions } from './axios-transport';
 export { TransportFailure, DEFAULT_MAX_RESPONSE_BYTES } from './types';
 export type { Transport, HttpRequest, HttpResponse, TransportFailureKind } from './types';

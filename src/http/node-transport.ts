@@ -35,18 +35,6 @@ export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}):
   const httpAgent = options.httpAgent ?? defaultHttpAgent;
   const httpsAgent = options.httpsAgent ?? defaultHttpsAgent;
   const defaultLimit = maxResponseBytesOption(options.maxResponseBytes);
-  // A client calls a handful of URLs over and over: turn each into request options once.
-  const targets = new Map<string, Target>();
-  const targetOf = (href: string): Target => {
-    let target = targets.get(href);
-    if (!target) {
-      const url = new URL(href);
-      const secure = url.protocol === 'https:';
-      target = { secure, hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port, path: url.pathname + url.search };
-      if (targets.size < 64) targets.set(href, target);
-    }
-    return target;
-  };
   return (req: HttpRequest): Promise<HttpResponse> =>
     new Promise((resolve, reject) => {
       const { signal } = req;
@@ -132,9 +120,8 @@ function failureOf(err: unknown): TransportFailure {
   return new TransportFailure('connection', `connection failed (${code})`, { cause });
 }
 
-interface Target {
-  secure: boolean;
-  hostname: string;
-  port: string;
-  path: string;
+/** Where a URL points, as http.request takes it (IPv6 literals without their brackets). */
+function targetOf(href: string): { secure: boolean; hostname: string; port: string; path: string } {
+  const url = new URL(href);
+  return { secure: url.protocol === 'https:', hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port, path: url.pathname + url.search };
 }

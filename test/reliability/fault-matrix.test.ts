@@ -13,7 +13,7 @@ import {
   AmsTimeoutError,
   AmsUnknownResultError,
 } from '../../src/index';
-import { createAxiosTransport } from '../../src/http/transport';
+import { createAxiosTransport } from '../../src/http/axios-transport';
 import type { Transport } from '../../src/http/types';
 import { amsResponse } from '../helpers/ams-responder';
 import { FIXED_NOW, payRequest } from '../helpers/client';

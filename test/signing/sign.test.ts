@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AmsSignatureError, buildSignContent, loadPrivateKey, loadPublicKey, parseSignatureHeader, signRequest, verifySignature } from '../../src/index';
+import { AmsConfigError, AmsSignatureError, buildSignContent, loadPrivateKey, loadPublicKey, parseSignatureHeader, signRequest, verifySignature } from '../../src/index';
 import { getCryptoBackend } from '../../src/signing/backend';
 import { formatSignatureHeader, redactSignatureHeader } from '../../src/signing/header';
 import { merchant, other } from '../helpers/keys';
@@ -34,10 +34,10 @@ describe('golden vectors (openssl)', () => {
   });
   for (const backend of ['node', 'jsrsasign'] as const) {
     it.each(vectors)(`${backend}: $name`, (v) => {
-      const header = signRequest({ method: v.method, path: v.path, clientId: v.clientId, requestTime: v.requestTime, body: v.body, privateKey: merchant.privatePkcs1Pem, backend });
+      const header = signRequest({ method: v.method, path: v.path, clientId: v.clientId, requestTime: v.requestTime, body: v.body, privateKey: merchant.privatePkcs1Pem, cryptoBackend: backend });
       expect(header).toBe(v.signatureHeader);
-      expect(verifySignature({ path: v.path, clientId: v.clientId, time: v.requestTime, body: v.body, signature: v.signatureHeader, publicKey: merchant.publicSpkiBase64, backend })).toBe(true);
-      expect(verifySignature({ path: v.path, clientId: v.clientId, time: v.requestTime, body: `${v.body} `, signature: v.signatureHeader, publicKey: merchant.publicSpkiBase64, backend })).toBe(false);
+      expect(verifySignature({ path: v.path, clientId: v.clientId, time: v.requestTime, body: v.body, signature: v.signatureHeader, publicKey: merchant.publicSpkiBase64, cryptoBackend: backend })).toBe(true);
+      expect(verifySignature({ path: v.path, clientId: v.clientId, time: v.requestTime, body: `${v.body} `, signature: v.signatureHeader, publicKey: merchant.publicSpkiBase64, cryptoBackend: backend })).toBe(false);
     });
   }
   it('escapes + / = as %2B %2F %3D, uppercase', () => {
@@ -50,8 +50,18 @@ describe('golden vectors (openssl)', () => {
   it('an unknown backend name is a config error, even a prototype name', () => {
     const v = vectors[0]!;
     for (const backend of ['toString', 'openssl']) {
-      expect(() => signRequest({ path: v.path, clientId: v.clientId, requestTime: v.requestTime, body: v.body, privateKey: merchant.privatePkcs8Pem, backend: backend as never })).toThrow(/Unknown crypto backend/);
+      expect(() => signRequest({ path: v.path, clientId: v.clientId, requestTime: v.requestTime, body: v.body, privateKey: merchant.privatePkcs8Pem, cryptoBackend: backend as never })).toThrow(/Unknown crypto backend/);
     }
+  });
+  it('the backend option is cryptoBackend: a `backend` key is refused by name, not ignored', () => {
+    const v = vectors[0]!;
+    const sign = { path: v.path, clientId: v.clientId, requestTime: v.requestTime, body: v.body, privateKey: merchant.privatePkcs8Pem, backend: 'jsrsasign' };
+    expect(() => signRequest(sign as never)).toThrow(AmsConfigError);
+    expect(() => signRequest(sign as never)).toThrow(/cryptoBackend/);
+    const verify = { path: v.path, clientId: v.clientId, time: v.requestTime, body: v.body, signature: v.signatureHeader, publicKey: merchant.publicSpkiBase64, backend: 'node' };
+    expect(() => verifySignature(verify as never)).toThrow(/cryptoBackend/);
+    const { backend: _old, ...renamed } = verify;
+    expect(verifySignature({ ...renamed, cryptoBackend: 'jsrsasign' })).toBe(true);
   });
   it('omits keyVersion when asked, and uses the given one', () => {
     const v = vectors[0]!;
@@ -70,11 +80,11 @@ describe('parseSignatureHeader', () => {
     expect(parseSignatureHeader('algorithm=RSA256, keyVersion=2, signature=ab%2b%2fcd%3d%3d')).toEqual({ algorithm: 'RSA256', keyVersion: '2', signature: sig });
     expect(parseSignatureHeader('signature=ab%2B%2Fcd%3D%3D,algorithm=RSA256')).toEqual({ algorithm: 'RSA256', keyVersion: undefined, signature: sig });
   });
-  it('parses the seed sample header (lowercase escapes)', () => {
-    // The Signature header of the seed's sample pay request (lowercase escapes, as the .NET SDK writes them).
-    const seed =
+  it('parses a header with lowercase escapes, as the .NET SDK writes them', () => {
+    // A sample pay request's Signature header, escaped in lowercase.
+    const dotnet =
       'algorithm=RSA256,keyVersion=2,signature=TgpjpAzwmA7aWDloDEitOpYvPXT84kBXI3urHd6n0MvSQwvJM3bxeSM8UDogquQzfpnn%2f5VPmoZxHvxWdRfZcXMM3vVtVuLJcNdnaD3EPCFvsHoyzFnxBst5MEOO9dqoUhl13hGnx1BdCxsHSFTd5Wv%2b%2fmSNXhoVkYytTJ25k7VYl4YfpLMj2hSWsVvfd%2bLQ5vVq84rVRSHQQxecK%2bJqtZx92WzpD2CogRTbnHtnqMCBAhwCpfe9ZHRBC5DGvaam%2fsEtvy0C5n4tY0qOehoehWk0MIofRLHqBmLYnw6zXwVYTsdRqqVwxnoanKX9ywb6GJ%2fYPHqlAbuo2SclECe3Mg%3d%3d';
-    const parsed = parseSignatureHeader(seed);
+    const parsed = parseSignatureHeader(dotnet);
     expect(parsed.keyVersion).toBe('2');
     expect(Buffer.from(parsed.signature, 'base64').length).toBe(256);
   });
@@ -133,9 +143,9 @@ describe('backends agree', () => {
       fc.property(fc.string({ unit: 'grapheme', maxLength: 120 }), fc.constantFrom('node', 'jsrsasign') as fc.Arbitrary<'node' | 'jsrsasign'>, (body, signer) => {
         const other = signer === 'node' ? 'jsrsasign' : 'node';
         const input = { path: '/ams/sandbox/api/v1/payments/pay', clientId: 'SANDBOX_X', requestTime: '1763798400000', body };
-        const header = signRequest({ ...input, privateKey: priv, backend: signer });
-        expect(verifySignature({ ...input, time: input.requestTime, signature: header, publicKey: pub, backend: other })).toBe(true);
-        expect(verifySignature({ ...input, time: input.requestTime, body: `${body}\n`, signature: header, publicKey: pub, backend: other })).toBe(false);
+        const header = signRequest({ ...input, privateKey: priv, cryptoBackend: signer });
+        expect(verifySignature({ ...input, time: input.requestTime, signature: header, publicKey: pub, cryptoBackend: other })).toBe(true);
+        expect(verifySignature({ ...input, time: input.requestTime, body: `${body}\n`, signature: header, publicKey: pub, cryptoBackend: other })).toBe(false);
       }),
       { numRuns: 100 },
     );

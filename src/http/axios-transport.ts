@@ -1,7 +1,8 @@
-// The only module that imports axios: the transport for proxied URLs and for callers who bring an axios instance.
+// The transport through axios: for proxied URLs and for callers who bring their own axios instance.
 import http from 'node:http';
 import https from 'node:https';
-import axios, { AxiosError, type AxiosInstance } from 'axios';
+import { createRequire } from 'node:module';
+import type { AxiosInstance, AxiosStatic } from 'axios';
 import {
   abortedFailure,
   flattenHeaders,
@@ -21,8 +22,17 @@ export interface AxiosTransportOptions {
   maxResponseBytes?: number;
 }
 
-const httpAgent = new http.Agent({ keepAlive: true });
-const httpsAgent = new https.Agent({ keepAlive: true });
+// axios and its dependencies take longer to load than the rest of the package together, and the default transport
+// needs them only for proxied URLs: they load when an axios transport without an instance of its own is created,
+// synchronously (require, not import()), so the load never eats into a request's timeout.
+let ownInstance: AxiosInstance | undefined;
+function defaultInstance(): AxiosInstance {
+  if (!ownInstance) {
+    const axios = createRequire(import.meta.url)('axios') as AxiosStatic;
+    ownInstance = axios.create({ httpAgent: new http.Agent({ keepAlive: true }), httpsAgent: new https.Agent({ keepAlive: true }) });
+  }
+  return ownInstance;
+}
 
 /**
  * Sends through axios with keep-alive agents, text bodies, no redirects, every status returned. The default transport
@@ -30,8 +40,8 @@ const httpsAgent = new https.Agent({ keepAlive: true });
  * with `{ axios }` to use your instance's interceptors or a proxy set in code.
  */
 export function createAxiosTransport(options: AxiosTransportOptions = {}): Transport {
-  const instance = options.axios ?? axios.create({ httpAgent, httpsAgent });
   const defaultLimit = maxResponseBytesOption(options.maxResponseBytes);
+  const instance = options.axios ?? defaultInstance();
   return async (req: HttpRequest): Promise<HttpResponse> => {
     const limit = req.maxResponseBytes ?? defaultLimit;
     try {
@@ -58,12 +68,21 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Trans
   };
 }
 
+/** What axios's own `isAxiosError` checks: a flag, so an error from any copy of axios (ESM, CommonJS) is recognised. */
+interface AxiosErrorLike extends Error {
+  isAxiosError: true;
+  code?: string;
+}
+function isAxiosError(err: unknown): err is AxiosErrorLike {
+  return err instanceof Error && (err as Partial<AxiosErrorLike>).isAxiosError === true;
+}
+
 /**
  * An axios error carries the whole request config (headers with the Signature and Agent-Token) and would print it
  * under inspect(); keep only its code and message so no secret can reach a log through an error's cause.
  */
 function sanitized(err: unknown): Error {
-  if (err instanceof AxiosError) {
+  if (isAxiosError(err)) {
     const e = new Error(`${err.code ?? 'ERR'}: ${err.message}`);
     (e as Error & { code?: string }).code = err.code;
     return e;
@@ -74,7 +93,7 @@ function sanitized(err: unknown): Error {
 function toFailure(err: unknown, signal: AbortSignal, limit: number): TransportFailure {
   const cause = sanitized(err);
   if (signal.aborted) return abortedFailure(signal, cause);
-  if (err instanceof AxiosError) {
+  if (isAxiosError(err)) {
     if (err.message.startsWith('maxContentLength size of')) return tooLargeFailure(limit);
     const code = err.code ?? 'ERR';
     if (code === 'ECONNABORTED' || code === 'ETIMEDOUT') return new TransportFailure('timeout', `request timed out (${code})`, { cause });
