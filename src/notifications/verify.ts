@@ -145,7 +145,7 @@ function checkPath(path: unknown): string {
  * The client ids a verifier accepts: a non-empty string or a non-empty list of them. Missing is a configuration
  * error, never "accept any": that would take another merchant's notification as yours.
  */
-export function expectedClientIds(clientId: unknown, field = 'clientId'): readonly string[] {
+function expectedClientIds(clientId: unknown, field = 'clientId'): readonly string[] {
   const list = typeof clientId === 'string' ? [clientId] : Array.isArray(clientId) ? (clientId as unknown[]) : undefined;
   if (clientId === undefined || list === undefined || list.length === 0) {
     throw new AmsConfigError(

@@ -12,7 +12,8 @@ export interface ParsedSignatureHeader {
 const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 /** A keyVersion: a short token ("1", "2024-01"); the one pattern for every place that takes one. */
 export const KEY_VERSION_RE = /^[0-9A-Za-z._-]{1,16}$/;
-const CANONICAL_PREFIX = 'algorithm=RSA256,keyVersion=';
+// One character class for the signature, not an alternation per character: this runs for every response and notification.
+const CANONICAL_RE = new RegExp(`^algorithm=RSA256,keyVersion=(${KEY_VERSION_RE.source.slice(1, -1)}),signature=([A-Za-z0-9%]+)$`);
 
 /** `algorithm=RSA256,keyVersion=1,signature=<urlencoded base64>`; encodeURIComponent gives %2B %2F %3D exactly. */
 export function formatSignatureHeader(signatureBase64: string, keyVersion?: string | null): string {
@@ -20,48 +21,12 @@ export function formatSignatureHeader(signatureBase64: string, keyVersion?: stri
   return `algorithm=RSA256,${kv}signature=${encodeURIComponent(signatureBase64)}`;
 }
 
-/** The value of one hex digit pair after `%` that base64 needs (2B `+`, 2F `/`, 3D `=`), or undefined. */
-function escapedChar(value: string, i: number): string | undefined {
-  const hi = value.charCodeAt(i + 1);
-  const lo = value.charCodeAt(i + 2) | 0x20; // lower-case the letter
-  if (hi === 0x32 && lo === 0x62) return '+';
-  if (hi === 0x32 && lo === 0x66) return '/';
-  if (hi === 0x33 && lo === 0x64) return '=';
-  return undefined;
-}
-
-/**
- * The canonical form, as Alipay and this package write it on every response and notification
- * (`algorithm=RSA256,keyVersion=<v>,signature=<base64 with + / = percent-encoded>`), parsed in one pass over the
- * characters: a regex and decodeURIComponent cost several times the RSA check's overhead budget. Undefined when the
- * value is not exactly that form; the general parse then decides, and accepts whatever this accepts, alike.
- */
-function parseCanonical(value: string): ParsedSignatureHeader | undefined {
-  if (!value.startsWith(CANONICAL_PREFIX)) return undefined;
-  const comma = value.indexOf(',', CANONICAL_PREFIX.length);
-  if (comma === -1 || !value.startsWith(',signature=', comma)) return undefined;
-  const keyVersion = value.slice(CANONICAL_PREFIX.length, comma);
-  if (!KEY_VERSION_RE.test(keyVersion)) return undefined;
-  let signature = '';
-  let run = comma + 11;
-  let pad = 0;
-  for (let i = run; i < value.length; i++) {
-    const c = value.charCodeAt(i);
-    if (c === 0x25) {
-      const ch = escapedChar(value, i);
-      if (ch === undefined) return undefined;
-      signature += value.slice(run, i) + ch;
-      run = i + 3;
-      i += 2;
-      if (ch === '=') pad++;
-      else if (pad > 0) return undefined;
-    } else if ((c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x7a)) {
-      if (pad > 0) return undefined; // '=' only pads the end
-    } else return undefined;
+function decodeOrUndefined(encoded: string): string | undefined {
+  try {
+    return decodeURIComponent(encoded);
+  } catch {
+    return undefined;
   }
-  signature += value.slice(run);
-  if (pad > 2 || signature.length === pad || signature.length % 4 !== 0) return undefined;
-  return { algorithm: 'RSA256', keyVersion, signature };
 }
 
 function malformed(message: string): never {
@@ -74,9 +39,14 @@ function malformed(message: string): never {
  */
 export function parseSignatureHeader(value: unknown): ParsedSignatureHeader {
   if (typeof value !== 'string') malformed(`expected a string, got ${value === null ? 'null' : typeof value}`);
-  // The canonical form, as Alipay and this package write it, on every response and notification: one regex.
-  const canonical = parseCanonical(value);
-  if (canonical) return canonical;
+  // The canonical form, as Alipay and this package write it. Whatever this accepts, the general parse below accepts
+  // too, with the same result; anything else falls through to it.
+  const canonical = CANONICAL_RE.exec(value);
+  if (canonical) {
+    const encoded = canonical[2]!;
+    const signature = encoded.includes('%') ? decodeOrUndefined(encoded) : encoded;
+    if (signature !== undefined && signature.length % 4 === 0 && BASE64_RE.test(signature)) return { algorithm: 'RSA256', keyVersion: canonical[1], signature };
+  }
   const parts = new Map<string, string>();
   for (const raw of value.split(',')) {
     const part = raw.trim();
