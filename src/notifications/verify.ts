@@ -207,7 +207,8 @@ export function resolveVerifier(o: VerifierOptions, prefix = ''): Verifier {
  * without one (disputes, authorizations, vaulting), come back as `kind: 'other'`.
  */
 export function parseNotificationBody(body: string | Uint8Array): AmsNotification {
-  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  const text =
+    typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);

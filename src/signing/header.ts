@@ -21,12 +21,14 @@ export function formatSignatureHeader(signatureBase64: string, keyVersion?: stri
   return `algorithm=RSA256,${kv}signature=${encodeURIComponent(signatureBase64)}`;
 }
 
-function decodeOrUndefined(encoded: string): string | undefined {
-  try {
-    return decodeURIComponent(encoded);
-  } catch {
-    return undefined;
+/** Whether every `%` in `encoded` starts one of the escapes base64 needs: %2B `+`, %2F `/`, %3D `=` (either case). */
+function onlyBase64Escapes(encoded: string): boolean {
+  for (let i = encoded.indexOf('%'); i !== -1; i = encoded.indexOf('%', i + 3)) {
+    const hi = encoded.charCodeAt(i + 1);
+    const lo = encoded.charCodeAt(i + 2) | 0x20; // the hex letter in lower case
+    if (!((hi === 0x32 && (lo === 0x62 || lo === 0x66)) || (hi === 0x33 && lo === 0x64))) return false;
   }
+  return true;
 }
 
 function malformed(message: string): never {
@@ -44,8 +46,14 @@ export function parseSignatureHeader(value: unknown): ParsedSignatureHeader {
   const canonical = CANONICAL_RE.exec(value);
   if (canonical) {
     const encoded = canonical[2]!;
-    const signature = encoded.includes('%') ? decodeOrUndefined(encoded) : encoded;
-    if (signature !== undefined && signature.length % 4 === 0 && BASE64_RE.test(signature)) return { algorithm: 'RSA256', keyVersion: canonical[1], signature };
+    if (onlyBase64Escapes(encoded)) {
+      // Only the base64 alphabet is left after decoding (cannot throw: every escape is valid); '=' may only pad.
+      const signature = decodeURIComponent(encoded);
+      const eq = signature.indexOf('=');
+      if (signature.length % 4 === 0 && (eq === -1 || (eq > 0 && eq >= signature.length - 2 && signature.endsWith('=')))) {
+        return { algorithm: 'RSA256', keyVersion: canonical[1], signature };
+      }
+    }
   }
   const parts = new Map<string, string>();
   for (const raw of value.split(',')) {
