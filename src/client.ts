@@ -31,7 +31,8 @@ import { parseOrThrow } from './schemas/parse';
 import { awaitPayment, paymentRefBody, refundRefBody, type AwaitPaymentOptions, type AwaitPaymentResult } from './api/lifecycle';
 import { AmsConfigError } from './errors';
 import { registerContext } from './internal/context';
-import { verifyNotificationForClient, type ClientVerifyNotificationInput, type RawBody } from './notifications/verify';
+import { NOTIFICATION_PARTY, type NotificationParty } from './notifications/party';
+import { verifyNotification, type ClientVerifyNotificationInput, type RawBody } from './notifications/verify';
 import type { AmsNotification } from './notifications/schemas';
 import { createDefaultTransport } from './http/default-transport';
 import { DEFAULT_MAX_RESPONSE_BYTES, type Transport } from './http/types';
@@ -206,6 +207,21 @@ export class AmsClient {
     registerContext(this, this.#ctx);
   }
 
+  /** What notification verifiers and signed acknowledgements need; the private key only signs, it is not handed out. */
+  [NOTIFICATION_PARTY](): NotificationParty {
+    const ctx = this.#ctx;
+    const key = this.#privateKey;
+    return {
+      clientId: ctx.clientId,
+      alipayPublicKey: ctx.alipayPublicKey,
+      cryptoBackend: ctx.backend,
+      clock: ctx.clock,
+      logger: ctx.logger,
+      keyVersion: ctx.keyVersion,
+      sign: (content) => ctx.backend.sign(content, key),
+    };
+  }
+
   /** Per-attempt timeout in ms. */
   get timeoutMs(): number {
     return this.#ctx.timeoutMs;
@@ -374,7 +390,7 @@ export class AmsClient {
    * then parses it into a typed notification. `rawBody` must be the bytes as received (see RAW_BODY_HINT).
    */
   verifyNotification<B extends RawBody>(input: ClientVerifyNotificationInput<B>): AmsNotification {
-    return verifyNotificationForClient(this, input);
+    return verifyNotification({ ...input, client: this });
   }
 
   /** What the client shows of itself: never keys or tokens. */

@@ -1,11 +1,11 @@
 // createNotificationInbox: verify and store each notification as a BullMQ job, acknowledge once Redis has it, process it later.
 import type { ConnectionOptions, Queue } from 'bullmq';
 import type { Logger } from '../api/call';
-import type { AmsClient } from '../client';
+import type { Clock } from '../clock';
 import { AmsConfigError } from '../errors';
-import { contextOf } from '../internal/context';
 import type { FetchNotificationHandler } from '../notifications/fetch-handler';
 import type { NodeNotificationHandler } from '../notifications/node-handler';
+import { partyOf, type NotificationClient } from '../notifications/party';
 import { withTimeout, type NotificationHandlerOptions } from '../notifications/processor';
 import { inboxJobId, type InboxJobData } from './job';
 import { loadBullMQ } from './load';
@@ -43,7 +43,7 @@ type ClientIdOption = NonNullable<NotificationHandlerOptions['clientId']>;
  * Options of createNotificationInbox: the connection, and the handler's verification options. The client id the
  * notifications must carry is required: give `clientId`, or `client` (whose id is used).
  */
-export type NotificationInboxOptions = NotificationInboxOwnOptions & HandlerPart & ({ client: AmsClient } | { clientId: ClientIdOption });
+export type NotificationInboxOptions = NotificationInboxOwnOptions & HandlerPart & ({ client: NotificationClient } | { clientId: ClientIdOption });
 
 export interface NotificationInbox {
   /** A Node `(req, res)` listener (Express too): verify, store, acknowledge. Status codes as the notification handler, plus 503 when Redis did not confirm. */
@@ -146,7 +146,7 @@ export function createNotificationInbox(options: NotificationInboxOptions): Noti
       misplaced,
     );
   }
-  const client = given.client as AmsClient | undefined;
+  const client = given.client;
   if (given.clientId === undefined && client === undefined) {
     config('clientId is required: the client id your notifications must be for (or give client, whose id is used)', 'clientId');
   }
@@ -157,14 +157,10 @@ export function createNotificationInbox(options: NotificationInboxOptions): Noti
   const keepCompletedMs = positiveWhole('keepCompletedMs', given.keepCompletedMs, 48 * 3600_000);
   const handlerOptions: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(given)) if (!OWN_OPTIONS.has(k)) handlerOptions[k] = v;
-  const ctx = client !== undefined ? contextOf(client) : undefined;
-  if (handlerOptions.clientId === undefined && ctx) handlerOptions.clientId = ctx.clientId;
-  const logger = (given.logger as Logger | undefined) ?? ctx?.logger ?? consoleLogger;
-  const nowOption = given.now as (() => Date | number) | undefined;
-  const now = (): number => {
-    const t = nowOption ? nowOption() : ctx ? ctx.clock.now() : Date.now();
-    return typeof t === 'number' ? t : t.getTime();
-  };
+  const party = client !== undefined ? partyOf(client) : undefined;
+  if (handlerOptions.clientId === undefined && party) handlerOptions.clientId = party.clientId;
+  const logger = (given.logger as Logger | undefined) ?? party?.logger ?? consoleLogger;
+  const clock = (given.clock as Clock | undefined) ?? party?.clock;
 
   loadBullMQ();
   let queue: Queue<InboxJobData> | undefined;
@@ -181,7 +177,7 @@ export function createNotificationInbox(options: NotificationInboxOptions): Noti
     handler: handlerOptions as Omit<NotificationHandlerOptions, 'onPayment' | 'onRefund' | 'onOther' | 'dedupe'>,
     add: (data) => producer().add(data.notification.notifyType ?? 'NOTIFICATION', data, jobOptions(data.key)),
     enqueueTimeoutMs,
-    now,
+    clock,
     logger,
   });
 
@@ -205,7 +201,7 @@ export function createNotificationInbox(options: NotificationInboxOptions): Noti
       workers.add(handle);
       return handle;
     },
-    stats: () => readInboxStats(producer(), now),
+    stats: () => readInboxStats(producer(), clock),
     async close() {
       closed = true;
       await Promise.all([...workers].map((w) => w.close()));
@@ -219,14 +215,15 @@ export async function readInboxStatsAt(options: {
   connection: InboxConnection;
   queueName?: string;
   prefix?: string;
-  now?: () => number;
+  /** The clock the oldest job's age is measured with; default the system clock. */
+  clock?: Clock;
   /** Default 5000: an unreachable Redis is reported instead of waited for. */
   timeoutMs?: number;
 }): Promise<InboxStats> {
   const timeoutMs = positiveWhole('timeoutMs', options.timeoutMs, 5000);
   const queue = openQueue(queueNameOf(options.queueName), producerConnection(bullConnection(options.connection)), prefixOf(options.prefix), {});
   try {
-    return await withTimeout(readInboxStats(queue, options.now ?? Date.now), timeoutMs);
+    return await withTimeout(readInboxStats(queue, options.clock), timeoutMs);
   } finally {
     await queue.close().catch(() => undefined);
   }

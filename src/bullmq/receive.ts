@@ -2,6 +2,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../api/call';
+import type { Clock } from '../clock';
 import { createFetchNotificationHandler, type FetchNotificationHandler } from '../notifications/fetch-handler';
 import type { NotificationHeaders } from '../notifications/headers';
 import { createNotificationHandler, type NodeNotificationHandler } from '../notifications/node-handler';
@@ -34,7 +35,8 @@ export interface ReceiverOptions {
   /** Stores one job; rejects when Redis did not confirm. */
   add(data: InboxJobData): Promise<unknown>;
   enqueueTimeoutMs: number;
-  now(): number;
+  /** Stamps each job's receivedAt; default the system clock. */
+  clock: Clock | undefined;
   logger: Logger;
 }
 
@@ -159,7 +161,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     const rawBody = await delivery.body();
     if (rawBody === undefined) throw new Error('ams: inbox could not keep a copy of the request body');
     const path = options.handler.path ?? delivery.urlPath ?? '';
-    const data = inboxJobData({ key, path, notification, rawBody, headers: delivery.headers, receivedAt: options.now() });
+    const data = inboxJobData({ key, path, notification, rawBody, headers: delivery.headers, receivedAt: options.clock ? options.clock.now().getTime() : Date.now() });
     try {
       await withTimeout(options.add(data), options.enqueueTimeoutMs);
     } catch (err) {

@@ -1,4 +1,5 @@
 // The inbox's numbers a person watches: how much waits, runs, finished and failed, and how old the oldest waiting job is.
+import type { Clock } from '../clock';
 import type { Queue } from 'bullmq';
 
 export interface InboxStats {
@@ -21,7 +22,7 @@ export interface InboxStats {
 export type StatsQueue = Pick<Queue, 'getJobCounts' | 'getJobs'>;
 
 /** Counts from one Redis round trip (getJobCounts) plus the oldest waiting job's timestamp. */
-export async function readInboxStats(queue: StatsQueue, now: () => number): Promise<InboxStats> {
+export async function readInboxStats(queue: StatsQueue, clock: Clock | undefined): Promise<InboxStats> {
   const counts = await queue.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'completed', 'failed');
   const [oldest] = await queue.getJobs(['waiting'], 0, 0, true);
   const n = (name: string): number => counts[name] ?? 0;
@@ -33,6 +34,6 @@ export async function readInboxStats(queue: StatsQueue, now: () => number): Prom
     active: n('active'),
     completed: n('completed'),
     failed: n('failed'),
-    oldestWaitingAgeMs: oldest && typeof oldest.timestamp === 'number' ? Math.max(0, now() - oldest.timestamp) : 0,
+    oldestWaitingAgeMs: oldest && typeof oldest.timestamp === 'number' ? Math.max(0, (clock ? clock.now().getTime() : Date.now()) - oldest.timestamp) : 0,
   };
 }

@@ -78,7 +78,7 @@ export async function runInbox(argv: string[], io: CliIo): Promise<ExitCode> {
   const prefix = stringOpt(parsed, 'prefix');
   let stats: InboxStats;
   try {
-    stats = await readInboxStatsAt({ connection: redis, queueName: queue, ...(prefix !== undefined ? { prefix } : {}), timeoutMs, now: () => io.now().getTime() });
+    stats = await readInboxStatsAt({ connection: redis, queueName: queue, ...(prefix !== undefined ? { prefix } : {}), timeoutMs, clock: { now: () => io.now() } });
   } catch (err) {
     if (err instanceof AmsConfigError) throw err;
     io.err(`ams-cashier inbox: could not read the queue at ${shownUrl(redis)}: ${err instanceof Error ? err.message : String(err)}`);

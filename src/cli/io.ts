@@ -2,6 +2,7 @@
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AmsError } from '../errors';
+import { BodyReadError, nodeStreamSource, readBody } from '../internal/read-body';
 
 /**
  * Exit codes shared by every subcommand: 0 ok, 1 a check or verification failed, 2 unusable input, 70 a bug in
@@ -96,19 +97,13 @@ export function processIo(): CliIo {
     out: (text) => void process.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     err: (text) => void process.stderr.write(text.endsWith('\n') ? text : `${text}\n`),
     readStdin: async () => {
-      const chunks: Buffer[] = [];
-      let total = 0;
-      for await (const chunk of process.stdin) {
-        const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer);
-        total += buf.length;
-        // One byte past the limit is enough to refuse; the rest is never buffered.
-        if (total > MAX_INPUT_BYTES) {
-          chunks.push(buf.subarray(0, buf.length - (total - MAX_INPUT_BYTES - 1)));
-          break;
-        }
-        chunks.push(buf);
+      try {
+        return await readBody(nodeStreamSource(process.stdin), { maxBytes: MAX_INPUT_BYTES });
+      } catch (err) {
+        // Past the limit the rest is never read: release stdin so the process can end.
+        if (err instanceof BodyReadError) process.stdin.destroy();
+        throw err;
       }
-      return Buffer.concat(chunks);
     },
     cwd: process.cwd(),
     now: () => new Date(),
@@ -181,7 +176,13 @@ export class StdinGuard {
   async take(option: string): Promise<Buffer> {
     if (this.#taken !== undefined) throw new CliUsageError(`${option} and ${this.#taken} cannot both read stdin (-): give one of them as a file`);
     this.#taken = option;
-    const bytes = await this.io.readStdin();
+    let bytes: Buffer;
+    try {
+      bytes = await this.io.readStdin();
+    } catch (err) {
+      if (err instanceof BodyReadError && err.reason === 'too_large') throw tooLarge(option, 'stdin');
+      throw err;
+    }
     if (bytes.length > MAX_INPUT_BYTES) throw tooLarge(option, 'stdin');
     return bytes;
   }

@@ -21,9 +21,10 @@ export interface NotificationAckSignOptions {
   keyVersion?: string | null;
   /** The response-time header value; default now, formatted like a Request-Time. */
   responseTime?: string;
-  /** The clock used when responseTime is not given. */
-  clock?: Pick<Clock, 'now'>;
-  backend?: CryptoBackendName | CryptoBackend;
+  /** The clock used when responseTime is not given; default the system clock. */
+  clock?: Clock;
+  /** 'node' (default) or 'jsrsasign', or a backend object. */
+  cryptoBackend?: CryptoBackendName | CryptoBackend;
 }
 
 export interface NotificationAckOptions {
@@ -41,24 +42,44 @@ export interface NotificationAck {
   body: typeof NOTIFICATION_ACK_BODY;
 }
 
+/** How a signed acknowledgement is signed: who signs it, for which path, and the signing itself. */
+export interface AckSigner {
+  clientId: string;
+  keyVersion: string | null;
+  clock: Clock | undefined;
+  sign(content: Uint8Array): string;
+}
+
+/** The acknowledgement signed by `signer` for `path`; `responseTime` defaults to the signer's clock, formatted. */
+export function signedAck(signer: AckSigner, path: string, responseTime?: string): NotificationAck {
+  const time = responseTime ?? formatRequestTime(signer.clock ? signer.clock.now() : new Date());
+  const content = buildSignContentBytes({ method: 'POST', path, clientId: signer.clientId, time, body: NOTIFICATION_ACK_BODY });
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'client-id': signer.clientId,
+    'response-time': time,
+    signature: formatSignatureHeader(signer.sign(content), signer.keyVersion),
+  };
+  return { status: 200, headers, body: NOTIFICATION_ACK_BODY };
+}
+
 /**
  * The acknowledgement: HTTP 200, `content-type: application/json`, and exactly
  * `{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}`.
  * Send it only after the notification has been handled: once acknowledged, Alipay never sends it again.
  */
 export function notificationAck(options: NotificationAckOptions = {}): NotificationAck {
-  const headers: Record<string, string> = { 'content-type': 'application/json' };
   const s = options.sign;
-  if (s) {
-    if (typeof s.clientId !== 'string' || s.clientId === '') throw new AmsConfigError('sign.clientId is required to sign the acknowledgement', { field: 'clientId' });
-    if (typeof s.path !== 'string' || !s.path.startsWith('/')) throw new AmsConfigError('sign.path must be the notify path, starting with "/"', { field: 'path' });
-    const key = loadPrivateKey(s.privateKey, 'privateKey');
-    const responseTime = s.responseTime ?? formatRequestTime(s.clock ? s.clock.now() : new Date());
-    const backend = typeof s.backend === 'object' ? s.backend : getCryptoBackend(s.backend);
-    const content = buildSignContentBytes({ method: 'POST', path: s.path, clientId: s.clientId, time: responseTime, body: NOTIFICATION_ACK_BODY });
-    headers['client-id'] = s.clientId;
-    headers['response-time'] = responseTime;
-    headers['signature'] = formatSignatureHeader(backend.sign(content, key), s.keyVersion === undefined ? '1' : s.keyVersion);
-  }
-  return { status: 200, headers, body: NOTIFICATION_ACK_BODY };
+  if (!s) return { status: 200, headers: { 'content-type': 'application/json' }, body: NOTIFICATION_ACK_BODY };
+  if (typeof s.clientId !== 'string' || s.clientId === '') throw new AmsConfigError('sign.clientId is required to sign the acknowledgement', { field: 'clientId' });
+  if (typeof s.path !== 'string' || !s.path.startsWith('/')) throw new AmsConfigError('sign.path must be the notify path, starting with "/"', { field: 'path' });
+  const key = loadPrivateKey(s.privateKey, 'privateKey');
+  const backend = typeof s.cryptoBackend === 'object' ? s.cryptoBackend : getCryptoBackend(s.cryptoBackend);
+  const signer: AckSigner = {
+    clientId: s.clientId,
+    keyVersion: s.keyVersion === undefined ? '1' : s.keyVersion,
+    clock: s.clock,
+    sign: (content) => backend.sign(content, key),
+  };
+  return signedAck(signer, s.path, s.responseTime);
 }

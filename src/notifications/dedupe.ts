@@ -1,5 +1,6 @@
 // Exactly-once hand-off of redelivered notifications: the claim/complete/release store interface and its in-memory form.
 import { createHash, randomUUID } from 'node:crypto';
+import type { Clock } from '../clock';
 import { AmsConfigError } from '../errors';
 import type { AmsNotification } from './schemas';
 
@@ -30,8 +31,8 @@ export interface MemoryNotificationStoreOptions {
   doneTtlMs?: number;
   /** At most this many keys; when full, the oldest completed keys are forgotten first. Default 100 000. */
   maxEntries?: number;
-  /** Epoch milliseconds; injectable for tests. */
-  now?: () => number;
+  /** The clock the TTLs are measured with; default the system clock. */
+  clock?: Clock;
 }
 
 type Entry = { state: 'processing'; token: string; expiresAt: number } | { state: 'done'; expiresAt: number };
@@ -50,7 +51,9 @@ export function createMemoryNotificationStore(options: MemoryNotificationStoreOp
   const processingTtlMs = positive('processingTtlMs', options.processingTtlMs, 60_000);
   const doneTtlMs = positive('doneTtlMs', options.doneTtlMs, 48 * 3600_000);
   const maxEntries = positive('maxEntries', options.maxEntries, 100_000);
-  const now = options.now ?? Date.now;
+  const clock = options.clock;
+  if (clock !== undefined && typeof (clock as Partial<Clock> | null)?.now !== 'function') throw new AmsConfigError('clock: must have a now() method', { field: 'clock' });
+  const now = clock ? () => clock.now().getTime() : Date.now;
   const entries = new Map<string, Entry>();
 
   function live(key: string, t: number): Entry | undefined {

@@ -1,4 +1,5 @@
 // The notification handler as a Fetch-style function (Request → Response): Next.js route handlers, Hono, Bun, Deno.
+import { BodyReadError, readBody, webStreamSource } from '../internal/read-body';
 import {
   bodyTimeoutResponse,
   createNotificationProcessor,
@@ -10,39 +11,16 @@ import {
 
 export type FetchNotificationHandler = (request: Request) => Promise<Response>;
 
-type BodyRead = { kind: 'body'; body: Uint8Array } | { kind: 'too_large' } | { kind: 'timeout' };
-
-/** Reads the body up to `limit` bytes and for at most `timeoutMs`; the stream is cancelled at whichever comes first. */
-async function readBody(request: Request, limit: number, timeoutMs: number): Promise<BodyRead> {
-  const declared = Number(request.headers.get('content-length'));
-  if (Number.isFinite(declared) && declared > limit) return { kind: 'too_large' };
-  if (!request.body) return { kind: 'body', body: new Uint8Array(0) };
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => {
-    timer = setTimeout(() => resolve('timeout'), timeoutMs);
-  });
+/** Reads the body up to `limit` bytes and for at most `timeoutMs`: the body, or the answer that refuses it. */
+async function readRequestBody(request: Request, limit: number, timeoutMs: number): Promise<Uint8Array | NotificationResponse> {
+  const declaredBytes = Number(request.headers.get('content-length') ?? undefined);
+  if (!request.body) return Number.isFinite(declaredBytes) && declaredBytes > limit ? tooLargeResponse(limit) : new Uint8Array(0);
   try {
-    for (;;) {
-      const next = await Promise.race([reader.read(), timedOut]);
-      if (next === 'timeout') {
-        void reader.cancel().catch(() => undefined);
-        return { kind: 'timeout' };
-      }
-      if (next.done) break;
-      size += next.value.byteLength;
-      if (size > limit) {
-        void reader.cancel().catch(() => undefined);
-        return { kind: 'too_large' };
-      }
-      chunks.push(next.value);
-    }
-  } finally {
-    clearTimeout(timer);
+    return await readBody(webStreamSource(request.body), { maxBytes: limit, timeoutMs, declaredBytes });
+  } catch (err) {
+    if (err instanceof BodyReadError) return err.reason === 'too_large' ? tooLargeResponse(limit) : bodyTimeoutResponse(timeoutMs);
+    throw err;
   }
-  return { kind: 'body', body: Buffer.concat(chunks, size) };
 }
 
 function pathnameOf(url: string): string | undefined {
@@ -67,9 +45,9 @@ export function createFetchNotificationHandler(options: NotificationHandlerOptio
       let rawBody: unknown;
       let refused: NotificationResponse | undefined;
       if (request.method.toUpperCase() === 'POST' && !request.bodyUsed) {
-        const read = await readBody(request, processor.maxBodyBytes, processor.bodyTimeoutMs);
-        if (read.kind === 'body') rawBody = read.body;
-        else refused = read.kind === 'too_large' ? tooLargeResponse(processor.maxBodyBytes) : bodyTimeoutResponse(processor.bodyTimeoutMs);
+        const read = await readRequestBody(request, processor.maxBodyBytes, processor.bodyTimeoutMs);
+        if (read instanceof Uint8Array) rawBody = read;
+        else refused = read;
       }
       r = refused ?? (await processor.process({ method: request.method, urlPath: pathnameOf(request.url), headers: request.headers, rawBody }));
     } catch {

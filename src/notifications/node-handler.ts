@@ -1,5 +1,6 @@
 // The notification handler as a Node (req, res) listener: bare http.createServer, Express, Connect and similar.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { BodyReadError, nodeStreamSource, readBody } from '../internal/read-body';
 import {
   bodyTimeoutResponse,
   createNotificationProcessor,
@@ -20,45 +21,14 @@ function pathnameOf(url: string | undefined): string | undefined {
   return q === -1 ? url : url.slice(0, q);
 }
 
-type BodyRead = { kind: 'body'; body: Buffer } | { kind: 'too_large' } | { kind: 'timeout' };
-
-/** Reads the body up to `limit` bytes and for at most `timeoutMs`; reading stops at whichever comes first. */
-function readBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<BodyRead> {
-  const declared = Number(req.headers['content-length']);
-  if (Number.isFinite(declared) && declared > limit) return Promise.resolve({ kind: 'too_large' });
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const stop = (read: BodyRead): void => {
-      cleanup();
-      req.pause();
-      resolve(read);
-    };
-    // A body that never ends (a stalled or deliberately slow sender) must not hold the handler and its memory.
-    const timer = setTimeout(() => stop({ kind: 'timeout' }), timeoutMs);
-    const cleanup = (): void => {
-      clearTimeout(timer);
-      req.off('data', onData);
-      req.off('end', onEnd);
-      req.off('error', onError);
-    };
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size > limit) stop({ kind: 'too_large' });
-      else chunks.push(chunk);
-    };
-    const onEnd = (): void => {
-      cleanup();
-      resolve({ kind: 'body', body: Buffer.concat(chunks, size) });
-    };
-    const onError = (err: Error): void => {
-      cleanup();
-      reject(err);
-    };
-    req.on('data', onData);
-    req.on('end', onEnd);
-    req.on('error', onError);
-  });
+/** Reads the body up to `limit` bytes and for at most `timeoutMs`: the body, or the answer that refuses it. */
+async function readRequestBody(req: IncomingMessage, limit: number, timeoutMs: number): Promise<Buffer | NotificationResponse> {
+  try {
+    return await readBody(nodeStreamSource(req), { maxBytes: limit, timeoutMs, declaredBytes: Number(req.headers['content-length']) });
+  } catch (err) {
+    if (err instanceof BodyReadError) return err.reason === 'too_large' ? tooLargeResponse(limit) : bodyTimeoutResponse(timeoutMs);
+    throw err;
+  }
 }
 
 function write(req: IncomingMessage, res: ServerResponse, r: NotificationResponse, done: () => void): void {
@@ -105,9 +75,9 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
         // A parser consumed the stream (body-parser marks _body): whatever it left is all there is.
         else if (req.readableEnded || r._body === true) rawBody = pre;
         else {
-          const read = await readBody(req, processor.maxBodyBytes, processor.bodyTimeoutMs);
-          if (read.kind === 'body') rawBody = read.body;
-          else refused = read.kind === 'too_large' ? tooLargeResponse(processor.maxBodyBytes) : bodyTimeoutResponse(processor.bodyTimeoutMs);
+          const read = await readRequestBody(req, processor.maxBodyBytes, processor.bodyTimeoutMs);
+          if (Buffer.isBuffer(read)) rawBody = read;
+          else refused = read;
         }
       }
       response = refused ?? (await processor.process({ method, urlPath: pathnameOf(r.originalUrl ?? req.url), headers: req.headers, rawBody }));

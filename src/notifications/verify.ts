@@ -1,21 +1,20 @@
 // Verifies a notification from Alipay over the raw bytes received, then parses it into a typed notification.
 import type { KeyObject } from 'node:crypto';
+import type { Clock } from '../clock';
 import { AmsConfigError, AmsSignatureError, AmsValidationError, issuesFromZod } from '../errors';
-import { contextOf } from '../internal/context';
+import { parseRequestTime } from '../rules/time';
 import { getCryptoBackend, type CryptoBackend, type CryptoBackendName } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
 import { parseSignatureHeader } from '../signing/header';
 import { loadPublicKey, type KeyInput } from '../signing/keys';
-import { parseRequestTime } from '../rules/time';
-import { readHeaders, type NotificationHeaders } from './headers';
+import { readSignedHeaders, type NotificationHeaders } from './headers';
 import { captureOutcome, paymentOutcome, refundOutcome } from './outcome';
-
-const SIGNED_HEADERS = ['signature', 'client-id', 'request-time'] as const;
+import { partyOf, type NotificationClient, type NotificationParty } from './party';
 import {
-  OtherNotificationSchema,
-  PAYMENT_NOTIFY_TYPES,
   CAPTURE_NOTIFY_TYPES,
   CaptureNotificationSchema,
+  OtherNotificationSchema,
+  PAYMENT_NOTIFY_TYPES,
   PaymentNotificationSchema,
   REFUND_NOTIFY_TYPES,
   RefundNotificationSchema,
@@ -29,10 +28,8 @@ export type RawBody = string | Uint8Array | ArrayBuffer;
 // parsed `req.body` a compile error, as in openai-node's `unwrap`.
 type NotAny<T> = 0 extends 1 & T ? never : T;
 
-/** The time source for the tolerance check: a Date or epoch milliseconds. */
-export type NowFn = () => Date | number;
-
-export interface VerifyNotificationInput<B extends RawBody = RawBody> {
+/** One delivery: what Alipay sent, and to which path. */
+export interface NotificationDelivery<B extends RawBody = RawBody> {
   /**
    * The path Alipay called, without host: the path part of the `paymentNotifyUrl` / `refundNotifyUrl` you gave
    * Alipay (for example `/alipay/notify`). Behind a proxy that rewrites paths, pass the public path Alipay
@@ -43,6 +40,12 @@ export interface VerifyNotificationInput<B extends RawBody = RawBody> {
   headers: NotificationHeaders;
   /** The body exactly as received: a string, Buffer or Uint8Array. A parsed object can never verify. */
   rawBody: NotAny<B>;
+  /** Off by default. When set, a request-time further than this from now (past or future) is rejected as stale. */
+  toleranceMs?: number;
+}
+
+/** The verifier's keys given directly: Alipay's public key and the client id(s) notifications must carry. */
+export interface VerifyWithKeys {
   /** Alipay's public key from the developer center (not your own). */
   alipayPublicKey: KeyInput;
   /**
@@ -51,28 +54,52 @@ export interface VerifyNotificationInput<B extends RawBody = RawBody> {
    * refused (`AmsSignatureError`, reason `client_mismatch`).
    */
   clientId: string | readonly string[];
-  /** Default 'POST', the only method Alipay notifies with. */
-  method?: string;
-  /** Off by default. When set, a request-time further than this from now (past or future) is rejected as stale. */
-  toleranceMs?: number;
-  /** The clock for the tolerance check; default the system clock. */
-  now?: NowFn;
+  client?: never;
   /** 'node' (default) or 'jsrsasign', or a backend object. */
-  backend?: CryptoBackendName | CryptoBackend;
+  cryptoBackend?: CryptoBackendName | CryptoBackend;
+  /** The clock for the tolerance check; default the system clock. */
+  clock?: Clock;
 }
 
-/** The verifier's inputs with keys and backend already resolved (handlers resolve them once). */
-export interface ResolvedVerifyInput {
-  path: string;
-  headers: NotificationHeaders;
-  rawBody: unknown;
+/** The verifier's keys taken from an AmsClient: its Alipay public key, client id, crypto backend and clock. */
+export interface VerifyWithClient {
+  client: NotificationClient;
+  /** Default the client's own id. */
+  clientId?: string | readonly string[];
+  alipayPublicKey?: never;
+  cryptoBackend?: never;
+  /** Default the client's clock. */
+  clock?: Clock;
+}
+
+/** What verifyNotification takes: the delivery, and either Alipay's key and your client id, or an AmsClient. */
+export type VerifyNotificationInput<B extends RawBody = RawBody> = NotificationDelivery<B> & {
+  /** Default 'POST', the only method Alipay notifies with. */
+  method?: string;
+} & (VerifyWithKeys | VerifyWithClient);
+
+/** What `client.verifyNotification` takes: the delivery; the client brings the keys. */
+export type ClientVerifyNotificationInput<B extends RawBody = RawBody> = NotificationDelivery<B>;
+
+/** Where notifications must come from and whom they must be for; handlers resolve it once, verifyNotification per call. */
+export interface Verifier {
   publicKey: KeyObject;
   /** The accepted client ids, checked by expectedClientIds. */
   clientIds: readonly string[];
-  method?: string | undefined;
-  toleranceMs?: number | undefined;
-  now?: NowFn | undefined;
-  backend: CryptoBackend;
+  cryptoBackend: CryptoBackend;
+  /** Undefined: the system clock. */
+  clock: Clock | undefined;
+  /** The client the keys came from, when they came from one. */
+  party: NotificationParty | undefined;
+}
+
+/** The options a Verifier is resolved from (verifyNotification's and the handlers'). */
+export interface VerifierOptions {
+  client?: unknown;
+  alipayPublicKey?: KeyInput | undefined;
+  clientId?: unknown;
+  cryptoBackend?: CryptoBackendName | CryptoBackend | undefined;
+  clock?: unknown;
 }
 
 /** How to keep the raw body in the common frameworks; used in errors and handler logs. */
@@ -118,7 +145,7 @@ function checkPath(path: unknown): string {
  * The client ids a verifier accepts: a non-empty string or a non-empty list of them. Missing is a configuration
  * error, never "accept any": that would take another merchant's notification as yours.
  */
-export function expectedClientIds(clientId: unknown, field = 'clientId'): readonly string[] {
+function expectedClientIds(clientId: unknown, field = 'clientId'): readonly string[] {
   const list = typeof clientId === 'string' ? [clientId] : Array.isArray(clientId) ? (clientId as unknown[]) : undefined;
   if (clientId === undefined || list === undefined || list.length === 0) {
     throw new AmsConfigError(
@@ -144,13 +171,35 @@ export function checkTolerance(toleranceMs: unknown): number | undefined {
   return toleranceMs;
 }
 
-function nowMs(now: NowFn | undefined): number {
-  const t = now ? now() : Date.now();
-  return typeof t === 'number' ? t : t.getTime();
+function config(prefix: string, message: string, field: string): never {
+  throw new AmsConfigError(`${prefix}${message}`, { field });
 }
 
-function resolveBackend(backend: CryptoBackendName | CryptoBackend | undefined): CryptoBackend {
-  return typeof backend === 'object' && backend !== null ? backend : getCryptoBackend(backend);
+/**
+ * The one place the verifier's keys are resolved, for verifyNotification and the handlers alike: `client` (an
+ * AmsClient: its Alipay key, client id, backend and clock) or `alipayPublicKey` + `clientId`. `prefix` starts
+ * each configuration error message (the handlers name themselves).
+ */
+export function resolveVerifier(o: VerifierOptions, prefix = ''): Verifier {
+  if ((o.client === undefined) === (o.alipayPublicKey === undefined)) {
+    config(prefix, 'give exactly one of client or alipayPublicKey (with clientId); client is an AmsClient', 'alipayPublicKey');
+  }
+  if (o.clock !== undefined && typeof (o.clock as Partial<Clock> | null)?.now !== 'function') config(prefix, 'clock must have a now() method', 'clock');
+  const clock = o.clock as Clock | undefined;
+  if (o.client !== undefined) {
+    const party = partyOf(o.client);
+    if (o.cryptoBackend !== undefined) config(prefix, 'cryptoBackend is taken from the client; do not give both', 'cryptoBackend');
+    const clientIds = o.clientId === undefined ? [party.clientId] : expectedClientIds(o.clientId);
+    return { publicKey: party.alipayPublicKey, clientIds, cryptoBackend: party.cryptoBackend, clock: clock ?? party.clock, party };
+  }
+  const b = o.cryptoBackend;
+  return {
+    publicKey: loadPublicKey(o.alipayPublicKey as KeyInput, 'alipayPublicKey'),
+    clientIds: expectedClientIds(o.clientId),
+    cryptoBackend: typeof b === 'object' && b !== null ? b : getCryptoBackend(b),
+    clock,
+    party: undefined,
+  };
 }
 
 /**
@@ -158,7 +207,8 @@ function resolveBackend(backend: CryptoBackendName | CryptoBackend | undefined):
  * without one (disputes, authorizations, vaulting), come back as `kind: 'other'`.
  */
 export function parseNotificationBody(body: string | Uint8Array): AmsNotification {
-  const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+  const text =
+    typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -192,19 +242,31 @@ export function parseNotificationBody(body: string | Uint8Array): AmsNotificatio
   return Object.assign(r.data, { kind: 'other' as const });
 }
 
-interface Prepared {
+/** A delivery whose envelope passed: the signed content and signature, and what the checks after the RSA step need. */
+interface Envelope {
   content: Buffer;
   signature: string;
-  key: KeyObject;
-  backend: CryptoBackend;
-  finish(ok: boolean): AmsNotification;
+  body: string | Uint8Array;
+  method: string;
+  path: string;
+  toleranceMs: number | undefined;
+  /** The request-time in epoch ms; only read when toleranceMs is set. */
+  sentAt: number | undefined;
+}
+
+function missingHeaders(missing: string[]): never {
+  throw new AmsSignatureError(
+    `The notification is missing the ${missing.join(', ')} header(s); Alipay signs every notification. ` +
+      'If a proxy sits in front of this server, check that it forwards these headers.',
+    { reason: 'missing_header', check: missing[0]! },
+  );
 }
 
 /**
- * Everything before and after the RSA check, shared by the sync and async verifiers so they cannot drift:
- * raw body, headers, Signature parse, client id, request-time; then, given the RSA outcome, staleness and parsing.
+ * Everything before the RSA check, shared by the sync and async verifiers so they cannot drift: raw body, path,
+ * headers, Signature parse, client id, request-time; and the exact content Alipay signed.
  */
-function prepare(input: ResolvedVerifyInput): Prepared {
+function openEnvelope(input: NotificationDelivery & { method?: string | undefined }, clientIds: readonly string[]): Envelope {
   const body = asRawBody(input.rawBody);
   const path = checkPath(input.path);
   const toleranceMs = checkTolerance(input.toleranceMs);
@@ -212,142 +274,88 @@ function prepare(input: ResolvedVerifyInput): Prepared {
   if (headers === null || typeof headers !== 'object') {
     throw new AmsSignatureError('headers are required: the request headers as a Headers object or a record', { reason: 'missing_header', check: 'signature' });
   }
-  const { signature: signatureHeader, 'client-id': clientId, 'request-time': requestTime } = readHeaders(headers, SIGNED_HEADERS);
-  const missing = [
-    signatureHeader === undefined ? 'signature' : undefined,
-    clientId === undefined ? 'client-id' : undefined,
-    requestTime === undefined ? 'request-time' : undefined,
-  ].filter((h): h is string => h !== undefined);
-  if (missing.length > 0) {
-    throw new AmsSignatureError(
-      `The notification is missing the ${missing.join(', ')} header(s); Alipay signs every notification. ` +
-        'If a proxy sits in front of this server, check that it forwards these headers.',
-      { reason: 'missing_header', check: missing[0]! },
-    );
+  const { signature: signatureHeader, clientId, requestTime } = readSignedHeaders(headers);
+  if (signatureHeader === undefined || clientId === undefined || requestTime === undefined) {
+    const missing: string[] = [];
+    if (signatureHeader === undefined) missing.push('signature');
+    if (clientId === undefined) missing.push('client-id');
+    if (requestTime === undefined) missing.push('request-time');
+    missingHeaders(missing);
   }
-  const parsed = parseSignatureHeader(signatureHeader);
-  if (!input.clientIds.includes(clientId!)) {
-    const expected = input.clientIds.length === 1 ? `"${input.clientIds[0]}"` : `any of ${input.clientIds.length} configured client ids`;
+  const { signature } = parseSignatureHeader(signatureHeader);
+  if (!clientIds.includes(clientId)) {
+    const expected = clientIds.length === 1 ? `"${clientIds[0]}"` : `any of ${clientIds.length} configured client ids`;
     throw new AmsSignatureError(
-      `The notification is for client-id "${clientId!.slice(0, 64)}", not ${expected}: it is not yours ` +
+      `The notification is for client-id "${clientId.slice(0, 64)}", not ${expected}: it is not yours ` +
         '(another merchant, or sandbox vs live, which have different client ids)',
       { reason: 'client_mismatch', check: 'client-id' },
     );
   }
   let sentAt: number | undefined;
   if (toleranceMs !== undefined) {
-    sentAt = parseRequestTime(requestTime!);
+    sentAt = parseRequestTime(requestTime);
     if (sentAt === undefined) {
       throw new AmsSignatureError(
-        `The request-time header "${requestTime!.slice(0, 40)}" is neither epoch milliseconds nor ISO-8601 with an offset, so its age cannot be checked`,
+        `The request-time header "${requestTime.slice(0, 40)}" is neither epoch milliseconds nor ISO-8601 with an offset, so its age cannot be checked`,
         { reason: 'malformed', check: 'request-time' },
       );
     }
   }
   const method = input.method ?? 'POST';
-  const content = buildSignContentBytes({ method, path, clientId: clientId!, time: requestTime!, body });
-  return {
-    content,
-    signature: parsed.signature,
-    key: input.publicKey,
-    backend: input.backend,
-    finish(ok) {
-      if (!ok) {
-        throw new AmsSignatureError(
-          `The notification signature does not verify for "${method} ${path}". Check that alipayPublicKey is Alipay's key ` +
-            '(not your own), that path is the path Alipay called (the public one, behind a proxy), and that the raw body was used unchanged.',
-          { reason: 'mismatch', check: 'signature' },
-        );
-      }
-      if (toleranceMs !== undefined && sentAt !== undefined) {
-        const skew = nowMs(input.now) - sentAt;
-        if (Math.abs(skew) > toleranceMs) {
-          throw new AmsSignatureError(
-            `The notification's request-time is ${Math.round(Math.abs(skew) / 1000)} s in the ${skew > 0 ? 'past' : 'future'}, ` +
-              `beyond the tolerance of ${Math.round(toleranceMs / 1000)} s. Alipay redelivers for up to 24 hours: a tolerance ` +
-              'rejects replays, and also redeliveries whose request-time was not refreshed, and clock skew.',
-            { reason: 'stale', check: 'request-time' },
-          );
-        }
-      }
-      return parseNotificationBody(body);
-    },
-  };
+  const content = buildSignContentBytes({ method, path, clientId, time: requestTime, body });
+  return { content, signature, body, method, path, toleranceMs, sentAt };
 }
 
-/** Verifies off the event loop (the node backend runs RSA in the libuv threadpool); for handlers. */
-export async function verifyResolvedAsync(input: ResolvedVerifyInput): Promise<AmsNotification> {
-  const p = prepare(input);
-  return p.finish(await p.backend.verifyAsync(p.content, p.signature, p.key));
+/** Everything after the RSA check: the verdict, then staleness, then the body parsed. */
+function accept(envelope: Envelope, ok: boolean, clock: Clock | undefined): AmsNotification {
+  const { method, path, toleranceMs, sentAt } = envelope;
+  if (!ok) {
+    throw new AmsSignatureError(
+      `The notification signature does not verify for "${method} ${path}". Check that alipayPublicKey is Alipay's key ` +
+        '(not your own), that path is the path Alipay called (the public one, behind a proxy), and that the raw body was used unchanged.',
+      { reason: 'mismatch', check: 'signature' },
+    );
+  }
+  if (toleranceMs !== undefined && sentAt !== undefined) {
+    const skew = (clock ? clock.now().getTime() : Date.now()) - sentAt;
+    if (Math.abs(skew) > toleranceMs) {
+      throw new AmsSignatureError(
+        `The notification's request-time is ${Math.round(Math.abs(skew) / 1000)} s in the ${skew > 0 ? 'past' : 'future'}, ` +
+          `beyond the tolerance of ${Math.round(toleranceMs / 1000)} s. Alipay redelivers for up to 24 hours: a tolerance ` +
+          'rejects replays, and also redeliveries whose request-time was not refreshed, and clock skew.',
+        { reason: 'stale', check: 'request-time' },
+      );
+    }
+  }
+  return parseNotificationBody(envelope.body);
 }
 
-function verifyResolved(input: ResolvedVerifyInput): AmsNotification {
-  const p = prepare(input);
-  return p.finish(p.backend.verify(p.content, p.signature, p.key));
+/** Verifies one delivery against a resolved verifier, the RSA check off the event loop (the node backend's threadpool). */
+export async function verifyDelivery(delivery: NotificationDelivery & { method?: string | undefined }, verifier: Verifier): Promise<AmsNotification> {
+  const envelope = openEnvelope(delivery, verifier.clientIds);
+  return accept(envelope, await verifier.cryptoBackend.verifyAsync(envelope.content, envelope.signature, verifier.publicKey), verifier.clock);
 }
 
-function resolve(input: Omit<VerifyNotificationInput, 'rawBody'> & { rawBody: unknown }): ResolvedVerifyInput {
+function inputObject(input: unknown): VerifyNotificationInput {
   if (input === null || typeof input !== 'object') throw new AmsConfigError('verifyNotification needs an input object', { field: 'input' });
-  return {
-    path: input.path,
-    headers: input.headers,
-    rawBody: input.rawBody,
-    publicKey: loadPublicKey(input.alipayPublicKey, 'alipayPublicKey'),
-    clientIds: expectedClientIds(input.clientId),
-    method: input.method,
-    toleranceMs: input.toleranceMs,
-    now: input.now,
-    backend: resolveBackend(input.backend),
-  };
+  return input as VerifyNotificationInput;
 }
 
 /**
  * Verifies a notification Alipay sent to your notify URL and returns it typed (switch on `kind`).
- * The verified content is `POST <path>\n<client-id>.<request-time>.<raw body>` under Alipay's public key.
+ * The verified content is `POST <path>\n<client-id>.<request-time>.<raw body>` under Alipay's public key: give
+ * `alipayPublicKey` and `clientId`, or `client` (an AmsClient, whose keys, client id, backend and clock are used).
  * Throws AmsConfigError without `clientId`, AmsSignatureError (`reason`: missing_header, malformed, mismatch,
  * client_mismatch, stale, raw_body_required; `check`:
  * which header or `body`) or, once the signature holds, AmsValidationError for a body that is not the expected JSON.
  */
 export function verifyNotification<B extends RawBody>(input: VerifyNotificationInput<B>): AmsNotification {
-  return verifyResolved(resolve(input));
+  const verifier = resolveVerifier(inputObject(input));
+  const envelope = openEnvelope(input, verifier.clientIds);
+  return accept(envelope, verifier.cryptoBackend.verify(envelope.content, envelope.signature, verifier.publicKey), verifier.clock);
 }
 
 /** The same as verifyNotification, with the RSA check off the event loop. */
 export async function verifyNotificationAsync<B extends RawBody>(input: VerifyNotificationInput<B>): Promise<AmsNotification> {
-  return verifyResolvedAsync(resolve(input));
-}
-
-/** What `client.verifyNotification` takes: the client supplies Alipay's key, its client id, backend and clock. */
-export interface ClientVerifyNotificationInput<B extends RawBody = RawBody> {
-  /** The path Alipay called, without host (the public path of your notify URL, even behind a rewriting proxy). */
-  path: string;
-  headers: NotificationHeaders;
-  rawBody: NotAny<B>;
-  /** Off by default; see VerifyNotificationInput.toleranceMs. */
-  toleranceMs?: number;
-}
-
-function resolveForClient(client: object, input: Omit<ClientVerifyNotificationInput, 'rawBody'> & { rawBody: unknown }): ResolvedVerifyInput {
-  const ctx = contextOf(client);
-  if (input === null || typeof input !== 'object') throw new AmsConfigError('verifyNotification needs an input object', { field: 'input' });
-  return {
-    path: input.path,
-    headers: input.headers,
-    rawBody: input.rawBody,
-    publicKey: ctx.alipayPublicKey,
-    clientIds: [ctx.clientId],
-    toleranceMs: input.toleranceMs,
-    now: () => ctx.clock.now(),
-    backend: ctx.backend,
-  };
-}
-
-/** `verifyNotification` with an AmsClient's Alipay public key, client id (checked), crypto backend and clock. */
-export function verifyNotificationForClient<B extends RawBody>(client: object, input: ClientVerifyNotificationInput<B>): AmsNotification {
-  return verifyResolved(resolveForClient(client, input));
-}
-
-/** The async form of verifyNotificationForClient (RSA off the event loop). */
-export async function verifyNotificationForClientAsync<B extends RawBody>(client: object, input: ClientVerifyNotificationInput<B>): Promise<AmsNotification> {
-  return verifyResolvedAsync(resolveForClient(client, input));
+  return verifyDelivery(input, resolveVerifier(inputObject(input)));
 }

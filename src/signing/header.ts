@@ -12,12 +12,23 @@ export interface ParsedSignatureHeader {
 const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 /** A keyVersion: a short token ("1", "2024-01"); the one pattern for every place that takes one. */
 export const KEY_VERSION_RE = /^[0-9A-Za-z._-]{1,16}$/;
-const CANONICAL_RE = new RegExp(`^algorithm=RSA256,keyVersion=(${KEY_VERSION_RE.source.slice(1, -1)}),signature=((?:[A-Za-z0-9]|%2[BbFf]|%3[Dd])+)$`);
+// One character class for the signature, not an alternation per character: this runs for every response and notification.
+const CANONICAL_RE = new RegExp(`^algorithm=RSA256,keyVersion=(${KEY_VERSION_RE.source.slice(1, -1)}),signature=([A-Za-z0-9%]+)$`);
 
 /** `algorithm=RSA256,keyVersion=1,signature=<urlencoded base64>`; encodeURIComponent gives %2B %2F %3D exactly. */
 export function formatSignatureHeader(signatureBase64: string, keyVersion?: string | null): string {
   const kv = keyVersion === null || keyVersion === undefined || keyVersion === '' ? '' : `keyVersion=${keyVersion},`;
   return `algorithm=RSA256,${kv}signature=${encodeURIComponent(signatureBase64)}`;
+}
+
+/** Whether every `%` in `encoded` starts one of the escapes base64 needs: %2B `+`, %2F `/`, %3D `=` (either case). */
+function onlyBase64Escapes(encoded: string): boolean {
+  for (let i = encoded.indexOf('%'); i !== -1; i = encoded.indexOf('%', i + 3)) {
+    const hi = encoded.charCodeAt(i + 1);
+    const lo = encoded.charCodeAt(i + 2) | 0x20; // the hex letter in lower case
+    if (!((hi === 0x32 && (lo === 0x62 || lo === 0x66)) || (hi === 0x33 && lo === 0x64))) return false;
+  }
+  return true;
 }
 
 function malformed(message: string): never {
@@ -30,14 +41,19 @@ function malformed(message: string): never {
  */
 export function parseSignatureHeader(value: unknown): ParsedSignatureHeader {
   if (typeof value !== 'string') malformed(`expected a string, got ${value === null ? 'null' : typeof value}`);
-  // The canonical form, as Alipay and this package write it, on every response and notification: one regex.
+  // The canonical form, as Alipay and this package write it. Whatever this accepts, the general parse below accepts
+  // too, with the same result; anything else falls through to it.
   const canonical = CANONICAL_RE.exec(value);
   if (canonical) {
-    const signature = decodeURIComponent(canonical[2]!); // cannot throw: only %2B %2F %3D pass the regex
-    // The regex admits only the base64 alphabet; what is left to check is the length and that '=' only pads.
-    const eq = signature.indexOf('=');
-    if (signature.length % 4 === 0 && (eq === -1 || (eq >= signature.length - 2 && signature.endsWith('='))))
-      return { algorithm: 'RSA256', keyVersion: canonical[1], signature };
+    const encoded = canonical[2]!;
+    if (onlyBase64Escapes(encoded)) {
+      // Only the base64 alphabet is left after decoding (cannot throw: every escape is valid); '=' may only pad.
+      const signature = decodeURIComponent(encoded);
+      const eq = signature.indexOf('=');
+      if (signature.length % 4 === 0 && (eq === -1 || (eq > 0 && eq >= signature.length - 2 && signature.endsWith('=')))) {
+        return { algorithm: 'RSA256', keyVersion: canonical[1], signature };
+      }
+    }
   }
   const parts = new Map<string, string>();
   for (const raw of value.split(',')) {

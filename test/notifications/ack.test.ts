@@ -40,7 +40,7 @@ describe('notificationAck', () => {
     expect(a.headers['response-time']).toBe('2026-01-02T03:04:05+00:00');
     expect(a.headers.signature).toContain('keyVersion=3,');
     expect(verifiesWithMerchantKey(a.headers, a.body)).toBe(true);
-    const b = notificationAck({ sign: { clientId: CLIENT_ID, privateKey: merchant.privatePkcs1Pem, path: PATH, clock, keyVersion: '3', backend: 'jsrsasign' } });
+    const b = notificationAck({ sign: { clientId: CLIENT_ID, privateKey: merchant.privatePkcs1Pem, path: PATH, clock, keyVersion: '3', cryptoBackend: 'jsrsasign' } });
     expect(b.headers).toEqual(a.headers);
     const c = notificationAck({ sign: { clientId: CLIENT_ID, privateKey: merchant.privatePkcs1Pem, path: PATH, clock, keyVersion: null } });
     expect(c.headers.signature).not.toContain('keyVersion');

@@ -9,7 +9,7 @@ import { alipayHeaders, CLIENT_ID, otherBody, PATH, refundBody, usdBody } from '
 
 function clock(start = 1_000_000) {
   let t = start;
-  return { now: () => t, advance: (ms: number) => (t += ms) };
+  return { now: () => t, advance: (ms: number) => (t += ms), clock: { now: () => new Date(t) } };
 }
 
 function parse(body: string): AmsNotification {
@@ -44,7 +44,7 @@ describe('createMemoryNotificationStore', () => {
 
   it('a claim expires after processingTtlMs (a crashed callback does not block forever)', async () => {
     const c = clock();
-    const store = createMemoryNotificationStore({ processingTtlMs: 1000, now: c.now });
+    const store = createMemoryNotificationStore({ processingTtlMs: 1000, clock: c.clock });
     const a = await store.claim('k');
     c.advance(999);
     expect(await store.claim('k')).toEqual({ state: 'busy' });
@@ -64,7 +64,7 @@ describe('createMemoryNotificationStore', () => {
 
   it('a done key is forgotten after doneTtlMs', async () => {
     const c = clock();
-    const store = createMemoryNotificationStore({ doneTtlMs: 5000, now: c.now });
+    const store = createMemoryNotificationStore({ doneTtlMs: 5000, clock: c.clock });
     const a = await store.claim('k');
     if (a.state !== 'claimed') throw new Error('claim');
     await store.complete('k', a.token);
@@ -98,7 +98,7 @@ describe('createMemoryNotificationStore', () => {
         fc.array(fc.record({ op: fc.constantFrom('claim', 'complete', 'release', 'tick'), key: fc.constantFrom('x', 'y'), ms: fc.integer({ min: 0, max: 700 }) }), { maxLength: 60 }),
         async (ops) => {
           const c = clock();
-          const store = createMemoryNotificationStore({ processingTtlMs: 1000, doneTtlMs: 100_000, now: c.now });
+          const store = createMemoryNotificationStore({ processingTtlMs: 1000, doneTtlMs: 100_000, clock: c.clock });
           const model = new Map<string, { token: string; at: number } | 'done'>();
           for (const { op, key, ms } of ops) {
             if (op === 'tick') c.advance(ms);
@@ -236,15 +236,17 @@ describe('"acknowledged" is logged only for an acknowledgement that was built an
     const { merchant } = await import('../helpers/keys');
     const rec = recordingLogger();
     let called = 0;
-    // The ack's clock is the only user of `now` here (no toleranceMs): make it fail when the ack is signed.
+    // The ack's clock is the only user of the clock here (no toleranceMs): make it fail when the ack is signed.
     const processor = createNotificationProcessor({
       path: PATH,
       alipayPublicKey: alipay.publicBase64,
       clientId: CLIENT_ID,
       logger: rec.logger,
       signAck: { clientId: CLIENT_ID, privateKey: merchant.privatePkcs8Pem },
-      now: () => {
-        throw new Error('clock unavailable');
+      clock: {
+        now: () => {
+          throw new Error('clock unavailable');
+        },
       },
       onPayment: () => void called++,
     });

@@ -13,7 +13,7 @@ import {
 import { thrown } from '../helpers/expect';
 import { FIXED_NOW, testClient } from '../helpers/client';
 import { alipay, merchant, other } from '../helpers/keys';
-import { ACK, alipayHeaders, CLIENT_ID, gate, handlerSetup, listen, otherBody, PATH, recordingLogger, refundBody, usdBody, type Running } from './helpers';
+import { ACK, alipayHeaders, CLIENT_ID, gate, handlerSetup, listen, otherBody, PATH, recordingLogger, refundBody, until, usdBody, type Running } from './helpers';
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 
 const running: Running[] = [];
@@ -188,14 +188,26 @@ describe('createNotificationHandler on http.createServer', () => {
 
   it('many simultaneous deliveries of one notification run the callback once', async () => {
     let calls = 0;
+    // The first delivery's callback is held until the nine others were answered, however slowly they arrive.
+    const held = gate();
     const { handler } = setup({
       onPayment: async () => {
         calls++;
-        await new Promise((r) => setTimeout(r, 50));
+        await held.wait;
       },
     });
     const url = await serve(handler);
-    const results = await Promise.all(Array.from({ length: 10 }, () => deliver(url)));
+    const answered: Awaited<ReturnType<typeof deliver>>[] = [];
+    const all = Array.from({ length: 10 }, () =>
+      deliver(url).then((r) => {
+        answered.push(r);
+        return r;
+      }),
+    );
+    await until(() => answered.length === 9, 30_000);
+    expect(answered.map((r) => r.status)).toEqual(Array(9).fill(503));
+    held.open();
+    const results = await Promise.all(all);
     expect(calls).toBe(1);
     expect(results.filter((r) => r.status === 200)).toHaveLength(1);
     expect(results.filter((r) => r.status === 503)).toHaveLength(9);

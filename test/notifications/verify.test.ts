@@ -5,8 +5,6 @@ import { parseRequestTime } from '../../src/rules/time';
 import {
   verifyNotification,
   verifyNotificationAsync,
-  verifyNotificationForClient,
-  verifyNotificationForClientAsync,
   type AmsNotification,
   type VerifyNotificationInput,
 } from '../../src/notifications/index';
@@ -69,7 +67,7 @@ describe('verifyNotification: a genuine notification', () => {
   it('is the same with the jsrsasign backend and in the async form', async () => {
     const headers = alipayHeaders({ body: usdBody });
     const sync = verify({ headers });
-    expect(verify({ headers, backend: 'jsrsasign' })).toEqual(sync);
+    expect(verify({ headers, cryptoBackend: 'jsrsasign' })).toEqual(sync);
     expect(await verifyNotificationAsync({ ...base, headers, rawBody: usdBody })).toEqual(sync);
     await expect(verifyNotificationAsync({ ...base, headers, rawBody: `${usdBody} ` })).rejects.toMatchObject({ reason: 'mismatch', check: 'signature' });
   });
@@ -102,7 +100,7 @@ describe('verifyNotification: a genuine notification', () => {
 
   it('verifies a request-time in epoch milliseconds', () => {
     const time = String(FIXED_NOW.getTime());
-    expect(verify({ headers: alipayHeaders({ body: usdBody, time }), toleranceMs: 1000, now: () => FIXED_NOW }).kind).toBe('payment');
+    expect(verify({ headers: alipayHeaders({ body: usdBody, time }), toleranceMs: 1000, clock: { now: () => FIXED_NOW } }).kind).toBe('payment');
   });
 
   it('verifies with the method that was signed', () => {
@@ -240,6 +238,7 @@ describe('verifyNotification: what must fail', () => {
 
 describe('verifyNotification: toleranceMs', () => {
   const now = () => new Date('2026-11-22T00:00:00.000Z');
+  const clock = { now };
   const at = (offsetMs: number, form: 'iso' | 'millis' | 'offset' = 'iso') => {
     const d = new Date(now().getTime() + offsetMs);
     if (form === 'millis') return String(d.getTime());
@@ -252,7 +251,7 @@ describe('verifyNotification: toleranceMs', () => {
   const tolerance = 5 * 60_000;
 
   it('is off by default: an old request-time is accepted', () => {
-    expect(verify({ headers: alipayHeaders({ body: usdBody, time: '2020-05-18T20:20:27+08:00' }), now }).kind).toBe('payment');
+    expect(verify({ headers: alipayHeaders({ body: usdBody, time: '2020-05-18T20:20:27+08:00' }), clock }).kind).toBe('payment');
   });
 
   it.each([
@@ -260,7 +259,7 @@ describe('verifyNotification: toleranceMs', () => {
     ['future', 10 * 60_000],
   ])('rejects a request-time too far in the %s', (direction, offset) => {
     for (const form of ['iso', 'millis', 'offset'] as const) {
-      const e = failure(() => verify({ headers: alipayHeaders({ body: usdBody, time: at(offset, form) }), toleranceMs: tolerance, now }));
+      const e = failure(() => verify({ headers: alipayHeaders({ body: usdBody, time: at(offset, form) }), toleranceMs: tolerance, clock }));
       expect(e.reason).toBe('stale');
       expect(e.check).toBe('request-time');
       expect(e.message).toContain(direction);
@@ -270,21 +269,21 @@ describe('verifyNotification: toleranceMs', () => {
   it('accepts a request-time within the tolerance, both directions and at the edge', () => {
     for (const offset of [-60_000, 60_000, 0, -tolerance, tolerance]) {
       for (const form of ['iso', 'millis', 'offset'] as const) {
-        expect(verify({ headers: alipayHeaders({ body: usdBody, time: at(offset, form) }), toleranceMs: tolerance, now }).kind).toBe('payment');
+        expect(verify({ headers: alipayHeaders({ body: usdBody, time: at(offset, form) }), toleranceMs: tolerance, clock }).kind).toBe('payment');
       }
     }
-    expect(verify({ headers: alipayHeaders({ body: usdBody, time: at(-1000, 'millis') }), toleranceMs: tolerance, now: () => now().getTime() }).kind).toBe('payment');
+    expect(verify({ headers: alipayHeaders({ body: usdBody, time: at(-1000, 'millis') }), toleranceMs: tolerance, clock: { now: () => new Date(now().getTime()) } }).kind).toBe('payment');
   });
 
   it('checks the signature before the age: a forged old notification is a mismatch', () => {
-    const e = failure(() => verify({ headers: alipayHeaders({ body: usdBody, time: at(-3600_000), key: other.privatePem }), toleranceMs: tolerance, now }));
+    const e = failure(() => verify({ headers: alipayHeaders({ body: usdBody, time: at(-3600_000), key: other.privatePem }), toleranceMs: tolerance, clock }));
     expect(e.reason).toBe('mismatch');
   });
 
   it('an unparsable request-time is malformed when the tolerance is on, and irrelevant when it is off', () => {
     for (const time of ['yesterday', '2026-11-22 00:00:00', '2026-11-22T00:00:00', '1.5e12']) {
       const headers = alipayHeaders({ body: usdBody, time });
-      const e = failure(() => verify({ headers, toleranceMs: tolerance, now }));
+      const e = failure(() => verify({ headers, toleranceMs: tolerance, clock }));
       expect(e.reason).toBe('malformed');
       expect(e.check).toBe('request-time');
       expect(verify({ headers }).kind).toBe('payment');
@@ -366,26 +365,40 @@ describe('verifyNotification: the typed body', () => {
   });
 });
 
-describe('verifyNotificationForClient', () => {
+describe('verifyNotification with client', () => {
   it("uses the client's Alipay key, client id and clock", async () => {
     const { client } = testClient();
     const time = FIXED_NOW.toISOString().replace(/\.\d{3}Z$/, '+00:00');
     const headers = alipayHeaders({ body: usdBody, time });
-    expect(verifyNotificationForClient(client, { path: PATH, headers, rawBody: usdBody, toleranceMs: 1000 }).kind).toBe('payment');
-    expect((await verifyNotificationForClientAsync(client, { path: PATH, headers, rawBody: Buffer.from(usdBody) })).kind).toBe('payment');
+    expect(verifyNotification({ client, path: PATH, headers, rawBody: usdBody, toleranceMs: 1000 }).kind).toBe('payment');
+    expect((await verifyNotificationAsync({ client, path: PATH, headers, rawBody: Buffer.from(usdBody) })).kind).toBe('payment');
 
     const old = alipayHeaders({ body: usdBody, time: TIME.replace('2026', '2025') });
-    expect(failure(() => verifyNotificationForClient(client, { path: PATH, headers: old, rawBody: usdBody, toleranceMs: 60_000 })).reason).toBe('stale');
+    expect(failure(() => verifyNotification({ client, path: PATH, headers: old, rawBody: usdBody, toleranceMs: 60_000 })).reason).toBe('stale');
 
     const forOther = alipayHeaders({ body: usdBody, clientId: 'SANDBOX_OTHER' });
-    const e = failure(() => verifyNotificationForClient(client, { path: PATH, headers: forOther, rawBody: usdBody }));
+    const e = failure(() => verifyNotification({ client, path: PATH, headers: forOther, rawBody: usdBody }));
     expect(e).toMatchObject({ reason: 'client_mismatch', check: 'client-id' });
+    expect(verifyNotification({ client, clientId: [CLIENT_ID, 'SANDBOX_OTHER'], path: PATH, headers: forOther, rawBody: usdBody }).kind).toBe('payment');
 
     const forged = alipayHeaders({ body: usdBody, key: other.privatePem });
-    await expect(verifyNotificationForClientAsync(client, { path: PATH, headers: forged, rawBody: usdBody })).rejects.toMatchObject({ reason: 'mismatch', check: 'signature' });
+    await expect(verifyNotificationAsync({ client, path: PATH, headers: forged, rawBody: usdBody })).rejects.toMatchObject({ reason: 'mismatch', check: 'signature' });
   });
 
-  it('refuses something that is not an AmsClient', () => {
-    expect(() => verifyNotificationForClient({}, { path: PATH, headers: {}, rawBody: usdBody })).toThrow(TypeError);
+  it('a clock given beside the client wins over the client’s', () => {
+    const { client } = testClient();
+    const headers = alipayHeaders({ body: usdBody, time: TIME.replace('2026', '2025') });
+    const then = { now: () => new Date(Date.parse(TIME.replace('2026', '2025'))) };
+    expect(verifyNotification({ client, clock: then, path: PATH, headers, rawBody: usdBody, toleranceMs: 60_000 }).kind).toBe('payment');
+  });
+
+  it('refuses something that is not an AmsClient, and keys given twice', () => {
+    const input = (extra: object) => ({ path: PATH, headers: alipayHeaders({ body: usdBody }), rawBody: usdBody, ...extra }) as unknown as VerifyNotificationInput;
+    expect(thrown(AmsConfigError, () => verifyNotification(input({ client: {} }))).field).toBe('client');
+    const { client } = testClient();
+    expect(thrown(AmsConfigError, () => verifyNotification(input({ client, alipayPublicKey: alipay.publicBase64 }))).field).toBe('alipayPublicKey');
+    expect(thrown(AmsConfigError, () => verifyNotification(input({ client, cryptoBackend: 'jsrsasign' }))).field).toBe('cryptoBackend');
+    expect(thrown(AmsConfigError, () => verifyNotification(input({ clientId: CLIENT_ID }))).field).toBe('alipayPublicKey');
+    expect(thrown(AmsConfigError, () => verifyNotification(input({ ...base, clock: { now: 1 } }))).field).toBe('clock');
   });
 });
