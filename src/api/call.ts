@@ -130,7 +130,7 @@ function verifyResponse(ctx: CallContext, path: string, res: HttpResponse, resul
   if (clientId !== ctx.clientId) {
     throw new AmsSignatureError(`${api}: the response is for client-id "${clientId}", not "${ctx.clientId}"`, { reason: 'mismatch', check: 'client-id' });
   }
-  const content = buildSignContentBytes({ method: 'POST', path, clientId: clientId!, time: responseTime!, body: res.body });
+  const content = buildSignContentBytes({ method: 'POST', path, clientId, time: responseTime!, body: res.body });
   // Verifying is ~30 µs: cheaper on the event loop than a threadpool round trip (signing, ~0.5 ms, is offloaded).
   const ok = ctx.backend.verify(content, parsed.signature, ctx.alipayPublicKey);
   if (!ok) {
@@ -307,7 +307,7 @@ const endpoints = new WeakMap<CallContext, Map<string, { url: string; path: stri
 
 function endpointFor(ctx: CallContext, api: string): { url: string; path: string } {
   let byApi = endpoints.get(ctx);
-  if (!byApi) endpoints.set(ctx, (byApi = new Map()));
+  if (!byApi) endpoints.set(ctx, (byApi = new Map<string, { url: string; path: string }>()));
   let endpoint = byApi.get(api);
   if (!endpoint) byApi.set(api, (endpoint = resolveEndpoint(ctx.endpoint, api)));
   return endpoint;

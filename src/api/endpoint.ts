@@ -26,7 +26,7 @@ export const CUSTOMS_APIS = ['declare', 'inquiryDeclarationRequests'] as const;
 const FULL_PATH_RE = /^\/v1(\/[A-Za-z][A-Za-z0-9_]*){2,3}$/;
 
 /** Whether `path` is a full AMS path such as `/v1/customs/declare` (what `client.request` takes). */
-export function isAmsPath(path: unknown): path is string {
+export function isAmsPath(path: unknown): path is `/v1/${string}` {
   return typeof path === 'string' && FULL_PATH_RE.test(path);
 }
 

@@ -13,7 +13,7 @@ export const MAX_SESSION_EXPIRY_MS = 60 * 60_000;
 const SESSION_SOURCE = 'Antom API reference, createPaymentSession: paymentSessionExpiryTime "must be within 1 hour after the payment session is created"';
 const CUSTOMS_SOURCE = 'Antom API reference, declare: declarationAmount is in CNY ("China customs only"); subOrderId is required when splitOrder is true';
 
-type Issues = { issues: ValidationIssue[]; add(issue: ValidationIssue): void };
+type Issues = { issues: ValidationIssue[]; add: (issue: ValidationIssue) => void };
 
 /** The schema's issues, and an `add` that keeps one issue per field (the first, most specific, wins). */
 function schemaIssues(schema: z.ZodType, input: unknown): Issues {

@@ -140,8 +140,7 @@ const KNOWN_FIELDS = [
 /** The same URL rule as the pay schema (zod's url check, ≤ 2048 characters). */
 const UrlSchema = z.string().min(1).max(2048).url();
 const MAX_EXPIRY_MINUTES = 10;
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL = /\p{Cc}/u; // Unicode's control category: exactly C0 (U+0000–U+001F), DEL and C1 (U+007F–U+009F)
 
 /** Where each checkCurrencies field is in the builder's input. */
 const CURRENCY_FIELDS: Readonly<Record<string, string>> = {
