@@ -26,15 +26,15 @@ try {
     settlementStrategy: { settlementCurrency: 'USD' },
   });
   // Here the buyer pays at the cashier; the embedded gateway lets us play that part.
-  await gateway.core.completePayment(paid.paymentId!);
-  const status = await client.inquiryPayment({ paymentId: paid.paymentId! });
+  await gateway.core.completePayment(paid.paymentId);
+  const status = await client.inquiryPayment({ paymentId: paid.paymentId });
   console.log(`payment ${status.paymentStatus}`);
 
   // Declare what the payment allows (its customsDeclarationAmount, in CNY); the id is at most 32 characters.
   const declarationRequestId = `decl-${Date.now()}`;
   const taken = await client.declare({
     declarationRequestId,
-    paymentId: paid.paymentId!,
+    paymentId: paid.paymentId,
     declarationAmount: amount,
     customs: { customsCode: 'ZONGSHU', region: 'CN' },
     merchantCustomsInfo: { merchantCustomsCode: 'MERCHANT_CUSTOMS_CODE', merchantCustomsName: 'Merchant Co.' },

@@ -63,8 +63,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
       env: { terminalType: 'WEB' },
       settlementStrategy: { settlementCurrency: 'USD' },
     });
-    await gateway.core.completePayment(res.paymentId!); // the buyer pays
-    const delivery = await gateway.waitForNotification({ paymentId: res.paymentId!, timeoutMs: 5_000 });
+    await gateway.core.completePayment(res.paymentId); // the buyer pays
+    const delivery = await gateway.waitForNotification({ paymentId: res.paymentId, timeoutMs: 5_000 });
     console.log(`notification ${delivery.state} after ${delivery.attempts.length} attempt(s); paid: ${[...paid].join(', ')}`);
   } finally {
     server.closeAllConnections();

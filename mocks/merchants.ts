@@ -20,7 +20,7 @@ export function normalizeMerchants(options: GatewayOptions): MerchantConfig[] {
   else if (m) {
     for (const [clientId, value] of Object.entries(m as Record<string, KeyInput | Omit<MerchantConfig, 'clientId'>>)) {
       const isConfig = typeof value === 'object' && value !== null && 'merchantPublicKey' in value;
-      list.push(isConfig ? { clientId, ...(value as Omit<MerchantConfig, 'clientId'>) } : { clientId, merchantPublicKey: value as KeyInput });
+      list.push(isConfig ? { clientId, ...(value) } : { clientId, merchantPublicKey: value });
     }
   }
   if (options.clientId !== undefined || options.merchantPublicKey !== undefined) {

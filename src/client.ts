@@ -200,7 +200,7 @@ export class AmsClient {
       transport: c.transport ?? createDefaultTransport(),
       clock: { now: c.clock ? () => c.clock!.now() : systemClock.now, sleep: c.clock?.sleep ? (ms, s) => c.clock!.sleep!(ms, s) : systemClock.sleep },
       logger: c.logger && c.agentToken !== undefined ? redactingLogger(c.logger, c.agentToken) : c.logger,
-      backend: getCryptoBackend(c.cryptoBackend),
+      cryptoBackend: getCryptoBackend(c.cryptoBackend),
       random: Math.random,
       userAgent: c.userAgent ?? defaultUserAgent(),
     };
@@ -214,11 +214,11 @@ export class AmsClient {
     return {
       clientId: ctx.clientId,
       alipayPublicKey: ctx.alipayPublicKey,
-      cryptoBackend: ctx.backend,
+      cryptoBackend: ctx.cryptoBackend,
       clock: ctx.clock,
       logger: ctx.logger,
       keyVersion: ctx.keyVersion,
-      sign: (content) => ctx.backend.sign(content, key),
+      sign: (content) => ctx.cryptoBackend.sign(content, key),
     };
   }
 

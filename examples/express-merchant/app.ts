@@ -82,7 +82,8 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
 
   // Checkout: create the order, call pay, send the buyer to the cashier.
   app.post('/checkout', express.urlencoded({ extended: false }), async (req, res) => {
-    const item = typeof req.body?.item === 'string' ? req.body.item : 'T-shirt';
+    const form = req.body as { item?: unknown } | undefined;
+    const item = typeof form?.item === 'string' ? form.item : 'T-shirt';
     const price = Object.hasOwn(CATALOG, item) ? CATALOG[item] : undefined;
     if (price === undefined) {
       res.status(400).type('html').send(page('Unknown item', `<h1>Unknown item</h1><p>${escape(item.slice(0, 80))} is not for sale here.</p>`));
@@ -159,7 +160,7 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
 
   // The buyer comes back here. The store decides; while pending, ask Alipay (a notification may be late).
   app.get('/return', async (req, res) => {
-    const order = orders.get(String(req.query.order ?? ''));
+    const order = orders.get(typeof req.query.order === 'string' ? req.query.order : '');
     if (!order) {
       res.status(404).type('html').send(page('Unknown order', '<h1>Unknown order</h1>'));
       return;

@@ -47,7 +47,7 @@ export interface CallContext {
   transport: Transport;
   clock: Required<Clock>;
   logger: Logger | undefined;
-  backend: CryptoBackend;
+  cryptoBackend: CryptoBackend;
   random: () => number;
   /** The User-Agent header sent with every request. */
   userAgent: string;
@@ -129,9 +129,9 @@ function verifyResponse(ctx: CallContext, path: string, res: HttpResponse, resul
   if (clientId !== ctx.clientId) {
     throw new AmsSignatureError(`${api}: the response is for client-id "${clientId}", not "${ctx.clientId}"`, { reason: 'mismatch', check: 'client-id' });
   }
-  const content = buildSignContentBytes({ method: 'POST', path, clientId: clientId!, time: responseTime!, body: res.body });
+  const content = buildSignContentBytes({ method: 'POST', path, clientId: clientId, time: responseTime!, body: res.body });
   // Verifying is ~30 µs: cheaper on the event loop than a threadpool round trip (signing, ~0.5 ms, is offloaded).
-  const ok = ctx.backend.verify(content, parsed.signature, ctx.alipayPublicKey);
+  const ok = ctx.cryptoBackend.verify(content, parsed.signature, ctx.alipayPublicKey);
   if (!ok) {
     throw new AmsSignatureError(
       `${api}: the response signature does not verify with the configured Alipay public key. ` +
@@ -319,7 +319,7 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
     const content = buildSignContentBytes({ method: 'POST', path, clientId: ctx.clientId, time: requestTime, body });
     // Alone, sign on the event loop (a threadpool hop adds ~60 µs of latency); with other calls in flight, sign on
     // the threadpool so two cores sign in parallel while the event loop keeps serving sockets.
-    const signature = inflight.get(ctx)! > 1 ? await ctx.backend.signAsync(content, ctx.privateKey) : ctx.backend.sign(content, ctx.privateKey);
+    const signature = inflight.get(ctx)! > 1 ? await ctx.cryptoBackend.signAsync(content, ctx.privateKey) : ctx.cryptoBackend.sign(content, ctx.privateKey);
     if (signal?.aborted) throw abortError(api, signal, attempt - 1, attempt > 1);
     const signatureHeader = formatSignatureHeader(signature, ctx.keyVersion);
     const secrets: Secrets = { agentToken: ctx.agentToken, signature };

@@ -135,8 +135,7 @@ const KNOWN_FIELDS = [
   'expiresInMinutes',
 ] as const;
 
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL = /\p{Cc}/u; // Unicode's control category: exactly C0 (U+0000–U+001F), DEL and C1 (U+007F–U+009F)
 
 /** Where each field of the request is in the builder's input (a prefix maps everything under it). */
 const INPUT_FIELDS: readonly (readonly [string, string])[] = [

@@ -84,7 +84,7 @@ export function bullConnection(connection: unknown, field = 'connection'): Conne
     return { url: connection };
   }
   if (connection === null || typeof connection !== 'object') config(`${field} is required: a redis:// URL, ioredis options or an ioredis client`, field);
-  return connection as ConnectionOptions;
+  return connection;
 }
 
 /**
@@ -93,7 +93,7 @@ export function bullConnection(connection: unknown, field = 'connection'): Conne
  */
 function producerConnection(connection: ConnectionOptions): ConnectionOptions {
   if (isClientInstance(connection)) return connection;
-  return { enableOfflineQueue: false, ...(connection as Record<string, unknown>) } as ConnectionOptions;
+  return { enableOfflineQueue: false, ...(connection as Record<string, unknown>) };
 }
 
 /** BullMQ's queue name rules: non-empty, and no `:` (it separates the parts of BullMQ's keys). */
@@ -174,7 +174,7 @@ export function createNotificationInbox(options: NotificationInboxOptions): Noti
   });
 
   const receiver = createReceiver({
-    handler: handlerOptions as Omit<NotificationHandlerOptions, 'onPayment' | 'onRefund' | 'onOther' | 'dedupe'>,
+    handler: handlerOptions,
     add: (data) => producer().add(data.notification.notifyType ?? 'NOTIFICATION', data, jobOptions(data.key)),
     enqueueTimeoutMs,
     clock,

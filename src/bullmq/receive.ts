@@ -133,16 +133,17 @@ function captureFetchBody(request: Request, limit: number): { request: Request; 
  * writes with writeHead + end, so those two are taken over for this one response and put back.
  */
 function answerUnavailableOn(res: ServerResponse): void {
-  const { writeHead, end } = res;
+  const writeHead = res.writeHead.bind(res);
+  const end = res.end.bind(res);
   const r = unavailableResponse();
-  res.writeHead = (() => res) as unknown as typeof res.writeHead;
-  res.end = ((() => {
+  res.writeHead = () => res;
+  res.end = () => {
     res.writeHead = writeHead;
     res.end = end;
     res.writeHead(r.status, { ...r.headers, 'content-length': String(Buffer.byteLength(r.body)) });
     res.end(r.body);
     return res;
-  }) as unknown) as typeof res.end;
+  };
 }
 
 function errorText(err: unknown): string {

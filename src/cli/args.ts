@@ -18,7 +18,7 @@ export function parseCommandArgs(command: string, argv: string[], options: Optio
       strict: true,
       allowPositionals,
     });
-    return { values: values as Parsed['values'], positionals };
+    return { values, positionals };
   } catch (err) {
     const message = err instanceof Error ? err.message.replace(/\. To specify a positional argument.*$/s, '') : String(err);
     throw new CliUsageError(message, { command });

@@ -2,7 +2,6 @@
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import type { Decimal } from 'decimal.js';
 import { currencyExponent, ExactDecimal } from '../rules/amounts';
 import { parseReports, reconcile, type LedgerEntry, type Money, type ParsedReport, type ReconciliationReport } from '../reports';
 import { parseCommandArgs, stringOpt } from './args';
@@ -76,7 +75,7 @@ export function readLedger(text: string, file: string): LedgerEntry[] {
   }
   let records: Array<Record<string, string>>;
   try {
-    records = parseCsv(text, { bom: true, columns: (h: string[]) => h.map((c) => c.trim()), trim: true, skip_empty_lines: true }) as Array<Record<string, string>>;
+    records = parseCsv<Record<string, string>>(text, { bom: true, columns: (h: string[]) => h.map((c) => c.trim()), trim: true, skip_empty_lines: true });
   } catch (err) {
     throw new CliUsageError(`--ledger: ${basename(file)} is not valid CSV (${(err as Error).message.slice(0, 120)})`, { command: 'reconcile' });
   }

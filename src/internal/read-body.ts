@@ -89,7 +89,8 @@ export function readBody(source: BodySource, options: ReadBodyOptions): Promise<
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
-    let stop: (() => void) | undefined;
+    // Assigned once the source starts; `finish` may run before that (a source that fails at once).
+    let stop: (() => void) | undefined = undefined;
     let timer: NodeJS.Timeout | undefined;
     const onAbort = (): void => finish(new BodyReadError('aborted', 0));
     // Every way out goes through here once: the timer, the abort listener and the source are all released.

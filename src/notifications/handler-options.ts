@@ -2,6 +2,7 @@
 import type { Logger } from '../api/call';
 import type { Clock } from '../clock';
 import { AmsConfigError } from '../errors';
+import { OPTION } from '../options';
 import type { CryptoBackend, CryptoBackendName } from '../signing/backend';
 import { KEY_VERSION_RE } from '../signing/header';
 import { loadPrivateKey, type KeyInput } from '../signing/keys';
@@ -148,7 +149,7 @@ export function resolveHandlerOptions(options: NotificationHandlerOptions): Hand
   const maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) config('maxBodyBytes must be a positive integer', 'maxBodyBytes');
   const bodyTimeoutMs = o.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
-  if (!Number.isInteger(bodyTimeoutMs) || bodyTimeoutMs <= 0 || bodyTimeoutMs > 600_000) {
+  if (!OPTION.timeoutMs.safeParse(bodyTimeoutMs).success) {
     config('bodyTimeoutMs must be a whole number of milliseconds from 1 to 600000', 'bodyTimeoutMs');
   }
   if (o.dedupe !== undefined && o.dedupe !== false) {

@@ -2,6 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Clock } from '../clock';
 import { AmsConfigError, AmsSignatureError, AmsValidationError, issuesFromZod } from '../errors';
+import { OPTION } from '../options';
 import { parseRequestTime } from '../rules/time';
 import { getCryptoBackend, type CryptoBackend, type CryptoBackendName } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
@@ -184,7 +185,7 @@ export function resolveVerifier(o: VerifierOptions, prefix = ''): Verifier {
   if ((o.client === undefined) === (o.alipayPublicKey === undefined)) {
     config(prefix, 'give exactly one of client or alipayPublicKey (with clientId); client is an AmsClient', 'alipayPublicKey');
   }
-  if (o.clock !== undefined && typeof (o.clock as Partial<Clock> | null)?.now !== 'function') config(prefix, 'clock must have a now() method', 'clock');
+  if (o.clock !== undefined && !OPTION.clock.safeParse(o.clock).success) config(prefix, 'clock must have a now() method', 'clock');
   const clock = o.clock as Clock | undefined;
   if (o.client !== undefined) {
     const party = partyOf(o.client);

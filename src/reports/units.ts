@@ -1,5 +1,4 @@
 // Amount units of report files: reading an amount as written in major or minor units, into signed minor units.
-import type { Decimal } from 'decimal.js';
 import { currencyExponent, ExactDecimal } from '../rules/amounts';
 import type { ReportAmount } from './rows';
 

@@ -42,7 +42,7 @@ export function cashierRedirect(answer: PayAnswerRedirectInput | RedirectActionF
     throw invalid([{ field: 'answer', message: 'give the pay answer or its redirectActionForm (an object)', code: 'invalid_type' }]);
   }
   const isForm = 'redirectUrl' in answer;
-  const form = isForm ? (answer as RedirectActionFormInput) : (answer as PayAnswerRedirectInput).redirectActionForm;
+  const form = isForm ? answer : answer.redirectActionForm;
   const prefix = isForm ? '' : 'redirectActionForm.';
   if (form !== undefined && form !== null) return fromForm(form, prefix, options);
 

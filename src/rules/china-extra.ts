@@ -155,8 +155,7 @@ export interface ExtendInfoInput {
 }
 
 // C0, DEL and C1: invisible, and some gateways reject or strip them.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL = /\p{Cc}/u; // Unicode's control category: exactly C0 (U+0000–U+001F), DEL and C1 (U+007F–U+009F)
 const POSITIVE_INTEGER = /^[1-9][0-9]*$/;
 
 /** Reads a businessType: a code, or a name in any case with '_', '-' or ' ' between words. */

@@ -12,7 +12,7 @@ export function parseOrThrow<S extends z.ZodType>(schema: S, input: unknown, con
 /** A schema's issues, and an `add` for the rules beyond it that keeps one issue per field (the first, most specific, wins). */
 export interface IssueCollector {
   issues: ValidationIssue[];
-  add(issue: ValidationIssue): void;
+  add: (issue: ValidationIssue) => void;
 }
 
 /** Starts a collector with the schema's issues (each given `source` when one is passed). */
@@ -23,7 +23,7 @@ export function collectIssues(schema: z.ZodType, input: unknown, source?: string
   const seen = new Set(issues.map((i) => i.field));
   return {
     issues,
-    add(issue) {
+    add: (issue) => {
       if (!seen.has(issue.field)) issues.push(issue);
       seen.add(issue.field);
     },

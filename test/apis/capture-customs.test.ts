@@ -86,7 +86,7 @@ describe('declare', () => {
     const seen = answerAt(server, DECLARE, [declareAnswer]);
     const { client } = testClient();
     await client.declare({ ...declareRequest, splitOrder: true, subOrderId: 'sub-1' });
-    await client.declare({ ...declareRequest, declarationRequestId: 'decl-2', splitOrder: 'true' as never, suborderId: 'sub-2' });
+    await client.declare({ ...declareRequest, declarationRequestId: 'decl-2', splitOrder: 'true', suborderId: 'sub-2' });
     expect(seen.map((b) => JSON.parse(b))).toMatchObject([
       { splitOrder: true, subOrderId: 'sub-1' },
       { splitOrder: true, subOrderId: 'sub-2' },

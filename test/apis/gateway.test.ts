@@ -20,7 +20,7 @@ beforeAll(async () => {
   shop = await listen(createNotificationHandler({ client, path: '/notify', onPayment: (n) => void notified.push(n), onCapture: (n) => void captures.push(n) }));
 });
 afterAll(async () => {
-  gw.close();
+  void gw.close();
   await shop.close();
 });
 
@@ -35,8 +35,8 @@ function gatewayClient() {
 async function paidPayment(id: string, amount: { currency: string; value: string }) {
   const { client } = gatewayClient();
   const res = await client.pay(payRequest({ paymentRequestId: id, paymentAmount: amount, order: { ...payRequest().order, orderAmount: amount }, paymentNotifyUrl: `${shop.url}/notify` }));
-  await gw.core.completePayment(res.paymentId!);
-  return res.paymentId!;
+  await gw.core.completePayment(res.paymentId);
+  return res.paymentId;
 }
 
 describe('client.request through the loopback gateway', () => {
@@ -123,7 +123,7 @@ describe('capture through the gateway', () => {
   it('an unpaid payment cannot be captured', async () => {
     const { client } = gatewayClient();
     const res = await client.pay(payRequest({ paymentRequestId: 'cap-unpaid' }));
-    await expect(client.capture({ captureRequestId: 'cap-9', paymentId: res.paymentId!, captureAmount: { currency: 'USD', value: '100' } })).rejects.toMatchObject({ resultCode: 'ORDER_STATUS_INVALID' });
+    await expect(client.capture({ captureRequestId: 'cap-9', paymentId: res.paymentId, captureAmount: { currency: 'USD', value: '100' } })).rejects.toMatchObject({ resultCode: 'ORDER_STATUS_INVALID' });
   });
 });
 
@@ -157,6 +157,6 @@ describe('customs through the gateway', () => {
     const { client } = gatewayClient();
     await expect(client.declare(declaration(paymentId, 'decl-2'))).rejects.toMatchObject({ resultCode: 'PARAM_ILLEGAL', message: expect.stringMatching(/exceeds/) });
     const unpaid = await client.pay(payRequest({ paymentRequestId: 'decl-unpaid' }));
-    await expect(client.declare(declaration(unpaid.paymentId!, 'decl-3'))).rejects.toMatchObject({ resultCode: 'ORDER_STATUS_INVALID' });
+    await expect(client.declare(declaration(unpaid.paymentId, 'decl-3'))).rejects.toMatchObject({ resultCode: 'ORDER_STATUS_INVALID' });
   });
 });

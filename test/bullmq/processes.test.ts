@@ -123,7 +123,7 @@ describe.skipIf(!HAVE_REDIS)('the inbox across processes', () => {
     const [receiver] = await Promise.all([start('receiver', { QUEUE })]);
     const fast = { QUEUE, LOCK_MS: '1000', STALLED_MS: '500' };
     const workers = await Promise.all([start('worker', fast), start('worker', fast)]);
-    const url = (JSON.parse(receiver!.ready) as { ready: string }).ready;
+    const url = (JSON.parse(receiver.ready) as { ready: string }).ready;
     const note = signedPayment(`mp-hang-${process.pid}`);
     expect((await post(url, note)).status).toBe(200);
 

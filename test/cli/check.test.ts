@@ -186,9 +186,14 @@ describe('check internals', () => {
 describe('check: the AlipayCN rules on a sample pay request', () => {
   const fixture = readFileSync(new URL('../fixtures/pay-request.alipaycn-web.json', import.meta.url));
   const files: Record<string, Buffer> = { 'sample.json': fixture };
-  const read = (path: string) => (files[path] ? { bytes: files[path]! } : { error: `${path}: no such file` });
-  const edit = (f: (r: Record<string, any>) => void): Buffer => {
-    const r = JSON.parse(fixture.toString('utf8')) as Record<string, any>;
+  const read = (path: string) => (files[path] ? { bytes: files[path] } : { error: `${path}: no such file` });
+  type PayJson = {
+    order: { extendInfo?: string; orderAmount: { currency: string } };
+    settlementStrategy: { settlementCurrency: string };
+    paymentExpiryTime?: string;
+  };
+  const edit = (f: (r: PayJson) => void): Buffer => {
+    const r = JSON.parse(fixture.toString('utf8')) as PayJson;
     f(r);
     return Buffer.from(JSON.stringify(r));
   };

@@ -13,8 +13,8 @@ const path = (api: string) => `/ams/sandbox/api/v1/payments/${api}`;
 const S = { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' };
 const F = (code: string) => ({ resultCode: code, resultStatus: 'F', resultMessage: code.toLowerCase() });
 
-/** Answers `api` with the bodies in order (last repeats), recording each request body. */
-function answer(api: string, bodies: Array<unknown | (() => Response)>): string[] {
+/** Answers `api` with the bodies in order (last repeats; a function gives the whole Response), recording each request body. */
+function answer(api: string, bodies: unknown[]): string[] {
   const seen: string[] = [];
   server.use(
     http.post(ORIGIN + path(api), async ({ request }) => {

@@ -440,7 +440,7 @@ describe('pay: secrets a gateway reflects never come back out', () => {
     const { redactingLogger } = await import('../../src/internal/redact');
     const lines: string[] = [];
     const logger = redactingLogger({ warn: (m: string, meta?: unknown) => lines.push(`${m} ${JSON.stringify(meta)}`) }, TOKEN);
-    logger.warn!(`failed with ${TOKEN}`, { nested: { list: [TOKEN, encodeURIComponent(TOKEN)] }, error: new Error(`x ${TOKEN}`) });
+    logger.warn(`failed with ${TOKEN}`, { nested: { list: [TOKEN, encodeURIComponent(TOKEN)] }, error: new Error(`x ${TOKEN}`) });
     expect(lines.join('\n')).not.toContain(TOKEN);
     expect(lines.join('\n')).toContain('<redacted 28 chars>');
   });

@@ -82,7 +82,7 @@ describe('doctorVerdict (pure)', () => {
       alipayPublicKey: loadPublicKey(alipayKey),
       proxy: undefined,
       response,
-      outcome: { error: error as AmsApiError },
+      outcome: { error },
       sentAt: at,
       receivedAt: at,
     };

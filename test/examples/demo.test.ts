@@ -19,7 +19,7 @@ function startUntil(command: string, args: string[], marker: string | RegExp): {
   let out = '';
   const ready = new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "${String(marker)}" within 30 s; printed:\n${out}`)), 30_000);
-    child.stdout!.on('data', (d: Buffer) => {
+    child.stdout.on('data', (d: Buffer) => {
       out += d.toString('utf8');
       if (typeof marker === 'string' ? out.includes(marker) : marker.test(out)) {
         clearTimeout(timer);

@@ -16,11 +16,11 @@ function start(script: string, env: Record<string, string>, ready: RegExp): Prom
   const child = spawn(`${root}node_modules/.bin/tsx`, [script], { cwd: root, env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   const lines: string[] = [];
   let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString('utf8')));
+  child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${script} not ready:\n${err}`)), 30_000);
     let buf = '';
-    child.stdout!.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       buf += c.toString('utf8');
       const parts = buf.split('\n');
       buf = parts.pop()!;

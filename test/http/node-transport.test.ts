@@ -69,7 +69,7 @@ describe('createNodeHttpTransport over real sockets', () => {
     routes.set('/reset-chunked', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"result":');
-      setTimeout(() => (res.socket as Socket | null)?.resetAndDestroy(), 10);
+      setTimeout(() => res.socket?.resetAndDestroy(), 10);
     });
     const signal = new AbortController().signal;
     expect((await failure(request('/reset-chunked', signal))).kind).toBe('connection');
@@ -150,7 +150,7 @@ describe('createNodeHttpTransport over real sockets', () => {
     class RecordingAgent extends http.Agent {
       override createConnection(options: import('node:net').NetConnectOpts, cb?: (err: Error | null, s: Socket) => void): Socket {
         hosts.push(String((options as { host?: string }).host));
-        return super.createConnection({ ...options, host: '127.0.0.1' } as import('node:net').NetConnectOpts, cb as never) as Socket;
+        return super.createConnection({ ...options, host: '127.0.0.1' }, cb as never) as Socket;
       }
     }
     routes.set('/v6', (_req, res) => res.end('six'));

@@ -35,7 +35,10 @@ let servers: Server[] = [];
 afterEach(async () => {
   for (const g of gateways) await g.close();
   gateways = [];
-  for (const s of servers) s.closeAllConnections(), s.close();
+  for (const s of servers) {
+    s.closeAllConnections();
+    s.close();
+  }
   servers = [];
 });
 
@@ -63,7 +66,7 @@ describe('cashier page', () => {
     expect(html).toContain('Pay with test account');
     expect(html).toContain('Cancel');
 
-    const paid = await fetch(`${gw.url}/alipaycn/pc/cashier/pay`, { method: 'POST', body: new URLSearchParams({ paymentId: res.paymentId! }), redirect: 'manual' });
+    const paid = await fetch(`${gw.url}/alipaycn/pc/cashier/pay`, { method: 'POST', body: new URLSearchParams({ paymentId: res.paymentId }), redirect: 'manual' });
     expect(paid.status).toBe(303);
     expect(paid.headers.get('location')).toBe('http://127.0.0.1:9/return');
 
@@ -75,7 +78,7 @@ describe('cashier page', () => {
     expect(verified).toMatchObject({ kind: 'payment', notifyType: 'PAYMENT_RESULT', paymentRequestId: 'c-1', paymentId: res.paymentId, result: { resultStatus: 'S' } });
     expect(JSON.parse(n.body)).toMatchObject({ paymentAmount: { currency: 'USD', value: '1999' }, grossSettlementAmount: { currency: 'USD', value: '1999' } });
     expect(gw.deliveries[0]).toMatchObject({ state: 'acknowledged', attempts: [{ attempt: 1, status: 200, acknowledged: true }] });
-    expect((await client.inquiryPayment({ paymentId: res.paymentId! })).paymentStatus).toBe('SUCCESS');
+    expect((await client.inquiryPayment({ paymentId: res.paymentId })).paymentStatus).toBe('SUCCESS');
 
     // Paid is final: the page says so and offers no buttons.
     const after = await (await fetch(res.normalUrl!)).text();
@@ -86,7 +89,7 @@ describe('cashier page', () => {
   it('cancel at the cashier: CANCELLED, redirected, no notification', async () => {
     const { gw, client } = await setup();
     const res = await client.pay(payRequest('c-2'));
-    const r = await fetch(`${gw.url}/alipaycn/pc/cashier/cancel`, { method: 'POST', body: new URLSearchParams({ paymentId: res.paymentId! }), redirect: 'manual' });
+    const r = await fetch(`${gw.url}/alipaycn/pc/cashier/cancel`, { method: 'POST', body: new URLSearchParams({ paymentId: res.paymentId }), redirect: 'manual' });
     expect(r.status).toBe(303);
     expect((await client.inquiryPayment({ paymentRequestId: 'c-2' })).paymentStatus).toBe('CANCELLED');
     expect(gw.deliveries).toHaveLength(0);
@@ -104,9 +107,9 @@ describe('notification delivery', () => {
     servers.push(endpoint.server);
     const { gw, client } = await setup({ notifyRetryCompression: 2_000 });
     const res = await client.pay(payRequest('n-1', '1999', { paymentNotifyUrl: endpoint.url }));
-    await gw.core.completePayment(res.paymentId!);
+    await gw.core.completePayment(res.paymentId);
     const started = Date.now();
-    const delivery = await gw.waitForNotification({ paymentId: res.paymentId!, timeoutMs: 5_000 });
+    const delivery = await gw.waitForNotification({ paymentId: res.paymentId, timeoutMs: 5_000 });
     const elapsed = Date.now() - started;
     expect(delivery.attempts.map((a) => [a.attempt, a.status, a.acknowledged])).toEqual([
       [1, 500, false],
@@ -125,15 +128,15 @@ describe('notification delivery', () => {
   it('records unreachable endpoints, gives up after 8 attempts, and close() stops pending retries', async () => {
     const { gw, client } = await setup({ notifyRetrySchedule: [0, 10, 10, 10, 10, 10, 10, 10], notifyTimeoutMs: 500 });
     const res = await client.pay(payRequest('n-2', '1999', { paymentNotifyUrl: 'http://127.0.0.1:9/notify' }));
-    await gw.core.completePayment(res.paymentId!);
-    await expect(gw.waitForNotification({ paymentId: res.paymentId!, timeoutMs: 300 })).rejects.toThrow(/no notification was acknowledged/);
+    await gw.core.completePayment(res.paymentId);
+    await expect(gw.waitForNotification({ paymentId: res.paymentId, timeoutMs: 300 })).rejects.toThrow(/no notification was acknowledged/);
     await expect.poll(() => gw.deliveries[0]!.state, { timeout: 3_000 }).toBe('exhausted');
     expect(gw.deliveries[0]!.attempts).toHaveLength(8);
     expect(gw.deliveries[0]!.attempts[0]!.error).toBeTruthy();
 
     const slow = await setup({ notifyRetryCompression: 1 });
     const r2 = await slow.client.pay(payRequest('n-3', '1999', { paymentNotifyUrl: 'http://127.0.0.1:9/notify' }));
-    await slow.gw.core.completePayment(r2.paymentId!);
+    await slow.gw.core.completePayment(r2.paymentId);
     expect(slow.gw.deliveries[0]!.state).toBe('delivering');
     await slow.gw.close();
     expect(slow.gw.deliveries[0]!.state).toBe('stopped');
@@ -144,8 +147,8 @@ describe('notification delivery', () => {
     servers.push(endpoint.server);
     const { gw, client } = await setup();
     const res = await client.pay(payRequest('n-4'));
-    await gw.core.completePayment(res.paymentId!);
-    const refund = await client.refund({ refundRequestId: 'rf-1', paymentId: res.paymentId!, refundAmount: { currency: 'USD', value: '500' }, refundNotifyUrl: endpoint.url });
+    await gw.core.completePayment(res.paymentId);
+    const refund = await client.refund({ refundRequestId: 'rf-1', paymentId: res.paymentId, refundAmount: { currency: 'USD', value: '500' }, refundNotifyUrl: endpoint.url });
     const d = await gw.waitForNotification({ kind: 'refund', timeoutMs: 5_000 });
     expect(d.refundId).toBe(refund.refundId);
     const n = verifyNotification({ path: '/alipay/notify', headers: endpoint.received[0]!.headers, rawBody: endpoint.received[0]!.body, alipayPublicKey: gw.alipayPublicKey, clientId: CLIENT_ID });
@@ -160,7 +163,7 @@ describe('notification delivery', () => {
     req.paymentAmount.currency = 'CNY';
     req.order.orderAmount.currency = 'CNY';
     const res = await client.pay(req);
-    await gw.core.completePayment(res.paymentId!);
+    await gw.core.completePayment(res.paymentId);
     expect(JSON.parse(endpoint.received[0]!.body)).toMatchObject({ paymentAmount: { currency: 'CNY', value: '100' }, grossSettlementAmount: { currency: 'USD', value: '14' } });
   });
 });

@@ -76,8 +76,8 @@ describe('parity', () => {
         expect(res.normalUrl!.startsWith(`${target.origin}/alipaycn/pc/cashier?`)).toBe(true);
         const page = await fetch(res.normalUrl!);
         const html = await page.text();
-        const paid = await fetch(`${target.origin}/alipaycn/pc/cashier/pay`, { method: 'POST', body: new URLSearchParams({ paymentId: res.paymentId! }), redirect: 'manual' });
-        statuses[kind] = [page.status, html.includes('19.99 USD'), paid.status, paid.headers.get('location'), (await client.inquiryPayment({ paymentId: res.paymentId! })).paymentStatus];
+        const paid = await fetch(`${target.origin}/alipaycn/pc/cashier/pay`, { method: 'POST', body: new URLSearchParams({ paymentId: res.paymentId }), redirect: 'manual' });
+        statuses[kind] = [page.status, html.includes('19.99 USD'), paid.status, paid.headers.get('location'), (await client.inquiryPayment({ paymentId: res.paymentId })).paymentStatus];
       } finally {
         await target.close();
       }

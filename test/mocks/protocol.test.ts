@@ -161,18 +161,18 @@ describe('magic amounts', () => {
 
       // …4053 never settles: the cashier's pay button leaves it PROCESSING; a cancel ends it.
       const never = await client.pay(payRequest('m-3', MAGIC_AMOUNTS.NEVER_SETTLES));
-      const page = await fetch(`${gw.url}/alipaycn/pc/cashier/pay`, { method: 'POST', body: new URLSearchParams({ paymentId: never.paymentId! }), redirect: 'manual' });
+      const page = await fetch(`${gw.url}/alipaycn/pc/cashier/pay`, { method: 'POST', body: new URLSearchParams({ paymentId: never.paymentId }), redirect: 'manual' });
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('never settles');
-      expect((await client.inquiryPayment({ paymentId: never.paymentId! })).paymentStatus).toBe('PROCESSING');
-      await client.cancel({ paymentId: never.paymentId! });
-      expect((await client.inquiryPayment({ paymentId: never.paymentId! })).paymentStatus).toBe('CANCELLED');
+      expect((await client.inquiryPayment({ paymentId: never.paymentId })).paymentStatus).toBe('PROCESSING');
+      await client.cancel({ paymentId: never.paymentId });
+      expect((await client.inquiryPayment({ paymentId: never.paymentId })).paymentStatus).toBe('CANCELLED');
 
       // …4052 fails at the cashier.
       const fails = await client.pay(payRequest('m-2', MAGIC_AMOUNTS.FAIL_AT_CASHIER));
-      const r = await fetch(`${gw.url}/alipaycn/pc/cashier/pay`, { method: 'POST', body: new URLSearchParams({ paymentId: fails.paymentId! }), redirect: 'manual' });
+      const r = await fetch(`${gw.url}/alipaycn/pc/cashier/pay`, { method: 'POST', body: new URLSearchParams({ paymentId: fails.paymentId }), redirect: 'manual' });
       expect(r.status).toBe(303);
-      const inquiry = await client.inquiryPayment({ paymentId: fails.paymentId! });
+      const inquiry = await client.inquiryPayment({ paymentId: fails.paymentId });
       expect(inquiry).toMatchObject({ paymentStatus: 'FAIL', paymentResultCode: 'USER_BALANCE_NOT_ENOUGH' });
     } finally {
       await gw.close();
@@ -208,7 +208,7 @@ describe('pay: the cashier guide, as the gateway enforces it', () => {
     expect((await send(acquirer, SANDBOX_PAY, direct())).json.result.resultCode).toBe('PAYMENT_IN_PROCESS');
   });
   it('extendInfo as an object on the wire is refused (AMS takes the string)', async () => {
-    const { json } = await send(core(), SANDBOX_PAY, payRequest('g-obj', '100', {}) as never);
+    const { json } = await send(core(), SANDBOX_PAY, payRequest('g-obj', '100', {}));
     expect(json.result.resultCode).toBe('PAYMENT_IN_PROCESS');
     const obj = payRequest('g-obj2', '100') as { order: Record<string, unknown> };
     obj.order.extendInfo = { chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'x' } };
@@ -227,10 +227,10 @@ describe('the cashier honours paymentExpiryTime', () => {
       const res = await client.pay(payRequest('exp-1', '100', { paymentExpiryTime: '2026-11-22T08:05:00+00:00' }));
       expect(JSON.parse(res.redirectActionForm!.parameters!)).toMatchObject({ paymentExpireTime: Date.parse('2026-11-22T08:05:00Z') });
       now += 6 * 60_000;
-      const page = await fetch(`${gw.url}/alipaycn/pc/cashier/pay`, { method: 'POST', body: new URLSearchParams({ paymentId: res.paymentId! }), redirect: 'manual' });
+      const page = await fetch(`${gw.url}/alipaycn/pc/cashier/pay`, { method: 'POST', body: new URLSearchParams({ paymentId: res.paymentId }), redirect: 'manual' });
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('has expired');
-      expect((await client.inquiryPayment({ paymentId: res.paymentId! })).paymentStatus).toBe('PROCESSING');
+      expect((await client.inquiryPayment({ paymentId: res.paymentId })).paymentStatus).toBe('PROCESSING');
       // Without paymentExpiryTime, Antom's default of 14 minutes.
       const plain = await client.pay(payRequest('exp-2', '100'));
       expect(JSON.parse(plain.redirectActionForm!.parameters!).paymentExpireTime).toBe(now + 14 * 60_000);

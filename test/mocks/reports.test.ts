@@ -19,8 +19,8 @@ beforeAll(async () => {
   const client = new AmsClient({ clientId: CLIENT_ID, privateKey: merchant.privatePkcs8Pem, alipayPublicKey: gw.alipayPublicKey, baseUrl: gw.url });
   for (const [id, value] of [['rp-1', '1999'], ['rp-2', '5000'], ['rp-3', '700']] as const) {
     const res = await client.pay(payRequest(id, value, { order: { referenceOrderId: `order-${id}`, orderDescription: 'Shoes, "wide"', orderAmount: { currency: 'USD', value }, extendInfo: { chinaExtraTransInfo: { businessType: '4', goodsInfo: 'Shoes^1', totalQuantity: '1' } } } }));
-    await gw.core.completePayment(res.paymentId!);
-    ledger.push({ paymentRequestId: id, paymentId: res.paymentId!, type: 'PAYMENT', amount: { currency: 'USD', value } });
+    await gw.core.completePayment(res.paymentId);
+    ledger.push({ paymentRequestId: id, paymentId: res.paymentId, type: 'PAYMENT', amount: { currency: 'USD', value } });
   }
   // Never paid: not in any report.
   await client.pay(payRequest('rp-unpaid', '1200'));

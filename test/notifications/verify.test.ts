@@ -140,7 +140,7 @@ describe('verifyNotification: what must fail', () => {
     expect(e.message).toContain("parseAs: 'buffer'");
     expect(e.message).toContain('Next.js');
     expect(e.message).toContain('await request.text()');
-    const anyBody: any = parsed; // Express's req.body is `any`: still a compile error
+    const anyBody: ReturnType<typeof JSON.parse> = parsed; // any, as Express's req.body is: still a compile error
     // @ts-expect-error any is refused too
     expect(failure(() => verifyNotification({ ...base, headers, rawBody: anyBody })).reason).toBe('raw_body_required');
     for (const bad of [undefined, null, 42, [usdBody]]) {

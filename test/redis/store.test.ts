@@ -52,7 +52,7 @@ describe.skipIf(!HAVE_REDIS)('createRedisNotificationStore (real Redis)', () => 
   it('exactly one of many concurrent claims from several connections wins', async () => {
     const stores = await Promise.all([1, 2, 3, 4, 5].map(async () => createRedisNotificationStore({ redis: await client() })));
     const key = fresh();
-    const claims = await Promise.all(Array.from({ length: 50 }, (_, i) => stores[i % stores.length]!.claim(key)));
+    const claims = await Promise.all(Array.from({ length: 50 }, (_, i) => Promise.resolve(stores[i % stores.length]!.claim(key))));
     expect(claims.filter((c) => c.state === 'claimed')).toHaveLength(1);
     expect(claims.filter((c) => c.state === 'busy')).toHaveLength(49);
   });

@@ -58,7 +58,7 @@ describe('gateway redelivery', () => {
         env: { terminalType: 'WEB' },
         settlementStrategy: { settlementCurrency: 'USD' },
       });
-      ids.push(res.paymentId!);
+      ids.push(res.paymentId);
     }
     // Forgeries aimed at the same endpoint while the real ones arrive.
     const forgerKey = createPrivateKey(other.privatePem);

@@ -1,7 +1,7 @@
 // Hostile and broken peers over real loopback sockets: nothing crashes, nothing is cancelled or accepted that should not be,
 // and the process's memory stays bounded however large or endless the input.
 import { createPublicKey } from 'node:crypto';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

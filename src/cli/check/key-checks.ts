@@ -91,7 +91,7 @@ export function keyChecks(c: Record<string, unknown>, read: ConfigFileReader): C
             status: 'fail',
             title: "Alipay public key is not your own public key",
             detail:
-              `${alipay!.file} is the public half of ${same.file}: that is YOUR key, and every Alipay response would fail verification → ` +
+              `${alipay.file} is the public half of ${same.file}: that is YOUR key, and every Alipay response would fail verification → ` +
               "download Alipay's public key from the Antom dashboard (Developer → Key configuration) into alipayPublicKeyFile",
           }
         : { id: 'key.alipay.not-own', status: 'pass', title: 'Alipay public key is not your own public key', detail: 'fingerprints differ' },

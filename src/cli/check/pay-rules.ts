@@ -15,7 +15,7 @@ export function payRuleChecks(c: Record<string, unknown>, read: ConfigFileReader
   if (c.integration !== undefined && c.integration !== 'direct' && c.integration !== 'acquirer') {
     lines.push({ id: 'rules.integration', status: 'fail', title: 'integration is direct or acquirer', detail: `${JSON.stringify(c.integration)} → use "direct" (integrated with AlipayCN yourself) or "acquirer"` });
   } else {
-    integration = (c.integration as Integration | undefined) ?? 'direct';
+    integration = c.integration ?? 'direct';
     lines.push({
       id: 'rules.integration',
       status: 'pass',

@@ -21,14 +21,14 @@ export async function startChild(script: 'receiver' | 'worker', env: Record<stri
   const child = spawn(process.execPath, ['--import', 'tsx', file], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(child);
   let err = '';
-  child.stderr!.on('data', (c: Buffer) => {
+  child.stderr.on('data', (c: Buffer) => {
     err = (err + c.toString('utf8')).slice(-8000);
   });
   const exited = new Promise<void>((resolve) => child.once('exit', () => (live.delete(child), resolve())));
   const ready = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`${script} not ready within ${ms} ms:\n${err}`)), ms);
-    child.stdout!.on('data', (c: Buffer) => {
+    child.stdout.on('data', (c: Buffer) => {
       out += c.toString('utf8');
       const nl = out.indexOf('\n');
       if (nl !== -1) {
