@@ -9,7 +9,9 @@ const entries = {
   notifications: 'src/notifications/index.ts',
   http: 'src/http/index.ts',
   schemas: 'src/schemas/index.ts',
-  redis: 'src/redis/index.ts', bullmq: 'src/bullmq/index.ts', reports: 'src/reports/index.ts',
+  redis: 'src/redis/index.ts',
+  bullmq: 'src/bullmq/index.ts',
+  reports: 'src/reports/index.ts',
   'mocks/index': 'mocks/index.ts',
 };
 const bin = { 'cli/main': 'src/cli/main.ts' };

@@ -87,7 +87,15 @@ function pairedRatio(a: SideSamples, b: SideSamples): number {
   return round(median(a.opsPerSec.map((v, i) => v / b.opsPerSec[i]!)), 4);
 }
 
-function throughputCase(id: string, title: string, comparedWith: string, target: Target | null, a: SideSamples, b: SideSamples, note?: string): CaseResult {
+function throughputCase(
+  id: string,
+  title: string,
+  comparedWith: string,
+  target: Target | null,
+  a: SideSamples,
+  b: SideSamples,
+  note?: string,
+): CaseResult {
   const ratio = a.medianOpsPerSec / b.medianOpsPerSec;
   return {
     id,
@@ -126,7 +134,15 @@ function signRequestSide(name: string, privateKey: KeyInput, backend: 'node' | '
   return {
     name,
     run(n) {
-      for (let i = 0; i < n; i++) sink = signRequest({ path: PAY_PATH, clientId: CLIENT_ID, requestTime: REQUEST_TIME, body: PAY_BODY, privateKey, cryptoBackend: backend });
+      for (let i = 0; i < n; i++)
+        sink = signRequest({
+          path: PAY_PATH,
+          clientId: CLIENT_ID,
+          requestTime: REQUEST_TIME,
+          body: PAY_BODY,
+          privateKey,
+          cryptoBackend: backend,
+        });
     },
   };
 }
@@ -135,21 +151,54 @@ function signRequestSide(name: string, privateKey: KeyInput, backend: 'node' | '
 export const SIGN_OPTIONS = { rounds: 41, warmupRounds: 3, plan: { kind: 'ops', ops: 30 } } as const;
 
 export async function signKeyObject(): Promise<CaseResult> {
-  if (signRequest({ path: PAY_PATH, clientId: CLIENT_ID, requestTime: REQUEST_TIME, body: PAY_BODY, privateKey: keyObjects.merchantPrivate }) !== rawSignHeader()) {
+  if (
+    signRequest({
+      path: PAY_PATH,
+      clientId: CLIENT_ID,
+      requestTime: REQUEST_TIME,
+      body: PAY_BODY,
+      privateKey: keyObjects.merchantPrivate,
+    }) !== rawSignHeader()
+  ) {
     throw new Error('signRequest and the raw floor do not produce the same header: the comparison would be meaningless');
   }
   const [a, b] = await alternate(signRequestSide('signRequest (KeyObject)', keyObjects.merchantPrivate), rawSignSide, SIGN_OPTIONS);
-  return throughputCase('sign-keyobject', 'signRequest, loaded KeyObject', 'raw crypto.sign, same content', { kind: 'min', value: 0.95, unit: '× throughput' }, a, b);
+  return throughputCase(
+    'sign-keyobject',
+    'signRequest, loaded KeyObject',
+    'raw crypto.sign, same content',
+    { kind: 'min', value: 0.95, unit: '× throughput' },
+    a,
+    b,
+  );
 }
 
 export async function signPemString(): Promise<CaseResult> {
   const [a, b] = await alternate(signRequestSide('signRequest (PEM string each call)', keys.merchantPkcs8Pem), rawSignSide, SIGN_OPTIONS);
-  return throughputCase('sign-pem', 'signRequest, PEM string every call', 'raw crypto.sign, same content', { kind: 'min', value: 0.9, unit: '× throughput' }, a, b);
+  return throughputCase(
+    'sign-pem',
+    'signRequest, PEM string every call',
+    'raw crypto.sign, same content',
+    { kind: 'min', value: 0.9, unit: '× throughput' },
+    a,
+    b,
+  );
 }
 
 export async function signBase64String(): Promise<CaseResult> {
-  const [a, b] = await alternate(signRequestSide('signRequest (bare base64 each call)', keys.merchantPkcs8Base64), rawSignSide, SIGN_OPTIONS);
-  return throughputCase('sign-base64', 'signRequest, bare-base64 string every call', 'raw crypto.sign, same content', { kind: 'min', value: 0.9, unit: '× throughput' }, a, b);
+  const [a, b] = await alternate(
+    signRequestSide('signRequest (bare base64 each call)', keys.merchantPkcs8Base64),
+    rawSignSide,
+    SIGN_OPTIONS,
+  );
+  return throughputCase(
+    'sign-base64',
+    'signRequest, bare-base64 string every call',
+    'raw crypto.sign, same content',
+    { kind: 'min', value: 0.9, unit: '× throughput' },
+    a,
+    b,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -161,7 +210,15 @@ export async function jsrsasignSign(): Promise<CaseResult> {
     signRequestSide('signRequest backend node', keyObjects.merchantPrivate, 'node'),
     { rounds: 5, warmupRounds: 1, plan: { kind: 'slice', ms: 400 } },
   );
-  return throughputCase('jsrsasign-sign', 'jsrsasign backend: signRequest', 'node:crypto backend: signRequest', null, a, b, 'pure-JS RSA private-key operation; no target');
+  return throughputCase(
+    'jsrsasign-sign',
+    'jsrsasign backend: signRequest',
+    'node:crypto backend: signRequest',
+    null,
+    a,
+    b,
+    'pure-JS RSA private-key operation; no target',
+  );
 }
 
 export async function jsrsasignVerify(): Promise<CaseResult> {
@@ -170,19 +227,45 @@ export async function jsrsasignVerify(): Promise<CaseResult> {
     name: `verifySignature backend ${backend}`,
     run(n) {
       for (let i = 0; i < n; i++) {
-        sink = verifySignature({ path: PAY_PATH, clientId: CLIENT_ID, time: REQUEST_TIME, body: PAY_BODY, signature: header, publicKey: keyObjects.merchantPublic, cryptoBackend: backend });
+        sink = verifySignature({
+          path: PAY_PATH,
+          clientId: CLIENT_ID,
+          time: REQUEST_TIME,
+          body: PAY_BODY,
+          signature: header,
+          publicKey: keyObjects.merchantPublic,
+          cryptoBackend: backend,
+        });
       }
     },
   });
-  const [a, b] = await alternate(side('jsrsasign'), side('node'), { rounds: 5, warmupRounds: 1, plan: { kind: 'slice', ms: 300, batch: 5 } });
-  return throughputCase('jsrsasign-verify', 'jsrsasign backend: verifySignature', 'node:crypto backend: verifySignature', null, a, b, 'public-key operation (e = 65537) in pure JS; no target');
+  const [a, b] = await alternate(side('jsrsasign'), side('node'), {
+    rounds: 5,
+    warmupRounds: 1,
+    plan: { kind: 'slice', ms: 300, batch: 5 },
+  });
+  return throughputCase(
+    'jsrsasign-verify',
+    'jsrsasign backend: verifySignature',
+    'node:crypto backend: verifySignature',
+    null,
+    a,
+    b,
+    'public-key operation (e = 65537) in pure JS; no target',
+  );
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Notifications (written concurrently by another engineer: loaded only when the module exists)
 
 interface NotificationsModule {
-  verifyNotification(input: { path: string; headers: Record<string, string>; rawBody: Uint8Array | string; alipayPublicKey: KeyInput; clientId?: string }): { kind: string };
+  verifyNotification(input: {
+    path: string;
+    headers: Record<string, string>;
+    rawBody: Uint8Array | string;
+    alipayPublicKey: KeyInput;
+    clientId?: string;
+  }): { kind: string };
 }
 
 const NOTIFICATIONS_SRC = fileURLToPath(new URL('../src/notifications/index.ts', import.meta.url));
@@ -205,7 +288,16 @@ export async function verifyNotificationCases(): Promise<CaseResult[]> {
   const target: Target = { kind: 'min', value: 0.8, unit: '× throughput' };
   if (!mod) {
     return [
-      { id: 'notify-verify', case: 'verifyNotification (verify + parse + zod)', comparedWith: 'raw crypto.verify', measure: 'throughput', ratio: null, target, status: 'pending', note: 'src/notifications/index.ts does not exist yet' },
+      {
+        id: 'notify-verify',
+        case: 'verifyNotification (verify + parse + zod)',
+        comparedWith: 'raw crypto.verify',
+        measure: 'throughput',
+        ratio: null,
+        target,
+        status: 'pending',
+        note: 'src/notifications/index.ts does not exist yet',
+      },
     ];
   }
   if (!rawVerifyNotification()) throw new Error('the raw floor does not verify the fixture notification');
@@ -219,11 +311,23 @@ export async function verifyNotificationCases(): Promise<CaseResult[]> {
     name,
     run(n) {
       for (let i = 0; i < n; i++) {
-        sink = mod.verifyNotification({ path: NOTIFY_PATH, headers: notification.headers, rawBody: notification.rawBody, alipayPublicKey, clientId: CLIENT_ID });
+        sink = mod.verifyNotification({
+          path: NOTIFY_PATH,
+          headers: notification.headers,
+          rawBody: notification.rawBody,
+          alipayPublicKey,
+          clientId: CLIENT_ID,
+        });
       }
     },
   });
-  const check = mod.verifyNotification({ path: NOTIFY_PATH, headers: notification.headers, rawBody: notification.rawBody, alipayPublicKey: keys.alipayPublicBase64, clientId: CLIENT_ID });
+  const check = mod.verifyNotification({
+    path: NOTIFY_PATH,
+    headers: notification.headers,
+    rawBody: notification.rawBody,
+    alipayPublicKey: keys.alipayPublicBase64,
+    clientId: CLIENT_ID,
+  });
   if (check.kind !== 'payment') throw new Error(`verifyNotification returned kind ${check.kind} for the fixture`);
   const options = { rounds: 41, warmupRounds: 3, plan: { kind: 'ops', ops: 300 } } as const;
   const [a1, b1] = await alternate(side('verifyNotification (bare-base64 key string)', keys.alipayPublicBase64), rawSide, options);
@@ -251,7 +355,11 @@ export function rawPayClient(origin: string): (id: string) => Promise<unknown> {
   return (id) => {
     const body = JSON.stringify(payRequest(id));
     const time = formatTime(new Date());
-    const sig = rawSign('sha256', Buffer.from(`POST ${PAY_PATH}\n${CLIENT_ID}.${time}.${body}`, 'utf8'), keyObjects.merchantPrivate).toString('base64');
+    const sig = rawSign(
+      'sha256',
+      Buffer.from(`POST ${PAY_PATH}\n${CLIENT_ID}.${time}.${body}`, 'utf8'),
+      keyObjects.merchantPrivate,
+    ).toString('base64');
     return new Promise((resolve, reject) => {
       const req = http.request(
         {
@@ -277,7 +385,12 @@ export function rawPayClient(origin: string): (id: string) => Promise<unknown> {
             const clientId = res.headers['client-id'] as string;
             const responseTime = res.headers['response-time'] as string;
             const head = Buffer.from(`POST ${PAY_PATH}\n${clientId}.${responseTime}.`, 'utf8');
-            const ok = rawVerify('sha256', Buffer.concat([head, raw]), keyObjects.alipayPublic, rawSignatureOf(res.headers['signature'] as string));
+            const ok = rawVerify(
+              'sha256',
+              Buffer.concat([head, raw]),
+              keyObjects.alipayPublic,
+              rawSignatureOf(res.headers['signature'] as string),
+            );
             if (!ok || clientId !== CLIENT_ID) return reject(new Error('raw client: response does not verify'));
             const json = JSON.parse(raw.toString('utf8')) as { result: { resultStatus: string } };
             if (json.result.resultStatus !== 'U') return reject(new Error('raw client: unexpected result'));
@@ -292,7 +405,13 @@ export function rawPayClient(origin: string): (id: string) => Promise<unknown> {
 }
 
 export function loopbackClient(origin: string, transport?: Transport): AmsClient {
-  return new AmsClient({ clientId: CLIENT_ID, privateKey: keys.merchantPkcs8Base64, alipayPublicKey: keys.alipayPublicBase64, baseUrl: origin, ...(transport ? { transport } : {}) });
+  return new AmsClient({
+    clientId: CLIENT_ID,
+    privateKey: keys.merchantPkcs8Base64,
+    alipayPublicKey: keys.alipayPublicBase64,
+    baseUrl: origin,
+    ...(transport ? { transport } : {}),
+  });
 }
 
 let seq = 0;
@@ -319,7 +438,9 @@ export async function payLoopbackSequential(lb: Loopback, variant: 'default' | '
   const judged = variant === 'default';
   return {
     id: judged ? 'pay-loopback' : 'pay-loopback-axios',
-    case: judged ? 'pay() round trip on loopback, sequential, default transport' : 'pay() on loopback, sequential, transport: createAxiosTransport()',
+    case: judged
+      ? 'pay() round trip on loopback, sequential, default transport'
+      : 'pay() on loopback, sequential, transport: createAxiosTransport()',
     comparedWith: 'raw sign + node:http keep-alive POST + raw verify',
     measure: 'time per call (ms A ÷ ms B)',
     ratio: round(ratio, 4),
@@ -343,7 +464,14 @@ export async function payConcurrent(lb: Loopback): Promise<CaseResult> {
     { name: 'sequential pay()', run: (n) => pool(n, 1, () => client.pay(payRequest(nextId()))) },
     { rounds: 8, warmupRounds: 1, plan: { kind: 'ops', ops: 128 } },
   );
-  const r = throughputCase('pay-concurrent', `${CONCURRENCY} concurrent pay() on loopback`, 'sequential pay()', { kind: 'min', value: 1.5, unit: '× throughput' }, a, b);
+  const r = throughputCase(
+    'pay-concurrent',
+    `${CONCURRENCY} concurrent pay() on loopback`,
+    'sequential pay()',
+    { kind: 'min', value: 1.5, unit: '× throughput' },
+    a,
+    b,
+  );
   r.details = { ...r.details, cpu: cpu(), cores: availableParallelism() };
   return r;
 }
@@ -358,7 +486,15 @@ export async function rawConcurrent(lb: Loopback): Promise<CaseResult> {
     { name: 'sequential raw floor', run: (n) => pool(n, 1, () => raw(nextId())) },
     { rounds: 6, warmupRounds: 1, plan: { kind: 'ops', ops: 128 } },
   );
-  const r = throughputCase('diag-raw-concurrent', `diagnostic: ${CONCURRENCY} concurrent raw floor`, 'sequential raw floor', null, a, b, 'what the machine allows right now: compare with pay-concurrent');
+  const r = throughputCase(
+    'diag-raw-concurrent',
+    `diagnostic: ${CONCURRENCY} concurrent raw floor`,
+    'sequential raw floor',
+    null,
+    a,
+    b,
+    'what the machine allows right now: compare with pay-concurrent',
+  );
   r.details = { ...r.details, cpu: cpu() };
   return r;
 }
@@ -369,16 +505,24 @@ export async function axiosVsHttp(lb: Loopback): Promise<CaseResult> {
   const agent = new http.Agent({ keepAlive: true });
   const { hostname, port } = new URL(lb.origin);
   const body = PAY_BODY;
-  const headers = { 'content-type': 'application/json; charset=UTF-8', 'client-id': CLIENT_ID, 'request-time': REQUEST_TIME, signature: 'algorithm=RSA256,keyVersion=1,signature=AAAA' };
+  const headers = {
+    'content-type': 'application/json; charset=UTF-8',
+    'client-id': CLIENT_ID,
+    'request-time': REQUEST_TIME,
+    signature: 'algorithm=RSA256,keyVersion=1,signature=AAAA',
+  };
   const request: Omit<HttpRequest, 'signal'> = { url: lb.origin + PAY_PATH, method: 'POST', headers, body };
   const post = (): Promise<string> =>
     new Promise((resolve, reject) => {
-      const req = http.request({ agent, hostname, port, path: PAY_PATH, method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('error', reject);
-        res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-      });
+      const req = http.request(
+        { agent, hostname, port, path: PAY_PATH, method: 'POST', headers: { ...headers, 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('error', reject);
+          res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -411,7 +555,11 @@ export async function axiosVsHttp(lb: Loopback): Promise<CaseResult> {
     status: 'reported',
     a: summarizeSide(a),
     b: summarizeSide(b),
-    details: { medianOfPairRatios, clientCpuMsPerRequestAxios: round(cpuA.us / 1000 / a.totalOps, 3), clientCpuMsPerRequestNodeHttp: round(cpuB.us / 1000 / b.totalOps, 3) },
+    details: {
+      medianOfPairRatios,
+      clientCpuMsPerRequestAxios: round(cpuA.us / 1000 / a.totalOps, 3),
+      clientCpuMsPerRequestNodeHttp: round(cpuB.us / 1000 / b.totalOps, 3),
+    },
     note: 'explains pay-loopback-axios and why the default goes direct: same gateway, no client-side crypto',
   };
 }
@@ -420,16 +568,40 @@ export async function axiosVsHttp(lb: Loopback): Promise<CaseResult> {
 export async function pipelineWithoutHttp(): Promise<CaseResult> {
   const headers = presignedPayHeaders(PAY_PATH, CLIENT_ID);
   const transport: Transport = async (): Promise<HttpResponse> => ({ status: 200, headers: { ...headers }, body: IN_PROCESS_BODY });
-  const client = new AmsClient({ clientId: CLIENT_ID, privateKey: keys.merchantPkcs8Base64, alipayPublicKey: keys.alipayPublicBase64, baseUrl: 'http://127.0.0.1:9', transport });
+  const client = new AmsClient({
+    clientId: CLIENT_ID,
+    privateKey: keys.merchantPkcs8Base64,
+    alipayPublicKey: keys.alipayPublicBase64,
+    baseUrl: 'http://127.0.0.1:9',
+    transport,
+  });
   const raw = async (id: string): Promise<unknown> => {
     const body = JSON.stringify(payRequest(id));
     const time = formatTime(new Date());
-    sink = rawSign('sha256', Buffer.from(`POST ${PAY_PATH}
-${CLIENT_ID}.${time}.${body}`, 'utf8'), keyObjects.merchantPrivate).toString('base64');
+    sink = rawSign(
+      'sha256',
+      Buffer.from(
+        `POST ${PAY_PATH}
+${CLIENT_ID}.${time}.${body}`,
+        'utf8',
+      ),
+      keyObjects.merchantPrivate,
+    ).toString('base64');
     const res = await transport({ url: '', method: 'POST', headers: {}, body, signal: AbortSignal.timeout(15_000) });
-    const head = Buffer.from(`POST ${PAY_PATH}
-${res.headers['client-id']}.${res.headers['response-time']}.`, 'utf8');
-    if (!rawVerify('sha256', Buffer.concat([head, Buffer.from(res.body, 'utf8')]), keyObjects.alipayPublic, rawSignatureOf(res.headers['signature']!))) throw new Error('raw: no verify');
+    const head = Buffer.from(
+      `POST ${PAY_PATH}
+${res.headers['client-id']}.${res.headers['response-time']}.`,
+      'utf8',
+    );
+    if (
+      !rawVerify(
+        'sha256',
+        Buffer.concat([head, Buffer.from(res.body, 'utf8')]),
+        keyObjects.alipayPublic,
+        rawSignatureOf(res.headers['signature']!),
+      )
+    )
+      throw new Error('raw: no verify');
     return JSON.parse(res.body);
   };
   const [a, b] = await alternate(
@@ -475,7 +647,13 @@ function heapAfterGc(gc: () => void): number {
 export async function payMemory(options: MemoryOptions): Promise<CaseResult> {
   const headers = presignedPayHeaders(PAY_PATH, CLIENT_ID);
   const transport: Transport = async (): Promise<HttpResponse> => ({ status: 200, headers: { ...headers }, body: IN_PROCESS_BODY });
-  const client = new AmsClient({ clientId: CLIENT_ID, privateKey: keys.merchantPkcs8Base64, alipayPublicKey: keys.alipayPublicBase64, baseUrl: 'http://127.0.0.1:9', transport });
+  const client = new AmsClient({
+    clientId: CLIENT_ID,
+    privateKey: keys.merchantPkcs8Base64,
+    alipayPublicKey: keys.alipayPublicBase64,
+    baseUrl: 'http://127.0.0.1:9',
+    transport,
+  });
   await pool(2000, CONCURRENCY, () => client.pay(payRequest(PRESIGNED_ID))); // warm up JIT and caches
   const baseline = heapAfterGc(options.gc);
   const checkpoints: Array<{ calls: number; heapMB: number }> = [];
@@ -497,7 +675,12 @@ export async function payMemory(options: MemoryOptions): Promise<CaseResult> {
     ratio: growthMB,
     target,
     status: judge(growthMB, target),
-    details: { baselineHeapMB: round(baseline / 2 ** 20, 2), checkpoints, seconds: round(seconds, 1), callsPerSec: round(options.calls / seconds, 0) },
+    details: {
+      baselineHeapMB: round(baseline / 2 ** 20, 2),
+      checkpoints,
+      seconds: round(seconds, 1),
+      callsPerSec: round(options.calls / seconds, 0),
+    },
     note: 'injected transport answering one pre-signed response; see bench/README.md for why not loopback',
   };
 }
@@ -574,7 +757,13 @@ export async function packageSideWorkload(id: string, lb: Loopback | undefined):
       const key = id === 'notify-verify' ? keys.alipayPublicBase64 : keyObjects.alipayPublic;
       return async () => {
         for (let i = 0; i < 5000; i++) {
-          sink = mod.verifyNotification({ path: NOTIFY_PATH, headers: notification.headers, rawBody: notification.rawBody, alipayPublicKey: key, clientId: CLIENT_ID });
+          sink = mod.verifyNotification({
+            path: NOTIFY_PATH,
+            headers: notification.headers,
+            rawBody: notification.rawBody,
+            alipayPublicKey: key,
+            clientId: CLIENT_ID,
+          });
         }
       };
     }

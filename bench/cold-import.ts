@@ -10,8 +10,7 @@ export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The script each fresh process runs: time the import, print milliseconds. No loader flags: plain node. */
 function script(specifier: string): string {
   return (
-    `const t0 = performance.now(); await import(${JSON.stringify(specifier)}); ` +
-    `process.stdout.write(String(performance.now() - t0));`
+    `const t0 = performance.now(); await import(${JSON.stringify(specifier)}); ` + `process.stdout.write(String(performance.now() - t0));`
   );
 }
 

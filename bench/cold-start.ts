@@ -28,7 +28,15 @@ function alternateProcesses(a: () => number, b: () => number, samples: number): 
   return out;
 }
 
-function processCase(id: string, title: string, comparedWith: string, target: Target, t: { a: number[]; b: number[] }, dist: DistInfo, note: string): CaseResult {
+function processCase(
+  id: string,
+  title: string,
+  comparedWith: string,
+  target: Target,
+  t: { a: number[]; b: number[] },
+  dist: DistInfo,
+  note: string,
+): CaseResult {
   const ratio = median(t.a) / median(t.b);
   return {
     id,
@@ -53,8 +61,20 @@ function processCase(id: string, title: string, comparedWith: string, target: Ta
 /** `node -e "require('ams-cashier')"` against `node -e "require('zod')"`: what the package adds to the one dependency it needs. */
 export function coldRequireCase(samples: number): CaseResult {
   const dist = ensureDist();
-  const t = alternateProcesses(() => processMs(['-e', "require('ams-cashier')"]), () => processMs(['-e', "require('zod')"]), samples);
-  return processCase('cold-require', "cold require('ams-cashier'), whole process (dist/index.cjs)", "a process that only does require('zod')", { kind: 'max', value: 1.3, unit: '× time' }, t, dist, 'fresh processes, alternating');
+  const t = alternateProcesses(
+    () => processMs(['-e', "require('ams-cashier')"]),
+    () => processMs(['-e', "require('zod')"]),
+    samples,
+  );
+  return processCase(
+    'cold-require',
+    "cold require('ams-cashier'), whole process (dist/index.cjs)",
+    "a process that only does require('zod')",
+    { kind: 'max', value: 1.3, unit: '× time' },
+    t,
+    dist,
+    'fresh processes, alternating',
+  );
 }
 
 /** A pay request template whose id the child replaces per call. */
@@ -100,7 +120,12 @@ export function firstPayCase(lb: Loopback, samples: number): CaseResult {
   const env = { ...process.env, NODE_OPTIONS: '', ...keyEnv(lb.origin), BENCH_PAY: template() };
   const runs: Array<{ first: number; steady: number }> = [];
   for (let i = 0; i < samples + 1; i++) {
-    const out = execFileSync(process.execPath, ['-e', FIRST_PAY_SCRIPT], { cwd: ROOT, encoding: 'utf8', env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = execFileSync(process.execPath, ['-e', FIRST_PAY_SCRIPT], {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     if (i > 0) runs.push(JSON.parse(out) as { first: number; steady: number });
   }
   const first = median(runs.map((r) => r.first));
@@ -130,9 +155,29 @@ export function firstPayCase(lb: Loopback, samples: number): CaseResult {
 function loopbackCertificate(dir: string): { keyFile: string; certFile: string } {
   const keyFile = join(dir, 'key.pem');
   const certFile = join(dir, 'cert.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '2', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], {
-    stdio: 'ignore',
-  });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      keyFile,
+      '-out',
+      certFile,
+      '-days',
+      '2',
+      '-subj',
+      '/CN=127.0.0.1',
+      '-addext',
+      'subjectAltName=IP:127.0.0.1',
+    ],
+    {
+      stdio: 'ignore',
+    },
+  );
   return { keyFile, certFile };
 }
 
@@ -158,7 +203,11 @@ export async function coldStartCase(samples: number): Promise<CaseResult> {
     const tls = loopbackCertificate(dir);
     lb = await startLoopback(tls);
     const env = { ...keyEnv(lb.origin), BENCH_PAY: template(), NODE_EXTRA_CA_CERTS: tls.certFile };
-    const t = alternateProcesses(() => processMs(['--input-type=module', '-e', COLD_START_SCRIPT], env), () => processMs(['-e', '0'], env), samples);
+    const t = alternateProcesses(
+      () => processMs(['--input-type=module', '-e', COLD_START_SCRIPT], env),
+      () => processMs(['-e', '0'], env),
+      samples,
+    );
     return processCase(
       'cold-start-tls',
       'cold start to the first verified pay() (import, client, TLS handshake, call), whole process',

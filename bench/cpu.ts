@@ -36,17 +36,23 @@ export function cpuWindow(gatewayPid?: number): () => CpuShare | undefined {
   const t0 = performance.now();
   const sys0 = systemBusyTicks();
   const own0 = process.cpuUsage();
-  const gw0 = gatewayPid === undefined ? 0 : processTicks(gatewayPid) ?? 0;
+  const gw0 = gatewayPid === undefined ? 0 : (processTicks(gatewayPid) ?? 0);
   return () => {
     const seconds = (performance.now() - t0) / 1000;
     const sys1 = systemBusyTicks();
     if (sys0 === undefined || sys1 === undefined || seconds <= 0) return undefined;
     const own = process.cpuUsage(own0);
-    const gw1 = gatewayPid === undefined ? 0 : processTicks(gatewayPid) ?? gw0;
+    const gw1 = gatewayPid === undefined ? 0 : (processTicks(gatewayPid) ?? gw0);
     const machine = (sys1 - sys0) / TICKS_PER_SECOND / seconds;
     const bench = (own.user + own.system) / 1e6 / seconds;
     const gateway = (gw1 - gw0) / TICKS_PER_SECOND / seconds;
     const r = (v: number): number => Math.round(v * 100) / 100;
-    return { seconds: r(seconds), machineCores: r(machine), benchCores: r(bench), gatewayCores: r(gateway), othersCores: r(Math.max(0, machine - bench - gateway)) };
+    return {
+      seconds: r(seconds),
+      machineCores: r(machine),
+      benchCores: r(bench),
+      gatewayCores: r(gateway),
+      othersCores: r(Math.max(0, machine - bench - gateway)),
+    };
   };
 }

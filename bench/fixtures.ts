@@ -15,16 +15,17 @@ export const keys = {
 };
 
 /** Parsed once, as a hand-written client would do: the floor the package is compared with. */
-export const keyObjects: { merchantPrivate: KeyObject; merchantPublic: KeyObject; alipayPrivate: KeyObject; alipayPublic: KeyObject } = (() => {
-  const merchantPrivate = createPrivateKey(keys.merchantPkcs8Pem);
-  const alipayPrivate = createPrivateKey(keys.alipayPrivatePem);
-  return {
-    merchantPrivate,
-    merchantPublic: createPublicKey(merchantPrivate),
-    alipayPrivate,
-    alipayPublic: createPublicKey(alipayPrivate),
-  };
-})();
+export const keyObjects: { merchantPrivate: KeyObject; merchantPublic: KeyObject; alipayPrivate: KeyObject; alipayPublic: KeyObject } =
+  (() => {
+    const merchantPrivate = createPrivateKey(keys.merchantPkcs8Pem);
+    const alipayPrivate = createPrivateKey(keys.alipayPrivatePem);
+    return {
+      merchantPrivate,
+      merchantPublic: createPublicKey(merchantPrivate),
+      alipayPrivate,
+      alipayPublic: createPublicKey(alipayPrivate),
+    };
+  })();
 
 export const CLIENT_ID = 'SANDBOX_5Y055A2Y2F6K05235';
 export const PAY_PATH = '/ams/sandbox/api/v1/payments/pay';

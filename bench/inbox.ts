@@ -61,12 +61,30 @@ function p(values: number[], q: number): number {
  * at a time, fresh paymentIds.
  */
 export async function inboxAckCase(deliveriesPerSide = 400): Promise<CaseResult> {
-  const base = { id: 'inbox-ack', case: `acknowledgement latency with the inbox (BullMQ on a local redis-server), ${CALLBACK_MS} ms callback`, comparedWith: `createNotificationHandler with the same ${CALLBACK_MS} ms callback`, measure: 'median ms to the acknowledgement (A ÷ B)' };
+  const base = {
+    id: 'inbox-ack',
+    case: `acknowledgement latency with the inbox (BullMQ on a local redis-server), ${CALLBACK_MS} ms callback`,
+    comparedWith: `createNotificationHandler with the same ${CALLBACK_MS} ms callback`,
+    measure: 'median ms to the acknowledgement (A ÷ B)',
+  };
   if (!requireRedisServer()) return { ...base, ratio: null, target: null, status: 'pending', note: 'redis-server is not installed' };
   const redis = await startRedisServer();
   const work = (): Promise<void> => sleep(CALLBACK_MS);
-  const inbox = createNotificationInbox({ connection: `redis://127.0.0.1:${redis.port}`, path: NOTIFY_PATH, alipayPublicKey: keys.alipayPublicBase64, clientId: CLIENT_ID, logger: {} });
-  const direct = createNotificationHandler({ path: NOTIFY_PATH, alipayPublicKey: keys.alipayPublicBase64, clientId: CLIENT_ID, onPayment: work, dedupe: false, logger: {} });
+  const inbox = createNotificationInbox({
+    connection: `redis://127.0.0.1:${redis.port}`,
+    path: NOTIFY_PATH,
+    alipayPublicKey: keys.alipayPublicBase64,
+    clientId: CLIENT_ID,
+    logger: {},
+  });
+  const direct = createNotificationHandler({
+    path: NOTIFY_PATH,
+    alipayPublicKey: keys.alipayPublicBase64,
+    clientId: CLIENT_ID,
+    onPayment: work,
+    dedupe: false,
+    logger: {},
+  });
   const [a, b] = await Promise.all([serve(inbox.nodeHandler), serve(direct)]);
   try {
     const rounds = smoke.enabled ? 1 : 4;

@@ -45,7 +45,9 @@ function serve(tls: { key: string; cert: string } | undefined): void {
       });
     });
   };
-  const server = tls ? https.createServer({ ...tls, keepAliveTimeout: 60_000 }, handler) : http.createServer({ keepAliveTimeout: 60_000 }, handler);
+  const server = tls
+    ? https.createServer({ ...tls, keepAliveTimeout: 60_000 }, handler)
+    : http.createServer({ keepAliveTimeout: 60_000 }, handler);
   server.keepAliveTimeout = 60_000;
   server.listen(0, '127.0.0.1', () => {
     const address = server.address();

@@ -38,7 +38,10 @@ function ownerOf(url: string, functionName: string): string {
 }
 
 function shortUrl(url: string): string {
-  return url.replace(/^file:\/\//, '').replace(ROOT, '').replace(/.*node_modules\//, '');
+  return url
+    .replace(/^file:\/\//, '')
+    .replace(ROOT, '')
+    .replace(/.*node_modules\//, '');
 }
 
 /** Self time per node from samples × time deltas; works for --cpu-prof files and inspector profiles alike. */
@@ -67,8 +70,14 @@ export function summarize(profile: CpuProfile, top = 25): ProfileSummary {
   const pct = (us: number): number => Math.round((us / total) * 1000) / 10;
   return {
     totalMs: Math.round(total / 1000),
-    byOwner: [...byOwner.entries()].sort((x, y) => y[1] - x[1]).slice(0, top).map(([owner, us]) => ({ owner, ms: Math.round(us / 100) / 10, pct: pct(us) })),
-    topFunctions: [...byFn.values()].sort((x, y) => y.us - x.us).slice(0, top).map((f) => ({ fn: f.fn, where: f.where, ms: Math.round(f.us / 100) / 10, pct: pct(f.us) })),
+    byOwner: [...byOwner.entries()]
+      .sort((x, y) => y[1] - x[1])
+      .slice(0, top)
+      .map(([owner, us]) => ({ owner, ms: Math.round(us / 100) / 10, pct: pct(us) })),
+    topFunctions: [...byFn.values()]
+      .sort((x, y) => y.us - x.us)
+      .slice(0, top)
+      .map((f) => ({ fn: f.fn, where: f.where, ms: Math.round(f.us / 100) / 10, pct: pct(f.us) })),
   };
 }
 
@@ -94,10 +103,23 @@ export async function profileInProcess(work: () => Promise<unknown>): Promise<Pr
 /** Runs `node --cpu-prof` on a one-line ESM import in a fresh process and summarizes the profile. */
 export function profileColdImport(specifier: string): ProfileSummary {
   const dir = mkdtempSync(join(tmpdir(), 'ams-bench-prof-'));
-  execFileSync(process.execPath, ['--cpu-prof', '--cpu-prof-interval', '100', '--cpu-prof-dir', dir, '--input-type=module', '-e', `await import(${JSON.stringify(specifier)});`], {
-    cwd: ROOT,
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+  execFileSync(
+    process.execPath,
+    [
+      '--cpu-prof',
+      '--cpu-prof-interval',
+      '100',
+      '--cpu-prof-dir',
+      dir,
+      '--input-type=module',
+      '-e',
+      `await import(${JSON.stringify(specifier)});`,
+    ],
+    {
+      cwd: ROOT,
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
   const file = readdirSync(dir).find((f) => f.endsWith('.cpuprofile'));
   if (!file) throw new Error('node --cpu-prof wrote no profile');
   return summarize(JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile);

@@ -36,8 +36,18 @@ export async function reportsRead(rows: number): Promise<CaseResult> {
     await pipeline(generatedSettlementItems(count), createWriteStream(file));
     const target: Target = { kind: 'min', value: 0.5, unit: '× csv-parse alone' };
     const [a, b] = await alternate(
-      { name: 'readReport', run: async (passes: number) => { for (let i = 0; i < passes; i++) await packageReader(file); } },
-      { name: 'csv-parse alone', run: async (passes: number) => { for (let i = 0; i < passes; i++) await csvParseAlone(file); } },
+      {
+        name: 'readReport',
+        run: async (passes: number) => {
+          for (let i = 0; i < passes; i++) await packageReader(file);
+        },
+      },
+      {
+        name: 'csv-parse alone',
+        run: async (passes: number) => {
+          for (let i = 0; i < passes; i++) await csvParseAlone(file);
+        },
+      },
       { rounds: 3, warmupRounds: 1, plan: { kind: 'ops', ops: 1 } },
     );
     // Peak RSS during one more pass, against the RSS before it: flat means the rows are not kept.

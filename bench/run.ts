@@ -189,9 +189,10 @@ async function main(): Promise<void> {
   printTable(results);
   const failed = results.filter((r) => r.status === 'FAIL');
   const seconds = Math.round((Date.now() - started) / 1000);
-  console.log('ratio: ratio of the two sides\' medians (judged). pair-median: median of per-pair ratios, a noise cross-check.');
+  console.log("ratio: ratio of the two sides' medians (judged). pair-median: median of per-pair ratios, a noise cross-check.");
   console.log(`${results.length} cases, ${failed.length} missed target(s), ${seconds} s; details in ${outFile ?? 'bench/results.json'}`);
-  if (smoke.enabled) console.log('smoke run (--smoke): one tiny round per side, so the figures above mean nothing; it only proves every case runs.');
+  if (smoke.enabled)
+    console.log('smoke run (--smoke): one tiny round per side, so the figures above mean nothing; it only proves every case runs.');
 
   const out = {
     generatedAt: new Date().toISOString(),
@@ -206,7 +207,10 @@ async function main(): Promise<void> {
     cases: results,
     profiles,
   };
-  writeFileSync(outFile ?? fileURLToPath(new URL('./results.json', import.meta.url)), `${JSON.stringify({ ...out, smoke: smoke.enabled }, null, 2)}\n`);
+  writeFileSync(
+    outFile ?? fileURLToPath(new URL('./results.json', import.meta.url)),
+    `${JSON.stringify({ ...out, smoke: smoke.enabled }, null, 2)}\n`,
+  );
 }
 
 main().then(

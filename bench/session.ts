@@ -28,7 +28,10 @@ export async function sessionVsPay(lb: Loopback): Promise<CaseResult> {
   if (first.result.resultStatus !== 'S') throw new Error('createPaymentSession() did not get S from the loopback gateway');
   await client.pay(payRequest(nextId()));
   const [a, b] = await alternate(
-    { name: 'AmsClient.createPaymentSession() sequential', run: (n) => pool(n, 1, () => client.createPaymentSession(sessionRequest(nextId()))) },
+    {
+      name: 'AmsClient.createPaymentSession() sequential',
+      run: (n) => pool(n, 1, () => client.createPaymentSession(sessionRequest(nextId()))),
+    },
     { name: 'AmsClient.pay() sequential', run: (n) => pool(n, 1, () => client.pay(payRequest(nextId()))) },
     { rounds: 30, warmupRounds: 2, plan: { kind: 'ops', ops: 20 } },
   );

@@ -12,7 +12,12 @@ const gateway = await startAmsGateway({
 
 try {
   // Shared configuration; only the Agent-Token differs. Construct each client once and keep it.
-  const base: AmsClientConfig = { clientId: 'SANDBOX_ISV_ACQUIRER', privateKey: isvKeys.privateKey, alipayPublicKey: gateway.alipayPublicKey, baseUrl: gateway.url };
+  const base: AmsClientConfig = {
+    clientId: 'SANDBOX_ISV_ACQUIRER',
+    privateKey: isvKeys.privateKey,
+    alipayPublicKey: gateway.alipayPublicKey,
+    baseUrl: gateway.url,
+  };
   const clients = new Map(Object.entries(tokens).map(([merchant, agentToken]) => [merchant, new AmsClient({ ...base, agentToken })]));
 
   for (const [merchant, client] of clients) {
@@ -27,7 +32,10 @@ try {
         amount: '12.50',
         currency: 'USD',
         settlementCurrency: 'USD',
-        goods: [{ name: 'Noodles', quantity: 2 }, { name: 'Tea', quantity: 1 }],
+        goods: [
+          { name: 'Noodles', quantity: 2 },
+          { name: 'Tea', quantity: 1 },
+        ],
         terminalType: 'WEB',
         redirectUrl: `https://${merchant}.example/return`,
         expiresInMinutes: 5,
@@ -35,7 +43,9 @@ try {
       { now: new Date() },
     );
     const res = await client.pay(request);
-    console.log(`${merchant}: ${res.result.resultCode}, paymentId ${res.paymentId}, inquiry → ${(await client.inquiryPayment({ paymentRequestId: 'order-0001' })).paymentStatus}`);
+    console.log(
+      `${merchant}: ${res.result.resultCode}, paymentId ${res.paymentId}, inquiry → ${(await client.inquiryPayment({ paymentRequestId: 'order-0001' })).paymentStatus}`,
+    );
   }
   console.log(`the gateway holds ${gateway.payments.length} payments, one per Agent-Token`);
 } finally {

@@ -8,7 +8,12 @@ import { startAmsGateway } from '../mocks/index';
 const merchantKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const gateway = await startAmsGateway({ clientId: 'SANDBOX_DEMO_MERCHANT', merchantPublicKey: merchantKeys.publicKey });
 // With real credentials: { clientId, privateKey, alipayPublicKey, region: 'NA' } and no gateway.
-const client = new AmsClient({ clientId: 'SANDBOX_DEMO_MERCHANT', privateKey: merchantKeys.privateKey, alipayPublicKey: gateway.alipayPublicKey, baseUrl: gateway.url });
+const client = new AmsClient({
+  clientId: 'SANDBOX_DEMO_MERCHANT',
+  privateKey: merchantKeys.privateKey,
+  alipayPublicKey: gateway.alipayPublicKey,
+  baseUrl: gateway.url,
+});
 
 // The shop's notify endpoint: decide on `outcome` only (PAYMENT_PENDING has resultStatus S and is not paid).
 let resolveNotified: (n: PaymentNotification) => void = () => {};

@@ -8,7 +8,12 @@ const gateway = await startAmsGateway({ clientId: 'SANDBOX_DEMO_MERCHANT', merch
 
 try {
   // With real credentials: { clientId, privateKey, alipayPublicKey, region: 'NA' } and no gateway.
-  const client = new AmsClient({ clientId: 'SANDBOX_DEMO_MERCHANT', privateKey: merchantKeys.privateKey, alipayPublicKey: gateway.alipayPublicKey, baseUrl: gateway.url });
+  const client = new AmsClient({
+    clientId: 'SANDBOX_DEMO_MERCHANT',
+    privateKey: merchantKeys.privateKey,
+    alipayPublicKey: gateway.alipayPublicKey,
+    baseUrl: gateway.url,
+  });
   const amount = { currency: 'CNY', value: toMinorUnits('199.00', 'CNY') };
   const paid = await client.pay({
     productCode: 'CASHIER_PAYMENT',

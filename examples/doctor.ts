@@ -34,9 +34,18 @@ export async function runDoctorDemo(): Promise<number> {
   let unexpected = 0;
   try {
     for (const [i, s] of scenarios.entries()) {
-      const client = new AmsClient({ clientId: 'SANDBOX_DEMO_OK', privateKey: merchant.privateKey, alipayPublicKey: gateway.alipayPublicKey, baseUrl: gateway.url, ...s.config });
+      const client = new AmsClient({
+        clientId: 'SANDBOX_DEMO_OK',
+        privateKey: merchant.privateKey,
+        alipayPublicKey: gateway.alipayPublicKey,
+        baseUrl: gateway.url,
+        ...s.config,
+      });
       const report = await client.doctor();
-      const failed = report.checks.filter((c) => !c.ok).map((c) => c.name).join(',');
+      const failed = report.checks
+        .filter((c) => !c.ok)
+        .map((c) => c.name)
+        .join(',');
       if (failed !== s.expect) unexpected++;
       console.log(`${i + 1}. ${s.title} (${client.clientId})`);
       // The first report in full; for the others, what failed and the fix.
@@ -45,7 +54,9 @@ export async function runDoctorDemo(): Promise<number> {
       console.log(`${lines.map((l) => `   ${l}`).join('\n')}\n`);
     }
     const sent = gateway.core.events.filter((e) => e.type === 'request.received').map((e) => e.api);
-    console.log(`The gateway received ${sent.length} calls, all ${[...new Set(sent)].join(', ')}; it holds ${gateway.payments.length} payments.`);
+    console.log(
+      `The gateway received ${sent.length} calls, all ${[...new Set(sent)].join(', ')}; it holds ${gateway.payments.length} payments.`,
+    );
   } finally {
     await gateway.close();
   }

@@ -15,7 +15,10 @@ export function createNotifyRoute(client: AmsClient, paid: Set<string>, orders: 
       // Signed by Alipay is not "for this order": compare it with what you charged before marking it paid.
       const amount = orders.get(notification.paymentRequestId);
       if (!amount) throw new Error(`unknown paymentRequestId ${notification.paymentRequestId}`); // not acknowledged: retried
-      const { ok, mismatches } = matchNotification(notification, { paymentRequestId: notification.paymentRequestId, paymentAmount: amount });
+      const { ok, mismatches } = matchNotification(notification, {
+        paymentRequestId: notification.paymentRequestId,
+        paymentAmount: amount,
+      });
       if (!ok) throw new Error(`notification differs from the order: ${mismatches.map((m) => m.field).join(', ')}`);
       if (notification.outcome === 'paid') paid.add(notification.paymentRequestId);
     },
@@ -25,8 +28,17 @@ export function createNotifyRoute(client: AmsClient, paid: Set<string>, orders: 
 // Everything below only makes the example runnable without a framework.
 if (import.meta.url === `file://${process.argv[1]}`) {
   const keys = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const gateway = await startAmsGateway({ clientId: 'SANDBOX_DEMO_MERCHANT', merchantPublicKey: keys.publicKey, notifyRetryCompression: 1000 });
-  const client = new AmsClient({ clientId: 'SANDBOX_DEMO_MERCHANT', privateKey: keys.privateKey, alipayPublicKey: gateway.alipayPublicKey, baseUrl: gateway.url });
+  const gateway = await startAmsGateway({
+    clientId: 'SANDBOX_DEMO_MERCHANT',
+    merchantPublicKey: keys.publicKey,
+    notifyRetryCompression: 1000,
+  });
+  const client = new AmsClient({
+    clientId: 'SANDBOX_DEMO_MERCHANT',
+    privateKey: keys.privateKey,
+    alipayPublicKey: gateway.alipayPublicKey,
+    baseUrl: gateway.url,
+  });
   const paid = new Set<string>();
   const orders = new Map<string, { currency: string; value: string }>();
   const POST = createNotifyRoute(client, paid, orders);

@@ -24,16 +24,19 @@ const markOnce = (step: string, detail = ''): void => {
 const shop = await startEmbeddedShop({
   logger: {
     debug: (message, meta) => {
-      if (message === 'ams: request' && meta?.api === 'pay') markOnce('request signed', `pay, ${String(meta.bodyBytes)} bytes, Request-Time ${String(meta.requestTime)}`);
+      if (message === 'ams: request' && meta?.api === 'pay')
+        markOnce('request signed', `pay, ${String(meta.bodyBytes)} bytes, Request-Time ${String(meta.requestTime)}`);
     },
   },
   onEvent: (type, detail) => {
-    if (type === 'notification.verified') markOnce('notification verified', `by the shop's notify endpoint (outcome ${String(detail.outcome)})`);
+    if (type === 'notification.verified')
+      markOnce('notification verified', `by the shop's notify endpoint (outcome ${String(detail.outcome)})`);
     if (type === 'notification.acknowledged') markOnce('acknowledged', 'HTTP 200 with the exact acknowledgement body');
   },
 });
 shop.gateway.core.on((e) => {
-  if (e.type === 'request.verified' && e.api === 'pay') markOnce('gateway verified', `signature checked with the merchant's public key (${e.message ?? ''})`);
+  if (e.type === 'request.verified' && e.api === 'pay')
+    markOnce('gateway verified', `signature checked with the merchant's public key (${e.message ?? ''})`);
   if (e.type === 'cashier.viewed') markOnce('cashier', 'the buyer sees the cashier page');
   if (e.type === 'payment.succeeded') markOnce('paid', 'the buyer paid with the test account');
 });
@@ -90,7 +93,11 @@ async function expectStatus(res: Response, status: number, what: string): Promis
 
 async function playBuyer(): Promise<void> {
   // 1. The buyer orders at the shop, which calls pay and redirects to the cashier.
-  const checkout = await fetch(`${shop.merchantUrl}/checkout`, { method: 'POST', body: new URLSearchParams({ item: 'T-shirt' }), redirect: 'manual' });
+  const checkout = await fetch(`${shop.merchantUrl}/checkout`, {
+    method: 'POST',
+    body: new URLSearchParams({ item: 'T-shirt' }),
+    redirect: 'manual',
+  });
   await expectStatus(checkout, 303, 'checkout');
   const cashierUrl = checkout.headers.get('location')!;
 
@@ -101,7 +108,11 @@ async function playBuyer(): Promise<void> {
   const action = /<form method="post" action="([^"]+\/pay)"><input type="hidden" name="paymentId" value="([^"]+)">/.exec(html);
   if (!action) throw new Error('the cashier page has no pay form');
   const paymentId = action[2]!;
-  const paid = await fetch(new URL(action[1]!, cashierUrl), { method: 'POST', body: new URLSearchParams({ paymentId }), redirect: 'manual' });
+  const paid = await fetch(new URL(action[1]!, cashierUrl), {
+    method: 'POST',
+    body: new URLSearchParams({ paymentId }),
+    redirect: 'manual',
+  });
   await expectStatus(paid, 303, 'pay at the cashier');
 
   // 3. Back at the shop.
@@ -115,7 +126,10 @@ async function playBuyer(): Promise<void> {
   const payment = shop.gateway.getPayment(paymentId)!;
   const inquiry = await shop.client.inquiryPayment({ paymentRequestId: payment.paymentRequestId });
   if (inquiry.paymentStatus !== 'SUCCESS') throw new Error(`inquiry says ${inquiry.paymentStatus}`);
-  mark(`inquiry ${inquiry.paymentStatus}`, `paymentId ${paymentId.slice(0, 20)}…, ${inquiry.paymentAmount?.value} ${inquiry.paymentAmount?.currency} (minor units)`);
+  mark(
+    `inquiry ${inquiry.paymentStatus}`,
+    `paymentId ${paymentId.slice(0, 20)}…, ${inquiry.paymentAmount?.value} ${inquiry.paymentAmount?.currency} (minor units)`,
+  );
   if (status !== 'paid') throw new Error(`the return page showed "${status}", not "paid"`);
 
   // 5. The next day: the gateway's settlement reports, reconciled with the shop's own record of the payment.
@@ -126,7 +140,10 @@ async function playBuyer(): Promise<void> {
     settlementSummary: reports.filter((r) => r.kind === 'settlementSummary'),
     ledger: [{ paymentRequestId: payment.paymentRequestId, paymentId, type: 'PAYMENT', amount: payment.paymentAmount }],
   });
-  if (!result.ok) throw new Error(`the settlement reports do not reconcile (${result.summaryMismatches.length} summary, ${result.amountMismatches.length} amount mismatches)`);
+  if (!result.ok)
+    throw new Error(
+      `the settlement reports do not reconcile (${result.summaryMismatches.length} summary, ${result.amountMismatches.length} amount mismatches)`,
+    );
   settlement = `${result.matched.length} payment matched, ${result.totals.map((t) => `${t.value} ${t.currency}`).join(', ')} (minor units) net of fees`;
 }
 
@@ -134,7 +151,9 @@ function printTimeline(): void {
   console.log('One cashier payment, end to end (embedded AMS gateway, example shop, scripted buyer):\n');
   const order = ['request signed', 'gateway verified', 'cashier', 'paid', 'notification verified', 'acknowledged', 'returned'];
   const sorted = [...timeline].sort((a, b) => a.ms - b.ms || order.indexOf(a.step) - order.indexOf(b.step));
-  sorted.forEach((e, i) => console.log(`${String(i + 1).padStart(2)}. +${e.ms.toFixed(0).padStart(5)} ms  ${e.step.padEnd(22)} ${e.detail}`));
+  sorted.forEach((e, i) =>
+    console.log(`${String(i + 1).padStart(2)}. +${e.ms.toFixed(0).padStart(5)} ms  ${e.step.padEnd(22)} ${e.detail}`),
+  );
   const missing = [...order, 'inquiry SUCCESS'].filter((s) => !timeline.some((e) => e.step === s));
   if (missing.length === 0) console.log('\n✓ paid, notified, acknowledged and confirmed by inquiry.');
   else console.log(`\nmissing steps: ${missing.join(', ')}`);

@@ -71,7 +71,11 @@ const CURRENCY_CODES = new Set<string>(Object.values(CURRENCY_VIOLATIONS));
 function refuse(ctx: ExtraApiContext, issues: readonly ValidationIssue[]): ApiAnswer | undefined {
   if (issues.length === 0) return undefined;
   const currency = issues.every((i) => CURRENCY_CODES.has(i.code ?? ''));
-  return ctx.reject(currency ? 'CURRENCY_NOT_SUPPORT' : 'PARAM_ILLEGAL', currency ? describeIssues(issues, Infinity) : `Illegal parameter: ${describeIssues(issues, Infinity)}`, true);
+  return ctx.reject(
+    currency ? 'CURRENCY_NOT_SUPPORT' : 'PARAM_ILLEGAL',
+    currency ? describeIssues(issues, Infinity) : `Illegal parameter: ${describeIssues(issues, Infinity)}`,
+    true,
+  );
 }
 
 /** The state and answers of the APIs beyond pay. One per gateway. */
@@ -115,14 +119,18 @@ export class ExtraApis {
     });
     const status = (created.body.result as { resultStatus: string; resultCode: string }) ?? { resultStatus: 'F', resultCode: '' };
     const payment = ctx.payment({ paymentRequestId });
-    if (!payment || status.resultStatus === 'F' || (status.resultStatus === 'U' && status.resultCode !== 'PAYMENT_IN_PROCESS')) return created;
-    const expiry = typeof paymentSessionExpiryTime === 'string' ? paymentSessionExpiryTime : formatRequestTime(new Date(ctx.now.getTime() + 3600_000));
+    if (!payment || status.resultStatus === 'F' || (status.resultStatus === 'U' && status.resultCode !== 'PAYMENT_IN_PROCESS'))
+      return created;
+    const expiry =
+      typeof paymentSessionExpiryTime === 'string' ? paymentSessionExpiryTime : formatRequestTime(new Date(ctx.now.getTime() + 3600_000));
     const sessionId = `SESSION_${payment.paymentId}`;
     return {
       signed: true,
       body: {
         result: ok(),
-        paymentSessionData: Buffer.from(JSON.stringify({ sessionId, paymentId: payment.paymentId, normalUrl: payment.normalUrl })).toString('base64'),
+        paymentSessionData: Buffer.from(JSON.stringify({ sessionId, paymentId: payment.paymentId, normalUrl: payment.normalUrl })).toString(
+          'base64',
+        ),
         paymentSessionId: sessionId,
         paymentSessionExpiryTime: expiry,
         normalUrl: payment.normalUrl,
@@ -168,20 +176,38 @@ export class ExtraApis {
     const fingerprint = JSON.stringify([req.paymentId, req.captureAmount.currency, req.captureAmount.value]);
     const prior = this.#captures.get(key);
     if (prior) {
-      if (prior.fingerprint !== fingerprint) return ctx.reject('REPEAT_REQ_INCONSISTENT', `captureRequestId ${req.captureRequestId} was used before with another payment or amount`, true);
+      if (prior.fingerprint !== fingerprint)
+        return ctx.reject(
+          'REPEAT_REQ_INCONSISTENT',
+          `captureRequestId ${req.captureRequestId} was used before with another payment or amount`,
+          true,
+        );
       return { signed: true, body: prior.answer };
     }
     const payment = ctx.payment({ paymentId: req.paymentId });
     if (!payment) return ctx.reject('ORDER_NOT_EXIST', `no payment ${req.paymentId}`, true);
-    if (payment.status !== 'SUCCESS') return ctx.reject('ORDER_STATUS_INVALID', `payment ${req.paymentId} is ${payment.status}: only an authorized (successful) payment can be captured`, true);
+    if (payment.status !== 'SUCCESS')
+      return ctx.reject(
+        'ORDER_STATUS_INVALID',
+        `payment ${req.paymentId} is ${payment.status}: only an authorized (successful) payment can be captured`,
+        true,
+      );
     if (payment.paymentAmount.currency !== req.captureAmount.currency) {
-      return ctx.reject('CURRENCY_NOT_SAME', `captureAmount is in ${req.captureAmount.currency}, the payment in ${payment.paymentAmount.currency}`, true);
+      return ctx.reject(
+        'CURRENCY_NOT_SAME',
+        `captureAmount is in ${req.captureAmount.currency}, the payment in ${payment.paymentAmount.currency}`,
+        true,
+      );
     }
     let captured = 0n;
     for (const c of this.#captures.values()) if (c.paymentId === req.paymentId) captured += c.value;
     const value = BigInt(req.captureAmount.value);
     if (captured + value > BigInt(payment.paymentAmount.value)) {
-      return ctx.reject('CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT', `capturing ${value} would take ${captured + value} of the ${payment.paymentAmount.value} authorized (minor units)`, true);
+      return ctx.reject(
+        'CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT',
+        `capturing ${value} would take ${captured + value} of the ${payment.paymentAmount.value} authorized (minor units)`,
+        true,
+      );
     }
     const answer = {
       result: ok(),
@@ -216,17 +242,37 @@ export class ExtraApis {
       buyerCertificate?: unknown;
     };
     const key = `${ctx.scope}|${req.declarationRequestId}`;
-    const fingerprint = JSON.stringify([req.paymentId, req.declarationAmount.value, req.customs['customsCode'], String(req.splitOrder), req.subOrderId ?? req.suborderId ?? null]);
+    const fingerprint = JSON.stringify([
+      req.paymentId,
+      req.declarationAmount.value,
+      req.customs['customsCode'],
+      String(req.splitOrder),
+      req.subOrderId ?? req.suborderId ?? null,
+    ]);
     const prior = this.#declarations.get(key);
     if (prior) {
-      if (prior.fingerprint !== fingerprint) return ctx.reject('REPEAT_REQ_INCONSISTENT', `declarationRequestId ${req.declarationRequestId} was used before with other fields`, true);
+      if (prior.fingerprint !== fingerprint)
+        return ctx.reject(
+          'REPEAT_REQ_INCONSISTENT',
+          `declarationRequestId ${req.declarationRequestId} was used before with other fields`,
+          true,
+        );
       return { signed: true, body: prior.answer };
     }
     const payment = ctx.payment({ paymentId: req.paymentId });
     if (!payment) return ctx.reject('ORDER_NOT_EXIST', `no payment ${req.paymentId}`, true);
-    if (payment.status !== 'SUCCESS') return ctx.reject('ORDER_STATUS_INVALID', `payment ${req.paymentId} is ${payment.status}: only a successful payment can be declared`, true);
+    if (payment.status !== 'SUCCESS')
+      return ctx.reject(
+        'ORDER_STATUS_INVALID',
+        `payment ${req.paymentId} is ${payment.status}: only a successful payment can be declared`,
+        true,
+      );
     if (payment.paymentAmount.currency === 'CNY' && BigInt(req.declarationAmount.value) > BigInt(payment.paymentAmount.value)) {
-      return ctx.reject('PARAM_ILLEGAL', `Illegal parameter: declarationAmount ${req.declarationAmount.value} exceeds the payment's ${payment.paymentAmount.value} CNY`, true);
+      return ctx.reject(
+        'PARAM_ILLEGAL',
+        `Illegal parameter: declarationAmount ${req.declarationAmount.value} exceeds the payment's ${payment.paymentAmount.value} CNY`,
+        true,
+      );
     }
     const n = String(++this.#seq).padStart(6, '0');
     const customsPaymentId = `CP${n}${req.paymentId.slice(-8)}`;
@@ -269,7 +315,13 @@ export class ExtraApis {
         ...d.record,
         declarationRequestStatus: status,
         lastModifiedTime: formatRequestTime(ctx.now),
-        ...(done ? { customsDeclarationResultCode: 'SUCCESS', customsDeclarationResultDesc: 'accepted by customs (embedded gateway)', customsDeclarationReturnTime: formatRequestTime(ctx.now) } : {}),
+        ...(done
+          ? {
+              customsDeclarationResultCode: 'SUCCESS',
+              customsDeclarationResultDesc: 'accepted by customs (embedded gateway)',
+              customsDeclarationReturnTime: formatRequestTime(ctx.now),
+            }
+          : {}),
       });
     }
     return { signed: true, body: { result: ok(), declarationRecords: records, declarationRequestsNotFound: notFound } };

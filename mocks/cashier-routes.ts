@@ -24,12 +24,28 @@ export async function handleCashierRequest(ctx: GatewayContext, req: GatewayRequ
     if (p.status === 'PROCESSING') {
       if (action === '/cancel') markCancelled(ctx, p);
       else if (ctx.clock.now().getTime() > expiresAtMs(p)) {
-        return html(200, renderCashierPage(view(p, 'This payment has expired (paymentExpiryTime, or 14 minutes by default): it can no longer be paid. Cancel it and create a new one.')));
-      } else if (p.magic === 'NEVER_SETTLES') return html(200, renderCashierPage(view(p, 'This payment never settles (magic amount …4053): it stays PROCESSING until cancelled.')));
+        return html(
+          200,
+          renderCashierPage(
+            view(
+              p,
+              'This payment has expired (paymentExpiryTime, or 14 minutes by default): it can no longer be paid. Cancel it and create a new one.',
+            ),
+          ),
+        );
+      } else if (p.magic === 'NEVER_SETTLES')
+        return html(
+          200,
+          renderCashierPage(view(p, 'This payment never settles (magic amount …4053): it stays PROCESSING until cancelled.')),
+        );
       else if (p.magic === 'FAIL_AT_CASHIER') await settle(ctx, p, 'FAIL', 'USER_BALANCE_NOT_ENOUGH');
       else await settle(ctx, p, 'SUCCESS', 'SUCCESS');
     }
-    return { status: 303, headers: { location: p.paymentRedirectUrl, 'content-type': 'text/plain', 'cache-control': 'no-store' }, body: `See ${p.paymentRedirectUrl}` };
+    return {
+      status: 303,
+      headers: { location: p.paymentRedirectUrl, 'content-type': 'text/plain', 'cache-control': 'no-store' },
+      body: `See ${p.paymentRedirectUrl}`,
+    };
   }
   return html(405, renderMessagePage('Not here', `${req.method} ${url.pathname} is not a cashier action.`));
 }

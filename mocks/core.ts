@@ -104,7 +104,13 @@ export class GatewayCore {
       schedule: options.notifyRetrySchedule ?? NOTIFY_RETRY_SCHEDULE_MS,
       timeoutMs: options.notifyTimeoutMs ?? 10_000,
       onAttempt: (d, attempt) =>
-        this.#emit({ type: 'notification.attempt', paymentId: d.paymentId, refundId: d.refundId, attempt, message: `${d.notifyType} → ${d.url}` }),
+        this.#emit({
+          type: 'notification.attempt',
+          paymentId: d.paymentId,
+          refundId: d.refundId,
+          attempt,
+          message: `${d.notifyType} → ${d.url}`,
+        }),
     });
     this.deliveries = this.#notifier.deliveries;
     this.#ctx = { state: this.#state, clock: this.#clock, notifier: this.#notifier, emit: (event) => this.#emit(event) };
@@ -157,7 +163,11 @@ export class GatewayCore {
    * Settles a PROCESSING payment as if the buyer acted at the cashier (SUCCESS or FAIL) and starts its
    * notification; resolves after the first delivery attempt. Returns the record.
    */
-  async completePayment(id: string, outcome: 'SUCCESS' | 'FAIL' = 'SUCCESS', resultCode = outcome === 'SUCCESS' ? 'SUCCESS' : 'PROCESS_FAIL'): Promise<PaymentRecord> {
+  async completePayment(
+    id: string,
+    outcome: 'SUCCESS' | 'FAIL' = 'SUCCESS',
+    resultCode = outcome === 'SUCCESS' ? 'SUCCESS' : 'PROCESS_FAIL',
+  ): Promise<PaymentRecord> {
     const p = this.getPayment(id);
     if (!p) throw new Error(`no payment ${id}`);
     await settle(this.#ctx, p, outcome, resultCode);
@@ -198,13 +208,25 @@ export class GatewayCore {
     const headers = lowerHeaders(req.headers);
     const api = API_PATH_RE.exec(url.pathname);
     // An API is known only under its own family (/v1/customs/declare, not /v1/payments/declare): the client's apiPath decides.
-    if (api) return this.#handleApi(req, url, headers, apiPath(api[2] as AmsApi, api[1] !== undefined) === url.pathname ? api[2]! : url.pathname, api[1] !== undefined);
+    if (api)
+      return this.#handleApi(
+        req,
+        url,
+        headers,
+        apiPath(api[2] as AmsApi, api[1] !== undefined) === url.pathname ? api[2]! : url.pathname,
+        api[1] !== undefined,
+      );
     if (url.pathname === CASHIER_PATH || url.pathname.startsWith(`${CASHIER_PATH}/`)) return handleCashierRequest(this.#ctx, req, url);
     if (url.pathname === '/' && req.method === 'GET') {
       return {
         status: 200,
         headers: JSON_HEADERS,
-        body: JSON.stringify({ gateway: 'ams-cashier embedded gateway', apis: GATEWAY_APIS, merchants: [...this.#merchants.keys()], payments: this.#state.payments.size }),
+        body: JSON.stringify({
+          gateway: 'ams-cashier embedded gateway',
+          apis: GATEWAY_APIS,
+          merchants: [...this.#merchants.keys()],
+          payments: this.#state.payments.size,
+        }),
       };
     }
     return { status: 404, headers: { 'content-type': 'text/plain' }, body: `no route for ${req.method} ${url.pathname}` };
@@ -215,8 +237,15 @@ export class GatewayCore {
    * a scripted `U` answers only an authenticated request, so it cannot hide a signing bug; then the call is answered
    * and a late fault may alter the reply.
    */
-  async #handleApi(req: GatewayRequest, url: URL, headers: Record<string, string>, apiName: string, sandbox: boolean): Promise<GatewayReply> {
-    if (req.method !== 'POST') return { status: 405, headers: { allow: 'POST', 'content-type': 'text/plain' }, body: 'AMS APIs are POST only' };
+  async #handleApi(
+    req: GatewayRequest,
+    url: URL,
+    headers: Record<string, string>,
+    apiName: string,
+    sandbox: boolean,
+  ): Promise<GatewayReply> {
+    if (req.method !== 'POST')
+      return { status: 405, headers: { allow: 'POST', 'content-type': 'text/plain' }, body: 'AMS APIs are POST only' };
     const path = url.pathname;
     const render = (answer: ApiAnswer) => this.#signer.render(path, headers['client-id'], answer, this.#clock.now());
     if (!(GATEWAY_APIS as readonly string[]).includes(apiName)) {
@@ -244,12 +273,21 @@ export class GatewayCore {
     else {
       this.#emit({ type: 'request.verified', api, message: `${auth.clientId} POST ${path}` });
       if (fault.fault === 'U') {
-        return render({ signed: true, body: { result: result('U', fault.resultCode ?? 'UNKNOWN_EXCEPTION', 'An unknown exception occurred (scripted fault)') } });
+        return render({
+          signed: true,
+          body: { result: result('U', fault.resultCode ?? 'UNKNOWN_EXCEPTION', 'An unknown exception occurred (scripted fault)') },
+        });
       }
       answer = this.#answer(api, sandbox, url, headers, req.body, auth, reject);
     }
     const status = answer.body.result as { resultStatus: string; resultCode: string; resultMessage: string };
-    this.#emit({ type: 'request.answered', api, resultStatus: status.resultStatus, resultCode: status.resultCode, message: status.resultMessage });
+    this.#emit({
+      type: 'request.answered',
+      api,
+      resultStatus: status.resultStatus,
+      resultCode: status.resultCode,
+      message: status.resultMessage,
+    });
     return alterReply(fault, await render(answer), (body) => this.#signer.forge(body));
   }
 
@@ -265,7 +303,15 @@ export class GatewayCore {
   }
 
   /** An authenticated call: the credential and access rules that follow authentication, then the API's own answer. */
-  #answer(api: GatewayApi, sandbox: boolean, url: URL, headers: Record<string, string>, rawBody: string, auth: Authenticated, reject: Reject): ApiAnswer {
+  #answer(
+    api: GatewayApi,
+    sandbox: boolean,
+    url: URL,
+    headers: Record<string, string>,
+    rawBody: string,
+    auth: Authenticated,
+    reject: Reject,
+  ): ApiAnswer {
     const { clientId, merchant } = auth;
     const denied = refuseAfterVerifying(this.#credentials, { clientId, api });
     if (denied) return reject(denied.resultCode, denied.message, denied.signed);
@@ -282,7 +328,13 @@ export class GatewayCore {
     }
     const agentToken = headers['agent-token'];
     if (merchant.agentTokens && (agentToken === undefined || !merchant.agentTokens.includes(agentToken))) {
-      return reject('ACCESS_DENIED', agentToken === undefined ? 'this client acts for merchants: the Agent-Token header is required' : 'the Agent-Token is not valid for this client', true);
+      return reject(
+        'ACCESS_DENIED',
+        agentToken === undefined
+          ? 'this client acts for merchants: the Agent-Token header is required'
+          : 'the Agent-Token is not valid for this client',
+        true,
+      );
     }
 
     let body: unknown;
@@ -291,7 +343,8 @@ export class GatewayCore {
     } catch {
       return reject('PARAM_ILLEGAL', 'the body is not valid JSON', true);
     }
-    if (body === null || typeof body !== 'object' || Array.isArray(body)) return reject('PARAM_ILLEGAL', 'the body must be a JSON object', true);
+    if (body === null || typeof body !== 'object' || Array.isArray(body))
+      return reject('PARAM_ILLEGAL', 'the body must be a JSON object', true);
     const origin = this.#cashierOrigin ?? url.origin;
     const scope = `${clientId}|${agentToken ?? ''}`;
     const ctx = this.#ctx;
@@ -319,7 +372,16 @@ export class GatewayCore {
             if (!p.paymentNotifyUrl) return;
             const body = JSON.stringify(notification);
             // An unusable notify URL is recorded in the delivery; the capture itself stands.
-            void this.#notifier.deliver({ kind: 'capture', notifyType: String(notification.notifyType), url: p.paymentNotifyUrl, clientId: p.clientId, paymentId: p.paymentId, body }).catch(() => {});
+            void this.#notifier
+              .deliver({
+                kind: 'capture',
+                notifyType: String(notification.notifyType),
+                url: p.paymentNotifyUrl,
+                clientId: p.clientId,
+                paymentId: p.paymentId,
+                body,
+              })
+              .catch(() => {});
           },
         });
     }

@@ -76,8 +76,15 @@ export function registeredInSandbox(options: CredentialOptions | undefined, clie
 }
 
 /** After the signature verified: a product that is not activated for this client. Signed, as an authenticated answer. */
-export function refuseAfterVerifying(options: CredentialOptions | undefined, req: { clientId: string; api: string }): CredentialRefusal | undefined {
+export function refuseAfterVerifying(
+  options: CredentialOptions | undefined,
+  req: { clientId: string; api: string },
+): CredentialRefusal | undefined {
   const settings = settingsOf(options, req.clientId);
   if (settings?.productActivated !== false) return undefined;
-  return { resultCode: 'ACCESS_DENIED', message: `the product is not activated for client-id ${req.clientId}: it may not call ${req.api}`, signed: true };
+  return {
+    resultCode: 'ACCESS_DENIED',
+    message: `the product is not activated for client-id ${req.clientId}: it may not call ${req.api}`,
+    signed: true,
+  };
 }

@@ -2,8 +2,16 @@
 
 /** The calls faults can be scripted for. */
 export const GATEWAY_APIS = [
-  'pay', 'inquiryPayment', 'cancel', 'refund', 'inquiryRefund',
-  'createPaymentSession', 'consult', 'capture', 'declare', 'inquiryDeclarationRequests',
+  'pay',
+  'inquiryPayment',
+  'cancel',
+  'refund',
+  'inquiryRefund',
+  'createPaymentSession',
+  'consult',
+  'capture',
+  'declare',
+  'inquiryDeclarationRequests',
 ] as const;
 export type GatewayApi = (typeof GATEWAY_APIS)[number];
 
@@ -29,18 +37,7 @@ export type GatewayApi = (typeof GATEWAY_APIS)[number];
  * payment (or refund) already there and gets the same answer.
  */
 export type FaultName =
-  | 'ok'
-  | 'U'
-  | '429'
-  | 'reset'
-  | 'hang'
-  | 'delay'
-  | 'unsignedF'
-  | 'badSignature'
-  | 'truncated'
-  | 'html'
-  | 'wrongContentType'
-  | `5${number}`;
+  'ok' | 'U' | '429' | 'reset' | 'hang' | 'delay' | 'unsignedF' | 'badSignature' | 'truncated' | 'html' | 'wrongContentType' | `5${number}`;
 
 export interface FaultObject {
   fault: FaultName;
@@ -58,7 +55,18 @@ export interface FaultObject {
 export type FaultSpec = FaultName | FaultObject;
 
 export const FAULT_NAMES: readonly string[] = [
-  'ok', 'U', '429', 'reset', 'hang', 'delay', 'unsignedF', 'badSignature', 'truncated', 'html', 'wrongContentType', '5xx',
+  'ok',
+  'U',
+  '429',
+  'reset',
+  'hang',
+  'delay',
+  'unsignedF',
+  'badSignature',
+  'truncated',
+  'html',
+  'wrongContentType',
+  '5xx',
 ];
 
 /** Validates and normalizes one fault; throws TypeError naming the valid ones. */

@@ -20,7 +20,7 @@ export function normalizeMerchants(options: GatewayOptions): MerchantConfig[] {
   else if (m) {
     for (const [clientId, value] of Object.entries(m as Record<string, KeyInput | Omit<MerchantConfig, 'clientId'>>)) {
       const isConfig = typeof value === 'object' && value !== null && 'merchantPublicKey' in value;
-      list.push(isConfig ? { clientId, ...(value) } : { clientId, merchantPublicKey: value });
+      list.push(isConfig ? { clientId, ...value } : { clientId, merchantPublicKey: value });
     }
   }
   if (options.clientId !== undefined || options.merchantPublicKey !== undefined) {
@@ -39,7 +39,8 @@ export function normalizeMerchants(options: GatewayOptions): MerchantConfig[] {
 
 /** Loads a merchant's public key; throws a TypeError for a missing client id. */
 export function loadMerchant(merchant: MerchantConfig): Merchant {
-  if (typeof merchant.clientId !== 'string' || merchant.clientId === '') throw new TypeError('merchant clientId must be a non-empty string');
+  if (typeof merchant.clientId !== 'string' || merchant.clientId === '')
+    throw new TypeError('merchant clientId must be a non-empty string');
   return {
     clientId: merchant.clientId,
     key: loadPublicKey(merchant.merchantPublicKey, 'merchantPublicKey'),

@@ -3,7 +3,14 @@ import { NOTIFICATION_ACK_BODY } from '../src/notifications/ack';
 
 /** Alipay's retry schedule: the wait before each of the 8 attempts (0 s, 2 min, 10 min, 10 min, 1 h, 2 h, 6 h, 15 h). */
 export const NOTIFY_RETRY_SCHEDULE_MS: readonly number[] = Object.freeze([
-  0, 2 * 60_000, 10 * 60_000, 10 * 60_000, 60 * 60_000, 2 * 3_600_000, 6 * 3_600_000, 15 * 3_600_000,
+  0,
+  2 * 60_000,
+  10 * 60_000,
+  10 * 60_000,
+  60 * 60_000,
+  2 * 3_600_000,
+  6 * 3_600_000,
+  15 * 3_600_000,
 ]);
 
 /** Byte for byte what Alipay accepts as the acknowledgement (with HTTP 200). */
@@ -96,7 +103,11 @@ export class Notifier {
   }
 
   /** Resolves with the first delivery matching `match` that reaches `until`; rejects after timeoutMs. */
-  waitFor(match: (d: NotificationDelivery) => boolean, until: 'acknowledged' | 'attempted', timeoutMs: number): Promise<NotificationDelivery> {
+  waitFor(
+    match: (d: NotificationDelivery) => boolean,
+    until: 'acknowledged' | 'attempted',
+    timeoutMs: number,
+  ): Promise<NotificationDelivery> {
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
         const found = this.deliveries.find((d) => match(d) && (until === 'attempted' ? d.attempts.length > 0 : d.state === 'acknowledged'));
@@ -177,7 +188,8 @@ export class Notifier {
       attempt.acknowledged = res.status === 200 && text === ACK_BODY;
     } catch (err) {
       const reason: unknown = controller.signal.aborted ? controller.signal.reason : err;
-      attempt.error = reason instanceof Error ? `${reason.message}${reason.cause instanceof Error ? ` (${reason.cause.message})` : ''}` : String(reason);
+      attempt.error =
+        reason instanceof Error ? `${reason.message}${reason.cause instanceof Error ? ` (${reason.cause.message})` : ''}` : String(reason);
     } finally {
       clearTimeout(timer);
       this.#inflight.delete(controller);

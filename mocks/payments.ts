@@ -13,8 +13,20 @@ const CURRENCY_CODES = new Set<string>(Object.values(CURRENCY_VIOLATIONS));
 
 /** Illustrative fixed rates (units of the currency per 1 CNY) for grossSettlementAmount of CNY payments. */
 const CNY_RATES: Readonly<Record<string, number>> = {
-  USD: 0.14, EUR: 0.13, JPY: 21, GBP: 0.11, CAD: 0.19, AUD: 0.21, SGD: 0.19, CHF: 0.12, SEK: 1.5, DKK: 0.95,
-  NOK: 1.5, NZD: 0.23, THB: 5, HKD: 1.1,
+  USD: 0.14,
+  EUR: 0.13,
+  JPY: 21,
+  GBP: 0.11,
+  CAD: 0.19,
+  AUD: 0.21,
+  SGD: 0.19,
+  CHF: 0.12,
+  SEK: 1.5,
+  DKK: 0.95,
+  NOK: 1.5,
+  NZD: 0.23,
+  THB: 5,
+  HKD: 1.1,
 };
 
 export function pay(
@@ -29,10 +41,14 @@ export function pay(
 ): ApiAnswer {
   const now = ctx.clock.now();
   // The client's own rules, with this merchant's integration and contract: what pay() refuses, Alipay refuses too.
-  const issues = payRequestIssues(body, now, { integration: merchant.integration, contractSettlementCurrency: merchant.contractSettlementCurrency });
+  const issues = payRequestIssues(body, now, {
+    integration: merchant.integration,
+    contractSettlementCurrency: merchant.contractSettlementCurrency,
+  });
   const extendInfo = (body.order as { extendInfo?: unknown } | undefined)?.extendInfo;
   // pay() accepts the object form and sends the string; on the wire, AMS takes only the string.
-  if (extendInfo !== undefined && typeof extendInfo !== 'string') issues.unshift({ field: 'order.extendInfo', message: 'must be a string holding JSON on the wire' });
+  if (extendInfo !== undefined && typeof extendInfo !== 'string')
+    issues.unshift({ field: 'order.extendInfo', message: 'must be a string holding JSON on the wire' });
   const params = issues.filter((i) => !CURRENCY_CODES.has(i.code ?? ''));
   if (params.length > 0) return reject('PARAM_ILLEGAL', `Illegal parameter: ${describeIssues(params)}`, true);
   if (issues.length > 0) return reject('CURRENCY_NOT_SUPPORT', describeIssues(issues), true);
@@ -51,14 +67,23 @@ export function pay(
 
   // The fields a repeat must match; anything else (urls, descriptions) may change between retries.
   const fingerprint = JSON.stringify([
-    req.paymentAmount.currency, req.paymentAmount.value, req.order.orderAmount.currency, req.order.orderAmount.value,
-    req.order.referenceOrderId, req.paymentMethod.paymentMethodType, settlementCurrency ?? null,
+    req.paymentAmount.currency,
+    req.paymentAmount.value,
+    req.order.orderAmount.currency,
+    req.order.orderAmount.value,
+    req.order.referenceOrderId,
+    req.paymentMethod.paymentMethodType,
+    settlementCurrency ?? null,
   ]);
   const key = `${scope}|${req.paymentRequestId}`;
   const existingId = ctx.state.paymentsByRequest.get(key);
   if (existingId !== undefined) {
     if (ctx.state.paymentKeys.get(existingId) !== fingerprint) {
-      return reject('REPEAT_REQ_INCONSISTENT', `paymentRequestId ${req.paymentRequestId} was used before with a different amount, currency, order or payment method`, true);
+      return reject(
+        'REPEAT_REQ_INCONSISTENT',
+        `paymentRequestId ${req.paymentRequestId} was used before with a different amount, currency, order or payment method`,
+        true,
+      );
     }
     return payAnswer(ctx.state.payments.get(existingId)!);
   }
@@ -104,16 +129,29 @@ export function pay(
   ctx.state.payments.set(paymentId, payment);
   ctx.state.paymentsByRequest.set(key, paymentId);
   ctx.state.paymentKeys.set(paymentId, fingerprint);
-  ctx.emit({ type: 'payment.created', api: 'pay', paymentId, message: `${payment.paymentAmount.value} ${payment.paymentAmount.currency} (minor units)` });
+  ctx.emit({
+    type: 'payment.created',
+    api: 'pay',
+    paymentId,
+    message: `${payment.paymentAmount.value} ${payment.paymentAmount.currency} (minor units)`,
+  });
   return payAnswer(payment);
 }
 
 function payAnswer(p: PaymentRecord): ApiAnswer {
-  const common = { paymentRequestId: p.paymentRequestId, paymentId: p.paymentId, paymentAmount: p.paymentAmount, paymentCreateTime: p.paymentCreateTime };
+  const common = {
+    paymentRequestId: p.paymentRequestId,
+    paymentId: p.paymentId,
+    paymentAmount: p.paymentAmount,
+    paymentCreateTime: p.paymentCreateTime,
+  };
   switch (p.status) {
     case 'PROCESSING':
       if (p.magic === 'UNKNOWN_RESULT') {
-        return { signed: true, body: { result: result('U', 'UNKNOWN_EXCEPTION', 'An unknown exception occurred (magic amount …4055): inquire the payment') } };
+        return {
+          signed: true,
+          body: { result: result('U', 'UNKNOWN_EXCEPTION', 'An unknown exception occurred (magic amount …4055): inquire the payment') },
+        };
       }
       return {
         signed: true,
@@ -164,16 +202,30 @@ export function cancel(ctx: GatewayContext, scope: string, body: unknown, reject
   const { payment: p, issues } = ctx.state.lookup(scope, body);
   if (issues) return reject('PARAM_ILLEGAL', `Illegal parameter: ${describeIssues(issues)}`, true);
   if (!p) return reject('ORDER_NOT_EXIST', 'no payment with this paymentRequestId / paymentId', true);
-  if (p.status === 'SUCCESS') return reject('ORDER_STATUS_INVALID', 'the payment succeeded and cannot be cancelled: refund it instead', true);
+  if (p.status === 'SUCCESS')
+    return reject('ORDER_STATUS_INVALID', 'the payment succeeded and cannot be cancelled: refund it instead', true);
   if (p.status === 'FAIL') return reject('ORDER_STATUS_INVALID', 'the payment failed; there is nothing to cancel', true);
   if (p.status === 'PROCESSING') markCancelled(ctx, p);
-  return { signed: true, body: { result: result('S', 'SUCCESS', 'success.'), paymentId: p.paymentId, paymentRequestId: p.paymentRequestId, cancelTime: p.cancelTime } };
+  return {
+    signed: true,
+    body: {
+      result: result('S', 'SUCCESS', 'success.'),
+      paymentId: p.paymentId,
+      paymentRequestId: p.paymentRequestId,
+      cancelTime: p.cancelTime,
+    },
+  };
 }
 
 function markSettled(ctx: GatewayContext, p: PaymentRecord, outcome: 'SUCCESS' | 'FAIL', resultCode: string): void {
   p.status = outcome;
   p.resultCode = resultCode;
-  p.resultMessage = outcome === 'SUCCESS' ? 'success.' : resultCode === 'USER_BALANCE_NOT_ENOUGH' ? 'The buyer balance is not enough (magic amount …4052)' : 'the payment failed';
+  p.resultMessage =
+    outcome === 'SUCCESS'
+      ? 'success.'
+      : resultCode === 'USER_BALANCE_NOT_ENOUGH'
+        ? 'The buyer balance is not enough (magic amount …4052)'
+        : 'the payment failed';
   if (outcome === 'SUCCESS') p.paymentTime = formatRequestTime(ctx.clock.now());
   ctx.emit({ type: outcome === 'SUCCESS' ? 'payment.succeeded' : 'payment.failed', paymentId: p.paymentId, resultCode });
 }
@@ -194,7 +246,8 @@ export async function settle(ctx: GatewayContext, p: PaymentRecord, outcome: 'SU
 
 function settlement(p: PaymentRecord): Record<string, unknown> {
   const settle = p.settlementCurrency;
-  if (settle === undefined || settle === p.paymentAmount.currency) return settle === undefined ? {} : { grossSettlementAmount: p.paymentAmount };
+  if (settle === undefined || settle === p.paymentAmount.currency)
+    return settle === undefined ? {} : { grossSettlementAmount: p.paymentAmount };
   const rate = p.paymentAmount.currency === 'CNY' ? CNY_RATES[settle] : undefined;
   const exponent = CURRENCY_EXPONENTS[settle];
   if (rate === undefined || exponent === undefined) return {};
@@ -219,7 +272,14 @@ export async function notifyPayment(ctx: GatewayContext, p: PaymentRecord): Prom
     ...(ok ? { paymentTime: p.paymentTime, ...settlement(p) } : {}),
   };
   try {
-    await ctx.notifier.deliver({ kind: 'payment', notifyType: 'PAYMENT_RESULT', url: p.paymentNotifyUrl, clientId: p.clientId, paymentId: p.paymentId, body: JSON.stringify(notification) });
+    await ctx.notifier.deliver({
+      kind: 'payment',
+      notifyType: 'PAYMENT_RESULT',
+      url: p.paymentNotifyUrl,
+      clientId: p.clientId,
+      paymentId: p.paymentId,
+      body: JSON.stringify(notification),
+    });
   } catch {
     // An unusable notify URL is recorded nowhere else; the payment itself stands.
   }

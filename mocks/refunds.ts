@@ -16,20 +16,35 @@ export function refund(ctx: GatewayContext, scope: string, clientId: string, bod
   if (existing !== undefined) {
     const prior = ctx.state.refunds.get(existing)!;
     if (JSON.stringify([prior.paymentId, prior.refundAmount.currency, prior.refundAmount.value]) !== fingerprint) {
-      return reject('REPEAT_REQ_INCONSISTENT', `refundRequestId ${r.refundRequestId} was used before with a different payment or amount`, true);
+      return reject(
+        'REPEAT_REQ_INCONSISTENT',
+        `refundRequestId ${r.refundRequestId} was used before with a different payment or amount`,
+        true,
+      );
     }
     return refundAnswer(prior);
   }
   const p = ctx.state.payments.get(r.paymentId);
   if (!p || scopeOf(p) !== scope) return reject('ORDER_NOT_EXIST', `no payment ${r.paymentId}`, true);
-  if (p.status !== 'SUCCESS') return reject('ORDER_STATUS_INVALID', `the payment is ${p.status}: only a successful payment can be refunded`, true);
+  if (p.status !== 'SUCCESS')
+    return reject('ORDER_STATUS_INVALID', `the payment is ${p.status}: only a successful payment can be refunded`, true);
   if (r.refundAmount.currency !== p.paymentAmount.currency) {
-    return reject('PARAM_ILLEGAL', `Illegal parameter: refundAmount.currency must be the payment currency ${p.paymentAmount.currency}`, true);
+    return reject(
+      'PARAM_ILLEGAL',
+      `Illegal parameter: refundAmount.currency must be the payment currency ${p.paymentAmount.currency}`,
+      true,
+    );
   }
-  const refunded = [...ctx.state.refunds.values()].filter((x) => x.paymentId === p.paymentId).reduce((sum, x) => sum + BigInt(x.refundAmount.value), 0n);
+  const refunded = [...ctx.state.refunds.values()]
+    .filter((x) => x.paymentId === p.paymentId)
+    .reduce((sum, x) => sum + BigInt(x.refundAmount.value), 0n);
   const paid = BigInt(p.paymentAmount.value);
   if (refunded + BigInt(r.refundAmount.value) > paid) {
-    return reject('REFUND_AMOUNT_EXCEED', `the refunds would total ${refunded + BigInt(r.refundAmount.value)} but ${paid} was paid (${refunded} already refunded), in minor units`, true);
+    return reject(
+      'REFUND_AMOUNT_EXCEED',
+      `the refunds would total ${refunded + BigInt(r.refundAmount.value)} but ${paid} was paid (${refunded} already refunded), in minor units`,
+      true,
+    );
   }
   const now = ctx.clock.now();
   const refund: RefundRecord = {
@@ -57,7 +72,15 @@ export function refund(ctx: GatewayContext, scope: string, clientId: string, bod
       refundTime: refund.refundTime,
     };
     void ctx.notifier
-      .deliver({ kind: 'refund', notifyType: 'REFUND_RESULT', url: refund.refundNotifyUrl, clientId, paymentId: p.paymentId, refundId: refund.refundId, body: JSON.stringify(notification) })
+      .deliver({
+        kind: 'refund',
+        notifyType: 'REFUND_RESULT',
+        url: refund.refundNotifyUrl,
+        clientId,
+        paymentId: p.paymentId,
+        refundId: refund.refundId,
+        body: JSON.stringify(notification),
+      })
       .catch(() => undefined);
   }
   return refundAnswer(refund);

@@ -29,14 +29,20 @@ export interface GatewayReportFile {
 
 const HEADERS = {
   C: {
-    transactionItems: 'customerId,PSP,ARN,referenceMerchantId,referenceStoreId,transactionId,transactionRequestId,referenceTransactionId,settlementBatchId,transactionType,originalTransactionRequestId,orderDescription,paymentMethodType,wallet,status,transactionCreationTime,transactionUpdateTime,transactionCompletionTime,productCode,transactionAmountValue,transactionCurrency,settlementAmountValue,settlementCurrency,feeAmountValue,feeCurrency',
-    settlementItems: 'settlementBatchId,customerId,PSP,ARN,referenceMerchantId,referenceStoreId,transactionId,transactionRequestId,referenceTransactionId,transactionType,originalTransactionRequestId,paymentMethodType,wallet,transactionCreationTime,settlementInitiatedDate,transactionAmountValue,transactionCurrency,settlementAmountValue,settlementCurrency,feeAmountValue,feeCurrency',
-    settlementSummary: 'settlementBatchId,customerId,PSP,summaryType,settlementInitiatedDate,count,settlementAmountValue,settlementCurrency,feeAmountValue,feeCurrency',
+    transactionItems:
+      'customerId,PSP,ARN,referenceMerchantId,referenceStoreId,transactionId,transactionRequestId,referenceTransactionId,settlementBatchId,transactionType,originalTransactionRequestId,orderDescription,paymentMethodType,wallet,status,transactionCreationTime,transactionUpdateTime,transactionCompletionTime,productCode,transactionAmountValue,transactionCurrency,settlementAmountValue,settlementCurrency,feeAmountValue,feeCurrency',
+    settlementItems:
+      'settlementBatchId,customerId,PSP,ARN,referenceMerchantId,referenceStoreId,transactionId,transactionRequestId,referenceTransactionId,transactionType,originalTransactionRequestId,paymentMethodType,wallet,transactionCreationTime,settlementInitiatedDate,transactionAmountValue,transactionCurrency,settlementAmountValue,settlementCurrency,feeAmountValue,feeCurrency',
+    settlementSummary:
+      'settlementBatchId,customerId,PSP,summaryType,settlementInitiatedDate,count,settlementAmountValue,settlementCurrency,feeAmountValue,feeCurrency',
   },
   B: {
-    transactionItems: 'customerId,acquirer,acquirerReferenceNo,referenceMerchantId,referenceStoreId,transactionId,originalTransactionId,transactionRequestId,referenceTransactionId,orderDescription,paymentMethodType,transactionType,paymentTime,productCode,transactionAmountValue,transactionCurrency',
-    settlementItems: 'settlementBatchId,customerId,acquirer,acquirerReferenceNo,referenceMerchantId,referenceStoreId,transactionId,originalTransactionId,transactionRequestId,referenceTransactionId,paymentMethodType,transactionType,paymentTime,settlementTime,transactionAmountValue,transactionCurrency,settlementAmountValue,settlementCurrency,feeAmountValue,feeCurrency',
-    settlementSummary: 'settlementBatchId,customerId,acquirer,summaryType,settlementTime,count,settlementAmountValue,settlementCurrency,feeAmountValue,feeCurrency,processingFeeAmountValue,processingFeeCurrency,nonGuaranteeCouponValue,nonGuaranteeCouponCurrency',
+    transactionItems:
+      'customerId,acquirer,acquirerReferenceNo,referenceMerchantId,referenceStoreId,transactionId,originalTransactionId,transactionRequestId,referenceTransactionId,orderDescription,paymentMethodType,transactionType,paymentTime,productCode,transactionAmountValue,transactionCurrency',
+    settlementItems:
+      'settlementBatchId,customerId,acquirer,acquirerReferenceNo,referenceMerchantId,referenceStoreId,transactionId,originalTransactionId,transactionRequestId,referenceTransactionId,paymentMethodType,transactionType,paymentTime,settlementTime,transactionAmountValue,transactionCurrency,settlementAmountValue,settlementCurrency,feeAmountValue,feeCurrency',
+    settlementSummary:
+      'settlementBatchId,customerId,acquirer,summaryType,settlementTime,count,settlementAmountValue,settlementCurrency,feeAmountValue,feeCurrency,processingFeeAmountValue,processingFeeCurrency,nonGuaranteeCouponValue,nonGuaranteeCouponCurrency',
   },
 } as const;
 
@@ -89,7 +95,11 @@ function paymentMethodType(p: PaymentRecord): string {
  * the transaction day (Antom puts settlement files in the settlement day's folder): one folder per call keeps a
  * test's download and reconciliation to one date.
  */
-export function buildGatewayReports(payments: readonly PaymentRecord[], refunds: readonly RefundRecord[], options: GatewayReportsOptions): GatewayReportFile[] {
+export function buildGatewayReports(
+  payments: readonly PaymentRecord[],
+  refunds: readonly RefundRecord[],
+  options: GatewayReportsOptions,
+): GatewayReportFile[] {
   const date = options.date instanceof Date ? beijingDay(options.date.getTime()) : options.date;
   const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(date);
   if (!m) throw new TypeError(`reports: date must be YYYYMMDD or YYYY-MM-DD, not ${JSON.stringify(options.date)}`);
@@ -117,7 +127,12 @@ export function buildGatewayReports(payments: readonly PaymentRecord[], refunds:
   const folder = `/v1/settlements/${customerId}/${day}`;
   const files: GatewayReportFile[] = [];
   const add = (name: string, header: string, rows: string[][]): void => {
-    files.push({ name, remotePath: `${folder}/${name}`, path: undefined, content: `${[header, ...rows.map((r) => r.map(csvField).join(','))].join('\n')}\n<END>\n` });
+    files.push({
+      name,
+      remotePath: `${folder}/${name}`,
+      path: undefined,
+      content: `${[header, ...rows.map((r) => r.map(csvField).join(','))].join('\n')}\n<END>\n`,
+    });
   };
   const currencies = [...new Set(lines.map((l) => l.payment.paymentAmount.currency))].sort();
   const batchOf = (ccy: string): string => `${day}${String(currencies.indexOf(ccy) + 1).padStart(3, '0')}${customerId.slice(-8)}`;
@@ -130,24 +145,118 @@ export function buildGatewayReports(payments: readonly PaymentRecord[], refunds:
   const ccyOf = (l: Line): string => l.payment.paymentAmount.currency;
   const settled = `${settleDay}T10:00:00+08:00`;
 
-  add(`transactionItems_${day}_000.csv`, HEADERS[gen].transactionItems, lines.map((l) => {
-    const id = ids(l);
-    const t = beijingTime(l.time);
-    const c = ccyOf(l);
-    return gen === 'C'
-      ? [customerId, 'ALIPAY_CN', '', '', '', id.transactionId, id.requestId, l.payment.referenceOrderId, batchOf(c), l.type, id.originalRequestId, l.payment.orderDescription, paymentMethodType(l.payment), '', 'SUCCESS', t, t, t, 'CASHIER_PAYMENT', l.amount.toFixed(0), c, l.amount.plus(l.fee).toFixed(0), c, l.fee.toFixed(0), c]
-      : [customerId, 'Alipay_SG', '', '', '', id.transactionId, id.originalId, id.requestId, l.payment.referenceOrderId, l.payment.orderDescription, paymentMethodType(l.payment), l.type, t, 'CASHIER_PAYMENT', l.amount.toFixed(0), c];
-  }));
+  add(
+    `transactionItems_${day}_000.csv`,
+    HEADERS[gen].transactionItems,
+    lines.map((l) => {
+      const id = ids(l);
+      const t = beijingTime(l.time);
+      const c = ccyOf(l);
+      return gen === 'C'
+        ? [
+            customerId,
+            'ALIPAY_CN',
+            '',
+            '',
+            '',
+            id.transactionId,
+            id.requestId,
+            l.payment.referenceOrderId,
+            batchOf(c),
+            l.type,
+            id.originalRequestId,
+            l.payment.orderDescription,
+            paymentMethodType(l.payment),
+            '',
+            'SUCCESS',
+            t,
+            t,
+            t,
+            'CASHIER_PAYMENT',
+            l.amount.toFixed(0),
+            c,
+            l.amount.plus(l.fee).toFixed(0),
+            c,
+            l.fee.toFixed(0),
+            c,
+          ]
+        : [
+            customerId,
+            'Alipay_SG',
+            '',
+            '',
+            '',
+            id.transactionId,
+            id.originalId,
+            id.requestId,
+            l.payment.referenceOrderId,
+            l.payment.orderDescription,
+            paymentMethodType(l.payment),
+            l.type,
+            t,
+            'CASHIER_PAYMENT',
+            l.amount.toFixed(0),
+            c,
+          ];
+    }),
+  );
   for (const c of currencies) {
     const batch = batchOf(c);
     const mine = lines.filter((l) => ccyOf(l) === c);
-    add(`settlementItems_${c}_${batch}_000.csv`, HEADERS[gen].settlementItems, mine.map((l) => {
-      const id = ids(l);
-      const t = beijingTime(l.time);
-      return gen === 'C'
-        ? [batch, customerId, 'ALIPAY_CN', '', '', '', id.transactionId, id.requestId, l.payment.referenceOrderId, l.type, id.originalRequestId, paymentMethodType(l.payment), '', t, settleDay, l.amount.toFixed(0), c, l.amount.plus(l.fee).toFixed(0), c, l.fee.toFixed(0), c]
-        : [batch, customerId, 'Alipay_SG', '', '', '', id.transactionId, id.originalId, id.requestId, l.payment.referenceOrderId, paymentMethodType(l.payment), l.type, t, settled, l.amount.toFixed(0), c, l.amount.plus(l.fee).toFixed(0), c, l.fee.toFixed(0), c];
-    }));
+    add(
+      `settlementItems_${c}_${batch}_000.csv`,
+      HEADERS[gen].settlementItems,
+      mine.map((l) => {
+        const id = ids(l);
+        const t = beijingTime(l.time);
+        return gen === 'C'
+          ? [
+              batch,
+              customerId,
+              'ALIPAY_CN',
+              '',
+              '',
+              '',
+              id.transactionId,
+              id.requestId,
+              l.payment.referenceOrderId,
+              l.type,
+              id.originalRequestId,
+              paymentMethodType(l.payment),
+              '',
+              t,
+              settleDay,
+              l.amount.toFixed(0),
+              c,
+              l.amount.plus(l.fee).toFixed(0),
+              c,
+              l.fee.toFixed(0),
+              c,
+            ]
+          : [
+              batch,
+              customerId,
+              'Alipay_SG',
+              '',
+              '',
+              '',
+              id.transactionId,
+              id.originalId,
+              id.requestId,
+              l.payment.referenceOrderId,
+              paymentMethodType(l.payment),
+              l.type,
+              t,
+              settled,
+              l.amount.toFixed(0),
+              c,
+              l.amount.plus(l.fee).toFixed(0),
+              c,
+              l.fee.toFixed(0),
+              c,
+            ];
+      }),
+    );
     const summary = (type: string, rows: readonly Line[]): string[] => {
       const net = rows.reduce((s, l) => s.plus(l.amount).plus(l.fee), new Decimal(0)).toFixed(0);
       const fees = rows.reduce((s, l) => s.plus(l.fee), new Decimal(0)).toFixed(0);
@@ -156,7 +265,15 @@ export function buildGatewayReports(payments: readonly PaymentRecord[], refunds:
         : [batch, customerId, 'Alipay_SG', type, settled, String(rows.length), net, c, fees, c, '', '', '', ''];
     };
     const types = (['PAYMENT', 'REFUND'] as const).filter((t) => mine.some((l) => l.type === t));
-    add(`settlementSummary_${c}_${batch}_000.csv`, HEADERS[gen].settlementSummary, [summary('TOTAL', mine), ...types.map((t) => summary(t, mine.filter((l) => l.type === t)))]);
+    add(`settlementSummary_${c}_${batch}_000.csv`, HEADERS[gen].settlementSummary, [
+      summary('TOTAL', mine),
+      ...types.map((t) =>
+        summary(
+          t,
+          mine.filter((l) => l.type === t),
+        ),
+      ),
+    ]);
   }
   if (options.to) {
     for (const f of files) {

@@ -67,7 +67,13 @@ export async function startAmsGateway(options: StartGatewayOptions = {}): Promis
         res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('request body too large');
         return;
       }
-      const reply = await core.handle({ method: req.method ?? 'GET', url: origin + (req.url ?? '/'), headers: req.headers, body, signal: gone.signal });
+      const reply = await core.handle({
+        method: req.method ?? 'GET',
+        url: origin + (req.url ?? '/'),
+        headers: req.headers,
+        body,
+        signal: gone.signal,
+      });
       if (reply.reset) {
         req.socket.destroy();
         return;

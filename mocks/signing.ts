@@ -105,7 +105,10 @@ export async function authenticate(
   if (!parsed) return refuse('INVALID_SIGNATURE', malformed);
   const content = buildSignContentBytes({ method: 'POST', path, clientId, time: requestTime, body: input.rawBody });
   if (!(await signer.verify(content, parsed.signature, merchant.key))) {
-    return refuse('INVALID_SIGNATURE', `the signature does not verify with the public key registered for ${clientId} over "POST ${path}\\n${clientId}.<request-time>.<body>"`);
+    return refuse(
+      'INVALID_SIGNATURE',
+      `the signature does not verify with the public key registered for ${clientId} over "POST ${path}\\n${clientId}.<request-time>.<body>"`,
+    );
   }
   return { clientId, merchant };
 }

@@ -13,8 +13,18 @@ import {
   consultRequestIssues,
   inquiryDeclarationRequestIssues,
 } from './api/requests';
-import { CaptureRequest as CaptureRequestSchema, CaptureResponse as CaptureResponseSchema, type CaptureRequest, type CaptureResponse } from './schemas/capture';
-import { ConsultRequest as ConsultRequestSchema, ConsultResponse as ConsultResponseSchema, type ConsultRequest, type ConsultResponse } from './schemas/consult';
+import {
+  CaptureRequest as CaptureRequestSchema,
+  CaptureResponse as CaptureResponseSchema,
+  type CaptureRequest,
+  type CaptureResponse,
+} from './schemas/capture';
+import {
+  ConsultRequest as ConsultRequestSchema,
+  ConsultResponse as ConsultResponseSchema,
+  type ConsultRequest,
+  type ConsultResponse,
+} from './schemas/consult';
 import {
   DeclareResponse as DeclareResponseSchema,
   InquiryDeclarationRequest as InquiryDeclarationRequestSchema,
@@ -24,7 +34,11 @@ import {
   type InquiryDeclarationRequest,
   type InquiryDeclarationResponse,
 } from './schemas/customs';
-import { PaymentSessionResponse as PaymentSessionResponseSchema, type PaymentSessionRequest, type PaymentSessionResponse } from './schemas/session';
+import {
+  PaymentSessionResponse as PaymentSessionResponseSchema,
+  type PaymentSessionRequest,
+  type PaymentSessionResponse,
+} from './schemas/session';
 import { genericCallSpec, type GenericRequestOptions, type GenericResponse } from './api/generic';
 import { assertValidPayRequest, type Integration, type PayRules } from './api/pay';
 import { parseOrThrow } from './schemas/parse';
@@ -112,14 +126,22 @@ export interface AmsClientConfig {
   userAgent?: string;
 }
 
-const keyInput = z.custom<KeyInput>(
-  (v) => typeof v === 'string' || v instanceof Uint8Array || v instanceof KeyObject,
-  { error: 'must be a PEM or base64 string, DER bytes (Buffer/Uint8Array) or a KeyObject' },
-);
-const headerText = (max: number) => z.string().min(1, 'must not be empty').max(max).regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (it is sent as a header)');
+const keyInput = z.custom<KeyInput>((v) => typeof v === 'string' || v instanceof Uint8Array || v instanceof KeyObject, {
+  error: 'must be a PEM or base64 string, DER bytes (Buffer/Uint8Array) or a KeyObject',
+});
+const headerText = (max: number) =>
+  z
+    .string()
+    .min(1, 'must not be empty')
+    .max(max)
+    .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (it is sent as a header)');
 
 const ConfigSchema = z.strictObject({
-  clientId: z.string().min(1, 'must not be empty').max(128).regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  clientId: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(128)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
   privateKey: keyInput,
   alipayPublicKey: keyInput,
   keyVersion: z
@@ -198,7 +220,10 @@ export class AmsClient {
       maxRetries: c.maxRetries ?? 2,
       maxResponseBytes: c.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES,
       transport: c.transport ?? createDefaultTransport(),
-      clock: { now: c.clock ? () => c.clock!.now() : systemClock.now, sleep: c.clock?.sleep ? (ms, s) => c.clock!.sleep!(ms, s) : systemClock.sleep },
+      clock: {
+        now: c.clock ? () => c.clock!.now() : systemClock.now,
+        sleep: c.clock?.sleep ? (ms, s) => c.clock!.sleep!(ms, s) : systemClock.sleep,
+      },
       logger: c.logger && c.agentToken !== undefined ? redactingLogger(c.logger, c.agentToken) : c.logger,
       cryptoBackend: getCryptoBackend(c.cryptoBackend),
       random: Math.random,
@@ -243,7 +268,13 @@ export class AmsClient {
     const body = assertValidPayRequest(request, this.#ctx.clock.now(), this.#rules);
     const res = await callAms(
       this.#ctx,
-      { api: 'pay', body, ids: { paymentRequestId: body.paymentRequestId }, responseSchema: PayResponseSchema, acceptUnknownCodes: ['PAYMENT_IN_PROCESS'] },
+      {
+        api: 'pay',
+        body,
+        ids: { paymentRequestId: body.paymentRequestId },
+        responseSchema: PayResponseSchema,
+        acceptUnknownCodes: ['PAYMENT_IN_PROCESS'],
+      },
       options,
     );
     return toPayResult(res, body.paymentRequestId);
@@ -272,7 +303,12 @@ export class AmsClient {
     const body = parseOrThrow(RefundRequestSchema, request, 'Invalid refund request');
     return callAms(
       this.#ctx,
-      { api: 'refund', body, ids: { refundRequestId: body.refundRequestId, paymentId: body.paymentId }, responseSchema: RefundResponseSchema },
+      {
+        api: 'refund',
+        body,
+        ids: { refundRequestId: body.refundRequestId, paymentId: body.paymentId },
+        responseSchema: RefundResponseSchema,
+      },
       options,
     );
   }
@@ -312,7 +348,11 @@ export class AmsClient {
    */
   async createPaymentSession(request: PaymentSessionRequest, options?: RequestOptions): Promise<PaymentSessionResponse> {
     const body = assertValidPaymentSessionRequest(request, this.#ctx.clock.now(), this.#rules);
-    return callAms(this.#ctx, { api: 'createPaymentSession', body, ids: { paymentRequestId: body.paymentRequestId }, responseSchema: PaymentSessionResponseSchema }, options);
+    return callAms(
+      this.#ctx,
+      { api: 'createPaymentSession', body, ids: { paymentRequestId: body.paymentRequestId }, responseSchema: PaymentSessionResponseSchema },
+      options,
+    );
   }
 
   /**
@@ -334,7 +374,12 @@ export class AmsClient {
     const body = assertNoIssues(CaptureRequestSchema, request, captureRequestIssues(request), 'capture');
     return callAms(
       this.#ctx,
-      { api: 'capture', body, ids: { captureRequestId: body.captureRequestId, paymentId: body.paymentId }, responseSchema: CaptureResponseSchema },
+      {
+        api: 'capture',
+        body,
+        ids: { captureRequestId: body.captureRequestId, paymentId: body.paymentId },
+        responseSchema: CaptureResponseSchema,
+      },
       options,
     );
   }
@@ -348,15 +393,29 @@ export class AmsClient {
     const body = assertValidDeclareRequest(request);
     return callAms(
       this.#ctx,
-      { api: 'declare', body, ids: { declarationRequestId: body.declarationRequestId, paymentId: body.paymentId }, responseSchema: DeclareResponseSchema },
+      {
+        api: 'declare',
+        body,
+        ids: { declarationRequestId: body.declarationRequestId, paymentId: body.paymentId },
+        responseSchema: DeclareResponseSchema,
+      },
       options,
     );
   }
 
   /** The state of 1–10 declarations: `declarationRecords[]`, and `declarationRequestsNotFound[]` for unknown ids. */
   async inquiryDeclarationRequests(request: InquiryDeclarationRequest, options?: RequestOptions): Promise<InquiryDeclarationResponse> {
-    const body = assertNoIssues(InquiryDeclarationRequestSchema, request, inquiryDeclarationRequestIssues(request), 'inquiryDeclarationRequests');
-    return callAms(this.#ctx, { api: 'inquiryDeclarationRequests', body, ids: {}, responseSchema: InquiryDeclarationResponseSchema }, options);
+    const body = assertNoIssues(
+      InquiryDeclarationRequestSchema,
+      request,
+      inquiryDeclarationRequestIssues(request),
+      'inquiryDeclarationRequests',
+    );
+    return callAms(
+      this.#ctx,
+      { api: 'inquiryDeclarationRequests', body, ids: {}, responseSchema: InquiryDeclarationResponseSchema },
+      options,
+    );
   }
 
   /**

@@ -103,7 +103,9 @@ export class AmsApiError extends AmsError {
   /** The verified response body, as parsed. */
   readonly raw: unknown;
   constructor(fields: ApiErrorFields) {
-    super(`${fields.api ? `${fields.api}: ` : ''}${fields.resultCode} (${fields.resultStatus}): ${fields.resultMessage}${describeIds(fields)}`);
+    super(
+      `${fields.api ? `${fields.api}: ` : ''}${fields.resultCode} (${fields.resultStatus}): ${fields.resultMessage}${describeIds(fields)}`,
+    );
     this.resultCode = fields.resultCode;
     this.resultStatus = fields.resultStatus;
     this.resultMessage = fields.resultMessage;
@@ -201,7 +203,10 @@ export function issuesFromZod(
   prefix = '',
 ): ValidationIssue[] {
   return zodIssues.map((i) => {
-    const path = i.path.map((p) => (typeof p === 'number' ? `[${p}]` : String(p))).join('.').replace(/\.\[/g, '[');
+    const path = i.path
+      .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+      .join('.')
+      .replace(/\.\[/g, '[');
     return { field: [prefix, path].filter(Boolean).join('.'), message: i.message, ...(i.code ? { code: i.code } : {}) };
   });
 }

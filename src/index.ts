@@ -26,7 +26,13 @@ export type { PayResult } from './api/pay-result';
 export type { PaymentSessionRequest, PaymentSessionResponse, ProductScene } from './schemas/session';
 export type { ConsultRequest, ConsultResponse, PaymentOption } from './schemas/consult';
 export type { CaptureRequest, CaptureResponse } from './schemas/capture';
-export type { DeclareRequest, DeclareResponse, InquiryDeclarationRequest, InquiryDeclarationResponse, DeclarationRecord } from './schemas/customs';
+export type {
+  DeclareRequest,
+  DeclareResponse,
+  InquiryDeclarationRequest,
+  InquiryDeclarationResponse,
+  DeclarationRecord,
+} from './schemas/customs';
 export type {
   PaymentStatus,
   PaymentRef,
@@ -59,7 +65,13 @@ export type { CashierRedirect, CashierRedirectOptions, RedirectActionFormInput, 
 
 // The rules a merchant calls: currencies, amounts, chinaExtraTransInfo (the rest: ams-cashier/rules).
 export { ALIPAY_CN_PAYMENT_CURRENCIES, ALIPAY_CN_SETTLEMENT_CURRENCIES, checkCurrencies } from './rules/currencies';
-export type { AlipayCnPaymentCurrency, AlipayCnSettlementCurrency, CurrencyCheckInput, CurrencyCheckResult, CurrencyViolation } from './rules/currencies';
+export type {
+  AlipayCnPaymentCurrency,
+  AlipayCnSettlementCurrency,
+  CurrencyCheckInput,
+  CurrencyCheckResult,
+  CurrencyViolation,
+} from './rules/currencies';
 export { toMinorUnits, fromMinorUnits } from './rules/amounts';
 export type { Amount } from './rules/amounts';
 export { buildChinaExtraTransInfo, buildExtendInfo } from './rules/china-extra';

@@ -94,14 +94,25 @@ describe('README Troubleshooting', () => {
     };
     await catchMessage(() => loadPrivateKey('./keys/app_private_key.pem'));
     await catchMessage(() => loadPublicKey(merchant.publicSpkiPem.slice(0, 200)));
-    await catchMessage(() => new AmsClient({ clientId: 'SANDBOX_X', privateKey: merchant.privatePkcs8Pem, alipayPublicKey: merchant.publicSpkiPem, region: 'NA' }));
+    await catchMessage(
+      () =>
+        new AmsClient({
+          clientId: 'SANDBOX_X',
+          privateKey: merchant.privatePkcs8Pem,
+          alipayPublicKey: merchant.publicSpkiPem,
+          region: 'NA',
+        }),
+    );
     await catchMessage(() => testClient().client.pay(payRequest({ paymentAmount: { currency: 'USD', value: 1999 } })));
     const { settlementStrategy: _omit, ...noSettlement } = payRequest();
     await catchMessage(() => testClient().client.pay(noSettlement));
     const quoted = [...section.matchAll(/\*\*`([^`]+)`/g)].map((m) => m[1]!);
     expect(quoted).toHaveLength(6);
     for (const q of quoted.filter((x) => !x.startsWith('AmsSignatureError'))) {
-      expect(messages.some((m) => m.includes(q)), q).toBe(true);
+      expect(
+        messages.some((m) => m.includes(q)),
+        q,
+      ).toBe(true);
     }
   });
 });

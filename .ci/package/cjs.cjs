@@ -8,6 +8,7 @@ try {
   mocks.createAmsHandlers();
   throw new Error('cjs: createAmsHandlers worked without msw installed');
 } catch (e) {
-  if (!(e instanceof ams.AmsConfigError) || !e.message.includes('npm install -D msw@^2')) throw new Error(`cjs: wrong error without msw: ${e}`);
+  if (!(e instanceof ams.AmsConfigError) || !e.message.includes('npm install -D msw@^2'))
+    throw new Error(`cjs: wrong error without msw: ${e}`);
 }
 console.log('package cjs ok');

@@ -7,7 +7,8 @@ const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const req = { method: 'POST', path: '/ams/api/v1/payments/pay', clientId: 'C', requestTime: '2026-01-01T00:00:00Z', body: '{}' };
 const header = signRequest({ ...req, privateKey: merchant.privateKey });
 const { requestTime, ...rest } = req;
-if (!verifySignature({ ...rest, time: requestTime, signature: header, publicKey: merchant.publicKey })) throw new Error('esm: signRequest / verifySignature disagree');
+if (!verifySignature({ ...rest, time: requestTime, signature: header, publicKey: merchant.publicKey }))
+  throw new Error('esm: signRequest / verifySignature disagree');
 if (VERSION !== process.env.EXPECTED_VERSION) throw new Error(`esm: VERSION ${VERSION}, expected ${process.env.EXPECTED_VERSION}`);
 
 try {
@@ -19,13 +20,27 @@ try {
 
 const gw = await startAmsGateway({ clientId: 'SANDBOX_PKG', merchantPublicKey: merchant.publicKey });
 try {
-  const client = new AmsClient({ clientId: 'SANDBOX_PKG', privateKey: merchant.privateKey, alipayPublicKey: gw.alipayPublicKey, baseUrl: gw.url });
+  const client = new AmsClient({
+    clientId: 'SANDBOX_PKG',
+    privateKey: merchant.privateKey,
+    alipayPublicKey: gw.alipayPublicKey,
+    baseUrl: gw.url,
+  });
   const amount = { currency: 'USD', value: '1999' };
   const res = await client.pay({
-    productCode: 'CASHIER_PAYMENT', paymentRequestId: 'pkg-1',
-    order: { referenceOrderId: 'o1', orderDescription: 'package check', orderAmount: amount, extendInfo: { chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'package check' } } }, paymentAmount: amount,
-    paymentMethod: { paymentMethodType: 'ALIPAY_CN' }, paymentRedirectUrl: 'https://shop.example/r',
-    env: { terminalType: 'WEB' }, settlementStrategy: { settlementCurrency: 'USD' },
+    productCode: 'CASHIER_PAYMENT',
+    paymentRequestId: 'pkg-1',
+    order: {
+      referenceOrderId: 'o1',
+      orderDescription: 'package check',
+      orderAmount: amount,
+      extendInfo: { chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'package check' } },
+    },
+    paymentAmount: amount,
+    paymentMethod: { paymentMethodType: 'ALIPAY_CN' },
+    paymentRedirectUrl: 'https://shop.example/r',
+    env: { terminalType: 'WEB' },
+    settlementStrategy: { settlementCurrency: 'USD' },
   });
   if (res.result.resultCode !== 'PAYMENT_IN_PROCESS') throw new Error('esm: pay against the packaged gateway failed');
 } finally {

@@ -6,9 +6,17 @@ const ams = require('ams-cashier');
 const root = path.join(__dirname, '..', '..');
 const v = JSON.parse(readFileSync(path.join(root, 'test/vectors/signatures.json'), 'utf8')).vectors[1];
 const key = readFileSync(path.join(root, 'test/vectors/keys/merchant_private_pkcs1.pem'), 'utf8');
-const header = ams.signRequest({ method: v.method, path: v.path, clientId: v.clientId, requestTime: v.requestTime, body: v.body, privateKey: key });
+const header = ams.signRequest({
+  method: v.method,
+  path: v.path,
+  clientId: v.clientId,
+  requestTime: v.requestTime,
+  body: v.body,
+  privateKey: key,
+});
 if (header !== v.signatureHeader) throw new Error('CJS build: signRequest differs from the golden vector');
-if (typeof ams.AmsClient !== 'function' || !(new ams.AmsConfigError('x') instanceof ams.AmsError)) throw new Error('CJS build: error classes broken');
+if (typeof ams.AmsClient !== 'function' || !(new ams.AmsConfigError('x') instanceof ams.AmsError))
+  throw new Error('CJS build: error classes broken');
 const redis = require('ams-cashier/redis');
 try {
   redis.createRedisNotificationStore({});

@@ -5,8 +5,13 @@ import { startAmsGateway } from 'ams-cashier/mocks';
 import { parseReport, reconcile, type ReconciliationReport } from 'ams-cashier/reports';
 
 const request: PayRequest = {
-  productCode: 'CASHIER_PAYMENT', paymentRequestId: 'r', order: { referenceOrderId: 'o', orderDescription: 'd', orderAmount: { currency: 'USD', value: '1' } },
-  paymentAmount: { currency: 'USD', value: '1' }, paymentMethod: { paymentMethodType: 'ALIPAY_CN' }, paymentRedirectUrl: 'https://x.example', env: { terminalType: 'WEB' },
+  productCode: 'CASHIER_PAYMENT',
+  paymentRequestId: 'r',
+  order: { referenceOrderId: 'o', orderDescription: 'd', orderAmount: { currency: 'USD', value: '1' } },
+  paymentAmount: { currency: 'USD', value: '1' },
+  paymentMethod: { paymentMethodType: 'ALIPAY_CN' },
+  paymentRedirectUrl: 'https://x.example',
+  env: { terminalType: 'WEB' },
 };
 export async function pay(client: AmsClient): Promise<PayResponse> {
   return client.pay(request);

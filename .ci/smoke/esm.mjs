@@ -5,9 +5,27 @@ import * as ams from 'ams-cashier';
 const vectors = JSON.parse(readFileSync(new URL('../../test/vectors/signatures.json', import.meta.url), 'utf8')).vectors;
 const key = readFileSync(new URL('../../test/vectors/keys/merchant_private_pkcs8.pem', import.meta.url), 'utf8');
 const v = vectors[0];
-const header = ams.signRequest({ method: v.method, path: v.path, clientId: v.clientId, requestTime: v.requestTime, body: v.body, privateKey: key });
+const header = ams.signRequest({
+  method: v.method,
+  path: v.path,
+  clientId: v.clientId,
+  requestTime: v.requestTime,
+  body: v.body,
+  privateKey: key,
+});
 if (header !== v.signatureHeader) throw new Error('ESM build: signRequest differs from the golden vector');
-for (const name of ['AmsClient', 'AmsError', 'loadPrivateKey', 'loadPublicKey', 'buildSignContent', 'parseSignatureHeader', 'verifySignature', 'resolveEndpoint', 'checkCurrencies', 'toMinorUnits']) {
+for (const name of [
+  'AmsClient',
+  'AmsError',
+  'loadPrivateKey',
+  'loadPublicKey',
+  'buildSignContent',
+  'parseSignatureHeader',
+  'verifySignature',
+  'resolveEndpoint',
+  'checkCurrencies',
+  'toMinorUnits',
+]) {
   if (typeof ams[name] !== 'function') throw new Error(`ESM build: missing export ${name}`);
 }
 if ('default' in ams) throw new Error('ESM build: unexpected default export');
@@ -27,30 +45,47 @@ try {
   inbox.createNotificationInbox({ connection: 'redis://127.0.0.1:1', path: '/n', alipayPublicKey: 'x' });
   throw new Error('ESM build: createNotificationInbox accepted no clientId');
 } catch (e) {
-  if (!(e instanceof ams.AmsConfigError) || e.field !== 'clientId') throw new Error(`ESM build: the bullmq subpath did not refuse a missing clientId with AmsConfigError (${e})`);
+  if (!(e instanceof ams.AmsConfigError) || e.field !== 'clientId')
+    throw new Error(`ESM build: the bullmq subpath did not refuse a missing clientId with AmsConfigError (${e})`);
 }
 for (const f of ['bullmq.js', 'bullmq.cjs']) {
   const text = readFileSync(new URL(`../../dist/${f}`, import.meta.url), 'utf8');
-  if (/from ["'](bullmq|ioredis)["']|require\(["'](bullmq|ioredis)["']\)/.test(text)) throw new Error(`dist/${f} imports bullmq or ioredis at load time`);
+  if (/from ["'](bullmq|ioredis)["']|require\(["'](bullmq|ioredis)["']\)/.test(text))
+    throw new Error(`dist/${f} imports bullmq or ioredis at load time`);
 }
 // The report parser from its built subpath: a published sample, and bad input as this package's error class.
 const reports = await import('ams-cashier/reports');
 const sample = 'settlementBatchId,summaryType,count,settlementAmountValue,settlementCurrency\nB1,TOTAL,0,0,USD\n<END>\n';
 if (!(await reports.parseReport(sample)).complete) throw new Error('ESM build: parseReport missed <END>');
-if (!(await reports.parseReport('a,b\n1,2\n').catch((e) => e) instanceof ams.AmsValidationError)) throw new Error('ESM build: the reports subpath throws a foreign error class');
+if (!((await reports.parseReport('a,b\n1,2\n').catch((e) => e)) instanceof ams.AmsValidationError))
+  throw new Error('ESM build: the reports subpath throws a foreign error class');
 // The embedded gateway from the built subpath, driven by the built client: one real payment over loopback.
 const { startAmsGateway } = await import('ams-cashier/mocks');
 const { generateKeyPairSync } = await import('node:crypto');
 const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const gw = await startAmsGateway({ clientId: 'SANDBOX_SMOKE', merchantPublicKey: merchant.publicKey });
 try {
-  const client = new ams.AmsClient({ clientId: 'SANDBOX_SMOKE', privateKey: merchant.privateKey, alipayPublicKey: gw.alipayPublicKey, baseUrl: gw.url });
+  const client = new ams.AmsClient({
+    clientId: 'SANDBOX_SMOKE',
+    privateKey: merchant.privateKey,
+    alipayPublicKey: gw.alipayPublicKey,
+    baseUrl: gw.url,
+  });
   const amount = { currency: 'USD', value: '1999' };
   const res = await client.pay({
-    productCode: 'CASHIER_PAYMENT', paymentRequestId: 'smoke-1',
-    order: { referenceOrderId: 'o1', orderDescription: 'smoke', orderAmount: amount, extendInfo: { chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'smoke test' } } }, paymentAmount: amount,
-    paymentMethod: { paymentMethodType: 'ALIPAY_CN' }, paymentRedirectUrl: 'https://shop.example/r',
-    env: { terminalType: 'WEB' }, settlementStrategy: { settlementCurrency: 'USD' },
+    productCode: 'CASHIER_PAYMENT',
+    paymentRequestId: 'smoke-1',
+    order: {
+      referenceOrderId: 'o1',
+      orderDescription: 'smoke',
+      orderAmount: amount,
+      extendInfo: { chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'smoke test' } },
+    },
+    paymentAmount: amount,
+    paymentMethod: { paymentMethodType: 'ALIPAY_CN' },
+    paymentRedirectUrl: 'https://shop.example/r',
+    env: { terminalType: 'WEB' },
+    settlementStrategy: { settlementCurrency: 'USD' },
   });
   if (res.result.resultCode !== 'PAYMENT_IN_PROCESS') throw new Error('ESM build: pay against the built gateway failed');
 } finally {
@@ -68,5 +103,6 @@ for (const sub of ['rules', 'notifications', 'http', 'schemas']) {
   const m = await import(`ams-cashier/${sub}`);
   if (Object.keys(m).length === 0) throw new Error(`ESM build: ams-cashier/${sub} exports nothing`);
 }
-if ((await import('ams-cashier/http')).TransportFailure !== ams.TransportFailure) throw new Error('ESM build: two TransportFailure classes');
+if ((await import('ams-cashier/http')).TransportFailure !== ams.TransportFailure)
+  throw new Error('ESM build: two TransportFailure classes');
 console.log('esm smoke ok');

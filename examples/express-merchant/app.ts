@@ -86,7 +86,10 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
     const item = typeof form?.item === 'string' ? form.item : 'T-shirt';
     const price = Object.hasOwn(CATALOG, item) ? CATALOG[item] : undefined;
     if (price === undefined) {
-      res.status(400).type('html').send(page('Unknown item', `<h1>Unknown item</h1><p>${escape(item.slice(0, 80))} is not for sale here.</p>`));
+      res
+        .status(400)
+        .type('html')
+        .send(page('Unknown item', `<h1>Unknown item</h1><p>${escape(item.slice(0, 80))} is not for sale here.</p>`));
       return;
     }
     const amount = { currency, value: toMinorUnits(price, currency) };
@@ -116,7 +119,10 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
     } catch (err) {
       order.status = 'failed';
       const why = err instanceof AmsApiError ? `${err.resultCode}: ${err.resultMessage}` : 'the payment could not be created';
-      res.status(502).type('html').send(page('Payment failed', `<h1>Payment failed</h1><p>${escape(why)}</p>`));
+      res
+        .status(502)
+        .type('html')
+        .send(page('Payment failed', `<h1>Payment failed</h1><p>${escape(why)}</p>`));
       return;
     }
     order.paymentId = answer.paymentId;
@@ -140,7 +146,9 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
       // Signed by Alipay is not "for this order": compare the id, currency and amount before marking it paid.
       const match = matchNotification(n, { paymentRequestId: order.paymentRequestId, paymentAmount: order.amount });
       if (!match.ok) {
-        throw new Error(`notification differs from order ${order.orderId} (${match.mismatches.map((m) => m.field).join(', ')}): investigate before shipping`);
+        throw new Error(
+          `notification differs from order ${order.orderId} (${match.mismatches.map((m) => m.field).join(', ')}): investigate before shipping`,
+        );
       }
       onEvent('notification.verified', { orderId: order.orderId, paymentId: n.paymentId, outcome: n.outcome });
       // `outcome`, never resultStatus: a PAYMENT_PENDING carries resultStatus S and is not paid.

@@ -23,7 +23,9 @@ if (process.env.AMS_CLIENT_ID) {
   });
   // Alipay must reach the notify URL: set PUBLIC_URL to the shop's public origin (a tunnel in development).
   const { app } = createMerchantApp({ client, ...(process.env.PUBLIC_URL ? { publicUrl: process.env.PUBLIC_URL } : {}) });
-  const server = app.listen(port, '127.0.0.1', () => console.log(`shop on http://127.0.0.1:${port} → Alipay ${region} (${client.sandbox ? 'sandbox' : 'production'})`));
+  const server = app.listen(port, '127.0.0.1', () =>
+    console.log(`shop on http://127.0.0.1:${port} → Alipay ${region} (${client.sandbox ? 'sandbox' : 'production'})`),
+  );
   const stop = (): void => void server.close();
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);

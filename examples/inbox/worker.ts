@@ -23,7 +23,8 @@ const { worker } = inbox.process(
   },
   {
     concurrency: 10,
-    onDeadLetter: ({ context, error }) => console.error(`worker: gave up on ${context.key} after ${context.attempt} attempts: ${String(error)}`),
+    onDeadLetter: ({ context, error }) =>
+      console.error(`worker: gave up on ${context.key} after ${context.attempt} attempts: ${String(error)}`),
   },
 );
 void worker.waitUntilReady().then(() => console.log('worker: ready'));

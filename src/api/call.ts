@@ -94,12 +94,17 @@ interface Secrets {
   signature: string;
 }
 
-type Interpretation<T> =
-  | { kind: 'done'; value: T }
-  | { kind: 'retry'; error: AmsError; retryAfterMs?: number | undefined };
+type Interpretation<T> = { kind: 'done'; value: T } | { kind: 'retry'; error: AmsError; retryAfterMs?: number | undefined };
 
 /** Verifies a response under the policy: signed and valid, or unsigned/partially signed only for F and U results. */
-function verifyResponse(ctx: CallContext, path: string, res: HttpResponse, result: { resultStatus: string; resultCode: string }, accepted: boolean, api: string): void {
+function verifyResponse(
+  ctx: CallContext,
+  path: string,
+  res: HttpResponse,
+  result: { resultStatus: string; resultCode: string },
+  accepted: boolean,
+  api: string,
+): void {
   const signature = res.headers['signature'];
   const responseTime = res.headers['response-time'];
   const clientId = res.headers['client-id'];
@@ -108,7 +113,10 @@ function verifyResponse(ctx: CallContext, path: string, res: HttpResponse, resul
   // PAYMENT_IN_PROCESS (it carries the cashier URL the buyer is sent to) or a partial set of headers never passes.
   if (signature === undefined) {
     if (!accepted) {
-      ctx.logger?.warn?.('ams: accepted an unsigned response because its result is not a success', { api, resultStatus: result.resultStatus });
+      ctx.logger?.warn?.('ams: accepted an unsigned response because its result is not a success', {
+        api,
+        resultStatus: result.resultStatus,
+      });
       return;
     }
     throw new AmsSignatureError(
@@ -127,7 +135,10 @@ function verifyResponse(ctx: CallContext, path: string, res: HttpResponse, resul
   }
   const parsed = parseSignatureHeader(signature);
   if (clientId !== ctx.clientId) {
-    throw new AmsSignatureError(`${api}: the response is for client-id "${clientId}", not "${ctx.clientId}"`, { reason: 'mismatch', check: 'client-id' });
+    throw new AmsSignatureError(`${api}: the response is for client-id "${clientId}", not "${ctx.clientId}"`, {
+      reason: 'mismatch',
+      check: 'client-id',
+    });
   }
   const content = buildSignContentBytes({ method: 'POST', path, clientId: clientId, time: responseTime!, body: res.body });
   // Verifying is ~30 µs: cheaper on the event loop than a threadpool round trip (signing, ~0.5 ms, is offloaded).
@@ -168,12 +179,18 @@ function interpret<S extends z.ZodType>(
     json = JSON.parse(res.body);
   } catch (cause) {
     // Not retried: a malformed answer is not made better by asking again.
-    const contentType = redactValues((res.headers['content-type'] ?? 'no content-type').slice(0, 100), [secrets.agentToken, secrets.signature]);
-    throw new AmsHttpError(`${api}: HTTP ${res.status} with a body that is not JSON (${contentType}, ${res.body.length} chars): it is not an AMS answer`, {
-      httpStatus: res.status,
-      bodySnippet: snippet(res.body, secrets),
-      cause,
-    });
+    const contentType = redactValues((res.headers['content-type'] ?? 'no content-type').slice(0, 100), [
+      secrets.agentToken,
+      secrets.signature,
+    ]);
+    throw new AmsHttpError(
+      `${api}: HTTP ${res.status} with a body that is not JSON (${contentType}, ${res.body.length} chars): it is not an AMS answer`,
+      {
+        httpStatus: res.status,
+        bodySnippet: snippet(res.body, secrets),
+        cause,
+      },
+    );
   }
   // One zod pass on the happy path: the full schema first, the bare { result } only when that does not fit.
   const full = spec.responseSchema.safeParse(json);
@@ -186,7 +203,8 @@ function interpret<S extends z.ZodType>(
   }
   const result = base.data.result;
   // S, or a U that is this call's normal answer (PAYMENT_IN_PROCESS for pay): what the caller acts on.
-  const accepted = result.resultStatus === 'S' || (result.resultStatus === 'U' && (spec.acceptUnknownCodes ?? []).includes(result.resultCode));
+  const accepted =
+    result.resultStatus === 'S' || (result.resultStatus === 'U' && (spec.acceptUnknownCodes ?? []).includes(result.resultCode));
   verifyResponse(ctx, path, res, result, accepted, api);
   checkEcho(spec, json as Record<string, unknown>);
 
@@ -224,12 +242,18 @@ function interpret<S extends z.ZodType>(
 }
 
 /** The answer parsed again from its redacted text (redaction replaces whole values, so the JSON stays valid). */
-function redactedAnswer(clean: string, fallback: { resultCode: string; resultMessage?: string | undefined }): { result: { resultCode: string; resultMessage?: string | undefined }; raw: unknown } {
+function redactedAnswer(
+  clean: string,
+  fallback: { resultCode: string; resultMessage?: string | undefined },
+): { result: { resultCode: string; resultMessage?: string | undefined }; raw: unknown } {
   try {
     const raw = JSON.parse(clean) as { result?: { resultCode?: unknown; resultMessage?: unknown } };
     const r = raw.result ?? {};
     return {
-      result: { resultCode: typeof r.resultCode === 'string' ? r.resultCode : fallback.resultCode, resultMessage: typeof r.resultMessage === 'string' ? r.resultMessage : undefined },
+      result: {
+        resultCode: typeof r.resultCode === 'string' ? r.resultCode : fallback.resultCode,
+        resultMessage: typeof r.resultMessage === 'string' ? r.resultMessage : undefined,
+      },
       raw,
     };
   } catch {
@@ -319,7 +343,8 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
     const content = buildSignContentBytes({ method: 'POST', path, clientId: ctx.clientId, time: requestTime, body });
     // Alone, sign on the event loop (a threadpool hop adds ~60 µs of latency); with other calls in flight, sign on
     // the threadpool so two cores sign in parallel while the event loop keeps serving sockets.
-    const signature = inflight.get(ctx)! > 1 ? await ctx.cryptoBackend.signAsync(content, ctx.privateKey) : ctx.cryptoBackend.sign(content, ctx.privateKey);
+    const signature =
+      inflight.get(ctx)! > 1 ? await ctx.cryptoBackend.signAsync(content, ctx.privateKey) : ctx.cryptoBackend.sign(content, ctx.privateKey);
     if (signal?.aborted) throw abortError(api, signal, attempt - 1, attempt > 1);
     const signatureHeader = formatSignatureHeader(signature, ctx.keyVersion);
     const secrets: Secrets = { agentToken: ctx.agentToken, signature };
@@ -349,13 +374,22 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
       const attemptAbort = attemptSignal(timeoutMs, signal);
       let res: HttpResponse;
       try {
-        res = await ctx.transport({ url, method: 'POST', headers, body, signal: attemptAbort.signal, maxResponseBytes: ctx.maxResponseBytes });
+        res = await ctx.transport({
+          url,
+          method: 'POST',
+          headers,
+          body,
+          signal: attemptAbort.signal,
+          maxResponseBytes: ctx.maxResponseBytes,
+        });
         // A custom transport may not bound the body itself: the limit holds for every transport. A decoded string
         // never has more UTF-16 units than the bytes it came from, so this refuses nothing a transport accepted.
         if (res.body.length > ctx.maxResponseBytes) throw tooLargeFailure(ctx.maxResponseBytes);
       } catch (err) {
         // A custom transport that throws something else still fails like a connection: typed and retried.
-        throw err instanceof TransportFailure ? err : new TransportFailure('connection', `transport failed (${err instanceof Error ? err.name : typeof err})`);
+        throw err instanceof TransportFailure
+          ? err
+          : new TransportFailure('connection', `transport failed (${err instanceof Error ? err.name : typeof err})`);
       } finally {
         attemptAbort.release();
       }
@@ -367,16 +401,29 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
         responseTime: res.headers['response-time'],
         signature: redactSignatureHeader(res.headers['signature']),
       });
-      outcome = isRetryableStatus(res.status) ? interpretRetryable(ctx, spec, path, res, attempt, secrets) : interpret(ctx, spec, path, res, attempt, secrets);
+      outcome = isRetryableStatus(res.status)
+        ? interpretRetryable(ctx, spec, path, res, attempt, secrets)
+        : interpret(ctx, spec, path, res, attempt, secrets);
     } catch (err) {
       if (!(err instanceof TransportFailure)) throw err;
       // The caller's signal decides first: its own AbortSignal.timeout() is an abort, not our timeout.
       if (err.kind === 'aborted' || signal?.aborted) throw abortError(api, signal, attempt, true);
       const error =
         err.kind === 'timeout'
-          ? new AmsTimeoutError(`${api}: no answer within ${timeoutMs} ms after ${attempt} attempt(s); the outcome is unknown — inquire before retrying`, { attempts: attempt, cause: err })
-          : new AmsConnectionError(`${api}: ${err.message} after ${attempt} attempt(s); the outcome is unknown — inquire before retrying`, { attempts: attempt, cause: err });
-      if (err.kind === 'too_large') ctx.logger?.warn?.('ams: response body over maxResponseBytes; connection dropped', { api, attempt, maxResponseBytes: ctx.maxResponseBytes });
+          ? new AmsTimeoutError(
+              `${api}: no answer within ${timeoutMs} ms after ${attempt} attempt(s); the outcome is unknown — inquire before retrying`,
+              { attempts: attempt, cause: err },
+            )
+          : new AmsConnectionError(`${api}: ${err.message} after ${attempt} attempt(s); the outcome is unknown — inquire before retrying`, {
+              attempts: attempt,
+              cause: err,
+            });
+      if (err.kind === 'too_large')
+        ctx.logger?.warn?.('ams: response body over maxResponseBytes; connection dropped', {
+          api,
+          attempt,
+          maxResponseBytes: ctx.maxResponseBytes,
+        });
       outcome = { kind: 'retry', error };
     }
 

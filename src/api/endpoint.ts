@@ -9,7 +9,16 @@ export const REGION_ORIGINS = {
 export type Region = keyof typeof REGION_ORIGINS;
 
 /** The modelled APIs under /v1/payments/; any other API is called by its full `/v1/...` path. */
-export const AMS_APIS = ['pay', 'inquiryPayment', 'cancel', 'refund', 'inquiryRefund', 'consult', 'capture', 'createPaymentSession'] as const;
+export const AMS_APIS = [
+  'pay',
+  'inquiryPayment',
+  'cancel',
+  'refund',
+  'inquiryRefund',
+  'consult',
+  'capture',
+  'createPaymentSession',
+] as const;
 
 export interface EndpointOptions {
   region?: Region | undefined;
@@ -58,12 +67,16 @@ export function originOf(baseUrl: string): string {
   try {
     url = new URL(baseUrl);
   } catch {
-    throw new AmsConfigError(`baseUrl "${shownUrl(baseUrl)}" is not an absolute URL (expected e.g. http://127.0.0.1:8080)`, { field: 'baseUrl' });
+    throw new AmsConfigError(`baseUrl "${shownUrl(baseUrl)}" is not an absolute URL (expected e.g. http://127.0.0.1:8080)`, {
+      field: 'baseUrl',
+    });
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
     throw new AmsConfigError(`baseUrl must use http or https, got ${url.protocol}`, { field: 'baseUrl' });
   if (url.username || url.password)
-    throw new AmsConfigError('baseUrl must not carry credentials (user:password@); put proxy authentication in a custom transport', { field: 'baseUrl' });
+    throw new AmsConfigError('baseUrl must not carry credentials (user:password@); put proxy authentication in a custom transport', {
+      field: 'baseUrl',
+    });
   if ((url.pathname !== '/' && url.pathname !== '') || url.search || url.hash)
     throw new AmsConfigError(
       `baseUrl "${shownUrl(baseUrl)}" has a path, query or fragment; it replaces only the origin, and the signed path is always /ams/…/v1/<family>/<api>`,
@@ -85,7 +98,10 @@ export function resolveEndpoint(options: EndpointOptions, api: AmsApi): { url: s
   if (options.baseUrl !== undefined) origin = originOf(options.baseUrl);
   else if (options.region !== undefined) {
     origin = Object.hasOwn(REGION_ORIGINS, options.region) ? REGION_ORIGINS[options.region] : '';
-    if (!origin) throw new AmsConfigError(`region must be one of ${Object.keys(REGION_ORIGINS).join(', ')}, got "${String(options.region)}"`, { field: 'region' });
+    if (!origin)
+      throw new AmsConfigError(`region must be one of ${Object.keys(REGION_ORIGINS).join(', ')}, got "${String(options.region)}"`, {
+        field: 'region',
+      });
   } else throw new AmsConfigError('One of region ("NA" or "SEA") or baseUrl is required', { field: 'region' });
   const path = apiPath(api, options.sandbox === true);
   return { url: origin + path, path };

@@ -26,7 +26,12 @@ const ID_FIELDS = ['paymentRequestId', 'paymentId', 'refundRequestId', 'refundId
 export function genericCallSpec(path: string, body: unknown, options: { schema?: z.ZodType | undefined }): CallSpec<z.ZodType> {
   const issues: ValidationIssue[] = [];
   if (!isAmsPath(path)) {
-    issues.push({ field: 'path', message: 'must be an AMS path as the docs write it, /v1/<family>/<api> without /ams/api (e.g. "/v1/vaults/vaultPaymentMethod"); the sandbox prefix is added for you', code: 'invalid' });
+    issues.push({
+      field: 'path',
+      message:
+        'must be an AMS path as the docs write it, /v1/<family>/<api> without /ams/api (e.g. "/v1/vaults/vaultPaymentMethod"); the sandbox prefix is added for you',
+      code: 'invalid',
+    });
   }
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     issues.push({ field: 'body', message: 'must be a plain object (the JSON request body)', code: 'invalid_type' });

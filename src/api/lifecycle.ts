@@ -1,18 +1,36 @@
 // Request checks and the await loop for inquiry, cancel and refund: exactly-one-id rules and the inquiry schedule.
 import type { z } from 'zod';
-import { AmsAbortError, AmsApiError, AmsConnectionError, AmsError, AmsHttpError, AmsUnknownResultError, AmsValidationError } from '../errors';
+import {
+  AmsAbortError,
+  AmsApiError,
+  AmsConnectionError,
+  AmsError,
+  AmsHttpError,
+  AmsUnknownResultError,
+  AmsValidationError,
+} from '../errors';
 import { parseOrThrow } from '../schemas/parse';
 import { PaymentRefSchema, RefundRefSchema, type InquiryPaymentResponse, type PaymentStatus } from '../schemas/lifecycle';
 
 function exactlyOne<K extends string>(input: unknown, schema: z.ZodType, keys: readonly [K, K], context: string): Record<K, string> {
   if (input === null || typeof input !== 'object') {
-    throw new AmsValidationError([{ field: keys.join(' | '), message: `expected an object with ${keys[0]} or ${keys[1]}`, code: 'required' }], { context });
+    throw new AmsValidationError(
+      [{ field: keys.join(' | '), message: `expected an object with ${keys[0]} or ${keys[1]}`, code: 'required' }],
+      { context },
+    );
   }
   const data = parseOrThrow(schema, input, context) as Partial<Record<K, string>>;
   const given = keys.filter((k) => data[k] !== undefined);
   if (given.length !== 1) {
     throw new AmsValidationError(
-      [{ field: keys.join(' | '), message: given.length === 0 ? `one of ${keys[0]} or ${keys[1]} is required` : `give exactly one of ${keys[0]} or ${keys[1]}, not both`, code: given.length === 0 ? 'required' : 'conflict' }],
+      [
+        {
+          field: keys.join(' | '),
+          message:
+            given.length === 0 ? `one of ${keys[0]} or ${keys[1]} is required` : `give exactly one of ${keys[0]} or ${keys[1]}, not both`,
+          code: given.length === 0 ? 'required' : 'conflict',
+        },
+      ],
       { context },
     );
   }
@@ -88,7 +106,9 @@ function isTransient(err: unknown): boolean {
 export async function awaitPayment(deps: AwaitDeps, options: AwaitPaymentOptions): Promise<AwaitPaymentResult> {
   const schedule = options.scheduleMs ?? (options.schedule ?? DEFAULT_AWAIT_SCHEDULE_SECONDS).map((s) => s * 1000);
   if (schedule.length === 0 || schedule.some((ms) => !Number.isFinite(ms) || ms < 0)) {
-    throw new AmsValidationError([{ field: options.scheduleMs ? 'scheduleMs' : 'schedule', message: 'must be a non-empty list of non-negative delays' }]);
+    throw new AmsValidationError([
+      { field: options.scheduleMs ? 'scheduleMs' : 'schedule', message: 'must be a non-empty list of non-negative delays' },
+    ]);
   }
   const grace = options.notFoundGraceInquiries ?? 3;
   const { signal } = options;
@@ -99,7 +119,11 @@ export async function awaitPayment(deps: AwaitDeps, options: AwaitPaymentOptions
 
   let inquired = false;
   const aborted = (): never => {
-    throw new AmsAbortError("awaitPaymentResult: aborted by the caller's signal", { attempts: 0, mayHaveReachedAlipay: inquired, cause: signal?.reason });
+    throw new AmsAbortError("awaitPaymentResult: aborted by the caller's signal", {
+      attempts: 0,
+      mayHaveReachedAlipay: inquired,
+      cause: signal?.reason,
+    });
   };
 
   for (let i = 0; i < schedule.length; i++) {
@@ -129,7 +153,10 @@ export async function awaitPayment(deps: AwaitDeps, options: AwaitPaymentOptions
     if (FINAL.has(last.paymentStatus)) return { paymentStatus: last.paymentStatus, inquiry: last, cancelled: false };
   }
 
-  if (!last) throw lastError instanceof AmsError ? lastError : new AmsConnectionError('awaitPaymentResult: no inquiry succeeded', { cause: lastError });
+  if (!last)
+    throw lastError instanceof AmsError
+      ? lastError
+      : new AmsConnectionError('awaitPaymentResult: no inquiry succeeded', { cause: lastError });
   if (options.cancelOnTimeout === false || seenPending || !mayCancel(last.paymentStatus)) {
     return { paymentStatus: seenPending ? 'PENDING' : last.paymentStatus, inquiry: last, cancelled: false };
   }

@@ -1,6 +1,13 @@
 // Validates a CASHIER_PAYMENT `pay` request before anything is sent: schema, currency and contract rules, extendInfo, expiry.
 import { AmsValidationError, type ValidationIssue } from '../errors';
-import { checkCurrencies, checkExtendInfo, directMerchantIssue, hasChinaExtraTransInfo, MAX_EXTEND_INFO_LENGTH, serializeExtendInfo } from '../rules';
+import {
+  checkCurrencies,
+  checkExtendInfo,
+  directMerchantIssue,
+  hasChinaExtraTransInfo,
+  MAX_EXTEND_INFO_LENGTH,
+  serializeExtendInfo,
+} from '../rules';
 import { RULE_SOURCES } from '../rules/sources';
 import { collectIssues } from '../schemas/parse';
 import { PayRequest } from '../schemas/pay';
@@ -41,12 +48,21 @@ export function payRequestIssues(input: unknown, now: Date | undefined, rules: P
 }
 
 /** The issues, and order.extendInfo as it will be sent (serialized once, here). */
-function inspect(input: unknown, now: Date | undefined, rules: PayRules): { issues: ValidationIssue[]; extendInfoText: string | undefined } {
+function inspect(
+  input: unknown,
+  now: Date | undefined,
+  rules: PayRules,
+): { issues: ValidationIssue[]; extendInfoText: string | undefined } {
   const { issues, add } = collectIssues(PayRequest, input, RULE_SOURCES.requestSchema);
   if (input === null || typeof input !== 'object') return { issues, extendInfoText: undefined };
 
   if (get(input, 'env', 'terminalType') === undefined && get(input, 'order', 'env', 'terminalType') === undefined) {
-    add({ field: 'env.terminalType', message: 'is required: WEB, WAP, APP or MINI_APP', code: 'required', source: RULE_SOURCES.terminalTypeRequired });
+    add({
+      field: 'env.terminalType',
+      message: 'is required: WEB, WAP, APP or MINI_APP',
+      code: 'required',
+      source: RULE_SOURCES.terminalTypeRequired,
+    });
   }
 
   const extendInfoText = addPaymentMethodIssues(input, rules, add);
@@ -55,8 +71,15 @@ function inspect(input: unknown, now: Date | undefined, rules: PayRules): { issu
   if (typeof expiry === 'string' && now !== undefined) {
     const at = Date.parse(expiry);
     if (!Number.isNaN(at)) {
-      if (at <= now.getTime()) add({ field: 'paymentExpiryTime', message: 'is in the past', code: 'expired', source: RULE_SOURCES.expiryWithin10Minutes });
-      else if (at - now.getTime() >= MAX_PAYMENT_EXPIRY_MS) add({ field: 'paymentExpiryTime', message: 'must be less than 10 minutes after the request', code: 'too_late', source: RULE_SOURCES.expiryWithin10Minutes });
+      if (at <= now.getTime())
+        add({ field: 'paymentExpiryTime', message: 'is in the past', code: 'expired', source: RULE_SOURCES.expiryWithin10Minutes });
+      else if (at - now.getTime() >= MAX_PAYMENT_EXPIRY_MS)
+        add({
+          field: 'paymentExpiryTime',
+          message: 'must be less than 10 minutes after the request',
+          code: 'too_late',
+          source: RULE_SOURCES.expiryWithin10Minutes,
+        });
     }
   }
   return { issues, extendInfoText };
@@ -74,10 +97,16 @@ export function addPaymentMethodIssues(input: unknown, rules: PayRules, add: (is
   const settlementCurrency = get(input, 'settlementStrategy', 'settlementCurrency');
   if (methodType === 'ALIPAY_CN') {
     if (settlementCurrency === undefined) {
-      add({ field: 'settlementStrategy.settlementCurrency', message: 'is required for ALIPAY_CN: the currency of your contract', code: 'required', source: RULE_SOURCES.settlementRequired });
+      add({
+        field: 'settlementStrategy.settlementCurrency',
+        message: 'is required for ALIPAY_CN: the currency of your contract',
+        code: 'required',
+        source: RULE_SOURCES.settlementRequired,
+      });
     } else if (typeof paymentCurrency === 'string' && typeof settlementCurrency === 'string') {
       const { contractSettlementCurrency } = rules;
-      for (const v of checkCurrencies({ paymentMethodType: 'ALIPAY_CN', paymentCurrency, settlementCurrency, contractSettlementCurrency }).violations) {
+      for (const v of checkCurrencies({ paymentMethodType: 'ALIPAY_CN', paymentCurrency, settlementCurrency, contractSettlementCurrency })
+        .violations) {
         add({ field: v.field, message: v.message, code: v.code, source: v.source });
       }
     }
@@ -90,14 +119,32 @@ export function addPaymentMethodIssues(input: unknown, rules: PayRules, add: (is
   for (const issue of serialized.issues) add({ ...issue, source: RULE_SOURCES.extendInfoString });
   if (extendInfo !== undefined && serialized.issues.length === 0) {
     for (const issue of checkExtendInfo(text ?? extendInfo, 'order.extendInfo')) {
-      add({ ...issue, source: issue.source ?? (issue.field === 'order.extendInfo' ? RULE_SOURCES.extendInfoString : RULE_SOURCES.chinaExtraFields) });
+      add({
+        ...issue,
+        source: issue.source ?? (issue.field === 'order.extendInfo' ? RULE_SOURCES.extendInfoString : RULE_SOURCES.chinaExtraFields),
+      });
     }
   }
   if (text !== undefined && text.length > MAX_EXTEND_INFO_LENGTH) {
-    add({ field: 'order.extendInfo', message: `is ${text.length} characters as sent; AMS accepts at most ${MAX_EXTEND_INFO_LENGTH}`, code: 'too_big', source: RULE_SOURCES.requestSchema });
+    add({
+      field: 'order.extendInfo',
+      message: `is ${text.length} characters as sent; AMS accepts at most ${MAX_EXTEND_INFO_LENGTH}`,
+      code: 'too_big',
+      source: RULE_SOURCES.requestSchema,
+    });
   }
-  if (methodType === 'ALIPAY_CN' && (rules.integration ?? 'direct') === 'direct' && serialized.issues.length === 0 && !hasChinaExtraTransInfo(text)) {
-    add(directMerchantIssue('order.extendInfo.chinaExtraTransInfo', 'give order.extendInfo = buildExtendInfo({ chinaExtraTransInfo }) (or its object)'));
+  if (
+    methodType === 'ALIPAY_CN' &&
+    (rules.integration ?? 'direct') === 'direct' &&
+    serialized.issues.length === 0 &&
+    !hasChinaExtraTransInfo(text)
+  ) {
+    add(
+      directMerchantIssue(
+        'order.extendInfo.chinaExtraTransInfo',
+        'give order.extendInfo = buildExtendInfo({ chinaExtraTransInfo }) (or its object)',
+      ),
+    );
   }
 
   return text;
@@ -121,7 +168,11 @@ export function payRequestWarnings(input: unknown): ValidationIssue[] {
   const top = get(input, 'env', 'terminalType');
   const inOrder = get(input, 'order', 'env', 'terminalType');
   if (top !== undefined && inOrder !== undefined && top !== inOrder) {
-    warnings.push({ field: 'order.env.terminalType', message: `contradicts env.terminalType (${String(top)} vs ${String(inOrder)}); give one of them`, code: 'conflict' });
+    warnings.push({
+      field: 'order.env.terminalType',
+      message: `contradicts env.terminalType (${String(top)} vs ${String(inOrder)}); give one of them`,
+      code: 'conflict',
+    });
   }
   return warnings;
 }
@@ -137,7 +188,10 @@ export function assertValidPayRequest(input: unknown, now: Date, rules: PayRules
  * A valid request as it is sent: `order.extendInfo` given as an object is replaced by `text`, the JSON string
  * addPaymentMethodIssues made of it while checking it (serialized once: what was checked is what is sent).
  */
-export function withWireExtendInfo<R extends { order: { extendInfo?: string | Record<string, unknown> | undefined } }>(request: R, text: string | undefined): R {
+export function withWireExtendInfo<R extends { order: { extendInfo?: string | Record<string, unknown> | undefined } }>(
+  request: R,
+  text: string | undefined,
+): R {
   const extendInfo = request.order.extendInfo;
   if (extendInfo === undefined || typeof extendInfo === 'string') return request;
   return { ...request, order: { ...request.order, extendInfo: text } };

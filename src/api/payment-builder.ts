@@ -4,7 +4,13 @@
 import type { Decimal } from 'decimal.js';
 import { AmsValidationError, type ValidationIssue } from '../errors';
 import { toMinorUnits, fromMinorUnits } from '../rules/amounts';
-import { buildExtendInfo, serializeExtendInfo, type ChinaExtraTransInfo, type ChinaExtraTransInfoInput, type GoodsItem } from '../rules/china-extra';
+import {
+  buildExtendInfo,
+  serializeExtendInfo,
+  type ChinaExtraTransInfo,
+  type ChinaExtraTransInfoInput,
+  type GoodsItem,
+} from '../rules/china-extra';
 import { formatIsoWithOffset } from '../rules/time';
 import type { AlipayCnPaymentCurrency, AlipayCnSettlementCurrency } from '../rules/currencies';
 import { CASHIER_OS_TYPES, CASHIER_TERMINAL_TYPES } from '../schemas/common';
@@ -93,7 +99,9 @@ type TerminalInput =
   | { terminalType: 'APP' | 'MINI_APP'; osType: CashierOsType };
 
 /** Input of `buildCashierPayment`. */
-export type CashierPaymentInput = CashierPaymentBase & TerminalInput & (WithGoods | WithChinaExtraTransInfo | WithExtendInfo | WithoutExtra);
+export type CashierPaymentInput = CashierPaymentBase &
+  TerminalInput &
+  (WithGoods | WithChinaExtraTransInfo | WithExtendInfo | WithoutExtra);
 
 /** A `pay` body for productCode CASHIER_PAYMENT, as `buildCashierPayment` returns it (a type, so it fits the loose pay schema). */
 export type CashierPaymentRequest = {
@@ -189,7 +197,11 @@ function readString(
     return undefined;
   }
   if (typeof value !== 'string') {
-    issues.push({ field: key, message: `must be a string, not ${typeof value === 'object' ? show(value) : typeof value}`, code: 'invalid_type' });
+    issues.push({
+      field: key,
+      message: `must be a string, not ${typeof value === 'object' ? show(value) : typeof value}`,
+      code: 'invalid_type',
+    });
     return undefined;
   }
   if (value.trim() === '') {
@@ -212,7 +224,11 @@ function collect(err: unknown, issues: ValidationIssue[], rename: (field: string
 function readAmount(input: Record<string, unknown>, currency: string | undefined, issues: ValidationIssue[]): string | undefined {
   const amount = input.amount;
   if (amount === undefined || amount === null) {
-    issues.push({ field: 'amount', message: 'is required: major units such as "19.99", or { value: "1999" } in minor units', code: 'required' });
+    issues.push({
+      field: 'amount',
+      message: 'is required: major units such as "19.99", or { value: "1999" } in minor units',
+      code: 'required',
+    });
     return undefined;
   }
   // A currency problem is reported once, on `currency`, by the currency check; here it only blocks conversion.
@@ -222,7 +238,11 @@ function readAmount(input: Record<string, unknown>, currency: string | undefined
     if (minor) {
       const extra = Object.keys(amount).filter((k) => k !== 'value' && amount[k] !== undefined);
       if (extra.length > 0) {
-        issues.push({ field: `amount.${extra[0]}`, message: 'is not a field of a minor-unit amount; give { value } (the currency is the input\'s currency)', code: 'unrecognized_keys' });
+        issues.push({
+          field: `amount.${extra[0]}`,
+          message: "is not a field of a minor-unit amount; give { value } (the currency is the input's currency)",
+          code: 'unrecognized_keys',
+        });
         return undefined;
       }
       const value = amount.value as string | number | bigint;
@@ -242,17 +262,29 @@ function readExpiry(input: Record<string, unknown>, options: BuildCashierPayment
   if (minutes === undefined) return undefined;
   const maxMinutes = MAX_PAYMENT_EXPIRY_MS / 60_000;
   if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0 || minutes >= maxMinutes) {
-    issues.push({ field: 'expiresInMinutes', message: `${show(minutes)} is not a number of minutes greater than 0 and less than ${maxMinutes}`, code: 'out_of_range' });
+    issues.push({
+      field: 'expiresInMinutes',
+      message: `${show(minutes)} is not a number of minutes greater than 0 and less than ${maxMinutes}`,
+      code: 'out_of_range',
+    });
     return undefined;
   }
   const offset = options.utcOffsetMinutes ?? 0;
   if (!Number.isInteger(offset) || Math.abs(offset) > 14 * 60) {
-    issues.push({ field: 'options.utcOffsetMinutes', message: `${show(offset)} is not a whole number of minutes between -840 and 840`, code: 'out_of_range' });
+    issues.push({
+      field: 'options.utcOffsetMinutes',
+      message: `${show(offset)} is not a whole number of minutes between -840 and 840`,
+      code: 'out_of_range',
+    });
     return undefined;
   }
   const now = nowMs(options.now);
   if (now === undefined) {
-    issues.push({ field: 'expiresInMinutes', message: 'needs the current time: pass it as options.now (buildCashierPayment(input, { now }))', code: 'clock_required' });
+    issues.push({
+      field: 'expiresInMinutes',
+      message: 'needs the current time: pass it as options.now (buildCashierPayment(input, { now }))',
+      code: 'clock_required',
+    });
     return undefined;
   }
   if (!Number.isFinite(now)) {
@@ -278,24 +310,40 @@ function readExpiry(input: Record<string, unknown>, options: BuildCashierPayment
  */
 export function buildCashierPayment(input: CashierPaymentInput, options: BuildCashierPaymentOptions = {}): CashierPaymentRequest {
   if (!isRecord(input)) {
-    throw new AmsValidationError([{ field: '', message: `the input must be an object, not ${show(input)}` }], { context: 'Invalid cashier payment' });
+    throw new AmsValidationError([{ field: '', message: `the input must be an object, not ${show(input)}` }], {
+      context: 'Invalid cashier payment',
+    });
   }
   const raw = input as unknown as Record<string, unknown>;
   const issues: ValidationIssue[] = [];
 
   for (const key of Object.keys(raw)) {
     if (!(KNOWN_FIELDS as readonly string[]).includes(key) && raw[key] !== undefined)
-      issues.push({ field: key, message: `is not a field of buildCashierPayment's input; expected ${KNOWN_FIELDS.join(', ')}`, code: 'unrecognized_keys' });
+      issues.push({
+        field: key,
+        message: `is not a field of buildCashierPayment's input; expected ${KNOWN_FIELDS.join(', ')}`,
+        code: 'unrecognized_keys',
+      });
   }
 
-  const paymentRequestId = readString(raw, 'paymentRequestId', issues, { required: true, hint: 'your id for this payment (≤ 64 characters)' });
+  const paymentRequestId = readString(raw, 'paymentRequestId', issues, {
+    required: true,
+    hint: 'your id for this payment (≤ 64 characters)',
+  });
   const referenceOrderId = readString(raw, 'referenceOrderId', issues, { required: true, hint: 'your order number (≤ 64 characters)' });
   const orderDescription = readString(raw, 'description', issues, { required: true, hint: 'what the buyer pays for (≤ 256 characters)' });
   const currency = readString(raw, 'currency', issues, { required: true, hint: 'the currency the buyer pays in, such as "USD"' });
-  const settlementCurrency = readString(raw, 'settlementCurrency', issues, { required: true, hint: 'the currency of your contract, such as "USD"' });
+  const settlementCurrency = readString(raw, 'settlementCurrency', issues, {
+    required: true,
+    hint: 'the currency of your contract, such as "USD"',
+  });
   const paymentMethodType = raw.paymentMethodType ?? 'ALIPAY_CN';
   if (paymentMethodType !== 'ALIPAY_CN') {
-    issues.push({ field: 'paymentMethodType', message: `${show(paymentMethodType)} is not supported here: buildCashierPayment builds ALIPAY_CN payments`, code: 'invalid_value' });
+    issues.push({
+      field: 'paymentMethodType',
+      message: `${show(paymentMethodType)} is not supported here: buildCashierPayment builds ALIPAY_CN payments`,
+      code: 'invalid_value',
+    });
   }
   const value = readAmount(raw, currency, issues);
   const env = readEnv(raw, issues);
@@ -329,7 +377,10 @@ export function buildCashierPayment(input: CashierPaymentInput, options: BuildCa
   // Fields left out because of another field's problem (an amount in an unknown currency) are not reported twice.
   if (value === undefined) seen.add('amount');
   if (env === undefined) seen.add('terminalType').add('osType');
-  const rules = { integration: options.integration ?? 'direct', contractSettlementCurrency: raw.contractSettlementCurrency as string | undefined };
+  const rules = {
+    integration: options.integration ?? 'direct',
+    contractSettlementCurrency: raw.contractSettlementCurrency as string | undefined,
+  };
   const at = paymentExpiryTime === undefined ? undefined : new Date(nowMs(options.now)!);
   for (const issue of payRequestIssues(request, at, rules)) {
     const field = inputField(issue.field, extendFrom);
@@ -355,14 +406,22 @@ function readEnv(raw: Record<string, unknown>, issues: ValidationIssue[]): Cashi
   if (!(CASHIER_TERMINAL_TYPES as readonly unknown[]).includes(terminalType)) {
     const upper = typeof terminalType === 'string' ? terminalType.trim().toUpperCase() : '';
     const hint = (CASHIER_TERMINAL_TYPES as readonly string[]).includes(upper) ? `; did you mean "${upper}"?` : '';
-    issues.push({ field: 'terminalType', message: `${show(terminalType)} is not one of ${CASHIER_TERMINAL_TYPES.join(', ')}${hint}`, code: 'invalid_value' });
+    issues.push({
+      field: 'terminalType',
+      message: `${show(terminalType)} is not one of ${CASHIER_TERMINAL_TYPES.join(', ')}${hint}`,
+      code: 'invalid_value',
+    });
     return undefined;
   }
   const t = terminalType as CashierTerminalType;
   if (osType !== undefined && !(CASHIER_OS_TYPES as readonly unknown[]).includes(osType)) {
     issues.push({ field: 'osType', message: `${show(osType)} is not one of ${CASHIER_OS_TYPES.join(', ')}`, code: 'invalid_value' });
   } else if (t === 'WEB' && osType !== undefined) {
-    issues.push({ field: 'osType', message: 'does not apply to terminalType WEB (a desktop browser): leave it out', code: 'not_applicable' });
+    issues.push({
+      field: 'osType',
+      message: 'does not apply to terminalType WEB (a desktop browser): leave it out',
+      code: 'not_applicable',
+    });
   } else if ((t === 'APP' || t === 'MINI_APP') && osType === undefined) {
     issues.push({ field: 'osType', message: `is required for terminalType ${t}: IOS or ANDROID`, code: 'required' });
   } else {
@@ -381,7 +440,11 @@ function readExtendInfo(raw: Record<string, unknown>, issues: ValidationIssue[])
   const present = (['goods', 'chinaExtraTransInfo', 'extendInfo'] as const).filter((k) => raw[k] !== undefined);
   const from = present[0] ?? 'goods';
   if (present.length > 1) {
-    issues.push({ field: from, message: `give one of goods (businessType 4, trade), chinaExtraTransInfo or extendInfo, not ${present.join(' and ')}`, code: 'conflict' });
+    issues.push({
+      field: from,
+      message: `give one of goods (businessType 4, trade), chinaExtraTransInfo or extendInfo, not ${present.join(' and ')}`,
+      code: 'conflict',
+    });
     return { extendInfo: undefined, from };
   }
   if (given !== undefined) {
@@ -393,7 +456,9 @@ function readExtendInfo(raw: Record<string, unknown>, issues: ValidationIssue[])
   if (goods === undefined && chinaExtraTransInfo === undefined) return { extendInfo: undefined, from };
   const fromGoods = goods !== undefined;
   try {
-    const extendInfo = buildExtendInfo({ chinaExtraTransInfo: (fromGoods ? { businessType: '4', goods } : chinaExtraTransInfo) as ChinaExtraTransInfoInput });
+    const extendInfo = buildExtendInfo({
+      chinaExtraTransInfo: (fromGoods ? { businessType: '4', goods } : chinaExtraTransInfo) as ChinaExtraTransInfoInput,
+    });
     return { extendInfo, from };
   } catch (err) {
     // chinaExtraTransInfo.goods[0].name → goods[0].name when the goods came from the input's `goods`.

@@ -11,8 +11,10 @@ import { addPaymentMethodIssues, withWireExtendInfo, type PayRules } from './pay
 /** How far ahead `paymentSessionExpiryTime` may be: Antom accepts 0–1 hour after the session is created. */
 export const MAX_SESSION_EXPIRY_MS = 60 * 60_000;
 
-const SESSION_SOURCE = 'Antom API reference, createPaymentSession: paymentSessionExpiryTime "must be within 1 hour after the payment session is created"';
-const CUSTOMS_SOURCE = 'Antom API reference, declare: declarationAmount is in CNY ("China customs only"); subOrderId is required when splitOrder is true';
+const SESSION_SOURCE =
+  'Antom API reference, createPaymentSession: paymentSessionExpiryTime "must be within 1 hour after the payment session is created"';
+const CUSTOMS_SOURCE =
+  'Antom API reference, declare: declarationAmount is in CNY ("China customs only"); subOrderId is required when splitOrder is true';
 
 function field(obj: unknown, key: string): unknown {
   return obj !== null && typeof obj === 'object' ? (obj as Record<string, unknown>)[key] : undefined;
@@ -36,7 +38,13 @@ function inspectSession(input: unknown, now: Date, rules: PayRules): { issues: V
   const at = typeof expiry === 'string' ? Date.parse(expiry) : Number.NaN;
   if (!Number.isNaN(at)) {
     if (at <= now.getTime()) add({ field: 'paymentSessionExpiryTime', message: 'is in the past', code: 'expired', source: SESSION_SOURCE });
-    else if (at - now.getTime() > MAX_SESSION_EXPIRY_MS) add({ field: 'paymentSessionExpiryTime', message: 'must be at most 1 hour after the call (leave it out for the default, 1 hour)', code: 'too_late', source: SESSION_SOURCE });
+    else if (at - now.getTime() > MAX_SESSION_EXPIRY_MS)
+      add({
+        field: 'paymentSessionExpiryTime',
+        message: 'must be at most 1 hour after the call (leave it out for the default, 1 hour)',
+        code: 'too_late',
+        source: SESSION_SOURCE,
+      });
   }
   return { issues, extendInfoText };
 }
@@ -64,16 +72,30 @@ export function declareRequestIssues(input: unknown): ValidationIssue[] {
   if (input === null || typeof input !== 'object') return issues;
   const currency = field(field(input, 'declarationAmount'), 'currency');
   if (typeof currency === 'string' && currency !== 'CNY') {
-    add({ field: 'declarationAmount.currency', message: `must be CNY (China customs declares in CNY), got ${currency}: use the payment's customsDeclarationAmount`, code: 'currency', source: CUSTOMS_SOURCE });
+    add({
+      field: 'declarationAmount.currency',
+      message: `must be CNY (China customs declares in CNY), got ${currency}: use the payment's customsDeclarationAmount`,
+      code: 'currency',
+      source: CUSTOMS_SOURCE,
+    });
   }
   const sub = field(input, 'subOrderId');
   const alias = field(input, 'suborderId');
   if (sub !== undefined && alias !== undefined) {
-    add({ field: 'suborderId', message: 'give subOrderId only (suborderId is accepted as its other spelling, not both)', code: 'conflict' });
+    add({
+      field: 'suborderId',
+      message: 'give subOrderId only (suborderId is accepted as its other spelling, not both)',
+      code: 'conflict',
+    });
   }
   const split = field(input, 'splitOrder');
   if ((split === true || split === 'true') && sub === undefined && alias === undefined) {
-    add({ field: 'subOrderId', message: 'is required when splitOrder is true: the sub-order id that matches your customs and logistics data', code: 'required', source: CUSTOMS_SOURCE });
+    add({
+      field: 'subOrderId',
+      message: 'is required when splitOrder is true: the sub-order id that matches your customs and logistics data',
+      code: 'required',
+      source: CUSTOMS_SOURCE,
+    });
   }
   return issues;
 }

@@ -11,7 +11,15 @@ import { inboxJobId, type InboxJobData } from './job';
 import { loadBullMQ } from './load';
 import { createReceiver } from './receive';
 import { readInboxStats, type InboxStats } from './stats';
-import { INBOX_BACKOFF_TYPE, JOB_ATTEMPTS_CEILING, resolveProcessOptions, startInboxWorker, type InboxCallbacks, type InboxProcessOptions, type InboxWorker } from './worker';
+import {
+  INBOX_BACKOFF_TYPE,
+  JOB_ATTEMPTS_CEILING,
+  resolveProcessOptions,
+  startInboxWorker,
+  type InboxCallbacks,
+  type InboxProcessOptions,
+  type InboxWorker,
+} from './worker';
 
 /** Where the queue lives: a `redis://` / `rediss://` URL, ioredis options, or an ioredis client (which you own). */
 export type InboxConnection = string | ConnectionOptions;
@@ -43,7 +51,9 @@ type ClientIdOption = NonNullable<NotificationHandlerOptions['clientId']>;
  * Options of createNotificationInbox: the connection, and the handler's verification options. The client id the
  * notifications must carry is required: give `clientId`, or `client` (whose id is used).
  */
-export type NotificationInboxOptions = NotificationInboxOwnOptions & HandlerPart & ({ client: NotificationClient } | { clientId: ClientIdOption });
+export type NotificationInboxOptions = NotificationInboxOwnOptions &
+  HandlerPart &
+  ({ client: NotificationClient } | { clientId: ClientIdOption });
 
 export interface NotificationInbox {
   /** A Node `(req, res)` listener (Express too): verify, store, acknowledge. Status codes as the notification handler, plus 503 when Redis did not confirm. */
@@ -69,7 +79,8 @@ function config(message: string, field: string): never {
 
 function positiveWhole(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) config(`${name} must be a positive whole number of milliseconds`, name);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
+    config(`${name} must be a positive whole number of milliseconds`, name);
   return value;
 }
 
@@ -80,10 +91,12 @@ function isClientInstance(connection: object): boolean {
 /** The connection as BullMQ takes it; checks its shape (a URL string, options, or a client). */
 export function bullConnection(connection: unknown, field = 'connection'): ConnectionOptions {
   if (typeof connection === 'string') {
-    if (!/^rediss?:\/\//i.test(connection)) config(`${field} must be a redis:// or rediss:// URL, ioredis options or an ioredis client`, field);
+    if (!/^rediss?:\/\//i.test(connection))
+      config(`${field} must be a redis:// or rediss:// URL, ioredis options or an ioredis client`, field);
     return { url: connection };
   }
-  if (connection === null || typeof connection !== 'object') config(`${field} is required: a redis:// URL, ioredis options or an ioredis client`, field);
+  if (connection === null || typeof connection !== 'object')
+    config(`${field} is required: a redis:// URL, ioredis options or an ioredis client`, field);
   return connection;
 }
 
@@ -99,7 +112,8 @@ function producerConnection(connection: ConnectionOptions): ConnectionOptions {
 /** BullMQ's queue name rules: non-empty, and no `:` (it separates the parts of BullMQ's keys). */
 function queueNameOf(value: unknown): string {
   if (value === undefined) return DEFAULT_QUEUE_NAME;
-  if (typeof value !== 'string' || value === '' || value.includes(':')) config('queueName must be a non-empty string without ":"', 'queueName');
+  if (typeof value !== 'string' || value === '' || value.includes(':'))
+    config('queueName must be a non-empty string without ":"', 'queueName');
   return value;
 }
 
@@ -221,7 +235,12 @@ export async function readInboxStatsAt(options: {
   timeoutMs?: number;
 }): Promise<InboxStats> {
   const timeoutMs = positiveWhole('timeoutMs', options.timeoutMs, 5000);
-  const queue = openQueue(queueNameOf(options.queueName), producerConnection(bullConnection(options.connection)), prefixOf(options.prefix), {});
+  const queue = openQueue(
+    queueNameOf(options.queueName),
+    producerConnection(bullConnection(options.connection)),
+    prefixOf(options.prefix),
+    {},
+  );
   try {
     return await withTimeout(readInboxStats(queue, options.clock), timeoutMs);
   } finally {

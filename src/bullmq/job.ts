@@ -38,7 +38,8 @@ export function encodeRawBody(body: string | Uint8Array): Pick<InboxJobData, 'ra
   const bytes = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
   const text = bytes.toString('utf8');
   // Invalid UTF-8 would come back changed (U+FFFD), and the signature covers the bytes.
-  if (Buffer.byteLength(text, 'utf8') === bytes.byteLength && Buffer.from(text, 'utf8').equals(bytes)) return { rawBody: text, rawBodyEncoding: 'utf8' };
+  if (Buffer.byteLength(text, 'utf8') === bytes.byteLength && Buffer.from(text, 'utf8').equals(bytes))
+    return { rawBody: text, rawBodyEncoding: 'utf8' };
   return { rawBody: bytes.toString('base64'), rawBodyEncoding: 'base64' };
 }
 

@@ -162,7 +162,14 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     const rawBody = await delivery.body();
     if (rawBody === undefined) throw new Error('ams: inbox could not keep a copy of the request body');
     const path = options.handler.path ?? delivery.urlPath ?? '';
-    const data = inboxJobData({ key, path, notification, rawBody, headers: delivery.headers, receivedAt: options.clock ? options.clock.now().getTime() : Date.now() });
+    const data = inboxJobData({
+      key,
+      path,
+      notification,
+      rawBody,
+      headers: delivery.headers,
+      receivedAt: options.clock ? options.clock.now().getTime() : Date.now(),
+    });
     try {
       await withTimeout(options.add(data), options.enqueueTimeoutMs);
     } catch (err) {
@@ -178,7 +185,13 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     log.debug?.('ams: notification stored in the inbox; acknowledging', { key, notifyType: notification.notifyType });
   }
 
-  const handlerOptions = { ...options.handler, dedupe: false, onPayment: enqueue, onRefund: enqueue, onOther: enqueue } as NotificationHandlerOptions;
+  const handlerOptions = {
+    ...options.handler,
+    dedupe: false,
+    onPayment: enqueue,
+    onRefund: enqueue,
+    onOther: enqueue,
+  } as NotificationHandlerOptions;
   const node = createNotificationHandler(handlerOptions);
   const fetchHandlerInner = createFetchNotificationHandler(handlerOptions);
 

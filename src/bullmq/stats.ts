@@ -34,6 +34,7 @@ export async function readInboxStats(queue: StatsQueue, clock: Clock | undefined
     active: n('active'),
     completed: n('completed'),
     failed: n('failed'),
-    oldestWaitingAgeMs: oldest && typeof oldest.timestamp === 'number' ? Math.max(0, (clock ? clock.now().getTime() : Date.now()) - oldest.timestamp) : 0,
+    oldestWaitingAgeMs:
+      oldest && typeof oldest.timestamp === 'number' ? Math.max(0, (clock ? clock.now().getTime() : Date.now()) - oldest.timestamp) : 0,
   };
 }

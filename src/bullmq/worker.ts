@@ -2,7 +2,13 @@
 import type { Job, Worker } from 'bullmq';
 import type { Logger } from '../api/call';
 import { AmsConfigError } from '../errors';
-import type { AmsNotification, CaptureNotification, OtherNotification, PaymentNotification, RefundNotification } from '../notifications/schemas';
+import type {
+  AmsNotification,
+  CaptureNotification,
+  OtherNotification,
+  PaymentNotification,
+  RefundNotification,
+} from '../notifications/schemas';
 import { backoffDelay, decodeRawBody, routesFor, type InboxJobData, type InboxRoute } from './job';
 import type { loadBullMQ } from './load';
 
@@ -84,7 +90,16 @@ export const JOB_ATTEMPTS_CEILING = 100;
 export const INBOX_BACKOFF_TYPE = 'ams-inbox';
 
 const KNOWN_CALLBACKS = new Set(['onPayment', 'onRefund', 'onCapture', 'onOther']);
-const KNOWN_OPTIONS = new Set(['concurrency', 'attempts', 'backoff', 'maxBackoffMs', 'onDeadLetter', 'lockDurationMs', 'stalledIntervalMs', 'maxStalledCount']);
+const KNOWN_OPTIONS = new Set([
+  'concurrency',
+  'attempts',
+  'backoff',
+  'maxBackoffMs',
+  'onDeadLetter',
+  'lockDurationMs',
+  'stalledIntervalMs',
+  'maxStalledCount',
+]);
 
 function config(message: string, field: string): never {
   throw new AmsConfigError(`inbox.process: ${message}`, { field });
@@ -121,17 +136,20 @@ interface ResolvedProcess {
 }
 
 export function resolveProcessOptions(callbacks: InboxCallbacks, options: InboxProcessOptions = {}): ResolvedProcess {
-  if (callbacks === null || typeof callbacks !== 'object') config('callbacks are required: { onPayment, onRefund?, onCapture?, onOther? }', 'callbacks');
+  if (callbacks === null || typeof callbacks !== 'object')
+    config('callbacks are required: { onPayment, onRefund?, onCapture?, onOther? }', 'callbacks');
   const unknownCallback = Object.keys(callbacks).find((k) => !KNOWN_CALLBACKS.has(k));
   if (unknownCallback) config(`unknown callback "${unknownCallback}" (known: onPayment, onRefund, onCapture, onOther)`, unknownCallback);
-  if (typeof callbacks.onPayment !== 'function') config('onPayment is required: a function that handles a payment notification', 'onPayment');
+  if (typeof callbacks.onPayment !== 'function')
+    config('onPayment is required: a function that handles a payment notification', 'onPayment');
   for (const name of ['onRefund', 'onCapture', 'onOther'] as const) {
     if (callbacks[name] !== undefined && typeof callbacks[name] !== 'function') config(`${name} must be a function`, name);
   }
   if (options === null || typeof options !== 'object') config('options must be an object', 'options');
   const unknown = Object.keys(options).find((k) => !KNOWN_OPTIONS.has(k));
   if (unknown) config(`unknown option "${unknown}"`, unknown);
-  if (options.onDeadLetter !== undefined && typeof options.onDeadLetter !== 'function') config('onDeadLetter must be a function', 'onDeadLetter');
+  if (options.onDeadLetter !== undefined && typeof options.onDeadLetter !== 'function')
+    config('onDeadLetter must be a function', 'onDeadLetter');
   const lockDurationMs = wholeNumber('lockDurationMs', options.lockDurationMs, 30_000, 100);
   return {
     callbacks,
@@ -159,7 +177,10 @@ function contextOfJob(job: Job<InboxJobData>): InboxJobContext {
   };
 }
 
-function callbackFor(callbacks: InboxCallbacks, notification: AmsNotification): { route: InboxRoute; run: InboxCallback<AmsNotification> } | undefined {
+function callbackFor(
+  callbacks: InboxCallbacks,
+  notification: AmsNotification,
+): { route: InboxRoute; run: InboxCallback<AmsNotification> } | undefined {
   const tried = routesFor(notification);
   for (const route of tried) {
     const run = callbacks[route] as InboxCallback<AmsNotification> | undefined;
@@ -183,9 +204,17 @@ export function startInboxWorker(deps: WorkerDeps, r: ResolvedProcess): InboxWor
 
   async function run(job: Job<InboxJobData>): Promise<void> {
     const data = job.data;
-    if (!data || data.v !== 1) throw new UnrecoverableError(`inbox job ${job.id}: unknown job layout (v=${String(data?.v)}); was it written by a newer ams-cashier?`);
+    if (!data || data.v !== 1)
+      throw new UnrecoverableError(
+        `inbox job ${job.id}: unknown job layout (v=${String(data?.v)}); was it written by a newer ams-cashier?`,
+      );
     // A job whose payload is not what the inbox writes (edited by hand, another writer) cannot get better by retrying.
-    if (data.notification === null || typeof data.notification !== 'object' || typeof data.rawBody !== 'string' || typeof data.key !== 'string') {
+    if (
+      data.notification === null ||
+      typeof data.notification !== 'object' ||
+      typeof data.rawBody !== 'string' ||
+      typeof data.key !== 'string'
+    ) {
       throw new UnrecoverableError(`inbox job ${job.id}: the job has no notification, raw body or key; it was not written by the inbox`);
     }
     const notification = data.notification;
@@ -195,10 +224,19 @@ export function startInboxWorker(deps: WorkerDeps, r: ResolvedProcess): InboxWor
     // (retry it from the failed set once a worker has the callback).
     const final = context.attempt >= r.attempts || !target;
     try {
-      if (!target) throw new Error(`no callback for notifyType ${notification.notifyType}: give ${routesFor(notification).join(' or ')} to inbox.process()`);
+      if (!target)
+        throw new Error(
+          `no callback for notifyType ${notification.notifyType}: give ${routesFor(notification).join(' or ')} to inbox.process()`,
+        );
       await target.run(notification, context);
     } catch (error) {
-      const meta = { key: data.key, notifyType: notification.notifyType, attempt: context.attempt, attempts: r.attempts, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+      const meta = {
+        key: data.key,
+        notifyType: notification.notifyType,
+        attempt: context.attempt,
+        attempts: r.attempts,
+        error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+      };
       if (!final) {
         log.warn?.('ams: inbox callback failed; it will be retried', meta);
         throw error;
@@ -208,7 +246,10 @@ export function startInboxWorker(deps: WorkerDeps, r: ResolvedProcess): InboxWor
         try {
           await r.onDeadLetter({ notification, context, error });
         } catch (hookError) {
-          log.error?.('ams: inbox onDeadLetter threw', { key: data.key, error: hookError instanceof Error ? hookError.message : String(hookError) });
+          log.error?.('ams: inbox onDeadLetter threw', {
+            key: data.key,
+            error: hookError instanceof Error ? hookError.message : String(hookError),
+          });
         }
       }
       // Failed for good here, whatever attempts BullMQ has left on the job.

@@ -56,7 +56,9 @@ Example:
  */
 export function checkConfig(config: unknown, read: ConfigFileReader): CheckLine[] {
   if (typeof config !== 'object' || config === null || Array.isArray(config))
-    throw new CliUsageError(`the config must be a JSON or YAML object, not ${Array.isArray(config) ? 'an array' : config === null ? 'null' : typeof config}`);
+    throw new CliUsageError(
+      `the config must be a JSON or YAML object, not ${Array.isArray(config) ? 'an array' : config === null ? 'null' : typeof config}`,
+    );
   const c = config as Record<string, unknown>;
   return [...fieldChecks(c), ...currencyChecks(c), ...payRuleChecks(c, read), ...keyChecks(c, read), ...clientChecks(c)];
 }
@@ -77,7 +79,12 @@ export async function runCheck(argv: string[], io: CliIo): Promise<ExitCode> {
       return EXIT.USAGE;
     }
     // A bug: named without its message or a stack (the input may hold keys), as the text mode does.
-    io.out(json({ ok: false, error: { code: 'INTERNAL', message: `unexpected error (${err instanceof Error ? err.name : typeof err}); please report it` } }));
+    io.out(
+      json({
+        ok: false,
+        error: { code: 'INTERNAL', message: `unexpected error (${err instanceof Error ? err.name : typeof err}); please report it` },
+      }),
+    );
     return EXIT.INTERNAL;
   }
 }
@@ -88,7 +95,11 @@ async function check(argv: string[], io: CliIo): Promise<ExitCode> {
     io.out(CHECK_HELP);
     return EXIT.OK;
   }
-  if (parsed.positionals.length !== 1) throw new CliUsageError(parsed.positionals.length === 0 ? 'give the config file: ams-cashier check <config.json>' : 'give exactly one config file', { command: 'check' });
+  if (parsed.positionals.length !== 1)
+    throw new CliUsageError(
+      parsed.positionals.length === 0 ? 'give the config file: ams-cashier check <config.json>' : 'give exactly one config file',
+      { command: 'check' },
+    );
   const file = parsed.positionals[0]!;
   const text = readFileArg(io, file, 'config').toString('utf8');
   const config = parseConfigText(text, file);

@@ -34,7 +34,15 @@ export function diagnoseSignature(input: VerifyCase, keys: DiagnoseKeys): Diagno
   let valid = false;
   let malformed: string | undefined;
   try {
-    valid = verifySignature({ method: input.method, path: input.path, clientId: input.clientId, time: input.time, body: input.body, signature: input.signature, publicKey: keys.publicKey });
+    valid = verifySignature({
+      method: input.method,
+      path: input.path,
+      clientId: input.clientId,
+      time: input.time,
+      body: input.body,
+      signature: input.signature,
+      publicKey: keys.publicKey,
+    });
   } catch (err) {
     if (!(err instanceof AmsSignatureError)) throw err;
     malformed = err.message;
@@ -51,8 +59,17 @@ export function diagnoseSignature(input: VerifyCase, keys: DiagnoseKeys): Diagno
 
   if (valid) {
     if (ownKeyGiven)
-      notes.push('The key you verified with is your own (merchant) public key: that is right for checking your own request signatures, but Alipay\'s responses and notifications verify with Alipay\'s public key.');
-    return { valid, code: 'valid', message: 'The signature is valid for exactly the content given.', keyMatchesSignature: true, notes, tried: search.tried };
+      notes.push(
+        "The key you verified with is your own (merchant) public key: that is right for checking your own request signatures, but Alipay's responses and notifications verify with Alipay's public key.",
+      );
+    return {
+      valid,
+      code: 'valid',
+      message: 'The signature is valid for exactly the content given.',
+      keyMatchesSignature: true,
+      notes,
+      tried: search.tried,
+    };
   }
 
   if (ownKeyGiven) {
@@ -105,7 +122,10 @@ export function diagnoseSignature(input: VerifyCase, keys: DiagnoseKeys): Diagno
             code: 'valid',
             message: 'The signature is valid for exactly the content given.',
             keyMatchesSignature: true,
-            notes: [...notes, 'It was given as a bare signature; the header form is algorithm=RSA256,keyVersion=1,signature=<encodeURIComponent(signature)>.'],
+            notes: [
+              ...notes,
+              'It was given as a bare signature; the header form is algorithm=RSA256,keyVersion=1,signature=<encodeURIComponent(signature)>.',
+            ],
             tried: search.tried,
           };
         }
@@ -133,7 +153,14 @@ export function diagnoseSignature(input: VerifyCase, keys: DiagnoseKeys): Diagno
     }
 
   if (malformed && sigs.length === 0) {
-    return { valid, code: 'malformed_signature', message: `${malformed}. Give the Signature header value (algorithm=RSA256,keyVersion=1,signature=…) or the base64 signature.`, keyMatchesSignature: undefined, notes, tried: search.tried };
+    return {
+      valid,
+      code: 'malformed_signature',
+      message: `${malformed}. Give the Signature header value (algorithm=RSA256,keyVersion=1,signature=…) or the base64 signature.`,
+      keyMatchesSignature: undefined,
+      notes,
+      tried: search.tried,
+    };
   }
   if (otherAlgorithm) {
     return {

@@ -70,9 +70,19 @@ function keyProblem(role: 'private' | 'alipay', insp: KeyInspection): DoctorChec
   const name = role === 'private' ? 'private-key' : 'alipay-public-key';
   const what = `${formatWords(insp.format)} (${insp.encoding ?? '?'})${insp.bits ? `, ${insp.algorithm ?? ''} ${insp.bits} bits` : ''}`;
   if (role === 'private' && insp.type === 'public')
-    return check(name, false, `the private key file holds a public key: ${what}`, 'Give the private key you generated (keep it secret); its public half is what you upload to Alipay.');
+    return check(
+      name,
+      false,
+      `the private key file holds a public key: ${what}`,
+      'Give the private key you generated (keep it secret); its public half is what you upload to Alipay.',
+    );
   if (role === 'alipay' && insp.type === 'private')
-    return check(name, false, `the Alipay public key file holds a PRIVATE key: ${what}`, "Download Alipay's public key from the Antom dashboard; if this private key was shared, replace it.");
+    return check(
+      name,
+      false,
+      `the Alipay public key file holds a PRIVATE key: ${what}`,
+      "Download Alipay's public key from the Antom dashboard; if this private key was shared, replace it.",
+    );
   if (!insp.usable)
     return check(
       name,
@@ -80,7 +90,7 @@ function keyProblem(role: 'private' | 'alipay', insp: KeyInspection): DoctorChec
       `${what}: ${insp.problem ?? 'not usable'}`,
       role === 'private'
         ? `Generate a new RSA-${MIN_RSA_BITS} pair (ams-cashier keys generate --out DIR) and upload its public key.`
-        : "Use the RSA public key Alipay shows in the Antom dashboard.",
+        : 'Use the RSA public key Alipay shows in the Antom dashboard.',
     );
   return undefined;
 }
@@ -96,7 +106,9 @@ export function formatDoctorReport(report: DoctorReport, target: string): string
     if (c.fix) lines.push(`      fix: ${c.fix}`);
   }
   const failed = report.checks.filter((c) => !c.ok).length;
-  lines.push(report.ok ? `OK: ready for the first payment (${target})` : `NOT READY: ${failed} of ${report.checks.length} checks failed (${target})`);
+  lines.push(
+    report.ok ? `OK: ready for the first payment (${target})` : `NOT READY: ${failed} of ${report.checks.length} checks failed (${target})`,
+  );
   return lines.join('\n');
 }
 
@@ -115,7 +127,8 @@ async function diagnose(parsed: Parsed, io: CliIo): Promise<{ report: DoctorRepo
   if (region === undefined && baseUrl === undefined)
     throw new CliUsageError('give --region NA|SEA (or AMS_REGION), or --base-url (or AMS_BASE_URL)', { command: 'doctor' });
   const timeout = stringOpt(parsed, 'timeout-ms');
-  if (timeout !== undefined && !/^[1-9]\d{0,5}$/.test(timeout)) throw new CliUsageError('--timeout-ms must be a whole number of milliseconds from 1 to 999999', { command: 'doctor' });
+  if (timeout !== undefined && !/^[1-9]\d{0,5}$/.test(timeout))
+    throw new CliUsageError('--timeout-ms must be a whole number of milliseconds from 1 to 999999', { command: 'doctor' });
 
   const stdin = new StdinGuard(io);
   const privateBytes = await readKeyArg(io, privateSpec!, '--private-key', stdin);
@@ -134,7 +147,14 @@ async function diagnose(parsed: Parsed, io: CliIo): Promise<{ report: DoctorRepo
   if (offline.length > 0) {
     const checks = offline.some((c) => c.name === 'private-key')
       ? offline
-      : [check('private-key', true, `${describeKeyFile(privateInsp)}, RSA ${privateInsp.bits ?? '?'} bits; fingerprint ${privateInsp.fingerprint ?? '?'}`), ...offline];
+      : [
+          check(
+            'private-key',
+            true,
+            `${describeKeyFile(privateInsp)}, RSA ${privateInsp.bits ?? '?'} bits; fingerprint ${privateInsp.fingerprint ?? '?'}`,
+          ),
+          ...offline,
+        ];
     return { report: { ok: false, checks }, target };
   }
 
@@ -184,7 +204,9 @@ export async function runDoctor(argv: string[], io: CliIo): Promise<ExitCode> {
     if (!wantsJson || !unusable) throw err;
     const report: DoctorReport = {
       ok: false,
-      checks: [check('input', false, err.message, 'Fix the options or environment variables named; run ams-cashier doctor --help for the list.')],
+      checks: [
+        check('input', false, err.message, 'Fix the options or environment variables named; run ams-cashier doctor --help for the list.'),
+      ],
     };
     io.out(json(report));
     return EXIT.USAGE;

@@ -15,7 +15,15 @@ export function escapeVisible(text: string): string {
     else if (ch === '\t') out += '\\t';
     else if (ch === ' ') out += '·';
     else if (ch === '·') out += '\\u00b7';
-    else if (cp < 0x20 || (cp >= 0x7f && cp <= 0xa0) || cp === 0xad || cp === 0xfeff || (cp >= 0x2000 && cp <= 0x200f) || (cp >= 0x2028 && cp <= 0x202f) || cp === 0x3000)
+    else if (
+      cp < 0x20 ||
+      (cp >= 0x7f && cp <= 0xa0) ||
+      cp === 0xad ||
+      cp === 0xfeff ||
+      (cp >= 0x2000 && cp <= 0x200f) ||
+      (cp >= 0x2028 && cp <= 0x202f) ||
+      cp === 0x3000
+    )
       out += `\\u${cp.toString(16).padStart(4, '0')}`;
     else out += ch;
   }

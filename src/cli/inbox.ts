@@ -56,7 +56,10 @@ export async function runInbox(argv: string[], io: CliIo): Promise<ExitCode> {
     io.out(INBOX_HELP);
     return EXIT.OK;
   }
-  if (sub !== 'stats') throw new CliUsageError(sub === undefined ? 'missing subcommand: stats' : `unknown subcommand "${sub}" (known: stats)`, { command: 'inbox' });
+  if (sub !== 'stats')
+    throw new CliUsageError(sub === undefined ? 'missing subcommand: stats' : `unknown subcommand "${sub}" (known: stats)`, {
+      command: 'inbox',
+    });
   const parsed = parseCommandArgs('inbox', rest, {
     redis: { type: 'string' },
     queue: { type: 'string' },
@@ -74,11 +77,18 @@ export async function runInbox(argv: string[], io: CliIo): Promise<ExitCode> {
   const queue = stringOpt(parsed, 'queue') ?? DEFAULT_QUEUE_NAME;
   const timeoutText = stringOpt(parsed, 'timeout');
   const timeoutMs = timeoutText === undefined ? 5000 : Number(timeoutText);
-  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0) throw new CliUsageError('--timeout must be a positive whole number of milliseconds', { command: 'inbox' });
+  if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)
+    throw new CliUsageError('--timeout must be a positive whole number of milliseconds', { command: 'inbox' });
   const prefix = stringOpt(parsed, 'prefix');
   let stats: InboxStats;
   try {
-    stats = await readInboxStatsAt({ connection: redis, queueName: queue, ...(prefix !== undefined ? { prefix } : {}), timeoutMs, clock: { now: () => io.now() } });
+    stats = await readInboxStatsAt({
+      connection: redis,
+      queueName: queue,
+      ...(prefix !== undefined ? { prefix } : {}),
+      timeoutMs,
+      clock: { now: () => io.now() },
+    });
   } catch (err) {
     if (err instanceof AmsConfigError) throw err;
     io.err(`ams-cashier inbox: could not read the queue at ${shownUrl(redis)}: ${err instanceof Error ? err.message : String(err)}`);

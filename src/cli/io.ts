@@ -52,9 +52,12 @@ export class CliInputError extends AmsError {
 export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
 
 function tooLarge(what: string, source: string): CliInputError {
-  return new CliInputError(`${what}: ${source} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB, the most ams-cashier reads; give the key, body or config file itself`, {
-    code: 'TOO_LARGE',
-  });
+  return new CliInputError(
+    `${what}: ${source} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB, the most ams-cashier reads; give the key, body or config file itself`,
+    {
+      code: 'TOO_LARGE',
+    },
+  );
 }
 
 /** Refuses bytes that are not UTF-8: AMS bodies are UTF-8 JSON, and decoding them lossily would sign other bytes. */
@@ -73,9 +76,12 @@ export function requireUtf8(bytes: Buffer, what: string): string {
         break;
       }
     }
-    throw new CliInputError(`${what}: the bytes are not UTF-8 (first invalid byte at offset ${offset}); AMS bodies are UTF-8 JSON: save the file as UTF-8`, {
-      code: 'NOT_UTF8',
-    });
+    throw new CliInputError(
+      `${what}: the bytes are not UTF-8 (first invalid byte at offset ${offset}); AMS bodies are UTF-8 JSON: save the file as UTF-8`,
+      {
+        code: 'NOT_UTF8',
+      },
+    );
   }
 }
 
@@ -174,7 +180,8 @@ export class StdinGuard {
   #taken: string | undefined;
   constructor(private readonly io: CliIo) {}
   async take(option: string): Promise<Buffer> {
-    if (this.#taken !== undefined) throw new CliUsageError(`${option} and ${this.#taken} cannot both read stdin (-): give one of them as a file`);
+    if (this.#taken !== undefined)
+      throw new CliUsageError(`${option} and ${this.#taken} cannot both read stdin (-): give one of them as a file`);
     this.#taken = option;
     let bytes: Buffer;
     try {

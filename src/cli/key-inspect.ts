@@ -42,7 +42,9 @@ function lenient(bytes: Buffer): Omit<KeyInspection, 'usable' | 'problem'> | und
   } catch (err) {
     if (!(err instanceof AmsConfigError)) throw err;
     // A password-protected PEM (PKCS#1 with Proc-Type) is refused by the decoder; it is still recognisably a key.
-    return /-----BEGIN [A-Z0-9 ]+-----[\s\S]*ENCRYPTED/.test(bytes.toString('utf8')) ? { readable: true, format: 'pkcs8-encrypted', encoding: 'pem', type: 'private' } : undefined;
+    return /-----BEGIN [A-Z0-9 ]+-----[\s\S]*ENCRYPTED/.test(bytes.toString('utf8'))
+      ? { readable: true, format: 'pkcs8-encrypted', encoding: 'pem', type: 'private' }
+      : undefined;
   }
   const { der, encoding, label } = decoded;
   if (label !== undefined && /ENCRYPTED/.test(label)) return { readable: true, format: 'pkcs8-encrypted', encoding, type: 'private' };
@@ -86,6 +88,7 @@ export function inspectKeyBytes(bytes: Buffer): KeyInspection {
   const facts = lenient(bytes);
   if (!facts) return { usable: false, readable: false, problem: problem ?? 'not a key' };
   if (facts.algorithm && facts.algorithm !== 'RSA') problem = notRsaMessage(facts.algorithm);
-  else if (facts.bits !== undefined && facts.bits < MIN_RSA_BITS) problem = `it is an RSA key of ${facts.bits} bits; AMS needs ${MIN_RSA_BITS} bits or more`;
+  else if (facts.bits !== undefined && facts.bits < MIN_RSA_BITS)
+    problem = `it is an RSA key of ${facts.bits} bits; AMS needs ${MIN_RSA_BITS} bits or more`;
   return { usable: false, ...facts, problem: problem ?? 'not usable' };
 }

@@ -41,8 +41,13 @@ export function generateKeyFiles(dir: string): GenerateResult {
   const privatePath = join(dir, GENERATED_FILES.privateKey);
   const publicPath = join(dir, GENERATED_FILES.publicKey);
   const existing = [privatePath, publicPath].filter((p) => existsSync(p));
-  if (existing.length > 0) throw new CliUsageError(`refusing to overwrite ${existing.join(' and ')}: choose another --out directory, or move the existing keys away first`, { command: 'keys' });
-  if (existsSync(dir) && !statSync(dir).isDirectory()) throw new CliUsageError(`--out ${dir} exists and is not a directory`, { command: 'keys' });
+  if (existing.length > 0)
+    throw new CliUsageError(
+      `refusing to overwrite ${existing.join(' and ')}: choose another --out directory, or move the existing keys away first`,
+      { command: 'keys' },
+    );
+  if (existsSync(dir) && !statSync(dir).isDirectory())
+    throw new CliUsageError(`--out ${dir} exists and is not a directory`, { command: 'keys' });
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: MIN_RSA_BITS, publicExponent: 0x10001 });
   const pkcs8 = privateKey.export({ type: 'pkcs8', format: 'pem' }) as string;
@@ -81,8 +86,12 @@ export function formatInspection(file: string, k: KeyInspection): string {
   ];
   if (k.fingerprint) lines.push(`  fingerprint: SHA256:${k.fingerprint}${k.type === 'private' ? ' (of its public half)' : ''}`);
   lines.push(k.usable ? '  usable for AMS: yes' : `  usable for AMS: NO — ${k.problem}`);
-  if (k.usable && k.type === 'private') lines.push('  → your private key: configure it as privateKey; upload its public half (same fingerprint) to Alipay.');
-  if (k.usable && k.type === 'public') lines.push("  → a public key: if it is Alipay's, configure it as alipayPublicKey; if its fingerprint matches your private key, it is YOUR public key (upload it, never use it as Alipay's).");
+  if (k.usable && k.type === 'private')
+    lines.push('  → your private key: configure it as privateKey; upload its public half (same fingerprint) to Alipay.');
+  if (k.usable && k.type === 'public')
+    lines.push(
+      "  → a public key: if it is Alipay's, configure it as alipayPublicKey; if its fingerprint matches your private key, it is YOUR public key (upload it, never use it as Alipay's).",
+    );
   return lines.join('\n');
 }
 
@@ -124,7 +133,8 @@ export async function runKeys(argv: string[], io: CliIo): Promise<ExitCode> {
       io.out(KEYS_HELP);
       return EXIT.OK;
     }
-    if (parsed.positionals.length !== 1) throw new CliUsageError('give one key file (or - for stdin): ams-cashier keys inspect <file>', { command: 'keys' });
+    if (parsed.positionals.length !== 1)
+      throw new CliUsageError('give one key file (or - for stdin): ams-cashier keys inspect <file>', { command: 'keys' });
     const file = parsed.positionals[0]!;
     const bytes = await readKeyArg(io, file, 'keys inspect', new StdinGuard(io));
     const k = inspectKeyBytes(bytes);

@@ -82,6 +82,8 @@ function report(err: unknown, command: string, io: CliIo): ExitCode {
   }
   // Not ours: a bug. Name it without a stack trace or the inputs (which may be keys), and exit with its own code so
   // a script can tell "my input was wrong" (2) from "the tool broke" (70).
-  io.err(`${prefix}: unexpected error (${err instanceof Error ? err.name : typeof err}); please report it with the command you ran (without keys)`);
+  io.err(
+    `${prefix}: unexpected error (${err instanceof Error ? err.name : typeof err}); please report it with the command you ran (without keys)`,
+  );
   return EXIT.INTERNAL;
 }

@@ -72,10 +72,15 @@ export function signWarnings(input: { body: Buffer; path: string; clientId: stri
   const w: string[] = [];
   const { body, path, clientId, time } = input;
   if (body.length >= 3 && body[0] === 0xef && body[1] === 0xbb && body[2] === 0xbf)
-    w.push('The body starts with a UTF-8 BOM (\\ufeff): it is signed and must be sent too; most HTTP clients and JSON serializers drop it. Save the file without BOM.');
+    w.push(
+      'The body starts with a UTF-8 BOM (\\ufeff): it is signed and must be sent too; most HTTP clients and JSON serializers drop it. Save the file without BOM.',
+    );
   if (body.length > 0 && body[body.length - 1] === 0x0a)
-    w.push('The body ends with a newline: it is part of the signed content. curl --data-binary @file sends it, but code that sends JSON.stringify(...) does not. Sign exactly the bytes you send.');
-  if (body.includes('\r\n')) w.push('The body has CRLF line endings: they are signed as they are; a tool that normalizes line endings will break the signature.');
+    w.push(
+      'The body ends with a newline: it is part of the signed content. curl --data-binary @file sends it, but code that sends JSON.stringify(...) does not. Sign exactly the bytes you send.',
+    );
+  if (body.includes('\r\n'))
+    w.push('The body has CRLF line endings: they are signed as they are; a tool that normalizes line endings will break the signature.');
   const text = body.toString('utf8').replace(/^\uFEFF/, '');
   if (text.trim() !== '') {
     try {
@@ -85,10 +90,13 @@ export function signWarnings(input: { body: Buffer; path: string; clientId: stri
     }
   }
   if (clientId.startsWith('SANDBOX_') && path.startsWith('/ams/api/'))
-    w.push(`The client id is a sandbox one but the path is a production path: the official SDKs sign and send ${path.replace('/ams/api/', '/ams/sandbox/api/')} for SANDBOX_ client ids.`);
+    w.push(
+      `The client id is a sandbox one but the path is a production path: the official SDKs sign and send ${path.replace('/ams/api/', '/ams/sandbox/api/')} for SANDBOX_ client ids.`,
+    );
   if (!clientId.startsWith('SANDBOX_') && path.startsWith('/ams/sandbox/'))
     w.push('The path is a sandbox path but the client id has no SANDBOX_ prefix: sandbox and live use different client ids and keys.');
-  if (!path.startsWith('/')) w.push('The path does not start with "/": AMS signs the path only (no scheme, host or query), such as /ams/api/v1/payments/pay.');
+  if (!path.startsWith('/'))
+    w.push('The path does not start with "/": AMS signs the path only (no scheme, host or query), such as /ams/api/v1/payments/pay.');
   if (time !== time.trim()) w.push('The time has spaces around it: the Request-Time header must be byte-identical to the signed time.');
   return w;
 }
@@ -154,7 +162,8 @@ export async function runSign(argv: string[], io: CliIo): Promise<ExitCode> {
   const time = timeOpt ?? formatRequestTime(io.now());
   const kvOpt = stringOpt(parsed, 'key-version');
   const keyVersion = kvOpt === undefined ? '1' : kvOpt === 'none' ? null : kvOpt;
-  if (keyVersion !== null && !KEY_VERSION_RE.test(keyVersion)) throw new CliUsageError('--key-version must be a short token such as 1, or none', { command: 'sign' });
+  if (keyVersion !== null && !KEY_VERSION_RE.test(keyVersion))
+    throw new CliUsageError('--key-version must be a short token such as 1, or none', { command: 'sign' });
 
   let origin: string;
   const baseUrl = stringOpt(parsed, 'base-url');

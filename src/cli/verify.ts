@@ -72,7 +72,10 @@ export async function runVerify(argv: string[], io: CliIo): Promise<ExitCode> {
   const stdin = new StdinGuard(io);
   const publicKey = loadPublicKey(await readKeyArg(io, stringOpt(parsed, 'public-key')!, '--public-key', stdin), '--public-key');
   const merchantSpec = stringOpt(parsed, 'merchant-public-key');
-  const merchantPublicKey = merchantSpec === undefined ? undefined : loadPublicKey(await readKeyArg(io, merchantSpec, '--merchant-public-key', stdin), '--merchant-public-key');
+  const merchantPublicKey =
+    merchantSpec === undefined
+      ? undefined
+      : loadPublicKey(await readKeyArg(io, merchantSpec, '--merchant-public-key', stdin), '--merchant-public-key');
   const body = await readBytesArg(io, stringOpt(parsed, 'body')!, '--body', stdin);
   const diagnosis = diagnoseSignature(
     {

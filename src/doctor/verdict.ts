@@ -1,7 +1,15 @@
 // What one read-only inquiry says about a client's credentials: the answer (or the failure) in, the checks out. Pure.
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { diagnoseSignature } from '../cli/diagnose';
-import { AmsApiError, AmsConnectionError, AmsError, AmsHttpError, AmsSignatureError, AmsTimeoutError, AmsUnknownResultError } from '../errors';
+import {
+  AmsApiError,
+  AmsConnectionError,
+  AmsError,
+  AmsHttpError,
+  AmsSignatureError,
+  AmsTimeoutError,
+  AmsUnknownResultError,
+} from '../errors';
 import type { HttpResponse } from '../http/types';
 import { publicKeyFingerprint } from '../signing/keys';
 
@@ -93,7 +101,9 @@ function networkFailure(input: DoctorInput, err: AmsConnectionError): DoctorChec
   const host = new URL(input.url).host;
   const code = causeCode(err);
   const via = input.proxy ? ` through the proxy ${input.proxy} (named by HTTPS_PROXY / HTTP_PROXY / ALL_PROXY)` : '';
-  const proxyFix = input.proxy ? ` Check the proxy ${input.proxy} is up and lets CONNECT to ${host} through, or add ${host} to NO_PROXY.` : '';
+  const proxyFix = input.proxy
+    ? ` Check the proxy ${input.proxy} is up and lets CONNECT to ${host} through, or add ${host} to NO_PROXY.`
+    : '';
   if (err instanceof AmsTimeoutError || code === 'ETIMEDOUT')
     return check(
       'network',
@@ -113,7 +123,9 @@ function networkFailure(input: DoctorInput, err: AmsConnectionError): DoctorChec
       'network',
       false,
       `connect: ${input.proxy ? `the proxy ${input.proxy}` : host} refused the connection (ECONNREFUSED): nothing listens on that port`,
-      input.proxy ? proxyFix.trim() : `Check the port in baseUrl and that the gateway (or your egress proxy) is running; Alipay's gateways listen on 443.`,
+      input.proxy
+        ? proxyFix.trim()
+        : `Check the port in baseUrl and that the gateway (or your egress proxy) is running; Alipay's gateways listen on 443.`,
     );
   if (code !== undefined && TLS_CODE.test(code))
     return check(
@@ -131,7 +143,12 @@ function networkFailure(input: DoctorInput, err: AmsConnectionError): DoctorChec
       `A firewall or proxy may drop TLS to ${host}; check that outbound HTTPS to it is allowed.${proxyFix}`,
     );
   if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH')
-    return check('network', false, `connect: ${host} is unreachable from this machine (${code})`, `Check the routing / egress rules of this machine for ${host}:443.${proxyFix}`);
+    return check(
+      'network',
+      false,
+      `connect: ${host} is unreachable from this machine (${code})`,
+      `Check the routing / egress rules of this machine for ${host}:443.${proxyFix}`,
+    );
   return check('network', false, `${host}${via} could not be reached: ${err.message}`, `Check outbound HTTPS to ${host}.${proxyFix}`);
 }
 
@@ -179,10 +196,16 @@ function unverifiable(input: DoctorInput, err: AmsSignatureError): DoctorCheck {
   const claim = claimed?.resultCode
     ? ` The answer itself says ${claimed.resultStatus ?? '?'} ${claimed.resultCode}${claimed.resultCode === 'ORDER_NOT_EXIST' ? ' (which would mean your request signature and client id were accepted)' : ''}, but nothing it says can be trusted until it verifies.`
     : '';
-  const fix =
-    `Download Alipay's public key for the ${envName(input.sandbox)} environment from ${dashboardTab(input.sandbox)} — "Alipay public key", not the public key you uploaded — and configure it as alipayPublicKey.`;
+  const fix = `Download Alipay's public key for the ${envName(input.sandbox)} environment from ${dashboardTab(input.sandbox)} — "Alipay public key", not the public key you uploaded — and configure it as alipayPublicKey.`;
   if (err.reason !== 'mismatch' || err.check !== 'signature' || !res) {
-    return check('alipay-public-key', false, `the answer cannot be verified: ${err.message.replace(/^inquiryPayment: /, '')}.${claim}`, err.check === 'client-id' ? 'The answer is for another client id: check that baseUrl reaches Alipay directly, not a shared proxy that mixes answers.' : 'Something between you and Alipay strips or alters the Signature, Response-Time or Client-Id header: let them through unchanged.');
+    return check(
+      'alipay-public-key',
+      false,
+      `the answer cannot be verified: ${err.message.replace(/^inquiryPayment: /, '')}.${claim}`,
+      err.check === 'client-id'
+        ? 'The answer is for another client id: check that baseUrl reaches Alipay directly, not a shared proxy that mixes answers.'
+        : 'Something between you and Alipay strips or alters the Signature, Response-Time or Client-Id header: let them through unchanged.',
+    );
   }
   const d = diagnoseSignature(
     {
@@ -221,7 +244,12 @@ function unverifiable(input: DoctorInput, err: AmsSignatureError): DoctorCheck {
         fix,
       );
     default:
-      return check('alipay-public-key', false, `Alipay's answer does not verify with the configured Alipay public key: ${d.message}${claim}`, fix);
+      return check(
+        'alipay-public-key',
+        false,
+        `Alipay's answer does not verify with the configured Alipay public key: ${d.message}${claim}`,
+        fix,
+      );
   }
 }
 
@@ -230,15 +258,31 @@ function clockCheck(input: DoctorInput): DoctorCheck | undefined {
   const time = input.response?.headers['response-time'];
   if (time === undefined || !input.sentAt || !input.receivedAt) return undefined;
   const gateway = Date.parse(time);
-  if (Number.isNaN(gateway)) return check('clock', false, `the gateway's Response-Time "${time.slice(0, 40)}" is not a time`, 'This is not an AMS answer header: check what answers at baseUrl.');
+  if (Number.isNaN(gateway))
+    return check(
+      'clock',
+      false,
+      `the gateway's Response-Time "${time.slice(0, 40)}" is not a time`,
+      'This is not an AMS answer header: check what answers at baseUrl.',
+    );
   const local = (input.sentAt.getTime() + input.receivedAt.getTime()) / 2;
   const offset = local - gateway;
   const seconds = Math.round(offset / 1000);
   // Response-Time has one-second resolution: anything within a second (plus the round trip) is "in sync".
   const slack = 1000 + (input.receivedAt.getTime() - input.sentAt.getTime()) / 2;
-  const words = Math.abs(offset) <= slack ? 'in sync with the gateway (within a second)' : `${Math.abs(seconds)} s ${offset > 0 ? 'ahead of' : 'behind'} the gateway (Response-Time ${time})`;
+  const words =
+    Math.abs(offset) <= slack
+      ? 'in sync with the gateway (within a second)'
+      : `${Math.abs(seconds)} s ${offset > 0 ? 'ahead of' : 'behind'} the gateway (Response-Time ${time})`;
   const ok = Math.abs(offset) <= CLOCK_TOLERANCE_MS;
-  return check('clock', ok, `this machine's clock is ${words}`, ok ? null : 'Synchronize the clock with NTP (timedatectl set-ntp true, or chrony): Request-Time and notification time checks depend on it.');
+  return check(
+    'clock',
+    ok,
+    `this machine's clock is ${words}`,
+    ok
+      ? null
+      : 'Synchronize the clock with NTP (timedatectl set-ntp true, or chrony): Request-Time and notification time checks depend on it.',
+  );
 }
 
 /**
@@ -267,7 +311,13 @@ export function doctorVerdict(input: DoctorInput): DoctorReport {
     return done();
   }
   const origin = new URL(input.url).origin;
-  checks.push(check('network', true, `${origin} answered (HTTP ${input.response?.status ?? '?'})${input.proxy ? ` through the proxy ${input.proxy}` : ''}`));
+  checks.push(
+    check(
+      'network',
+      true,
+      `${origin} answered (HTTP ${input.response?.status ?? '?'})${input.proxy ? ` through the proxy ${input.proxy}` : ''}`,
+    ),
+  );
 
   if (error instanceof AmsSignatureError) {
     checks.push(unverifiable(input, error));
@@ -275,7 +325,13 @@ export function doctorVerdict(input: DoctorInput): DoctorReport {
   }
   const signed = input.response?.headers['signature'] !== undefined;
   const accepted = (): void => {
-    checks.push(check('request-signature', true, `Alipay accepted the request signature: the public key uploaded for ${input.clientId}${input.keyVersion ? ` (keyVersion ${input.keyVersion})` : ''} is the public half of this private key`));
+    checks.push(
+      check(
+        'request-signature',
+        true,
+        `Alipay accepted the request signature: the public key uploaded for ${input.clientId}${input.keyVersion ? ` (keyVersion ${input.keyVersion})` : ''} is the public half of this private key`,
+      ),
+    );
     checks.push(check('client-id', true, `${input.clientId} is known on the ${envName(input.sandbox)} environment at ${origin}`));
   };
   const verified = (): void => {
@@ -285,7 +341,7 @@ export function doctorVerdict(input: DoctorInput): DoctorReport {
         : check(
             'alipay-public-key',
             false,
-            "the answer came unsigned, so the configured Alipay public key could not be checked (Alipay signs this answer)",
+            'the answer came unsigned, so the configured Alipay public key could not be checked (Alipay signs this answer)',
             'Run doctor again; if the answer stays unsigned, something between you and Alipay strips the Signature header.',
           ),
     );
@@ -295,20 +351,37 @@ export function doctorVerdict(input: DoctorInput): DoctorReport {
     // A paymentRequestId made up on the spot was found: the credentials work, but this gateway is odd.
     accepted();
     verified();
-    checks.push(check('answer', true, 'the inquiry for a made-up paymentRequestId succeeded (expected ORDER_NOT_EXIST): the credentials work, but check that baseUrl points at a real AMS gateway'));
+    checks.push(
+      check(
+        'answer',
+        true,
+        'the inquiry for a made-up paymentRequestId succeeded (expected ORDER_NOT_EXIST): the credentials work, but check that baseUrl points at a real AMS gateway',
+      ),
+    );
     return done();
   }
   if (error instanceof AmsUnknownResultError) {
-    checks.push(check('answer', false, `the gateway could not answer just now (U ${error.resultCode}): nothing about the credentials was learnt`, 'Run doctor again in a minute.'));
+    checks.push(
+      check(
+        'answer',
+        false,
+        `the gateway could not answer just now (U ${error.resultCode}): nothing about the credentials was learnt`,
+        'Run doctor again in a minute.',
+      ),
+    );
     return done();
   }
   if (!(error instanceof AmsApiError)) {
-    checks.push(check('answer', false, error.message, 'Run doctor again; if it persists, report it with this output (it names no secret).'));
+    checks.push(
+      check('answer', false, error.message, 'Run doctor again; if it persists, report it with this output (it names no secret).'),
+    );
     return done();
   }
 
   const code = error.resultCode;
-  const said = error.resultMessage ? ` (Alipay: "${error.resultMessage.length > 200 ? `${error.resultMessage.slice(0, 200)}…` : error.resultMessage}")` : '';
+  const said = error.resultMessage
+    ? ` (Alipay: "${error.resultMessage.length > 200 ? `${error.resultMessage.slice(0, 200)}…` : error.resultMessage}")`
+    : '';
   const tab = dashboardTab(input.sandbox);
   switch (code) {
     case 'ORDER_NOT_EXIST':
@@ -369,7 +442,9 @@ export function doctorVerdict(input: DoctorInput): DoctorReport {
           false,
           `${input.clientId} may not call inquiryPayment on the ${envName(input.sandbox)} environment${said}: the product (Cashier Payment) is not activated for it${input.agentToken ? ', or the Agent-Token is not valid for it' : ''}`,
           `Have Cashier Payment activated for this client id on the ${envName(input.sandbox)} environment (the products of your Antom dashboard, or your Alipay contact)` +
-            (input.agentToken ? '; an ISV sends the Agent-Token of the merchant it acts for.' : '; an ISV acting for a merchant also sends its Agent-Token (agentToken, --agent-token).'),
+            (input.agentToken
+              ? '; an ISV sends the Agent-Token of the merchant it acts for.'
+              : '; an ISV acting for a merchant also sends its Agent-Token (agentToken, --agent-token).'),
         ),
       );
       break;
@@ -378,7 +453,14 @@ export function doctorVerdict(input: DoctorInput): DoctorReport {
         accepted();
         verified();
       }
-      checks.push(check('answer', false, `unexpected answer F ${code}${said} to an inquiry for a payment that cannot exist`, "Look the code up in Alipay's result codes; it is not one doctor knows how to read."));
+      checks.push(
+        check(
+          'answer',
+          false,
+          `unexpected answer F ${code}${said} to an inquiry for a payment that cannot exist`,
+          "Look the code up in Alipay's result codes; it is not one doctor knows how to read.",
+        ),
+      );
   }
   return done();
 }

@@ -61,7 +61,11 @@ export function createAxiosTransport(options: AxiosTransportOptions = {}): Trans
         // Counted after decompression, so a small compressed bomb is caught too; axios drops the stream past it.
         maxContentLength: limit,
       });
-      return { status: res.status, headers: flattenHeaders(res.headers ?? {}), body: typeof res.data === 'string' ? res.data : String(res.data ?? '') };
+      return {
+        status: res.status,
+        headers: flattenHeaders(res.headers ?? {}),
+        body: typeof res.data === 'string' ? res.data : String(res.data ?? ''),
+      };
     } catch (err) {
       throw toFailure(err, req.signal, limit);
     }

@@ -123,5 +123,10 @@ function failureOf(err: unknown): TransportFailure {
 /** Where a URL points, as http.request takes it (IPv6 literals without their brackets). */
 function targetOf(href: string): { secure: boolean; hostname: string; port: string; path: string } {
   const url = new URL(href);
-  return { secure: url.protocol === 'https:', hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'), port: url.port, path: url.pathname + url.search };
+  return {
+    secure: url.protocol === 'https:',
+    hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
+    port: url.port,
+    path: url.pathname + url.search,
+  };
 }

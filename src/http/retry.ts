@@ -31,4 +31,3 @@ export function retryDelayMs(retry: number, retryAfterMs: number | undefined, ra
   const base = Math.min(INITIAL_RETRY_DELAY_MS * 2 ** retry, MAX_RETRY_DELAY_MS);
   return base * (1 - random() * 0.25);
 }
-

@@ -41,7 +41,9 @@ export function maxResponseBytesOption(limit: unknown): number {
   if (limit === undefined) return DEFAULT_MAX_RESPONSE_BYTES;
   const { min, max } = MAX_RESPONSE_BYTES_RANGE;
   if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < min || limit > max) {
-    throw new AmsConfigError(`maxResponseBytes must be a whole number of bytes from ${min} to ${max}, got ${String(limit).slice(0, 20)}`, { field: 'maxResponseBytes' });
+    throw new AmsConfigError(`maxResponseBytes must be a whole number of bytes from ${min} to ${max}, got ${String(limit).slice(0, 20)}`, {
+      field: 'maxResponseBytes',
+    });
   }
   return limit;
 }

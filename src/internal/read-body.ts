@@ -11,7 +11,13 @@ export class BodyReadError extends Error {
     /** The byte cap (too_large) or the time limit in ms (timeout). */
     readonly limit: number,
   ) {
-    super(reason === 'too_large' ? `the body exceeds ${limit} bytes` : reason === 'timeout' ? `the body did not arrive within ${limit} ms` : 'reading the body was aborted');
+    super(
+      reason === 'too_large'
+        ? `the body exceeds ${limit} bytes`
+        : reason === 'timeout'
+          ? `the body did not arrive within ${limit} ms`
+          : 'reading the body was aborted',
+    );
   }
 }
 
@@ -84,7 +90,8 @@ export interface ReadBodyOptions {
 export function readBody(source: BodySource, options: ReadBodyOptions): Promise<Buffer> {
   const { maxBytes, timeoutMs, signal, declaredBytes } = options;
   if (signal?.aborted) return Promise.reject(new BodyReadError('aborted', 0));
-  if (declaredBytes !== undefined && Number.isFinite(declaredBytes) && declaredBytes > maxBytes) return Promise.reject(new BodyReadError('too_large', maxBytes));
+  if (declaredBytes !== undefined && Number.isFinite(declaredBytes) && declaredBytes > maxBytes)
+    return Promise.reject(new BodyReadError('too_large', maxBytes));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -109,7 +116,12 @@ export function readBody(source: BodySource, options: ReadBodyOptions): Promise<
     stop = source({
       data(chunk) {
         if (done) return;
-        const buf = typeof chunk === 'string' ? Buffer.from(chunk) : Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+        const buf =
+          typeof chunk === 'string'
+            ? Buffer.from(chunk)
+            : Buffer.isBuffer(chunk)
+              ? chunk
+              : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
         size += buf.length;
         if (size > maxBytes) finish(new BodyReadError('too_large', maxBytes));
         else chunks.push(buf);

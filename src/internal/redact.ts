@@ -47,7 +47,11 @@ export function redactingLogger<L extends object>(logger: L, secret: string): L 
     const fn = (logger as Record<string, unknown>)[level];
     if (typeof fn === 'function') {
       wrapped[level] = (message: string, meta?: Record<string, unknown>) =>
-        (fn as (m: string, meta?: unknown) => void).call(logger, redactValues(message, [secret]), meta === undefined ? undefined : clean(meta, 0));
+        (fn as (m: string, meta?: unknown) => void).call(
+          logger,
+          redactValues(message, [secret]),
+          meta === undefined ? undefined : clean(meta, 0),
+        );
     }
   }
   return wrapped as L;

@@ -71,8 +71,10 @@ export function signedAck(signer: AckSigner, path: string, responseTime?: string
 export function notificationAck(options: NotificationAckOptions = {}): NotificationAck {
   const s = options.sign;
   if (!s) return { status: 200, headers: { 'content-type': 'application/json' }, body: NOTIFICATION_ACK_BODY };
-  if (typeof s.clientId !== 'string' || s.clientId === '') throw new AmsConfigError('sign.clientId is required to sign the acknowledgement', { field: 'clientId' });
-  if (typeof s.path !== 'string' || !s.path.startsWith('/')) throw new AmsConfigError('sign.path must be the notify path, starting with "/"', { field: 'path' });
+  if (typeof s.clientId !== 'string' || s.clientId === '')
+    throw new AmsConfigError('sign.clientId is required to sign the acknowledgement', { field: 'clientId' });
+  if (typeof s.path !== 'string' || !s.path.startsWith('/'))
+    throw new AmsConfigError('sign.path must be the notify path, starting with "/"', { field: 'path' });
   const key = loadPrivateKey(s.privateKey, 'privateKey');
   const backend = typeof s.cryptoBackend === 'object' ? s.cryptoBackend : getCryptoBackend(s.cryptoBackend);
   const signer: AckSigner = {

@@ -39,7 +39,8 @@ type Entry = { state: 'processing'; token: string; expiresAt: number } | { state
 
 function positive(name: string, value: number | undefined, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new AmsConfigError(`${name}: must be a positive number`, { field: name });
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
+    throw new AmsConfigError(`${name}: must be a positive number`, { field: name });
   return value;
 }
 
@@ -52,7 +53,8 @@ export function createMemoryNotificationStore(options: MemoryNotificationStoreOp
   const doneTtlMs = positive('doneTtlMs', options.doneTtlMs, 48 * 3600_000);
   const maxEntries = positive('maxEntries', options.maxEntries, 100_000);
   const clock = options.clock;
-  if (clock !== undefined && typeof (clock as Partial<Clock> | null)?.now !== 'function') throw new AmsConfigError('clock: must have a now() method', { field: 'clock' });
+  if (clock !== undefined && typeof (clock as Partial<Clock> | null)?.now !== 'function')
+    throw new AmsConfigError('clock: must have a now() method', { field: 'clock' });
   const now = clock ? () => clock.now().getTime() : Date.now;
   const entries = new Map<string, Entry>();
 

@@ -49,7 +49,9 @@ export function createFetchNotificationHandler(options: NotificationHandlerOptio
         if (read instanceof Uint8Array) rawBody = read;
         else refused = read;
       }
-      r = refused ?? (await processor.process({ method: request.method, urlPath: pathnameOf(request.url), headers: request.headers, rawBody }));
+      r =
+        refused ??
+        (await processor.process({ method: request.method, urlPath: pathnameOf(request.url), headers: request.headers, rawBody }));
     } catch {
       r = errorResponse(500, 'internal', 'the notification could not be read');
     }

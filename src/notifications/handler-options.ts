@@ -78,8 +78,22 @@ export type NotificationHandlerOptions = HandlerOptionsBase &
   ({ client: NotificationClient; alipayPublicKey?: never } | { alipayPublicKey: KeyInput; client?: never });
 
 const KNOWN_OPTIONS = new Set([
-  'path', 'clientId', 'onPayment', 'onRefund', 'onCapture', 'onOther', 'dedupe', 'toleranceMs', 'logger', 'maxBodyBytes',
-  'bodyTimeoutMs', 'signAck', 'clock', 'cryptoBackend', 'client', 'alipayPublicKey',
+  'path',
+  'clientId',
+  'onPayment',
+  'onRefund',
+  'onCapture',
+  'onOther',
+  'dedupe',
+  'toleranceMs',
+  'logger',
+  'maxBodyBytes',
+  'bodyTimeoutMs',
+  'signAck',
+  'clock',
+  'cryptoBackend',
+  'client',
+  'alipayPublicKey',
 ]);
 
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
@@ -121,15 +135,22 @@ function ackSigner(o: HandlerOptionsBase, verifier: Verifier): AckSigner | undef
   if (o.signAck && typeof o.signAck === 'object') {
     // Checked here, not at the first delivery: a signed ack that cannot be built would answer every notification 500.
     const { clientId, privateKey, keyVersion } = o.signAck;
-    if (typeof clientId !== 'string' || clientId === '') config('signAck.clientId is required: your client id, which the signed acknowledgement carries', 'signAck.clientId');
+    if (typeof clientId !== 'string' || clientId === '')
+      config('signAck.clientId is required: your client id, which the signed acknowledgement carries', 'signAck.clientId');
     if (keyVersion !== undefined && keyVersion !== null && !(typeof keyVersion === 'string' && KEY_VERSION_RE.test(keyVersion))) {
       config('signAck.keyVersion must be a short token such as "1", or null to omit it', 'signAck.keyVersion');
     }
     const key = loadPrivateKey(privateKey, 'signAck.privateKey');
     const backend = verifier.cryptoBackend;
-    return { clientId, keyVersion: keyVersion === undefined ? '1' : keyVersion, clock: verifier.clock, sign: (content) => backend.sign(content, key) };
+    return {
+      clientId,
+      keyVersion: keyVersion === undefined ? '1' : keyVersion,
+      clock: verifier.clock,
+      sign: (content) => backend.sign(content, key),
+    };
   }
-  if (o.signAck !== undefined && o.signAck !== false) config('signAck must be true (with client), false, or { clientId, privateKey, keyVersion? }', 'signAck');
+  if (o.signAck !== undefined && o.signAck !== false)
+    config('signAck must be true (with client), false, or { clientId, privateKey, keyVersion? }', 'signAck');
   return undefined;
 }
 

@@ -26,10 +26,13 @@ function take<N extends string>(out: Record<N, string | undefined>, name: N, v: 
   if (text.trim() === '') return;
   const seen = out[name];
   if (seen !== undefined && seen !== text) {
-    throw new AmsSignatureError(`The ${name} header was received several times with different values; a signed notification carries it once`, {
-      reason: 'malformed',
-      check: name,
-    });
+    throw new AmsSignatureError(
+      `The ${name} header was received several times with different values; a signed notification carries it once`,
+      {
+        reason: 'malformed',
+        check: name,
+      },
+    );
   }
   out[name] = text;
 }
@@ -53,7 +56,10 @@ export function readHeaders<N extends string>(headers: NotificationHeaders, name
       else take(out, name, value);
     }
   } else {
-    throw new AmsSignatureError('headers must be a Headers object or a record of header names to values', { reason: 'malformed', check: names[0] ?? 'headers' });
+    throw new AmsSignatureError('headers must be a Headers object or a record of header names to values', {
+      reason: 'malformed',
+      check: names[0] ?? 'headers',
+    });
   }
   return out;
 }
@@ -61,7 +67,11 @@ export function readHeaders<N extends string>(headers: NotificationHeaders, name
 const SIGNED_HEADERS = ['signature', 'client-id', 'request-time'] as const;
 
 /** The three headers Alipay signs a notification with; see readHeaders. */
-export function readSignedHeaders(headers: NotificationHeaders): { signature: string | undefined; clientId: string | undefined; requestTime: string | undefined } {
+export function readSignedHeaders(headers: NotificationHeaders): {
+  signature: string | undefined;
+  clientId: string | undefined;
+  requestTime: string | undefined;
+} {
   const h = readHeaders(headers, SIGNED_HEADERS);
   return { signature: h.signature, clientId: h['client-id'], requestTime: h['request-time'] };
 }

@@ -1,14 +1,16 @@
 // The public names of the notifications module: verify, acknowledge, handle (Node and Fetch), dedupe.
 export { verifyNotification, verifyNotificationAsync, RAW_BODY_HINT } from './verify';
-export type { VerifyNotificationInput, ClientVerifyNotificationInput, NotificationDelivery, VerifyWithKeys, VerifyWithClient, RawBody } from './verify';
+export type {
+  VerifyNotificationInput,
+  ClientVerifyNotificationInput,
+  NotificationDelivery,
+  VerifyWithKeys,
+  VerifyWithClient,
+  RawBody,
+} from './verify';
 export type { NotificationClient } from './party';
 export type { NotificationHeaders, HeaderGetter } from './headers';
-export {
-  PaymentNotificationSchema,
-  RefundNotificationSchema,
-  CaptureNotificationSchema,
-  OtherNotificationSchema,
-} from './schemas';
+export { PaymentNotificationSchema, RefundNotificationSchema, CaptureNotificationSchema, OtherNotificationSchema } from './schemas';
 export type {
   AmsNotification,
   PaymentNotification,

@@ -41,7 +41,12 @@ export function matchNotification(notification: AmsNotification, expected: Notif
   checkExpectation(expected);
   const mismatches: NotificationMismatch[] = [];
   const differ = (field: string, want: string, got: unknown, why: string): void => {
-    mismatches.push({ field, expected: want, actual: typeof got === 'string' ? got : got === undefined ? undefined : String(got), message: why });
+    mismatches.push({
+      field,
+      expected: want,
+      actual: typeof got === 'string' ? got : got === undefined ? undefined : String(got),
+      message: why,
+    });
   };
   if (notification === null || typeof notification !== 'object' || notification.kind !== 'payment') {
     differ('kind', 'payment', (notification as { kind?: unknown } | null)?.kind, 'not a payment notification');
@@ -64,7 +69,12 @@ export function matchNotification(notification: AmsNotification, expected: Notif
     differ('grossSettlementAmount.currency', contract, gross.currency, 'settled in another currency than your contract');
   } else if (contract !== undefined && gross === undefined && amount.currency === 'CNY') {
     // For a CNY payment the settlement currency is the only sign of what you are paid in: its absence is not a match.
-    differ('grossSettlementAmount.currency', contract, undefined, 'a CNY payment without grossSettlementAmount: what it settles in cannot be confirmed');
+    differ(
+      'grossSettlementAmount.currency',
+      contract,
+      undefined,
+      'a CNY payment without grossSettlementAmount: what it settles in cannot be confirmed',
+    );
   }
   return { ok: mismatches.length === 0, mismatches };
 }
@@ -74,7 +84,11 @@ export function assertNotificationMatches(notification: AmsNotification, expecte
   const { ok, mismatches } = matchNotification(notification, expected);
   if (!ok) {
     throw new AmsValidationError(
-      mismatches.map((m) => ({ field: m.field, message: `${m.message}: expected ${m.expected}, got ${m.actual ?? 'nothing'}`, code: 'mismatch' })),
+      mismatches.map((m) => ({
+        field: m.field,
+        message: `${m.message}: expected ${m.expected}, got ${m.actual ?? 'nothing'}`,
+        code: 'mismatch',
+      })),
       { context: 'The notification does not match the order' },
     );
   }
@@ -88,14 +102,24 @@ function sameMinorUnits(a: unknown, b: string): boolean {
 function checkExpectation(expected: NotificationExpectation): void {
   const issues: ValidationIssue[] = [];
   const e = expected as Partial<NotificationExpectation> | null;
-  if (e === null || typeof e !== 'object') throw new AmsValidationError([{ field: '', message: 'give { paymentRequestId, paymentAmount }' }], { context: 'matchNotification' });
-  if (typeof e.paymentRequestId !== 'string' || e.paymentRequestId === '') issues.push({ field: 'paymentRequestId', message: 'is required: the id you sent with pay' });
+  if (e === null || typeof e !== 'object')
+    throw new AmsValidationError([{ field: '', message: 'give { paymentRequestId, paymentAmount }' }], { context: 'matchNotification' });
+  if (typeof e.paymentRequestId !== 'string' || e.paymentRequestId === '')
+    issues.push({ field: 'paymentRequestId', message: 'is required: the id you sent with pay' });
   const amount = e.paymentAmount as { currency?: unknown; value?: unknown } | undefined;
-  if (amount === null || typeof amount !== 'object') issues.push({ field: 'paymentAmount', message: "is required: { currency, value } in minor units, e.g. { currency: 'USD', value: '1999' }" });
+  if (amount === null || typeof amount !== 'object')
+    issues.push({
+      field: 'paymentAmount',
+      message: "is required: { currency, value } in minor units, e.g. { currency: 'USD', value: '1999' }",
+    });
   else {
-    if (!CurrencyCode.safeParse(amount.currency).success) issues.push({ field: 'paymentAmount.currency', message: 'must be an ISO 4217 code such as USD' });
+    if (!CurrencyCode.safeParse(amount.currency).success)
+      issues.push({ field: 'paymentAmount.currency', message: 'must be an ISO 4217 code such as USD' });
     if (typeof amount.value !== 'string' || !MINOR_UNITS.test(amount.value)) {
-      issues.push({ field: 'paymentAmount.value', message: "must be a string of minor units, e.g. '1999' for 19.99 USD (toMinorUnits('19.99', 'USD') makes one)" });
+      issues.push({
+        field: 'paymentAmount.value',
+        message: "must be a string of minor units, e.g. '1999' for 19.99 USD (toMinorUnits('19.99', 'USD') makes one)",
+      });
     }
   }
   if (e.contractSettlementCurrency !== undefined && !CurrencyCode.safeParse(e.contractSettlementCurrency).success) {

@@ -80,7 +80,8 @@ export function createNotificationHandler(options: NotificationHandlerOptions): 
           else refused = read;
         }
       }
-      response = refused ?? (await processor.process({ method, urlPath: pathnameOf(r.originalUrl ?? req.url), headers: req.headers, rawBody }));
+      response =
+        refused ?? (await processor.process({ method, urlPath: pathnameOf(r.originalUrl ?? req.url), headers: req.headers, rawBody }));
     } catch {
       response = errorResponse(500, 'internal', 'the notification could not be read');
     }

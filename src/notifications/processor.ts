@@ -103,7 +103,10 @@ export function createNotificationProcessor(options: NotificationHandlerOptions)
     try {
       response = r.ack ? signedAck(r.ack, path) : notificationAck();
     } catch (err) {
-      log.error?.('ams: the signed acknowledgement could not be built; not acknowledged, Alipay will send it again', { ...meta, error: errorName(err) });
+      log.error?.('ams: the signed acknowledgement could not be built; not acknowledged, Alipay will send it again', {
+        ...meta,
+        error: errorName(err),
+      });
       return errorResponse(500, 'ack_failed', 'the acknowledgement could not be built');
     }
     acks.set(response, meta);
@@ -142,12 +145,21 @@ export function createNotificationProcessor(options: NotificationHandlerOptions)
         );
       }
       if (err instanceof AmsSignatureError) {
-        log.warn?.('ams: notification rejected: signature check failed', { path, reason: err.reason, check: err.check, message: err.message });
+        log.warn?.('ams: notification rejected: signature check failed', {
+          path,
+          reason: err.reason,
+          check: err.check,
+          message: err.message,
+        });
         return errorResponse(401, 'signature', `${err.reason}${err.check ? ` (${err.check})` : ''}`);
       }
       if (err instanceof AmsValidationError) {
         // Signed by Alipay but not what we expect: loud, because it is not acknowledged and will be retried.
-        log.error?.('ams: notification rejected: verified body is not a valid notification', { path, fields: err.fields, message: err.message });
+        log.error?.('ams: notification rejected: verified body is not a valid notification', {
+          path,
+          fields: err.fields,
+          message: err.message,
+        });
         return errorResponse(400, 'invalid_notification', err.message);
       }
       log.error?.('ams: notification handler failed before the callback', { path, error: errorName(err) });
@@ -156,11 +168,15 @@ export function createNotificationProcessor(options: NotificationHandlerOptions)
 
     const callback = callbackFor(r, notification);
     if (!callback) {
-      const wanted = notification.kind === 'refund' ? 'onRefund (or onOther)' : notification.kind === 'capture' ? 'onCapture (or onOther)' : 'onOther';
-      log.error?.(`ams: notification ${notification.notifyType ?? '(no notifyType)'} not handled: no ${wanted} callback; it is not acknowledged and Alipay will retry`, {
-        path,
-        notifyType: notification.notifyType,
-      });
+      const wanted =
+        notification.kind === 'refund' ? 'onRefund (or onOther)' : notification.kind === 'capture' ? 'onCapture (or onOther)' : 'onOther';
+      log.error?.(
+        `ams: notification ${notification.notifyType ?? '(no notifyType)'} not handled: no ${wanted} callback; it is not acknowledged and Alipay will retry`,
+        {
+          path,
+          notifyType: notification.notifyType,
+        },
+      );
       return errorResponse(501, 'not_handled', `no handler for notifyType ${notification.notifyType ?? '(none)'}`);
     }
 
@@ -175,9 +191,16 @@ export function createNotificationProcessor(options: NotificationHandlerOptions)
         log.error?.('ams: notification store unavailable at claim; answered 503 so Alipay retries', { ...meta, error: errorName(err) });
         return errorResponse(503, 'store_unavailable', 'try again later');
       }
-      if (claim === null || typeof claim !== 'object' || !['claimed', 'done', 'busy'].includes((claim as { state?: unknown }).state as string)) {
+      if (
+        claim === null ||
+        typeof claim !== 'object' ||
+        !['claimed', 'done', 'busy'].includes((claim as { state?: unknown }).state as string)
+      ) {
         // A broken store is the merchant's bug, not a reason to run the callback unguarded or to acknowledge.
-        log.error?.(`ams: notification store ${storeName(r.store)} returned ${describeClaim(claim)} from claim(); expected { state: 'claimed', token } | { state: 'done' } | { state: 'busy' }. Not processed, not acknowledged: Alipay will redeliver`, meta);
+        log.error?.(
+          `ams: notification store ${storeName(r.store)} returned ${describeClaim(claim)} from claim(); expected { state: 'claimed', token } | { state: 'done' } | { state: 'busy' }. Not processed, not acknowledged: Alipay will redeliver`,
+          meta,
+        );
         return errorResponse(503, 'store_unavailable', 'try again later');
       }
       if (claim.state === 'done') {
@@ -189,7 +212,10 @@ export function createNotificationProcessor(options: NotificationHandlerOptions)
         return errorResponse(503, 'in_progress', 'this notification is being handled; try again later');
       }
       if (typeof claim.token !== 'string') {
-        log.error?.(`ams: notification store ${storeName(r.store)} returned a claim without a string token; not processed, not acknowledged`, meta);
+        log.error?.(
+          `ams: notification store ${storeName(r.store)} returned a claim without a string token; not processed, not acknowledged`,
+          meta,
+        );
         return errorResponse(503, 'store_unavailable', 'try again later');
       }
     }
@@ -202,7 +228,10 @@ export function createNotificationProcessor(options: NotificationHandlerOptions)
         try {
           await withTimeout(Promise.resolve(r.store.release(key, claim.token)), STORE_CLAIM_TIMEOUT_MS);
         } catch (releaseErr) {
-          log.error?.('ams: notification store release failed; the claim will expire on its own', { ...meta, error: errorName(releaseErr) });
+          log.error?.('ams: notification store release failed; the claim will expire on its own', {
+            ...meta,
+            error: errorName(releaseErr),
+          });
         }
       }
       return errorResponse(500, 'callback_failed', 'the notification was not handled; send it again');
@@ -213,7 +242,10 @@ export function createNotificationProcessor(options: NotificationHandlerOptions)
         await withTimeout(Promise.resolve(r.store.complete(key, claim.token)), STORE_CLAIM_TIMEOUT_MS);
       } catch (err) {
         // The work is done: acknowledging is right (no retry means no second run); only the dedupe record is missing.
-        log.error?.('ams: notification handled but the store could not mark it done; acknowledged anyway', { ...meta, error: errorName(err) });
+        log.error?.('ams: notification handled but the store could not mark it done; acknowledged anyway', {
+          ...meta,
+          error: errorName(err),
+        });
       }
     }
     return ack(path, meta);

@@ -32,7 +32,9 @@ export type RefundStatus = 'SUCCESS' | 'FAIL' | 'S' | 'F' | (string & {});
 export const RefundNotificationSchema = z.looseObject({
   notifyType: z.literal('REFUND_RESULT'),
   result: Result,
-  refundStatus: z.custom<RefundStatus>((v) => typeof v === 'string' && v.length > 0, { error: 'must be a non-empty string (SUCCESS or FAIL)' }),
+  refundStatus: z.custom<RefundStatus>((v) => typeof v === 'string' && v.length > 0, {
+    error: 'must be a non-empty string (SUCCESS or FAIL)',
+  }),
   refundRequestId: z.string().min(1),
   refundId: z.string().min(1),
   refundAmount: ResponseAmount,

@@ -122,11 +122,17 @@ function describeValue(value: unknown): string {
 export function asRawBody(rawBody: unknown): string | Uint8Array {
   if (typeof rawBody === 'string' || rawBody instanceof Uint8Array) return rawBody;
   if (rawBody instanceof ArrayBuffer) return new Uint8Array(rawBody);
-  const what = rawBody === undefined ? 'undefined (no body was read: is a body parser missing, or did one consume the stream?)' : describeValue(rawBody);
-  throw new AmsSignatureError(`rawBody must be the raw request body (a string, Buffer or Uint8Array) exactly as received; got ${what}. ${RAW_BODY_HINT}`, {
-    reason: 'raw_body_required',
-    check: 'body',
-  });
+  const what =
+    rawBody === undefined
+      ? 'undefined (no body was read: is a body parser missing, or did one consume the stream?)'
+      : describeValue(rawBody);
+  throw new AmsSignatureError(
+    `rawBody must be the raw request body (a string, Buffer or Uint8Array) exactly as received; got ${what}. ${RAW_BODY_HINT}`,
+    {
+      reason: 'raw_body_required',
+      check: 'body',
+    },
+  );
 }
 
 export function byteLengthOf(body: string | Uint8Array): number {
@@ -134,9 +140,13 @@ export function byteLengthOf(body: string | Uint8Array): number {
 }
 
 function checkPath(path: unknown): string {
-  if (typeof path !== 'string' || path === '') throw new AmsConfigError('path: the notify path is required (for example "/alipay/notify")', { field: 'path' });
+  if (typeof path !== 'string' || path === '')
+    throw new AmsConfigError('path: the notify path is required (for example "/alipay/notify")', { field: 'path' });
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
-    throw new AmsConfigError(`path: give the path only, without scheme and host (got "${path.slice(0, 80)}"); Alipay signs the path alone`, { field: 'path' });
+    throw new AmsConfigError(
+      `path: give the path only, without scheme and host (got "${path.slice(0, 80)}"); Alipay signs the path alone`,
+      { field: 'path' },
+    );
   }
   if (!path.startsWith('/')) throw new AmsConfigError(`path: must start with "/" (got "${path.slice(0, 80)}")`, { field: 'path' });
   return path;
@@ -152,7 +162,7 @@ function expectedClientIds(clientId: unknown, field = 'clientId'): readonly stri
     throw new AmsConfigError(
       `${field} is required: the client id (or a list of them) this server takes notifications for, e.g. "SANDBOX_5Y0…" from ` +
         'the developer center. One Alipay public key serves many merchants, so without it a notification signed for another ' +
-        'merchant would be accepted as yours. With an AmsClient, use client.verifyNotification or the handler\'s client option.',
+        "merchant would be accepted as yours. With an AmsClient, use client.verifyNotification or the handler's client option.",
       { field },
     );
   }
@@ -209,7 +219,11 @@ export function resolveVerifier(o: VerifierOptions, prefix = ''): Verifier {
  */
 export function parseNotificationBody(body: string | Uint8Array): AmsNotification {
   const text =
-    typeof body === 'string' ? body : Buffer.isBuffer(body) ? body.toString('utf8') : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+    typeof body === 'string'
+      ? body
+      : Buffer.isBuffer(body)
+        ? body.toString('utf8')
+        : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -220,7 +234,9 @@ export function parseNotificationBody(body: string | Uint8Array): AmsNotificatio
     });
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    throw new AmsValidationError([{ field: '', message: `expected a JSON object, got ${describeValue(json)}`, code: 'invalid_type' }], { context: 'notification' });
+    throw new AmsValidationError([{ field: '', message: `expected a JSON object, got ${describeValue(json)}`, code: 'invalid_type' }], {
+      context: 'notification',
+    });
   }
   const notifyType = (json as { notifyType?: unknown }).notifyType;
   if ((PAYMENT_NOTIFY_TYPES as readonly unknown[]).includes(notifyType)) {
@@ -273,7 +289,10 @@ function openEnvelope(input: NotificationDelivery & { method?: string | undefine
   const toleranceMs = checkTolerance(input.toleranceMs);
   const headers = input.headers;
   if (headers === null || typeof headers !== 'object') {
-    throw new AmsSignatureError('headers are required: the request headers as a Headers object or a record', { reason: 'missing_header', check: 'signature' });
+    throw new AmsSignatureError('headers are required: the request headers as a Headers object or a record', {
+      reason: 'missing_header',
+      check: 'signature',
+    });
   }
   const { signature: signatureHeader, clientId, requestTime } = readSignedHeaders(headers);
   if (signatureHeader === undefined || clientId === undefined || requestTime === undefined) {
@@ -332,9 +351,16 @@ function accept(envelope: Envelope, ok: boolean, clock: Clock | undefined): AmsN
 }
 
 /** Verifies one delivery against a resolved verifier, the RSA check off the event loop (the node backend's threadpool). */
-export async function verifyDelivery(delivery: NotificationDelivery & { method?: string | undefined }, verifier: Verifier): Promise<AmsNotification> {
+export async function verifyDelivery(
+  delivery: NotificationDelivery & { method?: string | undefined },
+  verifier: Verifier,
+): Promise<AmsNotification> {
   const envelope = openEnvelope(delivery, verifier.clientIds);
-  return accept(envelope, await verifier.cryptoBackend.verifyAsync(envelope.content, envelope.signature, verifier.publicKey), verifier.clock);
+  return accept(
+    envelope,
+    await verifier.cryptoBackend.verifyAsync(envelope.content, envelope.signature, verifier.publicKey),
+    verifier.clock,
+  );
 }
 
 function inputObject(input: unknown): VerifyNotificationInput {

@@ -39,7 +39,8 @@ function config(message: string, field: string): never {
 function ttl(name: string, value: unknown, fallback: number): number {
   if (value === undefined) return fallback;
   // PX takes whole milliseconds; a fraction would be a Redis error on every claim, so refuse it here.
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) config(`${name} must be a positive whole number of milliseconds`, name);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
+    config(`${name} must be a positive whole number of milliseconds`, name);
   return value;
 }
 

@@ -68,7 +68,12 @@ export function decideUnits(
       candidates.push({ items: i, summary: s, adds, hits: itemUnits.includes(i) ? ledgerHits(items, i, lookup) : 0 });
     }
   }
-  const score = (c: Candidate): number[] => [c.adds ? 1 : 0, c.hits, c.items === (c.summary ?? c.items) ? 1 : 0, c.items === 'minor' ? 1 : 0];
+  const score = (c: Candidate): number[] => [
+    c.adds ? 1 : 0,
+    c.hits,
+    c.items === (c.summary ?? c.items) ? 1 : 0,
+    c.items === 'minor' ? 1 : 0,
+  ];
   const better = (a: Candidate, b: Candidate): number => {
     const sa = score(a);
     const sb = score(b);
@@ -80,7 +85,8 @@ export function decideUnits(
   const runnerUp = candidates.find((c) => c.items !== best.items || c.summary !== best.summary);
   const exponents = new Set([...items, ...summary].flatMap((r) => Object.values(r.amounts).map((a) => currencyExponent(a.currency) ?? 2)));
   let reason: string;
-  if (itemUnits.length === 0 || (summary.length > 0 && summaryUnits.length === 0)) reason = 'no reading fits every amount; the closest one was used';
+  if (itemUnits.length === 0 || (summary.length > 0 && summaryUnits.length === 0))
+    reason = 'no reading fits every amount; the closest one was used';
   else if (!runnerUp) reason = 'the only reading the amounts allow (some have fractions)';
   else if (best.adds && !runnerUp.adds) reason = 'the only reading in which the items add up to the summary';
   else if (best.hits > runnerUp.hits) reason = `the reading that matches the ledger (${best.hits} amount(s))`;

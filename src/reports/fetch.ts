@@ -60,7 +60,9 @@ function loadClient(): SftpClientCtor {
   try {
     return require('ssh2-sftp-client') as SftpClientCtor;
   } catch {
-    throw new AmsConfigError('fetchReports needs the ssh2-sftp-client package: npm install ssh2-sftp-client', { field: 'ssh2-sftp-client' });
+    throw new AmsConfigError('fetchReports needs the ssh2-sftp-client package: npm install ssh2-sftp-client', {
+      field: 'ssh2-sftp-client',
+    });
   }
 }
 
@@ -80,7 +82,8 @@ export function endsWithEnd(path: string): boolean {
 
 function folderDate(date: string): string {
   const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(date);
-  if (!m) throw new AmsConfigError(`date must be YYYYMMDD or YYYY-MM-DD, not ${JSON.stringify(String(date).slice(0, 20))}`, { field: 'date' });
+  if (!m)
+    throw new AmsConfigError(`date must be YYYYMMDD or YYYY-MM-DD, not ${JSON.stringify(String(date).slice(0, 20))}`, { field: 'date' });
   return `${m[1]}${m[2]}${m[3]}`;
 }
 
@@ -103,11 +106,13 @@ const SAFE_FILE_NAME = /^(?!\.\.?$)[A-Za-z0-9._-]{1,255}$/;
 
 export async function fetchReports(options: FetchReportsOptions): Promise<FetchReportsResult> {
   for (const field of ['host', 'username', 'customerId', 'to'] as const) {
-    if (typeof options[field] !== 'string' || options[field] === '') throw new AmsConfigError(`fetchReports: ${field} is required`, { field });
+    if (typeof options[field] !== 'string' || options[field] === '')
+      throw new AmsConfigError(`fetchReports: ${field} is required`, { field });
   }
   if (options.password === undefined && options.privateKey === undefined)
     throw new AmsConfigError('fetchReports: give a password or a privateKey', { field: 'password' });
-  if (!/^[A-Za-z0-9_-]+$/.test(options.customerId)) throw new AmsConfigError('fetchReports: customerId holds characters a folder name cannot', { field: 'customerId' });
+  if (!/^[A-Za-z0-9_-]+$/.test(options.customerId))
+    throw new AmsConfigError('fetchReports: customerId holds characters a folder name cannot', { field: 'customerId' });
   const date = folderDate(options.date);
   const kinds = options.kind === undefined ? REPORT_KINDS : typeof options.kind === 'string' ? [options.kind] : options.kind;
   const remoteDir = `${(options.remoteRoot ?? '/v1/settlements').replace(/\/+$/, '')}/${options.customerId}/${date}`;

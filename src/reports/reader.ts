@@ -3,12 +3,26 @@ import { AmsError } from '../errors';
 import { Readable } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parse } from 'csv-parse';
-import { REQUIRED_COLUMNS, generationOf, kindFromFileName, kindFromHeader, logicalFileName, type ReportGeneration, type ReportKind } from './columns';
+import {
+  REQUIRED_COLUMNS,
+  generationOf,
+  kindFromFileName,
+  kindFromHeader,
+  logicalFileName,
+  type ReportGeneration,
+  type ReportKind,
+} from './columns';
 import { planHeader, readHeader, reportError, toRow, type HeaderPlan, type ReportRow, type RowContext } from './rows';
 import { amountInMinorUnits, unitProblem, type AmountUnitOption } from './units';
 
 /** A report's bytes: a string, a Buffer / Uint8Array, a Node Readable, a web ReadableStream or any async iterable of chunks. */
-export type ReportInput = string | Uint8Array | Readable | WebReadableStream<Uint8Array> | globalThis.ReadableStream<Uint8Array> | AsyncIterable<Uint8Array | string>;
+export type ReportInput =
+  | string
+  | Uint8Array
+  | Readable
+  | WebReadableStream<Uint8Array>
+  | globalThis.ReadableStream<Uint8Array>
+  | AsyncIterable<Uint8Array | string>;
 
 export interface ReadReportOptions {
   /** The file name, for the kind (`settlementItems_…`) and for messages. Without it the kind comes from the header. */
@@ -40,9 +54,9 @@ function toReadable(input: ReportInput): Readable {
   if (typeof input === 'string') return Readable.from([Buffer.from(input, 'utf8')]);
   if (input instanceof Uint8Array) return Readable.from([input]);
   if (input instanceof Readable) return input;
-  if (typeof (input as { getReader?: unknown }).getReader === 'function')
-    return Readable.fromWeb(input as WebReadableStream<Uint8Array>);
-  if (typeof (input as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') return Readable.from(input as AsyncIterable<Uint8Array>);
+  if (typeof (input as { getReader?: unknown }).getReader === 'function') return Readable.fromWeb(input as WebReadableStream<Uint8Array>);
+  if (typeof (input as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function')
+    return Readable.from(input as AsyncIterable<Uint8Array>);
   throw reportError(UNNAMED, 0, undefined, 'input must be a string, a Buffer, a Readable or a ReadableStream');
 }
 
@@ -69,7 +83,12 @@ export class ReportReader implements AsyncIterable<ReportRow> {
     this.fileName = options.fileName ?? UNNAMED;
     this.amountUnit = options.amountUnit ?? 'auto';
     if (!['auto', 'major', 'minor'].includes(this.amountUnit))
-      throw reportError(this.fileName, 0, undefined, `amountUnit must be 'auto', 'major' or 'minor', not ${JSON.stringify(this.amountUnit)}`);
+      throw reportError(
+        this.fileName,
+        0,
+        undefined,
+        `amountUnit must be 'auto', 'major' or 'minor', not ${JSON.stringify(this.amountUnit)}`,
+      );
     this.#input = input;
   }
 
@@ -131,7 +150,12 @@ export class ReportReader implements AsyncIterable<ReportRow> {
           continue;
         }
         if (this.#complete)
-          throw reportError(this.fileName, first, undefined, `data after the <END> line (line ${endLine}): the file holds more than one report or was appended to`);
+          throw reportError(
+            this.fileName,
+            first,
+            undefined,
+            `data after the <END> line (line ${endLine}): the file holds more than one report or was appended to`,
+          );
         const row = toRow(this.#plan!, record, first, ctx);
         if (this.amountUnit !== 'auto') this.#checkUnit(row);
         this.#rowCount++;
@@ -144,9 +168,13 @@ export class ReportReader implements AsyncIterable<ReportRow> {
       parser.destroy();
       if (!source.destroyed && source !== this.#input) source.destroy();
     }
-    if (this.#kind === undefined) throw reportError(this.fileName, 1, undefined, 'the file is empty: a report has at least a header line and <END>');
+    if (this.#kind === undefined)
+      throw reportError(this.fileName, 1, undefined, 'the file is empty: a report has at least a header line and <END>');
     if (!this.#complete)
-      this.#warn('incomplete', `no <END> line after ${this.#rowCount} row(s): the file is truncated or still being written; complete is false`);
+      this.#warn(
+        'incomplete',
+        `no <END> line after ${this.#rowCount} row(s): the file is truncated or still being written; complete is false`,
+      );
   }
 
   #readHeader(record: string[], line: number): void {
@@ -154,7 +182,12 @@ export class ReportReader implements AsyncIterable<ReportRow> {
     const fromName = this.fileName === UNNAMED ? undefined : kindFromFileName(this.fileName);
     const kind = fromName ?? kindFromHeader(header);
     if (kind === undefined)
-      throw reportError(this.fileName, line, undefined, `not an Antom report: the header (${preview(header)}) names no transactionId or summaryType column, and the file name does not start with transactionItems_, settlementItems_ or settlementSummary_`);
+      throw reportError(
+        this.fileName,
+        line,
+        undefined,
+        `not an Antom report: the header (${preview(header)}) names no transactionId or summaryType column, and the file name does not start with transactionItems_, settlementItems_ or settlementSummary_`,
+      );
     for (const column of REQUIRED_COLUMNS[kind]) {
       if (!header.includes(column))
         throw reportError(this.fileName, line, column, `required column ${column} is missing from the ${kind} header (${preview(header)})`);
@@ -182,7 +215,12 @@ function preview(header: readonly string[]): string {
 function translate(err: unknown, fileName: string): unknown {
   const e = err as { code?: unknown; lines?: unknown; message?: unknown };
   if (typeof e?.code === 'string' && e.code.startsWith('CSV_'))
-    return reportError(fileName, typeof e.lines === 'number' ? e.lines : 0, undefined, `not valid CSV (${e.code}): ${String(e.message).slice(0, 120)}`);
+    return reportError(
+      fileName,
+      typeof e.lines === 'number' ? e.lines : 0,
+      undefined,
+      `not valid CSV (${e.code}): ${String(e.message).slice(0, 120)}`,
+    );
   // The input stream failed (EACCES, EISDIR, a reset download): typed, with the code only.
   if (err instanceof Error && !(err instanceof AmsError)) {
     return reportError(fileName, 0, undefined, `could not be read (${typeof e.code === 'string' ? e.code : err.name})`);
@@ -226,7 +264,10 @@ export interface ReportFile {
  * in part order. A missing part makes the merged report incomplete, with a warning; parts whose headers differ are
  * bad input. Returns one report per logical file, in the order first seen.
  */
-export async function parseReports(files: Iterable<ReportFile>, options: Omit<ReadReportOptions, 'fileName'> = {}): Promise<ParsedReport[]> {
+export async function parseReports(
+  files: Iterable<ReportFile>,
+  options: Omit<ReadReportOptions, 'fileName'> = {},
+): Promise<ParsedReport[]> {
   const groups = new Map<string, Array<{ seq: number; hasSeq: boolean; file: ReportFile }>>();
   for (const file of files) {
     const { name, seq, hasSeq } = logicalFileName(file.fileName);
@@ -242,7 +283,8 @@ export async function parseReports(files: Iterable<ReportFile>, options: Omit<Re
     for (const part of group) {
       const parsed = await parseReport(part.file.input, { ...options, fileName: part.file.fileName });
       if (part.hasSeq && part.seq !== expected) {
-        const missing = part.seq < expected ? `part ${String(part.seq).padStart(3, '0')} twice` : `part ${String(expected).padStart(3, '0')} missing`;
+        const missing =
+          part.seq < expected ? `part ${String(part.seq).padStart(3, '0')} twice` : `part ${String(expected).padStart(3, '0')} missing`;
         parsed.warnings.push(`${name}: ${missing}; the merged report is not complete`);
         parsed.complete = false;
       }
@@ -252,7 +294,12 @@ export async function parseReports(files: Iterable<ReportFile>, options: Omit<Re
         continue;
       }
       if (parsed.kind !== merged.kind || parsed.header.join(',') !== merged.header.join(','))
-        throw reportError(part.file.fileName, 1, undefined, `its header differs from the header of ${merged.parts[0]}, an earlier part of ${name}`);
+        throw reportError(
+          part.file.fileName,
+          1,
+          undefined,
+          `its header differs from the header of ${merged.parts[0]}, an earlier part of ${name}`,
+        );
       for (const row of parsed.rows) merged.rows.push(row);
       merged.parts.push(part.file.fileName);
       merged.complete = merged.complete && parsed.complete;

@@ -16,7 +16,11 @@ export type * from './reconcile-types';
 function list(reports: ParsedReport | readonly ParsedReport[] | undefined, kind: ReportKind, issues: ValidationIssue[]): ParsedReport[] {
   const all = reports === undefined ? [] : Array.isArray(reports) ? [...(reports as readonly ParsedReport[])] : [reports as ParsedReport];
   all.forEach((r, i) => {
-    if (r?.kind !== kind) issues.push({ field: `${kind}[${i}]`, message: `${r?.fileName ?? 'the value'} is ${r?.kind ? `a ${r.kind} report` : 'not a parsed report'}, not ${kind}` });
+    if (r?.kind !== kind)
+      issues.push({
+        field: `${kind}[${i}]`,
+        message: `${r?.fileName ?? 'the value'} is ${r?.kind ? `a ${r.kind} report` : 'not a parsed report'}, not ${kind}`,
+      });
   });
   return all;
 }
@@ -40,7 +44,10 @@ function readLedger(ledger: Iterable<LedgerEntry>, issues: ValidationIssue[]): L
     if (!e.amount || !CurrencyCode.safeParse(e.amount.currency).success)
       issues.push({ field: `${at}.amount.currency`, message: 'must be an ISO 4217 code such as "USD"' });
     if (!e.amount || !isMinorUnitValue(e.amount.value))
-      issues.push({ field: `${at}.amount.value`, message: `must be a positive integer string in minor units such as "1450" (got ${JSON.stringify(e.amount?.value)})` });
+      issues.push({
+        field: `${at}.amount.value`,
+        message: `must be a positive integer string in minor units such as "1450" (got ${JSON.stringify(e.amount?.value)})`,
+      });
     entries.push({ ...e, type: String(e.type).toUpperCase() });
   }
   return entries;
@@ -78,8 +85,20 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
   if (issues.length > 0) throw new AmsValidationError(issues, { context: 'reconcile' });
 
   const report: ReconciliationReport = {
-    ok: false, ledgerChecked: input.ledger !== undefined, units: [], summaryMismatches: [], adjustments: [], matched: [], notInLedger: [], unsettled: [],
-    amountMismatches: [], duplicates: [], totals: [], fees: [], incomplete: [], warnings: [],
+    ok: false,
+    ledgerChecked: input.ledger !== undefined,
+    units: [],
+    summaryMismatches: [],
+    adjustments: [],
+    matched: [],
+    notInLedger: [],
+    unsettled: [],
+    amountMismatches: [],
+    duplicates: [],
+    totals: [],
+    fees: [],
+    incomplete: [],
+    warnings: [],
   };
   for (const r of [...itemsReports, ...summaryReports, ...tdReports]) {
     if (!r.complete) report.incomplete.push(r.fileName);
@@ -104,8 +123,10 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
     if (at.length > 1) report.duplicates.push({ report: 'ledger', key, occurrences: at.map((i) => ({ file: 'ledger', line: i + 1 })) });
   const lookup = (row: ReportRow): LedgerEntry | undefined => {
     const type = row.transactionType ?? '';
-    return (row.transactionRequestId && byRequest.get(ledgerKey(type, row.transactionRequestId))) ||
-      (row.transactionId ? byId.get(ledgerKey(type, row.transactionId)) : undefined);
+    return (
+      (row.transactionRequestId && byRequest.get(ledgerKey(type, row.transactionRequestId))) ||
+      (row.transactionId ? byId.get(ledgerKey(type, row.transactionId)) : undefined)
+    );
   };
 
   // Units per batch.
@@ -121,13 +142,21 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
   const summaryUnit = explicit(summaryReports) ?? itemsUnit;
   const unitOf = new Map<string, UnitDecision>();
   for (const batch of new Set([...itemsByBatch.keys(), ...summaryByBatch.keys()])) {
-    const decided = itemsUnit && summaryUnit
-      ? { settlementBatchId: batch, items: itemsUnit, summary: summaryByBatch.has(batch) ? summaryUnit : undefined, reason: 'given as amountUnit' }
-      : decideUnits(batch, itemsByBatch.get(batch) ?? [], summaryByBatch.get(batch) ?? [], lookup);
+    const decided =
+      itemsUnit && summaryUnit
+        ? {
+            settlementBatchId: batch,
+            items: itemsUnit,
+            summary: summaryByBatch.has(batch) ? summaryUnit : undefined,
+            reason: 'given as amountUnit',
+          }
+        : decideUnits(batch, itemsByBatch.get(batch) ?? [], summaryByBatch.get(batch) ?? [], lookup);
     unitOf.set(batch, decided);
     report.units.push(decided);
     if (decided.reason !== 'given as amountUnit')
-      report.warnings.push(`batch ${batch}: items read in ${decided.items} units${decided.summary ? `, summary in ${decided.summary} units` : ''}: ${decided.reason}`);
+      report.warnings.push(
+        `batch ${batch}: items read in ${decided.items} units${decided.summary ? `, summary in ${decided.summary} units` : ''}: ${decided.reason}`,
+      );
   }
   const itemUnit = (row: ReportRow): AmountUnit => unitOf.get(row.settlementBatchId ?? '')?.items ?? 'minor';
 
@@ -144,7 +173,8 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
   for (const [key, row] of td) {
     const entry = lookup(row);
     if (entry) inTd.add(entry);
-    else if (report.ledgerChecked && !settledIds.has(key) && LEDGER_TYPES.has(row.transactionType ?? '')) report.notInLedger.push({ ...ref(row, tdUnit), report: 'transactionItems' });
+    else if (report.ledgerChecked && !settledIds.has(key) && LEDGER_TYPES.has(row.transactionType ?? ''))
+      report.notInLedger.push({ ...ref(row, tdUnit), report: 'transactionItems' });
   }
 
   const asOf = input.asOf !== undefined ? new Date(input.asOf).getTime() : latestTime([...itemRows, ...summaryRows]);
@@ -156,8 +186,13 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
   }
 
   totalsAndFees(report, itemRows, summaryByBatch, unitOf, itemUnit);
-  report.ok = report.summaryMismatches.length === 0 && report.notInLedger.length === 0 && report.unsettled.length === 0 &&
-    report.amountMismatches.length === 0 && report.duplicates.length === 0 && report.incomplete.length === 0;
+  report.ok =
+    report.summaryMismatches.length === 0 &&
+    report.notInLedger.length === 0 &&
+    report.unsettled.length === 0 &&
+    report.amountMismatches.length === 0 &&
+    report.duplicates.length === 0 &&
+    report.incomplete.length === 0;
   return report;
 }
 
@@ -239,7 +274,12 @@ function totalsAndFees(
     const v = a && amountInMinorUnits(a, itemUnit(row));
     if (a && v !== undefined) add(a.currency, v, batch, 'settlementItems');
   }
-  report.totals = [...totals].map(([key, t]) => ({ currency: key.split('|')[1]!, value: t.value.toFixed(0), batches: [...t.batches], source: t.source }));
+  report.totals = [...totals].map(([key, t]) => ({
+    currency: key.split('|')[1]!,
+    value: t.value.toFixed(0),
+    batches: [...t.batches],
+    source: t.source,
+  }));
   for (const kind of FEE_COLUMNS) {
     const perCurrency = new Map<string, Decimal>();
     for (const row of itemRows) {

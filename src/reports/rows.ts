@@ -104,8 +104,7 @@ function currencyFor(column: string, row: Record<string, string>, ctx: RowContex
   if (currency === '') {
     // A fee written without its currency is taken to be in the row's settlement currency [unconfirmed].
     const fallback = row['settlementCurrency'] || row['transactionCurrency'] || '';
-    if (fallback === '')
-      throw reportError(ctx.file, line, currencyColumn, `${column} holds an amount but ${currencyColumn} is empty`);
+    if (fallback === '') throw reportError(ctx.file, line, currencyColumn, `${column} holds an amount but ${currencyColumn} is empty`);
     ctx.warn(
       `currency:${column}`,
       `${column} has no ${currencyColumn} on some rows (first: line ${line}); read in the row's ${row['settlementCurrency'] ? 'settlementCurrency' : 'transactionCurrency'} (${fallback})`,
@@ -146,10 +145,18 @@ export function toRow(plan: HeaderPlan, fields: readonly string[], line: number,
   const header = plan.names;
   for (let i = header.length; i < fields.length; i++) {
     if (fields[i]!.trim() !== '')
-      throw reportError(ctx.file, line, `#${i + 1}`, `a value beyond the ${header.length} columns of the header: the row does not line up with the header`);
+      throw reportError(
+        ctx.file,
+        line,
+        `#${i + 1}`,
+        `a value beyond the ${header.length} columns of the header: the row does not line up with the header`,
+      );
   }
   if (fields.length < header.length)
-    ctx.warn('short-row', `some rows have fewer fields than the header (first: line ${line}); the missing trailing fields are read as empty`);
+    ctx.warn(
+      'short-row',
+      `some rows have fewer fields than the header (first: line ${line}); the missing trailing fields are read as empty`,
+    );
   const trimmed: string[] = new Array<string>(header.length);
   const values: Record<string, string> = {};
   for (let i = 0; i < header.length; i++) {

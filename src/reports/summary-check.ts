@@ -11,9 +11,24 @@ import { amountInMinorUnits, type AmountUnit } from './units';
 export const LEDGER_TYPES = new Set(['PAYMENT', 'REFUND', 'CAPTURE', 'AUTHORIZATION', 'CANCEL', 'VOID']);
 /** The summaryType values the docs list; any other value is a correction row (e.g. the 2C2P/Hundsun "default" row). */
 const SUMMARY_TYPES = new Set([
-  ...LEDGER_TYPES, 'DISPUTE', 'REFUND_REVERSAL', 'PAYMENT_REVERSAL', 'DISPUTE_REVERSAL', 'RAPID_DISPUTE_RESOLUTION', 'CDRN',
-  'SETTLEMENT_FEE', 'ADJUSTMENT_FEE', 'COLLATERAL_WITHHOLDING', 'COLLATERAL_WITHHELD', 'RESERVE_WITHHOLDING', 'RESERVE',
-  'RESERVE_RELEASE', 'RESERVE_RELEASED', 'COLLATERAL_RELEASE', 'COLLATERAL_RELEASED', 'TOTAL',
+  ...LEDGER_TYPES,
+  'DISPUTE',
+  'REFUND_REVERSAL',
+  'PAYMENT_REVERSAL',
+  'DISPUTE_REVERSAL',
+  'RAPID_DISPUTE_RESOLUTION',
+  'CDRN',
+  'SETTLEMENT_FEE',
+  'ADJUSTMENT_FEE',
+  'COLLATERAL_WITHHOLDING',
+  'COLLATERAL_WITHHELD',
+  'RESERVE_WITHHOLDING',
+  'RESERVE',
+  'RESERVE_RELEASE',
+  'RESERVE_RELEASED',
+  'COLLATERAL_RELEASE',
+  'COLLATERAL_RELEASED',
+  'TOTAL',
 ]);
 const SUMMED_COLUMNS = ['settlementAmountValue', ...FEE_COLUMNS] as const;
 export function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
@@ -59,9 +74,24 @@ export function checkSummaries(
     const items = itemsByBatch.get(batch) ?? [];
     const itemsByType = groupBy(items, (r) => r.transactionType ?? '');
     const mismatch = (row: ReportRow, column: string, summary: string, computed: string, against: SummaryMismatch['against']): void => {
-      report.summaryMismatches.push({ settlementBatchId: batch, summaryType: row.summaryType ?? '', column, summary, computed, against, file: row.file, line: row.line });
+      report.summaryMismatches.push({
+        settlementBatchId: batch,
+        summaryType: row.summaryType ?? '',
+        column,
+        summary,
+        computed,
+        against,
+        file: row.file,
+        line: row.line,
+      });
     };
-    const compare = (row: ReportRow, others: readonly ReportRow[], othersUnit: AmountUnit, against: SummaryMismatch['against'], count: number): void => {
+    const compare = (
+      row: ReportRow,
+      others: readonly ReportRow[],
+      othersUnit: AmountUnit,
+      against: SummaryMismatch['against'],
+      count: number,
+    ): void => {
       if ((row.count ?? 0) !== count) mismatch(row, 'count', String(row.count ?? 0), String(count), against);
       for (const column of SUMMED_COLUMNS) {
         const mine = sums([row], column, sUnit);
@@ -81,13 +111,27 @@ export function checkSummaries(
     }
     for (const [type, typed] of itemsByType) {
       if (!SUMMARY_TYPES.has(type) || parts.some((p) => p.summaryType === type)) continue;
-      const missing: ReportRow = { file: typed[0]!.file, line: typed[0]!.line, values: {}, amounts: {}, times: {}, summaryType: type, count: 0 };
+      const missing: ReportRow = {
+        file: typed[0]!.file,
+        line: typed[0]!.line,
+        values: {},
+        amounts: {},
+        times: {},
+        summaryType: type,
+        count: 0,
+      };
       compare(missing, typed, unit.items, 'items', typed.length);
     }
     const totals = rows.filter((r) => r.summaryType === 'TOTAL');
     if (totals.length === 0) report.warnings.push(`batch ${batch}: the summary has no TOTAL row`);
     for (const total of totals) {
-      compare(total, parts, sUnit, 'summary rows', parts.reduce((n, r) => n + (r.count ?? 0), 0));
+      compare(
+        total,
+        parts,
+        sUnit,
+        'summary rows',
+        parts.reduce((n, r) => n + (r.count ?? 0), 0),
+      );
       const payout = sums([total], 'settlementAmountValue', sUnit);
       const itemsPayout = sums(items, 'settlementAmountValue', unit.items);
       if (!sameSums(payout, itemsPayout)) mismatch(total, 'settlementAmountValue', show(payout), show(itemsPayout), 'items');

@@ -28,6 +28,7 @@ export function amountInMinorUnits(amount: ReportAmount, unit: AmountUnit): stri
 export function unitProblem(amount: ReportAmount, unit: AmountUnit): string {
   if (unit === 'minor') return `"${amount.value}" has a fraction, so it cannot be in minor units (pass amountUnit 'major')`;
   const exponent = currencyExponent(amount.currency);
-  if (exponent === undefined) return `the number of decimals of ${amount.currency} is not known, so "${amount.value}" cannot be read in major units`;
+  if (exponent === undefined)
+    return `the number of decimals of ${amount.currency} is not known, so "${amount.value}" cannot be read in major units`;
   return `"${amount.value}" has more decimals than ${amount.currency} has (${exponent})`;
 }

@@ -16,10 +16,32 @@ export const ExactDecimal = Decimal.clone({ precision: 1_000 });
  */
 export const CURRENCY_EXPONENTS: Readonly<Record<string, number>> = Object.freeze({
   // The AlipayCN matrix.
-  USD: 2, EUR: 2, JPY: 0, GBP: 2, CAD: 2, AUD: 2, SGD: 2, CHF: 2, SEK: 2, DKK: 2, NOK: 2, NZD: 2, THB: 2,
-  HKD: 2, CNY: 2,
+  USD: 2,
+  EUR: 2,
+  JPY: 0,
+  GBP: 2,
+  CAD: 2,
+  AUD: 2,
+  SGD: 2,
+  CHF: 2,
+  SEK: 2,
+  DKK: 2,
+  NOK: 2,
+  NZD: 2,
+  THB: 2,
+  HKD: 2,
+  CNY: 2,
   // Others.
-  KRW: 0, VND: 0, CLP: 0, MYR: 2, PHP: 2, INR: 2, BRL: 2, MXN: 2, BHD: 3, KWD: 3,
+  KRW: 0,
+  VND: 0,
+  CLP: 0,
+  MYR: 2,
+  PHP: 2,
+  INR: 2,
+  BRL: 2,
+  MXN: 2,
+  BHD: 3,
+  KWD: 3,
 });
 
 export interface AmountOptions {
@@ -54,9 +76,7 @@ export function isMinorUnitValue(value: unknown): value is string {
 
 /** The ISO 4217 exponent of a currency this module knows, or undefined. */
 export function currencyExponent(currency: string): number | undefined {
-  return typeof currency === 'string' && Object.hasOwn(CURRENCY_EXPONENTS, currency)
-    ? CURRENCY_EXPONENTS[currency]
-    : undefined;
+  return typeof currency === 'string' && Object.hasOwn(CURRENCY_EXPONENTS, currency) ? CURRENCY_EXPONENTS[currency] : undefined;
 }
 
 function show(value: unknown): string {
@@ -177,8 +197,7 @@ export function toMinorUnits(amount: string | number | Decimal, currency: string
     else if (!options.allowZero && isZeroDigits(parsed.whole + parsed.fraction))
       issues.push({ field, message: `${shown} is zero: the amount must be greater than zero` });
   }
-  if (issues.length > 0 || !parsed || exponent === undefined)
-    throw new AmsValidationError(issues, { context: 'Invalid amount' });
+  if (issues.length > 0 || !parsed || exponent === undefined) throw new AmsValidationError(issues, { context: 'Invalid amount' });
   const digits = `${parsed.whole}${parsed.fraction.padEnd(exponent, '0')}`.replace(/^0+/, '');
   return digits === '' ? '0' : digits;
 }
@@ -207,8 +226,7 @@ function readMinor(value: unknown, field: string, allowZero: boolean, issues: Va
     issues.push({ field, message });
     return undefined;
   };
-  const zero = () =>
-    allowZero ? '0' : fail('is zero: a minor-unit value must be a positive integer such as "1999"');
+  const zero = () => (allowZero ? '0' : fail('is zero: a minor-unit value must be a positive integer such as "1999"'));
   if (typeof value === 'string') {
     if (MINOR_UNIT_VALUE.test(value)) return value;
     if (value === '0') return zero();
@@ -238,10 +256,6 @@ function readMinor(value: unknown, field: string, allowZero: boolean, issues: Va
  * Builds an AMS amount from a major-unit amount: `toAmount('19.99', 'USD')` → `{ currency: 'USD', value: '1999' }`.
  * Same rules and options as `toMinorUnits`.
  */
-export function toAmount<C extends string>(
-  amount: string | number | Decimal,
-  currency: C,
-  options: AmountOptions = {},
-): Amount<C> {
+export function toAmount<C extends string>(amount: string | number | Decimal, currency: C, options: AmountOptions = {}): Amount<C> {
   return { currency, value: toMinorUnits(amount, currency, options) };
 }

@@ -37,7 +37,10 @@ const LOOPBACK_HOST = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
  * Only https URLs are accepted, except on loopback hosts (the embedded gateway, local tests).
  * @throws AmsValidationError naming the field (`redirectActionForm.parameters`, `normalUrl`, …).
  */
-export function cashierRedirect(answer: PayAnswerRedirectInput | RedirectActionFormInput, options: CashierRedirectOptions = {}): CashierRedirect {
+export function cashierRedirect(
+  answer: PayAnswerRedirectInput | RedirectActionFormInput,
+  options: CashierRedirectOptions = {},
+): CashierRedirect {
   if (answer === null || typeof answer !== 'object') {
     throw invalid([{ field: 'answer', message: 'give the pay answer or its redirectActionForm (an object)', code: 'invalid_type' }]);
   }
@@ -48,7 +51,13 @@ export function cashierRedirect(answer: PayAnswerRedirectInput | RedirectActionF
 
   const normalUrl = (answer as PayAnswerRedirectInput).normalUrl;
   if (normalUrl === undefined) {
-    throw invalid([{ field: 'redirectActionForm', message: 'the answer has neither redirectActionForm nor normalUrl: there is no cashier to send the buyer to', code: 'required' }]);
+    throw invalid([
+      {
+        field: 'redirectActionForm',
+        message: 'the answer has neither redirectActionForm nor normalUrl: there is no cashier to send the buyer to',
+        code: 'required',
+      },
+    ]);
   }
   const url = checkedUrl(normalUrl, 'normalUrl');
   const params = [...url.searchParams.entries()];
@@ -60,7 +69,8 @@ function fromForm(form: RedirectActionFormInput, prefix: string, options: Cashie
   const issues: ValidationIssue[] = [];
   const methodRaw = form.method ?? 'GET';
   const method = typeof methodRaw === 'string' ? methodRaw.toUpperCase() : '';
-  if (method !== 'GET' && method !== 'POST') issues.push({ field: `${prefix}method`, message: `must be GET or POST, not ${show(methodRaw)}`, code: 'invalid_value' });
+  if (method !== 'GET' && method !== 'POST')
+    issues.push({ field: `${prefix}method`, message: `must be GET or POST, not ${show(methodRaw)}`, code: 'invalid_value' });
   let url: URL | undefined;
   try {
     url = checkedUrl(form.redirectUrl, `${prefix}redirectUrl`);
@@ -81,7 +91,8 @@ function fromForm(form: RedirectActionFormInput, prefix: string, options: Cashie
 }
 
 function checkedUrl(value: unknown, field: string): URL {
-  if (typeof value !== 'string' || value === '') throw invalid([{ field, message: 'must be the cashier URL (a string)', code: 'required' }]);
+  if (typeof value !== 'string' || value === '')
+    throw invalid([{ field, message: 'must be the cashier URL (a string)', code: 'required' }]);
   let url: URL;
   try {
     url = new URL(value);
@@ -106,12 +117,22 @@ function parameterEntries(parameters: unknown, field: string, issues: Validation
     try {
       object = JSON.parse(parameters);
     } catch {
-      issues.push({ field, message: 'is not valid JSON: AMS sends a JSON object as a string', code: 'invalid_json', source: RULE_SOURCES.redirectForm });
+      issues.push({
+        field,
+        message: 'is not valid JSON: AMS sends a JSON object as a string',
+        code: 'invalid_json',
+        source: RULE_SOURCES.redirectForm,
+      });
       return [];
     }
   }
   if (object === null || typeof object !== 'object' || Array.isArray(object)) {
-    issues.push({ field, message: `must hold a JSON object of parameters, not ${Array.isArray(object) ? 'an array' : show(object)}`, code: 'invalid_type', source: RULE_SOURCES.redirectForm });
+    issues.push({
+      field,
+      message: `must hold a JSON object of parameters, not ${Array.isArray(object) ? 'an array' : show(object)}`,
+      code: 'invalid_type',
+      source: RULE_SOURCES.redirectForm,
+    });
     return [];
   }
   return Object.entries(object as Record<string, unknown>)

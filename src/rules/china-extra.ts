@@ -100,12 +100,7 @@ export interface OtherInfoInput {
 
 /** Input of `buildChinaExtraTransInfo`; an already-built `ChinaExtraTransInfo` is valid input too. */
 export type ChinaExtraTransInfoInput =
-  | HotelInfoInput
-  | AirTicketInfoInput
-  | StudyAbroadInfoInput
-  | TradeGoodsInfoInput
-  | TradeGoodsInfoStringInput
-  | OtherInfoInput;
+  HotelInfoInput | AirTicketInfoInput | StudyAbroadInfoInput | TradeGoodsInfoInput | TradeGoodsInfoStringInput | OtherInfoInput;
 
 export interface HotelInfo {
   businessType: '1';
@@ -162,7 +157,10 @@ const POSITIVE_INTEGER = /^[1-9][0-9]*$/;
 export function normalizeBusinessType(value: unknown): ChinaBusinessTypeCode | undefined {
   if (typeof value !== 'string') return undefined;
   if ((CODES as readonly string[]).includes(value)) return value as ChinaBusinessTypeCode;
-  const key = value.trim().toUpperCase().replace(/[\s-]+/g, '_');
+  const key = value
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, '_');
   return Object.hasOwn(BUSINESS_TYPE_ALIASES, key) ? BUSINESS_TYPE_ALIASES[key] : undefined;
 }
 
@@ -292,8 +290,7 @@ function readGoodsInfo(ctx: Context, goodsInfo: string, key: string): ParsedGood
 function checkUnknownKeys(ctx: Context, obj: Record<string, unknown>, allowed: readonly string[], what: string): void {
   if (ctx.mode !== 'input') return;
   for (const key of Object.keys(obj)) {
-    if (!allowed.includes(key) && obj[key] !== undefined)
-      issue(ctx, key, `is not a field of ${what}; expected ${allowed.join(', ')}`);
+    if (!allowed.includes(key) && obj[key] !== undefined) issue(ctx, key, `is not a field of ${what}; expected ${allowed.join(', ')}`);
   }
 }
 
@@ -374,7 +371,12 @@ function readChinaExtraTransInfo(ctx: Context, value: unknown): ChinaExtraTransI
     return undefined;
   }
   const raw = value.businessType;
-  let code = ctx.mode === 'input' ? normalizeBusinessType(raw) : (CODES as readonly unknown[]).includes(raw) ? (raw as ChinaBusinessTypeCode) : undefined;
+  let code =
+    ctx.mode === 'input'
+      ? normalizeBusinessType(raw)
+      : (CODES as readonly unknown[]).includes(raw)
+        ? (raw as ChinaBusinessTypeCode)
+        : undefined;
   if (!code) {
     const expected =
       ctx.mode === 'input'
@@ -520,7 +522,15 @@ export function serializeExtendInfo(extendInfo: unknown, field = 'order.extendIn
   try {
     return { text: JSON.stringify(extendInfo), issues: [] };
   } catch (e) {
-    return { issues: [{ field, message: `cannot be written as JSON (${e instanceof Error ? e.message : String(e)}): use strings for every value`, code: 'invalid_json' }] };
+    return {
+      issues: [
+        {
+          field,
+          message: `cannot be written as JSON (${e instanceof Error ? e.message : String(e)}): use strings for every value`,
+          code: 'invalid_json',
+        },
+      ],
+    };
   }
 }
 

@@ -5,12 +5,39 @@ import { RULE_SOURCES } from './sources';
 
 /** Currencies a buyer can be charged in with ALIPAY_CN (seed: "Accept payments for AlipayCN"). */
 export const ALIPAY_CN_PAYMENT_CURRENCIES = Object.freeze([
-  'USD', 'EUR', 'JPY', 'GBP', 'CAD', 'AUD', 'SGD', 'CHF', 'SEK', 'DKK', 'NOK', 'NZD', 'THB', 'HKD', 'CNY',
+  'USD',
+  'EUR',
+  'JPY',
+  'GBP',
+  'CAD',
+  'AUD',
+  'SGD',
+  'CHF',
+  'SEK',
+  'DKK',
+  'NOK',
+  'NZD',
+  'THB',
+  'HKD',
+  'CNY',
 ] as const);
 
 /** Currencies ALIPAY_CN settles to a merchant in: the payment currencies without CNY. */
 export const ALIPAY_CN_SETTLEMENT_CURRENCIES = Object.freeze([
-  'USD', 'EUR', 'JPY', 'GBP', 'CAD', 'AUD', 'SGD', 'CHF', 'SEK', 'DKK', 'NOK', 'NZD', 'THB', 'HKD',
+  'USD',
+  'EUR',
+  'JPY',
+  'GBP',
+  'CAD',
+  'AUD',
+  'SGD',
+  'CHF',
+  'SEK',
+  'DKK',
+  'NOK',
+  'NZD',
+  'THB',
+  'HKD',
 ] as const);
 
 export type AlipayCnPaymentCurrency = (typeof ALIPAY_CN_PAYMENT_CURRENCIES)[number];
@@ -136,9 +163,7 @@ function shapeOf(value: unknown, optional: boolean): CodeShape {
 function invalidCodeMessage(label: string, value: unknown): string {
   // A lower-case or padded code is the common slip; name the fix when there is one.
   const hint =
-    typeof value === 'string' && ISO_CODE.test(value.trim().toUpperCase())
-      ? `; did you mean "${value.trim().toUpperCase()}"?`
-      : '.';
+    typeof value === 'string' && ISO_CODE.test(value.trim().toUpperCase()) ? `; did you mean "${value.trim().toUpperCase()}"?` : '.';
   return `${label} ${show(value)} is not an ISO 4217 currency code (three upper-case letters such as USD)${hint}`;
 }
 
@@ -147,8 +172,12 @@ function invalidCodeMessage(label: string, value: unknown): string {
  * so a merchant fixes a configuration in one pass. Never throws.
  */
 export function checkCurrencies(input: CurrencyCheckInput): CurrencyCheckResult {
-  const { paymentMethodType = 'ALIPAY_CN', paymentCurrency, settlementCurrency, contractSettlementCurrency } =
-    input ?? ({} as CurrencyCheckInput);
+  const {
+    paymentMethodType = 'ALIPAY_CN',
+    paymentCurrency,
+    settlementCurrency,
+    contractSettlementCurrency,
+  } = input ?? ({} as CurrencyCheckInput);
   const violations: CurrencyViolation[] = [];
   const add = (code: CurrencyViolationCode, field: string, message: string) =>
     violations.push({ code, field, message, source: SOURCE_BY_CODE[code] });
@@ -205,11 +234,7 @@ export function checkCurrencies(input: CurrencyCheckInput): CurrencyCheckResult 
       `Settlement currency is missing: ${wallet} requires one and settles in ${list(table.settlementCurrencies)}.`,
     );
   } else if (s.kind === 'invalid') {
-    add(
-      CURRENCY_VIOLATIONS.INVALID_CURRENCY_CODE,
-      FIELDS.settlement,
-      invalidCodeMessage('Settlement currency', settlementCurrency),
-    );
+    add(CURRENCY_VIOLATIONS.INVALID_CURRENCY_CODE, FIELDS.settlement, invalidCodeMessage('Settlement currency', settlementCurrency));
   } else if (s.kind === 'code') {
     if (settles(s.code)) settlement = s.code;
     else if (isLocal(s.code))

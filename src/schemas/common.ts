@@ -9,7 +9,9 @@ export const CurrencyCode = z.string().regex(/^[A-Z]{3}$/, 'must be a 3-letter u
 export const MinorUnitValue = z
   .string({
     error: (issue) =>
-      issue.input === undefined ? 'is required' : `is ${typeof issue.input === 'number' ? `the number ${String(issue.input)}` : `a ${issue.input === null ? 'null' : typeof issue.input}`}: ${MINOR_UNITS_HINT}`,
+      issue.input === undefined
+        ? 'is required'
+        : `is ${typeof issue.input === 'number' ? `the number ${String(issue.input)}` : `a ${issue.input === null ? 'null' : typeof issue.input}`}: ${MINOR_UNITS_HINT}`,
   })
   .regex(MINOR_UNIT_VALUE, `must be a positive integer string: ${MINOR_UNITS_HINT}`);
 

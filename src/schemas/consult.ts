@@ -28,7 +28,9 @@ export const PaymentOption = z.looseObject({
   /** Why a method is not enabled, e.g. CHANNEL_NOT_SUPPORT_CURRENCY, EXCEED_CHANNEL_LIMIT_RULE. */
   disableReason: z.string().optional(),
   supportedCurrencies: z.array(z.string()).optional(),
-  amountLimitInfoMap: z.record(z.string(), z.looseObject({ singleLimit: Limit.optional(), dayLimit: Limit.optional(), monthLimit: Limit.optional() })).optional(),
+  amountLimitInfoMap: z
+    .record(z.string(), z.looseObject({ singleLimit: Limit.optional(), dayLimit: Limit.optional(), monthLimit: Limit.optional() }))
+    .optional(),
   logo: z.looseObject({ logoName: z.string().optional(), logoUrl: z.string().optional() }).optional(),
   paymentOptionDetail: z.looseObject({}).optional(),
 });

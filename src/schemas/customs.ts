@@ -18,7 +18,10 @@ export const DeclareRequest = z.strictObject({
    * Your registration with the customs system. Which children Antom requires is unconfirmed (the legacy API required
    * both), so both are optional here and sent as given.
    */
-  merchantCustomsInfo: z.looseObject({ merchantCustomsCode: z.string().min(1).optional(), merchantCustomsName: z.string().min(1).optional() }),
+  merchantCustomsInfo: z.looseObject({
+    merchantCustomsCode: z.string().min(1).optional(),
+    merchantCustomsName: z.string().min(1).optional(),
+  }),
   /** Whether the order is split into several declarations; sent as a JSON boolean, as Antom's Java and Go SDKs send it. */
   splitOrder: WireBoolean,
   /**
@@ -33,7 +36,14 @@ export const DeclareRequest = z.strictObject({
     .looseObject({
       certificateType: z.string().min(1),
       certificateNo: z.string().min(1).max(64),
-      holderName: z.looseObject({ fullName: z.string().optional(), firstName: z.string().optional(), middleName: z.string().optional(), lastName: z.string().optional() }).optional(),
+      holderName: z
+        .looseObject({
+          fullName: z.string().optional(),
+          firstName: z.string().optional(),
+          middleName: z.string().optional(),
+          lastName: z.string().optional(),
+        })
+        .optional(),
     })
     .optional(),
 });

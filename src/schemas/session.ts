@@ -11,7 +11,11 @@ export type ProductScene = 'CHECKOUT_PAYMENT' | 'ELEMENT_PAYMENT' | (string & {}
 export const PaymentSessionRequest = z.looseObject({
   /** `CASHIER_PAYMENT` for one-time payments; `AGREEMENT_PAYMENT` (tokenized) is passed through unchanged. */
   productCode: z.string().min(1, 'is required: "CASHIER_PAYMENT" for a one-time payment').max(32),
-  productScene: z.custom<ProductScene>((v) => typeof v === 'string' && v.length > 0 && v.length <= 32, { error: 'must be a string of at most 32 characters such as "CHECKOUT_PAYMENT"' }).optional(),
+  productScene: z
+    .custom<ProductScene>((v) => typeof v === 'string' && v.length > 0 && v.length <= 32, {
+      error: 'must be a string of at most 32 characters such as "CHECKOUT_PAYMENT"',
+    })
+    .optional(),
   /** Becomes the payment's paymentRequestId; the idempotency key of the session. */
   paymentRequestId: z.string().min(1).max(64, 'must be at most 64 characters'),
   order: Order,
@@ -23,8 +27,12 @@ export const PaymentSessionRequest = z.looseObject({
   paymentNotifyUrl: Url.optional(),
   settlementStrategy: z.looseObject({ settlementCurrency: CurrencyCode }).optional(),
   /** At most 1 hour after the call (the default when absent). */
-  paymentSessionExpiryTime: z.iso.datetime({ offset: true, error: 'must be ISO-8601 with an offset, e.g. 2026-01-01T12:00:00+08:00' }).optional(),
-  paymentFactor: z.looseObject({ isAuthorization: z.boolean().optional(), captureMode: z.enum(['AUTOMATIC', 'MANUAL']).optional() }).optional(),
+  paymentSessionExpiryTime: z.iso
+    .datetime({ offset: true, error: 'must be ISO-8601 with an offset, e.g. 2026-01-01T12:00:00+08:00' })
+    .optional(),
+  paymentFactor: z
+    .looseObject({ isAuthorization: z.boolean().optional(), captureMode: z.enum(['AUTOMATIC', 'MANUAL']).optional() })
+    .optional(),
   env: Env.optional(),
   locale: z.string().max(8).optional(),
   userRegion: z.string().length(2).optional(),

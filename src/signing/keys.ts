@@ -25,7 +25,8 @@ export interface KeyDescription {
 const PEM_RE = /-----BEGIN ([A-Z0-9 ]+)-----([\s\S]*?)-----END \1-----/;
 const PEM_BEGIN_RE = /-----BEGIN ([A-Z0-9 ]+)-----/;
 /** A short value with a path shape: `./keys/a.pem`, `/etc/ams/key.txt`, `C:\\keys\\a.pem`, `keys/app_private_key.pem`. */
-const PATH_RE = /^(?:~|\.{1,2})?[\\/]?(?:[A-Za-z]:[\\/])?[\w.@ -]+(?:[\\/][\w.@ -]+)*\.(?:pem|txt|key|der|crt|cer|pub|p8|pk8)$|^(?:\.{1,2}|~)?[\\/][\w.@ -]*(?:[\\/][\w.@ -]+)+$/i;
+const PATH_RE =
+  /^(?:~|\.{1,2})?[\\/]?(?:[A-Za-z]:[\\/])?[\w.@ -]+(?:[\\/][\w.@ -]+)*\.(?:pem|txt|key|der|crt|cer|pub|p8|pk8)$|^(?:\.{1,2}|~)?[\\/][\w.@ -]*(?:[\\/][\w.@ -]+)+$/i;
 
 /** The one sentence for a key of another algorithm, wherever one is met (loading, `keys inspect`). */
 export function notRsaMessage(algorithm: string): string {
@@ -76,7 +77,8 @@ function decodeText(raw: string, role: string): Decoded {
       .filter((line) => !line.includes(':')) // RFC 1421 headers such as Proc-Type on encrypted PKCS#1
       .join('')
       .replace(/\s+/g, '');
-    if (/Proc-Type:\s*4,ENCRYPTED/.test(pem[2]!)) fail(role, 'found an encrypted (password-protected) PEM key; decrypt it first (openssl rsa -in key.pem -out plain.pem)');
+    if (/Proc-Type:\s*4,ENCRYPTED/.test(pem[2]!))
+      fail(role, 'found an encrypted (password-protected) PEM key; decrypt it first (openssl rsa -in key.pem -out plain.pem)');
     if (!BASE64_RE.test(body)) fail(role, `found a PEM block "${pem[1]}" whose content is not base64`);
     return { der: Buffer.from(body, 'base64'), encoding: 'pem', label: pem[1] };
   }
@@ -96,7 +98,8 @@ function decodeText(raw: string, role: string): Decoded {
   const compact = text.replace(/\\n/g, '').replace(/[\s"']+/g, '');
   if (compact.length === 0) fail(role, 'the key is empty');
   if (!BASE64_RE.test(compact)) {
-    if (/^[A-Za-z0-9_-]+={0,2}$/.test(compact)) fail(role, 'not base64 (it uses the URL-safe alphabet with - and _; AMS keys are standard base64)');
+    if (/^[A-Za-z0-9_-]+={0,2}$/.test(compact))
+      fail(role, 'not base64 (it uses the URL-safe alphabet with - and _; AMS keys are standard base64)');
     fail(role, `not base64 and not PEM (${compact.length} characters, starting with a character outside the base64 alphabet)`);
   }
   return { der: Buffer.from(compact, 'base64'), encoding: 'base64' };
@@ -113,7 +116,9 @@ function decodeInput(input: string | Uint8Array, role: string): Decoded {
 function describeKind(kind: DerKind): string {
   if (kind.kind === 'unknown') return 'something that is not an RSA key (the bytes are not a key structure)';
   const words = KIND_WORDS[kind.kind]!;
-  return 'algorithm' in kind && kind.algorithm !== 'RSA' ? `${words} for ${kind.algorithm}, not RSA (${notRsaMessage(kind.algorithm)})` : words;
+  return 'algorithm' in kind && kind.algorithm !== 'RSA'
+    ? `${words} for ${kind.algorithm}, not RSA (${notRsaMessage(kind.algorithm)})`
+    : words;
 }
 
 function bitsOf(key: KeyObject): number | undefined {
@@ -128,7 +133,9 @@ function checkRsa(key: KeyObject, role: string): void {
 
 function fingerprintOf(key: KeyObject): string {
   const pub = key.type === 'private' ? createPublicKey(key) : key;
-  return createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(pub.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 interface Parsed {
@@ -144,8 +151,12 @@ const buildPrivate: Builder = (der, kind, role) => {
   if (kind.kind === 'pkcs1-private') return createPrivateKey({ key: der, format: 'der', type: 'pkcs1' });
   if (kind.kind === 'pkcs8-private' && kind.algorithm === 'RSA') return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
   if (kind.kind === 'spki-public' || kind.kind === 'pkcs1-public' || kind.kind === 'x509-certificate')
-    fail(role, `looks like a public key where a private key is needed (found ${describeKind(kind)}); use the private key you generated, not the one you uploaded`);
-  if (kind.kind === 'pkcs8-encrypted') fail(role, `found ${describeKind(kind)}; decrypt it first (openssl pkcs8 -in key.pem -out plain.pem)`);
+    fail(
+      role,
+      `looks like a public key where a private key is needed (found ${describeKind(kind)}); use the private key you generated, not the one you uploaded`,
+    );
+  if (kind.kind === 'pkcs8-encrypted')
+    fail(role, `found ${describeKind(kind)}; decrypt it first (openssl pkcs8 -in key.pem -out plain.pem)`);
   fail(role, `found ${describeKind(kind)}`);
 };
 
@@ -154,7 +165,10 @@ const buildPublic: Builder = (der, kind, role) => {
   if (kind.kind === 'pkcs1-public') return createPublicKey({ key: der, format: 'der', type: 'pkcs1' });
   if (kind.kind === 'x509-certificate') return new X509Certificate(der).publicKey;
   if (kind.kind === 'pkcs1-private' || kind.kind === 'pkcs8-private' || kind.kind === 'pkcs8-encrypted')
-    fail(role, `looks like a private key where a public key is needed (found ${describeKind(kind)}); never configure or share a private key here`);
+    fail(
+      role,
+      `looks like a private key where a public key is needed (found ${describeKind(kind)}); never configure or share a private key here`,
+    );
   fail(role, `found ${describeKind(kind)}`);
 };
 
@@ -166,7 +180,10 @@ function parse(input: string | Uint8Array, role: string, build: Builder): Parsed
   }
   if (decoded.label === 'EC PRIVATE KEY' || decoded.label === 'DSA PRIVATE KEY') fail(role, notRsaMessage(decoded.label.split(' ')[0]!));
   if (decoded.label === 'OPENSSH PRIVATE KEY') {
-    fail(role, 'found an OpenSSH-format private key; AMS needs an RSA key in PEM: `ams-cashier keys generate` makes one, or convert with ssh-keygen -p -m PKCS8 -f FILE');
+    fail(
+      role,
+      'found an OpenSSH-format private key; AMS needs an RSA key in PEM: `ams-cashier keys generate` makes one, or convert with ssh-keygen -p -m PKCS8 -f FILE',
+    );
   }
   const kind = classifyDer(decoded.der);
   let key: KeyObject;

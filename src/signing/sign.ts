@@ -24,7 +24,13 @@ export interface SignRequestInput {
 export function signRequest(input: SignRequestInput): string {
   refuseBackendOption(input);
   const key = loadPrivateKey(input.privateKey);
-  const content = buildSignContentBytes({ method: input.method, path: input.path, clientId: input.clientId, time: input.requestTime, body: input.body });
+  const content = buildSignContentBytes({
+    method: input.method,
+    path: input.path,
+    clientId: input.clientId,
+    time: input.requestTime,
+    body: input.body,
+  });
   const signature = getCryptoBackend(input.cryptoBackend).sign(content, key);
   return formatSignatureHeader(signature, input.keyVersion === undefined ? '1' : input.keyVersion);
 }
@@ -53,11 +59,20 @@ export function verifySignature(input: VerifySignatureInput): boolean {
   refuseBackendOption(input);
   const parsed = parseSignatureHeader(input.signature);
   const key = loadPublicKey(input.publicKey);
-  const content = buildSignContentBytes({ method: input.method, path: input.path, clientId: input.clientId, time: input.time, body: input.body });
+  const content = buildSignContentBytes({
+    method: input.method,
+    path: input.path,
+    clientId: input.clientId,
+    time: input.time,
+    body: input.body,
+  });
   return getCryptoBackend(input.cryptoBackend).verify(content, parsed.signature, key);
 }
 
 /** The option is `cryptoBackend`, as on AmsClient; a `backend` key from plain JS would otherwise be ignored silently. */
 function refuseBackendOption(input: object): void {
-  if ('backend' in input) throw new AmsConfigError('backend is not an option here: the crypto backend option is cryptoBackend ("node" or "jsrsasign")', { field: 'backend' });
+  if ('backend' in input)
+    throw new AmsConfigError('backend is not an option here: the crypto backend option is cryptoBackend ("node" or "jsrsasign")', {
+      field: 'backend',
+    });
 }

@@ -13,7 +13,14 @@ const DECLARE = '/ams/sandbox/api/v1/customs/declare';
 const INQUIRE = '/ams/sandbox/api/v1/customs/inquiryDeclarationRequests';
 
 const captureRequest: CaptureRequest = { captureRequestId: 'cap-1', paymentId: 'pay-1', captureAmount: { currency: 'USD', value: '1999' } };
-const captureAnswer = { result: S, captureRequestId: 'cap-1', captureId: 'C-1', paymentId: 'pay-1', captureAmount: { currency: 'USD', value: '1999' }, captureTime: '2026-11-22T08:00:00+08:00' };
+const captureAnswer = {
+  result: S,
+  captureRequestId: 'cap-1',
+  captureId: 'C-1',
+  paymentId: 'pay-1',
+  captureAmount: { currency: 'USD', value: '1999' },
+  captureTime: '2026-11-22T08:00:00+08:00',
+};
 
 describe('capture', () => {
   it('sends the capture to the sandbox path and returns the typed answer', async () => {
@@ -34,7 +41,9 @@ describe('capture', () => {
   });
   it('F is final (not retried) and names the capture; a production client uses /ams/api', async () => {
     const seen = answerAt(server, CAPTURE, [{ result: F('CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT') }]);
-    const err = await testClient().client.capture(captureRequest).catch((e: unknown) => e);
+    const err = await testClient()
+      .client.capture(captureRequest)
+      .catch((e: unknown) => e);
     expect(err).toMatchObject({ name: 'AmsApiError', resultCode: 'CAPTURE_AMOUNT_EXCEED_AUTH_LIMIT', paymentId: 'pay-1', api: 'capture' });
     expect((err as Error).message).toContain('captureRequestId cap-1');
     expect(seen).toHaveLength(1);
@@ -71,7 +80,13 @@ const declareRequest: DeclareRequest = {
   merchantCustomsInfo: { merchantCustomsCode: 'MC-1', merchantCustomsName: 'Merchant Co' },
   splitOrder: false,
 };
-const declareAnswer = { result: S, customsPaymentId: 'CP-1', customsOrderId: 'CO-1', identityCheckResult: 'CHECK_PASSED', clearingChannel: 'CUP' };
+const declareAnswer = {
+  result: S,
+  customsPaymentId: 'CP-1',
+  customsOrderId: 'CO-1',
+  identityCheckResult: 'CHECK_PASSED',
+  clearingChannel: 'CUP',
+};
 
 describe('declare', () => {
   it('goes to the /customs/ sandbox path and returns the typed answer', async () => {
@@ -99,7 +114,12 @@ describe('declare', () => {
     expect(seen).toEqual([seen[0], seen[0]]);
     server.resetHandlers();
     const once = answerAt(server, DECLARE, [{ result: F('ACCESS_DENIED') }]);
-    await expect(testClient().client.declare(declareRequest)).rejects.toMatchObject({ name: 'AmsApiError', resultCode: 'ACCESS_DENIED', api: 'declare', message: expect.stringContaining('declarationRequestId decl-1') });
+    await expect(testClient().client.declare(declareRequest)).rejects.toMatchObject({
+      name: 'AmsApiError',
+      resultCode: 'ACCESS_DENIED',
+      api: 'declare',
+      message: expect.stringContaining('declarationRequestId decl-1'),
+    });
     expect(once).toHaveLength(1);
     const live = answerAt(server, '/ams/api/v1/customs/declare', [declareAnswer], 'LIVE_1');
     await testClient({ clientId: 'LIVE_1' }).client.declare(declareRequest);
@@ -108,13 +128,30 @@ describe('declare', () => {
   it('each required field, a non-CNY or bad amount, an id over 32 characters and a split order without sub-order id are refused', async () => {
     const seen = answerAt(server, DECLARE, [declareAnswer]);
     const { client } = testClient();
-    for (const required of ['declarationRequestId', 'paymentId', 'declarationAmount', 'customs', 'merchantCustomsInfo', 'splitOrder'] as const) {
+    for (const required of [
+      'declarationRequestId',
+      'paymentId',
+      'declarationAmount',
+      'customs',
+      'merchantCustomsInfo',
+      'splitOrder',
+    ] as const) {
       const { [required]: _gone, ...rest } = declareRequest;
       await expectRefused(client.declare(rest as never), [required]);
     }
-    await expectRefused(client.declare({ ...declareRequest, declarationAmount: { currency: 'USD', value: '100' } }), ['declarationAmount.currency'], /must be CNY/);
-    await expectRefused(client.declare({ ...declareRequest, declarationAmount: { currency: 'CNY', value: '100.00' } }), ['declarationAmount.value']);
-    await expectRefused(client.declare({ ...declareRequest, declarationRequestId: 'd'.repeat(33) }), ['declarationRequestId'], /at most 32/);
+    await expectRefused(
+      client.declare({ ...declareRequest, declarationAmount: { currency: 'USD', value: '100' } }),
+      ['declarationAmount.currency'],
+      /must be CNY/,
+    );
+    await expectRefused(client.declare({ ...declareRequest, declarationAmount: { currency: 'CNY', value: '100.00' } }), [
+      'declarationAmount.value',
+    ]);
+    await expectRefused(
+      client.declare({ ...declareRequest, declarationRequestId: 'd'.repeat(33) }),
+      ['declarationRequestId'],
+      /at most 32/,
+    );
     await expectRefused(client.declare({ ...declareRequest, customs: { customsCode: '' } }), ['customs.customsCode']);
     await expectRefused(client.declare({ ...declareRequest, splitOrder: true }), ['subOrderId'], /required when splitOrder is true/);
     await expectRefused(client.declare({ ...declareRequest, splitOrder: 'yes' as never }), ['splitOrder']);
@@ -126,13 +163,24 @@ describe('declare', () => {
 describe('inquiryDeclarationRequests', () => {
   const inquiryAnswer = {
     result: S,
-    declarationRecords: [{ declarationRequestId: 'decl-1', declarationRequestStatus: 'WAITING_FOR_PROCESSING', declarationAmount: { currency: 'CNY', value: '10000' }, splitOrder: 'false' }],
+    declarationRecords: [
+      {
+        declarationRequestId: 'decl-1',
+        declarationRequestStatus: 'WAITING_FOR_PROCESSING',
+        declarationAmount: { currency: 'CNY', value: '10000' },
+        splitOrder: 'false',
+      },
+    ],
     declarationRequestsNotFound: ['decl-9'],
   };
   it('returns the records and the ids not found, typed', async () => {
     const seen = answerAt(server, INQUIRE, [inquiryAnswer]);
     const res = await testClient().client.inquiryDeclarationRequests({ declarationRequestIds: ['decl-1', 'decl-9'] });
-    expect(res.declarationRecords[0]).toMatchObject({ declarationRequestId: 'decl-1', declarationRequestStatus: 'WAITING_FOR_PROCESSING', splitOrder: false });
+    expect(res.declarationRecords[0]).toMatchObject({
+      declarationRequestId: 'decl-1',
+      declarationRequestStatus: 'WAITING_FOR_PROCESSING',
+      splitOrder: false,
+    });
     expect(res.declarationRequestsNotFound).toEqual(['decl-9']);
     expect(JSON.parse(seen[0]!)).toEqual({ declarationRequestIds: ['decl-1', 'decl-9'] });
     expectTypeOf(res).toEqualTypeOf<InquiryDeclarationResponse>();
@@ -144,12 +192,18 @@ describe('inquiryDeclarationRequests', () => {
     expect(seen).toEqual([seen[0], seen[0]]);
     server.resetHandlers();
     answerAt(server, INQUIRE, [{ result: F('ACCESS_DENIED') }]);
-    await expect(testClient().client.inquiryDeclarationRequests({ declarationRequestIds: ['decl-1'] })).rejects.toMatchObject({ resultCode: 'ACCESS_DENIED' });
+    await expect(testClient().client.inquiryDeclarationRequests({ declarationRequestIds: ['decl-1'] })).rejects.toMatchObject({
+      resultCode: 'ACCESS_DENIED',
+    });
   });
   it('1 to 10 ids of at most 32 characters', async () => {
     const { client } = testClient();
     await expectRefused(client.inquiryDeclarationRequests({ declarationRequestIds: [] }), ['declarationRequestIds'], /at least 1/);
-    await expectRefused(client.inquiryDeclarationRequests({ declarationRequestIds: Array.from({ length: 11 }, (_, i) => `d${i}`) }), ['declarationRequestIds'], /at most 10/);
+    await expectRefused(
+      client.inquiryDeclarationRequests({ declarationRequestIds: Array.from({ length: 11 }, (_, i) => `d${i}`) }),
+      ['declarationRequestIds'],
+      /at most 10/,
+    );
     await expectRefused(client.inquiryDeclarationRequests({ declarationRequestIds: ['ok', 'x'.repeat(33)] }), ['declarationRequestIds[1]']);
     await expectRefused(client.inquiryDeclarationRequests({} as never), ['declarationRequestIds']);
   });
@@ -157,7 +211,11 @@ describe('inquiryDeclarationRequests', () => {
 
 describe('the msw gateway (createAmsHandlers)', () => {
   it('answers the /customs/ family on Alipay’s origin, like /payments/', async () => {
-    const handlers = createAmsHandlers({ clientId: CLIENT, merchantPublicKey: merchant.publicSpkiPem, alipayPrivateKey: alipay.privatePem });
+    const handlers = createAmsHandlers({
+      clientId: CLIENT,
+      merchantPublicKey: merchant.publicSpkiPem,
+      alipayPrivateKey: alipay.privatePem,
+    });
     server.use(...handlers);
     const { client } = testClient();
     const res = await client.inquiryDeclarationRequests({ declarationRequestIds: ['never-declared'] });

@@ -13,7 +13,13 @@ import { alipay } from '../helpers/keys';
 import { ACK, alipayHeaders, captureBody, CLIENT_ID, disputeBody, handlerSetup, PATH, refundBody, usdBody } from '../notifications/helpers';
 
 const verify = (body: string): AmsNotification =>
-  verifyNotification({ path: PATH, headers: alipayHeaders({ body }), rawBody: body, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID });
+  verifyNotification({
+    path: PATH,
+    headers: alipayHeaders({ body }),
+    rawBody: body,
+    alipayPublicKey: alipay.publicBase64,
+    clientId: CLIENT_ID,
+  });
 const edit = (body: string, patch: Record<string, unknown>): string => JSON.stringify({ ...JSON.parse(body), ...patch });
 const result = (resultStatus: 'S' | 'F' | 'U') => ({ result: { resultCode: resultStatus === 'S' ? 'SUCCESS' : 'X', resultStatus } });
 
@@ -21,7 +27,11 @@ describe('outcome', () => {
   it('payments: PAYMENT_RESULT S is paid, F failed; PAYMENT_PENDING is pending although its resultStatus is S', () => {
     expect(verify(usdBody)).toMatchObject({ kind: 'payment', outcome: 'paid' });
     expect(verify(edit(usdBody, result('F')))).toMatchObject({ kind: 'payment', outcome: 'failed' });
-    expect(verify(edit(usdBody, { notifyType: 'PAYMENT_PENDING' }))).toMatchObject({ kind: 'payment', outcome: 'pending', result: { resultStatus: 'S' } });
+    expect(verify(edit(usdBody, { notifyType: 'PAYMENT_PENDING' }))).toMatchObject({
+      kind: 'payment',
+      outcome: 'pending',
+      result: { resultStatus: 'S' },
+    });
     expect(verify(edit(usdBody, result('U')))).toMatchObject({ outcome: 'pending' });
   });
   it('refunds: succeeded only when result S and refundStatus SUCCESS (or S) agree', () => {
@@ -67,11 +77,16 @@ describe('handler routing', () => {
 
   it('CAPTURE_RESULT goes to onCapture once (redelivery deduplicated), and to onOther without onCapture', async () => {
     const seen: string[] = [];
-    const { options } = handlerSetup({ onCapture: (n: CaptureNotification) => void seen.push(`capture ${n.captureId} ${n.outcome}`), onOther: () => void seen.push('other') });
+    const { options } = handlerSetup({
+      onCapture: (n: CaptureNotification) => void seen.push(`capture ${n.captureId} ${n.outcome}`),
+      onOther: () => void seen.push('other'),
+    });
     const handler = createFetchNotificationHandler(options);
     expect(await (await handler(post(captureBody))).text()).toBe(ACK);
     expect(await (await handler(post(captureBody))).text()).toBe(ACK);
-    const fallback = createFetchNotificationHandler(handlerSetup({ onOther: (n: AmsNotification) => void seen.push(`other ${n.kind}`) }).options);
+    const fallback = createFetchNotificationHandler(
+      handlerSetup({ onOther: (n: AmsNotification) => void seen.push(`other ${n.kind}`) }).options,
+    );
     expect((await fallback(post(captureBody))).status).toBe(200);
     expect(seen).toEqual(['capture cap-1 succeeded', 'other capture']);
   });

@@ -5,11 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { payRequestIssues } from '../../src/api/pay';
 import { AmsValidationError } from '../../src/errors';
 import { ALIPAY_CN_PAYMENT_CURRENCIES, ALIPAY_CN_SETTLEMENT_CURRENCIES, checkCurrencies, parseGoodsInfo } from '../../src/rules';
-import {
-  buildCashierPayment,
-  type CashierPaymentInput,
-  type CashierPaymentRequest,
-} from '../../src/api/payment-builder';
+import { buildCashierPayment, type CashierPaymentInput, type CashierPaymentRequest } from '../../src/api/payment-builder';
 import type { PayRequest } from '../../src/schemas/pay';
 import { rejects } from '../helpers/expect';
 
@@ -26,7 +22,6 @@ const baseInput = {
 } as const;
 const base = baseInput;
 const PENCIL = [{ name: 'pencil', quantity: 1 }];
-
 
 // The builder's output type is assignable to the pay schema's input type.
 const _assignable: (r: CashierPaymentRequest) => PayRequest = (r) => r;
@@ -85,9 +80,14 @@ describe('buildCashierPayment: valid input', () => {
 
   it('takes minor units, JPY, CNY paid / USD settled, a Decimal-free number and an offset for the expiry', () => {
     const base = { ...baseInput, goods: [{ name: 'pencil', quantity: 1 }] };
-    expect(buildCashierPayment({ ...base, amount: { value: '1999' }, terminalType: 'WEB' }).paymentAmount).toEqual({ currency: 'USD', value: '1999' });
+    expect(buildCashierPayment({ ...base, amount: { value: '1999' }, terminalType: 'WEB' }).paymentAmount).toEqual({
+      currency: 'USD',
+      value: '1999',
+    });
     expect(buildCashierPayment({ ...base, amount: { value: 250n }, terminalType: 'WEB' }).paymentAmount.value).toBe('250');
-    expect(buildCashierPayment({ ...base, amount: 500, currency: 'JPY', settlementCurrency: 'JPY', terminalType: 'WEB' }).paymentAmount).toEqual({ currency: 'JPY', value: '500' });
+    expect(
+      buildCashierPayment({ ...base, amount: 500, currency: 'JPY', settlementCurrency: 'JPY', terminalType: 'WEB' }).paymentAmount,
+    ).toEqual({ currency: 'JPY', value: '500' });
     const cny = buildCashierPayment({ ...base, amount: '88.8', currency: 'CNY', contractSettlementCurrency: 'USD', terminalType: 'WAP' });
     expect(cny.paymentAmount).toEqual({ currency: 'CNY', value: '8880' });
     expect(cny.settlementStrategy).toEqual({ settlementCurrency: 'USD' });
@@ -152,31 +152,54 @@ describe('buildCashierPayment: every problem at once', () => {
   });
 
   it('names currency errors on the input fields and does not convert an amount in an unknown currency', () => {
-    const err = rejects(() => buildCashierPayment({ ...base, goods: PENCIL, currency: 'usd', settlementCurrency: 'USD', terminalType: 'WEB' }));
+    const err = rejects(() =>
+      buildCashierPayment({ ...base, goods: PENCIL, currency: 'usd', settlementCurrency: 'USD', terminalType: 'WEB' }),
+    );
     expect(err.fields).toEqual(['currency']);
-    const pair = rejects(() => buildCashierPayment({ ...base, goods: PENCIL, currency: 'EUR', settlementCurrency: 'USD', terminalType: 'WEB' }));
+    const pair = rejects(() =>
+      buildCashierPayment({ ...base, goods: PENCIL, currency: 'EUR', settlementCurrency: 'USD', terminalType: 'WEB' }),
+    );
     expect(pair.issues.map((i) => i.code)).toEqual(['SETTLEMENT_MUST_EQUAL_PAYMENT']);
     expect(pair.fields).toEqual(['settlementCurrency']);
   });
 
   it('requires the clock for an expiry, osType only with apps, and one of goods / chinaExtraTransInfo', () => {
-    expect(rejects(() => buildCashierPayment({ ...base, goods: PENCIL, terminalType: 'WEB', expiresInMinutes: 5 })).issues[0]).toMatchObject({ field: 'expiresInMinutes', code: 'clock_required' });
-    expect(rejects(() => buildCashierPayment({ ...base, goods: PENCIL, terminalType: 'WEB', osType: 'IOS' } as unknown as CashierPaymentInput)).fields).toEqual(['osType']);
-    expect(rejects(() => buildCashierPayment({ ...base, goods: PENCIL, terminalType: 'web' } as unknown as CashierPaymentInput)).message).toMatch(/did you mean "WEB"/);
+    expect(
+      rejects(() => buildCashierPayment({ ...base, goods: PENCIL, terminalType: 'WEB', expiresInMinutes: 5 })).issues[0],
+    ).toMatchObject({ field: 'expiresInMinutes', code: 'clock_required' });
+    expect(
+      rejects(() => buildCashierPayment({ ...base, goods: PENCIL, terminalType: 'WEB', osType: 'IOS' } as unknown as CashierPaymentInput))
+        .fields,
+    ).toEqual(['osType']);
+    expect(
+      rejects(() => buildCashierPayment({ ...base, goods: PENCIL, terminalType: 'web' } as unknown as CashierPaymentInput)).message,
+    ).toMatch(/did you mean "WEB"/);
     expect(
       rejects(() =>
-        buildCashierPayment({ ...base, terminalType: 'WEB', goods: [{ name: 'a', quantity: 1 }], chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'x' } } as unknown as CashierPaymentInput),
+        buildCashierPayment({
+          ...base,
+          terminalType: 'WEB',
+          goods: [{ name: 'a', quantity: 1 }],
+          chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'x' },
+        } as unknown as CashierPaymentInput),
       ).fields,
     ).toEqual(['goods']);
     expect(rejects(() => buildCashierPayment({ ...base, terminalType: 'WEB', goods: [] })).fields).toEqual(['goods']);
-    expect(rejects(() => buildCashierPayment({ ...base, terminalType: 'WEB', chinaExtraTransInfo: { businessType: '2', flightNumber: 'CA981' } as never })).fields).toEqual([
-      'chinaExtraTransInfo.departureTime',
-    ]);
+    expect(
+      rejects(() =>
+        buildCashierPayment({ ...base, terminalType: 'WEB', chinaExtraTransInfo: { businessType: '2', flightNumber: 'CA981' } as never }),
+      ).fields,
+    ).toEqual(['chinaExtraTransInfo.departureTime']);
   });
 
   it('rejects a minor-unit amount with a decimal point or extra keys, and a non-object input', () => {
-    expect(rejects(() => buildCashierPayment({ ...base, goods: PENCIL, amount: { value: '19.99' }, terminalType: 'WEB' })).fields).toEqual(['amount.value']);
-    expect(rejects(() => buildCashierPayment({ ...base, goods: PENCIL, amount: { value: '1', currency: 'USD' } as never, terminalType: 'WEB' })).fields).toEqual(['amount.currency']);
+    expect(rejects(() => buildCashierPayment({ ...base, goods: PENCIL, amount: { value: '19.99' }, terminalType: 'WEB' })).fields).toEqual([
+      'amount.value',
+    ]);
+    expect(
+      rejects(() => buildCashierPayment({ ...base, goods: PENCIL, amount: { value: '1', currency: 'USD' } as never, terminalType: 'WEB' }))
+        .fields,
+    ).toEqual(['amount.currency']);
     expect(rejects(() => buildCashierPayment(null as never)).message).toMatch(/must be an object/);
   });
 });
@@ -198,7 +221,10 @@ describe('buildCashierPayment: properties', () => {
   const terminal = fc.oneof(
     fc.constant({ terminalType: 'WEB' as const }),
     fc.record({ terminalType: fc.constant('WAP' as const) }),
-    fc.record({ terminalType: fc.constantFrom('APP' as const, 'MINI_APP' as const), osType: fc.constantFrom('IOS' as const, 'ANDROID' as const) }),
+    fc.record({
+      terminalType: fc.constantFrom('APP' as const, 'MINI_APP' as const),
+      osType: fc.constantFrom('IOS' as const, 'ANDROID' as const),
+    }),
   );
   const idText = fc.string({ minLength: 1, maxLength: 64 }).filter((s) => s.trim() !== '' && !/[\u0000-\u001f\u007f-\u009f]/.test(s));
 
@@ -208,23 +234,18 @@ describe('buildCashierPayment: properties', () => {
         pair,
         fc.bigInt({ min: 1n, max: 10n ** 12n }),
         fc.boolean(),
-        fc.option(fc.array(fc.record({ name: goodsName, quantity: fc.integer({ min: 1, max: 999 }) }), { minLength: 1, maxLength: 5 }), { nil: undefined }),
+        fc.option(fc.array(fc.record({ name: goodsName, quantity: fc.integer({ min: 1, max: 999 }) }), { minLength: 1, maxLength: 5 }), {
+          nil: undefined,
+        }),
         terminal,
-        fc.option(fc.integer({ min: 1, max: 599 }).map((s) => s / 60), { nil: undefined }),
+        fc.option(
+          fc.integer({ min: 1, max: 599 }).map((s) => s / 60),
+          { nil: undefined },
+        ),
         fc.integer({ min: 0, max: 4_102_444_800_000 }),
         idText,
         idText,
-        (
-          [currency, settlementCurrency],
-          minor,
-          asMajor,
-          goods,
-          env,
-          expiresInMinutes,
-          nowMs,
-          paymentRequestId,
-          referenceOrderId,
-        ) => {
+        ([currency, settlementCurrency], minor, asMajor, goods, env, expiresInMinutes, nowMs, paymentRequestId, referenceOrderId) => {
           const exp = currency === 'JPY' ? 0 : 2;
           const digits = minor.toString();
           const major = exp === 0 ? digits : `${digits.padStart(exp + 1, '0').slice(0, -exp)}.${digits.padStart(exp + 1, '0').slice(-exp)}`;
@@ -245,11 +266,15 @@ describe('buildCashierPayment: properties', () => {
           const integration = goods ? 'direct' : 'acquirer';
           const req = buildCashierPayment(input, { now, integration });
           expect(payRequestIssues(req, now, { integration })).toEqual([]);
-          expect(checkCurrencies({ paymentCurrency: req.paymentAmount.currency, settlementCurrency: req.settlementStrategy.settlementCurrency }).ok).toBe(true);
+          expect(
+            checkCurrencies({ paymentCurrency: req.paymentAmount.currency, settlementCurrency: req.settlementStrategy.settlementCurrency })
+              .ok,
+          ).toBe(true);
           expect(req.paymentAmount).toEqual(req.order.orderAmount);
           expect(req.paymentAmount.value).toBe(digits);
           if (goods) {
-            const info = (JSON.parse(req.order.extendInfo!) as { chinaExtraTransInfo: { goodsInfo: string; totalQuantity: string } }).chinaExtraTransInfo;
+            const info = (JSON.parse(req.order.extendInfo!) as { chinaExtraTransInfo: { goodsInfo: string; totalQuantity: string } })
+              .chinaExtraTransInfo;
             expect(parseGoodsInfo(info.goodsInfo)).toEqual(goods);
             expect(info.totalQuantity).toBe(String(goods.reduce((a, g) => a + g.quantity, 0)));
           }
@@ -261,12 +286,24 @@ describe('buildCashierPayment: properties', () => {
 
   it('every payment currency outside the pair rules is refused, never built', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...ALIPAY_CN_PAYMENT_CURRENCIES), fc.constantFrom(...ALIPAY_CN_PAYMENT_CURRENCIES, 'XYZ', 'usd'), (currency, settlementCurrency) => {
-        const ok = checkCurrencies({ paymentCurrency: currency, settlementCurrency }).ok;
-        const build = () => buildCashierPayment({ ...base, amount: '1', currency, settlementCurrency, terminalType: 'WEB', goods: [{ name: 'pencil', quantity: 1 }] });
-        if (ok) expect(payRequestIssues(build(), NOW)).toEqual([]);
-        else expect(build).toThrow(AmsValidationError);
-      }),
+      fc.property(
+        fc.constantFrom(...ALIPAY_CN_PAYMENT_CURRENCIES),
+        fc.constantFrom(...ALIPAY_CN_PAYMENT_CURRENCIES, 'XYZ', 'usd'),
+        (currency, settlementCurrency) => {
+          const ok = checkCurrencies({ paymentCurrency: currency, settlementCurrency }).ok;
+          const build = () =>
+            buildCashierPayment({
+              ...base,
+              amount: '1',
+              currency,
+              settlementCurrency,
+              terminalType: 'WEB',
+              goods: [{ name: 'pencil', quantity: 1 }],
+            });
+          if (ok) expect(payRequestIssues(build(), NOW)).toEqual([]);
+          else expect(build).toThrow(AmsValidationError);
+        },
+      ),
     );
   });
 });
@@ -275,21 +312,28 @@ describe('buildCashierPayment: direct or acquirer, and extendInfo in both forms'
   const input = { ...baseInput, terminalType: 'WEB' as const };
   it('a direct merchant (the default) must give goods, chinaExtraTransInfo or extendInfo; an acquirer need not', () => {
     const e = rejects(() => buildCashierPayment(input));
-    expect(e.issues).toEqual([expect.objectContaining({ field: 'goods', code: 'required', source: expect.stringContaining('directly integrated') })]);
+    expect(e.issues).toEqual([
+      expect.objectContaining({ field: 'goods', code: 'required', source: expect.stringContaining('directly integrated') }),
+    ]);
     expect(buildCashierPayment(input, { integration: 'acquirer' }).order.extendInfo).toBeUndefined();
   });
 
   it('extendInfo as the seed string or as its object: validated field by field, sent as the string', () => {
-    const seed = '{"chinaExtraTransInfo":{"totalQuantity":"2","businessType":"4","goodsInfo":"Macbook 12 inch M3 8G 256G SSD^1|Apple iPad Pro 11 inch^1"}}';
+    const seed =
+      '{"chinaExtraTransInfo":{"totalQuantity":"2","businessType":"4","goodsInfo":"Macbook 12 inch M3 8G 256G SSD^1|Apple iPad Pro 11 inch^1"}}';
     expect(buildCashierPayment({ ...input, extendInfo: seed }).order.extendInfo).toBe(seed);
     const object = JSON.parse(seed) as Record<string, unknown>;
     const built = buildCashierPayment({ ...input, extendInfo: object });
     expect(built.order.extendInfo).toBe(JSON.stringify(object));
     expect(payRequestIssues(built, NOW)).toEqual([]);
-    const bad = rejects(() => buildCashierPayment({ ...input, extendInfo: { chinaExtraTransInfo: { businessType: '4', goodsInfo: 'a^1', totalQuantity: '5' } } }));
+    const bad = rejects(() =>
+      buildCashierPayment({ ...input, extendInfo: { chinaExtraTransInfo: { businessType: '4', goodsInfo: 'a^1', totalQuantity: '5' } } }),
+    );
     expect(bad.fields).toEqual(['extendInfo.chinaExtraTransInfo.totalQuantity']);
     expect(rejects(() => buildCashierPayment({ ...input, extendInfo: { other: 1 } })).fields).toEqual(['extendInfo.chinaExtraTransInfo']);
     expect(buildCashierPayment({ ...input, extendInfo: { other: 1 } }, { integration: 'acquirer' }).order.extendInfo).toBe('{"other":1}');
-    expect(rejects(() => buildCashierPayment({ ...input, extendInfo: seed, goods: PENCIL } as never)).issues[0]).toMatchObject({ code: 'conflict' });
+    expect(rejects(() => buildCashierPayment({ ...input, extendInfo: seed, goods: PENCIL } as never)).issues[0]).toMatchObject({
+      code: 'conflict',
+    });
   });
 });

@@ -19,10 +19,15 @@ const vaultBody = { vaultingRequestId: 'v-1', paymentMethodType: 'CARD', vaultin
 
 describe('endpoint resolution for full paths', () => {
   it('puts /ams/sandbox/api or /ams/api in front of any /v1/... path, and names resolve to their family', () => {
-    expect(resolveEndpoint({ region: 'NA', sandbox: true }, VAULT)).toEqual({ url: `${ORIGIN}/ams/sandbox/api${VAULT}`, path: `/ams/sandbox/api${VAULT}` });
+    expect(resolveEndpoint({ region: 'NA', sandbox: true }, VAULT)).toEqual({
+      url: `${ORIGIN}/ams/sandbox/api${VAULT}`,
+      path: `/ams/sandbox/api${VAULT}`,
+    });
     expect(resolveEndpoint({ region: 'SEA' }, '/v1/customs/declare').path).toBe('/ams/api/v1/customs/declare');
     expect(resolveEndpoint({ region: 'NA' }, 'declare').path).toBe('/ams/api/v1/customs/declare');
-    expect(resolveEndpoint({ region: 'NA', sandbox: true }, 'inquiryDeclarationRequests').path).toBe('/ams/sandbox/api/v1/customs/inquiryDeclarationRequests');
+    expect(resolveEndpoint({ region: 'NA', sandbox: true }, 'inquiryDeclarationRequests').path).toBe(
+      '/ams/sandbox/api/v1/customs/inquiryDeclarationRequests',
+    );
     expect(resolveEndpoint({ region: 'NA' }, 'createPaymentSession').path).toBe('/ams/api/v1/payments/createPaymentSession');
   });
   it('refuses paths that are not /v1/<family>/<api>', () => {
@@ -34,7 +39,9 @@ describe('endpoint resolution for full paths', () => {
 
 describe('client.request on an API the package does not model', () => {
   it('signs and sends the body to the sandbox path, verifies, and types the answer with the schema', async () => {
-    const seen = answerAt(server, `/ams/sandbox/api${VAULT}`, [{ result: S, vaultingRequestId: 'v-1', normalUrl: 'https://pay.example/vault' }]);
+    const seen = answerAt(server, `/ams/sandbox/api${VAULT}`, [
+      { result: S, vaultingRequestId: 'v-1', normalUrl: 'https://pay.example/vault' },
+    ]);
     const res = await testClient().client.request(VAULT, vaultBody, { schema: VaultAnswer });
     expect(res.normalUrl).toBe('https://pay.example/vault');
     expect(JSON.parse(seen[0]!)).toEqual(vaultBody);
@@ -50,7 +57,10 @@ describe('client.request on an API the package does not model', () => {
     expect(seen).toHaveLength(1);
   });
   it('U then S: retried with the byte-identical body', async () => {
-    const seen = answerAt(server, `/ams/sandbox/api${VAULT}`, [{ result: { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U' } }, { result: S, vaultingRequestId: 'v-1', normalUrl: 'u' }]);
+    const seen = answerAt(server, `/ams/sandbox/api${VAULT}`, [
+      { result: { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U' } },
+      { result: S, vaultingRequestId: 'v-1', normalUrl: 'u' },
+    ]);
     const { client, rec } = testClient();
     await client.request(VAULT, vaultBody, { schema: VaultAnswer });
     expect(seen).toHaveLength(2);
@@ -59,22 +69,36 @@ describe('client.request on an API the package does not model', () => {
   });
   it('U every time: AmsUnknownResultError naming the path after maxRetries + 1 attempts', async () => {
     const seen = answerAt(server, `/ams/sandbox/api${VAULT}`, [{ result: { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U' } }]);
-    const err = await testClient().client.request(VAULT, vaultBody, { maxRetries: 1 }).catch((e: unknown) => e);
+    const err = await testClient()
+      .client.request(VAULT, vaultBody, { maxRetries: 1 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsUnknownResultError);
     expect(err).toMatchObject({ api: VAULT, attempts: 2 });
     expect(seen).toHaveLength(2);
   });
   it('F is final: AmsApiError with the code, not retried', async () => {
-    const seen = answerAt(server, `/ams/sandbox/api${VAULT}`, [{ result: { resultCode: 'PARAM_ILLEGAL', resultStatus: 'F', resultMessage: 'bad' } }]);
-    await expect(testClient().client.request(VAULT, vaultBody)).rejects.toMatchObject({ name: 'AmsApiError', resultCode: 'PARAM_ILLEGAL', api: VAULT });
+    const seen = answerAt(server, `/ams/sandbox/api${VAULT}`, [
+      { result: { resultCode: 'PARAM_ILLEGAL', resultStatus: 'F', resultMessage: 'bad' } },
+    ]);
+    await expect(testClient().client.request(VAULT, vaultBody)).rejects.toMatchObject({
+      name: 'AmsApiError',
+      resultCode: 'PARAM_ILLEGAL',
+      api: VAULT,
+    });
     expect(seen).toHaveLength(1);
   });
   it('an S that does not fit the schema is refused; an echoed id that differs is refused', async () => {
     answerAt(server, `/ams/sandbox/api${VAULT}`, [{ result: S, vaultingRequestId: 'v-1' }]);
-    await expect(testClient().client.request(VAULT, vaultBody, { schema: VaultAnswer })).rejects.toMatchObject({ name: 'AmsHttpError', message: expect.stringMatching(/normalUrl/) });
+    await expect(testClient().client.request(VAULT, vaultBody, { schema: VaultAnswer })).rejects.toMatchObject({
+      name: 'AmsHttpError',
+      message: expect.stringMatching(/normalUrl/),
+    });
     server.resetHandlers();
     answerAt(server, '/ams/sandbox/api/v1/payments/inquiryPayment', [{ result: S, paymentRequestId: 'someone-else' }]);
-    await expect(testClient().client.request('/v1/payments/inquiryPayment', { paymentRequestId: 'mine' })).rejects.toMatchObject({ name: 'AmsSignatureError', check: 'body' });
+    await expect(testClient().client.request('/v1/payments/inquiryPayment', { paymentRequestId: 'mine' })).rejects.toMatchObject({
+      name: 'AmsSignatureError',
+      check: 'body',
+    });
   });
   it('a bad path, body or schema is an AmsValidationError before anything is sent', async () => {
     const { client } = testClient();

@@ -22,7 +22,13 @@ function sessionRequest(overrides: Record<string, unknown> = {}): PaymentSession
     ...overrides,
   };
 }
-const sessionAnswer = { result: S, paymentSessionData: 'opaque+data==', paymentSessionId: 'sess-1', paymentSessionExpiryTime: '2026-11-22T01:00:00+00:00', normalUrl: 'https://checkout.example/p' };
+const sessionAnswer = {
+  result: S,
+  paymentSessionData: 'opaque+data==',
+  paymentSessionId: 'sess-1',
+  paymentSessionExpiryTime: '2026-11-22T01:00:00+00:00',
+  normalUrl: 'https://checkout.example/p',
+};
 
 describe('createPaymentSession', () => {
   it('sends the request unchanged to the sandbox path and returns the session, typed', async () => {
@@ -46,12 +52,19 @@ describe('createPaymentSession', () => {
     expect(seen).toEqual([seen[0], seen[0]]);
     server.resetHandlers();
     const once = answerAt(server, SESSION, [{ result: F('PARAM_ILLEGAL') }]);
-    await expect(testClient().client.createPaymentSession(sessionRequest())).rejects.toMatchObject({ name: 'AmsApiError', resultCode: 'PARAM_ILLEGAL', paymentRequestId: 'ps-1' });
+    await expect(testClient().client.createPaymentSession(sessionRequest())).rejects.toMatchObject({
+      name: 'AmsApiError',
+      resultCode: 'PARAM_ILLEGAL',
+      paymentRequestId: 'ps-1',
+    });
     expect(once).toHaveLength(1);
   });
   it('an S without paymentSessionData is not a session', async () => {
     answerAt(server, SESSION, [{ result: S, paymentSessionId: 'x' }]);
-    await expect(testClient().client.createPaymentSession(sessionRequest())).rejects.toMatchObject({ name: 'AmsHttpError', message: expect.stringMatching(/paymentSessionData/) });
+    await expect(testClient().client.createPaymentSession(sessionRequest())).rejects.toMatchObject({
+      name: 'AmsHttpError',
+      message: expect.stringMatching(/paymentSessionData/),
+    });
   });
   it('each required field, bad amounts and over-long ids are refused before sending', async () => {
     const seen = answerAt(server, SESSION, [sessionAnswer]);
@@ -61,28 +74,51 @@ describe('createPaymentSession', () => {
       await expectRefused(client.createPaymentSession(rest as never), [required]);
     }
     for (const value of ['0', '1.50', '-1', '', 'abc']) {
-      await expectRefused(client.createPaymentSession(sessionRequest({ paymentAmount: { currency: 'USD', value } })), ['paymentAmount.value']);
+      await expectRefused(client.createPaymentSession(sessionRequest({ paymentAmount: { currency: 'USD', value } })), [
+        'paymentAmount.value',
+      ]);
     }
-    await expectRefused(client.createPaymentSession(sessionRequest({ paymentAmount: { currency: 'usd', value: '100' } })), ['paymentAmount.currency']);
-    await expectRefused(client.createPaymentSession(sessionRequest({ paymentRequestId: 'x'.repeat(65) })), ['paymentRequestId'], /at most 64/);
+    await expectRefused(client.createPaymentSession(sessionRequest({ paymentAmount: { currency: 'usd', value: '100' } })), [
+      'paymentAmount.currency',
+    ]);
+    await expectRefused(
+      client.createPaymentSession(sessionRequest({ paymentRequestId: 'x'.repeat(65) })),
+      ['paymentRequestId'],
+      /at most 64/,
+    );
     await expectRefused(client.createPaymentSession(sessionRequest({ productScene: 'x'.repeat(33) })), ['productScene']);
     expect(seen).toHaveLength(0);
   });
   it('the session expiry must be within 1 hour of now', async () => {
     const { client } = testClient();
     const at = (ms: number) => new Date(FIXED_NOW.getTime() + ms).toISOString();
-    await expectRefused(client.createPaymentSession(sessionRequest({ paymentSessionExpiryTime: at(3600_000 + 1000) })), ['paymentSessionExpiryTime'], /at most 1 hour/);
-    await expectRefused(client.createPaymentSession(sessionRequest({ paymentSessionExpiryTime: at(-1000) })), ['paymentSessionExpiryTime'], /in the past/);
+    await expectRefused(
+      client.createPaymentSession(sessionRequest({ paymentSessionExpiryTime: at(3600_000 + 1000) })),
+      ['paymentSessionExpiryTime'],
+      /at most 1 hour/,
+    );
+    await expectRefused(
+      client.createPaymentSession(sessionRequest({ paymentSessionExpiryTime: at(-1000) })),
+      ['paymentSessionExpiryTime'],
+      /in the past/,
+    );
     answerAt(server, SESSION, [sessionAnswer]);
-    await expect(client.createPaymentSession(sessionRequest({ paymentSessionExpiryTime: at(3600_000) }))).resolves.toMatchObject({ paymentSessionId: 'sess-1' });
+    await expect(client.createPaymentSession(sessionRequest({ paymentSessionExpiryTime: at(3600_000) }))).resolves.toMatchObject({
+      paymentSessionId: 'sess-1',
+    });
   });
   it('with ALIPAY_CN as the method, pay()’s currency, contract and chinaExtraTransInfo rules apply; without a method they do not', async () => {
     const { client } = testClient({ contractSettlementCurrency: 'USD' });
     const cn = { paymentMethod: { paymentMethodType: 'ALIPAY_CN' } };
-    await expectRefused(client.createPaymentSession(sessionRequest({ ...cn, settlementStrategy: undefined })), ['settlementStrategy.settlementCurrency', 'order.extendInfo.chinaExtraTransInfo']);
+    await expectRefused(client.createPaymentSession(sessionRequest({ ...cn, settlementStrategy: undefined })), [
+      'settlementStrategy.settlementCurrency',
+      'order.extendInfo.chinaExtraTransInfo',
+    ]);
     const extendInfo = buildExtendInfo({ chinaExtraTransInfo: { businessType: '4', goodsInfo: 'pencil^2', totalQuantity: '2' } });
     await expectRefused(
-      client.createPaymentSession(sessionRequest({ ...cn, paymentAmount: { currency: 'EUR', value: '100' }, order: { ...sessionRequest().order, extendInfo } })),
+      client.createPaymentSession(
+        sessionRequest({ ...cn, paymentAmount: { currency: 'EUR', value: '100' }, order: { ...sessionRequest().order, extendInfo } }),
+      ),
       ['settlementStrategy.settlementCurrency'],
     );
     await expectRefused(client.createPaymentSession(sessionRequest(cn)), ['order.extendInfo.chinaExtraTransInfo']);
@@ -95,12 +131,28 @@ describe('createPaymentSession', () => {
   });
 });
 
-const consultRequest = { productCode: 'CASHIER_PAYMENT', paymentAmount: { currency: 'USD', value: '100' }, env: { terminalType: 'WEB' as const } };
+const consultRequest = {
+  productCode: 'CASHIER_PAYMENT',
+  paymentAmount: { currency: 'USD', value: '100' },
+  env: { terminalType: 'WEB' as const },
+};
 const consultAnswer = {
   result: S,
   paymentOptions: [
-    { paymentMethodType: 'ALIPAY_CN', paymentMethodCategory: 'WALLET', enabled: true, preferred: 'true', supportedCurrencies: ['USD'], futureField: { a: 1 } },
-    { paymentMethodType: 'KAKAOPAY', enabled: 'false', disableReason: 'CHANNEL_NOT_SUPPORT_CURRENCY', amountLimitInfoMap: { USD: { singleLimit: { maxAmount: { currency: 'USD', value: '500000' } } } } },
+    {
+      paymentMethodType: 'ALIPAY_CN',
+      paymentMethodCategory: 'WALLET',
+      enabled: true,
+      preferred: 'true',
+      supportedCurrencies: ['USD'],
+      futureField: { a: 1 },
+    },
+    {
+      paymentMethodType: 'KAKAOPAY',
+      enabled: 'false',
+      disableReason: 'CHANNEL_NOT_SUPPORT_CURRENCY',
+      amountLimitInfoMap: { USD: { singleLimit: { maxAmount: { currency: 'USD', value: '500000' } } } },
+    },
   ],
 };
 
@@ -124,7 +176,11 @@ describe('consult', () => {
     expect(seen).toEqual([seen[0], seen[0]]);
     server.resetHandlers();
     const once = answerAt(server, CONSULT, [{ result: F('ACCESS_DENIED') }]);
-    await expect(testClient().client.consult(consultRequest)).rejects.toMatchObject({ name: 'AmsApiError', resultCode: 'ACCESS_DENIED', api: 'consult' });
+    await expect(testClient().client.consult(consultRequest)).rejects.toMatchObject({
+      name: 'AmsApiError',
+      resultCode: 'ACCESS_DENIED',
+      api: 'consult',
+    });
     expect(once).toHaveLength(1);
     const live = answerAt(server, '/ams/api/v1/payments/consult', [consultAnswer], 'LIVE_1');
     await testClient({ clientId: 'LIVE_1' }).client.consult(consultRequest);

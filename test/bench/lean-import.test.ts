@@ -47,11 +47,15 @@ process.stdout.write(JSON.stringify([...new Set(names)].sort()));
 
 function loadedPackages(format: 'esm' | 'cjs', control = false): string[] {
   const entry = join(OUT, format === 'esm' ? 'index.js' : 'index.cjs');
-  const out = execFileSync(process.execPath, [join(OUT, 'probe.mjs'), entry, join(OUT, `resolved-${format}-${control}.txt`), format, KEYS, control ? 'control' : ''], {
-    cwd: ROOT,
-    encoding: 'utf8',
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+  const out = execFileSync(
+    process.execPath,
+    [join(OUT, 'probe.mjs'), entry, join(OUT, `resolved-${format}-${control}.txt`), format, KEYS, control ? 'control' : ''],
+    {
+      cwd: ROOT,
+      encoding: 'utf8',
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
   return JSON.parse(out) as string[];
 }
 

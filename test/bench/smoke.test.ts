@@ -29,7 +29,10 @@ it('every bench case runs end to end and reports a figure', async () => {
   try {
     const out = join(dir, 'results.json');
     // cold-import needs a built dist/, which `npm test` does not make; the others are self-contained.
-    const run = await runBench(['--smoke', '--no-profile', '--calls=500', '--only=sign,jsrsasign,notify,pay,diag,reports', `--out=${out}`], 120_000);
+    const run = await runBench(
+      ['--smoke', '--no-profile', '--calls=500', '--only=sign,jsrsasign,notify,pay,diag,reports', `--out=${out}`],
+      120_000,
+    );
     expect(run.stderr.split('\n').filter((l) => /Error|error:/.test(l))).toEqual([]);
     expect(run.code).toBe(0);
     const results = JSON.parse(readFileSync(out, 'utf8')) as { smoke: boolean; cases: Array<{ id: string; ratio: number | null }> };

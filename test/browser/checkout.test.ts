@@ -23,12 +23,21 @@ afterAll(async () => {
 
 describe.skipIf(!available && !inCi)('real browser', () => {
   it('opens the checkout, pays on the cashier page, and lands on the return page showing "paid"', async () => {
-    if (!available) throw new Error(`CI=true and ${CHROMIUM} does not exist: the browser test must run in CI (apt-get install -y chromium)`);
+    if (!available)
+      throw new Error(`CI=true and ${CHROMIUM} does not exist: the browser test must run in CI (apt-get install -y chromium)`);
     shop = await startEmbeddedShop();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     const page = await browser.newPage();
     // Only loopback: anything else the page tries to load is refused.

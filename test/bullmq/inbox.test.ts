@@ -26,16 +26,24 @@ describe('createNotificationInbox options', () => {
     const err = thrown(AmsConfigError, () => createNotificationInbox({ ...base, clientId: CLIENT_ID, onPayment: () => {} } as never));
     expect(err.field).toBe('onPayment');
     expect(err.message).toMatch(/inbox\.process\(\{ onPayment \}\)/);
-    expect(thrown(AmsConfigError, () => createNotificationInbox({ ...base, clientId: CLIENT_ID, dedupe: false } as never)).field).toBe('dedupe');
+    expect(thrown(AmsConfigError, () => createNotificationInbox({ ...base, clientId: CLIENT_ID, dedupe: false } as never)).field).toBe(
+      'dedupe',
+    );
   });
 
   it('refuses a connection that is not a Redis URL, options or client', () => {
-    expect(thrown(AmsConfigError, () => createNotificationInbox({ ...base, clientId: CLIENT_ID, connection: 'http://x' })).field).toBe('connection');
-    expect(thrown(AmsConfigError, () => createNotificationInbox({ ...base, clientId: CLIENT_ID, connection: undefined as never })).field).toBe('connection');
+    expect(thrown(AmsConfigError, () => createNotificationInbox({ ...base, clientId: CLIENT_ID, connection: 'http://x' })).field).toBe(
+      'connection',
+    );
+    expect(
+      thrown(AmsConfigError, () => createNotificationInbox({ ...base, clientId: CLIENT_ID, connection: undefined as never })).field,
+    ).toBe('connection');
   });
 
   it('passes the handler options to the notification handler, which refuses unknown ones', () => {
-    expect(() => createNotificationInbox({ ...base, clientId: CLIENT_ID, colour: 'blue' } as never)).toThrow(/unknown option\(s\) "colour"/);
+    expect(() => createNotificationInbox({ ...base, clientId: CLIENT_ID, colour: 'blue' } as never)).toThrow(
+      /unknown option\(s\) "colour"/,
+    );
   });
 
   it('refuses process() options it does not know and a missing onPayment', () => {
@@ -69,7 +77,16 @@ describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
   async function setup(extra: Record<string, unknown> = {}) {
     const { logger, logs } = recordingLogger();
     const queueName = `inbox-test-${++n}`;
-    const inbox = createNotificationInbox({ connection: url, queueName, path: PATH, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, logger, enqueueTimeoutMs: 1000, ...extra });
+    const inbox = createNotificationInbox({
+      connection: url,
+      queueName,
+      path: PATH,
+      alipayPublicKey: alipay.publicBase64,
+      clientId: CLIENT_ID,
+      logger,
+      enqueueTimeoutMs: 1000,
+      ...extra,
+    });
     const http = await listen(inbox.nodeHandler);
     open.push({ inbox, http });
     const queue = new Queue<InboxJobData>(queueName, { connection: { host: '127.0.0.1', port: server.port } });
@@ -113,14 +130,22 @@ describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
     const body = JSON.stringify({ ...JSON.parse(signedPayment('x').body), paymentId: 'pay-other-client' });
     const b = await fetch(http.url + PATH, { method: 'POST', headers: alipayHeaders({ body, clientId: 'SOMEONE_ELSE' }), body });
     expect(b.status).toBe(401);
-    expect(await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed')).toEqual({ waiting: 0, active: 0, completed: 0, failed: 0, delayed: 0 });
+    expect(await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed')).toEqual({
+      waiting: 0,
+      active: 0,
+      completed: 0,
+      failed: 0,
+      delayed: 0,
+    });
     await queue.close();
   });
 
   it('accepts through the Fetch handler too, keeping the exact body', async () => {
     const { inbox, queue } = await setup();
     const note = signedPayment('pay-fetch-1');
-    const res = await inbox.fetchHandler(new Request(`http://shop.example${PATH}`, { method: 'POST', headers: note.headers, body: note.body }));
+    const res = await inbox.fetchHandler(
+      new Request(`http://shop.example${PATH}`, { method: 'POST', headers: note.headers, body: note.body }),
+    );
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(ACK);
     const job = await queue.getJob(inboxJobId('PAYMENT_RESULT:pay-fetch-1'));
@@ -131,7 +156,10 @@ describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
   it('runs onPayment in a worker with the notification, key, attempt and raw body, and counts it completed', async () => {
     const { http, inbox } = await setup();
     const seen: { n: PaymentNotification; key: string; attempt: number; raw: string; sig: string | undefined }[] = [];
-    inbox.process({ onPayment: (n, ctx) => void seen.push({ n, key: ctx.key, attempt: ctx.attempt, raw: ctx.rawBody.toString('utf8'), sig: ctx.headers.signature }) });
+    inbox.process({
+      onPayment: (n, ctx) =>
+        void seen.push({ n, key: ctx.key, attempt: ctx.attempt, raw: ctx.rawBody.toString('utf8'), sig: ctx.headers.signature }),
+    });
     const note = signedPayment('pay-run-1');
     expect((await post(http.url, note)).status).toBe(200);
     await until(() => seen.length === 1, 10_000);
@@ -173,7 +201,11 @@ describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
           throw new Error('ERP is down');
         },
       },
-      { attempts: 3, backoff: 20, onDeadLetter: (d) => void dead.push({ key: d.context.key, error: (d.error as Error).message, attempt: d.context.attempt }) },
+      {
+        attempts: 3,
+        backoff: 20,
+        onDeadLetter: (d) => void dead.push({ key: d.context.key, error: (d.error as Error).message, attempt: d.context.attempt }),
+      },
     );
     expect((await post(http.url, signedPayment('pay-dead-1'))).status).toBe(200);
     await expect.poll(() => inbox.stats(), { timeout: 10_000 }).toMatchObject({ failed: 1, queued: 0, active: 0 });
@@ -188,8 +220,14 @@ describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
     const { inbox, queue } = await setup();
     let runs = 0;
     inbox.process({ onPayment: () => void runs++ }, { backoff: 10 });
-    await queue.add('PAYMENT_RESULT', { v: 1, key: 'PAYMENT_RESULT:hand-made' } as never, { jobId: 'hand-made', attempts: 100, backoff: { type: 'fixed', delay: 10 } });
-    await expect.poll(async () => (await queue.getJob('hand-made'))?.failedReason, { timeout: 10_000 }).toMatch(/was not written by the inbox/);
+    await queue.add('PAYMENT_RESULT', { v: 1, key: 'PAYMENT_RESULT:hand-made' } as never, {
+      jobId: 'hand-made',
+      attempts: 100,
+      backoff: { type: 'fixed', delay: 10 },
+    });
+    await expect
+      .poll(async () => (await queue.getJob('hand-made'))?.failedReason, { timeout: 10_000 })
+      .toMatch(/was not written by the inbox/);
     const job = await queue.getJob('hand-made');
     expect(job?.attemptsMade).toBe(1);
     expect(runs).toBe(0);
@@ -200,8 +238,15 @@ describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
     const { inbox } = await setup();
     const captured: string[] = [];
     const dead: string[] = [];
-    const worker = inbox.process({ onPayment: () => {}, onCapture: (n) => void captured.push(n.notifyType) }, { backoff: 10, onDeadLetter: (d) => void dead.push(`${d.notification.notifyType} attempt ${d.context.attempt}: ${(d.error as Error).message}`) });
-    const send = (body: string) => inbox.fetchHandler(new Request(`http://shop.example${PATH}`, { method: 'POST', headers: alipayHeaders({ body }), body }));
+    const worker = inbox.process(
+      { onPayment: () => {}, onCapture: (n) => void captured.push(n.notifyType) },
+      {
+        backoff: 10,
+        onDeadLetter: (d) => void dead.push(`${d.notification.notifyType} attempt ${d.context.attempt}: ${(d.error as Error).message}`),
+      },
+    );
+    const send = (body: string) =>
+      inbox.fetchHandler(new Request(`http://shop.example${PATH}`, { method: 'POST', headers: alipayHeaders({ body }), body }));
     expect((await send(captureBody)).status).toBe(200);
     expect((await send('{"notifyType":"DISPUTE_RESULT","disputeId":"d-1"}')).status).toBe(200);
     await until(() => captured.length === 1 && dead.length === 1, 10_000);
@@ -247,7 +292,9 @@ describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
     expect((await queue.getJob(inboxJobId('PAYMENT_RESULT:pay-express-raw')))?.data.rawBody).toBe(note.body);
 
     const big = JSON.stringify({ ...JSON.parse(note.body), paymentId: 'pay-too-big', padding: 'x'.repeat(5000) });
-    const res = await inbox.fetchHandler(new Request(`http://shop.example${PATH}`, { method: 'POST', headers: alipayHeaders({ body: big }), body: big }));
+    const res = await inbox.fetchHandler(
+      new Request(`http://shop.example${PATH}`, { method: 'POST', headers: alipayHeaders({ body: big }), body: big }),
+    );
     expect(res.status).toBe(413);
     expect(await queue.getJob(inboxJobId('PAYMENT_RESULT:pay-too-big'))).toBeUndefined();
     await queue.close();
@@ -267,7 +314,9 @@ describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
     expect(during.body).not.toBe(ACK);
     expect(JSON.parse(during.body)).toMatchObject({ error: 'queue_unavailable' });
     expect(during.ms).toBeLessThan(2500);
-    const fetchDuring = await inbox.fetchHandler(new Request(`http://shop.example${PATH}`, { method: 'POST', headers: note.headers, body: note.body }));
+    const fetchDuring = await inbox.fetchHandler(
+      new Request(`http://shop.example${PATH}`, { method: 'POST', headers: note.headers, body: note.body }),
+    );
     expect(fetchDuring.status).toBe(503);
     expect(logs.some((l) => l.level === 'error' && /could not store the notification/.test(l.message))).toBe(true);
 

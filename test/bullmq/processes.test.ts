@@ -104,7 +104,13 @@ describe.skipIf(!HAVE_REDIS)('the inbox across processes', () => {
 
     const queue = new Queue<InboxJobData>(QUEUE, { connection: { host: '127.0.0.1', port: server.port } });
     try {
-      expect(await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed')).toEqual({ waiting: 0, active: 0, delayed: 0, completed: TOTAL, failed: 0 });
+      expect(await queue.getJobCounts('waiting', 'active', 'delayed', 'completed', 'failed')).toEqual({
+        waiting: 0,
+        active: 0,
+        delayed: 0,
+        completed: TOTAL,
+        failed: 0,
+      });
       for (const f of forged.slice(0, 5)) expect(await queue.getJob(inboxJobId(`PAYMENT_RESULT:${f.id}`))).toBeUndefined();
       const flaky = valid.filter((v) => v.id.includes('-flaky-'));
       expect(flaky.length).toBe(Math.ceil(TOTAL / 33));

@@ -12,7 +12,15 @@ let dir: string;
 beforeAll(() => {
   dir = cli.tmp();
   mkdirSync(join(dir, 'keys'));
-  for (const f of ['merchant_private_pkcs8.base64.txt', 'merchant_private_pkcs1.pem', 'merchant_public_spki.base64.txt', 'alipay_public.base64.txt', 'weak_1024_private.pem', 'ec_private_pkcs8.pem', 'other_public.pem'])
+  for (const f of [
+    'merchant_private_pkcs8.base64.txt',
+    'merchant_private_pkcs1.pem',
+    'merchant_public_spki.base64.txt',
+    'alipay_public.base64.txt',
+    'weak_1024_private.pem',
+    'ec_private_pkcs8.pem',
+    'other_public.pem',
+  ])
     copyFileSync(join(KEYS, f), join(dir, 'keys', f));
 });
 
@@ -44,7 +52,11 @@ describe('ams-cashier check', () => {
     expect(lines).toContainEqual(expect.stringMatching(/^PASS {2}pay in CNY, settle in USD/));
     expect(lines).toContainEqual(expect.stringMatching(/^PASS {2}private key is RSA, 2048 bits or more: RSA 2048 bits/));
     expect(lines).toContainEqual(expect.stringMatching(/^PASS {2}Alipay public key is not your own public key/));
-    expect(lines).toContainEqual(expect.stringMatching(/^PASS {2}sandbox matches the clientId: sandbox: requests are signed and sent to \/ams\/sandbox\/api\/v1\/payments\/pay/));
+    expect(lines).toContainEqual(
+      expect.stringMatching(
+        /^PASS {2}sandbox matches the clientId: sandbox: requests are signed and sent to \/ams\/sandbox\/api\/v1\/payments\/pay/,
+      ),
+    );
     expect(lines.at(-1)).toMatch(/^OK: \d+ passed, 0 failed/);
   });
 
@@ -83,10 +95,16 @@ describe('ams-cashier check', () => {
 
   it('an unquoted numeric clientId in YAML fails its check with "quote it", not a coercion', () => {
     // YAML reads unquoted digits as a number; a long Client ID could even lose digits. The fix is quoting.
-    const r = cli.run(['check', config('typed.yaml', 'paymentCurrencies: [USD]\nsettlementCurrency: USD\nclientId: 2188120000000000\nregion: NA\n')]);
+    const r = cli.run([
+      'check',
+      config('typed.yaml', 'paymentCurrencies: [USD]\nsettlementCurrency: USD\nclientId: 2188120000000000\nregion: NA\n'),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^FAIL {2}clientId is well formed: clientId is the number 2188120000000000, not text → quote it/m);
-    const quoted = cli.run(['check', config('quoted.yaml', 'paymentCurrencies: [USD]\nsettlementCurrency: USD\nclientId: "2188120000000000"\nregion: NA\n')]);
+    const quoted = cli.run([
+      'check',
+      config('quoted.yaml', 'paymentCurrencies: [USD]\nsettlementCurrency: USD\nclientId: "2188120000000000"\nregion: NA\n'),
+    ]);
     expect(quoted.stdout).toMatch(/^PASS {2}clientId/m);
   });
 
@@ -108,20 +126,37 @@ describe('ams-cashier check', () => {
     const fails = r.stdout.split('\n').filter((l) => l.startsWith('FAIL'));
     expect(fails).toContainEqual(expect.stringMatching(/FAIL {2}pay in EUR, settle in USD.*does not match payment currency EUR/));
     expect(fails).toContainEqual(expect.stringMatching(/FAIL {2}pay in usd.*did you mean "USD"/));
-    expect(fails).toContainEqual(expect.stringMatching(/FAIL {2}private key is RSA, 2048 bits or more: .*1024 bits.*→ generate a new RSA-2048 pair/));
-    expect(fails).toContainEqual(expect.stringMatching(/FAIL {2}Alipay public key is not your own public key: .*is the public half of .*merchant_public_spki.*→ download Alipay's public key/));
-    expect(fails).toContainEqual(expect.stringMatching(/FAIL {2}sandbox matches the clientId: sandbox is false but the clientId has the SANDBOX_ prefix/));
+    expect(fails).toContainEqual(
+      expect.stringMatching(/FAIL {2}private key is RSA, 2048 bits or more: .*1024 bits.*→ generate a new RSA-2048 pair/),
+    );
+    expect(fails).toContainEqual(
+      expect.stringMatching(
+        /FAIL {2}Alipay public key is not your own public key: .*is the public half of .*merchant_public_spki.*→ download Alipay's public key/,
+      ),
+    );
+    expect(fails).toContainEqual(
+      expect.stringMatching(/FAIL {2}sandbox matches the clientId: sandbox is false but the clientId has the SANDBOX_ prefix/),
+    );
     expect(fails).toContainEqual(expect.stringMatching(/FAIL {2}merchant public key is the public half of the private key/));
     expect(r.stdout).toMatch(/PASS {2}pay in USD, settle in USD/);
     expect(r.stdout).toMatch(/PASS {2}pay in CNY, settle in USD/);
     expect(r.stdout.trim().split('\n').at(-1)).toMatch(/^NOT READY: \d+ passed, \d+ failed/);
   });
 
-  it('catches the Alipay key being your own key from the private key alone, a public key as private, a private key as Alipay\'s', () => {
+  it("catches the Alipay key being your own key from the private key alone, a public key as private, a private key as Alipay's", () => {
     const own = cli.run(['check', config('own.json', { ...good, alipayPublicKeyFile: 'keys/merchant_public_spki.base64.txt' })]);
     expect(own.code).toBe(1);
-    expect(own.stdout).toMatch(/FAIL {2}Alipay public key is not your own public key: .* is the public half of keys\/merchant_private_pkcs8\.base64\.txt/);
-    const swapped = cli.run(['check', config('swap.json', { ...good, privateKeyFile: 'keys/alipay_public.base64.txt', alipayPublicKeyFile: 'keys/merchant_private_pkcs1.pem' })]);
+    expect(own.stdout).toMatch(
+      /FAIL {2}Alipay public key is not your own public key: .* is the public half of keys\/merchant_private_pkcs8\.base64\.txt/,
+    );
+    const swapped = cli.run([
+      'check',
+      config('swap.json', {
+        ...good,
+        privateKeyFile: 'keys/alipay_public.base64.txt',
+        alipayPublicKeyFile: 'keys/merchant_private_pkcs1.pem',
+      }),
+    ]);
     expect(swapped.code).toBe(1);
     expect(swapped.stdout).toMatch(/FAIL {2}private key is a private key: .* holds a public key/);
     expect(swapped.stdout).toMatch(/FAIL {2}Alipay public key is a public key: .* holds a PRIVATE key/);
@@ -129,7 +164,18 @@ describe('ams-cashier check', () => {
   });
 
   it('fails unknown fields, a missing key file, an EC key, a bad region and settlement in CNY', () => {
-    const r = cli.run(['check', config('more.json', { paymentCurrencies: ['CNY'], settlementCurrency: 'CNY', privateKeyPath: 'x', privateKeyFile: 'keys/nope.pem', alipayPublicKeyFile: 'keys/ec_private_pkcs8.pem', clientId: 'C1', region: 'na' })]);
+    const r = cli.run([
+      'check',
+      config('more.json', {
+        paymentCurrencies: ['CNY'],
+        settlementCurrency: 'CNY',
+        privateKeyPath: 'x',
+        privateKeyFile: 'keys/nope.pem',
+        alipayPublicKeyFile: 'keys/ec_private_pkcs8.pem',
+        clientId: 'C1',
+        region: 'na',
+      }),
+    ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL {2}config field "privateKeyPath" is known: .*did you mean "privateKeyFile"\?/);
     expect(r.stdout).toMatch(/FAIL {2}private key loads \(keys\/nope\.pem\): file "keys\/nope\.pem" not found/);
@@ -178,8 +224,16 @@ describe('check internals', () => {
   });
   it('checkConfig reports a missing settlement currency and skips absent keys without I/O', () => {
     const lines = checkConfig({ paymentCurrencies: ['USD'] }, () => ({ error: 'no I/O here' }));
-    expect(lines.find((l) => l.id === 'currency.USD')).toMatchObject({ status: 'fail', detail: expect.stringMatching(/Settlement currency is missing/) });
-    expect(lines.filter((l) => l.status === 'skip').map((l) => l.id)).toEqual(['rules.request', 'key.private.load', 'key.alipay.load', 'client.id']);
+    expect(lines.find((l) => l.id === 'currency.USD')).toMatchObject({
+      status: 'fail',
+      detail: expect.stringMatching(/Settlement currency is missing/),
+    });
+    expect(lines.filter((l) => l.status === 'skip').map((l) => l.id)).toEqual([
+      'rules.request',
+      'key.private.load',
+      'key.alipay.load',
+      'client.id',
+    ]);
   });
 });
 
@@ -199,8 +253,21 @@ describe('check: the AlipayCN rules on a sample pay request', () => {
   };
 
   it("the guide's own sample request passes every rule, for a direct merchant whose contract is USD", () => {
-    const lines = checkConfig({ paymentCurrencies: ['USD'], settlementCurrency: 'USD', contractSettlementCurrency: 'USD', integration: 'direct', payRequestFile: 'sample.json' }, read);
-    expect(lines.find((l) => l.id === 'rules.integration')).toMatchObject({ status: 'pass', title: 'integration: direct', source: expect.stringContaining('directly integrated') });
+    const lines = checkConfig(
+      {
+        paymentCurrencies: ['USD'],
+        settlementCurrency: 'USD',
+        contractSettlementCurrency: 'USD',
+        integration: 'direct',
+        payRequestFile: 'sample.json',
+      },
+      read,
+    );
+    expect(lines.find((l) => l.id === 'rules.integration')).toMatchObject({
+      status: 'pass',
+      title: 'integration: direct',
+      source: expect.stringContaining('directly integrated'),
+    });
     expect(lines.find((l) => l.id === 'rules.request')).toMatchObject({ status: 'pass' });
     expect(lines.filter((l) => l.id.startsWith('rules.') && l.status !== 'pass')).toEqual([]);
   });
@@ -210,9 +277,16 @@ describe('check: the AlipayCN rules on a sample pay request', () => {
     files['eur.json'] = edit((r) => (r.settlementStrategy.settlementCurrency = 'EUR'));
     files['cny.json'] = edit((r) => (r.settlementStrategy.settlementCurrency = 'CNY'));
     const run = (file: string, extra: Record<string, unknown> = {}) =>
-      checkConfig({ paymentCurrencies: ['USD'], settlementCurrency: 'USD', contractSettlementCurrency: 'USD', payRequestFile: file, ...extra }, read).filter((l) => l.id.startsWith('rules.request.'));
+      checkConfig(
+        { paymentCurrencies: ['USD'], settlementCurrency: 'USD', contractSettlementCurrency: 'USD', payRequestFile: file, ...extra },
+        read,
+      ).filter((l) => l.id.startsWith('rules.request.'));
     expect(run('no-extra.json')).toEqual([
-      expect.objectContaining({ id: 'rules.request.order.extendInfo.chinaExtraTransInfo', status: 'fail', source: expect.stringContaining('optional for acquirers') }),
+      expect.objectContaining({
+        id: 'rules.request.order.extendInfo.chinaExtraTransInfo',
+        status: 'fail',
+        source: expect.stringContaining('optional for acquirers'),
+      }),
     ]);
     expect(run('no-extra.json', { integration: 'acquirer' })).toEqual([]);
     const eur = run('eur.json');

@@ -20,7 +20,10 @@ describe('diagnose (pure)', () => {
   it('is valid for the exact content, and finds a body with an extra trailing space', () => {
     const body = '{"a":1}';
     const signature = signRequest({ ...base, requestTime: base.time, body, privateKey: merchant.privatePkcs8Pem });
-    expect(diagnoseSignature({ ...base, body: Buffer.from(body), signature }, { publicKey: pub })).toMatchObject({ valid: true, code: 'valid' });
+    expect(diagnoseSignature({ ...base, body: Buffer.from(body), signature }, { publicKey: pub })).toMatchObject({
+      valid: true,
+      code: 'valid',
+    });
     const d = diagnoseSignature({ ...base, body: Buffer.from(`${body}  `), signature }, { publicKey: pub });
     expect(d.match?.changes.map((c) => c.id)).toEqual(['body.trailing-whitespace-removed']);
   });
@@ -50,7 +53,9 @@ describe('diagnose (pure)', () => {
   it('reads headers and bare signatures', () => {
     expect(extractSignatureValue('Signature: algorithm=RSA256, keyVersion=1, signature=ab%2Bc')).toEqual({ header: true, value: 'ab%2Bc' });
     expect(extractSignatureValue('abc=')).toEqual({ header: false, value: 'abc=' });
-    expect(signatureVariants('algorithm=RSA256,signature=ab%252Bcde%253D%253D').map((v) => [v.value, v.changes.map((c) => c.id)])).toEqual([['ab+cde==', ['signature.double-encoded']]]);
+    expect(signatureVariants('algorithm=RSA256,signature=ab%252Bcde%253D%253D').map((v) => [v.value, v.changes.map((c) => c.id)])).toEqual([
+      ['ab+cde==', ['signature.double-encoded']],
+    ]);
   });
 });
 

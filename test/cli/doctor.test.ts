@@ -18,9 +18,22 @@ afterAll(async () => {
 const PRIVATE = keyPath('merchant_private_pkcs8.pem');
 const ALIPAY = keyPath('alipay_public.base64.txt');
 /** No AMS_* setting leaks in from the machine running the tests. */
-const NO_ENV = Object.fromEntries(['AMS_CLIENT_ID', 'AMS_PRIVATE_KEY_FILE', 'AMS_ALIPAY_PUBLIC_KEY_FILE', 'AMS_REGION', 'AMS_BASE_URL', 'AMS_KEY_VERSION', 'AMS_AGENT_TOKEN'].map((k) => [k, '']));
+const NO_ENV = Object.fromEntries(
+  [
+    'AMS_CLIENT_ID',
+    'AMS_PRIVATE_KEY_FILE',
+    'AMS_ALIPAY_PUBLIC_KEY_FILE',
+    'AMS_REGION',
+    'AMS_BASE_URL',
+    'AMS_KEY_VERSION',
+    'AMS_AGENT_TOKEN',
+  ].map((k) => [k, '']),
+);
 
-async function doctor(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; report: DoctorReport; stderr: string; sent: string[] }> {
+async function doctor(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; report: DoctorReport; stderr: string; sent: string[] }> {
   const before = world.received().length;
   const r = await cli.runAsync(['doctor', '--json', ...args], { env: { ...NO_ENV, ...env } });
   let report: DoctorReport;
@@ -43,7 +56,15 @@ describe('ams-cashier doctor (built bin)', () => {
     const { code, report, sent } = await doctor(flags(CLIENT.ok));
     expect(code).toBe(0);
     expect(report.ok).toBe(true);
-    expect(report.checks.map((c) => c.name)).toEqual(['private-key', 'network', 'request-signature', 'client-id', 'access', 'alipay-public-key', 'clock']);
+    expect(report.checks.map((c) => c.name)).toEqual([
+      'private-key',
+      'network',
+      'request-signature',
+      'client-id',
+      'access',
+      'alipay-public-key',
+      'clock',
+    ]);
     expect(report.checks[0]!.message).toMatch(/^PKCS#8 private key \(pem\), RSA 2048 bits/);
     expect(sent).toEqual(['inquiryPayment']);
     expect(world.gateway.payments).toHaveLength(0);
@@ -62,7 +83,13 @@ describe('ams-cashier doctor (built bin)', () => {
 
   it.each([
     ['INVALID_SIGNATURE', CLIENT.wrongKey, [], 'request-signature', /not the public half of this private key/],
-    ['KEY_NOT_FOUND', CLIENT.noKey, ['--key-version', '1'], 'request-signature', /no public key for SANDBOX_DOCTOR_NO_KEY with keyVersion 1/],
+    [
+      'KEY_NOT_FOUND',
+      CLIENT.noKey,
+      ['--key-version', '1'],
+      'request-signature',
+      /no public key for SANDBOX_DOCTOR_NO_KEY with keyVersion 1/,
+    ],
     ['INVALID_CLIENT', CLIENT.unknown, [], 'client-id', /is not known to the sandbox environment/],
     ['INVALID_API', CLIENT.wrongEnvironment, [], 'environment', /sandbox client id on the live path, or a live id on the sandbox path/],
     ['ACCESS_DENIED', CLIENT.inactive, [], 'access', /the product \(Cashier Payment\) is not activated/],
@@ -77,14 +104,28 @@ describe('ams-cashier doctor (built bin)', () => {
   });
 
   it('an answer that does not verify: the Alipay public key is wrong', async () => {
-    const { code, report } = await doctor([...flags(CLIENT.ok).slice(0, 4), '--alipay-public-key', keyPath('other_public.pem'), '--base-url', world.gateway.url]);
+    const { code, report } = await doctor([
+      ...flags(CLIENT.ok).slice(0, 4),
+      '--alipay-public-key',
+      keyPath('other_public.pem'),
+      '--base-url',
+      world.gateway.url,
+    ]);
     expect(code).toBe(1);
     expect(failing(report)).toEqual(['alipay-public-key']);
-    expect(report.checks.find((c) => c.name === 'alipay-public-key')!.message).toMatch(/does not verify with the configured Alipay public key/);
+    expect(report.checks.find((c) => c.name === 'alipay-public-key')!.message).toMatch(
+      /does not verify with the configured Alipay public key/,
+    );
   });
 
-  it('your own public key given as Alipay\'s: said so, and nothing is sent', async () => {
-    const { code, report, sent } = await doctor([...flags(CLIENT.ok).slice(0, 4), '--alipay-public-key', keyPath('merchant_public_spki.pem'), '--base-url', world.gateway.url]);
+  it("your own public key given as Alipay's: said so, and nothing is sent", async () => {
+    const { code, report, sent } = await doctor([
+      ...flags(CLIENT.ok).slice(0, 4),
+      '--alipay-public-key',
+      keyPath('merchant_public_spki.pem'),
+      '--base-url',
+      world.gateway.url,
+    ]);
     expect(code).toBe(1);
     expect(failing(report)).toEqual(['alipay-public-key']);
     expect(report.checks[1]!.message).toMatch(/is your own public key/);
@@ -92,10 +133,24 @@ describe('ams-cashier doctor (built bin)', () => {
   });
 
   it('a 1024-bit private key: the key size verdict, nothing sent', async () => {
-    const { code, report, sent } = await doctor(['--client-id', CLIENT.ok, '--private-key', keyPath('weak_1024_private.pem'), '--alipay-public-key', ALIPAY, '--base-url', world.gateway.url]);
+    const { code, report, sent } = await doctor([
+      '--client-id',
+      CLIENT.ok,
+      '--private-key',
+      keyPath('weak_1024_private.pem'),
+      '--alipay-public-key',
+      ALIPAY,
+      '--base-url',
+      world.gateway.url,
+    ]);
     expect(code).toBe(1);
     expect(report.checks).toEqual([
-      { name: 'private-key', ok: false, message: expect.stringMatching(/RSA 1024 bits.*2048 bits or more/), fix: expect.stringMatching(/keys generate/) },
+      {
+        name: 'private-key',
+        ok: false,
+        message: expect.stringMatching(/RSA 1024 bits.*2048 bits or more/),
+        fix: expect.stringMatching(/keys generate/),
+      },
     ]);
     expect(sent).toEqual([]);
   });
@@ -103,13 +158,21 @@ describe('ams-cashier doctor (built bin)', () => {
   it('TLS: a self-signed certificate on the way', async () => {
     const { code, report } = await doctor([...flags(CLIENT.ok).slice(0, 6), '--base-url', world.tlsOrigin]);
     expect(code).toBe(1);
-    expect(report.checks[1]).toMatchObject({ name: 'network', ok: false, message: expect.stringMatching(/^TLS: the certificate of 127\.0\.0\.1:\d+ was not accepted/) });
+    expect(report.checks[1]).toMatchObject({
+      name: 'network',
+      ok: false,
+      message: expect.stringMatching(/^TLS: the certificate of 127\.0\.0\.1:\d+ was not accepted/),
+    });
   });
 
   it('connect: nothing listening', async () => {
     const { code, report } = await doctor([...flags(CLIENT.ok).slice(0, 6), '--base-url', world.refusedOrigin]);
     expect(code).toBe(1);
-    expect(report.checks[1]).toMatchObject({ name: 'network', ok: false, message: expect.stringMatching(/refused the connection \(ECONNREFUSED\)/) });
+    expect(report.checks[1]).toMatchObject({
+      name: 'network',
+      ok: false,
+      message: expect.stringMatching(/refused the connection \(ECONNREFUSED\)/),
+    });
   });
 
   it('unusable input is exit 2, in JSON too', async () => {
@@ -117,10 +180,21 @@ describe('ams-cashier doctor (built bin)', () => {
     expect(missing.code).toBe(2);
     expect(missing.report).toEqual({
       ok: false,
-      checks: [{ name: 'input', ok: false, message: expect.stringMatching(/missing --client-id \(or AMS_CLIENT_ID\), --alipay-public-key/), fix: expect.any(String) }],
+      checks: [
+        {
+          name: 'input',
+          ok: false,
+          message: expect.stringMatching(/missing --client-id \(or AMS_CLIENT_ID\), --alipay-public-key/),
+          fix: expect.any(String),
+        },
+      ],
     });
     const unknown = await doctor(['--frobnicate']);
-    expect([unknown.code, unknown.report.checks[0]!.name, unknown.report.checks[0]!.message]).toEqual([2, 'input', expect.stringMatching(/frobnicate/)]);
+    expect([unknown.code, unknown.report.checks[0]!.name, unknown.report.checks[0]!.message]).toEqual([
+      2,
+      'input',
+      expect.stringMatching(/frobnicate/),
+    ]);
     const noFile = await doctor(flags(CLIENT.ok).map((a) => (a === PRIVATE ? 'nope.pem' : a)));
     expect([noFile.code, noFile.report.checks[0]!.message]).toEqual([2, '--private-key: file "nope.pem" not found']);
     const noRegion = await doctor(flags(CLIENT.ok).slice(0, 6));

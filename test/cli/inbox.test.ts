@@ -18,16 +18,28 @@ describe.skipIf(!HAVE_REDIS)('ams-cashier inbox stats', () => {
   beforeAll(async () => {
     [cli, server] = await Promise.all([buildCli(), startRedisServer()]);
     url = `redis://127.0.0.1:${server.port}`;
-    inbox = createNotificationInbox({ connection: url, queueName: 'cli-stats', path: PATH, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, logger: {} });
+    inbox = createNotificationInbox({
+      connection: url,
+      queueName: 'cli-stats',
+      path: PATH,
+      alipayPublicKey: alipay.publicBase64,
+      clientId: CLIENT_ID,
+      logger: {},
+    });
     const send = async (id: string) => {
       const n = signedPayment(id);
       const res = await inbox.fetchHandler(new Request(`http://shop.example${PATH}`, { method: 'POST', headers: n.headers, body: n.body }));
       expect(res.status).toBe(200);
     };
     for (const id of ['cli-ok', 'cli-bad']) await send(id);
-    const worker = inbox.process({ onPayment: (n) => {
-      if (n.paymentId === 'cli-bad') throw new Error('no');
-    } }, { attempts: 1 });
+    const worker = inbox.process(
+      {
+        onPayment: (n) => {
+          if (n.paymentId === 'cli-bad') throw new Error('no');
+        },
+      },
+      { attempts: 1 },
+    );
     for (let i = 0; i < 200; i++) {
       const s = await inbox.stats();
       if (s.completed === 1 && s.failed === 1) break;

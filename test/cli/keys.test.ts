@@ -130,7 +130,9 @@ describe('ams-cashier (dispatcher)', () => {
     };
     const code = await runCli(['keys', 'generate', '--out', join(cli.tmp(), 'bug-keys')], io);
     expect(code).toBe(70);
-    expect(errors.join('\n')).toBe('ams-cashier keys: unexpected error (TypeError); please report it with the command you ran (without keys)');
+    expect(errors.join('\n')).toBe(
+      'ams-cashier keys: unexpected error (TypeError); please report it with the command you ran (without keys)',
+    );
   });
 
   it('the built bin starts with a node shebang', () => {

@@ -69,7 +69,17 @@ for (const format of ['esm', 'cjs'] as const) {
       const runs = {
         help: loaded(cli, format, ['--help']),
         version: loaded(cli, format, ['--version']),
-        sign: loaded(cli, format, ['sign', '--client-id', 'SANDBOX_X', '--key', keyPath('merchant_private_pkcs8.pem'), '--api', 'pay', '--body', body]),
+        sign: loaded(cli, format, [
+          'sign',
+          '--client-id',
+          'SANDBOX_X',
+          '--key',
+          keyPath('merchant_private_pkcs8.pem'),
+          '--api',
+          'pay',
+          '--body',
+          body,
+        ]),
       };
       expect(runs.help.stdout).toContain('Usage: ams-cashier <command>');
       expect(runs.version.stdout.trim()).toMatch(/^\d+\.\d+\.\d+/);
@@ -77,7 +87,10 @@ for (const format of ['esm', 'cjs'] as const) {
       for (const [name, r] of Object.entries(runs)) {
         expect(r.code, name).toBe(0);
         expect(r.modules.length, `${name} recorded its modules`).toBeGreaterThan(0);
-        expect(r.modules.filter((m) => HEAVY.test(m)), name).toEqual([]);
+        expect(
+          r.modules.filter((m) => HEAVY.test(m)),
+          name,
+        ).toEqual([]);
       }
     });
   });

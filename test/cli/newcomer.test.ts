@@ -43,7 +43,9 @@ describe('ams-cashier sign validates --api and --time', () => {
     const r = cli.run([...base(), '--api', 'payy']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
-    expect(r.stderr).toContain('--api "payy" is not an AMS API; did you mean "pay"? Valid: pay, inquiryPayment, cancel, refund, inquiryRefund, consult, capture, createPaymentSession, declare, inquiryDeclarationRequests');
+    expect(r.stderr).toContain(
+      '--api "payy" is not an AMS API; did you mean "pay"? Valid: pay, inquiryPayment, cancel, refund, inquiryRefund, consult, capture, createPaymentSession, declare, inquiryDeclarationRequests',
+    );
     expect(cli.run([...base(), '--api', 'inquirypayment']).stderr).toContain('did you mean "inquiryPayment"?');
     const far = cli.run([...base(), '--api', 'notify']);
     expect(far.code).toBe(2);
@@ -52,12 +54,24 @@ describe('ams-cashier sign validates --api and --time', () => {
   });
 
   it('takes every modelled API, customs included, and any /v1/... path, with the sandbox rule', () => {
-    const sign = (api: string) => JSON.parse(cli.run([...base(), '--api', api, '--time', '1767240000000', '--json']).stdout) as { path: string; signatureHeader: string };
+    const sign = (api: string) =>
+      JSON.parse(cli.run([...base(), '--api', api, '--time', '1767240000000', '--json']).stdout) as {
+        path: string;
+        signatureHeader: string;
+      };
     expect(sign('declare').path).toBe('/ams/sandbox/api/v1/customs/declare');
     expect(sign('inquiryDeclarationRequests').path).toBe('/ams/sandbox/api/v1/customs/inquiryDeclarationRequests');
     const vault = sign('/v1/vaults/vaultPaymentMethod');
     expect(vault.path).toBe('/ams/sandbox/api/v1/vaults/vaultPaymentMethod');
-    expect(vault.signatureHeader).toBe(signRequest({ path: '/ams/sandbox/api/v1/vaults/vaultPaymentMethod', clientId: CLIENT, requestTime: '1767240000000', body: BODY, privateKey: merchant.privatePkcs8Pem }));
+    expect(vault.signatureHeader).toBe(
+      signRequest({
+        path: '/ams/sandbox/api/v1/vaults/vaultPaymentMethod',
+        clientId: CLIENT,
+        requestTime: '1767240000000',
+        body: BODY,
+        privateKey: merchant.privatePkcs8Pem,
+      }),
+    );
   });
 
   it('--time takes ISO 8601 with an offset or epoch millis, and nothing else', () => {
@@ -71,7 +85,15 @@ describe('ams-cashier sign validates --api and --time', () => {
       expect(r.code, good).toBe(0);
       const out = JSON.parse(r.stdout) as { requestTime: string; signatureHeader: string };
       expect(out.requestTime).toBe(good);
-      expect(out.signatureHeader).toBe(signRequest({ path: '/ams/sandbox/api/v1/payments/pay', clientId: CLIENT, requestTime: good, body: BODY, privateKey: merchant.privatePkcs8Pem }));
+      expect(out.signatureHeader).toBe(
+        signRequest({
+          path: '/ams/sandbox/api/v1/payments/pay',
+          clientId: CLIENT,
+          requestTime: good,
+          body: BODY,
+          privateKey: merchant.privatePkcs8Pem,
+        }),
+      );
     }
   });
 
@@ -82,7 +104,9 @@ describe('ams-cashier sign validates --api and --time', () => {
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('--body: the bytes are not UTF-8 (first invalid byte at offset 6)');
     // Valid multi-byte UTF-8 (and a BOM) still signs.
-    const ok = cli.run(['sign', '--client-id', CLIENT, '--key', KEY, '--api', 'pay', '--body', '-', '--json'], { stdin: '\ufeff{"d":"Café 支付"}' });
+    const ok = cli.run(['sign', '--client-id', CLIENT, '--key', KEY, '--api', 'pay', '--body', '-', '--json'], {
+      stdin: '\ufeff{"d":"Café 支付"}',
+    });
     expect(ok.code).toBe(0);
   });
 });
@@ -99,13 +123,22 @@ describe('ams-cashier bounds what it reads', () => {
     const r = cli.run(['sign', '--client-id', CLIENT, '--key', KEY, '--api', 'pay', '--body', big]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(`--body: "${big}" (${MAX_INPUT_BYTES + 1} bytes) is larger than 4 MiB`);
-    const s = cli.run(['sign', '--client-id', CLIENT, '--key', KEY, '--api', 'pay', '--body', '-'], { stdin: Buffer.alloc(MAX_INPUT_BYTES + 10, 0x20) });
+    const s = cli.run(['sign', '--client-id', CLIENT, '--key', KEY, '--api', 'pay', '--body', '-'], {
+      stdin: Buffer.alloc(MAX_INPUT_BYTES + 10, 0x20),
+    });
     expect(s.code).toBe(1);
     expect(s.stderr).toContain('--body: stdin is larger than 4 MiB');
   });
 
   it('a YAML alias bomb in check: exit 1 naming the problem, in text and in JSON', () => {
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', 'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]', 'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]', 'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]', 'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]', ''].join('\n');
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      'b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]',
+      'c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]',
+      'd: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]',
+      'e: [*d,*d,*d,*d,*d,*d,*d,*d,*d]',
+      '',
+    ].join('\n');
     const f = file('bomb.yaml', bomb);
     const r = cli.run(['check', f]);
     expect(r.code).toBe(1);
@@ -148,7 +181,10 @@ describe('ams-cashier check: real positions, JSON on every outcome', () => {
 
   it('--json answers in JSON for invalid JSON, a missing file and a missing argument', () => {
     const bad = JSON.parse(cli.run(['check', '--json', file('t.json', '{"a": 1,}')]).stdout);
-    expect(bad).toEqual({ ok: false, error: { code: 'INVALID_JSON', message: expect.stringContaining('t.json:1:8: invalid JSON: trailing comma'), line: 1, column: 8 } });
+    expect(bad).toEqual({
+      ok: false,
+      error: { code: 'INVALID_JSON', message: expect.stringContaining('t.json:1:8: invalid JSON: trailing comma'), line: 1, column: 8 },
+    });
     const missing = cli.run(['check', '--json', join(dir, 'nope.json')]);
     expect(missing.code).toBe(2);
     expect(JSON.parse(missing.stdout)).toEqual({ ok: false, error: { code: 'USAGE', message: expect.stringContaining('not found') } });
@@ -181,14 +217,36 @@ describe('ams-cashier verify: proxy prefixes on a notification path', () => {
   const MERCHANT_PUB = keyPath('merchant_public_spki.base64.txt');
   const TIME = '2026-01-01T12:00:00+08:00';
   const NOTIFY = '{"notifyType":"PAYMENT_RESULT","result":{"resultStatus":"S"}}';
-  const signed = (path: string) => signRequest({ path, clientId: CLIENT, requestTime: TIME, body: NOTIFY, privateKey: merchant.privatePkcs8Pem });
+  const signed = (path: string) =>
+    signRequest({ path, clientId: CLIENT, requestTime: TIME, body: NOTIFY, privateKey: merchant.privatePkcs8Pem });
   const verify = (path: string, signature: string, extra: string[] = []) =>
-    cli.run(['verify', '--public-key', MERCHANT_PUB, '--path', path, '--client-id', CLIENT, '--time', TIME, '--body', file('notify.json', NOTIFY), '--signature', signature, ...extra]);
+    cli.run([
+      'verify',
+      '--public-key',
+      MERCHANT_PUB,
+      '--path',
+      path,
+      '--client-id',
+      CLIENT,
+      '--time',
+      TIME,
+      '--body',
+      file('notify.json', NOTIFY),
+      '--signature',
+      signature,
+      ...extra,
+    ]);
 
   it.each([
     ['a prefix added by the proxy', '/alipay/notify', '/api/alipay/notify', 'path.prefix-removed', 'the path without the prefix /api'],
     ['a prefix stripped by the proxy', '/api/alipay/notify', '/alipay/notify', 'path.prefix-added', 'the path with the prefix /api'],
-    ['a two-segment mount point', '/alipay/notify', '/shop/api/alipay/notify', 'path.prefix-removed', 'the path without the prefix /shop/api'],
+    [
+      'a two-segment mount point',
+      '/alipay/notify',
+      '/shop/api/alipay/notify',
+      'path.prefix-removed',
+      'the path without the prefix /shop/api',
+    ],
   ])('%s: names the variant and the cause', (_name, signedPath, receivedPath, id, variant) => {
     const json = verify(receivedPath, signed(signedPath), ['--json']);
     expect(json.code).toBe(1);

@@ -2,11 +2,21 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BATCH, GEN_A_SD, GEN_A_SD_HEADER, GEN_A_TD, GEN_B_SS, PAYMENT_ID, REFUND_ID, REQUEST_ID, SD_PAYMENT, SD_REFUND } from '../reports/samples';
+import {
+  BATCH,
+  GEN_A_SD,
+  GEN_A_SD_HEADER,
+  GEN_A_TD,
+  GEN_B_SS,
+  PAYMENT_ID,
+  REFUND_ID,
+  REQUEST_ID,
+  SD_PAYMENT,
+  SD_REFUND,
+} from '../reports/samples';
 import { useBuiltCli, writeFiles } from './helpers';
 
 const cli = useBuiltCli();
-
 
 const LEDGER_CSV = `type,paymentRequestId,refundRequestId,paymentId,refundId,currency,value,createdAt
 PAYMENT,${REQUEST_ID},,${PAYMENT_ID},,KRW,18000,2018-12-25T01:30:00Z
@@ -45,7 +55,9 @@ describe('ams-cashier reconcile', () => {
     const root = folder(`${GEN_A_SD_HEADER}\n${SD_PAYMENT}\n${SD_REFUND}\n${SD_PAYMENT}\n<END>\n`);
     const r = cli.run(['reconcile', root, '--ledger', join(root, 'ledger.csv')]);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain(`  DUPLICATE  settlementItems ${PAYMENT_ID}|PAYMENT at settlementItems_USD_${BATCH}_000.csv:2, settlementItems_USD_${BATCH}_000.csv:4`);
+    expect(r.stdout).toContain(
+      `  DUPLICATE  settlementItems ${PAYMENT_ID}|PAYMENT at settlementItems_USD_${BATCH}_000.csv:2, settlementItems_USD_${BATCH}_000.csv:4`,
+    );
     expect(r.stdout).toContain(`  MISMATCH  batch ${BATCH} PAYMENT count: summary 1, items 2`);
     expect(r.stdout.trimEnd().endsWith('Result: NOT reconciled')).toBe(true);
   });
@@ -61,7 +73,9 @@ describe('ams-cashier reconcile', () => {
     const r = cli.run(['reconcile', root, '--ledger', 'ledger.json'], { cwd: root });
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('  NEVER SETTLED  REFUND RF-LOST 3000 KRW, 1.3 day(s) old');
-    expect(r.stdout).toContain(`  AMOUNT  PAYMENT ${REQUEST_ID}: report 18000 KRW, ledger PAYMENT 18500 KRW (value differ)  (settlementItems_USD_${BATCH}_000.csv:2)`);
+    expect(r.stdout).toContain(
+      `  AMOUNT  PAYMENT ${REQUEST_ID}: report 18000 KRW, ledger PAYMENT 18500 KRW (value differ)  (settlementItems_USD_${BATCH}_000.csv:2)`,
+    );
   });
 
   it('--json prints the typed report', () => {
@@ -92,7 +106,9 @@ describe('ams-cashier reconcile', () => {
     expect(cli.run(['reconcile', empty]).stderr).toMatch(/no report files/);
     expect(cli.run(['reconcile', empty]).code).toBe(2);
     const good = folder();
-    writeFiles(good, { 'ledger.json': JSON.stringify([{ paymentRequestId: 'X', type: 'PAYMENT', amount: { currency: 'USD', value: '14.50' } }]) });
+    writeFiles(good, {
+      'ledger.json': JSON.stringify([{ paymentRequestId: 'X', type: 'PAYMENT', amount: { currency: 'USD', value: '14.50' } }]),
+    });
     const ledger = cli.run(['reconcile', good, '--ledger', join(good, 'ledger.json')]);
     expect(ledger.code).toBe(2);
     expect(ledger.stderr).toContain('ledger[0].amount.value: must be a positive integer string in minor units');

@@ -87,11 +87,32 @@ function diagnosis(g: Given): { code: number | null; d: Diag } {
 describe('ams-cashier sign', () => {
   it('prints the escaped content, the header and a curl command; the header verifies', () => {
     const body = file('sign-body.json', `${BODY}\n`);
-    const r = cli.run(['sign', '--client-id', CLIENT, '--key', keyPath('merchant_private_pkcs1.pem'), '--api', 'pay', '--body', body, '--time', TIME]);
+    const r = cli.run([
+      'sign',
+      '--client-id',
+      CLIENT,
+      '--key',
+      keyPath('merchant_private_pkcs1.pem'),
+      '--api',
+      'pay',
+      '--body',
+      body,
+      '--time',
+      TIME,
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain(`POST·${PATH}\\n${CLIENT}.${TIME}.${BODY}\\n`);
     const header = /Signature: (algorithm=RSA256,keyVersion=1,signature=\S+)/.exec(r.stdout)![1]!;
-    expect(verifySignature({ path: PATH, clientId: CLIENT, time: TIME, body: `${BODY}\n`, signature: header, publicKey: merchant.publicSpkiBase64 })).toBe(true);
+    expect(
+      verifySignature({
+        path: PATH,
+        clientId: CLIENT,
+        time: TIME,
+        body: `${BODY}\n`,
+        signature: header,
+        publicKey: merchant.publicSpkiBase64,
+      }),
+    ).toBe(true);
     expect(r.stdout).toContain(`curl -sS -X POST https://open-na.alipay.com${PATH}`);
     expect(r.stdout).toContain(`--data-binary @${body}`);
     expect(r.stdout).toMatch(/body ends with a newline/);
@@ -99,11 +120,38 @@ describe('ams-cashier sign', () => {
   });
 
   it('reads the key from stdin, --json has the same header, sandbox-path warning on a /ams/api path', () => {
-    const r = cli.run(['sign', '--client-id', CLIENT, '--key', '-', '--path', '/ams/api/v1/payments/pay', '--body', file('b.json', BODY), '--time', TIME, '--key-version', '2', '--json'], { stdin: merchant.privatePkcs8Base64 });
+    const r = cli.run(
+      [
+        'sign',
+        '--client-id',
+        CLIENT,
+        '--key',
+        '-',
+        '--path',
+        '/ams/api/v1/payments/pay',
+        '--body',
+        file('b.json', BODY),
+        '--time',
+        TIME,
+        '--key-version',
+        '2',
+        '--json',
+      ],
+      { stdin: merchant.privatePkcs8Base64 },
+    );
     expect(r.code).toBe(0);
     const out = JSON.parse(r.stdout) as { signatureHeader: string; content: string; warnings: string[]; curl: string };
     expect(out.content).toBe(buildSignContent({ path: '/ams/api/v1/payments/pay', clientId: CLIENT, time: TIME, body: BODY }));
-    expect(out.signatureHeader).toBe(signRequest({ path: '/ams/api/v1/payments/pay', clientId: CLIENT, requestTime: TIME, body: BODY, privateKey: merchant.privatePkcs8Pem, keyVersion: '2' }));
+    expect(out.signatureHeader).toBe(
+      signRequest({
+        path: '/ams/api/v1/payments/pay',
+        clientId: CLIENT,
+        requestTime: TIME,
+        body: BODY,
+        privateKey: merchant.privatePkcs8Pem,
+        keyVersion: '2',
+      }),
+    );
     expect(out.warnings.join(' ')).toMatch(/sandbox one but the path is a production path/);
     expect(r.stdout).not.toContain(merchant.privatePkcs8Base64.trim().slice(20, 60));
   });
@@ -151,14 +199,30 @@ describe('ams-cashier verify', () => {
     ['JSON re-serialized compact', () => ({ signature: sign({ body: pretty }) }), ['body.json-indent-2']],
     ['JSON re-serialized with 2 spaces', () => ({ signature: sign(), body: pretty }), ['body.json-compact']],
     ['production path given, sandbox path signed', () => ({ signature: sign(), path: '/ams/api/v1/payments/pay' }), ['path.sandbox-added']],
-    ['sandbox path given, production path signed', () => ({ signature: sign({ path: '/ams/api/v1/payments/pay' }) }), ['path.sandbox-removed']],
+    [
+      'sandbox path given, production path signed',
+      () => ({ signature: sign({ path: '/ams/api/v1/payments/pay' }) }),
+      ['path.sandbox-removed'],
+    ],
     ['a proxy prefix', () => ({ signature: sign(), path: `/gateway/alipay${PATH}` }), ['path.prefix-removed']],
     ['the time re-formatted', () => ({ signature: sign({ time: '2026-01-01T04:00:00Z' }) }), ['time.format']],
     ['the clock read twice', () => ({ signature: sign({ time: '1767240000000' }), time: '1767240000004' }), ['time.clock-read-twice']],
-    ['a double URL-encoded signature', () => ({ signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(encodedSig())}` }), ['signature.double-encoded']],
+    [
+      'a double URL-encoded signature',
+      () => ({ signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(encodedSig())}` }),
+      ['signature.double-encoded'],
+    ],
     ['a signature not URL-decoded', () => ({ signature: encodedSig() }), ['signature.not-decoded']],
-    ['"+" turned into spaces', () => ({ signature: `algorithm=RSA256,keyVersion=1,signature=${rawSig().replace(/\+/g, ' ')}` }), ['signature.plus-as-space']],
-    ['BOM and trailing newline together', () => ({ signature: sign(), body: Buffer.concat([BOM, Buffer.from(`${BODY}\n`)]) }), ['body.trailing-newline-removed', 'body.bom-removed']],
+    [
+      '"+" turned into spaces',
+      () => ({ signature: `algorithm=RSA256,keyVersion=1,signature=${rawSig().replace(/\+/g, ' ')}` }),
+      ['signature.plus-as-space'],
+    ],
+    [
+      'BOM and trailing newline together',
+      () => ({ signature: sign(), body: Buffer.concat([BOM, Buffer.from(`${BODY}\n`)]) }),
+      ['body.trailing-newline-removed', 'body.bom-removed'],
+    ],
   ];
 
   it.each(cases)('%s: exit 1 and the variant that verifies', (_name, make, ids) => {
@@ -187,7 +251,7 @@ describe('ams-cashier verify', () => {
     expect(d.message).toMatch(/your own \(merchant\) public key/);
   });
 
-  it('signed with the merchant key, checked with Alipay\'s', () => {
+  it("signed with the merchant key, checked with Alipay's", () => {
     const { code, d } = diagnosis({ signature: sign(), publicKey: keyPath('alipay_public.base64.txt'), merchantPublicKey: MERCHANT_PUB });
     expect(code).toBe(1);
     expect(d.code).toBe('signed_by_merchant_key');

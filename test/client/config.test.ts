@@ -39,7 +39,12 @@ describe('AmsClient config', () => {
     const { region: _r, ...noRegion } = base;
     expect(configError({ ...noRegion, baseUrl: 'https://user:secret-pass@proxy.example' }).message).toMatch(/must not carry credentials/);
     // A query (or fragment) can carry a token: it is refused and never echoed.
-    for (const baseUrl of ['https://proxy.example/?token=tok-SECRET-123456', 'https://proxy.example#tok-SECRET-123456', 'not a url?token=tok-SECRET-123456', 'ftp://u:tok-SECRET-123456@x/']) {
+    for (const baseUrl of [
+      'https://proxy.example/?token=tok-SECRET-123456',
+      'https://proxy.example#tok-SECRET-123456',
+      'not a url?token=tok-SECRET-123456',
+      'ftp://u:tok-SECRET-123456@x/',
+    ]) {
       const e = configError({ ...noRegion, baseUrl });
       expect(e.field).toBe('baseUrl');
       expect(e.message).not.toContain('tok-SECRET-123456');
@@ -57,7 +62,9 @@ describe('AmsClient config', () => {
   });
   it('rejects swapped keys and the merchant’s own public key as Alipay’s', () => {
     expect(configError({ ...base, privateKey: alipay.publicBase64 }).message).toMatch(/public key where a private key is needed/);
-    expect(configError({ ...base, alipayPublicKey: merchant.privatePkcs8Base64 }).message).toMatch(/private key where a public key is needed/);
+    expect(configError({ ...base, alipayPublicKey: merchant.privatePkcs8Base64 }).message).toMatch(
+      /private key where a public key is needed/,
+    );
     const own = configError({ ...base, alipayPublicKey: merchant.publicSpkiBase64 });
     expect(own.message).toMatch(/your own public key/);
     expect(own.field).toBe('alipayPublicKey');
@@ -75,7 +82,10 @@ describe('AmsClient config', () => {
 
 describe('resolveEndpoint', () => {
   it('maps regions and sandbox to origin and path', () => {
-    expect(resolveEndpoint({ region: 'NA' }, 'pay')).toEqual({ url: 'https://open-na.alipay.com/ams/api/v1/payments/pay', path: '/ams/api/v1/payments/pay' });
+    expect(resolveEndpoint({ region: 'NA' }, 'pay')).toEqual({
+      url: 'https://open-na.alipay.com/ams/api/v1/payments/pay',
+      path: '/ams/api/v1/payments/pay',
+    });
     expect(resolveEndpoint({ region: 'SEA', sandbox: true }, 'inquiryPayment')).toEqual({
       url: 'https://open-sea.alipay.com/ams/sandbox/api/v1/payments/inquiryPayment',
       path: '/ams/sandbox/api/v1/payments/inquiryPayment',

@@ -39,17 +39,26 @@ describe('inquiryPayment', () => {
   it('by paymentRequestId: typed status, amounts and times', async () => {
     const seen = answer('inquiryPayment', [inquiry('SUCCESS', { paymentTime: '2026-11-22T08:00:00+08:00', paymentResultCode: 'SUCCESS' })]);
     const res = await testClient().client.inquiryPayment({ paymentRequestId: 'pr-1' });
-    expect(res).toMatchObject({ paymentStatus: 'SUCCESS', paymentAmount: { currency: 'USD', value: '1999' }, paymentResultCode: 'SUCCESS' });
+    expect(res).toMatchObject({
+      paymentStatus: 'SUCCESS',
+      paymentAmount: { currency: 'USD', value: '1999' },
+      paymentResultCode: 'SUCCESS',
+    });
     expect(JSON.parse(seen[0]!)).toEqual({ paymentRequestId: 'pr-1' });
   });
   it('errors name the id that was sent, and a signed answer about another payment is refused', async () => {
     answer('inquiryPayment', [{ result: F('ORDER_NOT_EXIST') }]);
-    const err = (await testClient().client.inquiryPayment({ paymentId: 'PAYID123' }).catch((e: unknown) => e)) as AmsApiError;
+    const err = (await testClient()
+      .client.inquiryPayment({ paymentId: 'PAYID123' })
+      .catch((e: unknown) => e)) as AmsApiError;
     expect(err).toMatchObject({ paymentId: 'PAYID123', paymentRequestId: undefined });
     expect(err.message).toContain('[paymentId PAYID123]');
     server.resetHandlers();
     answer('inquiryPayment', [inquiry('SUCCESS', { paymentRequestId: 'someone-elses-order' })]);
-    await expect(testClient().client.inquiryPayment({ paymentRequestId: 'my-unpaid-order' })).rejects.toMatchObject({ name: 'AmsSignatureError', check: 'body' });
+    await expect(testClient().client.inquiryPayment({ paymentRequestId: 'my-unpaid-order' })).rejects.toMatchObject({
+      name: 'AmsSignatureError',
+      check: 'body',
+    });
   });
   it('by paymentId', async () => {
     const seen = answer('inquiryPayment', [inquiry('PROCESSING')]);
@@ -59,14 +68,21 @@ describe('inquiryPayment', () => {
   it('both ids or neither → AmsValidationError before the network', async () => {
     const seen = answer('inquiryPayment', [inquiry('SUCCESS')]);
     const { client } = testClient();
-    await expect(client.inquiryPayment({ paymentRequestId: 'a', paymentId: 'b' } as never)).rejects.toThrow(/exactly one of paymentRequestId or paymentId/);
+    await expect(client.inquiryPayment({ paymentRequestId: 'a', paymentId: 'b' } as never)).rejects.toThrow(
+      /exactly one of paymentRequestId or paymentId/,
+    );
     await expect(client.inquiryPayment({} as never)).rejects.toThrow(/one of paymentRequestId or paymentId is required/);
     await expect(client.inquiryPayment({ paymentId: 'x', extra: 1 } as never)).rejects.toBeInstanceOf(AmsValidationError);
     expect(seen).toHaveLength(0);
   });
   it('ORDER_NOT_EXIST → AmsApiError with the code', async () => {
     answer('inquiryPayment', [{ result: F('ORDER_NOT_EXIST') }]);
-    await expect(testClient().client.inquiryPayment({ paymentRequestId: 'nope' })).rejects.toMatchObject({ name: 'AmsApiError', resultCode: 'ORDER_NOT_EXIST', paymentRequestId: 'nope', api: 'inquiryPayment' });
+    await expect(testClient().client.inquiryPayment({ paymentRequestId: 'nope' })).rejects.toMatchObject({
+      name: 'AmsApiError',
+      resultCode: 'ORDER_NOT_EXIST',
+      paymentRequestId: 'nope',
+      api: 'inquiryPayment',
+    });
   });
   it('U then success, same body', async () => {
     const seen = answer('inquiryPayment', [{ result: { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U' } }, inquiry('SUCCESS')]);
@@ -91,7 +107,9 @@ describe('cancel', () => {
 describe('refund', () => {
   const req = { refundRequestId: 'rf-1', paymentId: 'pay-1', refundAmount: { currency: 'USD', value: '500' }, refundReason: 'size' };
   it('sends the refund and returns the typed body', async () => {
-    const seen = answer('refund', [{ result: S, refundId: 'rid-1', refundRequestId: 'rf-1', refundAmount: { currency: 'USD', value: '500' } }]);
+    const seen = answer('refund', [
+      { result: S, refundId: 'rid-1', refundRequestId: 'rf-1', refundAmount: { currency: 'USD', value: '500' } },
+    ]);
     expect(await testClient().client.refund(req)).toMatchObject({ refundId: 'rid-1' });
     expect(JSON.parse(seen[0]!)).toEqual(req);
   });
@@ -103,7 +121,12 @@ describe('refund', () => {
   });
   it('REFUND_AMOUNT_EXCEED → AmsApiError', async () => {
     answer('refund', [{ result: F('REFUND_AMOUNT_EXCEED') }]);
-    await expect(testClient().client.refund(req)).rejects.toMatchObject({ resultCode: 'REFUND_AMOUNT_EXCEED', refundRequestId: 'rf-1', paymentId: 'pay-1', paymentRequestId: undefined });
+    await expect(testClient().client.refund(req)).rejects.toMatchObject({
+      resultCode: 'REFUND_AMOUNT_EXCEED',
+      refundRequestId: 'rf-1',
+      paymentId: 'pay-1',
+      paymentRequestId: undefined,
+    });
   });
   it('U stays unknown → AmsUnknownResultError after retries with the same body', async () => {
     const seen = answer('refund', [{ result: { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U' } }]);
@@ -119,7 +142,9 @@ describe('inquiryRefund', () => {
     expect((await testClient().client.inquiryRefund({ refundRequestId: 'rf-1' })).refundStatus).toBe('SUCCESS');
     expect((await testClient().client.inquiryRefund({ refundId: 'rid-1' })).refundId).toBe('rid-1');
     expect(seen.map((b) => JSON.parse(b))).toEqual([{ refundRequestId: 'rf-1' }, { refundId: 'rid-1' }]);
-    await expect(testClient().client.inquiryRefund({ refundId: 'a', refundRequestId: 'b' } as never)).rejects.toBeInstanceOf(AmsValidationError);
+    await expect(testClient().client.inquiryRefund({ refundId: 'a', refundRequestId: 'b' } as never)).rejects.toBeInstanceOf(
+      AmsValidationError,
+    );
   });
 });
 
@@ -140,7 +165,10 @@ describe('awaitPaymentResult', () => {
   });
   it('a payment that never becomes visible within a short schedule → the ORDER_NOT_EXIST AmsApiError', async () => {
     answer('inquiryPayment', [{ result: F('ORDER_NOT_EXIST') }]);
-    await expect(testClient().client.awaitPaymentResult({ paymentId: 'pay-1', scheduleMs: [1, 1, 1] })).rejects.toMatchObject({ name: 'AmsApiError', resultCode: 'ORDER_NOT_EXIST' });
+    await expect(testClient().client.awaitPaymentResult({ paymentId: 'pay-1', scheduleMs: [1, 1, 1] })).rejects.toMatchObject({
+      name: 'AmsApiError',
+      resultCode: 'ORDER_NOT_EXIST',
+    });
   });
   it('a cancel that went through stays reported when the confirming inquiry fails', async () => {
     answer('inquiryPayment', [inquiry('PROCESSING'), () => new HttpResponse('', { status: 503 })]);
@@ -150,7 +178,9 @@ describe('awaitPaymentResult', () => {
   });
   it('ORDER_NOT_EXIST past the grace period is a real failure', async () => {
     answer('inquiryPayment', [{ result: F('ORDER_NOT_EXIST') }]);
-    await expect(testClient().client.awaitPaymentResult({ paymentId: 'pay-1', scheduleMs: [1, 1, 1, 1, 1] })).rejects.toBeInstanceOf(AmsApiError);
+    await expect(testClient().client.awaitPaymentResult({ paymentId: 'pay-1', scheduleMs: [1, 1, 1, 1, 1] })).rejects.toBeInstanceOf(
+      AmsApiError,
+    );
   });
   it('never settles → cancels and returns the state after the cancel', async () => {
     const inquiries = answer('inquiryPayment', [inquiry('PROCESSING'), inquiry('PROCESSING'), inquiry('CANCELLED')]);
@@ -191,7 +221,9 @@ describe('awaitPaymentResult', () => {
     });
     setTimeout(() => ac.abort(), 30);
     const started = Date.now();
-    const err = await client.awaitPaymentResult({ paymentRequestId: 'pr-1', scheduleMs: [10, 10_000, 10_000], signal: ac.signal }).catch((e: unknown) => e);
+    const err = await client
+      .awaitPaymentResult({ paymentRequestId: 'pr-1', scheduleMs: [10, 10_000, 10_000], signal: ac.signal })
+      .catch((e: unknown) => e);
     // The caller's own abort, not a connection failure; the first inquiry had gone out, so it may have been seen.
     expect(err).toBeInstanceOf(AmsAbortError);
     expect(err).not.toBeInstanceOf(AmsConnectionError);
@@ -200,7 +232,12 @@ describe('awaitPaymentResult', () => {
     expect(Date.now() - started).toBeLessThan(5000); // the schedule alone would take 20 s
   });
   it('rides over a transient inquiry failure', async () => {
-    answer('inquiryPayment', [() => new HttpResponse('', { status: 503 }), () => new HttpResponse('', { status: 503 }), () => new HttpResponse('', { status: 503 }), inquiry('SUCCESS')]);
+    answer('inquiryPayment', [
+      () => new HttpResponse('', { status: 503 }),
+      () => new HttpResponse('', { status: 503 }),
+      () => new HttpResponse('', { status: 503 }),
+      inquiry('SUCCESS'),
+    ]);
     const res = await testClient().client.awaitPaymentResult({ paymentRequestId: 'pr-1', scheduleMs: [1, 1] });
     expect(res.paymentStatus).toBe('SUCCESS');
   });
@@ -223,13 +260,17 @@ describe('awaitPaymentResult', () => {
     expect(inquiries).toHaveLength(4);
     // And when that last inquiry fails too, nothing is cancelled: the failure is the answer.
     const again = answer('inquiryPayment', [inquiry('PROCESSING'), fail]);
-    const err = await testClient({ maxRetries: 0 }).client.awaitPaymentResult({ paymentRequestId: 'pr-1', scheduleMs: [1, 1] }).catch((e: unknown) => e);
+    const err = await testClient({ maxRetries: 0 })
+      .client.awaitPaymentResult({ paymentRequestId: 'pr-1', scheduleMs: [1, 1] })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsHttpError);
     expect(again).toHaveLength(3);
     expect(cancels).toHaveLength(0);
   });
   it('validates the schedule and ids', async () => {
-    await expect(testClient().client.awaitPaymentResult({ paymentRequestId: 'pr-1', scheduleMs: [] })).rejects.toBeInstanceOf(AmsValidationError);
+    await expect(testClient().client.awaitPaymentResult({ paymentRequestId: 'pr-1', scheduleMs: [] })).rejects.toBeInstanceOf(
+      AmsValidationError,
+    );
     await expect(testClient().client.awaitPaymentResult({} as never)).rejects.toBeInstanceOf(AmsValidationError);
   });
 });

@@ -17,7 +17,12 @@ const answer = (body: Record<string, unknown>) => server.use(http.post(URL_, () 
 
 describe('pay() resolves with what it guarantees', () => {
   it('types paymentId and paymentRequestId as strings, the result as S or U', async () => {
-    answer({ result: { resultStatus: 'U', resultCode: 'PAYMENT_IN_PROCESS', resultMessage: 'in process' }, paymentId: 'pay-1', paymentRequestId: 'pr-0001', normalUrl: 'https://x.example/c' });
+    answer({
+      result: { resultStatus: 'U', resultCode: 'PAYMENT_IN_PROCESS', resultMessage: 'in process' },
+      paymentId: 'pay-1',
+      paymentRequestId: 'pr-0001',
+      normalUrl: 'https://x.example/c',
+    });
     const res = await testClient().client.pay(payRequest());
     expectTypeOf(res).toEqualTypeOf<PayResult>();
     expectTypeOf(res.paymentId).toEqualTypeOf<string>();
@@ -36,7 +41,9 @@ describe('pay() resolves with what it guarantees', () => {
 
   it('an accepted answer without paymentId is an unknown result to inquire about, never a half-typed success', async () => {
     answer({ result: { resultStatus: 'U', resultCode: 'PAYMENT_IN_PROCESS', resultMessage: 'in process' }, paymentRequestId: 'pr-0001' });
-    const err = (await testClient().client.pay(payRequest()).catch((e: unknown) => e)) as AmsUnknownResultError;
+    const err = (await testClient()
+      .client.pay(payRequest())
+      .catch((e: unknown) => e)) as AmsUnknownResultError;
     expect(err).toBeInstanceOf(AmsUnknownResultError);
     expect(err.paymentRequestId).toBe('pr-0001');
     expect(err.message).toContain('the answer carries no paymentId, which AMS always returns with U/PAYMENT_IN_PROCESS');
@@ -55,7 +62,12 @@ describe('amounts given as numbers', () => {
 
   it('a decimal string and a number in the order amount get the same sentence', async () => {
     const err = (await testClient()
-      .client.pay(payRequest({ paymentAmount: { currency: 'USD', value: '19.99' }, order: { ...payRequest().order, orderAmount: { currency: 'USD', value: 19.99 } } }) as never)
+      .client.pay(
+        payRequest({
+          paymentAmount: { currency: 'USD', value: '19.99' },
+          order: { ...payRequest().order, orderAmount: { currency: 'USD', value: 19.99 } },
+        }) as never,
+      )
       .catch((e: unknown) => e)) as AmsValidationError;
     expect(err).toBeInstanceOf(AmsValidationError);
     expect(err.message).toContain(`paymentAmount.value: must be a positive integer string: ${HINT}`);

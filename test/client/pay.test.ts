@@ -62,11 +62,26 @@ describe('pay: happy path', () => {
     expect(headers['request-time']).toBe('2026-11-22T00:00:00+00:00');
     expect(headers['agent-token']).toBeUndefined();
     expect(headers['signature']).toMatch(/^algorithm=RSA256,keyVersion=1,signature=[A-Za-z0-9%]+$/);
-    expect(verifySignature({ path: PATH, clientId: CLIENT, time: headers['request-time']!, body, signature: headers['signature']!, publicKey: merchant.publicSpkiPem })).toBe(true);
+    expect(
+      verifySignature({
+        path: PATH,
+        clientId: CLIENT,
+        time: headers['request-time']!,
+        body,
+        signature: headers['signature']!,
+        publicKey: merchant.publicSpkiPem,
+      }),
+    ).toBe(true);
   });
 
   it('keeps unknown response fields and resolves S', async () => {
-    gateway([() => amsResponse({ result: { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'ok' }, paymentId: 'p1', extraField: { a: 1 } }, { path: PATH, clientId: CLIENT })]);
+    gateway([
+      () =>
+        amsResponse(
+          { result: { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'ok' }, paymentId: 'p1', extraField: { a: 1 } },
+          { path: PATH, clientId: CLIENT },
+        ),
+    ]);
     const res = await testClient().client.pay(payRequest());
     expect(res.paymentId).toBe('p1');
     expect((res as Record<string, unknown>).extraField).toEqual({ a: 1 });
@@ -96,7 +111,16 @@ describe('pay: happy path', () => {
     const seen = gateway([ok]);
     await testClient({ cryptoBackend: 'jsrsasign' }).client.pay(payRequest());
     const { headers, body } = seen[0]!;
-    expect(verifySignature({ path: PATH, clientId: CLIENT, time: headers['request-time']!, body, signature: headers['signature']!, publicKey: merchant.publicSpkiPem })).toBe(true);
+    expect(
+      verifySignature({
+        path: PATH,
+        clientId: CLIENT,
+        time: headers['request-time']!,
+        body,
+        signature: headers['signature']!,
+        publicKey: merchant.publicSpkiPem,
+      }),
+    ).toBe(true);
   });
 });
 
@@ -104,11 +128,17 @@ describe('pay: retries carry the same body, re-signed', () => {
   it('U UNKNOWN_EXCEPTION then success', async () => {
     let t = 0;
     const seen = gateway([
-      () => amsResponse({ result: { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U', resultMessage: 'x' } }, { path: PATH, clientId: CLIENT }),
+      () =>
+        amsResponse(
+          { result: { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U', resultMessage: 'x' } },
+          { path: PATH, clientId: CLIENT },
+        ),
       ok,
     ]);
     const rec = { sleeps: [] as number[] };
-    const { client } = testClient({ clock: { now: () => new Date(FIXED_NOW.getTime() + 5000 * t++), sleep: async (ms) => void rec.sleeps.push(ms) } });
+    const { client } = testClient({
+      clock: { now: () => new Date(FIXED_NOW.getTime() + 5000 * t++), sleep: async (ms) => void rec.sleeps.push(ms) },
+    });
     await client.pay(payRequest());
     expect(seen).toHaveLength(2);
     expect(seen[1]!.body).toBe(seen[0]!.body);
@@ -121,7 +151,10 @@ describe('pay: retries carry the same body, re-signed', () => {
   });
 
   it('503 then success', async () => {
-    const seen = gateway([() => new HttpResponse('<html>Service Unavailable</html>', { status: 503, headers: { 'content-type': 'text/html' } }), ok]);
+    const seen = gateway([
+      () => new HttpResponse('<html>Service Unavailable</html>', { status: 503, headers: { 'content-type': 'text/html' } }),
+      ok,
+    ]);
     await testClient().client.pay(payRequest());
     expect(seen.map((s) => s.body)).toEqual([seen[0]!.body, seen[0]!.body]);
   });
@@ -152,7 +185,9 @@ describe('pay: retries carry the same body, re-signed', () => {
     expect(seen).toHaveLength(2);
     server.resetHandlers();
     const seen2 = gateway([() => HttpResponse.error()]);
-    const err = await testClient().client.pay(payRequest()).catch((e: unknown) => e);
+    const err = await testClient()
+      .client.pay(payRequest())
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsConnectionError);
     expect(err).not.toBeInstanceOf(AmsTimeoutError);
     expect((err as AmsConnectionError).attempts).toBe(3);
@@ -160,11 +195,15 @@ describe('pay: retries carry the same body, re-signed', () => {
   });
 
   it('a hang times out per attempt → AmsTimeoutError', async () => {
-    const seen = gateway([async () => {
-      await delay('infinite');
-      return ok();
-    }]);
-    const err = await testClient({ timeoutMs: 150, maxRetries: 1 }).client.pay(payRequest()).catch((e: unknown) => e);
+    const seen = gateway([
+      async () => {
+        await delay('infinite');
+        return ok();
+      },
+    ]);
+    const err = await testClient({ timeoutMs: 150, maxRetries: 1 })
+      .client.pay(payRequest())
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsTimeoutError);
     expect(err).toBeInstanceOf(AmsConnectionError);
     expect((err as AmsTimeoutError).attempts).toBe(2);
@@ -172,8 +211,16 @@ describe('pay: retries carry the same body, re-signed', () => {
   });
 
   it('a U that stays unknown → AmsUnknownResultError telling the caller to inquire', async () => {
-    const seen = gateway([() => amsResponse({ result: { resultCode: 'REQUEST_TRAFFIC_EXCEED_LIMIT', resultStatus: 'U', resultMessage: 'busy' } }, { path: PATH, clientId: CLIENT })]);
-    const err = (await testClient().client.pay(payRequest()).catch((e: unknown) => e)) as AmsUnknownResultError;
+    const seen = gateway([
+      () =>
+        amsResponse(
+          { result: { resultCode: 'REQUEST_TRAFFIC_EXCEED_LIMIT', resultStatus: 'U', resultMessage: 'busy' } },
+          { path: PATH, clientId: CLIENT },
+        ),
+    ]);
+    const err = (await testClient()
+      .client.pay(payRequest())
+      .catch((e: unknown) => e)) as AmsUnknownResultError;
     expect(err).toBeInstanceOf(AmsUnknownResultError);
     expect(err).toMatchObject({ resultCode: 'REQUEST_TRAFFIC_EXCEED_LIMIT', paymentRequestId: 'pr-0001', attempts: 3 });
     expect(err.message).toMatch(/inquire/);
@@ -182,19 +229,25 @@ describe('pay: retries carry the same body, re-signed', () => {
 
   it('per-call maxRetries and timeoutMs override the client', async () => {
     const seen = gateway([() => new HttpResponse('', { status: 500 })]);
-    const err = await testClient().client.pay(payRequest(), { maxRetries: 0 }).catch((e: unknown) => e);
+    const err = await testClient()
+      .client.pay(payRequest(), { maxRetries: 0 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsHttpError);
     expect((err as AmsHttpError).httpStatus).toBe(500);
     expect(seen).toHaveLength(1);
   });
 
   it('per-call timeoutMs applies to each attempt', async () => {
-    const seen = gateway([async () => {
-      await delay('infinite');
-      return ok();
-    }]);
+    const seen = gateway([
+      async () => {
+        await delay('infinite');
+        return ok();
+      },
+    ]);
     const started = Date.now();
-    const err = await testClient({ timeoutMs: 60_000 }).client.pay(payRequest(), { timeoutMs: 100, maxRetries: 1 }).catch((e: unknown) => e);
+    const err = await testClient({ timeoutMs: 60_000 })
+      .client.pay(payRequest(), { timeoutMs: 100, maxRetries: 1 })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsTimeoutError);
     expect((err as Error).message).toMatch(/within 100 ms/);
     expect(seen).toHaveLength(2);
@@ -203,17 +256,26 @@ describe('pay: retries carry the same body, re-signed', () => {
 
   it('per-call options are validated', async () => {
     const { client } = testClient();
-    await expect(client.pay(payRequest(), { maxRetries: Infinity })).rejects.toMatchObject({ name: 'AmsValidationError', issues: [expect.objectContaining({ field: 'maxRetries' })] });
-    await expect(client.pay(payRequest(), { timeoutMs: 0 })).rejects.toMatchObject({ issues: [expect.objectContaining({ field: 'timeoutMs' })] });
+    await expect(client.pay(payRequest(), { maxRetries: Infinity })).rejects.toMatchObject({
+      name: 'AmsValidationError',
+      issues: [expect.objectContaining({ field: 'maxRetries' })],
+    });
+    await expect(client.pay(payRequest(), { timeoutMs: 0 })).rejects.toMatchObject({
+      issues: [expect.objectContaining({ field: 'timeoutMs' })],
+    });
   });
 
   it("the caller's own AbortSignal.timeout() is an abort, not our timeout", async () => {
-    gateway([async () => {
-      await delay('infinite');
-      return ok();
-    }]);
+    gateway([
+      async () => {
+        await delay('infinite');
+        return ok();
+      },
+    ]);
     const signal = AbortSignal.timeout(100);
-    const err = await testClient({ timeoutMs: 10_000 }).client.pay(payRequest(), { signal }).catch((e: unknown) => e);
+    const err = await testClient({ timeoutMs: 10_000 })
+      .client.pay(payRequest(), { signal })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsAbortError);
     expect(err).not.toBeInstanceOf(AmsConnectionError);
     expect(err).toMatchObject({ mayHaveReachedAlipay: true, attempts: 1, cause: signal.reason });
@@ -221,10 +283,12 @@ describe('pay: retries carry the same body, re-signed', () => {
   });
 
   it('an abort while signing (calls in flight) sends nothing more', async () => {
-    const seen = gateway([async () => {
-      await delay(300);
-      return ok();
-    }]);
+    const seen = gateway([
+      async () => {
+        await delay(300);
+        return ok();
+      },
+    ]);
     const { client } = testClient();
     const ac = new AbortController();
     const other = client.pay(payRequest({ paymentRequestId: 'pr-other' })).catch(() => undefined);
@@ -241,7 +305,9 @@ describe('pay: retries carry the same body, re-signed', () => {
       calls++;
       throw new Error('socket hang up');
     };
-    const err = await testClient({ transport }).client.pay(payRequest()).catch((e: unknown) => e);
+    const err = await testClient({ transport })
+      .client.pay(payRequest())
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsConnectionError);
     expect(calls).toBe(3);
   });
@@ -250,12 +316,23 @@ describe('pay: retries carry the same body, re-signed', () => {
     gateway([() => new HttpResponse('', { status: 503 })]);
     const ac = new AbortController();
     ac.abort();
-    const before = await testClient().client.pay(payRequest(), { signal: ac.signal }).catch((e: unknown) => e);
+    const before = await testClient()
+      .client.pay(payRequest(), { signal: ac.signal })
+      .catch((e: unknown) => e);
     expect(before).toBeInstanceOf(AmsAbortError);
     expect(before).toMatchObject({ mayHaveReachedAlipay: false, attempts: 0 });
     expect((before as Error).message).toMatch(/nothing was sent to Alipay/);
     const ac2 = new AbortController();
-    const { client } = testClient({ clock: { now: () => FIXED_NOW, sleep: (_ms, signal) => new Promise((_r, rej) => { ac2.abort(); rej(signal?.reason); }) } });
+    const { client } = testClient({
+      clock: {
+        now: () => FIXED_NOW,
+        sleep: (_ms, signal) =>
+          new Promise((_r, rej) => {
+            ac2.abort();
+            rej(signal?.reason);
+          }),
+      },
+    });
     const err = await client.pay(payRequest(), { signal: ac2.signal }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsAbortError);
     expect(err).toMatchObject({ mayHaveReachedAlipay: true, attempts: 1 });
@@ -265,57 +342,119 @@ describe('pay: retries carry the same body, re-signed', () => {
 
 describe('pay: verification faults', () => {
   it('F → AmsApiError with the fields a person needs; not retried', async () => {
-    const seen = gateway([() => amsResponse({ result: { resultCode: 'CURRENCY_NOT_SUPPORT', resultStatus: 'F', resultMessage: 'currency not supported' } }, { path: PATH, clientId: CLIENT, status: 200 })]);
-    const err = (await testClient().client.pay(payRequest()).catch((e: unknown) => e)) as AmsApiError;
+    const seen = gateway([
+      () =>
+        amsResponse(
+          { result: { resultCode: 'CURRENCY_NOT_SUPPORT', resultStatus: 'F', resultMessage: 'currency not supported' } },
+          { path: PATH, clientId: CLIENT, status: 200 },
+        ),
+    ]);
+    const err = (await testClient()
+      .client.pay(payRequest())
+      .catch((e: unknown) => e)) as AmsApiError;
     expect(err).toBeInstanceOf(AmsApiError);
-    expect(err).toMatchObject({ resultCode: 'CURRENCY_NOT_SUPPORT', resultStatus: 'F', resultMessage: 'currency not supported', paymentRequestId: 'pr-0001', httpStatus: 200, api: 'pay' });
+    expect(err).toMatchObject({
+      resultCode: 'CURRENCY_NOT_SUPPORT',
+      resultStatus: 'F',
+      resultMessage: 'currency not supported',
+      paymentRequestId: 'pr-0001',
+      httpStatus: 200,
+      api: 'pay',
+    });
     expect(seen).toHaveLength(1);
   });
 
   it('unsigned F is accepted as an F (e.g. INVALID_SIGNATURE from the gateway)', async () => {
-    gateway([() => amsResponse({ result: { resultCode: 'INVALID_SIGNATURE', resultStatus: 'F', resultMessage: 'bad sig' } }, { path: PATH, clientId: CLIENT, unsigned: true })]);
+    gateway([
+      () =>
+        amsResponse(
+          { result: { resultCode: 'INVALID_SIGNATURE', resultStatus: 'F', resultMessage: 'bad sig' } },
+          { path: PATH, clientId: CLIENT, unsigned: true },
+        ),
+    ]);
     await expect(testClient().client.pay(payRequest())).rejects.toMatchObject({ name: 'AmsApiError', resultCode: 'INVALID_SIGNATURE' });
   });
 
   it('unsigned S → AmsSignatureError missing_header', async () => {
-    gateway([() => amsResponse({ result: { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'ok' } }, { path: PATH, clientId: CLIENT, unsigned: true })]);
-    await expect(testClient().client.pay(payRequest())).rejects.toMatchObject({ name: 'AmsSignatureError', reason: 'missing_header', check: 'signature' });
+    gateway([
+      () =>
+        amsResponse(
+          { result: { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'ok' } },
+          { path: PATH, clientId: CLIENT, unsigned: true },
+        ),
+    ]);
+    await expect(testClient().client.pay(payRequest())).rejects.toMatchObject({
+      name: 'AmsSignatureError',
+      reason: 'missing_header',
+      check: 'signature',
+    });
   });
 
   it('a signature without the headers it covers → missing_header, whatever the result', async () => {
-    gateway([() => {
-      const r = amsResponse({ result: { resultCode: 'SUCCESS', resultStatus: 'S' } }, { path: PATH, clientId: CLIENT });
-      r.headers.delete('response-time');
-      return r;
-    }]);
+    gateway([
+      () => {
+        const r = amsResponse({ result: { resultCode: 'SUCCESS', resultStatus: 'S' } }, { path: PATH, clientId: CLIENT });
+        r.headers.delete('response-time');
+        return r;
+      },
+    ]);
     await expect(testClient().client.pay(payRequest())).rejects.toMatchObject({ reason: 'missing_header', check: 'response-time' });
     server.resetHandlers();
-    gateway([() => {
-      const r = amsResponse({ result: { resultCode: 'PROCESS_FAIL', resultStatus: 'F' } }, { path: PATH, clientId: CLIENT });
-      r.headers.delete('client-id');
-      return r;
-    }]);
-    await expect(testClient().client.pay(payRequest())).rejects.toMatchObject({ name: 'AmsSignatureError', reason: 'missing_header', check: 'client-id' });
+    gateway([
+      () => {
+        const r = amsResponse({ result: { resultCode: 'PROCESS_FAIL', resultStatus: 'F' } }, { path: PATH, clientId: CLIENT });
+        r.headers.delete('client-id');
+        return r;
+      },
+    ]);
+    await expect(testClient().client.pay(payRequest())).rejects.toMatchObject({
+      name: 'AmsSignatureError',
+      reason: 'missing_header',
+      check: 'client-id',
+    });
   });
 
   it('an unsigned PAYMENT_IN_PROCESS is rejected: it carries the URL the buyer is sent to', async () => {
-    gateway([() => amsResponse({ ...IN_PROCESS, paymentRequestId: 'pr-0001', normalUrl: 'https://evil.example/cashier' }, { path: PATH, clientId: CLIENT, unsigned: true })]);
-    await expect(testClient().client.pay(payRequest())).rejects.toMatchObject({ name: 'AmsSignatureError', reason: 'missing_header', check: 'signature' });
+    gateway([
+      () =>
+        amsResponse(
+          { ...IN_PROCESS, paymentRequestId: 'pr-0001', normalUrl: 'https://evil.example/cashier' },
+          { path: PATH, clientId: CLIENT, unsigned: true },
+        ),
+    ]);
+    await expect(testClient().client.pay(payRequest())).rejects.toMatchObject({
+      name: 'AmsSignatureError',
+      reason: 'missing_header',
+      check: 'signature',
+    });
   });
 
   it('a validly signed answer about another payment (a replay) is rejected', async () => {
     gateway([() => amsResponse({ ...fixtureResponse, paymentRequestId: 'someone-elses-order' }, { path: PATH, clientId: CLIENT })]);
-    await expect(testClient().client.pay(payRequest())).rejects.toMatchObject({ name: 'AmsSignatureError', reason: 'mismatch', check: 'body' });
+    await expect(testClient().client.pay(payRequest())).rejects.toMatchObject({
+      name: 'AmsSignatureError',
+      reason: 'mismatch',
+      check: 'body',
+    });
   });
 
   it('tampered body → AmsSignatureError mismatch', async () => {
-    gateway([() => amsResponse(fixtureResponse, { path: PATH, clientId: CLIENT, tamper: (b) => b.replace('iopensandbox.alipay.com', 'evil.example') })]);
-    await expect(testClient().client.pay(payRequest())).rejects.toMatchObject({ name: 'AmsSignatureError', reason: 'mismatch', check: 'signature' });
+    gateway([
+      () =>
+        amsResponse(fixtureResponse, { path: PATH, clientId: CLIENT, tamper: (b) => b.replace('iopensandbox.alipay.com', 'evil.example') }),
+    ]);
+    await expect(testClient().client.pay(payRequest())).rejects.toMatchObject({
+      name: 'AmsSignatureError',
+      reason: 'mismatch',
+      check: 'signature',
+    });
   });
 
   it('signed by a key that is not Alipay’s → mismatch that tells which key to check', async () => {
     gateway([() => amsResponse(fixtureResponse, { path: PATH, clientId: CLIENT, signWith: other.privatePem })]);
-    const err = await testClient().client.pay(payRequest()).catch((e: unknown) => e);
+    const err = await testClient()
+      .client.pay(payRequest())
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsSignatureError);
     expect((err as Error).message).toMatch(/Alipay's key/);
   });
@@ -327,7 +466,9 @@ describe('pay: verification faults', () => {
 
   it('truncated JSON → AmsHttpError with a snippet', async () => {
     gateway([() => amsResponse(JSON.stringify(fixtureResponse).slice(0, 80), { path: PATH, clientId: CLIENT })]);
-    const err = (await testClient().client.pay(payRequest()).catch((e: unknown) => e)) as AmsHttpError;
+    const err = (await testClient()
+      .client.pay(payRequest())
+      .catch((e: unknown) => e)) as AmsHttpError;
     expect(err).toBeInstanceOf(AmsHttpError);
     expect(err.bodySnippet.length).toBeGreaterThan(10);
   });
@@ -338,7 +479,13 @@ describe('pay: verification faults', () => {
   });
 
   it('a signed success missing required response fields → AmsHttpError naming them', async () => {
-    gateway([() => amsResponse({ result: { resultCode: 'PAYMENT_IN_PROCESS', resultStatus: 'U' }, redirectActionForm: { method: 'GET' } }, { path: PATH, clientId: CLIENT })]);
+    gateway([
+      () =>
+        amsResponse(
+          { result: { resultCode: 'PAYMENT_IN_PROCESS', resultStatus: 'U' }, redirectActionForm: { method: 'GET' } },
+          { path: PATH, clientId: CLIENT },
+        ),
+    ]);
     await expect(testClient().client.pay(payRequest())).rejects.toThrow(/redirectActionForm\.redirectUrl/);
   });
 });
@@ -346,16 +493,27 @@ describe('pay: verification faults', () => {
 describe('pay: validation before any network call', () => {
   it('lists every bad field at once', async () => {
     const err = (await testClient()
-      .client.pay({ ...payRequest({ paymentRequestId: 'x'.repeat(65), paymentAmount: { currency: 'USD', value: '19.99' }, env: { terminalType: 'TV' } }), order: undefined } as never)
+      .client.pay({
+        ...payRequest({
+          paymentRequestId: 'x'.repeat(65),
+          paymentAmount: { currency: 'USD', value: '19.99' },
+          env: { terminalType: 'TV' },
+        }),
+        order: undefined,
+      } as never)
       .catch((e: unknown) => e)) as AmsValidationError;
     expect(err).toBeInstanceOf(AmsValidationError);
     expect(err.fields).toEqual(expect.arrayContaining(['paymentRequestId', 'paymentAmount.value', 'env.terminalType', 'order']));
-    expect(err.message).toContain("paymentAmount.value: must be a positive integer string: amounts are strings of minor units, e.g. '1999' for 19.99 USD; toMinorUnits('19.99', 'USD') makes one");
+    expect(err.message).toContain(
+      "paymentAmount.value: must be a positive integer string: amounts are strings of minor units, e.g. '1999' for 19.99 USD; toMinorUnits('19.99', 'USD') makes one",
+    );
   });
 
   it('requires settlementStrategy.settlementCurrency for ALIPAY_CN', async () => {
     const { settlementStrategy: _omit, ...req } = payRequest();
-    await expect(testClient().client.pay(req as never)).rejects.toMatchObject({ issues: [expect.objectContaining({ field: 'settlementStrategy.settlementCurrency' })] });
+    await expect(testClient().client.pay(req as never)).rejects.toMatchObject({
+      issues: [expect.objectContaining({ field: 'settlementStrategy.settlementCurrency' })],
+    });
   });
 
   it('runs the ALIPAY_CN currency rules', async () => {
@@ -364,7 +522,9 @@ describe('pay: validation before any network call', () => {
       .catch((e: unknown) => e)) as AmsValidationError;
     expect(err).toBeInstanceOf(AmsValidationError);
     expect(err.fields).toContain('settlementStrategy.settlementCurrency');
-    const err2 = (await testClient().client.pay(payRequest({ settlementStrategy: { settlementCurrency: 'EUR' } })).catch((e: unknown) => e)) as AmsValidationError;
+    const err2 = (await testClient()
+      .client.pay(payRequest({ settlementStrategy: { settlementCurrency: 'EUR' } }))
+      .catch((e: unknown) => e)) as AmsValidationError;
     expect(err2.issues.some((i) => /EUR|USD/.test(i.message))).toBe(true);
   });
 
@@ -377,7 +537,9 @@ describe('pay: validation before any network call', () => {
   });
 
   it('checks paymentExpiryTime against the clock (< 10 minutes)', async () => {
-    await expect(testClient().client.pay(payRequest({ paymentExpiryTime: '2026-11-22T00:15:00+00:00' }))).rejects.toThrow(/less than 10 minutes/);
+    await expect(testClient().client.pay(payRequest({ paymentExpiryTime: '2026-11-22T00:15:00+00:00' }))).rejects.toThrow(
+      /less than 10 minutes/,
+    );
     gateway([ok]);
     await expect(testClient().client.pay(payRequest({ paymentExpiryTime: '2026-11-22T08:05:00+08:00' }))).resolves.toBeDefined();
   });
@@ -386,7 +548,11 @@ describe('pay: validation before any network call', () => {
 describe('pay: secrets never reach logs or errors', () => {
   it('no private key, no full signature, no agent token in any log line or error message', async () => {
     const seen = gateway([
-      () => amsResponse({ result: { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U', resultMessage: 'x' } }, { path: PATH, clientId: CLIENT }),
+      () =>
+        amsResponse(
+          { result: { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U', resultMessage: 'x' } },
+          { path: PATH, clientId: CLIENT },
+        ),
       () => amsResponse(fixtureResponse, { path: PATH, clientId: CLIENT, tamper: (b) => `${b} ` }),
     ]);
     const { client, rec } = testClient({ agentToken: 'agent-token-secret-123' });
@@ -411,10 +577,13 @@ describe('pay: secrets a gateway reflects never come back out', () => {
   it('an answer that echoes the request headers: Agent-Token and signature are cut from bodySnippet, by value', async () => {
     const seen = gateway([
       ({ headers }) =>
-        new HttpResponse(`<html><pre>${JSON.stringify(headers)}\nagent-token = ${headers['agent-token']}\n${decodeURIComponent(headers['signature']!)}</pre></html>`, {
-          status: 400,
-          headers: { 'content-type': 'text/html' },
-        }),
+        new HttpResponse(
+          `<html><pre>${JSON.stringify(headers)}\nagent-token = ${headers['agent-token']}\n${decodeURIComponent(headers['signature']!)}</pre></html>`,
+          {
+            status: 400,
+            headers: { 'content-type': 'text/html' },
+          },
+        ),
     ]);
     const { client, rec } = testClient({ agentToken: TOKEN });
     const err = await client.pay(payRequest()).catch((e: unknown) => e);
@@ -455,20 +624,32 @@ describe('pay: the AlipayCN cashier rules on the client', () => {
 
   it('a direct merchant (the default) without chinaExtraTransInfo: AmsValidationError naming the field and its source, nothing sent', async () => {
     const seen = gateway([ok]);
-    const err = await testClient().client.pay(withoutExtra()).catch((e: unknown) => e);
+    const err = await testClient()
+      .client.pay(withoutExtra())
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsValidationError);
     expect((err as AmsValidationError).issues).toEqual([
-      expect.objectContaining({ field: 'order.extendInfo.chinaExtraTransInfo', code: 'required', source: expect.stringContaining('directly integrated with AlipayCN') }),
+      expect.objectContaining({
+        field: 'order.extendInfo.chinaExtraTransInfo',
+        code: 'required',
+        source: expect.stringContaining('directly integrated with AlipayCN'),
+      }),
     ]);
     expect(seen).toHaveLength(0);
   });
 
-  it("an acquirer may omit it, but what it sends is checked the same way", async () => {
+  it('an acquirer may omit it, but what it sends is checked the same way', async () => {
     const seen = gateway([ok]);
     const { client } = testClient({ integration: 'acquirer' });
     await client.pay(withoutExtra());
     expect(seen).toHaveLength(1);
-    const bad = { ...payRequest(), order: { ...payRequest().order, extendInfo: { chinaExtraTransInfo: { businessType: '4', goodsInfo: 'pencil^2', totalQuantity: '3' } } } };
+    const bad = {
+      ...payRequest(),
+      order: {
+        ...payRequest().order,
+        extendInfo: { chinaExtraTransInfo: { businessType: '4', goodsInfo: 'pencil^2', totalQuantity: '3' } },
+      },
+    };
     const err = await client.pay(bad).catch((e: unknown) => e);
     expect((err as AmsValidationError).fields).toEqual(['order.extendInfo.chinaExtraTransInfo.totalQuantity']);
     expect(seen).toHaveLength(1);
@@ -486,7 +667,14 @@ describe('pay: the AlipayCN cashier rules on the client', () => {
     expect(req.order.extendInfo).toBe(info);
     const { headers } = seen[0]!;
     expect(
-      verifySignature({ path: PATH, clientId: CLIENT, time: headers['request-time']!, body: seen[0]!.body, signature: headers['signature']!, publicKey: merchant.publicSpkiPem }),
+      verifySignature({
+        path: PATH,
+        clientId: CLIENT,
+        time: headers['request-time']!,
+        body: seen[0]!.body,
+        signature: headers['signature']!,
+        publicKey: merchant.publicSpkiPem,
+      }),
     ).toBe(true);
   });
 
@@ -496,7 +684,11 @@ describe('pay: the AlipayCN cashier rules on the client', () => {
     const err = await client.pay(payRequest()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsValidationError);
     const issue = (err as AmsValidationError).issues.find((i) => i.code === 'SETTLEMENT_NOT_CONTRACT');
-    expect(issue).toMatchObject({ field: 'settlementStrategy.settlementCurrency', message: expect.stringContaining('EUR'), source: expect.stringContaining('contract') });
+    expect(issue).toMatchObject({
+      field: 'settlementStrategy.settlementCurrency',
+      message: expect.stringContaining('EUR'),
+      source: expect.stringContaining('contract'),
+    });
     expect(seen).toHaveLength(0);
     expect(() => testClient({ contractSettlementCurrency: 'usd' })).toThrow(/contractSettlementCurrency/);
     expect(() => testClient({ integration: 'isv' as never })).toThrow(/integration/);
@@ -518,7 +710,10 @@ describe('pay: an unsigned failure that reflects our secrets', () => {
       ({ headers }) => {
         n++;
         const echo = `${headers['agent-token']} ${decodeURIComponent(headers['signature']!.split('signature=')[1]!)}`;
-        const result = n === 1 ? { resultStatus: 'U', resultCode: 'UNKNOWN_EXCEPTION', resultMessage: `retry later ${echo}` } : { resultStatus: 'F', resultCode: 'PARAM_ILLEGAL', resultMessage: `bad ${echo}` };
+        const result =
+          n === 1
+            ? { resultStatus: 'U', resultCode: 'UNKNOWN_EXCEPTION', resultMessage: `retry later ${echo}` }
+            : { resultStatus: 'F', resultCode: 'PARAM_ILLEGAL', resultMessage: `bad ${echo}` };
         return new HttpResponse(JSON.stringify({ result, echoed: echo }), { status: 400, headers: { 'content-type': 'application/json' } });
       },
     ]);
@@ -551,7 +746,9 @@ describe('pay: extendInfo objects JSON cannot write faithfully', () => {
   it('an object whose toJSON writes something else is checked as what it writes', async () => {
     const seen = gateway([ok]);
     const sneaky = { chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'x' }, toJSON: () => ({}) };
-    const err = await testClient().client.pay(withInfo(sneaky)).catch((e: unknown) => e);
+    const err = await testClient()
+      .client.pay(withInfo(sneaky))
+      .catch((e: unknown) => e);
     expect((err as AmsValidationError).fields).toEqual(['order.extendInfo.chinaExtraTransInfo']);
     expect(seen).toHaveLength(0);
   });

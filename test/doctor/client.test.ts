@@ -12,7 +12,13 @@ beforeAll(async () => {
 afterAll(() => world?.close());
 
 function client(overrides: Partial<AmsClientConfig> = {}): AmsClient {
-  return new AmsClient({ clientId: CLIENT.ok, privateKey: merchant.privatePkcs8Pem, alipayPublicKey: alipay.publicBase64, baseUrl: world.gateway.url, ...overrides });
+  return new AmsClient({
+    clientId: CLIENT.ok,
+    privateKey: merchant.privatePkcs8Pem,
+    alipayPublicKey: alipay.publicBase64,
+    baseUrl: world.gateway.url,
+    ...overrides,
+  });
 }
 
 /** Runs doctor and checks the gateway saw exactly one inquiryPayment and no payment came to exist. */
@@ -38,7 +44,7 @@ describe('client.doctor()', () => {
     expect(byName(r, 'clock').message).toMatch(/in sync with the gateway/);
   });
 
-  it('INVALID_SIGNATURE: the uploaded key is not this private key; shows this key\'s public half and fingerprint', async () => {
+  it("INVALID_SIGNATURE: the uploaded key is not this private key; shows this key's public half and fingerprint", async () => {
     const r = await doctor({ clientId: CLIENT.wrongKey });
     expect(r.ok).toBe(false);
     expect(failing(r).map((c) => c.name)).toEqual(['request-signature']);
@@ -96,7 +102,9 @@ describe('client.doctor()', () => {
     const r = await client({ baseUrl: world.tlsOrigin }).doctor();
     expect(r.ok).toBe(false);
     expect(names(r)).toEqual(['private-key', 'network']);
-    expect(byName(r, 'network').message).toMatch(/^TLS: the certificate of 127\.0\.0\.1:\d+ was not accepted \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)$/);
+    expect(byName(r, 'network').message).toMatch(
+      /^TLS: the certificate of 127\.0\.0\.1:\d+ was not accepted \((DEPTH_ZERO_SELF_SIGNED_CERT|SELF_SIGNED_CERT_IN_CHAIN)\)$/,
+    );
     expect(byName(r, 'network').fix).toMatch(/NODE_EXTRA_CA_CERTS/);
   });
 
@@ -108,14 +116,21 @@ describe('client.doctor()', () => {
 
   it('proxy: an HTTP 407 names the proxy credentials', async () => {
     const r = await client({ baseUrl: world.proxyAuthOrigin }).doctor();
-    expect(byName(r, 'network')).toMatchObject({ ok: false, message: expect.stringMatching(/^proxy: HTTP 407/), fix: expect.stringMatching(/HTTPS_PROXY=http:\/\/user:password@proxy:port/) });
+    expect(byName(r, 'network')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/^proxy: HTTP 407/),
+      fix: expect.stringMatching(/HTTPS_PROXY=http:\/\/user:password@proxy:port/),
+    });
   });
 
   it('proxy from the environment: a 407 from a real forward proxy names that proxy', async () => {
     process.env['HTTP_PROXY'] = world.proxyAuthOrigin;
     try {
       const r = await client().doctor();
-      expect(byName(r, 'network')).toMatchObject({ ok: false, message: `proxy: HTTP 407 — the proxy ${world.proxyAuthOrigin} wants credentials before it forwards anything to ${new URL(world.gateway.url).host}` });
+      expect(byName(r, 'network')).toMatchObject({
+        ok: false,
+        message: `proxy: HTTP 407 — the proxy ${world.proxyAuthOrigin} wants credentials before it forwards anything to ${new URL(world.gateway.url).host}`,
+      });
     } finally {
       clearProxyEnv();
     }
@@ -125,7 +140,9 @@ describe('client.doctor()', () => {
     process.env['HTTP_PROXY'] = world.refusedOrigin;
     try {
       const r = await client().doctor();
-      expect(byName(r, 'network').message).toBe(`connect: the proxy ${world.refusedOrigin} refused the connection (ECONNREFUSED): nothing listens on that port`);
+      expect(byName(r, 'network').message).toBe(
+        `connect: the proxy ${world.refusedOrigin} refused the connection (ECONNREFUSED): nothing listens on that port`,
+      );
       expect(byName(r, 'network').fix).toMatch(/or add 127\.0\.0\.1:\d+ to NO_PROXY/);
     } finally {
       clearProxyEnv();
@@ -146,8 +163,13 @@ describe('client.doctor() clock', () => {
   });
   afterAll(() => skewed?.close());
 
-  it('reports the offset from the gateway\'s Response-Time', async () => {
-    const r = await new AmsClient({ clientId: CLIENT.ok, privateKey: merchant.privatePkcs8Pem, alipayPublicKey: alipay.publicBase64, baseUrl: skewed.gateway.url }).doctor();
+  it("reports the offset from the gateway's Response-Time", async () => {
+    const r = await new AmsClient({
+      clientId: CLIENT.ok,
+      privateKey: merchant.privatePkcs8Pem,
+      alipayPublicKey: alipay.publicBase64,
+      baseUrl: skewed.gateway.url,
+    }).doctor();
     expect(failing(r).map((c) => c.name)).toEqual(['clock']);
     expect(byName(r, 'clock').message).toMatch(/clock is (599|600|601) s behind the gateway/);
     expect(byName(r, 'clock').fix).toMatch(/NTP/);

@@ -66,7 +66,9 @@ export async function startDoctorWorld(options: { clockSkewMs?: number } = {}): 
   await close(gone);
   const proxy = createServer((req, res) => {
     req.resume();
-    res.writeHead(407, { 'proxy-authenticate': 'Basic realm="corp"', 'content-type': 'text/html' }).end('<html><body>407 Proxy Authentication Required</body></html>');
+    res
+      .writeHead(407, { 'proxy-authenticate': 'Basic realm="corp"', 'content-type': 'text/html' })
+      .end('<html><body>407 Proxy Authentication Required</body></html>');
   });
   const proxyPort = await listen(proxy);
 

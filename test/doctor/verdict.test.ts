@@ -4,7 +4,18 @@ import { readFileSync } from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { doctorVerdict, type DoctorInput } from '../../src/doctor/verdict';
-import { AmsApiError, AmsClient, AmsConnectionError, AmsSignatureError, TransportFailure, loadPublicKey, signRequest, type DoctorReport, type HttpResponse, type Transport } from '../../src/index';
+import {
+  AmsApiError,
+  AmsClient,
+  AmsConnectionError,
+  AmsSignatureError,
+  TransportFailure,
+  loadPublicKey,
+  signRequest,
+  type DoctorReport,
+  type HttpResponse,
+  type Transport,
+} from '../../src/index';
 import { formatRequestTime } from '../../src/signing/index';
 import { alipay, merchant } from '../helpers/keys';
 
@@ -12,7 +23,13 @@ const failing = (r: DoctorReport) => r.checks.filter((c) => !c.ok).map((c) => c.
 const byName = (r: DoctorReport, name: string) => r.checks.find((c) => c.name === name)!;
 
 function clientWith(transport: Transport): AmsClient {
-  return new AmsClient({ clientId: 'SANDBOX_UNIT', privateKey: merchant.privatePkcs8Pem, alipayPublicKey: alipay.publicBase64, region: 'NA', transport });
+  return new AmsClient({
+    clientId: 'SANDBOX_UNIT',
+    privateKey: merchant.privatePkcs8Pem,
+    alipayPublicKey: alipay.publicBase64,
+    region: 'NA',
+    transport,
+  });
 }
 
 function socketError(code: string): TransportFailure {
@@ -28,7 +45,11 @@ describe('network verdicts through a transport', () => {
       throw socketError('ENOTFOUND');
     }).doctor();
     expect(sent).toEqual(['https://open-na.alipay.com/ams/sandbox/api/v1/payments/inquiryPayment']);
-    expect(byName(r, 'network')).toMatchObject({ ok: false, message: 'DNS: open-na.alipay.com could not be resolved (ENOTFOUND)', fix: expect.stringMatching(/getent hosts open-na\.alipay\.com/) });
+    expect(byName(r, 'network')).toMatchObject({
+      ok: false,
+      message: 'DNS: open-na.alipay.com could not be resolved (ENOTFOUND)',
+      fix: expect.stringMatching(/getent hosts open-na\.alipay\.com/),
+    });
   });
 
   it('a timeout names the firewall', async () => {
@@ -39,11 +60,18 @@ describe('network verdicts through a transport', () => {
   });
 
   it('an HTML error page is not an AMS answer', async () => {
-    const r = await clientWith(async () => ({ status: 502, headers: { 'content-type': 'text/html' }, body: '<html>Bad Gateway</html>' })).doctor();
-    expect(byName(r, 'network')).toMatchObject({ ok: false, message: expect.stringMatching(/answered HTTP 502 \(text\/html\) with something that is not an AMS answer/) });
+    const r = await clientWith(async () => ({
+      status: 502,
+      headers: { 'content-type': 'text/html' },
+      body: '<html>Bad Gateway</html>',
+    })).doctor();
+    expect(byName(r, 'network')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/answered HTTP 502 \(text\/html\) with something that is not an AMS answer/),
+    });
   });
 
-  it('sends the one inquiry with a fresh paymentRequestId that looks like no merchant\'s', async () => {
+  it("sends the one inquiry with a fresh paymentRequestId that looks like no merchant's", async () => {
     const bodies: string[] = [];
     const transport: Transport = async (req) => {
       bodies.push(req.body);
@@ -87,11 +115,29 @@ describe('doctorVerdict (pure)', () => {
       receivedAt: at,
     };
   }
-  const apiError = new AmsApiError({ resultCode: 'ORDER_NOT_EXIST', resultStatus: 'F', resultMessage: 'no such payment', httpStatus: 200, api: 'inquiryPayment' });
-  const mismatch = new AmsSignatureError('inquiryPayment: the response signature does not verify', { reason: 'mismatch', check: 'signature' });
+  const apiError = new AmsApiError({
+    resultCode: 'ORDER_NOT_EXIST',
+    resultStatus: 'F',
+    resultMessage: 'no such payment',
+    httpStatus: 200,
+    api: 'inquiryPayment',
+  });
+  const mismatch = new AmsSignatureError('inquiryPayment: the response signature does not verify', {
+    reason: 'mismatch',
+    check: 'signature',
+  });
   function signed(body: string, key: string): HttpResponse {
     const time = formatRequestTime(at);
-    return { status: 200, body, headers: { 'content-type': 'application/json', 'client-id': 'SANDBOX_UNIT', 'response-time': time, signature: signRequest({ path, clientId: 'SANDBOX_UNIT', requestTime: time, body, privateKey: key }) } };
+    return {
+      status: 200,
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'client-id': 'SANDBOX_UNIT',
+        'response-time': time,
+        signature: signRequest({ path, clientId: 'SANDBOX_UNIT', requestTime: time, body, privateKey: key }),
+      },
+    };
   }
 
   it('an unsigned ORDER_NOT_EXIST proves the request side but not the Alipay key', () => {
@@ -102,7 +148,7 @@ describe('doctorVerdict (pure)', () => {
     expect(r.checks.some((c) => c.name === 'clock')).toBe(false);
   });
 
-  it('your own public key as Alipay\'s is named as such', () => {
+  it("your own public key as Alipay's is named as such", () => {
     const r = doctorVerdict(input(signed(notExist, alipay.privatePem), mismatch, merchant.publicSpkiPem));
     expect(byName(r, 'alipay-public-key').message).toMatch(/^the Alipay public key configured is your own public key/);
   });
@@ -115,18 +161,29 @@ describe('doctorVerdict (pure)', () => {
   it('an answer altered on the way (a proxy re-serialized the body): the key is right, the bytes changed', () => {
     const res = signed(notExist, alipay.privatePem);
     const r = doctorVerdict(input({ ...res, body: JSON.stringify(JSON.parse(notExist), null, 2) }, mismatch));
-    expect(byName(r, 'alipay-public-key').message).toMatch(/^the Alipay public key is right, but the answer was changed on its way to you: It verifies with the body as compact JSON/);
+    expect(byName(r, 'alipay-public-key').message).toMatch(
+      /^the Alipay public key is right, but the answer was changed on its way to you: It verifies with the body as compact JSON/,
+    );
     expect(byName(r, 'alipay-public-key').fix).toMatch(/byte for byte/);
   });
 
   it('an answer for another client id', () => {
-    const err = new AmsSignatureError('inquiryPayment: the response is for client-id "X", not "SANDBOX_UNIT"', { reason: 'mismatch', check: 'client-id' });
+    const err = new AmsSignatureError('inquiryPayment: the response is for client-id "X", not "SANDBOX_UNIT"', {
+      reason: 'mismatch',
+      check: 'client-id',
+    });
     const r = doctorVerdict(input(signed(notExist, alipay.privatePem), err));
-    expect(byName(r, 'alipay-public-key')).toMatchObject({ ok: false, message: expect.stringMatching(/is for client-id "X"/), fix: expect.stringMatching(/another client id/) });
+    expect(byName(r, 'alipay-public-key')).toMatchObject({
+      ok: false,
+      message: expect.stringMatching(/is for client-id "X"/),
+      fix: expect.stringMatching(/another client id/),
+    });
   });
 
   it('names the proxy the environment routes through when the connection fails', () => {
-    const cause = new TransportFailure('connection', 'connection failed (ECONNREFUSED)', { cause: Object.assign(new Error('ECONNREFUSED (connect 10.0.0.1:3128)'), { code: 'ECONNREFUSED' }) });
+    const cause = new TransportFailure('connection', 'connection failed (ECONNREFUSED)', {
+      cause: Object.assign(new Error('ECONNREFUSED (connect 10.0.0.1:3128)'), { code: 'ECONNREFUSED' }),
+    });
     const r = doctorVerdict({
       ...input({ status: 0, headers: {}, body: '' }, apiError),
       response: undefined,
@@ -136,7 +193,9 @@ describe('doctorVerdict (pure)', () => {
     expect(failing(r)).toEqual(['network']);
     expect(byName(r, 'network')).toMatchObject({
       message: 'connect: the proxy http://proxy.corp:3128 refused the connection (ECONNREFUSED): nothing listens on that port',
-      fix: expect.stringMatching(/^Check the proxy http:\/\/proxy\.corp:3128 is up and lets CONNECT to open-na\.alipay\.com through, or add open-na\.alipay\.com to NO_PROXY\.$/),
+      fix: expect.stringMatching(
+        /^Check the proxy http:\/\/proxy\.corp:3128 is up and lets CONNECT to open-na\.alipay\.com through, or add open-na\.alipay\.com to NO_PROXY\.$/,
+      ),
     });
   });
 });

@@ -13,7 +13,11 @@ afterEach(() => {
 });
 
 /** Starts a process and resolves once its stdout contains `marker`, with everything printed so far. */
-function startUntil(command: string, args: string[], marker: string | RegExp): { child: ChildProcess; out: () => string; ready: Promise<string> } {
+function startUntil(
+  command: string,
+  args: string[],
+  marker: string | RegExp,
+): { child: ChildProcess; out: () => string; ready: Promise<string> } {
   const child = spawn(command, args, { cwd: root, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['pipe', 'pipe', 'pipe'] });
   children.push(child);
   let out = '';
@@ -34,7 +38,10 @@ function startUntil(command: string, args: string[], marker: string | RegExp): {
   return { child, out: () => out, ready };
 }
 
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code))));
+const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) =>
+    child.exitCode !== null ? resolve(child.exitCode) : child.once('exit', (code) => resolve(code)),
+  );
 
 describe('npm start -- --serve', () => {
   it('prints the shop URL, what to click, the cashier URL of each payment and the file to read next', async () => {
@@ -50,7 +57,11 @@ describe('npm start -- --serve', () => {
     expect(text).toContain('Read next: examples/express-merchant/app.ts');
     // The button the text names is the shop's; a checkout prints that payment's cashier URL, which serves the page.
     expect(await (await fetch(shop!)).text()).toContain('>Pay with Alipay</button>');
-    const checkout = await fetch(`${shop}/checkout`, { method: 'POST', body: new URLSearchParams({ item: 'T-shirt' }), redirect: 'manual' });
+    const checkout = await fetch(`${shop}/checkout`, {
+      method: 'POST',
+      body: new URLSearchParams({ item: 'T-shirt' }),
+      redirect: 'manual',
+    });
     expect(checkout.status).toBe(303);
     const line = await new Promise<string>((resolve) => {
       const poll = setInterval(() => {
@@ -77,11 +88,27 @@ describe('the embedded cashier page', () => {
     const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const gw = await startAmsGateway({ clientId: 'SANDBOX_PAGE', merchantPublicKey: merchant.publicKey });
     try {
-      const client = new AmsClient({ clientId: 'SANDBOX_PAGE', privateKey: merchant.privateKey, alipayPublicKey: gw.alipayPublicKey, baseUrl: gw.url });
+      const client = new AmsClient({
+        clientId: 'SANDBOX_PAGE',
+        privateKey: merchant.privateKey,
+        alipayPublicKey: gw.alipayPublicKey,
+        baseUrl: gw.url,
+      });
       const amount = { currency: 'USD', value: '1999' };
       const res = await client.pay({
-        productCode: 'CASHIER_PAYMENT', paymentRequestId: 'page-1', order: { referenceOrderId: 'o', orderDescription: 'T-shirt', orderAmount: amount, extendInfo: { chinaExtraTransInfo: { businessType: '4', goodsInfo: 'T-shirt^1', totalQuantity: '1' } } }, paymentAmount: amount,
-        paymentMethod: { paymentMethodType: 'ALIPAY_CN' }, paymentRedirectUrl: 'https://shop.example/r', env: { terminalType: 'WEB' }, settlementStrategy: { settlementCurrency: 'USD' },
+        productCode: 'CASHIER_PAYMENT',
+        paymentRequestId: 'page-1',
+        order: {
+          referenceOrderId: 'o',
+          orderDescription: 'T-shirt',
+          orderAmount: amount,
+          extendInfo: { chinaExtraTransInfo: { businessType: '4', goodsInfo: 'T-shirt^1', totalQuantity: '1' } },
+        },
+        paymentAmount: amount,
+        paymentMethod: { paymentMethodType: 'ALIPAY_CN' },
+        paymentRedirectUrl: 'https://shop.example/r',
+        env: { terminalType: 'WEB' },
+        settlementStrategy: { settlementCurrency: 'USD' },
       });
       const html = await (await fetch(res.normalUrl!)).text();
       expect(html).toContain('<title>Local simulated cashier — 19.99 USD</title>');

@@ -12,8 +12,16 @@ const HAVE_REDIS = requireRedisServer();
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
 /** Spawns an example with tsx; resolves with the first stdout line matching `ready`. */
-function start(script: string, env: Record<string, string>, ready: RegExp): Promise<{ child: ChildProcess; line: string; lines: string[] }> {
-  const child = spawn(`${root}node_modules/.bin/tsx`, [script], { cwd: root, env: { ...process.env, NODE_OPTIONS: '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+function start(
+  script: string,
+  env: Record<string, string>,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; line: string; lines: string[] }> {
+  const child = spawn(`${root}node_modules/.bin/tsx`, [script], {
+    cwd: root,
+    env: { ...process.env, NODE_OPTIONS: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const lines: string[] = [];
   let err = '';
   child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
@@ -46,7 +54,12 @@ describe.skipIf(!HAVE_REDIS)('examples/inbox', () => {
 
   it('receiver acknowledges, worker processes, in two processes', async () => {
     server = await startRedisServer();
-    const env = { REDIS_URL: `redis://127.0.0.1:${server.port}`, AMS_CLIENT_ID: CLIENT_ID, AMS_ALIPAY_PUBLIC_KEY_FILE: keyPath('alipay_public.base64.txt'), PORT: '0' };
+    const env = {
+      REDIS_URL: `redis://127.0.0.1:${server.port}`,
+      AMS_CLIENT_ID: CLIENT_ID,
+      AMS_ALIPAY_PUBLIC_KEY_FILE: keyPath('alipay_public.base64.txt'),
+      PORT: '0',
+    };
     const receiver = await start('examples/inbox/receiver.ts', env, /^receiver: POST /);
     const worker = await start('examples/inbox/worker.ts', env, /^worker: ready$/);
     children.push(receiver.child, worker.child);
@@ -56,6 +69,8 @@ describe.skipIf(!HAVE_REDIS)('examples/inbox', () => {
     expect(answer).toMatchObject({ status: 200, body: ACK });
     const end = Date.now() + 20_000;
     while (!worker.lines.some((l) => l.startsWith('worker: paid')) && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-    expect(worker.lines.filter((l) => l.startsWith('worker: paid'))).toEqual([`worker: paid req-${note.id} (PAYMENT_RESULT:${note.id}, attempt 1)`]);
+    expect(worker.lines.filter((l) => l.startsWith('worker: paid'))).toEqual([
+      `worker: paid req-${note.id} (PAYMENT_RESULT:${note.id}, attempt 1)`,
+    ]);
   }, 60_000);
 });

@@ -12,7 +12,12 @@ function run(script: string, args: string[] = []): Promise<{ code: number | null
   const started = Date.now();
   return new Promise((resolve) => {
     execFile(tsx, [script, ...args], { cwd: root, timeout: 45_000, env: { ...process.env, NODE_OPTIONS: '' } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as NodeJS.ErrnoException & { code?: number }).code as unknown as number) ?? 1 : 0, stdout, stderr, ms: Date.now() - started });
+      resolve({
+        code: err ? (((err as NodeJS.ErrnoException & { code?: number }).code as unknown as number) ?? 1) : 0,
+        stdout,
+        stderr,
+        ms: Date.now() - started,
+      });
     });
   });
 }
@@ -29,7 +34,9 @@ describe('npm start', () => {
     expect(r.stdout).toMatch(/\+\s*\d+ ms/);
     expect(r.stdout).toContain('the return page shows "paid"');
     expect(r.stdout).toContain('✓ paid, notified, acknowledged and confirmed by inquiry.');
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(/^✓ settlement reconciled: 1 payment matched, \d+ USD \(minor units\) net of fees\.$/);
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toMatch(
+      /^✓ settlement reconciled: 1 payment matched, \d+ USD \(minor units\) net of fees\.$/,
+    );
     // It exited by itself, well before the 20 s watchdog.
     expect(r.ms).toBeLessThan(15_000);
   }, 60_000);
@@ -69,7 +76,12 @@ describe('examples', () => {
     const r = await run('examples/customs.ts');
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout.trim().split('\n').map((l) => l.replace(/customsPaymentId \w+/, 'customsPaymentId X'))).toEqual([
+    expect(
+      r.stdout
+        .trim()
+        .split('\n')
+        .map((l) => l.replace(/customsPaymentId \w+/, 'customsPaymentId X')),
+    ).toEqual([
       'payment SUCCESS',
       'declaration taken (SUCCESS): customsPaymentId X',
       'declaration WAITING_FOR_PROCESSING',
@@ -80,7 +92,14 @@ describe('examples', () => {
 
   it('check.json: a complete go-live config whose key files exist and load', () => {
     const config = JSON.parse(readFileSync(`${root}examples/check.json`, 'utf8')) as Record<string, unknown>;
-    expect(config).toMatchObject({ paymentMethodType: 'ALIPAY_CN', contractSettlementCurrency: 'USD', paymentCurrencies: ['USD', 'CNY'], settlementCurrency: 'USD', region: 'NA', keyVersion: '1' });
+    expect(config).toMatchObject({
+      paymentMethodType: 'ALIPAY_CN',
+      contractSettlementCurrency: 'USD',
+      paymentCurrencies: ['USD', 'CNY'],
+      settlementCurrency: 'USD',
+      region: 'NA',
+      keyVersion: '1',
+    });
     expect(String(config.clientId)).toMatch(/^SANDBOX_/);
     // Key paths are relative to the config file, as the CLI reads them.
     const dir = `${root}examples/`;

@@ -29,7 +29,11 @@ export function signedHeaders(body: string, o: RespondOptions): Record<string, s
 /** An msw response carrying `body` (object or exact string), signed as Alipay would unless told otherwise. */
 export function amsResponse(body: unknown, o: RespondOptions): Response {
   const text = typeof body === 'string' ? body : JSON.stringify(body);
-  const headers: Record<string, string> = { 'content-type': 'application/json; charset=UTF-8', ...(o.unsigned ? {} : signedHeaders(text, o)), ...o.headers };
+  const headers: Record<string, string> = {
+    'content-type': 'application/json; charset=UTF-8',
+    ...(o.unsigned ? {} : signedHeaders(text, o)),
+    ...o.headers,
+  };
   return new HttpResponse(o.tamper ? o.tamper(text) : text, { status: o.status ?? 200, headers });
 }
 

@@ -44,7 +44,9 @@ export const ecPrivatePem = keyFile('ec_private_pkcs8.pem');
 
 /** Signs content with openssl-equivalent node:crypto directly: the reference the package is compared with. */
 export function rawSign(content: string | Buffer, privatePem: string): string {
-  return sign('sha256', typeof content === 'string' ? Buffer.from(content, 'utf8') : content, createPrivateKey(privatePem)).toString('base64');
+  return sign('sha256', typeof content === 'string' ? Buffer.from(content, 'utf8') : content, createPrivateKey(privatePem)).toString(
+    'base64',
+  );
 }
 
 export function publicOf(privatePem: string): string {

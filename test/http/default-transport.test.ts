@@ -18,7 +18,13 @@ function startForwardProxy(): Promise<{ url: string; seen: string[]; close(): Pr
     seen.push(`${req.method} ${req.url}`);
     const target = new URL(req.url ?? '/');
     const upstream = http.request(
-      { hostname: target.hostname, port: target.port, path: target.pathname + target.search, method: req.method, headers: { ...req.headers, host: target.host } },
+      {
+        hostname: target.hostname,
+        port: target.port,
+        path: target.pathname + target.search,
+        method: req.method,
+        headers: { ...req.headers, host: target.host },
+      },
       (up) => {
         res.writeHead(up.statusCode ?? 502, up.headers);
         up.pipe(res);
@@ -84,7 +90,13 @@ afterEach(() => {
 });
 
 const client = (transport?: ReturnType<typeof createDefaultTransport>) =>
-  new AmsClient({ clientId: CLIENT, privateKey: merchant.privatePkcs8Pem, alipayPublicKey: gw.alipayPublicKey, baseUrl: gw.url, ...(transport ? { transport } : {}) });
+  new AmsClient({
+    clientId: CLIENT,
+    privateKey: merchant.privatePkcs8Pem,
+    alipayPublicKey: gw.alipayPublicKey,
+    baseUrl: gw.url,
+    ...(transport ? { transport } : {}),
+  });
 
 describe('default transport', () => {
   it('goes direct when no proxy is configured', async () => {
@@ -103,7 +115,10 @@ describe('default transport', () => {
     expect(res.result.resultCode).toBe('PAYMENT_IN_PROCESS');
     const inquiry = await c.inquiryPayment({ paymentRequestId: 'px-proxied-1' });
     expect(inquiry.paymentRequestId).toBe('px-proxied-1');
-    expect(proxy.seen).toEqual([`POST ${gw.url}/ams/sandbox/api/v1/payments/pay`, `POST ${gw.url}/ams/sandbox/api/v1/payments/inquiryPayment`]);
+    expect(proxy.seen).toEqual([
+      `POST ${gw.url}/ams/sandbox/api/v1/payments/pay`,
+      `POST ${gw.url}/ams/sandbox/api/v1/payments/inquiryPayment`,
+    ]);
   });
 
   it('honours NO_PROXY the way axios does', async () => {
@@ -133,7 +148,14 @@ describe('default transport', () => {
     const dropper = net.createServer((socket) => socket.destroy());
     await new Promise<void>((r) => dropper.listen(0, '127.0.0.1', r));
     process.env['HTTP_PROXY'] = `http://127.0.0.1:${(dropper.address() as AddressInfo).port}`;
-    const c = new AmsClient({ clientId: CLIENT, privateKey: merchant.privatePkcs8Pem, alipayPublicKey: gw.alipayPublicKey, baseUrl: gw.url, maxRetries: 1, clock: { now: () => new Date(), sleep: async () => {} } });
+    const c = new AmsClient({
+      clientId: CLIENT,
+      privateKey: merchant.privatePkcs8Pem,
+      alipayPublicKey: gw.alipayPublicKey,
+      baseUrl: gw.url,
+      maxRetries: 1,
+      clock: { now: () => new Date(), sleep: async () => {} },
+    });
     const err = await c.pay(payRequest({ paymentRequestId: 'px-down-1' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsConnectionError);
     expect((err as AmsConnectionError).attempts).toBe(2);
@@ -185,7 +207,12 @@ describe('default transport', () => {
     expect(refused.status).toBe(403);
     expect(proxy.seen).toEqual([`CONNECT 127.0.0.1:${capturePortForHttps}`]);
     // Through a client, the refusal is a typed AmsHttpError carrying the proxy's status (as the README says).
-    const viaClient = new AmsClient({ clientId: CLIENT, privateKey: merchant.privatePkcs8Pem, alipayPublicKey: gw.alipayPublicKey, baseUrl: `https://127.0.0.1:${capturePortForHttps}` });
+    const viaClient = new AmsClient({
+      clientId: CLIENT,
+      privateKey: merchant.privatePkcs8Pem,
+      alipayPublicKey: gw.alipayPublicKey,
+      baseUrl: `https://127.0.0.1:${capturePortForHttps}`,
+    });
     const err = await viaClient.pay(payRequest({ paymentRequestId: 'px-https-1' })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsHttpError);
     expect((err as AmsHttpError).httpStatus).toBe(403);

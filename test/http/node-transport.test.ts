@@ -48,7 +48,11 @@ describe('createNodeHttpTransport over real sockets', () => {
     server.once('request', (req: IncomingMessage) => req.on('data', (c: Buffer) => (received += c.toString('utf8'))));
     const signal = new AbortController().signal;
     const res = await request('/ok', signal);
-    expect(res).toEqual({ status: 201, headers: expect.objectContaining({ 'x-echo': String(Buffer.byteLength('{"a":"é"}')) }), body: '{"ü":"ß"}' });
+    expect(res).toEqual({
+      status: 201,
+      headers: expect.objectContaining({ 'x-echo': String(Buffer.byteLength('{"a":"é"}')) }),
+      body: '{"ü":"ß"}',
+    });
     expect(received).toBe('{"a":"é"}');
     expect(listeners(signal)).toBe(0);
   });
@@ -120,7 +124,9 @@ describe('createNodeHttpTransport over real sockets', () => {
     // Node's ERR_HTTP_INVALID_HEADER_VALUE quotes the value; an agent can fail with any message. Neither may pass.
     class LeakyAgent extends http.Agent {
       override createConnection(): Socket {
-        throw Object.assign(new Error('Invalid value "secret-token-123" for header "agent-token"'), { code: 'ERR_HTTP_INVALID_HEADER_VALUE' });
+        throw Object.assign(new Error('Invalid value "secret-token-123" for header "agent-token"'), {
+          code: 'ERR_HTTP_INVALID_HEADER_VALUE',
+        });
       }
     }
     const leaky = createNodeHttpTransport({ httpAgent: new LeakyAgent() });
@@ -138,7 +144,9 @@ describe('createNodeHttpTransport over real sockets', () => {
     await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
     const port = (closed.address() as AddressInfo).port;
     await new Promise((r) => closed.close(r));
-    const err = await failure(send({ url: `http://127.0.0.1:${port}/x`, method: 'POST', headers: {}, body: '', signal: new AbortController().signal }));
+    const err = await failure(
+      send({ url: `http://127.0.0.1:${port}/x`, method: 'POST', headers: {}, body: '', signal: new AbortController().signal }),
+    );
     expect(err.kind).toBe('connection');
     expect(err.message).toContain('ECONNREFUSED');
   });
@@ -156,7 +164,13 @@ describe('createNodeHttpTransport over real sockets', () => {
     routes.set('/v6', (_req, res) => res.end('six'));
     const port = (server.address() as AddressInfo).port;
     const viaV6 = createNodeHttpTransport({ httpAgent: new RecordingAgent() });
-    const res = await viaV6({ url: `http://[::1]:${port}/v6`, method: 'POST', headers: {}, body: '', signal: new AbortController().signal });
+    const res = await viaV6({
+      url: `http://[::1]:${port}/v6`,
+      method: 'POST',
+      headers: {},
+      body: '',
+      signal: new AbortController().signal,
+    });
     expect(res.body).toBe('six');
     expect(hosts).toEqual(['::1']);
   });

@@ -11,7 +11,13 @@ const LIVE = '/ams/api/v1/payments/inquiryPayment';
 function core(): GatewayCore {
   return createGatewayCore({
     alipayPrivateKey: alipay.privatePem,
-    merchants: { SANDBOX_V2: merchant.publicSpkiPem, SANDBOX_NOKEY: merchant.publicSpkiPem, SANDBOX_LIVE: merchant.publicSpkiPem, LIVE_SANDBOX: merchant.publicSpkiPem, SANDBOX_OFF: merchant.publicSpkiPem },
+    merchants: {
+      SANDBOX_V2: merchant.publicSpkiPem,
+      SANDBOX_NOKEY: merchant.publicSpkiPem,
+      SANDBOX_LIVE: merchant.publicSpkiPem,
+      LIVE_SANDBOX: merchant.publicSpkiPem,
+      SANDBOX_OFF: merchant.publicSpkiPem,
+    },
     credentials: {
       SANDBOX_V2: { keyVersions: ['2'] },
       SANDBOX_NOKEY: { keyVersions: [] },
@@ -26,11 +32,23 @@ async function inquire(g: GatewayCore, clientId: string, path: string, keyVersio
   const body = JSON.stringify({ paymentRequestId: 'none' });
   const requestTime = '2026-11-22T08:00:00+08:00';
   const signature = signRequest({ path, clientId, requestTime, body, privateKey: merchant.privatePkcs8Pem, keyVersion });
-  const reply = await g.handle({ method: 'POST', url: ORIGIN + path, headers: { 'client-id': clientId, 'request-time': requestTime, signature }, body });
+  const reply = await g.handle({
+    method: 'POST',
+    url: ORIGIN + path,
+    headers: { 'client-id': clientId, 'request-time': requestTime, signature },
+    body,
+  });
   const json = JSON.parse(reply.body) as { result: { resultStatus: string; resultCode: string } };
   const signed =
     reply.headers['signature'] !== undefined &&
-    verifySignature({ path, clientId, time: reply.headers['response-time']!, body: reply.body, signature: reply.headers['signature'], publicKey: publicOf(alipay.privatePem) });
+    verifySignature({
+      path,
+      clientId,
+      time: reply.headers['response-time']!,
+      body: reply.body,
+      signature: reply.headers['signature'],
+      publicKey: publicOf(alipay.privatePem),
+    });
   return { code: json.result.resultCode, status: json.result.resultStatus, signed, unsigned: reply.headers['signature'] === undefined };
 }
 

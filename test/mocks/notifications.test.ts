@@ -15,7 +15,9 @@ interface Received {
 }
 
 /** A merchant notify endpoint on loopback answering each delivery with the next of `answers` (last repeats). */
-async function notifyEndpoint(answers: Array<{ status: number; body: string }>): Promise<{ url: string; received: Received[]; server: Server }> {
+async function notifyEndpoint(
+  answers: Array<{ status: number; body: string }>,
+): Promise<{ url: string; received: Received[]; server: Server }> {
   const received: Received[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -43,9 +45,19 @@ afterEach(async () => {
 });
 
 async function setup(options = {}) {
-  const gw = await startAmsGateway({ clientId: CLIENT_ID, merchantPublicKey: merchant.publicSpkiPem, alipayPrivateKey: alipay.privatePem, ...options });
+  const gw = await startAmsGateway({
+    clientId: CLIENT_ID,
+    merchantPublicKey: merchant.publicSpkiPem,
+    alipayPrivateKey: alipay.privatePem,
+    ...options,
+  });
   gateways.push(gw);
-  const client = new AmsClient({ clientId: CLIENT_ID, privateKey: merchant.privatePkcs8Pem, alipayPublicKey: gw.alipayPublicKey, baseUrl: gw.url });
+  const client = new AmsClient({
+    clientId: CLIENT_ID,
+    privateKey: merchant.privatePkcs8Pem,
+    alipayPublicKey: gw.alipayPublicKey,
+    baseUrl: gw.url,
+  });
   return { gw, client };
 }
 
@@ -66,7 +78,11 @@ describe('cashier page', () => {
     expect(html).toContain('Pay with test account');
     expect(html).toContain('Cancel');
 
-    const paid = await fetch(`${gw.url}/alipaycn/pc/cashier/pay`, { method: 'POST', body: new URLSearchParams({ paymentId: res.paymentId }), redirect: 'manual' });
+    const paid = await fetch(`${gw.url}/alipaycn/pc/cashier/pay`, {
+      method: 'POST',
+      body: new URLSearchParams({ paymentId: res.paymentId }),
+      redirect: 'manual',
+    });
     expect(paid.status).toBe(303);
     expect(paid.headers.get('location')).toBe('http://127.0.0.1:9/return');
 
@@ -74,9 +90,24 @@ describe('cashier page', () => {
     expect(endpoint.received).toHaveLength(1);
     const n = endpoint.received[0]!;
     expect(n.path).toBe('/alipay/notify?shop=1');
-    const verified = verifyNotification({ path: '/alipay/notify', headers: n.headers, rawBody: n.body, alipayPublicKey: gw.alipayPublicKeyPem, clientId: CLIENT_ID });
-    expect(verified).toMatchObject({ kind: 'payment', notifyType: 'PAYMENT_RESULT', paymentRequestId: 'c-1', paymentId: res.paymentId, result: { resultStatus: 'S' } });
-    expect(JSON.parse(n.body)).toMatchObject({ paymentAmount: { currency: 'USD', value: '1999' }, grossSettlementAmount: { currency: 'USD', value: '1999' } });
+    const verified = verifyNotification({
+      path: '/alipay/notify',
+      headers: n.headers,
+      rawBody: n.body,
+      alipayPublicKey: gw.alipayPublicKeyPem,
+      clientId: CLIENT_ID,
+    });
+    expect(verified).toMatchObject({
+      kind: 'payment',
+      notifyType: 'PAYMENT_RESULT',
+      paymentRequestId: 'c-1',
+      paymentId: res.paymentId,
+      result: { resultStatus: 'S' },
+    });
+    expect(JSON.parse(n.body)).toMatchObject({
+      paymentAmount: { currency: 'USD', value: '1999' },
+      grossSettlementAmount: { currency: 'USD', value: '1999' },
+    });
     expect(gw.deliveries[0]).toMatchObject({ state: 'acknowledged', attempts: [{ attempt: 1, status: 200, acknowledged: true }] });
     expect((await client.inquiryPayment({ paymentId: res.paymentId })).paymentStatus).toBe('SUCCESS');
 
@@ -89,7 +120,11 @@ describe('cashier page', () => {
   it('cancel at the cashier: CANCELLED, redirected, no notification', async () => {
     const { gw, client } = await setup();
     const res = await client.pay(payRequest('c-2'));
-    const r = await fetch(`${gw.url}/alipaycn/pc/cashier/cancel`, { method: 'POST', body: new URLSearchParams({ paymentId: res.paymentId }), redirect: 'manual' });
+    const r = await fetch(`${gw.url}/alipaycn/pc/cashier/cancel`, {
+      method: 'POST',
+      body: new URLSearchParams({ paymentId: res.paymentId }),
+      redirect: 'manual',
+    });
     expect(r.status).toBe(303);
     expect((await client.inquiryPayment({ paymentRequestId: 'c-2' })).paymentStatus).toBe('CANCELLED');
     expect(gw.deliveries).toHaveLength(0);
@@ -121,7 +156,15 @@ describe('notification delivery', () => {
     // Same body every time, each attempt freshly signed.
     expect(new Set(endpoint.received.map((r) => r.body)).size).toBe(1);
     for (const r of endpoint.received) {
-      expect(() => verifyNotification({ path: '/alipay/notify', headers: r.headers, rawBody: r.body, alipayPublicKey: gw.alipayPublicKey, clientId: CLIENT_ID })).not.toThrow();
+      expect(() =>
+        verifyNotification({
+          path: '/alipay/notify',
+          headers: r.headers,
+          rawBody: r.body,
+          alipayPublicKey: gw.alipayPublicKey,
+          clientId: CLIENT_ID,
+        }),
+      ).not.toThrow();
     }
   });
 
@@ -148,11 +191,28 @@ describe('notification delivery', () => {
     const { gw, client } = await setup();
     const res = await client.pay(payRequest('n-4'));
     await gw.core.completePayment(res.paymentId);
-    const refund = await client.refund({ refundRequestId: 'rf-1', paymentId: res.paymentId, refundAmount: { currency: 'USD', value: '500' }, refundNotifyUrl: endpoint.url });
+    const refund = await client.refund({
+      refundRequestId: 'rf-1',
+      paymentId: res.paymentId,
+      refundAmount: { currency: 'USD', value: '500' },
+      refundNotifyUrl: endpoint.url,
+    });
     const d = await gw.waitForNotification({ kind: 'refund', timeoutMs: 5_000 });
     expect(d.refundId).toBe(refund.refundId);
-    const n = verifyNotification({ path: '/alipay/notify', headers: endpoint.received[0]!.headers, rawBody: endpoint.received[0]!.body, alipayPublicKey: gw.alipayPublicKey, clientId: CLIENT_ID });
-    expect(n).toMatchObject({ kind: 'refund', notifyType: 'REFUND_RESULT', refundStatus: 'S', refundRequestId: 'rf-1', refundAmount: { currency: 'USD', value: '500' } });
+    const n = verifyNotification({
+      path: '/alipay/notify',
+      headers: endpoint.received[0]!.headers,
+      rawBody: endpoint.received[0]!.body,
+      alipayPublicKey: gw.alipayPublicKey,
+      clientId: CLIENT_ID,
+    });
+    expect(n).toMatchObject({
+      kind: 'refund',
+      notifyType: 'REFUND_RESULT',
+      refundStatus: 'S',
+      refundRequestId: 'rf-1',
+      refundAmount: { currency: 'USD', value: '500' },
+    });
   });
 
   it('CNY paid, settled in the contract currency: grossSettlementAmount converted', async () => {
@@ -164,6 +224,9 @@ describe('notification delivery', () => {
     req.order.orderAmount.currency = 'CNY';
     const res = await client.pay(req);
     await gw.core.completePayment(res.paymentId);
-    expect(JSON.parse(endpoint.received[0]!.body)).toMatchObject({ paymentAmount: { currency: 'CNY', value: '100' }, grossSettlementAmount: { currency: 'USD', value: '14' } });
+    expect(JSON.parse(endpoint.received[0]!.body)).toMatchObject({
+      paymentAmount: { currency: 'CNY', value: '100' },
+      grossSettlementAmount: { currency: 'USD', value: '14' },
+    });
   });
 });

@@ -24,9 +24,15 @@ async function scenario(kind: TargetKind): Promise<unknown[]> {
     await target.gateway.completePayment(p.paymentId);
     out.push(await outcome(client.inquiryPayment({ paymentId: p.paymentId })));
     out.push(await outcome(client.cancel({ paymentId: p.paymentId })));
-    out.push(await outcome(client.refund({ refundRequestId: 'r-1', paymentId: p.paymentId, refundAmount: { currency: 'USD', value: '999' } })));
-    out.push(await outcome(client.refund({ refundRequestId: 'r-2', paymentId: p.paymentId, refundAmount: { currency: 'USD', value: '1001' } })));
-    out.push(await outcome(client.refund({ refundRequestId: 'r-1', paymentId: p.paymentId, refundAmount: { currency: 'USD', value: '998' } })));
+    out.push(
+      await outcome(client.refund({ refundRequestId: 'r-1', paymentId: p.paymentId, refundAmount: { currency: 'USD', value: '999' } })),
+    );
+    out.push(
+      await outcome(client.refund({ refundRequestId: 'r-2', paymentId: p.paymentId, refundAmount: { currency: 'USD', value: '1001' } })),
+    );
+    out.push(
+      await outcome(client.refund({ refundRequestId: 'r-1', paymentId: p.paymentId, refundAmount: { currency: 'USD', value: '998' } })),
+    );
     out.push(await outcome(client.inquiryRefund({ refundRequestId: 'r-1' })));
     out.push(await outcome(client.inquiryRefund({ refundId: 'unknown' })));
     out.push(await outcome(client.cancel({ paymentRequestId: 'parity-2' })));
@@ -76,8 +82,18 @@ describe('parity', () => {
         expect(res.normalUrl!.startsWith(`${target.origin}/alipaycn/pc/cashier?`)).toBe(true);
         const page = await fetch(res.normalUrl!);
         const html = await page.text();
-        const paid = await fetch(`${target.origin}/alipaycn/pc/cashier/pay`, { method: 'POST', body: new URLSearchParams({ paymentId: res.paymentId }), redirect: 'manual' });
-        statuses[kind] = [page.status, html.includes('19.99 USD'), paid.status, paid.headers.get('location'), (await client.inquiryPayment({ paymentId: res.paymentId })).paymentStatus];
+        const paid = await fetch(`${target.origin}/alipaycn/pc/cashier/pay`, {
+          method: 'POST',
+          body: new URLSearchParams({ paymentId: res.paymentId }),
+          redirect: 'manual',
+        });
+        statuses[kind] = [
+          page.status,
+          html.includes('19.99 USD'),
+          paid.status,
+          paid.headers.get('location'),
+          (await client.inquiryPayment({ paymentId: res.paymentId })).paymentStatus,
+        ];
       } finally {
         await target.close();
       }
@@ -106,11 +122,19 @@ describe('parity of the remaining faults and of raw bytes', () => {
       const body = '\uFEFF{"paymentRequestId":"rest-0"}';
       const time = '2026-11-22T00:00:00+00:00';
       const signature = signRequest({ path, clientId: CLIENT_ID, requestTime: time, body, privateKey: merchant.privatePkcs8Pem });
-      const res = await fetch(`${target.origin}${path}`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'client-id': CLIENT_ID, 'request-time': time, signature } });
+      const res = await fetch(`${target.origin}${path}`, {
+        method: 'POST',
+        body,
+        headers: { 'content-type': 'application/json', 'client-id': CLIENT_ID, 'request-time': time, signature },
+      });
       out.push(JSON.parse(await res.text()).result);
       // A scripted U never answers a request that does not verify.
       target.gateway.script('inquiryPayment', ['U']);
-      const unsigned = await fetch(`${target.origin}${path}`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json', 'client-id': CLIENT_ID } });
+      const unsigned = await fetch(`${target.origin}${path}`, {
+        method: 'POST',
+        body: '{}',
+        headers: { 'content-type': 'application/json', 'client-id': CLIENT_ID },
+      });
       out.push({ result: JSON.parse(await unsigned.text()).result, signed: unsigned.headers.get('signature') !== null });
       return out;
     } finally {

@@ -10,14 +10,22 @@ const SANDBOX_PAY = '/ams/sandbox/api/v1/payments/pay';
 
 function core(extra = {}): GatewayCore {
   return createGatewayCore({
-    merchants: { [CLIENT_ID]: merchant.publicSpkiPem, LIVE_MERCHANT_1: { merchantPublicKey: merchant.publicSpkiPem, contractSettlementCurrency: 'EUR' } },
+    merchants: {
+      [CLIENT_ID]: merchant.publicSpkiPem,
+      LIVE_MERCHANT_1: { merchantPublicKey: merchant.publicSpkiPem, contractSettlementCurrency: 'EUR' },
+    },
     alipayPrivateKey: alipay.privatePem,
     ...extra,
   });
 }
 
 /** Sends a raw signed request through the core, as a client on the wire would. */
-async function send(g: GatewayCore, path: string, body: unknown, o: { clientId?: string; key?: string; headers?: Record<string, string | undefined> } = {}) {
+async function send(
+  g: GatewayCore,
+  path: string,
+  body: unknown,
+  o: { clientId?: string; key?: string; headers?: Record<string, string | undefined> } = {},
+) {
   const clientId = o.clientId ?? CLIENT_ID;
   const text = typeof body === 'string' ? body : JSON.stringify(body);
   const requestTime = '2026-11-22T08:00:00+08:00';
@@ -25,10 +33,22 @@ async function send(g: GatewayCore, path: string, body: unknown, o: { clientId?:
   const reply = await g.handle({
     method: 'POST',
     url: ORIGIN + path,
-    headers: { 'content-type': 'application/json; charset=UTF-8', 'client-id': clientId, 'request-time': requestTime, signature, ...o.headers },
+    headers: {
+      'content-type': 'application/json; charset=UTF-8',
+      'client-id': clientId,
+      'request-time': requestTime,
+      signature,
+      ...o.headers,
+    },
     body: text,
   });
-  return { reply, json: JSON.parse(reply.body) as { result: { resultStatus: string; resultCode: string; resultMessage: string } } & Record<string, unknown> };
+  return {
+    reply,
+    json: JSON.parse(reply.body) as { result: { resultStatus: string; resultCode: string; resultMessage: string } } & Record<
+      string,
+      unknown
+    >,
+  };
 }
 
 describe('authentication', () => {
@@ -38,7 +58,16 @@ describe('authentication', () => {
     expect(json.result).toEqual({ resultStatus: 'U', resultCode: 'PAYMENT_IN_PROCESS', resultMessage: 'payment in process' });
     expect(reply.headers['client-id']).toBe(CLIENT_ID);
     expect(reply.headers['content-type']).toBe('application/json; charset=UTF-8');
-    expect(verifySignature({ path: SANDBOX_PAY, clientId: CLIENT_ID, time: reply.headers['response-time']!, body: reply.body, signature: reply.headers['signature']!, publicKey: publicOf(alipay.privatePem) })).toBe(true);
+    expect(
+      verifySignature({
+        path: SANDBOX_PAY,
+        clientId: CLIENT_ID,
+        time: reply.headers['response-time']!,
+        body: reply.body,
+        signature: reply.headers['signature']!,
+        publicKey: publicOf(alipay.privatePem),
+      }),
+    ).toBe(true);
     g.close();
   });
 
@@ -105,7 +134,9 @@ describe('validation', () => {
     const eur = payRequest('p-10', '100', { settlementStrategy: { settlementCurrency: 'EUR' } });
     eur.paymentAmount.currency = 'EUR';
     eur.order.orderAmount.currency = 'EUR';
-    expect((await send(g, '/ams/api/v1/payments/pay', eur, { clientId: 'LIVE_MERCHANT_1' })).json.result.resultCode).toBe('PAYMENT_IN_PROCESS');
+    expect((await send(g, '/ams/api/v1/payments/pay', eur, { clientId: 'LIVE_MERCHANT_1' })).json.result.resultCode).toBe(
+      'PAYMENT_IN_PROCESS',
+    );
   });
 
   it('an API the gateway does not implement: INVALID_API', async () => {
@@ -122,7 +153,13 @@ describe('pay', () => {
     expect(form.method).toBe('GET');
     expect(form.redirectUrl).toBe(`${ORIGIN}/alipaycn/pc/cashier`);
     const params = JSON.parse(form.parameters) as Record<string, unknown>;
-    expect(params).toMatchObject({ paymentId: json.paymentId, amountValue: '1999', amountCurrency: 'USD', paymentMethodType: 'ALIPAY_CN', callback: 'http://127.0.0.1:9/return' });
+    expect(params).toMatchObject({
+      paymentId: json.paymentId,
+      amountValue: '1999',
+      amountCurrency: 'USD',
+      paymentMethodType: 'ALIPAY_CN',
+      callback: 'http://127.0.0.1:9/return',
+    });
     expect(json.normalUrl).toBe(`${form.redirectUrl}?${new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]))}`);
   });
 
@@ -139,9 +176,18 @@ describe('pay', () => {
 
 describe('magic amounts', () => {
   it('…4051: F RISK_REJECT, and the inquiry finds it FAIL', async () => {
-    const gw = await startAmsGateway({ clientId: CLIENT_ID, merchantPublicKey: merchant.publicSpkiPem, alipayPrivateKey: alipay.privatePem });
+    const gw = await startAmsGateway({
+      clientId: CLIENT_ID,
+      merchantPublicKey: merchant.publicSpkiPem,
+      alipayPrivateKey: alipay.privatePem,
+    });
     const { AmsClient } = await import('../../src/index');
-    const client = new AmsClient({ clientId: CLIENT_ID, privateKey: merchant.privatePkcs8Pem, alipayPublicKey: gw.alipayPublicKey, baseUrl: gw.url });
+    const client = new AmsClient({
+      clientId: CLIENT_ID,
+      privateKey: merchant.privatePkcs8Pem,
+      alipayPublicKey: gw.alipayPublicKey,
+      baseUrl: gw.url,
+    });
     try {
       const err = await client.pay(payRequest('m-1', MAGIC_AMOUNTS.RISK_REJECT)).catch((e: unknown) => e);
       expect((err as AmsApiError).resultCode).toBe('RISK_REJECT');
@@ -161,7 +207,11 @@ describe('magic amounts', () => {
 
       // …4053 never settles: the cashier's pay button leaves it PROCESSING; a cancel ends it.
       const never = await client.pay(payRequest('m-3', MAGIC_AMOUNTS.NEVER_SETTLES));
-      const page = await fetch(`${gw.url}/alipaycn/pc/cashier/pay`, { method: 'POST', body: new URLSearchParams({ paymentId: never.paymentId }), redirect: 'manual' });
+      const page = await fetch(`${gw.url}/alipaycn/pc/cashier/pay`, {
+        method: 'POST',
+        body: new URLSearchParams({ paymentId: never.paymentId }),
+        redirect: 'manual',
+      });
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('never settles');
       expect((await client.inquiryPayment({ paymentId: never.paymentId })).paymentStatus).toBe('PROCESSING');
@@ -170,7 +220,11 @@ describe('magic amounts', () => {
 
       // …4052 fails at the cashier.
       const fails = await client.pay(payRequest('m-2', MAGIC_AMOUNTS.FAIL_AT_CASHIER));
-      const r = await fetch(`${gw.url}/alipaycn/pc/cashier/pay`, { method: 'POST', body: new URLSearchParams({ paymentId: fails.paymentId }), redirect: 'manual' });
+      const r = await fetch(`${gw.url}/alipaycn/pc/cashier/pay`, {
+        method: 'POST',
+        body: new URLSearchParams({ paymentId: fails.paymentId }),
+        redirect: 'manual',
+      });
       expect(r.status).toBe(303);
       const inquiry = await client.inquiryPayment({ paymentId: fails.paymentId });
       expect(inquiry).toMatchObject({ paymentStatus: 'FAIL', paymentResultCode: 'USER_BALANCE_NOT_ENOUGH' });
@@ -184,7 +238,11 @@ describe('the HTTP gateway and large bodies', () => {
   it('answers 413 (readable by the client, not a reset) to a body over maxBodyBytes', async () => {
     const gw = await startAmsGateway({ clientId: CLIENT_ID, merchantPublicKey: merchant.publicSpkiPem, maxBodyBytes: 1024 });
     try {
-      const res = await fetch(`${gw.url}${SANDBOX_PAY}`, { method: 'POST', body: 'x'.repeat(200_000), headers: { 'content-type': 'application/json' } });
+      const res = await fetch(`${gw.url}${SANDBOX_PAY}`, {
+        method: 'POST',
+        body: 'x'.repeat(200_000),
+        headers: { 'content-type': 'application/json' },
+      });
       expect(res.status).toBe(413);
       expect(await res.text()).toMatch(/too large/);
     } finally {
@@ -195,7 +253,9 @@ describe('the HTTP gateway and large bodies', () => {
 
 describe('pay: the cashier guide, as the gateway enforces it', () => {
   const direct = (extra: Record<string, unknown> = {}) => {
-    const r = payRequest(`g-${Math.random().toString(36).slice(2, 10)}`, '100', extra) as Record<string, unknown> & { order: Record<string, unknown> };
+    const r = payRequest(`g-${Math.random().toString(36).slice(2, 10)}`, '100', extra) as Record<string, unknown> & {
+      order: Record<string, unknown>;
+    };
     delete r.order.extendInfo;
     return r;
   };
@@ -220,14 +280,29 @@ describe('the cashier honours paymentExpiryTime', () => {
   it('a payment past its expiry can no longer be paid at the cashier; it stays PROCESSING for the merchant to cancel', async () => {
     let now = Date.parse('2026-11-22T08:00:00Z');
     const clock = { now: () => new Date(now) };
-    const gw = await startAmsGateway({ clientId: CLIENT_ID, merchantPublicKey: merchant.publicSpkiPem, alipayPrivateKey: alipay.privatePem, clock });
+    const gw = await startAmsGateway({
+      clientId: CLIENT_ID,
+      merchantPublicKey: merchant.publicSpkiPem,
+      alipayPrivateKey: alipay.privatePem,
+      clock,
+    });
     try {
       const { AmsClient } = await import('../../src/index');
-      const client = new AmsClient({ clientId: CLIENT_ID, privateKey: merchant.privatePkcs8Pem, alipayPublicKey: gw.alipayPublicKey, baseUrl: gw.url, clock });
+      const client = new AmsClient({
+        clientId: CLIENT_ID,
+        privateKey: merchant.privatePkcs8Pem,
+        alipayPublicKey: gw.alipayPublicKey,
+        baseUrl: gw.url,
+        clock,
+      });
       const res = await client.pay(payRequest('exp-1', '100', { paymentExpiryTime: '2026-11-22T08:05:00+00:00' }));
       expect(JSON.parse(res.redirectActionForm!.parameters!)).toMatchObject({ paymentExpireTime: Date.parse('2026-11-22T08:05:00Z') });
       now += 6 * 60_000;
-      const page = await fetch(`${gw.url}/alipaycn/pc/cashier/pay`, { method: 'POST', body: new URLSearchParams({ paymentId: res.paymentId }), redirect: 'manual' });
+      const page = await fetch(`${gw.url}/alipaycn/pc/cashier/pay`, {
+        method: 'POST',
+        body: new URLSearchParams({ paymentId: res.paymentId }),
+        redirect: 'manual',
+      });
       expect(page.status).toBe(200);
       expect(await page.text()).toContain('has expired');
       expect((await client.inquiryPayment({ paymentId: res.paymentId })).paymentStatus).toBe('PROCESSING');

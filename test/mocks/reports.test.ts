@@ -15,17 +15,50 @@ const ledger: LedgerEntry[] = [];
 
 beforeAll(async () => {
   // 10:00 in Beijing on 25 December 2018: the transaction day of every payment below.
-  gw = await startAmsGateway({ clientId: CLIENT_ID, merchantPublicKey: merchant.publicSpkiPem, alipayPrivateKey: alipay.privatePem, clock: { now: () => new Date('2018-12-25T02:00:00Z') } });
-  const client = new AmsClient({ clientId: CLIENT_ID, privateKey: merchant.privatePkcs8Pem, alipayPublicKey: gw.alipayPublicKey, baseUrl: gw.url });
-  for (const [id, value] of [['rp-1', '1999'], ['rp-2', '5000'], ['rp-3', '700']] as const) {
-    const res = await client.pay(payRequest(id, value, { order: { referenceOrderId: `order-${id}`, orderDescription: 'Shoes, "wide"', orderAmount: { currency: 'USD', value }, extendInfo: { chinaExtraTransInfo: { businessType: '4', goodsInfo: 'Shoes^1', totalQuantity: '1' } } } }));
+  gw = await startAmsGateway({
+    clientId: CLIENT_ID,
+    merchantPublicKey: merchant.publicSpkiPem,
+    alipayPrivateKey: alipay.privatePem,
+    clock: { now: () => new Date('2018-12-25T02:00:00Z') },
+  });
+  const client = new AmsClient({
+    clientId: CLIENT_ID,
+    privateKey: merchant.privatePkcs8Pem,
+    alipayPublicKey: gw.alipayPublicKey,
+    baseUrl: gw.url,
+  });
+  for (const [id, value] of [
+    ['rp-1', '1999'],
+    ['rp-2', '5000'],
+    ['rp-3', '700'],
+  ] as const) {
+    const res = await client.pay(
+      payRequest(id, value, {
+        order: {
+          referenceOrderId: `order-${id}`,
+          orderDescription: 'Shoes, "wide"',
+          orderAmount: { currency: 'USD', value },
+          extendInfo: { chinaExtraTransInfo: { businessType: '4', goodsInfo: 'Shoes^1', totalQuantity: '1' } },
+        },
+      }),
+    );
     await gw.core.completePayment(res.paymentId);
     ledger.push({ paymentRequestId: id, paymentId: res.paymentId, type: 'PAYMENT', amount: { currency: 'USD', value } });
   }
   // Never paid: not in any report.
   await client.pay(payRequest('rp-unpaid', '1200'));
-  const refund = await client.refund({ refundRequestId: 'rf-1', paymentId: ledger[1]!.paymentId!, refundAmount: { currency: 'USD', value: '1500' } });
-  ledger.push({ refundRequestId: 'rf-1', refundId: refund.refundId!, paymentId: ledger[1]!.paymentId!, type: 'REFUND', amount: { currency: 'USD', value: '1500' } });
+  const refund = await client.refund({
+    refundRequestId: 'rf-1',
+    paymentId: ledger[1]!.paymentId!,
+    refundAmount: { currency: 'USD', value: '1500' },
+  });
+  ledger.push({
+    refundRequestId: 'rf-1',
+    refundId: refund.refundId!,
+    paymentId: ledger[1]!.paymentId!,
+    type: 'REFUND',
+    amount: { currency: 'USD', value: '1500' },
+  });
   dir = mkdtempSync(join(tmpdir(), 'ams-gw-reports-'));
 });
 afterAll(async () => {
@@ -50,7 +83,14 @@ describe('gateway.reports', () => {
     expect(readFileSync(files[2]!.path!, 'utf8')).toBe(files[2]!.content);
     const r = await parsed('C');
     expect(r['settlementSummary']!.generation).toBe('C');
-    expect(r['settlementSummary']!.rows.map((x) => [x.summaryType, x.count, x.amounts['settlementAmountValue']!.value, x.amounts['feeAmountValue']!.value])).toEqual([
+    expect(
+      r['settlementSummary']!.rows.map((x) => [
+        x.summaryType,
+        x.count,
+        x.amounts['settlementAmountValue']!.value,
+        x.amounts['feeAmountValue']!.value,
+      ]),
+    ).toEqual([
       // 1999 + 5000 + 700 − 1500 = 6199; fees −60 −150 −21 +45 = −186.
       ['TOTAL', 4, '6013', '-186'],
       ['PAYMENT', 3, '7468', '-231'],
@@ -64,7 +104,12 @@ describe('gateway.reports', () => {
     it(`generation ${generation} files reconcile with the merchant's ledger`, async () => {
       const r = await parsed(generation);
       expect(r['settlementItems']!.generation).toBe(generation);
-      const report = reconcile({ settlementItems: r['settlementItems']!, settlementSummary: r['settlementSummary']!, transactionItems: r['transactionItems']!, ledger });
+      const report = reconcile({
+        settlementItems: r['settlementItems']!,
+        settlementSummary: r['settlementSummary']!,
+        transactionItems: r['transactionItems']!,
+        ledger,
+      });
       expect(report.summaryMismatches).toEqual([]);
       expect(report.matched).toHaveLength(4);
       expect(report.ok).toBe(true);

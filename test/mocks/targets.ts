@@ -31,7 +31,13 @@ export function loopbackFriendlyMsw() {
 }
 
 export async function startTarget(kind: TargetKind, server: ReturnType<typeof setupServer>, options: GatewayOptions = {}): Promise<Target> {
-  const gatewayOptions: GatewayOptions = { clientId: CLIENT_ID, merchantPublicKey: merchant.publicSpkiPem, alipayPrivateKey: alipay.privatePem, maxHangMs: 3000, ...options };
+  const gatewayOptions: GatewayOptions = {
+    clientId: CLIENT_ID,
+    merchantPublicKey: merchant.publicSpkiPem,
+    alipayPrivateKey: alipay.privatePem,
+    maxHangMs: 3000,
+    ...options,
+  };
   const make =
     (gateway: GatewayCore, endpoint: Partial<AmsClientConfig>) =>
     (overrides: Partial<AmsClientConfig> = {}) => {
@@ -100,6 +106,12 @@ export async function outcome(p: Promise<unknown>): Promise<Record<string, unkno
     };
   } catch (err) {
     const e = err as Error & { resultCode?: string; reason?: string; httpStatus?: number };
-    return { ok: false, error: e.name, ...(e.resultCode ? { resultCode: e.resultCode } : {}), ...(e.reason ? { reason: e.reason } : {}), ...(e.httpStatus ? { httpStatus: e.httpStatus } : {}) };
+    return {
+      ok: false,
+      error: e.name,
+      ...(e.resultCode ? { resultCode: e.resultCode } : {}),
+      ...(e.reason ? { reason: e.reason } : {}),
+      ...(e.httpStatus ? { httpStatus: e.httpStatus } : {}),
+    };
   }
 }

@@ -19,11 +19,15 @@ describe('notificationAck', () => {
     expect(ack.headers).toEqual({ 'content-type': 'application/json' });
     expect(ack.body).toBe(ACK);
     expect(NOTIFICATION_ACK_BODY).toBe(ACK);
-    expect(Buffer.from(ack.body).equals(Buffer.from('{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}'))).toBe(true);
+    expect(
+      Buffer.from(ack.body).equals(Buffer.from('{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}')),
+    ).toBe(true);
   });
 
   it('signed: client-id, response-time and a signature over POST <path>\\n<client-id>.<response-time>.<body>', () => {
-    const ack = notificationAck({ sign: { clientId: CLIENT_ID, privateKey: merchant.privatePkcs8Base64, path: PATH, responseTime: '2026-11-22T00:00:00+00:00' } });
+    const ack = notificationAck({
+      sign: { clientId: CLIENT_ID, privateKey: merchant.privatePkcs8Base64, path: PATH, responseTime: '2026-11-22T00:00:00+00:00' },
+    });
     expect(ack.body).toBe(ACK);
     expect(ack.headers['content-type']).toBe('application/json');
     expect(ack.headers['client-id']).toBe(CLIENT_ID);
@@ -40,7 +44,9 @@ describe('notificationAck', () => {
     expect(a.headers['response-time']).toBe('2026-01-02T03:04:05+00:00');
     expect(a.headers.signature).toContain('keyVersion=3,');
     expect(verifiesWithMerchantKey(a.headers, a.body)).toBe(true);
-    const b = notificationAck({ sign: { clientId: CLIENT_ID, privateKey: merchant.privatePkcs1Pem, path: PATH, clock, keyVersion: '3', cryptoBackend: 'jsrsasign' } });
+    const b = notificationAck({
+      sign: { clientId: CLIENT_ID, privateKey: merchant.privatePkcs1Pem, path: PATH, clock, keyVersion: '3', cryptoBackend: 'jsrsasign' },
+    });
     expect(b.headers).toEqual(a.headers);
     const c = notificationAck({ sign: { clientId: CLIENT_ID, privateKey: merchant.privatePkcs1Pem, path: PATH, clock, keyVersion: null } });
     expect(c.headers.signature).not.toContain('keyVersion');
@@ -48,7 +54,11 @@ describe('notificationAck', () => {
 
   it('refuses to sign without a client id or path, or with a public key', () => {
     expect(() => notificationAck({ sign: { clientId: '', privateKey: merchant.privatePkcs1Pem, path: PATH } })).toThrow(AmsConfigError);
-    expect(() => notificationAck({ sign: { clientId: CLIENT_ID, privateKey: merchant.privatePkcs1Pem, path: 'notify' } })).toThrow(AmsConfigError);
-    expect(() => notificationAck({ sign: { clientId: CLIENT_ID, privateKey: merchant.publicSpkiPem, path: PATH } })).toThrow(AmsConfigError);
+    expect(() => notificationAck({ sign: { clientId: CLIENT_ID, privateKey: merchant.privatePkcs1Pem, path: 'notify' } })).toThrow(
+      AmsConfigError,
+    );
+    expect(() => notificationAck({ sign: { clientId: CLIENT_ID, privateKey: merchant.publicSpkiPem, path: PATH } })).toThrow(
+      AmsConfigError,
+    );
   });
 });

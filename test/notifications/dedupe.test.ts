@@ -13,7 +13,13 @@ function clock(start = 1_000_000) {
 }
 
 function parse(body: string): AmsNotification {
-  return verifyNotification({ path: PATH, headers: alipayHeaders({ body }), rawBody: body, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID });
+  return verifyNotification({
+    path: PATH,
+    headers: alipayHeaders({ body }),
+    rawBody: body,
+    alipayPublicKey: alipay.publicBase64,
+    clientId: CLIENT_ID,
+  });
 }
 
 describe('createMemoryNotificationStore', () => {
@@ -95,7 +101,14 @@ describe('createMemoryNotificationStore', () => {
   it('property: under any interleaving, a key is never claimed twice while a live claim exists, and never after done', async () => {
     await fc.assert(
       fc.asyncProperty(
-        fc.array(fc.record({ op: fc.constantFrom('claim', 'complete', 'release', 'tick'), key: fc.constantFrom('x', 'y'), ms: fc.integer({ min: 0, max: 700 }) }), { maxLength: 60 }),
+        fc.array(
+          fc.record({
+            op: fc.constantFrom('claim', 'complete', 'release', 'tick'),
+            key: fc.constantFrom('x', 'y'),
+            ms: fc.integer({ min: 0, max: 700 }),
+          }),
+          { maxLength: 60 },
+        ),
         async (ops) => {
           const c = clock();
           const store = createMemoryNotificationStore({ processingTtlMs: 1000, doneTtlMs: 100_000, clock: c.clock });
@@ -168,11 +181,23 @@ async function processWithHangingStore(store: NotificationStore): Promise<{ stat
   vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
   try {
     let called = 0;
-    const processor = createNotificationProcessor({ path: PATH, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, logger: {}, onPayment: () => void called++, dedupe: store });
-    const answer = processor.process({ method: 'POST', urlPath: PATH, headers: alipayHeaders({ body: usdBody }), rawBody: Buffer.from(usdBody) });
+    const processor = createNotificationProcessor({
+      path: PATH,
+      alipayPublicKey: alipay.publicBase64,
+      clientId: CLIENT_ID,
+      logger: {},
+      onPayment: () => void called++,
+      dedupe: store,
+    });
+    const answer = processor.process({
+      method: 'POST',
+      urlPath: PATH,
+      headers: alipayHeaders({ body: usdBody }),
+      rawBody: Buffer.from(usdBody),
+    });
     let settled = false;
     void answer.then(() => (settled = true));
-    for (const end = Date.now() + 15_000; !settled && Date.now() < end; ) {
+    for (const end = Date.now() + 15_000; !settled && Date.now() < end;) {
       await new Promise((r) => setImmediate(r));
       await vi.advanceTimersByTimeAsync(STORE_CLAIM_TIMEOUT_MS / 4);
     }
@@ -191,7 +216,11 @@ describe('a store that hangs', () => {
     expect(res.called).toBe(0);
   });
   it('at complete: still acknowledges after the timeout, so the callback does not run again', async () => {
-    const res = await processWithHangingStore({ claim: async () => ({ state: 'claimed', token: 't' }), complete: never, release: async () => {} });
+    const res = await processWithHangingStore({
+      claim: async () => ({ state: 'claimed', token: 't' }),
+      complete: never,
+      release: async () => {},
+    });
     expect(res).toEqual({ status: 200, body: NOTIFICATION_ACK_BODY, called: 1 });
   });
 });
@@ -215,7 +244,14 @@ describe('a store that answers nonsense fails loudly, runs nothing and acknowled
         complete = async () => undefined;
         release = async () => undefined;
       }
-      const processor = createNotificationProcessor({ path: PATH, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, logger: rec.logger, onPayment: () => void called++, dedupe: new LegacyStore() });
+      const processor = createNotificationProcessor({
+        path: PATH,
+        alipayPublicKey: alipay.publicBase64,
+        clientId: CLIENT_ID,
+        logger: rec.logger,
+        onPayment: () => void called++,
+        dedupe: new LegacyStore(),
+      });
       const res = await processor.process({ method: 'POST', urlPath: PATH, headers: alipayHeaders({ body: usdBody }), rawBody: usdBody });
       processor.written(res);
       expect(res.status).toBe(503);
@@ -255,7 +291,9 @@ describe('"acknowledged" is logged only for an acknowledgement that was built an
     expect(res.status).toBe(500);
     expect(res.body).not.toBe(NOTIFICATION_ACK_BODY);
     expect(called).toBe(1);
-    expect(rec.logs.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([expect.stringContaining('acknowledgement could not be built')]);
+    expect(rec.logs.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
+      expect.stringContaining('acknowledgement could not be built'),
+    ]);
     expect(rec.logs.some((l) => l.message === 'ams: notification acknowledged')).toBe(false);
   });
 

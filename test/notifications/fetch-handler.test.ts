@@ -94,7 +94,12 @@ describe('createFetchNotificationHandler', () => {
 
   it('derives the path from request.url when none is given', async () => {
     let calls = 0;
-    const handler = createFetchNotificationHandler({ alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, logger: {}, onPayment: () => void calls++ });
+    const handler = createFetchNotificationHandler({
+      alipayPublicKey: alipay.publicBase64,
+      clientId: CLIENT_ID,
+      logger: {},
+      onPayment: () => void calls++,
+    });
     expect((await handler(post(usdBody, alipayHeaders({ body: usdBody }), `${ORIGIN}${PATH}?a=b`))).status).toBe(200);
     expect((await handler(post(refundBody, alipayHeaders({ body: refundBody }), `${ORIGIN}/other`))).status).toBe(401);
     expect(calls).toBe(1);
@@ -113,7 +118,9 @@ describe('createFetchNotificationHandler', () => {
       for await (const c of req) chunks.push(c as Buffer);
       const headers = new Headers();
       for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-      const response = await handler(new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) }));
+      const response = await handler(
+        new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) }),
+      );
       const out: Record<string, string> = {};
       response.headers.forEach((v, k) => {
         out[k] = v;

@@ -34,7 +34,8 @@ export const refundBody =
 
 /** A notifyType this package does not model. */
 /** A notifyType the package does not model (sent after updateAmount): it reaches onOther with every field. */
-export const otherBody = '{"notifyType":"UPDATE_AMOUNT_RESULT","updateRequestId":"upd-1","paymentId":"pay-1","result":{"resultCode":"SUCCESS","resultStatus":"S"}}';
+export const otherBody =
+  '{"notifyType":"UPDATE_AMOUNT_RESULT","updateRequestId":"upd-1","paymentId":"pay-1","result":{"resultCode":"SUCCESS","resultStatus":"S"}}';
 
 /** notifyCapture as Antom documents it. */
 export const captureBody =
@@ -42,7 +43,8 @@ export const captureBody =
   '"captureAmount":{"currency":"USD","value":"1999"},"captureTime":"2026-11-22T08:00:00+08:00","result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}';
 
 /** A dispute notification: no notifyType at all (disputeNotificationType says what it is). */
-export const disputeBody = '{"disputeId":"dsp-1","paymentId":"pay-1","disputeNotificationType":"DISPUTE_CREATED","disputeAmount":{"currency":"USD","value":"1999"}}';
+export const disputeBody =
+  '{"disputeId":"dsp-1","paymentId":"pay-1","disputeNotificationType":"DISPUTE_CREATED","disputeAmount":{"currency":"USD","value":"1999"}}';
 
 export interface SignArgs {
   body: string | Uint8Array;
@@ -55,8 +57,18 @@ export interface SignArgs {
 }
 
 /** Signs like Alipay does, independently of the package: base64 RSA-SHA256 over "POST <path>\n<client-id>.<time>.<body>". */
-export function alipayHeaders({ body, path = PATH, clientId = CLIENT_ID, time = TIME, key = alipay.privatePem, method = 'POST' }: SignArgs): Record<string, string> {
-  const content = Buffer.concat([Buffer.from(`${method} ${path}\n${clientId}.${time}.`, 'utf8'), typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body)]);
+export function alipayHeaders({
+  body,
+  path = PATH,
+  clientId = CLIENT_ID,
+  time = TIME,
+  key = alipay.privatePem,
+  method = 'POST',
+}: SignArgs): Record<string, string> {
+  const content = Buffer.concat([
+    Buffer.from(`${method} ${path}\n${clientId}.${time}.`, 'utf8'),
+    typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.from(body),
+  ]);
   const signature = rawSign(content, key);
   return {
     'content-type': 'application/json; charset=UTF-8',
@@ -72,7 +84,10 @@ export interface LogLine {
   meta?: Record<string, unknown>;
 }
 
-export function recordingLogger(): { logger: Record<'debug' | 'info' | 'warn' | 'error', (m: string, meta?: Record<string, unknown>) => void>; logs: LogLine[] } {
+export function recordingLogger(): {
+  logger: Record<'debug' | 'info' | 'warn' | 'error', (m: string, meta?: Record<string, unknown>) => void>;
+  logs: LogLine[];
+} {
   const logs: LogLine[] = [];
   const at = (level: string) => (message: string, meta?: Record<string, unknown>) => {
     logs.push({ level, message, ...(meta ? { meta } : {}) });

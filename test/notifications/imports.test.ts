@@ -10,7 +10,9 @@ const SRC = resolve(dirname(fileURLToPath(import.meta.url)), '../../src');
 const CLIENT = join(SRC, 'client');
 
 function sources(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : []));
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
 }
 
 /** Every relative module specifier in a file: static imports and re-exports (type-only too) and dynamic import(). */
@@ -29,7 +31,11 @@ function importsOfClient(file: string): string[] {
 describe('notifications and the inbox do not import the client', () => {
   it('finds the client import where there is one (the scan itself works)', () => {
     expect(importsOfClient(join(SRC, 'index.ts'))).not.toEqual([]);
-    expect(specifiers("import type { A } from '../client';\nexport { b } from './b.js';\nconst m = await import('../client');")).toEqual(['../client', './b.js', '../client']);
+    expect(specifiers("import type { A } from '../client';\nexport { b } from './b.js';\nconst m = await import('../client');")).toEqual([
+      '../client',
+      './b.js',
+      '../client',
+    ]);
   });
 
   it.each(['notifications', 'bullmq', 'redis'])('src/%s/** imports nothing from src/client.ts', (dir) => {

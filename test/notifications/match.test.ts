@@ -7,20 +7,40 @@ import { alipay } from '../helpers/keys';
 import { alipayHeaders, CLIENT_ID, PATH } from './helpers';
 
 const fixture = (name: string) => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
-const verified = (body: string) => verifyNotification({ path: PATH, headers: alipayHeaders({ body }), rawBody: body, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID });
+const verified = (body: string) =>
+  verifyNotification({
+    path: PATH,
+    headers: alipayHeaders({ body }),
+    rawBody: body,
+    alipayPublicKey: alipay.publicBase64,
+    clientId: CLIENT_ID,
+  });
 const usd = verified(fixture('notify-payment.usd.body.json'));
 const cny = verified(fixture('notify-payment.cny-settled-usd.body.json'));
 
 describe('matchNotification', () => {
   it("the guide's samples match their orders exactly", () => {
-    expect(matchNotification(usd, { paymentRequestId: 'ams_alipaycn_cashier_pay_sandbox_request_003', paymentAmount: { currency: 'USD', value: '100' } })).toEqual({ ok: true, mismatches: [] });
     expect(
-      matchNotification(cny, { paymentRequestId: 'ams_alipaycn_cashier_pay_sandbox_request_004', paymentAmount: { currency: 'CNY', value: '100' }, contractSettlementCurrency: 'USD' }),
+      matchNotification(usd, {
+        paymentRequestId: 'ams_alipaycn_cashier_pay_sandbox_request_003',
+        paymentAmount: { currency: 'USD', value: '100' },
+      }),
+    ).toEqual({ ok: true, mismatches: [] });
+    expect(
+      matchNotification(cny, {
+        paymentRequestId: 'ams_alipaycn_cashier_pay_sandbox_request_004',
+        paymentAmount: { currency: 'CNY', value: '100' },
+        contractSettlementCurrency: 'USD',
+      }),
     ).toEqual({ ok: true, mismatches: [] });
   });
 
   it('another request id, currency, amount or settlement currency: each a mismatch naming the field', () => {
-    const r = matchNotification(cny, { paymentRequestId: 'mine', paymentAmount: { currency: 'USD', value: '1000' }, contractSettlementCurrency: 'EUR' });
+    const r = matchNotification(cny, {
+      paymentRequestId: 'mine',
+      paymentAmount: { currency: 'USD', value: '1000' },
+      contractSettlementCurrency: 'EUR',
+    });
     expect(r.ok).toBe(false);
     expect(r.mismatches.map((m) => [m.field, m.expected, m.actual])).toEqual([
       ['paymentRequestId', 'mine', 'ams_alipaycn_cashier_pay_sandbox_request_004'],
@@ -31,7 +51,10 @@ describe('matchNotification', () => {
   });
 
   it('compares minor units as whole numbers, never as floats or loosely', () => {
-    const expect100 = { paymentRequestId: 'ams_alipaycn_cashier_pay_sandbox_request_003', paymentAmount: { currency: 'USD', value: '0100' } };
+    const expect100 = {
+      paymentRequestId: 'ams_alipaycn_cashier_pay_sandbox_request_003',
+      paymentAmount: { currency: 'USD', value: '0100' },
+    };
     expect(matchNotification(usd, expect100).ok).toBe(true);
     expect(matchNotification(usd, { ...expect100, paymentAmount: { currency: 'USD', value: '101' } }).ok).toBe(false);
     const odd = { ...usd, paymentAmount: { currency: 'USD', value: '1.00e2' } };
@@ -40,21 +63,37 @@ describe('matchNotification', () => {
 
   it('a CNY payment without grossSettlementAmount does not match when a contract currency is given', () => {
     const { grossSettlementAmount: _gone, ...bare } = cny;
-    const expectation = { paymentRequestId: 'ams_alipaycn_cashier_pay_sandbox_request_004', paymentAmount: { currency: 'CNY', value: '100' } };
-    expect(matchNotification(bare as typeof cny, { ...expectation, contractSettlementCurrency: 'USD' }).mismatches.map((m) => m.field)).toEqual(['grossSettlementAmount.currency']);
+    const expectation = {
+      paymentRequestId: 'ams_alipaycn_cashier_pay_sandbox_request_004',
+      paymentAmount: { currency: 'CNY', value: '100' },
+    };
+    expect(
+      matchNotification(bare as typeof cny, { ...expectation, contractSettlementCurrency: 'USD' }).mismatches.map((m) => m.field),
+    ).toEqual(['grossSettlementAmount.currency']);
     expect(matchNotification(bare as typeof cny, expectation).ok).toBe(true);
   });
 
   it('a refund notification is not a payment', () => {
     const refund = { ...usd, kind: 'refund' } as never;
-    expect(matchNotification(refund, { paymentRequestId: 'x', paymentAmount: { currency: 'USD', value: '1' } }).mismatches[0]!.field).toBe('kind');
+    expect(matchNotification(refund, { paymentRequestId: 'x', paymentAmount: { currency: 'USD', value: '1' } }).mismatches[0]!.field).toBe(
+      'kind',
+    );
   });
 
   it('the assert form throws AmsValidationError listing the mismatches; a bad expectation is named', () => {
-    const e = thrown(AmsValidationError, () => assertNotificationMatches(usd, { paymentRequestId: 'other', paymentAmount: { currency: 'USD', value: '100' } }));
+    const e = thrown(AmsValidationError, () =>
+      assertNotificationMatches(usd, { paymentRequestId: 'other', paymentAmount: { currency: 'USD', value: '100' } }),
+    );
     expect(e.fields).toEqual(['paymentRequestId']);
-    expect(() => assertNotificationMatches(usd, { paymentRequestId: 'ams_alipaycn_cashier_pay_sandbox_request_003', paymentAmount: { currency: 'USD', value: '100' } })).not.toThrow();
-    const bad = thrown(AmsValidationError, () => matchNotification(usd, { paymentRequestId: '', paymentAmount: { currency: 'usd', value: 19.99 as never } }));
+    expect(() =>
+      assertNotificationMatches(usd, {
+        paymentRequestId: 'ams_alipaycn_cashier_pay_sandbox_request_003',
+        paymentAmount: { currency: 'USD', value: '100' },
+      }),
+    ).not.toThrow();
+    const bad = thrown(AmsValidationError, () =>
+      matchNotification(usd, { paymentRequestId: '', paymentAmount: { currency: 'usd', value: 19.99 as never } }),
+    );
     expect(bad.fields).toEqual(['paymentRequestId', 'paymentAmount.currency', 'paymentAmount.value']);
     expect(bad.message).toContain("toMinorUnits('19.99', 'USD')");
   });

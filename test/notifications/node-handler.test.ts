@@ -13,7 +13,21 @@ import {
 import { thrown } from '../helpers/expect';
 import { FIXED_NOW, testClient } from '../helpers/client';
 import { alipay, merchant, other } from '../helpers/keys';
-import { ACK, alipayHeaders, CLIENT_ID, gate, handlerSetup, listen, otherBody, PATH, recordingLogger, refundBody, until, usdBody, type Running } from './helpers';
+import {
+  ACK,
+  alipayHeaders,
+  CLIENT_ID,
+  gate,
+  handlerSetup,
+  listen,
+  otherBody,
+  PATH,
+  recordingLogger,
+  refundBody,
+  until,
+  usdBody,
+  type Running,
+} from './helpers';
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 
 const running: Running[] = [];
@@ -81,7 +95,12 @@ describe('createNotificationHandler on http.createServer', () => {
   it('answers 401 to a forgery without calling the callback', async () => {
     const { handler, payments, logs } = setup();
     const url = await serve(handler);
-    for (const d of [{ key: other.privatePem }, { key: merchant.privatePkcs1Pem }, { headers: { 'content-type': 'application/json' } }, { path: '/elsewhere', url: PATH }]) {
+    for (const d of [
+      { key: other.privatePem },
+      { key: merchant.privatePkcs1Pem },
+      { headers: { 'content-type': 'application/json' } },
+      { path: '/elsewhere', url: PATH },
+    ]) {
       const res = await deliver(url, d);
       expect(res.status).toBe(401);
       expect(res.body).not.toContain('SUCCESS');
@@ -278,7 +297,12 @@ describe('createNotificationHandler on http.createServer', () => {
   it('derives the path from the request when none is given (query string ignored)', async () => {
     const rec = recordingLogger();
     let calls = 0;
-    const handler = createNotificationHandler({ alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, logger: rec.logger, onPayment: () => void calls++ });
+    const handler = createNotificationHandler({
+      alipayPublicKey: alipay.publicBase64,
+      clientId: CLIENT_ID,
+      logger: rec.logger,
+      onPayment: () => void calls++,
+    });
     const url = await serve(handler);
     expect((await deliver(url, { url: `${PATH}?shop=1` })).status).toBe(200);
     expect((await deliver(url, { url: '/somewhere-else', body: usdBody.replace('JNx', 'QQx') })).status).toBe(401);
@@ -307,7 +331,12 @@ describe('createNotificationHandler on http.createServer', () => {
     const url3 = await serve(both.handler);
     expect((await deliver(url3, { body: refundBody })).body).toBe(ACK);
     expect((await deliver(url3, { body: otherBody })).body).toBe(ACK);
-    expect(seen).toEqual(['other refund REFUND_RESULT', 'other other UPDATE_AMOUNT_RESULT', 'refund SUCCESS', 'other UPDATE_AMOUNT_RESULT']);
+    expect(seen).toEqual([
+      'other refund REFUND_RESULT',
+      'other other UPDATE_AMOUNT_RESULT',
+      'refund SUCCESS',
+      'other UPDATE_AMOUNT_RESULT',
+    ]);
   });
 
   it('answers 400 to a signed body that is not a valid notification, 405 to other methods', async () => {
@@ -382,7 +411,12 @@ describe('createNotificationHandler on http.createServer', () => {
   });
 
   it('with alipayPublicKey, clientId is required at construction (one Alipay key serves many merchants)', () => {
-    const { clientId: _omitted, ...noClientId } = { path: PATH, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, onPayment: () => undefined };
+    const { clientId: _omitted, ...noClientId } = {
+      path: PATH,
+      alipayPublicKey: alipay.publicBase64,
+      clientId: CLIENT_ID,
+      onPayment: () => undefined,
+    };
     const e = thrown(AmsConfigError, () => createNotificationHandler(noClientId as never));
     expect(e.field).toBe('clientId');
     expect(e.message).toMatch(/clientId is required/);
@@ -393,10 +427,17 @@ describe('createNotificationHandler on http.createServer', () => {
 
   it('signAck that could never be built is refused at construction, not at every delivery', () => {
     const base = { path: PATH, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, onPayment: () => undefined };
-    const noId = thrown(AmsConfigError, () => createNotificationHandler({ ...base, signAck: { privateKey: merchant.privatePkcs8Pem } as never }));
+    const noId = thrown(AmsConfigError, () =>
+      createNotificationHandler({ ...base, signAck: { privateKey: merchant.privatePkcs8Pem } as never }),
+    );
     expect(noId.field).toBe('signAck.clientId');
     expect(() => createNotificationHandler({ ...base, signAck: { clientId: CLIENT_ID, privateKey: 'not a key' } })).toThrow(AmsConfigError);
-    expect(() => createNotificationHandler({ ...base, signAck: { clientId: CLIENT_ID, privateKey: merchant.privatePkcs8Pem, keyVersion: 'bad version!' } })).toThrow(/keyVersion/);
+    expect(() =>
+      createNotificationHandler({
+        ...base,
+        signAck: { clientId: CLIENT_ID, privateKey: merchant.privatePkcs8Pem, keyVersion: 'bad version!' },
+      }),
+    ).toThrow(/keyVersion/);
     expect(() => createNotificationHandler({ ...base, signAck: 'yes' as never })).toThrow(/signAck must be/);
   });
 });
@@ -429,7 +470,12 @@ describe('createNotificationHandler in Express', () => {
 
   it('behind a router prefix without a path option, the full original path is the one verified', async () => {
     let calls = 0;
-    const handler = createNotificationHandler({ alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, logger: {}, onPayment: () => void calls++ });
+    const handler = createNotificationHandler({
+      alipayPublicKey: alipay.publicBase64,
+      clientId: CLIENT_ID,
+      logger: {},
+      onPayment: () => void calls++,
+    });
     const app = express();
     const router = express.Router();
     router.post('/notify', handler);

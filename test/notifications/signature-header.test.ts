@@ -44,6 +44,10 @@ describe('parseSignatureHeader: canonical form', () => {
       const value = `algorithm=RSA256,keyVersion=1,signature=${sig}`;
       expect(outcome(value)).toBe('malformed');
     }
-    expect(parseSignatureHeader('algorithm=RSA256,keyVersion=1,signature=ab%2b%2F')).toEqual({ algorithm: 'RSA256', keyVersion: '1', signature: 'ab+/' });
+    expect(parseSignatureHeader('algorithm=RSA256,keyVersion=1,signature=ab%2b%2F')).toEqual({
+      algorithm: 'RSA256',
+      keyVersion: '1',
+      signature: 'ab+/',
+    });
   });
 });

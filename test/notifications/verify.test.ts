@@ -69,7 +69,10 @@ describe('verifyNotification: a genuine notification', () => {
     const sync = verify({ headers });
     expect(verify({ headers, cryptoBackend: 'jsrsasign' })).toEqual(sync);
     expect(await verifyNotificationAsync({ ...base, headers, rawBody: usdBody })).toEqual(sync);
-    await expect(verifyNotificationAsync({ ...base, headers, rawBody: `${usdBody} ` })).rejects.toMatchObject({ reason: 'mismatch', check: 'signature' });
+    await expect(verifyNotificationAsync({ ...base, headers, rawBody: `${usdBody} ` })).rejects.toMatchObject({
+      reason: 'mismatch',
+      check: 'signature',
+    });
   });
 
   it('accepts header names in any case', () => {
@@ -100,7 +103,9 @@ describe('verifyNotification: a genuine notification', () => {
 
   it('verifies a request-time in epoch milliseconds', () => {
     const time = String(FIXED_NOW.getTime());
-    expect(verify({ headers: alipayHeaders({ body: usdBody, time }), toleranceMs: 1000, clock: { now: () => FIXED_NOW } }).kind).toBe('payment');
+    expect(verify({ headers: alipayHeaders({ body: usdBody, time }), toleranceMs: 1000, clock: { now: () => FIXED_NOW } }).kind).toBe(
+      'payment',
+    );
   });
 
   it('verifies with the method that was signed', () => {
@@ -197,7 +202,7 @@ describe('verifyNotification: what must fail', () => {
     }
   });
 
-  it("a correctly signed notification for another merchant is refused: client_mismatch", () => {
+  it('a correctly signed notification for another merchant is refused: client_mismatch', () => {
     // One Alipay key serves many merchants: this one is validly signed, for someone else.
     const forOther = alipayHeaders({ body: usdBody, clientId: 'SANDBOX_SOMEONE_ELSE' });
     const e = failure(() => verify({ headers: forOther, clientId: CLIENT_ID }));
@@ -215,7 +220,13 @@ describe('verifyNotification: what must fail', () => {
   it('clientId is required: missing, empty or not strings is a config error naming it', () => {
     const h = alipayHeaders({ body: usdBody });
     for (const clientId of [undefined, '', [], [''], [42], null]) {
-      const input = { path: PATH, headers: h, rawBody: usdBody, alipayPublicKey: alipay.publicBase64, clientId } as unknown as VerifyNotificationInput;
+      const input = {
+        path: PATH,
+        headers: h,
+        rawBody: usdBody,
+        alipayPublicKey: alipay.publicBase64,
+        clientId,
+      } as unknown as VerifyNotificationInput;
       const e = thrown(AmsConfigError, () => verifyNotification(input));
       expect(e.field).toBe('clientId');
       expect(e.message).toMatch(/clientId/);
@@ -269,14 +280,24 @@ describe('verifyNotification: toleranceMs', () => {
   it('accepts a request-time within the tolerance, both directions and at the edge', () => {
     for (const offset of [-60_000, 60_000, 0, -tolerance, tolerance]) {
       for (const form of ['iso', 'millis', 'offset'] as const) {
-        expect(verify({ headers: alipayHeaders({ body: usdBody, time: at(offset, form) }), toleranceMs: tolerance, clock }).kind).toBe('payment');
+        expect(verify({ headers: alipayHeaders({ body: usdBody, time: at(offset, form) }), toleranceMs: tolerance, clock }).kind).toBe(
+          'payment',
+        );
       }
     }
-    expect(verify({ headers: alipayHeaders({ body: usdBody, time: at(-1000, 'millis') }), toleranceMs: tolerance, clock: { now: () => new Date(now().getTime()) } }).kind).toBe('payment');
+    expect(
+      verify({
+        headers: alipayHeaders({ body: usdBody, time: at(-1000, 'millis') }),
+        toleranceMs: tolerance,
+        clock: { now: () => new Date(now().getTime()) },
+      }).kind,
+    ).toBe('payment');
   });
 
   it('checks the signature before the age: a forged old notification is a mismatch', () => {
-    const e = failure(() => verify({ headers: alipayHeaders({ body: usdBody, time: at(-3600_000), key: other.privatePem }), toleranceMs: tolerance, clock }));
+    const e = failure(() =>
+      verify({ headers: alipayHeaders({ body: usdBody, time: at(-3600_000), key: other.privatePem }), toleranceMs: tolerance, clock }),
+    );
     expect(e.reason).toBe('mismatch');
   });
 
@@ -355,8 +376,12 @@ describe('verifyNotification: the typed body', () => {
     expect(thrown(AmsValidationError, () => verify({ headers: alipayHeaders({ body: refund }), rawBody: refund })).fields).toEqual(
       expect.arrayContaining(['refundId', 'refundStatus']),
     );
-    const capture = '{"notifyType":"CAPTURE_RESULT","captureId":"c-1","paymentId":"p-1","result":{"resultCode":"SUCCESS","resultStatus":"S"}}';
-    expect(thrown(AmsValidationError, () => verify({ headers: alipayHeaders({ body: capture }), rawBody: capture })).fields).toEqual(['captureRequestId', 'captureAmount']);
+    const capture =
+      '{"notifyType":"CAPTURE_RESULT","captureId":"c-1","paymentId":"p-1","result":{"resultCode":"SUCCESS","resultStatus":"S"}}';
+    expect(thrown(AmsValidationError, () => verify({ headers: alipayHeaders({ body: capture }), rawBody: capture })).fields).toEqual([
+      'captureRequestId',
+      'captureAmount',
+    ]);
   });
 
   it('the body is parsed only after the signature holds', () => {
@@ -374,15 +399,22 @@ describe('verifyNotification with client', () => {
     expect((await verifyNotificationAsync({ client, path: PATH, headers, rawBody: Buffer.from(usdBody) })).kind).toBe('payment');
 
     const old = alipayHeaders({ body: usdBody, time: TIME.replace('2026', '2025') });
-    expect(failure(() => verifyNotification({ client, path: PATH, headers: old, rawBody: usdBody, toleranceMs: 60_000 })).reason).toBe('stale');
+    expect(failure(() => verifyNotification({ client, path: PATH, headers: old, rawBody: usdBody, toleranceMs: 60_000 })).reason).toBe(
+      'stale',
+    );
 
     const forOther = alipayHeaders({ body: usdBody, clientId: 'SANDBOX_OTHER' });
     const e = failure(() => verifyNotification({ client, path: PATH, headers: forOther, rawBody: usdBody }));
     expect(e).toMatchObject({ reason: 'client_mismatch', check: 'client-id' });
-    expect(verifyNotification({ client, clientId: [CLIENT_ID, 'SANDBOX_OTHER'], path: PATH, headers: forOther, rawBody: usdBody }).kind).toBe('payment');
+    expect(
+      verifyNotification({ client, clientId: [CLIENT_ID, 'SANDBOX_OTHER'], path: PATH, headers: forOther, rawBody: usdBody }).kind,
+    ).toBe('payment');
 
     const forged = alipayHeaders({ body: usdBody, key: other.privatePem });
-    await expect(verifyNotificationAsync({ client, path: PATH, headers: forged, rawBody: usdBody })).rejects.toMatchObject({ reason: 'mismatch', check: 'signature' });
+    await expect(verifyNotificationAsync({ client, path: PATH, headers: forged, rawBody: usdBody })).rejects.toMatchObject({
+      reason: 'mismatch',
+      check: 'signature',
+    });
   });
 
   it('a clock given beside the client wins over the client’s', () => {
@@ -393,10 +425,13 @@ describe('verifyNotification with client', () => {
   });
 
   it('refuses something that is not an AmsClient, and keys given twice', () => {
-    const input = (extra: object) => ({ path: PATH, headers: alipayHeaders({ body: usdBody }), rawBody: usdBody, ...extra }) as unknown as VerifyNotificationInput;
+    const input = (extra: object) =>
+      ({ path: PATH, headers: alipayHeaders({ body: usdBody }), rawBody: usdBody, ...extra }) as unknown as VerifyNotificationInput;
     expect(thrown(AmsConfigError, () => verifyNotification(input({ client: {} }))).field).toBe('client');
     const { client } = testClient();
-    expect(thrown(AmsConfigError, () => verifyNotification(input({ client, alipayPublicKey: alipay.publicBase64 }))).field).toBe('alipayPublicKey');
+    expect(thrown(AmsConfigError, () => verifyNotification(input({ client, alipayPublicKey: alipay.publicBase64 }))).field).toBe(
+      'alipayPublicKey',
+    );
     expect(thrown(AmsConfigError, () => verifyNotification(input({ client, cryptoBackend: 'jsrsasign' }))).field).toBe('cryptoBackend');
     expect(thrown(AmsConfigError, () => verifyNotification(input({ clientId: CLIENT_ID }))).field).toBe('alipayPublicKey');
     expect(thrown(AmsConfigError, () => verifyNotification(input({ ...base, clock: { now: 1 } }))).field).toBe('clock');

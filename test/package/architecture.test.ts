@@ -19,7 +19,9 @@ function filesUnder(dir: string): string[] {
 
 /** Every module a file imports, statically or dynamically, as written. */
 function importsOf(file: string): string[] {
-  const code = readFileSync(join(ROOT, file), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:\\])\/\/.*$/gm, '$1');
+  const code = readFileSync(join(ROOT, file), 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|[^:\\])\/\/.*$/gm, '$1');
   const found: string[] = [];
   for (const m of code.matchAll(/\b(?:import|export)\b[^'";]*?\bfrom\s*['"]([^'"]+)['"]/g)) found.push(m[1]!);
   for (const m of code.matchAll(/\bimport\s*\(\s*['"]([^'"]+)['"]\s*\)/g)) found.push(m[1]!);
@@ -36,7 +38,11 @@ describe('architecture', () => {
   });
 
   it('the gateway uses the public API and the protocol rules, not the request pipeline or the transports', () => {
-    const offenders = filesUnder('mocks').flatMap((f) => importsOf(f).filter((s) => /src\/(http\/|api\/call$)/.test(s)).map((s) => `${f} → ${s}`));
+    const offenders = filesUnder('mocks').flatMap((f) =>
+      importsOf(f)
+        .filter((s) => /src\/(http\/|api\/call$)/.test(s))
+        .map((s) => `${f} → ${s}`),
+    );
     expect(offenders).toEqual([]);
   });
 

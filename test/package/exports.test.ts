@@ -10,14 +10,43 @@ import * as schemas from '../../src/schemas/index';
 
 /** The names the public surface document promises from the package root. */
 const PROMISED = [
-  'loadPrivateKey', 'loadPublicKey', 'buildSignContent', 'signRequest', 'parseSignatureHeader', 'verifySignature',
-  'resolveEndpoint', 'AmsClient', 'cashierRedirect', 'verifyNotification', 'createNotificationHandler',
-  'createFetchNotificationHandler', 'matchNotification', 'createMemoryNotificationStore', 'notificationKey', 'notificationAck',
-  'buildCashierPayment', 'createNodeHttpTransport', 'createAxiosTransport', 'TransportFailure',
-  'ALIPAY_CN_PAYMENT_CURRENCIES', 'ALIPAY_CN_SETTLEMENT_CURRENCIES', 'checkCurrencies', 'toMinorUnits', 'fromMinorUnits',
-  'buildChinaExtraTransInfo', 'buildExtendInfo',
-  'AmsError', 'AmsConfigError', 'AmsValidationError', 'AmsSignatureError', 'AmsApiError', 'AmsHttpError', 'AmsConnectionError',
-  'AmsTimeoutError', 'AmsUnknownResultError', 'AmsAbortError',
+  'loadPrivateKey',
+  'loadPublicKey',
+  'buildSignContent',
+  'signRequest',
+  'parseSignatureHeader',
+  'verifySignature',
+  'resolveEndpoint',
+  'AmsClient',
+  'cashierRedirect',
+  'verifyNotification',
+  'createNotificationHandler',
+  'createFetchNotificationHandler',
+  'matchNotification',
+  'createMemoryNotificationStore',
+  'notificationKey',
+  'notificationAck',
+  'buildCashierPayment',
+  'createNodeHttpTransport',
+  'createAxiosTransport',
+  'TransportFailure',
+  'ALIPAY_CN_PAYMENT_CURRENCIES',
+  'ALIPAY_CN_SETTLEMENT_CURRENCIES',
+  'checkCurrencies',
+  'toMinorUnits',
+  'fromMinorUnits',
+  'buildChinaExtraTransInfo',
+  'buildExtendInfo',
+  'AmsError',
+  'AmsConfigError',
+  'AmsValidationError',
+  'AmsSignatureError',
+  'AmsApiError',
+  'AmsHttpError',
+  'AmsConnectionError',
+  'AmsTimeoutError',
+  'AmsUnknownResultError',
+  'AmsAbortError',
 ];
 
 describe('package root', () => {
@@ -59,12 +88,25 @@ describe('subpaths', () => {
 
   it('every runtime name of the root is one of the subpaths too, or the client and its errors', () => {
     const inSubpaths = new Set([signing, rules, notifications, http, schemas].flatMap((m) => Object.keys(m)));
-    const rootOnly = Object.keys(root).filter((name) => !inSubpaths.has(name)).sort();
+    const rootOnly = Object.keys(root)
+      .filter((name) => !inSubpaths.has(name))
+      .sort();
     expect(rootOnly).toEqual(
       [
-        'AmsAbortError', 'AmsApiError', 'AmsClient', 'AmsConfigError', 'AmsConnectionError', 'AmsError', 'AmsHttpError',
-        'AmsSignatureError', 'AmsTimeoutError', 'AmsUnknownResultError', 'AmsValidationError', 'DEFAULT_AWAIT_SCHEDULE_SECONDS',
-        'VERSION', 'buildCashierPayment',
+        'AmsAbortError',
+        'AmsApiError',
+        'AmsClient',
+        'AmsConfigError',
+        'AmsConnectionError',
+        'AmsError',
+        'AmsHttpError',
+        'AmsSignatureError',
+        'AmsTimeoutError',
+        'AmsUnknownResultError',
+        'AmsValidationError',
+        'DEFAULT_AWAIT_SCHEDULE_SECONDS',
+        'VERSION',
+        'buildCashierPayment',
       ].sort(),
     );
   });

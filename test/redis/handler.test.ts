@@ -6,7 +6,19 @@ import { createNotificationHandler } from '../../src/notifications';
 import type { PaymentNotification, NotificationContext } from '../../src/notifications';
 import { createRedisNotificationStore, type RedisNotificationStoreOptions } from '../../src/redis';
 import { alipay } from '../helpers/keys';
-import { ACK, CLIENT_ID, PATH, alipayHeaders, gate, listen, recordingLogger, until, usdBody, type LogLine, type Running } from '../notifications/helpers';
+import {
+  ACK,
+  CLIENT_ID,
+  PATH,
+  alipayHeaders,
+  gate,
+  listen,
+  recordingLogger,
+  until,
+  usdBody,
+  type LogLine,
+  type Running,
+} from '../notifications/helpers';
 import { connect, ready, sleep } from './helpers';
 import { requireRedisServer, startRedisServer, type RedisServer } from './redis-server';
 
@@ -60,7 +72,12 @@ describe.skipIf(!HAVE_REDIS)('notification handlers on several instances sharing
   const open: Instance[] = [];
 
   /** One "instance": its own http.Server on 127.0.0.1, its own ioredis connection, the Redis store, the handler. */
-  async function instance(name: string, port: number, onPayment: OnPayment, store: Omit<RedisNotificationStoreOptions, 'redis'> = {}): Promise<Instance> {
+  async function instance(
+    name: string,
+    port: number,
+    onPayment: OnPayment,
+    store: Omit<RedisNotificationStoreOptions, 'redis'> = {},
+  ): Promise<Instance> {
     const redis = connect(port);
     await ready(redis);
     const { logger, logs } = recordingLogger();
@@ -111,24 +128,26 @@ describe.skipIf(!HAVE_REDIS)('notification handlers on several instances sharing
     const violations: string[] = [];
     const ranOn = { A: 0, B: 0 };
 
-    const onPayment = (name: 'A' | 'B'): OnPayment => async (p, ctx) => {
-      const n = byId.get(p.paymentId);
-      if (!n) throw new Error(`unknown paymentId ${p.paymentId}`);
-      if (ctx.key !== `PAYMENT_RESULT:${n.id}`) violations.push(`key ${ctx.key} for ${n.id}`);
-      if (running.has(n.id)) violations.push(`${n.id}: two callbacks ran at the same time`);
-      running.add(n.id);
-      ranOn[name]++;
-      const attempt = (attempts.get(n.id) ?? 0) + 1;
-      attempts.set(n.id, attempt);
-      try {
-        await sleep(3 + (n.index % 5) * 3); // long enough that the twin delivery finds the claim busy
-        if (failsFirst(n) && attempt === 1) throw new Error(`simulated failure of ${n.id}`);
-        successes.set(n.id, (successes.get(n.id) ?? 0) + 1);
-        succeededAt.set(n.id, ++clock);
-      } finally {
-        running.delete(n.id);
-      }
-    };
+    const onPayment =
+      (name: 'A' | 'B'): OnPayment =>
+      async (p, ctx) => {
+        const n = byId.get(p.paymentId);
+        if (!n) throw new Error(`unknown paymentId ${p.paymentId}`);
+        if (ctx.key !== `PAYMENT_RESULT:${n.id}`) violations.push(`key ${ctx.key} for ${n.id}`);
+        if (running.has(n.id)) violations.push(`${n.id}: two callbacks ran at the same time`);
+        running.add(n.id);
+        ranOn[name]++;
+        const attempt = (attempts.get(n.id) ?? 0) + 1;
+        attempts.set(n.id, attempt);
+        try {
+          await sleep(3 + (n.index % 5) * 3); // long enough that the twin delivery finds the claim busy
+          if (failsFirst(n) && attempt === 1) throw new Error(`simulated failure of ${n.id}`);
+          successes.set(n.id, (successes.get(n.id) ?? 0) + 1);
+          succeededAt.set(n.id, ++clock);
+        } finally {
+          running.delete(n.id);
+        }
+      };
 
     const a = await instance('A', server.port, onPayment('A'));
     const b = await instance('B', server.port, onPayment('B'));
@@ -204,14 +223,24 @@ describe.skipIf(!HAVE_REDIS)('notification handlers on several instances sharing
     const n = notification(0, 'crash');
     const started = gate();
     // Instance C takes the claim and its callback never returns; then it "crashes": sockets and Redis connection gone.
-    const c = await instance('C', server.port, async () => {
-      started.open();
-      await new Promise(() => {});
-    }, { processingTtlMs: TTL });
+    const c = await instance(
+      'C',
+      server.port,
+      async () => {
+        started.open();
+        await new Promise(() => {});
+      },
+      { processingTtlMs: TTL },
+    );
     let calls = 0;
-    const a = await instance('A', server.port, () => {
-      calls++;
-    }, { processingTtlMs: TTL });
+    const a = await instance(
+      'A',
+      server.port,
+      () => {
+        calls++;
+      },
+      { processingTtlMs: TTL },
+    );
 
     const hanging = deliver(c.url, n).catch((err: unknown) => err);
     await started.wait;
@@ -286,7 +315,9 @@ describe.skipIf(!HAVE_REDIS)('notification handlers on several instances sharing
       }
       for (const n of during) expect(calls.get(n.id)).toBeUndefined();
       for (const inst of [a, b]) {
-        expect(inst.logs.some((l) => l.level === 'error' && /store unavailable/.test(l.message) && String(l.meta?.key).includes('down-during'))).toBe(true);
+        expect(
+          inst.logs.some((l) => l.level === 'error' && /store unavailable/.test(l.message) && String(l.meta?.key).includes('down-during')),
+        ).toBe(true);
       }
 
       // The held callback finishes while Redis is down: the work is done, so it is acknowledged (logged: no done record).

@@ -63,8 +63,18 @@ interface Call {
 }
 const S = { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' };
 const calls: Call[] = [
-  { api: 'pay', run: (c) => c.pay(payRequest({ paymentRequestId: 'rel-pay-1' })), id: ['paymentRequestId', 'rel-pay-1'], success: { result: S, paymentId: 'p1' } },
-  { api: 'inquiryPayment', run: (c) => c.inquiryPayment({ paymentRequestId: 'rel-pay-1' }), id: ['paymentRequestId', 'rel-pay-1'], success: { result: S, paymentStatus: 'SUCCESS' } },
+  {
+    api: 'pay',
+    run: (c) => c.pay(payRequest({ paymentRequestId: 'rel-pay-1' })),
+    id: ['paymentRequestId', 'rel-pay-1'],
+    success: { result: S, paymentId: 'p1' },
+  },
+  {
+    api: 'inquiryPayment',
+    run: (c) => c.inquiryPayment({ paymentRequestId: 'rel-pay-1' }),
+    id: ['paymentRequestId', 'rel-pay-1'],
+    success: { result: S, paymentStatus: 'SUCCESS' },
+  },
   { api: 'cancel', run: (c) => c.cancel({ paymentId: 'p1' }), id: ['paymentId', 'p1'], success: { result: S, paymentId: 'p1' } },
   {
     api: 'refund',
@@ -84,10 +94,26 @@ const signed = (api: string, body: unknown, extra: Parameters<typeof amsResponse
   amsResponse(body, { path: path(api), clientId: CLIENT, ...extra });
 
 const faults: Fault[] = [
-  { name: 'U unknown', respond: (api) => signed(api, { result: { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U', resultMessage: 'x' } }), expect: { error: AmsUnknownResultError, attempts: 3 } },
-  { name: '429', respond: () => new HttpResponse('', { status: 429, headers: { 'retry-after': '1' } }), expect: { error: AmsHttpError, attempts: 3, check: (e) => expect((e as AmsHttpError).httpStatus).toBe(429) } },
-  { name: '503', respond: () => new HttpResponse('busy', { status: 503 }), expect: { error: AmsHttpError, attempts: 3, check: (e) => expect((e as AmsHttpError).httpStatus).toBe(503) } },
-  { name: 'reset', respond: () => HttpResponse.error(), expect: { error: AmsConnectionError, attempts: 3, check: (e) => expect(e).not.toBeInstanceOf(AmsTimeoutError) } },
+  {
+    name: 'U unknown',
+    respond: (api) => signed(api, { result: { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U', resultMessage: 'x' } }),
+    expect: { error: AmsUnknownResultError, attempts: 3 },
+  },
+  {
+    name: '429',
+    respond: () => new HttpResponse('', { status: 429, headers: { 'retry-after': '1' } }),
+    expect: { error: AmsHttpError, attempts: 3, check: (e) => expect((e as AmsHttpError).httpStatus).toBe(429) },
+  },
+  {
+    name: '503',
+    respond: () => new HttpResponse('busy', { status: 503 }),
+    expect: { error: AmsHttpError, attempts: 3, check: (e) => expect((e as AmsHttpError).httpStatus).toBe(503) },
+  },
+  {
+    name: 'reset',
+    respond: () => HttpResponse.error(),
+    expect: { error: AmsConnectionError, attempts: 3, check: (e) => expect(e).not.toBeInstanceOf(AmsTimeoutError) },
+  },
   {
     name: 'hang',
     respond: async (api, ok) => {
@@ -96,18 +122,43 @@ const faults: Fault[] = [
     },
     expect: { error: AmsTimeoutError, attempts: 3 },
   },
-  { name: 'truncated body', respond: (api, ok) => signed(api, JSON.stringify(ok).slice(0, -5)), expect: { error: AmsHttpError, attempts: 1 } },
-  { name: 'unsigned S', respond: (api, ok) => signed(api, ok, { unsigned: true }), expect: { error: AmsSignatureError, attempts: 1, check: (e) => expect((e as AmsSignatureError).reason).toBe('missing_header') } },
+  {
+    name: 'truncated body',
+    respond: (api, ok) => signed(api, JSON.stringify(ok).slice(0, -5)),
+    expect: { error: AmsHttpError, attempts: 1 },
+  },
+  {
+    name: 'unsigned S',
+    respond: (api, ok) => signed(api, ok, { unsigned: true }),
+    expect: { error: AmsSignatureError, attempts: 1, check: (e) => expect((e as AmsSignatureError).reason).toBe('missing_header') },
+  },
   {
     name: 'unsigned F',
-    respond: (api) => signed(api, { result: { resultCode: 'INVALID_SIGNATURE', resultStatus: 'F', resultMessage: 'sig' } }, { unsigned: true }),
+    respond: (api) =>
+      signed(api, { result: { resultCode: 'INVALID_SIGNATURE', resultStatus: 'F', resultMessage: 'sig' } }, { unsigned: true }),
     expect: { error: AmsApiError, attempts: 1, check: (e) => expect((e as AmsApiError).resultCode).toBe('INVALID_SIGNATURE') },
   },
-  { name: 'bad signature', respond: (api, ok) => signed(api, ok, { signWith: other.privatePem }), expect: { error: AmsSignatureError, attempts: 1, check: (e) => expect((e as AmsSignatureError).reason).toBe('mismatch') } },
+  {
+    name: 'bad signature',
+    respond: (api, ok) => signed(api, ok, { signWith: other.privatePem }),
+    expect: { error: AmsSignatureError, attempts: 1, check: (e) => expect((e as AmsSignatureError).reason).toBe('mismatch') },
+  },
   // The bytes are verified, not the label: a signed AMS body with an odd content-type is still that body.
-  { name: 'wrong content-type', respond: (api, ok) => signed(api, ok, { headers: { 'content-type': 'text/plain' } }), expect: { attempts: 1 } },
-  { name: 'HTML error page (200)', respond: () => new HttpResponse('<html><body>Gateway error</body></html>', { status: 200, headers: { 'content-type': 'text/html' } }), expect: { error: AmsHttpError, attempts: 1 } },
-  { name: 'HTML error page (502)', respond: () => new HttpResponse('<html><body>Bad gateway</body></html>', { status: 502, headers: { 'content-type': 'text/html' } }), expect: { error: AmsHttpError, attempts: 3 } },
+  {
+    name: 'wrong content-type',
+    respond: (api, ok) => signed(api, ok, { headers: { 'content-type': 'text/plain' } }),
+    expect: { attempts: 1 },
+  },
+  {
+    name: 'HTML error page (200)',
+    respond: () => new HttpResponse('<html><body>Gateway error</body></html>', { status: 200, headers: { 'content-type': 'text/html' } }),
+    expect: { error: AmsHttpError, attempts: 1 },
+  },
+  {
+    name: 'HTML error page (502)',
+    respond: () => new HttpResponse('<html><body>Bad gateway</body></html>', { status: 502, headers: { 'content-type': 'text/html' } }),
+    expect: { error: AmsHttpError, attempts: 3 },
+  },
 ];
 
 const transports: Array<{ name: string; make: () => Transport | undefined }> = [
@@ -116,40 +167,40 @@ const transports: Array<{ name: string; make: () => Transport | undefined }> = [
 ];
 
 describe.each(transports)('transport $name', ({ make }) => {
-describe.each(calls)('$api', (call) => {
-  it.each(faults)('$name', async (fault) => {
-    const seen: Array<{ body: string; signature: string; time: string }> = [];
-    server.use(
-      http.post(ORIGIN + path(call.api), async ({ request }) => {
-        const sig = request.headers.get('signature')!;
-        sentSignatures.push(sig);
-        seen.push({ body: await request.text(), signature: sig, time: request.headers.get('request-time')! });
-        return fault.respond(call.api, call.success);
-      }),
-    );
-    const outcome = await call.run(client(make())).then(
-      (value) => ({ value }),
-      (error: unknown) => ({ error }),
-    );
-    if (fault.expect.error) {
-      expect('error' in outcome ? outcome.error : outcome).toBeInstanceOf(fault.expect.error);
-      const err = (outcome as { error: unknown }).error;
-      errors.push(err);
-      fault.expect.check?.(err);
-      if (err instanceof AmsConnectionError) expect(err.attempts).toBe(fault.expect.attempts);
-      if (err instanceof AmsUnknownResultError) expect(err.attempts).toBe(fault.expect.attempts);
-    } else {
-      expect(outcome).toHaveProperty('value');
-    }
-    expect(seen).toHaveLength(fault.expect.attempts);
-    // Every attempt carried the same request id and the very same body bytes.
-    expect(new Set(seen.map((s) => s.body)).size).toBe(1);
-    // …re-signed with a fresh Request-Time each time.
-    expect(new Set(seen.map((s) => s.time)).size).toBe(seen.length);
-    expect(new Set(seen.map((s) => s.signature)).size).toBe(seen.length);
-    expect(JSON.parse(seen[0]!.body)[call.id[0]]).toBe(call.id[1]);
+  describe.each(calls)('$api', (call) => {
+    it.each(faults)('$name', async (fault) => {
+      const seen: Array<{ body: string; signature: string; time: string }> = [];
+      server.use(
+        http.post(ORIGIN + path(call.api), async ({ request }) => {
+          const sig = request.headers.get('signature')!;
+          sentSignatures.push(sig);
+          seen.push({ body: await request.text(), signature: sig, time: request.headers.get('request-time')! });
+          return fault.respond(call.api, call.success);
+        }),
+      );
+      const outcome = await call.run(client(make())).then(
+        (value) => ({ value }),
+        (error: unknown) => ({ error }),
+      );
+      if (fault.expect.error) {
+        expect('error' in outcome ? outcome.error : outcome).toBeInstanceOf(fault.expect.error);
+        const err = (outcome as { error: unknown }).error;
+        errors.push(err);
+        fault.expect.check?.(err);
+        if (err instanceof AmsConnectionError) expect(err.attempts).toBe(fault.expect.attempts);
+        if (err instanceof AmsUnknownResultError) expect(err.attempts).toBe(fault.expect.attempts);
+      } else {
+        expect(outcome).toHaveProperty('value');
+      }
+      expect(seen).toHaveLength(fault.expect.attempts);
+      // Every attempt carried the same request id and the very same body bytes.
+      expect(new Set(seen.map((s) => s.body)).size).toBe(1);
+      // …re-signed with a fresh Request-Time each time.
+      expect(new Set(seen.map((s) => s.time)).size).toBe(seen.length);
+      expect(new Set(seen.map((s) => s.signature)).size).toBe(seen.length);
+      expect(JSON.parse(seen[0]!.body)[call.id[0]]).toBe(call.id[1]);
+    });
   });
-});
 });
 
 describe('secrets across the whole matrix', () => {

@@ -19,7 +19,12 @@ const calls = new Map<string, number>();
 
 beforeAll(async () => {
   // 2 min → 1 ms: the whole 24-hour schedule fits in well under a second.
-  gw = await startAmsGateway({ clientId: CLIENT, merchantPublicKey: merchant.publicSpkiPem, alipayPrivateKey: alipay.privatePem, notifyRetryCompression: 120_000 });
+  gw = await startAmsGateway({
+    clientId: CLIENT,
+    merchantPublicKey: merchant.publicSpkiPem,
+    alipayPrivateKey: alipay.privatePem,
+    notifyRetryCompression: 120_000,
+  });
   client = new AmsClient({ clientId: CLIENT, privateKey: merchant.privatePkcs8Pem, alipayPublicKey: gw.alipayPublicKey, baseUrl: gw.url });
   shop = await listen(
     createNotificationHandler({
@@ -50,7 +55,12 @@ describe('gateway redelivery', () => {
       const res = await client.pay({
         productCode: 'CASHIER_PAYMENT',
         paymentRequestId: `redeliver-${i}`,
-        order: { referenceOrderId: `o-${i}`, orderDescription: 'item', orderAmount: amount, extendInfo: { chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'digital goods' } } },
+        order: {
+          referenceOrderId: `o-${i}`,
+          orderDescription: 'item',
+          orderAmount: amount,
+          extendInfo: { chinaExtraTransInfo: { businessType: '5', otherBusinessType: 'digital goods' } },
+        },
         paymentAmount: amount,
         paymentMethod: { paymentMethodType: 'ALIPAY_CN' },
         paymentRedirectUrl: 'https://shop.example/return',
@@ -63,10 +73,25 @@ describe('gateway redelivery', () => {
     // Forgeries aimed at the same endpoint while the real ones arrive.
     const forgerKey = createPrivateKey(other.privatePem);
     const forged = Array.from({ length: 20 }, (_, i) => {
-      const body = JSON.stringify({ notifyType: 'PAYMENT_RESULT', paymentRequestId: `redeliver-${i}`, paymentId: ids[i], paymentAmount: { currency: 'USD', value: '1' }, result: { resultCode: 'SUCCESS', resultStatus: 'S' } });
+      const body = JSON.stringify({
+        notifyType: 'PAYMENT_RESULT',
+        paymentRequestId: `redeliver-${i}`,
+        paymentId: ids[i],
+        paymentAmount: { currency: 'USD', value: '1' },
+        result: { resultCode: 'SUCCESS', resultStatus: 'S' },
+      });
       const time = new Date().toISOString();
       const sig = sign('sha256', Buffer.from(`POST ${PATH}\n${CLIENT}.${time}.${body}`), forgerKey).toString('base64');
-      return fetch(`${shop.url}${PATH}`, { method: 'POST', body, headers: { 'content-type': 'application/json', 'client-id': CLIENT, 'request-time': time, signature: `algorithm=RSA256,signature=${encodeURIComponent(sig)}` } });
+      return fetch(`${shop.url}${PATH}`, {
+        method: 'POST',
+        body,
+        headers: {
+          'content-type': 'application/json',
+          'client-id': CLIENT,
+          'request-time': time,
+          signature: `algorithm=RSA256,signature=${encodeURIComponent(sig)}`,
+        },
+      });
     });
     await Promise.all(ids.map((id) => gw.core.completePayment(id)));
     const forgedAnswers = await Promise.all(forged);

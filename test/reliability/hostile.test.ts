@@ -33,10 +33,21 @@ let gateway: Running;
 function signedHeaders(api: string, body: string): Record<string, string> {
   const time = new Date().toISOString().replace(/\.\d{3}Z$/, '+00:00');
   const sig = rawSign(`POST ${SIGNED_PATH(api)}\n${CLIENT_ID}.${time}.${body}`, alipay.privatePem);
-  return { 'content-type': 'application/json', 'client-id': CLIENT_ID, 'response-time': time, signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(sig)}` };
+  return {
+    'content-type': 'application/json',
+    'client-id': CLIENT_ID,
+    'response-time': time,
+    signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(sig)}`,
+  };
 }
 
-function answer(res: ServerResponse, api: string, status: number, body: object, transform?: (headers: Record<string, string>) => void): void {
+function answer(
+  res: ServerResponse,
+  api: string,
+  status: number,
+  body: object,
+  transform?: (headers: Record<string, string>) => void,
+): void {
   const text = JSON.stringify(body);
   const headers = signedHeaders(api, text);
   transform?.(headers);
@@ -106,7 +117,9 @@ describe('a gateway that answers with too much', () => {
       res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(600 * MiB) });
       stream(res, 600 * MiB);
     });
-    const err = await client().pay(payRequest({ paymentRequestId: 'pr-huge' })).catch((e: unknown) => e);
+    const err = await client()
+      .pay(payRequest({ paymentRequestId: 'pr-huge' }))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsConnectionError);
     expect((err as Error).message).toMatch(/maxResponseBytes \(1048576 bytes\)/);
     expect((err as AmsConnectionError).attempts).toBe(3);
@@ -121,7 +134,9 @@ describe('a gateway that answers with too much', () => {
       stream(res, Number.MAX_SAFE_INTEGER);
     });
     const started = Date.now();
-    const err = await client({ maxRetries: 0 }).pay(payRequest({ paymentRequestId: 'pr-endless' })).catch((e: unknown) => e);
+    const err = await client({ maxRetries: 0 })
+      .pay(payRequest({ paymentRequestId: 'pr-endless' }))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsConnectionError);
     expect((err as Error).message).toMatch(/maxResponseBytes \(1048576 bytes\)/);
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -134,7 +149,9 @@ describe('a gateway that answers with too much', () => {
       res.write('{"result":');
     });
     const started = Date.now();
-    const err = await client({ timeoutMs: 300, maxRetries: 1 }).pay(payRequest({ paymentRequestId: 'pr-stall' })).catch((e: unknown) => e);
+    const err = await client({ timeoutMs: 300, maxRetries: 1 })
+      .pay(payRequest({ paymentRequestId: 'pr-stall' }))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsTimeoutError);
     expect(seen).toHaveLength(2);
     expect(Date.now() - started).toBeLessThan(2_000);
@@ -144,8 +161,12 @@ describe('a gateway that answers with too much', () => {
 describe('answers that are final, and answers that are not', () => {
   it('a signed, verified F on HTTP 503 is final: AmsApiError after one attempt', async () => {
     reset();
-    behaviours.set('pay', (_req, _body, res) => answer(res, 'pay', 503, { result: { resultStatus: 'F', resultCode: 'RISK_REJECT', resultMessage: 'risk' } }));
-    const err = await client().pay(payRequest({ paymentRequestId: 'pr-f503' })).catch((e: unknown) => e);
+    behaviours.set('pay', (_req, _body, res) =>
+      answer(res, 'pay', 503, { result: { resultStatus: 'F', resultCode: 'RISK_REJECT', resultMessage: 'risk' } }),
+    );
+    const err = await client()
+      .pay(payRequest({ paymentRequestId: 'pr-f503' }))
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsApiError);
     expect(err).toMatchObject({ resultCode: 'RISK_REJECT', httpStatus: 503 });
     expect(seen).toHaveLength(1);
@@ -158,8 +179,15 @@ describe('answers that are final, and answers that are not', () => {
       n++;
       const f = { result: { resultStatus: 'F', resultCode: 'RISK_REJECT', resultMessage: 'risk' } };
       if (n === 1) res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify(f));
-      else if (n === 2) answer(res, 'pay', 503, f, (h) => (h['signature'] = h['signature']!.replace(/signature=.{8}/, 'signature=AAAAAAAA')));
-      else answer(res, 'pay', 200, { result: { resultStatus: 'U', resultCode: 'PAYMENT_IN_PROCESS', resultMessage: '' }, paymentId: 'p-1', paymentRequestId: 'pr-f503b', normalUrl: 'https://cashier.example/p-1' });
+      else if (n === 2)
+        answer(res, 'pay', 503, f, (h) => (h['signature'] = h['signature']!.replace(/signature=.{8}/, 'signature=AAAAAAAA')));
+      else
+        answer(res, 'pay', 200, {
+          result: { resultStatus: 'U', resultCode: 'PAYMENT_IN_PROCESS', resultMessage: '' },
+          paymentId: 'p-1',
+          paymentRequestId: 'pr-f503b',
+          normalUrl: 'https://cashier.example/p-1',
+        });
     });
     const res = await client().pay(payRequest({ paymentRequestId: 'pr-f503b' }));
     expect(res.paymentId).toBe('p-1');
@@ -176,7 +204,9 @@ describe('answers that are final, and answers that are not', () => {
         paymentId: 'p-pending',
       }),
     );
-    behaviours.set('cancel', (_req, _body, res) => answer(res, 'cancel', 200, { result: { resultStatus: 'S', resultCode: 'SUCCESS', resultMessage: 'success' } }));
+    behaviours.set('cancel', (_req, _body, res) =>
+      answer(res, 'cancel', 200, { result: { resultStatus: 'S', resultCode: 'SUCCESS', resultMessage: 'success' } }),
+    );
     const result = await client().awaitPaymentResult({ paymentRequestId: 'pr-pending', scheduleMs: [1, 1, 1] });
     expect(result).toMatchObject({ paymentStatus: 'PENDING', cancelled: false });
     expect(seen.map((s) => s.api)).toEqual(['inquiryPayment', 'inquiryPayment', 'inquiryPayment']);
@@ -184,23 +214,32 @@ describe('answers that are final, and answers that are not', () => {
 
   it('a signature s + n (the same integer modulo n) is refused by both crypto backends', async () => {
     reset();
-    const n = BigInt(`0x${Buffer.from((createPublicKey({ key: Buffer.from(alipay.publicBase64, 'base64'), format: 'der', type: 'spki' }).export({ format: 'jwk' }) as { n: string }).n, 'base64url').toString('hex')}`);
+    const n = BigInt(
+      `0x${Buffer.from((createPublicKey({ key: Buffer.from(alipay.publicBase64, 'base64'), format: 'der', type: 'spki' }).export({ format: 'jwk' }) as { n: string }).n, 'base64url').toString('hex')}`,
+    );
     behaviours.set('inquiryPayment', (_req, body, res) =>
       answer(
         res,
         'inquiryPayment',
         200,
-        { result: { resultStatus: 'S', resultCode: 'SUCCESS', resultMessage: 'success' }, paymentStatus: 'SUCCESS', paymentRequestId: (JSON.parse(body) as { paymentRequestId: string }).paymentRequestId },
+        {
+          result: { resultStatus: 'S', resultCode: 'SUCCESS', resultMessage: 'success' },
+          paymentStatus: 'SUCCESS',
+          paymentRequestId: (JSON.parse(body) as { paymentRequestId: string }).paymentRequestId,
+        },
         (h) => {
           const sig = decodeURIComponent(h['signature']!.split('signature=')[1]!);
           const s = BigInt(`0x${Buffer.from(sig, 'base64').toString('hex')}`);
           const malleated = (s + n).toString(16);
-          h['signature'] = `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(Buffer.from(malleated.padStart(malleated.length + (malleated.length % 2), '0'), 'hex').toString('base64'))}`;
+          h['signature'] =
+            `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(Buffer.from(malleated.padStart(malleated.length + (malleated.length % 2), '0'), 'hex').toString('base64'))}`;
         },
       ),
     );
     for (const cryptoBackend of ['node', 'jsrsasign'] as const) {
-      const err = await client({ cryptoBackend }).inquiryPayment({ paymentRequestId: `pr-malleable-${cryptoBackend}` }).catch((e: unknown) => e);
+      const err = await client({ cryptoBackend })
+        .inquiryPayment({ paymentRequestId: `pr-malleable-${cryptoBackend}` })
+        .catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AmsSignatureError);
       expect(err).toMatchObject({ reason: 'mismatch', check: 'signature' });
     }
@@ -211,14 +250,25 @@ describe('hostile notification senders', () => {
   it('a body that trickles and never ends: 408 after bodyTimeoutMs, the callback never runs, the socket is closed', async () => {
     const payments: PaymentNotification[] = [];
     const rec = recordingLogger();
-    const server = await listen(createNotificationHandler({ path: PATH, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, bodyTimeoutMs: 200, logger: rec.logger, onPayment: (p) => void payments.push(p) }));
+    const server = await listen(
+      createNotificationHandler({
+        path: PATH,
+        alipayPublicKey: alipay.publicBase64,
+        clientId: CLIENT_ID,
+        bodyTimeoutMs: 200,
+        logger: rec.logger,
+        onPayment: (p) => void payments.push(p),
+      }),
+    );
     try {
       const { port } = server.server.address() as AddressInfo;
       const socket = connect(port, '127.0.0.1');
       const headers = alipayHeaders({ body: usdBody });
       socket.write(
         `POST ${PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(usdBody)}\r\n` +
-          Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join('') +
+          Object.entries(headers)
+            .map(([k, v]) => `${k}: ${v}\r\n`)
+            .join('') +
           `\r\n${usdBody.slice(0, 10)}`,
       );
       const started = Date.now();
@@ -238,7 +288,14 @@ describe('hostile notification senders', () => {
 
   it('the Fetch handler answers a stalled body 408 too', async () => {
     const payments: PaymentNotification[] = [];
-    const handler = createFetchNotificationHandler({ path: PATH, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, bodyTimeoutMs: 100, logger: {}, onPayment: (p) => void payments.push(p) });
+    const handler = createFetchNotificationHandler({
+      path: PATH,
+      alipayPublicKey: alipay.publicBase64,
+      clientId: CLIENT_ID,
+      bodyTimeoutMs: 100,
+      logger: {},
+      onPayment: (p) => void payments.push(p),
+    });
     let cancelled = false;
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -248,7 +305,14 @@ describe('hostile notification senders', () => {
         cancelled = true;
       },
     });
-    const res = await handler(new Request(`http://127.0.0.1${PATH}`, { method: 'POST', headers: alipayHeaders({ body: usdBody }), body, duplex: 'half' } as RequestInit));
+    const res = await handler(
+      new Request(`http://127.0.0.1${PATH}`, {
+        method: 'POST',
+        headers: alipayHeaders({ body: usdBody }),
+        body,
+        duplex: 'half',
+      } as RequestInit),
+    );
     expect(res.status).toBe(408);
     expect(cancelled).toBe(true);
     expect(payments).toHaveLength(0);
@@ -256,9 +320,21 @@ describe('hostile notification senders', () => {
 
   it("a notification correctly signed for another merchant's client id is refused 401, never handled", async () => {
     const payments: PaymentNotification[] = [];
-    const server = await listen(createNotificationHandler({ path: PATH, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, logger: {}, onPayment: (p) => void payments.push(p) }));
+    const server = await listen(
+      createNotificationHandler({
+        path: PATH,
+        alipayPublicKey: alipay.publicBase64,
+        clientId: CLIENT_ID,
+        logger: {},
+        onPayment: (p) => void payments.push(p),
+      }),
+    );
     try {
-      const res = await fetch(`${server.url}${PATH}`, { method: 'POST', headers: alipayHeaders({ body: usdBody, clientId: 'SANDBOX_ANOTHER_MERCHANT' }), body: usdBody });
+      const res = await fetch(`${server.url}${PATH}`, {
+        method: 'POST',
+        headers: alipayHeaders({ body: usdBody, clientId: 'SANDBOX_ANOTHER_MERCHANT' }),
+        body: usdBody,
+      });
       expect(res.status).toBe(401);
       expect(await res.json()).toEqual({ error: 'signature', message: 'client_mismatch (client-id)' });
       expect(payments).toHaveLength(0);

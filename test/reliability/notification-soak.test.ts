@@ -35,7 +35,12 @@ function bodyFor(id: number, value = '1999'): string {
 
 function headersFor(body: string, key = alipayKey): Record<string, string> {
   const sig = sign('sha256', Buffer.from(`POST ${PATH}\n${CLIENT_ID}.${TIME}.${body}`), key).toString('base64');
-  return { 'content-type': 'application/json', 'client-id': CLIENT_ID, 'request-time': TIME, signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(sig)}` };
+  return {
+    'content-type': 'application/json',
+    'client-id': CLIENT_ID,
+    'request-time': TIME,
+    signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(sig)}`,
+  };
 }
 
 // Deterministic mix: 3 % of ids fail their first callback; 5 % of deliveries are forgeries of three kinds.
@@ -47,9 +52,17 @@ for (let id = 0; id < N; id++) {
   valid.push({ id, body, headers: headersFor(body), forged: false });
   if (id % 20 === 7) {
     const kind = id % 3;
-    if (kind === 0) forged.push({ id, body: bodyFor(id, '1'), headers: headersFor(body), forged: true }); // tampered amount, original signature
-    else if (kind === 1) forged.push({ id, body, headers: headersFor(body, forgerKey), forged: true }); // signed by someone else
-    else forged.push({ id: -id, body: bodyFor(-id), headers: { ...headersFor(body), signature: 'algorithm=RSA256,signature=AAAA' }, forged: true });
+    if (kind === 0)
+      forged.push({ id, body: bodyFor(id, '1'), headers: headersFor(body), forged: true }); // tampered amount, original signature
+    else if (kind === 1)
+      forged.push({ id, body, headers: headersFor(body, forgerKey), forged: true }); // signed by someone else
+    else
+      forged.push({
+        id: -id,
+        body: bodyFor(-id),
+        headers: { ...headersFor(body), signature: 'algorithm=RSA256,signature=AAAA' },
+        forged: true,
+      });
   }
 }
 

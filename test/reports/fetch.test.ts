@@ -51,7 +51,9 @@ describe('fetchReports over SFTP', () => {
       [`settlementSummary_USD_${BATCH}_000.csv`, 'downloaded', true],
       ['transactionItems_20181226_000.csv', 'downloaded', false],
     ]);
-    expect(r.warnings).toEqual(['transactionItems_20181226_000.csv has no <END> line: it is still being written or was cut short; fetch again later']);
+    expect(r.warnings).toEqual([
+      'transactionItems_20181226_000.csv has no <END> line: it is still being written or was cut short; fetch again later',
+    ]);
     expect(readFileSync(join(local, `settlementItems_USD_${BATCH}_000.csv`), 'utf8')).toBe(GEN_A_SD);
     const reports = await parseReports(r.files.filter((f) => f.complete).map((f) => ({ fileName: f.name, input: readFileSync(f.path) })));
     const result = reconcile({ settlementItems: reports[0]!, settlementSummary: reports[1]!, ledger: sampleLedger() });
@@ -75,8 +77,13 @@ describe('fetchReports over SFTP', () => {
   });
 
   it('refuses a server whose host key is not the expected one', async () => {
-    const err = await rejectsWith(AmsConnectionError, fetchReports(options({ hostKeySha256: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })));
-    expect(err.message).toBe(`SFTP 127.0.0.1:${server.port} as ${server.username}: the host key is not SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`);
+    const err = await rejectsWith(
+      AmsConnectionError,
+      fetchReports(options({ hostKeySha256: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })),
+    );
+    expect(err.message).toBe(
+      `SFTP 127.0.0.1:${server.port} as ${server.username}: the host key is not SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`,
+    );
   });
 
   it('a refused login is an AmsConnectionError that does not quote the password', async () => {

@@ -54,7 +54,9 @@ describe('parseReport on the published samples', () => {
     expect(r.kind).toBe('settlementSummary');
     expect(r.generation).toBe('B');
     expect(r.header).toHaveLength(24);
-    expect(r.rows.map((x) => [x.summaryType, x.count, x.amounts['settlementAmountValue']?.value, x.amounts['feeAmountValue']?.value])).toEqual([
+    expect(
+      r.rows.map((x) => [x.summaryType, x.count, x.amounts['settlementAmountValue']?.value, x.amounts['feeAmountValue']?.value]),
+    ).toEqual([
       ['TOTAL', 2, '725', '-25'],
       ['PAYMENT', 1, '1450', '-50'],
       ['REFUND', 1, '-725', '25'],
@@ -72,7 +74,8 @@ describe('parseReport on the published samples', () => {
 
 describe('each generation of columns', () => {
   it('generation B settlement details: acquirer columns, tax fee kept typed, unknown columns kept', async () => {
-    const row = 'B1,1022,Alipay_SG,ARN-1,,,P1,,REQ-1,ORDER-1,CARD,PAYMENT,2024-01-09T02:45:29+08:00,2024-01-10T09:00:00+08:00,1500,USD,1450,USD,-40,USD,-10,USD,VISA';
+    const row =
+      'B1,1022,Alipay_SG,ARN-1,,,P1,,REQ-1,ORDER-1,CARD,PAYMENT,2024-01-09T02:45:29+08:00,2024-01-10T09:00:00+08:00,1500,USD,1450,USD,-40,USD,-10,USD,VISA';
     const r = await parseReport(`${GEN_B_SD_HEADER}\n${row}\n<END>\n`, { fileName: 'settlementItems_USD_B1_000.csv' });
     expect(r.generation).toBe('B');
     expect(r.rows[0]).toMatchObject({
@@ -88,7 +91,10 @@ describe('each generation of columns', () => {
     const t = await parseReport(td);
     expect(t.kind).toBe('transactionItems');
     expect(t.generation).toBe('C');
-    expect(t.rows[0]).toMatchObject({ values: { status: 'SUCCESS', PSP: 'ALIPAY_CN' }, times: { transactionCompletionTime: '2025-03-01T10:00:06+08:00' } });
+    expect(t.rows[0]).toMatchObject({
+      values: { status: 'SUCCESS', PSP: 'ALIPAY_CN' },
+      times: { transactionCompletionTime: '2025-03-01T10:00:06+08:00' },
+    });
     const sd = `${GEN_C_SD_HEADER}\nB9,M1,ALIPAY_CN,,,,P1,REQ-1,,PAYMENT,,ALIPAY_CN,,2025-03-01T10:00:00+08:00,20250302,1000,USD,970,USD,-30,USD\n<END>\n`;
     const s = await parseReport(sd);
     expect(s.kind).toBe('settlementItems');
@@ -105,9 +111,15 @@ describe('tolerances', () => {
   });
 
   it('trims spaces around header names and values (", " separators, "852.40 ")', async () => {
-    const r = await parseReport('settlementBatchId, summaryType, count, settlementAmountValue, settlementCurrency\n B1 , TOTAL , 1 , 852.40 , HKD \n<END>\n');
+    const r = await parseReport(
+      'settlementBatchId, summaryType, count, settlementAmountValue, settlementCurrency\n B1 , TOTAL , 1 , 852.40 , HKD \n<END>\n',
+    );
     expect(r.header).toEqual(['settlementBatchId', 'summaryType', 'count', 'settlementAmountValue', 'settlementCurrency']);
-    expect(r.rows[0]).toMatchObject({ settlementBatchId: 'B1', count: 1, amounts: { settlementAmountValue: { value: '852.40', currency: 'HKD' } } });
+    expect(r.rows[0]).toMatchObject({
+      settlementBatchId: 'B1',
+      count: 1,
+      amounts: { settlementAmountValue: { value: '852.40', currency: 'HKD' } },
+    });
   });
 
   it('accepts runs of empty trailing fields after the last column (the 2C2P sample)', async () => {
@@ -144,7 +156,10 @@ describe('tolerances', () => {
   });
 
   it('a header followed by <END> is a complete report with no rows', async () => {
-    const r = await parseReport('settlementBatchId, customerId, PSP, summaryType, count, settlementAmountValue, settlementCurrency\n<END>\n', { fileName: 'settlementSummary_KaKaoPay_USD_0000000000000000000_000.csv' });
+    const r = await parseReport(
+      'settlementBatchId, customerId, PSP, summaryType, count, settlementAmountValue, settlementCurrency\n<END>\n',
+      { fileName: 'settlementSummary_KaKaoPay_USD_0000000000000000000_000.csv' },
+    );
     expect(r).toMatchObject({ kind: 'settlementSummary', complete: true, rows: [] });
   });
 
@@ -184,8 +199,12 @@ describe('bad input is an AmsValidationError naming file, line and column', () =
   });
 
   it('a required column missing', async () => {
-    const err = await rejection(parseReport(GEN_B_SS.replace('settlementAmountValue,', 'settlementAmount,'), { fileName: 'settlementSummary_x_000.csv' }));
-    expect(err.message).toMatch(/^Report settlementSummary_x_000\.csv, line 1, column settlementAmountValue: .*required column settlementAmountValue is missing/);
+    const err = await rejection(
+      parseReport(GEN_B_SS.replace('settlementAmountValue,', 'settlementAmount,'), { fileName: 'settlementSummary_x_000.csv' }),
+    );
+    expect(err.message).toMatch(
+      /^Report settlementSummary_x_000\.csv, line 1, column settlementAmountValue: .*required column settlementAmountValue is missing/,
+    );
     expect(err.fields).toEqual(['settlementAmountValue']);
   });
 
@@ -194,11 +213,15 @@ describe('bad input is an AmsValidationError naming file, line and column', () =
     // "18,000" splits into two fields: the row no longer lines up with the header.
     expect(err.message).toMatch(/^Report t\.csv, line 2, column (transactionCurrency|#16)/);
     const err2 = await rejection(parseReport(GEN_A_TD.replace(',18000,KRW', ',18k,KRW'), { fileName: 't.csv' }));
-    expect(err2.message).toBe('Report t.csv, line 2, column transactionAmountValue: transactionAmountValue: "18k" is not a decimal amount (digits, an optional sign and ".")');
+    expect(err2.message).toBe(
+      'Report t.csv, line 2, column transactionAmountValue: transactionAmountValue: "18k" is not a decimal amount (digits, an optional sign and ".")',
+    );
   });
 
   it('a time that is not ISO 8601', async () => {
-    const err = await rejection(parseReport(GEN_A_TD.replace('2018-12-25T10:00:00+08:30,AGREEMENT', '12/25/2018 10:00:00,AGREEMENT'), { fileName: 't.csv' }));
+    const err = await rejection(
+      parseReport(GEN_A_TD.replace('2018-12-25T10:00:00+08:30,AGREEMENT', '12/25/2018 10:00:00,AGREEMENT'), { fileName: 't.csv' }),
+    );
     expect(err.message).toMatch(/line 2, column paymentTime: .*"12\/25\/2018 10:00:00" is not an ISO 8601 time/);
   });
 
@@ -263,7 +286,9 @@ describe('parseReports merges _000…_999 parts', () => {
         { fileName: 'settlementItems_USD_B1_001.csv', input: `${header},extra\n${refund}\n<END>\n` },
       ]),
     );
-    expect(err.message).toMatch(/^Report settlementItems_USD_B1_001\.csv, line 1: .*header differs from the header of settlementItems_USD_B1_000\.csv/);
+    expect(err.message).toMatch(
+      /^Report settlementItems_USD_B1_001\.csv, line 1: .*header differs from the header of settlementItems_USD_B1_000\.csv/,
+    );
   });
 });
 
@@ -293,14 +318,18 @@ describe('bad calls', () => {
 describe('hostile report files', () => {
   it('a record past 1 MiB (no line breaks, or an unclosed quote) is an AmsValidationError naming the file, not memory held', async () => {
     const header = 'settlementBatchId,summaryType,count,settlementAmountValue,settlementCurrency\n';
-    const endless = Readable.from((function* () {
-      yield header;
-      for (let i = 0; i < 64; i++) yield 'x'.repeat(64 * 1024); // 4 MiB without a line break
-    })());
+    const endless = Readable.from(
+      (function* () {
+        yield header;
+        for (let i = 0; i < 64; i++) yield 'x'.repeat(64 * 1024); // 4 MiB without a line break
+      })(),
+    );
     const e = await rejection(parseReport(endless, { fileName: 'settlementSummary_1_20260101.csv' }));
     expect(e.message).toContain('settlementSummary_1_20260101.csv');
     expect(e.message).toMatch(/not valid CSV/);
-    const unclosed = await rejection(parseReport(`${header}B1,"TOTAL${'y'.repeat(1_100_000)}\n<END>\n`, { fileName: 'settlementSummary_1_20260101.csv' }));
+    const unclosed = await rejection(
+      parseReport(`${header}B1,"TOTAL${'y'.repeat(1_100_000)}\n<END>\n`, { fileName: 'settlementSummary_1_20260101.csv' }),
+    );
     expect(unclosed.message).toMatch(/not valid CSV/);
   });
 

@@ -3,7 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { AmsValidationError } from '../../src/errors';
 import { parseReport, reconcile, type LedgerEntry } from '../../src/reports';
 import { thrown } from '../helpers/expect';
-import { BATCH, GEN_A_SD, GEN_A_SD_HEADER, GEN_A_TD, GEN_B_SS, PAYMENT_ID, REFUND_ID, REQUEST_ID, SD_PAYMENT, SD_REFUND, sampleLedger } from './samples';
+import {
+  BATCH,
+  GEN_A_SD,
+  GEN_A_SD_HEADER,
+  GEN_A_TD,
+  GEN_B_SS,
+  PAYMENT_ID,
+  REFUND_ID,
+  REQUEST_ID,
+  SD_PAYMENT,
+  SD_REFUND,
+  sampleLedger,
+} from './samples';
 
 const SS_NAME = `settlementSummary_USD_${BATCH}_000.csv`;
 const SD_NAME = `settlementItems_USD_${BATCH}_000.csv`;
@@ -17,7 +29,11 @@ async function sample(items = GEN_A_SD, summary = GEN_B_SS) {
 
 describe('reconcile on the worked example', () => {
   it('matches both rows, checks summary against items, totals the payout and the fees', async () => {
-    const r = reconcile({ ...(await sample()), transactionItems: await parseReport(GEN_A_TD, { fileName: 'transactionItems_20181225_000.csv' }), ledger: sampleLedger() });
+    const r = reconcile({
+      ...(await sample()),
+      transactionItems: await parseReport(GEN_A_TD, { fileName: 'transactionItems_20181225_000.csv' }),
+      ledger: sampleLedger(),
+    });
     expect(r.summaryMismatches).toEqual([]);
     expect(r.notInLedger).toEqual([]);
     expect(r.unsettled).toEqual([]);
@@ -30,14 +46,27 @@ describe('reconcile on the worked example', () => {
     ]);
     expect(r.totals).toEqual([{ currency: 'USD', value: '725', batches: [BATCH], source: 'settlementSummary' }]);
     expect(r.fees).toEqual([{ kind: 'feeAmountValue', currency: 'USD', value: '-25' }]);
-    expect(r.units).toEqual([{ settlementBatchId: BATCH, items: 'minor', summary: 'minor', reason: expect.stringMatching(/^nothing tells the readings apart; minor units assumed/) }]);
+    expect(r.units).toEqual([
+      {
+        settlementBatchId: BATCH,
+        items: 'minor',
+        summary: 'minor',
+        reason: expect.stringMatching(/^nothing tells the readings apart; minor units assumed/),
+      },
+    ]);
     expect(r.warnings).toContain(`batch ${BATCH}: items read in minor units, summary in minor units: ${r.units[0]!.reason}`);
   });
 
   it('a planted missing refund: in the ledger, never settled, with its age', async () => {
     const ledger: LedgerEntry[] = [
       ...sampleLedger(),
-      { refundRequestId: 'RF-LOST', paymentId: PAYMENT_ID, type: 'REFUND', amount: { currency: 'KRW', value: '3000' }, createdAt: '2018-12-24T02:00:00+08:30' },
+      {
+        refundRequestId: 'RF-LOST',
+        paymentId: PAYMENT_ID,
+        type: 'REFUND',
+        amount: { currency: 'KRW', value: '3000' },
+        createdAt: '2018-12-24T02:00:00+08:30',
+      },
     ];
     const r = reconcile({ ...(await sample()), ledger });
     expect(r.ok).toBe(false);
@@ -46,7 +75,10 @@ describe('reconcile on the worked example', () => {
   });
 
   it('the age is measured at asOf when given', async () => {
-    const ledger: LedgerEntry[] = [...sampleLedger(), { refundRequestId: 'RF-LOST', type: 'REFUND', amount: { currency: 'KRW', value: '3000' }, createdAt: '2018-12-31T00:00:00Z' }];
+    const ledger: LedgerEntry[] = [
+      ...sampleLedger(),
+      { refundRequestId: 'RF-LOST', type: 'REFUND', amount: { currency: 'KRW', value: '3000' }, createdAt: '2018-12-31T00:00:00Z' },
+    ];
     const r = reconcile({ ...(await sample()), ledger, asOf: '2019-01-01T00:00:00Z' });
     expect(r.unsettled.map((u) => u.ageMs)).toEqual([86_400_000]);
   });
@@ -57,7 +89,11 @@ describe('reconcile on the worked example', () => {
     const r = reconcile({ ...(await sample()), ledger });
     expect(r.ok).toBe(false);
     expect(r.amountMismatches).toHaveLength(1);
-    expect(r.amountMismatches[0]).toMatchObject({ differs: ['value'], ledger: { paymentRequestId: REQUEST_ID }, item: { line: 2, file: SD_NAME, transactionAmount: { currency: 'KRW', value: '18000' } } });
+    expect(r.amountMismatches[0]).toMatchObject({
+      differs: ['value'],
+      ledger: { paymentRequestId: REQUEST_ID },
+      item: { line: 2, file: SD_NAME, transactionAmount: { currency: 'KRW', value: '18000' } },
+    });
     expect(r.matched.map((m) => m.item.transactionType)).toEqual(['REFUND']);
   });
 
@@ -72,12 +108,27 @@ describe('reconcile on the worked example', () => {
     const items = `${GEN_A_SD_HEADER}\n${SD_PAYMENT}\n${SD_REFUND}\n${SD_PAYMENT}\n<END>\n`;
     const r = reconcile({ ...(await sample(items)), ledger: sampleLedger() });
     expect(r.ok).toBe(false);
-    expect(r.duplicates).toEqual([{ report: 'settlementItems', key: `${PAYMENT_ID}|PAYMENT`, occurrences: [{ file: SD_NAME, line: 2 }, { file: SD_NAME, line: 4 }] }]);
+    expect(r.duplicates).toEqual([
+      {
+        report: 'settlementItems',
+        key: `${PAYMENT_ID}|PAYMENT`,
+        occurrences: [
+          { file: SD_NAME, line: 2 },
+          { file: SD_NAME, line: 4 },
+        ],
+      },
+    ]);
     expect(r.summaryMismatches).toEqual(
       expect.arrayContaining([
         expect.objectContaining({ summaryType: 'PAYMENT', column: 'count', summary: '1', computed: '2', against: 'items' }),
         expect.objectContaining({ summaryType: 'PAYMENT', column: 'settlementAmountValue', summary: '1450 USD', computed: '2900 USD' }),
-        expect.objectContaining({ summaryType: 'TOTAL', column: 'settlementAmountValue', summary: '725 USD', computed: '2175 USD', against: 'items' }),
+        expect.objectContaining({
+          summaryType: 'TOTAL',
+          column: 'settlementAmountValue',
+          summary: '725 USD',
+          computed: '2175 USD',
+          against: 'items',
+        }),
       ]),
     );
   });
@@ -89,7 +140,13 @@ describe('reconcile on the worked example', () => {
   });
 
   it('a summary TOTAL that is not the sum of its rows', async () => {
-    const r = reconcile({ ...(await sample(GEN_A_SD, GEN_B_SS.replace('TOTAL,2018-12-26T10:00:00+08:30,2,725,USD,-25', 'TOTAL,2018-12-26T10:00:00+08:30,2,735,USD,-25'))), ledger: sampleLedger() });
+    const r = reconcile({
+      ...(await sample(
+        GEN_A_SD,
+        GEN_B_SS.replace('TOTAL,2018-12-26T10:00:00+08:30,2,725,USD,-25', 'TOTAL,2018-12-26T10:00:00+08:30,2,735,USD,-25'),
+      )),
+      ledger: sampleLedger(),
+    });
     expect(r.summaryMismatches.map((m) => [m.summaryType, m.column, m.summary, m.computed, m.against, m.line])).toEqual([
       ['TOTAL', 'settlementAmountValue', '735 USD', '725 USD', 'summary rows', 2],
       ['TOTAL', 'settlementAmountValue', '735 USD', '725 USD', 'items', 2],
@@ -97,16 +154,30 @@ describe('reconcile on the worked example', () => {
   });
 
   it('a correction row is an adjustment, not an error, and counts towards TOTAL', async () => {
-    const summary = GEN_B_SS.replace('TOTAL,2018-12-26T10:00:00+08:30,2,725,USD,-25', 'TOTAL,2018-12-26T10:00:00+08:30,3,720,USD,-30').replace(
-      '<END>',
-      `${BATCH},1022188000000000001,Alipay_SG,DEFAULT,2018-12-26T10:00:00+08:30,1,-5,USD,-5,USD,,,,,,,,,,,,,,\n<END>`,
-    );
+    const summary = GEN_B_SS.replace(
+      'TOTAL,2018-12-26T10:00:00+08:30,2,725,USD,-25',
+      'TOTAL,2018-12-26T10:00:00+08:30,3,720,USD,-30',
+    ).replace('<END>', `${BATCH},1022188000000000001,Alipay_SG,DEFAULT,2018-12-26T10:00:00+08:30,1,-5,USD,-5,USD,,,,,,,,,,,,,,\n<END>`);
     const items = `${GEN_A_SD_HEADER}\n${SD_PAYMENT}\n${SD_REFUND}\n${BATCH},1022188000000000001,,,C1,,,,,,DEFAULT,,2018-12-26T10:00:00+08:30,,,,-5,USD,,,-5,USD,,\n<END>\n`;
     const r = reconcile({ ...(await sample(items, summary)), ledger: sampleLedger() });
     expect(r.summaryMismatches).toEqual([]);
     expect(r.adjustments).toEqual([
-      { report: 'settlementSummary', settlementBatchId: BATCH, type: 'DEFAULT', settlementAmount: { currency: 'USD', value: '-5' }, file: SS_NAME, line: 5 },
-      { report: 'settlementItems', settlementBatchId: BATCH, type: 'DEFAULT', settlementAmount: { currency: 'USD', value: '-5' }, file: SD_NAME, line: 4 },
+      {
+        report: 'settlementSummary',
+        settlementBatchId: BATCH,
+        type: 'DEFAULT',
+        settlementAmount: { currency: 'USD', value: '-5' },
+        file: SS_NAME,
+        line: 5,
+      },
+      {
+        report: 'settlementItems',
+        settlementBatchId: BATCH,
+        type: 'DEFAULT',
+        settlementAmount: { currency: 'USD', value: '-5' },
+        file: SD_NAME,
+        line: 4,
+      },
     ]);
     expect(r.ok).toBe(true);
     expect(r.totals).toEqual([{ currency: 'USD', value: '720', batches: [BATCH], source: 'settlementSummary' }]);
@@ -121,18 +192,32 @@ describe('reconcile on the worked example', () => {
 
 describe('amount units decided per batch (auto)', () => {
   it('major units when the items are written 14.50 and the summary 7.25', async () => {
-    const items = GEN_A_SD.replace(',1450,USD', ',14.50,USD').replace(',-725,USD', ',-7.25,USD').replace(',-50,USD', ',-0.50,USD').replace(',25,USD', ',0.25,USD');
-    const summary = GEN_B_SS.replace(',725,USD,-25,', ',7.25,USD,-0.25,').replace(',1450,USD,-50,', ',14.50,USD,-0.50,').replace(',-725,USD,25,', ',-7.25,USD,0.25,');
+    const items = GEN_A_SD.replace(',1450,USD', ',14.50,USD')
+      .replace(',-725,USD', ',-7.25,USD')
+      .replace(',-50,USD', ',-0.50,USD')
+      .replace(',25,USD', ',0.25,USD');
+    const summary = GEN_B_SS.replace(',725,USD,-25,', ',7.25,USD,-0.25,')
+      .replace(',1450,USD,-50,', ',14.50,USD,-0.50,')
+      .replace(',-725,USD,25,', ',-7.25,USD,0.25,');
     const r = reconcile({ ...(await sample(items, summary)), ledger: sampleLedger() });
-    expect(r.units).toEqual([{ settlementBatchId: BATCH, items: 'major', summary: 'major', reason: 'the only reading the amounts allow (some have fractions)' }]);
+    expect(r.units).toEqual([
+      { settlementBatchId: BATCH, items: 'major', summary: 'major', reason: 'the only reading the amounts allow (some have fractions)' },
+    ]);
     expect(r.ok).toBe(true);
     expect(r.totals[0]).toMatchObject({ currency: 'USD', value: '725' });
   });
 
   it('items in minor units against a summary in major units: the only reading that adds up', async () => {
-    const summary = GEN_B_SS.replace(',725,USD,-25,', ',7.25,USD,-0.25,').replace(',1450,USD,-50,', ',14.50,USD,-0.50,').replace(',-725,USD,25,', ',-7.25,USD,0.25,');
+    const summary = GEN_B_SS.replace(',725,USD,-25,', ',7.25,USD,-0.25,')
+      .replace(',1450,USD,-50,', ',14.50,USD,-0.50,')
+      .replace(',-725,USD,25,', ',-7.25,USD,0.25,');
     const r = reconcile({ ...(await sample(GEN_A_SD, summary)), ledger: sampleLedger() });
-    expect(r.units[0]).toEqual({ settlementBatchId: BATCH, items: 'minor', summary: 'major', reason: 'the only reading in which the items add up to the summary' });
+    expect(r.units[0]).toEqual({
+      settlementBatchId: BATCH,
+      items: 'minor',
+      summary: 'major',
+      reason: 'the only reading in which the items add up to the summary',
+    });
     expect(r.summaryMismatches).toEqual([]);
   });
 
@@ -158,9 +243,14 @@ describe('bad input to reconcile', () => {
   it('a report of the wrong kind and a ledger entry without amount, each named', async () => {
     const summary = await parseReport(GEN_B_SS, { fileName: SS_NAME });
     const err = thrown(AmsValidationError, () =>
-      reconcile({ settlementItems: summary, ledger: [{ paymentRequestId: 'X', type: 'PAYMENT', amount: { currency: 'USD', value: '14.50' } }] }),
+      reconcile({
+        settlementItems: summary,
+        ledger: [{ paymentRequestId: 'X', type: 'PAYMENT', amount: { currency: 'USD', value: '14.50' } }],
+      }),
     );
     expect(err.fields).toEqual(['settlementItems[0]', 'ledger[0].amount.value']);
-    expect(err.message).toMatch(/settlementItems\[0\]: settlementSummary_USD_2018122611021040123_000\.csv is a settlementSummary report, not settlementItems/);
+    expect(err.message).toMatch(
+      /settlementItems\[0\]: settlementSummary_USD_2018122611021040123_000\.csv is a settlementSummary report, not settlementItems/,
+    );
   });
 });

@@ -43,12 +43,25 @@ export const GEN_C_SD_HEADER =
 /** The merchant's own records for the worked example: the payment and its refund, in minor units. */
 export function sampleLedger() {
   return [
-    { paymentRequestId: REQUEST_ID, paymentId: PAYMENT_ID, type: 'PAYMENT', amount: { currency: 'KRW', value: '18000' }, createdAt: '2018-12-25T01:30:00Z' },
-    { refundRequestId: REQUEST_ID, refundId: REFUND_ID, type: 'REFUND', amount: { currency: 'KRW', value: '9000' }, createdAt: '2018-12-25T01:30:00Z' },
+    {
+      paymentRequestId: REQUEST_ID,
+      paymentId: PAYMENT_ID,
+      type: 'PAYMENT',
+      amount: { currency: 'KRW', value: '18000' },
+      createdAt: '2018-12-25T01:30:00Z',
+    },
+    {
+      refundRequestId: REQUEST_ID,
+      refundId: REFUND_ID,
+      type: 'REFUND',
+      amount: { currency: 'KRW', value: '9000' },
+      createdAt: '2018-12-25T01:30:00Z',
+    },
   ];
 }
 
-export const SD_ITEM_HEADER = 'settlementBatchId,customerId,acquirer,transactionId,transactionRequestId,transactionType,paymentTime,transactionAmountValue,transactionCurrency,settlementAmountValue,settlementCurrency,feeAmountValue,feeCurrency,orderDescription2';
+export const SD_ITEM_HEADER =
+  'settlementBatchId,customerId,acquirer,transactionId,transactionRequestId,transactionType,paymentTime,transactionAmountValue,transactionCurrency,settlementAmountValue,settlementCurrency,feeAmountValue,feeCurrency,orderDescription2';
 
 /** A settlement-details file of `rows` generated rows, produced lazily: nothing is held in memory or on disk. */
 export function generatedSettlementItems(rows: number): Readable {

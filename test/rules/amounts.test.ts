@@ -15,16 +15,13 @@ import { rejects } from '../helpers/expect';
 
 const CURRENCIES = Object.keys(CURRENCY_EXPONENTS);
 
-
 /** A canonical major-unit string: no leading zeros, exactly the currency's decimals, not zero. */
-const canonicalMajor = fc
-  .tuple(fc.constantFrom(...CURRENCIES), fc.bigInt({ min: 1n, max: 10n ** 30n }))
-  .map(([currency, minor]) => {
-    const e = CURRENCY_EXPONENTS[currency] ?? 0;
-    const digits = minor.toString().padStart(e + 1, '0');
-    const major = e === 0 ? digits : `${digits.slice(0, -e)}.${digits.slice(-e)}`;
-    return { currency, major, minor: minor.toString() };
-  });
+const canonicalMajor = fc.tuple(fc.constantFrom(...CURRENCIES), fc.bigInt({ min: 1n, max: 10n ** 30n })).map(([currency, minor]) => {
+  const e = CURRENCY_EXPONENTS[currency] ?? 0;
+  const digits = minor.toString().padStart(e + 1, '0');
+  const major = e === 0 ? digits : `${digits.slice(0, -e)}.${digits.slice(-e)}`;
+  return { currency, major, minor: minor.toString() };
+});
 
 describe('CURRENCY_EXPONENTS', () => {
   it('covers the AlipayCN matrix with ISO 4217 exponents', () => {
@@ -212,7 +209,7 @@ describe('fromMinorUnits rejections and isMinorUnitValue', () => {
     [null, /string, number or bigint/],
   ];
   for (const [value, message] of bad) {
-    it(`rejects ${typeof value === 'bigint' ? `${value}n` : JSON.stringify(value) ?? String(value)}`, () => {
+    it(`rejects ${typeof value === 'bigint' ? `${value}n` : (JSON.stringify(value) ?? String(value))}`, () => {
       const e = rejects(() => fromMinorUnits(value as string, 'USD'));
       expect(e.fields).toEqual(['value']);
       expect(e.issues[0]?.message).toMatch(message);
@@ -228,8 +225,7 @@ describe('fromMinorUnits rejections and isMinorUnitValue', () => {
 
   it('isMinorUnitValue accepts only positive integer strings', () => {
     for (const ok of ['1', '1999', '10', '9007199254740993123']) expect(isMinorUnitValue(ok)).toBe(true);
-    for (const no of ['0', '01', '', ' 1', '1.0', '-1', '+1', '1e3', 1999, 1n, null, undefined])
-      expect(isMinorUnitValue(no)).toBe(false);
+    for (const no of ['0', '01', '', ' 1', '1.0', '-1', '+1', '1e3', 1999, 1n, null, undefined]) expect(isMinorUnitValue(no)).toBe(false);
     fc.assert(fc.property(fc.bigInt({ min: 1n }), (n) => isMinorUnitValue(n.toString())));
   });
 

@@ -9,7 +9,13 @@ const params = JSON.parse(answer.redirectActionForm.parameters) as Record<string
 
 /** The hidden inputs of a generated page, decoded. */
 function fields(html: string): Array<[string, string]> {
-  const unescape = (s: string) => s.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const unescape = (s: string) =>
+    s
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
   return [...html.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((m) => [unescape(m[1]!), unescape(m[2]!)]);
 }
 
@@ -33,18 +39,34 @@ describe('cashierRedirect', () => {
   });
 
   it("keeps redirectUrl's own query: appended to in the URL, carried as fields in the GET form (a GET form drops the action's query)", () => {
-    const r = cashierRedirect({ method: 'GET', redirectUrl: 'https://cashier.example/pay?channel=web&x=1', parameters: '{"paymentId":"p-1","x":"2"}' });
+    const r = cashierRedirect({
+      method: 'GET',
+      redirectUrl: 'https://cashier.example/pay?channel=web&x=1',
+      parameters: '{"paymentId":"p-1","x":"2"}',
+    });
     expect(r.url).toBe('https://cashier.example/pay?channel=web&x=1&paymentId=p-1&x=2');
     expect(r.html).toContain('action="https://cashier.example/pay"');
-    expect(fields(r.html)).toEqual([['channel', 'web'], ['x', '1'], ['paymentId', 'p-1'], ['x', '2']]);
+    expect(fields(r.html)).toEqual([
+      ['channel', 'web'],
+      ['x', '1'],
+      ['paymentId', 'p-1'],
+      ['x', '2'],
+    ]);
   });
 
   it('POST: no url, a POST form to redirectUrl as given', () => {
-    const r = cashierRedirect({ method: 'post', redirectUrl: 'https://cashier.example/pay?session=s1', parameters: { a: 1, b: { c: true } } });
+    const r = cashierRedirect({
+      method: 'post',
+      redirectUrl: 'https://cashier.example/pay?session=s1',
+      parameters: { a: 1, b: { c: true } },
+    });
     expect(r).toMatchObject({ method: 'POST' });
     expect(r.url).toBeUndefined();
     expect(r.html).toContain('method="post" action="https://cashier.example/pay?session=s1"');
-    expect(fields(r.html)).toEqual([['a', '1'], ['b', '{"c":true}']]);
+    expect(fields(r.html)).toEqual([
+      ['a', '1'],
+      ['b', '{"c":true}'],
+    ]);
   });
 
   it('escapes every value: a parameter cannot break out of the page', () => {
@@ -59,7 +81,10 @@ describe('cashierRedirect', () => {
     const r = cashierRedirect({ normalUrl: 'https://cashier.example/h5?paymentId=p-9&amount=100' });
     expect(r).toMatchObject({ method: 'GET', url: 'https://cashier.example/h5?paymentId=p-9&amount=100' });
     expect(r.html).toContain('action="https://cashier.example/h5"');
-    expect(fields(r.html)).toEqual([['paymentId', 'p-9'], ['amount', '100']]);
+    expect(fields(r.html)).toEqual([
+      ['paymentId', 'p-9'],
+      ['amount', '100'],
+    ]);
   });
 
   it('accepts plain http only on loopback (a local gateway)', () => {
@@ -70,9 +95,13 @@ describe('cashierRedirect', () => {
   });
 
   it('bad input: every problem named by its field', () => {
-    const e = thrown(AmsValidationError, () => cashierRedirect({ redirectActionForm: { method: 'PUT', redirectUrl: 'not a url', parameters: '[1,2]' } }));
+    const e = thrown(AmsValidationError, () =>
+      cashierRedirect({ redirectActionForm: { method: 'PUT', redirectUrl: 'not a url', parameters: '[1,2]' } }),
+    );
     expect(e.fields).toEqual(['redirectActionForm.method', 'redirectActionForm.redirectUrl', 'redirectActionForm.parameters']);
-    expect(thrown(AmsValidationError, () => cashierRedirect({ redirectUrl: 'https://c.example', parameters: '{oops' })).issues[0]!.code).toBe('invalid_json');
+    expect(
+      thrown(AmsValidationError, () => cashierRedirect({ redirectUrl: 'https://c.example', parameters: '{oops' })).issues[0]!.code,
+    ).toBe('invalid_json');
     expect(thrown(AmsValidationError, () => cashierRedirect({})).fields).toEqual(['redirectActionForm']);
     expect(thrown(AmsValidationError, () => cashierRedirect(null as never)).fields).toEqual(['answer']);
   });

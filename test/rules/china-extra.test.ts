@@ -15,7 +15,6 @@ import {
 import { AmsValidationError } from '../../src/errors';
 import { rejects } from '../helpers/expect';
 
-
 const hotel = { hotelName: 'Grand Hyatt', checkinTime: '2025-06-01T14:00:00+08:00', checkoutTime: '2025-06-03T12:00:00+08:00' };
 const air = { flightNumber: 'CA981', departureTime: '2025-06-01T13:00:00+08:00' };
 const study = { admissionNoticeUrl: 'https://example.edu/admission/123.pdf' };
@@ -57,9 +56,23 @@ describe('buildChinaExtraTransInfo: each businessType', () => {
 
   it('accepts names in any case and with - or space', () => {
     const table: [unknown, string | undefined][] = [
-      ['TRADE', '4'], ['trade', '4'], ['Trade', '4'], ['goods', '4'], ['Air-Ticket', '2'], ['air ticket', '2'],
-      ['Study Abroad', '3'], ['flight', '2'], ['hotel', '1'], ['4', '4'], ['6', undefined], ['0', undefined],
-      ['', undefined], [4, undefined], ['toString', undefined], ['__proto__', undefined], [' 4', undefined],
+      ['TRADE', '4'],
+      ['trade', '4'],
+      ['Trade', '4'],
+      ['goods', '4'],
+      ['Air-Ticket', '2'],
+      ['air ticket', '2'],
+      ['Study Abroad', '3'],
+      ['flight', '2'],
+      ['hotel', '1'],
+      ['4', '4'],
+      ['6', undefined],
+      ['0', undefined],
+      ['', undefined],
+      [4, undefined],
+      ['toString', undefined],
+      ['__proto__', undefined],
+      [' 4', undefined],
     ];
     for (const [v, code] of table) expect(normalizeBusinessType(v), String(v)).toBe(code);
     expect(CHINA_BUSINESS_TYPES).toEqual({ HOTEL: '1', AIR_TICKET: '2', STUDY_ABROAD: '3', TRADE: '4', OTHER: '5' });
@@ -87,9 +100,9 @@ describe('buildChinaExtraTransInfo: each businessType', () => {
     const e = rejects(() => buildChinaExtraTransInfo({ businessType: '4', goodsInfo: 'pencil^2|eraser^5', totalQuantity: '8' }));
     expect(e.issues).toEqual([{ field: 'totalQuantity', message: 'is 8 but the quantities in goodsInfo add up to 7' }]);
     // With goods, totalQuantity is optional but checked when given.
-    expect(rejects(() => buildChinaExtraTransInfo({ businessType: '4', goods: [{ name: 'a', quantity: 2 }], totalQuantity: 3 })).fields).toEqual([
-      'totalQuantity',
-    ]);
+    expect(
+      rejects(() => buildChinaExtraTransInfo({ businessType: '4', goods: [{ name: 'a', quantity: 2 }], totalQuantity: 3 })).fields,
+    ).toEqual(['totalQuantity']);
   });
 
   it('output values are all strings, and an already-built object passes through unchanged', () => {
@@ -164,11 +177,16 @@ describe('buildChinaExtraTransInfo: rejections name the item', () => {
       }),
     );
     expect(e.issues.map((i) => i.field)).toEqual([
-      'goods[1].name', 'goods[1].quantity',
-      'goods[2].name', 'goods[2].quantity',
-      'goods[3].name', 'goods[3].quantity',
-      'goods[4].name', 'goods[4].quantity',
-      'goods[5].name', 'goods[5].quantity',
+      'goods[1].name',
+      'goods[1].quantity',
+      'goods[2].name',
+      'goods[2].quantity',
+      'goods[3].name',
+      'goods[3].quantity',
+      'goods[4].name',
+      'goods[4].quantity',
+      'goods[5].name',
+      'goods[5].quantity',
       'goods[6].quantity',
     ]);
     expect(e.issues[0]?.message).toContain('contains "^"');
@@ -213,11 +231,12 @@ describe('buildChinaExtraTransInfo: rejections name the item', () => {
   });
 
   it('rejects missing, empty and non-string fields, all at once', () => {
-    const e = rejects(() =>
-      buildChinaExtraTransInfo({ businessType: 'hotel', hotelName: '', checkinTime: 5, checkInTime: 'x' } as never),
-    );
+    const e = rejects(() => buildChinaExtraTransInfo({ businessType: 'hotel', hotelName: '', checkinTime: 5, checkInTime: 'x' } as never));
     expect(e.issues).toEqual([
-      { field: 'checkInTime', message: 'is not a field of businessType 1 (hotel); expected businessType, hotelName, checkinTime, checkoutTime' },
+      {
+        field: 'checkInTime',
+        message: 'is not a field of businessType 1 (hotel); expected businessType, hotelName, checkinTime, checkoutTime',
+      },
       { field: 'hotelName', message: 'is empty: it is required for businessType 1 (hotel)' },
       { field: 'checkinTime', message: 'must be a string, not number' },
       { field: 'checkoutTime', message: 'is required for businessType 1 (hotel)' },
@@ -252,16 +271,19 @@ describe('buildExtendInfo', () => {
   });
 
   it('keeps other keys after chinaExtraTransInfo and drops undefined ones', () => {
-    const s = buildExtendInfo({ memo: 'gift', nested: { a: [1, true, null] }, skipped: undefined, chinaExtraTransInfo: { businessType: '5', ...other } });
+    const s = buildExtendInfo({
+      memo: 'gift',
+      nested: { a: [1, true, null] },
+      skipped: undefined,
+      chinaExtraTransInfo: { businessType: '5', ...other },
+    });
     expect(JSON.parse(s)).toEqual({ chinaExtraTransInfo: { businessType: '5', ...other }, memo: 'gift', nested: { a: [1, true, null] } });
     expect(Object.keys(JSON.parse(s) as object)).toEqual(['chinaExtraTransInfo', 'memo', 'nested']);
     expect(buildExtendInfo({ memo: 'x' })).toBe('{"memo":"x"}');
   });
 
   it('validates an already-built chinaExtraTransInfo too, prefixing fields', () => {
-    const e = rejects(() =>
-      buildExtendInfo({ chinaExtraTransInfo: { businessType: '4', goodsInfo: 'pen^2|ink^1', totalQuantity: '4' } }),
-    );
+    const e = rejects(() => buildExtendInfo({ chinaExtraTransInfo: { businessType: '4', goodsInfo: 'pen^2|ink^1', totalQuantity: '4' } }));
     expect(e.fields).toEqual(['chinaExtraTransInfo.totalQuantity']);
     const g = rejects(() => buildExtendInfo({ chinaExtraTransInfo: { businessType: '4', goods: [{ name: 'a|b', quantity: 1 }] } }));
     expect(g.fields).toEqual(['chinaExtraTransInfo.goods[0].name']);
@@ -304,10 +326,15 @@ describe('checkExtendInfo', () => {
   it('checks the object form field by field, as the string form; refuses other types and bad JSON', () => {
     const asObject = checkExtendInfo({ chinaExtraTransInfo: { businessType: '4', goodsInfo: 'pencil^2', totalQuantity: '3' } });
     expect(asObject.map((i) => i.field)).toEqual(['order.extendInfo.chinaExtraTransInfo.totalQuantity']);
-    expect(asObject).toEqual(checkExtendInfo(JSON.stringify({ chinaExtraTransInfo: { businessType: '4', goodsInfo: 'pencil^2', totalQuantity: '3' } })));
+    expect(asObject).toEqual(
+      checkExtendInfo(JSON.stringify({ chinaExtraTransInfo: { businessType: '4', goodsInfo: 'pencil^2', totalQuantity: '3' } })),
+    );
     expect(checkExtendInfo({ chinaExtraTransInfo: { businessType: '4', goodsInfo: 'pencil^2', totalQuantity: '2' } })).toEqual([]);
     expect(checkExtendInfo(42)).toEqual([
-      { field: 'order.extendInfo', message: 'must be a string holding JSON or an object, not 42: build it with buildExtendInfo({ chinaExtraTransInfo })' },
+      {
+        field: 'order.extendInfo',
+        message: 'must be a string holding JSON or an object, not 42: build it with buildExtendInfo({ chinaExtraTransInfo })',
+      },
     ]);
     expect(checkExtendInfo('{bad')[0]?.message).toMatch(/^is not valid JSON \(/);
     expect(checkExtendInfo('[]')[0]?.message).toBe('must hold a JSON object, not an array');

@@ -70,7 +70,7 @@ describe('src/rules purity', () => {
     expect(problems('const t = new Date(ms).toISOString();')).toEqual([]);
     expect(problems('const r = Math.random();')).toEqual(['uses Math.random']);
     expect(problems("const m = await import('node:os');")).toEqual(['uses dynamic import()']);
-    expect(problems("const env = process.env.X;")).toEqual(['uses process']);
+    expect(problems('const env = process.env.X;')).toEqual(['uses process']);
     expect(problems("import { z } from 'zod';\nimport { Decimal } from 'decimal.js';\nimport { a } from './amounts';")).toEqual([]);
     expect(problems("// Date.now() in a comment is fine\nconst u = 'https://x';")).toEqual([]);
   });

@@ -12,7 +12,9 @@ const AGENT_TOKENS = ['agent-token-secret-123', 'agent-token-do-not-log-7f3a9', 
 function privateKeyChunks(): string[] {
   const chunks: string[] = [];
   for (const file of readdirSync(keysDir).filter((f) => /private/.test(f) && /\.(pem|txt)$/.test(f))) {
-    const body = readFileSync(join(keysDir, file), 'utf8').replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
+    const body = readFileSync(join(keysDir, file), 'utf8')
+      .replace(/-----[^-]+-----/g, '')
+      .replace(/\s+/g, '');
     for (let i = 0; i + 40 <= body.length; i += 40) chunks.push(body.slice(i, i + 40));
   }
   return chunks;

@@ -50,7 +50,12 @@ describe('loadPrivateKey', () => {
     const mislabeled = merchant.privatePkcs1Pem.replace(/RSA PRIVATE KEY/g, 'PRIVATE KEY');
     expect(fingerprint(loadPrivateKey(mislabeled))).toBe(expected);
     expect(describeKey(mislabeled).format).toBe('pkcs1-private');
-    expect(describeKey(merchant.privatePkcs8Base64)).toMatchObject({ format: 'pkcs8-private', encoding: 'base64', bits: 2048, type: 'private' });
+    expect(describeKey(merchant.privatePkcs8Base64)).toMatchObject({
+      format: 'pkcs8-private',
+      encoding: 'base64',
+      bits: 2048,
+      type: 'private',
+    });
   });
 
   it('says "public key where a private key is needed" for each public form', () => {
@@ -66,7 +71,11 @@ describe('loadPrivateKey', () => {
   });
 
   it('rejects non-RSA keys, naming the algorithm', () => {
-    expectConfigError(() => loadPrivateKey(ecPrivatePem), /for EC, not RSA \(AMS keys are RSA-2048 or larger; this is an EC key\)/, ecPrivatePem);
+    expectConfigError(
+      () => loadPrivateKey(ecPrivatePem),
+      /for EC, not RSA \(AMS keys are RSA-2048 or larger; this is an EC key\)/,
+      ecPrivatePem,
+    );
   });
 
   it('says "not base64" for garbage and never echoes it', () => {
@@ -77,7 +86,11 @@ describe('loadPrivateKey', () => {
 
   it('says a key is truncated: how many bytes the DER declares and how many are there', () => {
     const declared = Buffer.from(merchant.privatePkcs8Base64, 'base64').length;
-    const e = expectConfigError(() => loadPrivateKey(merchant.privatePkcs8Base64.slice(0, 800)), /the key is truncated/, merchant.privatePkcs8Base64);
+    const e = expectConfigError(
+      () => loadPrivateKey(merchant.privatePkcs8Base64.slice(0, 800)),
+      /the key is truncated/,
+      merchant.privatePkcs8Base64,
+    );
     expect(e.message).toContain(`declares ${declared} bytes but only 600 are present`);
   });
 
@@ -85,7 +98,9 @@ describe('loadPrivateKey', () => {
     const cut = merchant.privatePkcs8Pem.slice(0, 900);
     const e = expectConfigError(() => loadPrivateKey(cut), /the PEM is truncated/, merchant.privatePkcs8Pem);
     expect(e.message).toContain('no "-----END PRIVATE KEY-----" line');
-    expect(e.message).toContain(`(900 bytes in all, ${cut.slice(cut.indexOf('KEY-----') + 8).replace(/\s+/g, '').length} base64 characters after BEGIN)`);
+    expect(e.message).toContain(
+      `(900 bytes in all, ${cut.slice(cut.indexOf('KEY-----') + 8).replace(/\s+/g, '').length} base64 characters after BEGIN)`,
+    );
   });
 
   it('accepts a PEM with literal \\n escapes, as environment variables carry it', () => {
@@ -150,7 +165,11 @@ describe('loadPublicKey', () => {
     expect(describeKey(key).fingerprint).toBe(expected);
   });
   it('refuses a private key where a public key is needed', () => {
-    expectConfigError(() => loadPublicKey(merchant.privatePkcs8Base64), /private key where a public key is needed/, merchant.privatePkcs8Base64);
+    expectConfigError(
+      () => loadPublicKey(merchant.privatePkcs8Base64),
+      /private key where a public key is needed/,
+      merchant.privatePkcs8Base64,
+    );
     expectConfigError(() => loadPublicKey(createPrivateKey(merchant.privatePkcs1Pem)), /private key where a public key is needed/);
   });
 });

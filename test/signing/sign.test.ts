@@ -2,7 +2,16 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AmsConfigError, AmsSignatureError, buildSignContent, loadPrivateKey, loadPublicKey, parseSignatureHeader, signRequest, verifySignature } from '../../src/index';
+import {
+  AmsConfigError,
+  AmsSignatureError,
+  buildSignContent,
+  loadPrivateKey,
+  loadPublicKey,
+  parseSignatureHeader,
+  signRequest,
+  verifySignature,
+} from '../../src/index';
 import { getCryptoBackend } from '../../src/signing/backend';
 import { formatSignatureHeader, redactSignatureHeader } from '../../src/signing/header';
 import { merchant, other } from '../helpers/keys';
@@ -21,7 +30,9 @@ const { vectors } = JSON.parse(readFileSync(new URL('../vectors/signatures.json'
 
 describe('buildSignContent', () => {
   it('is METHOD PATH\\nCLIENT.TIME.BODY', () => {
-    expect(buildSignContent({ path: '/ams/api/v1/payments/pay', clientId: 'C', time: 'T', body: '{"a":1}' })).toBe('POST /ams/api/v1/payments/pay\nC.T.{"a":1}');
+    expect(buildSignContent({ path: '/ams/api/v1/payments/pay', clientId: 'C', time: 'T', body: '{"a":1}' })).toBe(
+      'POST /ams/api/v1/payments/pay\nC.T.{"a":1}',
+    );
     expect(buildSignContent({ method: 'GET', path: '/p', clientId: 'C', time: '1', body: '' })).toBe('GET /p\nC.1.');
   });
 });
@@ -34,10 +45,38 @@ describe('golden vectors (openssl)', () => {
   });
   for (const backend of ['node', 'jsrsasign'] as const) {
     it.each(vectors)(`${backend}: $name`, (v) => {
-      const header = signRequest({ method: v.method, path: v.path, clientId: v.clientId, requestTime: v.requestTime, body: v.body, privateKey: merchant.privatePkcs1Pem, cryptoBackend: backend });
+      const header = signRequest({
+        method: v.method,
+        path: v.path,
+        clientId: v.clientId,
+        requestTime: v.requestTime,
+        body: v.body,
+        privateKey: merchant.privatePkcs1Pem,
+        cryptoBackend: backend,
+      });
       expect(header).toBe(v.signatureHeader);
-      expect(verifySignature({ path: v.path, clientId: v.clientId, time: v.requestTime, body: v.body, signature: v.signatureHeader, publicKey: merchant.publicSpkiBase64, cryptoBackend: backend })).toBe(true);
-      expect(verifySignature({ path: v.path, clientId: v.clientId, time: v.requestTime, body: `${v.body} `, signature: v.signatureHeader, publicKey: merchant.publicSpkiBase64, cryptoBackend: backend })).toBe(false);
+      expect(
+        verifySignature({
+          path: v.path,
+          clientId: v.clientId,
+          time: v.requestTime,
+          body: v.body,
+          signature: v.signatureHeader,
+          publicKey: merchant.publicSpkiBase64,
+          cryptoBackend: backend,
+        }),
+      ).toBe(true);
+      expect(
+        verifySignature({
+          path: v.path,
+          clientId: v.clientId,
+          time: v.requestTime,
+          body: `${v.body} `,
+          signature: v.signatureHeader,
+          publicKey: merchant.publicSpkiBase64,
+          cryptoBackend: backend,
+        }),
+      ).toBe(false);
     });
   }
   it('escapes + / = as %2B %2F %3D, uppercase', () => {
@@ -50,15 +89,39 @@ describe('golden vectors (openssl)', () => {
   it('an unknown backend name is a config error, even a prototype name', () => {
     const v = vectors[0]!;
     for (const backend of ['toString', 'openssl']) {
-      expect(() => signRequest({ path: v.path, clientId: v.clientId, requestTime: v.requestTime, body: v.body, privateKey: merchant.privatePkcs8Pem, cryptoBackend: backend as never })).toThrow(/Unknown crypto backend/);
+      expect(() =>
+        signRequest({
+          path: v.path,
+          clientId: v.clientId,
+          requestTime: v.requestTime,
+          body: v.body,
+          privateKey: merchant.privatePkcs8Pem,
+          cryptoBackend: backend as never,
+        }),
+      ).toThrow(/Unknown crypto backend/);
     }
   });
   it('the backend option is cryptoBackend: a `backend` key is refused by name, not ignored', () => {
     const v = vectors[0]!;
-    const sign = { path: v.path, clientId: v.clientId, requestTime: v.requestTime, body: v.body, privateKey: merchant.privatePkcs8Pem, backend: 'jsrsasign' };
+    const sign = {
+      path: v.path,
+      clientId: v.clientId,
+      requestTime: v.requestTime,
+      body: v.body,
+      privateKey: merchant.privatePkcs8Pem,
+      backend: 'jsrsasign',
+    };
     expect(() => signRequest(sign as never)).toThrow(AmsConfigError);
     expect(() => signRequest(sign as never)).toThrow(/cryptoBackend/);
-    const verify = { path: v.path, clientId: v.clientId, time: v.requestTime, body: v.body, signature: v.signatureHeader, publicKey: merchant.publicSpkiBase64, backend: 'node' };
+    const verify = {
+      path: v.path,
+      clientId: v.clientId,
+      time: v.requestTime,
+      body: v.body,
+      signature: v.signatureHeader,
+      publicKey: merchant.publicSpkiBase64,
+      backend: 'node',
+    };
     expect(() => verifySignature(verify as never)).toThrow(/cryptoBackend/);
     const { backend: _old, ...renamed } = verify;
     expect(verifySignature({ ...renamed, cryptoBackend: 'jsrsasign' })).toBe(true);
@@ -74,11 +137,23 @@ describe('golden vectors (openssl)', () => {
 describe('parseSignatureHeader', () => {
   const sig = 'ab+/cd==';
   it('parses the canonical form', () => {
-    expect(parseSignatureHeader(`algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(sig)}`)).toEqual({ algorithm: 'RSA256', keyVersion: '1', signature: sig });
+    expect(parseSignatureHeader(`algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(sig)}`)).toEqual({
+      algorithm: 'RSA256',
+      keyVersion: '1',
+      signature: sig,
+    });
   });
   it('accepts lowercase hex escapes (.NET), spaces after commas, other order, missing keyVersion', () => {
-    expect(parseSignatureHeader('algorithm=RSA256, keyVersion=2, signature=ab%2b%2fcd%3d%3d')).toEqual({ algorithm: 'RSA256', keyVersion: '2', signature: sig });
-    expect(parseSignatureHeader('signature=ab%2B%2Fcd%3D%3D,algorithm=RSA256')).toEqual({ algorithm: 'RSA256', keyVersion: undefined, signature: sig });
+    expect(parseSignatureHeader('algorithm=RSA256, keyVersion=2, signature=ab%2b%2fcd%3d%3d')).toEqual({
+      algorithm: 'RSA256',
+      keyVersion: '2',
+      signature: sig,
+    });
+    expect(parseSignatureHeader('signature=ab%2B%2Fcd%3D%3D,algorithm=RSA256')).toEqual({
+      algorithm: 'RSA256',
+      keyVersion: undefined,
+      signature: sig,
+    });
   });
   it('parses a header with lowercase escapes, as the .NET SDK writes them', () => {
     // A sample pay request's Signature header, escaped in lowercase.
@@ -145,7 +220,16 @@ describe('backends agree', () => {
         const input = { path: '/ams/sandbox/api/v1/payments/pay', clientId: 'SANDBOX_X', requestTime: '1763798400000', body };
         const header = signRequest({ ...input, privateKey: priv, cryptoBackend: signer });
         expect(verifySignature({ ...input, time: input.requestTime, signature: header, publicKey: pub, cryptoBackend: other })).toBe(true);
-        expect(verifySignature({ ...input, time: input.requestTime, body: `${body}\n`, signature: header, publicKey: pub, cryptoBackend: other })).toBe(false);
+        expect(
+          verifySignature({
+            ...input,
+            time: input.requestTime,
+            body: `${body}\n`,
+            signature: header,
+            publicKey: pub,
+            cryptoBackend: other,
+          }),
+        ).toBe(false);
       }),
       { numRuns: 100 },
     );
@@ -160,7 +244,9 @@ describe('backends agree', () => {
     const wrong = node.sign(content, loadPrivateKey(other.privatePem));
     expect(node.verify(content, wrong, pub)).toBe(false);
     expect(js.verify(content, wrong, pub)).toBe(false);
-    expect(verifySignature({ path: '/p', clientId: 'C', time: 'T', body: '{}', signature: formatSignatureHeader(wrong, '1'), publicKey: pub })).toBe(false);
+    expect(
+      verifySignature({ path: '/p', clientId: 'C', time: 'T', body: '{}', signature: formatSignatureHeader(wrong, '1'), publicKey: pub }),
+    ).toBe(false);
   });
 });
 
@@ -191,7 +277,7 @@ describe('non-canonical signatures: both backends give the same verdict', () => 
       case 'stripped':
         return bytes.subarray(1).toString('base64');
       case 'flip':
-        bytes[bit % bytes.length]! ^= 1 << bit % 8;
+        bytes[bit % bytes.length]! ^= 1 << (bit % 8);
         return bytes.toString('base64');
       case 'modulus':
         return toBase64(n);
@@ -238,6 +324,8 @@ describe('redactSignatureHeader', () => {
       expect(shown).not.toContain(sig);
       expect(shown).toContain('<redacted');
     }
-    expect(redactSignatureHeader('algorithm=RSA256,keyVersion=2,signature=abc')).toBe('algorithm=RSA256,keyVersion=2,signature=<redacted 3 chars>');
+    expect(redactSignatureHeader('algorithm=RSA256,keyVersion=2,signature=abc')).toBe(
+      'algorithm=RSA256,keyVersion=2,signature=<redacted 3 chars>',
+    );
   });
 });

@@ -27,9 +27,20 @@ export function clientChecks(c: Record<string, unknown>): CheckLine[] {
         title: 'clientId is well formed',
         detail: `clientId starts with "${clientId.slice(0, 8)}" → the sandbox prefix is upper-case SANDBOX_; the SDKs only switch to the sandbox path for that spelling`,
       });
-    } else lines.push({ id: 'client.id', status: 'pass', title: 'clientId is well formed', detail: prefixed ? 'sandbox client id (SANDBOX_ prefix)' : 'production client id' });
+    } else
+      lines.push({
+        id: 'client.id',
+        status: 'pass',
+        title: 'clientId is well formed',
+        detail: prefixed ? 'sandbox client id (SANDBOX_ prefix)' : 'production client id',
+      });
     if (c.sandbox !== undefined && typeof c.sandbox !== 'boolean') {
-      lines.push({ id: 'client.sandbox', status: 'fail', title: 'sandbox matches the clientId', detail: 'sandbox must be true or false → or leave it out: it follows the SANDBOX_ prefix' });
+      lines.push({
+        id: 'client.sandbox',
+        status: 'fail',
+        title: 'sandbox matches the clientId',
+        detail: 'sandbox must be true or false → or leave it out: it follows the SANDBOX_ prefix',
+      });
     } else if (c.sandbox !== undefined && c.sandbox !== prefixed) {
       lines.push({
         id: 'client.sandbox',
@@ -39,7 +50,12 @@ export function clientChecks(c: Record<string, unknown>): CheckLine[] {
       });
     } else {
       sandbox = prefixed;
-      lines.push({ id: 'client.sandbox', status: 'pass', title: 'sandbox matches the clientId', detail: `${prefixed ? 'sandbox' : 'production'}: requests are signed and sent to ${apiPath('pay', prefixed)}` });
+      lines.push({
+        id: 'client.sandbox',
+        status: 'pass',
+        title: 'sandbox matches the clientId',
+        detail: `${prefixed ? 'sandbox' : 'production'}: requests are signed and sent to ${apiPath('pay', prefixed)}`,
+      });
     }
   }
   const region = c.region;
@@ -58,18 +74,38 @@ export function clientChecks(c: Record<string, unknown>): CheckLine[] {
       endpointProblem = `${err.message} → give only the origin, such as https://proxy.example:8443`;
     }
   }
-  if (!endpointProblem && origin === undefined && typeof region === 'string') origin = REGION_ORIGINS[region as keyof typeof REGION_ORIGINS];
+  if (!endpointProblem && origin === undefined && typeof region === 'string')
+    origin = REGION_ORIGINS[region as keyof typeof REGION_ORIGINS];
   if (endpointProblem) lines.push({ id: 'client.region', status: 'fail', title: 'region / baseUrl', detail: endpointProblem });
   else if (origin === undefined) {
     if (clientId !== undefined)
-      lines.push({ id: 'client.region', status: 'fail', title: 'region / baseUrl', detail: 'neither region nor baseUrl is given → set region to NA or SEA, as shown for your account in the Antom dashboard' });
+      lines.push({
+        id: 'client.region',
+        status: 'fail',
+        title: 'region / baseUrl',
+        detail: 'neither region nor baseUrl is given → set region to NA or SEA, as shown for your account in the Antom dashboard',
+      });
   } else {
     const conflict =
-      region !== undefined && baseUrl !== undefined && /\.alipay\.com$/.test(new URL(origin).hostname) && origin !== REGION_ORIGINS[region as keyof typeof REGION_ORIGINS] && !new URL(origin).hostname.includes(`-${String(region).toLowerCase()}`);
+      region !== undefined &&
+      baseUrl !== undefined &&
+      /\.alipay\.com$/.test(new URL(origin).hostname) &&
+      origin !== REGION_ORIGINS[region as keyof typeof REGION_ORIGINS] &&
+      !new URL(origin).hostname.includes(`-${String(region).toLowerCase()}`);
     lines.push(
       conflict
-        ? { id: 'client.region', status: 'fail', title: 'region / baseUrl', detail: `baseUrl ${origin} is an Alipay gateway of another region than ${String(region)} → keep one of them` }
-        : { id: 'client.region', status: 'pass', title: 'region / baseUrl', detail: `pay goes to ${origin}${apiPath('pay', sandbox === true)}` },
+        ? {
+            id: 'client.region',
+            status: 'fail',
+            title: 'region / baseUrl',
+            detail: `baseUrl ${origin} is an Alipay gateway of another region than ${String(region)} → keep one of them`,
+          }
+        : {
+            id: 'client.region',
+            status: 'pass',
+            title: 'region / baseUrl',
+            detail: `pay goes to ${origin}${apiPath('pay', sandbox === true)}`,
+          },
     );
   }
   return lines;

@@ -30,7 +30,10 @@ export function parseConfigText(text: string, file: string): unknown {
   const first = doc.errors[0];
   if (first) {
     const where = lineColumn(body, first.pos[0]);
-    throw new CliUsageError(`${file}:${where.line}:${where.column}: invalid YAML: ${first.message.split('\n')[0]}`, { code: 'INVALID_YAML', ...where });
+    throw new CliUsageError(`${file}:${where.line}:${where.column}: invalid YAML: ${first.message.split('\n')[0]}`, {
+      code: 'INVALID_YAML',
+      ...where,
+    });
   }
   try {
     return doc.toJS({ maxAliasCount: MAX_YAML_ALIASES });

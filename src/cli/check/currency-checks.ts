@@ -19,9 +19,20 @@ export function currencyChecks(c: Record<string, unknown>): CheckLine[] {
       detail: `paymentCurrencies must be a non-empty list such as ["USD", "CNY"] → list every currency you charge buyers in`,
     });
     if (typeof settlement === 'string' || settlement === undefined) {
-      const r = checkCurrencies({ paymentMethodType: methodType as string, paymentCurrency: 'CNY', settlementCurrency: settlement as string, contractSettlementCurrency: contract as string | undefined });
+      const r = checkCurrencies({
+        paymentMethodType: methodType as string,
+        paymentCurrency: 'CNY',
+        settlementCurrency: settlement as string,
+        contractSettlementCurrency: contract as string | undefined,
+      });
       const own = r.violations.filter((v) => v.field !== 'paymentAmount.currency');
-      if (own.length > 0) lines.push({ id: 'currency.settlement', status: 'fail', title: `settle in ${String(settlement ?? '(missing)')}`, detail: own.map((v) => v.message).join(' ') });
+      if (own.length > 0)
+        lines.push({
+          id: 'currency.settlement',
+          status: 'fail',
+          title: `settle in ${String(settlement ?? '(missing)')}`,
+          detail: own.map((v) => v.message).join(' '),
+        });
     }
   } else {
     for (const pay of pays) {

@@ -31,10 +31,16 @@ export function fieldChecks(c: Record<string, unknown>): CheckLine[] {
   const lines: CheckLine[] = [];
   // A typo such as "privateKeyPath" would otherwise silently skip a check.
   const unknown = Object.keys(c).filter((k) => !(CONFIG_FIELDS as readonly string[]).includes(k));
-  if (unknown.length === 0) lines.push({ id: 'config.fields', status: 'pass', title: 'config fields are known', detail: `${Object.keys(c).length} field(s)` });
+  if (unknown.length === 0)
+    lines.push({ id: 'config.fields', status: 'pass', title: 'config fields are known', detail: `${Object.keys(c).length} field(s)` });
   for (const k of unknown) {
     const guess = closest(k, CONFIG_FIELDS);
-    lines.push({ id: `config.fields.${k}`, status: 'fail', title: `config field "${k}" is known`, detail: `"${k}" is not a config field → ${guess ? `did you mean "${guess}"?` : `remove it; fields are ${CONFIG_FIELDS.join(', ')}`}` });
+    lines.push({
+      id: `config.fields.${k}`,
+      status: 'fail',
+      title: `config field "${k}" is known`,
+      detail: `"${k}" is not a config field → ${guess ? `did you mean "${guess}"?` : `remove it; fields are ${CONFIG_FIELDS.join(', ')}`}`,
+    });
   }
   return lines;
 }

@@ -24,17 +24,32 @@ function keyFileChecks(
     return undefined;
   }
   if (typeof value !== 'string' || value === '') {
-    lines.push({ id: `${id}.load`, status: 'fail', title: `${label} (${field})`, detail: `${field} must be a file path → give the path of the key file` });
+    lines.push({
+      id: `${id}.load`,
+      status: 'fail',
+      title: `${label} (${field})`,
+      detail: `${field} must be a file path → give the path of the key file`,
+    });
     return undefined;
   }
   const got = read(value);
   if ('error' in got) {
-    lines.push({ id: `${id}.load`, status: 'fail', title: `${label} loads (${value})`, detail: `${got.error} → fix ${field} (paths are relative to the config file)` });
+    lines.push({
+      id: `${id}.load`,
+      status: 'fail',
+      title: `${label} loads (${value})`,
+      detail: `${got.error} → fix ${field} (paths are relative to the config file)`,
+    });
     return undefined;
   }
   const insp = inspectKeyBytes(got.bytes);
   if (!insp.readable) {
-    lines.push({ id: `${id}.load`, status: 'fail', title: `${label} loads (${value})`, detail: `${insp.problem} → use the key file in PEM or bare base64` });
+    lines.push({
+      id: `${id}.load`,
+      status: 'fail',
+      title: `${label} loads (${value})`,
+      detail: `${insp.problem} → use the key file in PEM or bare base64`,
+    });
     return undefined;
   }
   lines.push({
@@ -47,7 +62,12 @@ function keyFileChecks(
   const isPrivate = insp.type === 'private';
   lines.push(
     wantPrivate === isPrivate
-      ? { id: `${id}.type`, status: 'pass', title: `${label} is a ${wantPrivate ? 'private' : 'public'} key`, detail: formatWords(insp.format) }
+      ? {
+          id: `${id}.type`,
+          status: 'pass',
+          title: `${label} is a ${wantPrivate ? 'private' : 'public'} key`,
+          detail: formatWords(insp.format),
+        }
       : {
           id: `${id}.type`,
           status: 'fail',
@@ -64,7 +84,7 @@ function keyFileChecks(
     title: `${label} is RSA, ${MIN_RSA_BITS} bits or more`,
     detail: rsaOk
       ? `RSA ${insp.bits} bits`
-      : `${insp.problem ?? `found ${insp.algorithm ?? 'an unknown algorithm'} ${insp.bits ?? ''}`} → ${role === 'private' ? `generate a new RSA-${MIN_RSA_BITS} pair (ams-cashier keys generate --out DIR) and upload its public key` : "use the RSA public key Alipay gives in the dashboard"}`,
+      : `${insp.problem ?? `found ${insp.algorithm ?? 'an unknown algorithm'} ${insp.bits ?? ''}`} → ${role === 'private' ? `generate a new RSA-${MIN_RSA_BITS} pair (ams-cashier keys generate --out DIR) and upload its public key` : 'use the RSA public key Alipay gives in the dashboard'}`,
   });
   return { file: value, inspection: insp };
 }
@@ -79,7 +99,10 @@ export function keyChecks(c: Record<string, unknown>, read: ConfigFileReader): C
   const lines: CheckLine[] = [];
   const priv = keyFileChecks(lines, 'private', 'privateKeyFile', c.privateKeyFile, read);
   const alipay = keyFileChecks(lines, 'alipay', 'alipayPublicKeyFile', c.alipayPublicKeyFile, read);
-  const merchantPub = c.merchantPublicKeyFile === undefined ? undefined : keyFileChecks(lines, 'merchantPublic', 'merchantPublicKeyFile', c.merchantPublicKeyFile, read);
+  const merchantPub =
+    c.merchantPublicKeyFile === undefined
+      ? undefined
+      : keyFileChecks(lines, 'merchantPublic', 'merchantPublicKeyFile', c.merchantPublicKeyFile, read);
   const alipayFp = alipay?.inspection.fingerprint;
   const own = [priv, merchantPub].filter((k): k is KeyFacts => k?.inspection.fingerprint !== undefined);
   if (alipayFp && own.length > 0) {
@@ -89,12 +112,17 @@ export function keyChecks(c: Record<string, unknown>, read: ConfigFileReader): C
         ? {
             id: 'key.alipay.not-own',
             status: 'fail',
-            title: "Alipay public key is not your own public key",
+            title: 'Alipay public key is not your own public key',
             detail:
               `${alipay.file} is the public half of ${same.file}: that is YOUR key, and every Alipay response would fail verification → ` +
               "download Alipay's public key from the Antom dashboard (Developer → Key configuration) into alipayPublicKeyFile",
           }
-        : { id: 'key.alipay.not-own', status: 'pass', title: 'Alipay public key is not your own public key', detail: 'fingerprints differ' },
+        : {
+            id: 'key.alipay.not-own',
+            status: 'pass',
+            title: 'Alipay public key is not your own public key',
+            detail: 'fingerprints differ',
+          },
     );
   }
   if (priv?.inspection.fingerprint && merchantPub?.inspection.fingerprint) {
@@ -115,7 +143,9 @@ export function keyChecks(c: Record<string, unknown>, read: ConfigFileReader): C
       id: 'key.version',
       status: ok ? 'pass' : 'fail',
       title: 'keyVersion is a short token',
-      detail: ok ? `keyVersion=${kv}` : `${JSON.stringify(c.keyVersion)} is not a key version → use the version number shown next to your uploaded key, such as "1"`,
+      detail: ok
+        ? `keyVersion=${kv}`
+        : `${JSON.stringify(c.keyVersion)} is not a key version → use the version number shown next to your uploaded key, such as "1"`,
     });
   }
   return lines;

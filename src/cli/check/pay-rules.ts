@@ -13,7 +13,12 @@ export function payRuleChecks(c: Record<string, unknown>, read: ConfigFileReader
   const lines: CheckLine[] = [];
   let integration: Integration = 'direct';
   if (c.integration !== undefined && c.integration !== 'direct' && c.integration !== 'acquirer') {
-    lines.push({ id: 'rules.integration', status: 'fail', title: 'integration is direct or acquirer', detail: `${JSON.stringify(c.integration)} → use "direct" (integrated with AlipayCN yourself) or "acquirer"` });
+    lines.push({
+      id: 'rules.integration',
+      status: 'fail',
+      title: 'integration is direct or acquirer',
+      detail: `${JSON.stringify(c.integration)} → use "direct" (integrated with AlipayCN yourself) or "acquirer"`,
+    });
   } else {
     integration = c.integration ?? 'direct';
     lines.push({
@@ -30,33 +35,65 @@ export function payRuleChecks(c: Record<string, unknown>, read: ConfigFileReader
 
   const file = c.payRequestFile;
   if (file === undefined) {
-    lines.push({ id: 'rules.request', status: 'skip', title: 'sample pay request', detail: 'no payRequestFile given → give one of your pay request bodies (JSON) to check it against every rule' });
+    lines.push({
+      id: 'rules.request',
+      status: 'skip',
+      title: 'sample pay request',
+      detail: 'no payRequestFile given → give one of your pay request bodies (JSON) to check it against every rule',
+    });
     return lines;
   }
   if (typeof file !== 'string' || file === '') {
-    lines.push({ id: 'rules.request', status: 'fail', title: 'sample pay request', detail: 'payRequestFile must be a file path → give the path of a pay request body (JSON)' });
+    lines.push({
+      id: 'rules.request',
+      status: 'fail',
+      title: 'sample pay request',
+      detail: 'payRequestFile must be a file path → give the path of a pay request body (JSON)',
+    });
     return lines;
   }
   const got = read(file);
   if ('error' in got) {
-    lines.push({ id: 'rules.request', status: 'fail', title: `sample pay request loads (${file})`, detail: `${got.error} → fix payRequestFile (paths are relative to the config file)` });
+    lines.push({
+      id: 'rules.request',
+      status: 'fail',
+      title: `sample pay request loads (${file})`,
+      detail: `${got.error} → fix payRequestFile (paths are relative to the config file)`,
+    });
     return lines;
   }
   let request: unknown;
   try {
     request = JSON.parse(got.bytes.toString('utf8').replace(/^\uFEFF/, ''));
   } catch (err) {
-    lines.push({ id: 'rules.request', status: 'fail', title: `sample pay request loads (${file})`, detail: `not valid JSON (${err instanceof Error ? err.message : String(err)}) → give a pay request body as JSON` });
+    lines.push({
+      id: 'rules.request',
+      status: 'fail',
+      title: `sample pay request loads (${file})`,
+      detail: `not valid JSON (${err instanceof Error ? err.message : String(err)}) → give a pay request body as JSON`,
+    });
     return lines;
   }
   const contract = typeof c.contractSettlementCurrency === 'string' ? c.contractSettlementCurrency : undefined;
   const issues = payRequestIssues(request, undefined, { integration, contractSettlementCurrency: contract });
   for (const issue of issues) {
-    lines.push({ id: `rules.request.${issue.field}`, status: 'fail', title: `sample pay request: ${issue.field}`, detail: issue.message, ...(issue.source ? { source: issue.source } : {}) });
+    lines.push({
+      id: `rules.request.${issue.field}`,
+      status: 'fail',
+      title: `sample pay request: ${issue.field}`,
+      detail: issue.message,
+      ...(issue.source ? { source: issue.source } : {}),
+    });
   }
   for (const warning of payRequestWarnings(request)) {
-    lines.push({ id: `rules.request.${warning.field}`, status: 'warn', title: `sample pay request: ${warning.field}`, detail: `${warning.message} (no source forbids it: a warning, not a refusal)` });
+    lines.push({
+      id: `rules.request.${warning.field}`,
+      status: 'warn',
+      title: `sample pay request: ${warning.field}`,
+      detail: `${warning.message} (no source forbids it: a warning, not a refusal)`,
+    });
   }
-  if (issues.length === 0) lines.push({ id: 'rules.request', status: 'pass', title: `sample pay request (${file})`, detail: 'passes every rule pay() applies' });
+  if (issues.length === 0)
+    lines.push({ id: 'rules.request', status: 'pass', title: `sample pay request (${file})`, detail: 'passes every rule pay() applies' });
   return lines;
 }

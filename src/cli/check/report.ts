@@ -38,7 +38,9 @@ export function summarize(file: string, checks: CheckLine[]): CheckReport {
 /** One line per check (a failure with its rule's source) and the verdict. */
 export function formatReport(report: CheckReport): string {
   const label: Record<CheckStatus, string> = { pass: 'PASS', fail: 'FAIL', skip: 'SKIP', warn: 'WARN' };
-  const out = report.checks.map((c) => `${label[c.status]}  ${c.title}: ${c.detail}${c.status === 'fail' && c.source ? `\n      source: ${c.source}` : ''}`);
+  const out = report.checks.map(
+    (c) => `${label[c.status]}  ${c.title}: ${c.detail}${c.status === 'fail' && c.source ? `\n      source: ${c.source}` : ''}`,
+  );
   out.push(
     `${report.ok ? 'OK' : 'NOT READY'}: ${report.passed} passed, ${report.failed} failed${report.warnings ? `, ${report.warnings} warning(s)` : ''}${report.skipped ? `, ${report.skipped} skipped` : ''} (${report.file})`,
   );

@@ -36,11 +36,25 @@ const LAYOUTS: Layout[] = [
   { build: (method, path, clientId, time, body) => buildSignContentBytes({ method, path, clientId, time, body }), changes: [] },
   {
     build: (method, path, clientId, time, body) => Buffer.concat([Buffer.from(`${method} ${path}\r\n${clientId}.${time}.`), body]),
-    changes: [change('layout', 'crlf', 'the content with "\\r\\n" after the path', 'The signer put "\\r\\n" after the path: the content is METHOD + " " + PATH + "\\n" (a single LF) + CLIENT_ID + "." + TIME + "." + BODY.')],
+    changes: [
+      change(
+        'layout',
+        'crlf',
+        'the content with "\\r\\n" after the path',
+        'The signer put "\\r\\n" after the path: the content is METHOD + " " + PATH + "\\n" (a single LF) + CLIENT_ID + "." + TIME + "." + BODY.',
+      ),
+    ],
   },
   {
     build: (_m, _p, _c, _t, body) => body,
-    changes: [change('layout', 'body-only', 'the body alone', 'Only the body was signed: AMS signs METHOD + " " + PATH + "\\n" + CLIENT_ID + "." + TIME + "." + BODY.')],
+    changes: [
+      change(
+        'layout',
+        'body-only',
+        'the body alone',
+        'Only the body was signed: AMS signs METHOD + " " + PATH + "\\n" + CLIENT_ID + "." + TIME + "." + BODY.',
+      ),
+    ],
   },
 ];
 
@@ -49,14 +63,32 @@ export interface Search {
 }
 
 /** Finds the cheapest variant whose SHA-256 equals the recovered digest. */
-export function searchContent(input: VerifyCase, digest: Buffer, search: Search, maxCost: number): { changes: Change[]; content: Buffer } | undefined {
+export function searchContent(
+  input: VerifyCase,
+  digest: Buffer,
+  search: Search,
+  maxCost: number,
+): { changes: Change[]; content: Buffer } | undefined {
   const body = Buffer.from(input.body.buffer, input.body.byteOffset, input.body.byteLength);
   const methods: Variant<string>[] = [{ value: input.method, changes: [] }];
   if (input.method !== input.method.toUpperCase())
-    methods.push({ value: input.method.toUpperCase(), changes: [change('method', 'uppercase', 'the method in upper case', 'The method is signed in upper case (POST).')] });
+    methods.push({
+      value: input.method.toUpperCase(),
+      changes: [change('method', 'uppercase', 'the method in upper case', 'The method is signed in upper case (POST).')],
+    });
   const clientIds: Variant<string>[] = [{ value: input.clientId, changes: [] }];
   if (input.clientId !== input.clientId.trim())
-    clientIds.push({ value: input.clientId.trim(), changes: [change('clientId', 'trimmed', 'the client id without surrounding spaces', 'The client id you have has spaces around it; the Client-Id header must be byte-identical to the signed one.')] });
+    clientIds.push({
+      value: input.clientId.trim(),
+      changes: [
+        change(
+          'clientId',
+          'trimmed',
+          'the client id without surrounding spaces',
+          'The client id you have has spaces around it; the Client-Id header must be byte-identical to the signed one.',
+        ),
+      ],
+    });
   const paths = expand(input.path, pathSteps, (p) => p, 2);
   const times = timeVariants(input.time);
   const bodies = expand(body, bodySteps, (b) => b.toString('base64'), 2);
@@ -71,7 +103,9 @@ export function searchContent(input: VerifyCase, digest: Buffer, search: Search,
       const lc = cost(layout);
       if (lc > budget) continue;
       if (layout.changes[0]?.id === 'layout.body-only') {
-        for (const b of dims.bodies) if (lc + cost(b) === budget && hash(layout.build('', '', '', '', b.value))) return { changes: [...layout.changes, ...b.changes], content: b.value };
+        for (const b of dims.bodies)
+          if (lc + cost(b) === budget && hash(layout.build('', '', '', '', b.value)))
+            return { changes: [...layout.changes, ...b.changes], content: b.value };
         continue;
       }
       for (const m of dims.methods)
@@ -85,7 +119,8 @@ export function searchContent(input: VerifyCase, digest: Buffer, search: Search,
               for (const b of dims.bodies) {
                 if (c4 + cost(b) !== budget) continue;
                 const content = layout.build(m.value, p.value, c.value, t.value, b.value);
-                if (hash(content)) return { changes: [...layout.changes, ...m.changes, ...c.changes, ...p.changes, ...t.changes, ...b.changes], content };
+                if (hash(content))
+                  return { changes: [...layout.changes, ...m.changes, ...c.changes, ...p.changes, ...t.changes, ...b.changes], content };
               }
             }
           }

@@ -36,7 +36,12 @@ export function signatureVariants(given: string): Variant<string>[] {
   else add(isBase64(value) ? value : undefined, []);
   if (!header && value.includes('%'))
     add(once, [
-      change('signature', 'not-decoded', 'the signature URL-decoded', 'The signature is still URL-encoded (%2B, %2F, %3D): URL-decode the signature= value of the header before base64-decoding it.'),
+      change(
+        'signature',
+        'not-decoded',
+        'the signature URL-decoded',
+        'The signature is still URL-encoded (%2B, %2F, %3D): URL-decode the signature= value of the header before base64-decoding it.',
+      ),
     ]);
   if (once !== undefined && once.includes('%'))
     add(twice, [
@@ -59,7 +64,12 @@ export function signatureVariants(given: string): Variant<string>[] {
       ]);
     if (base !== undefined && /[-_]/.test(base))
       add(base.replace(/-/g, '+').replace(/_/g, '/'), [
-        change('signature', 'url-safe', 'the signature read as base64url', 'The signature uses the URL-safe base64 alphabet (- and _): AMS signatures are standard base64 (+ and /), URL-encoded in the header.'),
+        change(
+          'signature',
+          'url-safe',
+          'the signature read as base64url',
+          'The signature uses the URL-safe base64 alphabet (- and _): AMS signatures are standard base64 (+ and /), URL-encoded in the header.',
+        ),
       ]);
   }
   return out;

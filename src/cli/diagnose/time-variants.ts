@@ -16,14 +16,16 @@ function isoWithOffset(ms: number, offsetMinutes: number, withMillis: boolean): 
 
 const utcZ = (iso: string): string => iso.replace(/\+00:00$/, 'Z');
 
-const TIME_CAUSE = 'The Request-Time header must be byte-identical to the time that was signed: format the time once and use that same string in the signed content and the header.';
+const TIME_CAUSE =
+  'The Request-Time header must be byte-identical to the time that was signed: format the time once and use that same string in the signed content and the header.';
 
 export function timeVariants(time: string): Variant<string>[] {
   const out: Variant<string>[] = [{ value: time, changes: [] }];
   const push = (value: string, id: string, variant: string, cause: string) => {
     if (!out.some((v) => v.value === value)) out.push({ value, changes: [change('time', id, variant, cause)] });
   };
-  if (time !== time.trim()) push(time.trim(), 'trimmed', 'the time without surrounding spaces', `The time you have has spaces around it. ${TIME_CAUSE}`);
+  if (time !== time.trim())
+    push(time.trim(), 'trimmed', 'the time without surrounding spaces', `The time you have has spaces around it. ${TIME_CAUSE}`);
   const ms = parseInstant(time);
   if (ms !== undefined) {
     const forms: [string, string][] = [
@@ -37,7 +39,12 @@ export function timeVariants(time: string): Variant<string>[] {
       [isoWithOffset(ms, 480, true), 'ISO-8601 with milliseconds and +08:00'],
     ];
     for (const [value, what] of forms)
-      push(value, 'format', `the same instant written as ${what} (${value})`, `The signed time is the same instant written differently (${value}). ${TIME_CAUSE}`);
+      push(
+        value,
+        'format',
+        `the same instant written as ${what} (${value})`,
+        `The signed time is the same instant written differently (${value}). ${TIME_CAUSE}`,
+      );
   }
   return out;
 }
@@ -47,14 +54,20 @@ export function nearbyTimes(time: string): Variant<string>[] {
   const t = time.trim();
   const out: Variant<string>[] = [];
   const cause = (delta: string, unit: string) =>
-    change('time', 'clock-read-twice', `the time ${delta} ${unit} ${delta.startsWith('-') ? 'earlier' : 'later'}`, `The signed time differs from the Request-Time you have by ${delta} ${unit}: the clock was read twice. ${TIME_CAUSE}`);
+    change(
+      'time',
+      'clock-read-twice',
+      `the time ${delta} ${unit} ${delta.startsWith('-') ? 'earlier' : 'later'}`,
+      `The signed time differs from the Request-Time you have by ${delta} ${unit}: the clock was read twice. ${TIME_CAUSE}`,
+    );
   if (/^\d{13}$/.test(t)) {
     const base = Number(t);
     for (let d = 1; d <= 5000; d++)
       for (const s of [d, -d]) out.push({ value: String(base + s), changes: [cause(`${s > 0 ? '+' : ''}${s}`, 'ms')] });
   } else if (/^\d{10}$/.test(t)) {
     const base = Number(t);
-    for (let d = 1; d <= 10; d++) for (const s of [d, -d]) out.push({ value: String(base + s), changes: [cause(`${s > 0 ? '+' : ''}${s}`, 's')] });
+    for (let d = 1; d <= 10; d++)
+      for (const s of [d, -d]) out.push({ value: String(base + s), changes: [cause(`${s > 0 ? '+' : ''}${s}`, 's')] });
   } else {
     const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.exec(t);
     const ms = parseInstant(t);
@@ -67,7 +80,8 @@ export function nearbyTimes(time: string): Variant<string>[] {
       const step = m[2] !== undefined ? 1 : 1000;
       const range = m[2] !== undefined ? 5000 : 10;
       for (let d = 1; d <= range; d++)
-        for (const s of [d, -d]) out.push({ value: render(ms + s * step), changes: [cause(`${s > 0 ? '+' : ''}${s}`, step === 1 ? 'ms' : 's')] });
+        for (const s of [d, -d])
+          out.push({ value: render(ms + s * step), changes: [cause(`${s > 0 ? '+' : ''}${s}`, step === 1 ? 'ms' : 's')] });
     }
   }
   return out;

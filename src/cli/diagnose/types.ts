@@ -67,4 +67,9 @@ export interface Variant<T> {
 }
 
 /** A change of one dimension, with its stable id `<dimension>.<id>`. */
-export const change = (dimension: Dimension, id: string, variant: string, cause: string): Change => ({ dimension, id: `${dimension}.${id}`, variant, cause });
+export const change = (dimension: Dimension, id: string, variant: string, cause: string): Change => ({
+  dimension,
+  id: `${dimension}.${id}`,
+  variant,
+  cause,
+});

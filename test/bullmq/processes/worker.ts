@@ -27,4 +27,11 @@ const { worker } = inbox.process(
   },
 );
 void worker.waitUntilReady().then(() => process.stdout.write('ready\n'));
-process.once('SIGTERM', () => void inbox.close().then(() => effects.quit()).then(() => process.exit(0)));
+process.once(
+  'SIGTERM',
+  () =>
+    void inbox
+      .close()
+      .then(() => effects.quit())
+      .then(() => process.exit(0)),
+);
