@@ -3,7 +3,7 @@
 import { AmsValidationError } from '../errors';
 import { RULE_SOURCES } from './sources';
 
-/** Currencies a buyer can be charged in with ALIPAY_CN (seed: "Accept payments for AlipayCN"). */
+/** Currencies a buyer can be charged in with ALIPAY_CN (the cashier guide: "Accept payments for AlipayCN"). */
 export const ALIPAY_CN_PAYMENT_CURRENCIES = Object.freeze([
   'USD',
   'EUR',
@@ -23,22 +23,9 @@ export const ALIPAY_CN_PAYMENT_CURRENCIES = Object.freeze([
 ] as const);
 
 /** Currencies ALIPAY_CN settles to a merchant in: the payment currencies without CNY. */
-export const ALIPAY_CN_SETTLEMENT_CURRENCIES = Object.freeze([
-  'USD',
-  'EUR',
-  'JPY',
-  'GBP',
-  'CAD',
-  'AUD',
-  'SGD',
-  'CHF',
-  'SEK',
-  'DKK',
-  'NOK',
-  'NZD',
-  'THB',
-  'HKD',
-] as const);
+export const ALIPAY_CN_SETTLEMENT_CURRENCIES = Object.freeze(
+  ALIPAY_CN_PAYMENT_CURRENCIES.filter((c): c is Exclude<(typeof ALIPAY_CN_PAYMENT_CURRENCIES)[number], 'CNY'> => c !== 'CNY'),
+);
 
 export type AlipayCnPaymentCurrency = (typeof ALIPAY_CN_PAYMENT_CURRENCIES)[number];
 export type AlipayCnSettlementCurrency = (typeof ALIPAY_CN_SETTLEMENT_CURRENCIES)[number];
