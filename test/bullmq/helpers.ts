@@ -7,7 +7,7 @@ export interface SignedNotification {
   headers: Record<string, string>;
 }
 
-/** The seed's PAYMENT_RESULT body with its own paymentId, signed by the test "Alipay" (or by `key` to forge one). */
+/** the cashier guide's PAYMENT_RESULT body with its own paymentId, signed by the test "Alipay" (or by `key` to forge one). */
 export function signedPayment(id: string, key?: string): SignedNotification {
   const parsed = JSON.parse(usdBody) as Record<string, unknown>;
   parsed.paymentId = id;

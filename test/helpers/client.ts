@@ -33,7 +33,7 @@ export function testClient(overrides: Partial<AmsClientConfig> = {}): { client: 
   return { client, rec };
 }
 
-/** A valid CASHIER_PAYMENT request, as in the seed. */
+/** A valid CASHIER_PAYMENT request, as in the cashier guide. */
 export function payRequest(overrides: Record<string, unknown> = {}) {
   return {
     productCode: 'CASHIER_PAYMENT' as const,

@@ -1,4 +1,4 @@
-// Test helpers for notifications: the seed's bodies, a stand-in "Alipay" that signs them, loopback servers, a recording logger.
+// Test helpers for notifications: the cashier guide's bodies, a stand-in "Alipay" that signs them, loopback servers, a recording logger.
 import { readFileSync } from 'node:fs';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -22,7 +22,7 @@ export const ACK = '{"result":{"resultCode":"SUCCESS","resultStatus":"S","result
 
 const fixture = (name: string): string => readFileSync(new URL(`../fixtures/${name}`, import.meta.url), 'utf8');
 
-/** The seed's notifyPayment bodies, byte for byte. */
+/** the cashier guide's notifyPayment bodies, byte for byte. */
 export const usdBody = fixture('notify-payment.usd.body.json');
 export const cnyBody = fixture('notify-payment.cny-settled-usd.body.json');
 

@@ -32,7 +32,7 @@ interface Notification {
 }
 
 let uniq = 0;
-/** The seed's PAYMENT_RESULT body with its own paymentId, signed by the test "Alipay". */
+/** the cashier guide's PAYMENT_RESULT body with its own paymentId, signed by the test "Alipay". */
 function notification(index: number, tag: string): Notification {
   const id = `${tag}-${process.pid}-${++uniq}-${index}`;
   const parsed = JSON.parse(usdBody) as Record<string, unknown>;

@@ -43,7 +43,7 @@ function expectedPair(pay: string, settle: string): [string, string][] {
 const got = (r: ReturnType<typeof checkCurrencies>) => r.violations.map((v) => [v.field, v.code]);
 
 describe('currency lists', () => {
-  it('are the seed lists, readonly and frozen', () => {
+  it('are the cashier guide's lists, readonly and frozen', () => {
     expect([...ALIPAY_CN_PAYMENT_CURRENCIES]).toEqual(PAY);
     expect([...ALIPAY_CN_SETTLEMENT_CURRENCIES]).toEqual(SETTLE);
     expect(Object.isFrozen(ALIPAY_CN_PAYMENT_CURRENCIES)).toBe(true);
@@ -94,7 +94,7 @@ describe('checkCurrencies: the full matrix', () => {
           }
           const sortKey = (x: string[]) => x.join(' ');
           expect(got(r).map(sortKey).sort(), `${p}->${s} contract ${c}`).toEqual(want.map(sortKey).sort());
-          // The seed's summary: with contract C, charge in C or CNY, settle in C.
+          // the cashier guide's summary: with contract C, charge in C or CNY, settle in C.
           if (c !== undefined && SETTLE.includes(c)) expect(r.ok).toBe(s === c && (p === c || p === 'CNY'));
         }
       }
