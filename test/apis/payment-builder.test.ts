@@ -318,7 +318,7 @@ describe('buildCashierPayment: direct or acquirer, and extendInfo in both forms'
     expect(buildCashierPayment(input, { integration: 'acquirer' }).order.extendInfo).toBeUndefined();
   });
 
-  it('extendInfo as the guide's string or as its object: validated field by field, sent as the string', () => {
+  it('extendInfo as the guide string or as its object: validated field by field, sent as the string', () => {
     const seed =
       '{"chinaExtraTransInfo":{"totalQuantity":"2","businessType":"4","goodsInfo":"Macbook 12 inch M3 8G 256G SSD^1|Apple iPad Pro 11 inch^1"}}';
     expect(buildCashierPayment({ ...input, extendInfo: seed }).order.extendInfo).toBe(seed);

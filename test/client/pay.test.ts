@@ -101,7 +101,7 @@ describe('pay: happy path', () => {
     expect(seen[0]!.headers['agent-token']).toBe('agent-token-secret-123');
   });
 
-  it('accepts the cashier guide's request as is (env inside order)', async () => {
+  it('accepts the cashier guide request as is (env inside order)', async () => {
     gateway([() => amsResponse(fixtureResponse, { path: PATH, clientId: CLIENT })]); // the cashier guide's own answer to it
     const seed = JSON.parse(readFileSync(new URL('../fixtures/pay-request.alipaycn-web.json', import.meta.url), 'utf8'));
     await expect(testClient().client.pay(seed)).resolves.toMatchObject({ result: { resultStatus: 'U' } });

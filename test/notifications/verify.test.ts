@@ -22,7 +22,7 @@ function verify(input: Partial<VerifyNotificationInput> & Pick<VerifyNotificatio
 const failure = (fn: () => unknown): AmsSignatureError => thrown(AmsSignatureError, fn);
 
 describe('verifyNotification: a genuine notification', () => {
-  it('verifies the cashier guide's USD body and returns it typed, every field as sent', () => {
+  it('verifies the cashier guide USD body and returns it typed, every field as sent', () => {
     const n = verifyNotification({ ...base, clientId: CLIENT_ID, headers: alipayHeaders({ body: usdBody }), rawBody: usdBody });
     expect(n.kind).toBe('payment');
     if (n.kind !== 'payment') throw new Error('narrowing');

@@ -79,7 +79,7 @@ describe('buildChinaExtraTransInfo: each businessType', () => {
     expect(Object.isFrozen(CHINA_BUSINESS_TYPES)).toBe(true);
   });
 
-  it('trade: the cashier guide's example', () => {
+  it('trade: the cashier guide example', () => {
     const out = buildChinaExtraTransInfo({
       businessType: 'TRADE',
       goods: [

@@ -43,7 +43,7 @@ function expectedPair(pay: string, settle: string): [string, string][] {
 const got = (r: ReturnType<typeof checkCurrencies>) => r.violations.map((v) => [v.field, v.code]);
 
 describe('currency lists', () => {
-  it('are the cashier guide's lists, readonly and frozen', () => {
+  it('are the cashier guide lists, readonly and frozen', () => {
     expect([...ALIPAY_CN_PAYMENT_CURRENCIES]).toEqual(PAY);
     expect([...ALIPAY_CN_SETTLEMENT_CURRENCIES]).toEqual(SETTLE);
     expect(Object.isFrozen(ALIPAY_CN_PAYMENT_CURRENCIES)).toBe(true);
