@@ -1,4 +1,5 @@
 // Validates a CASHIER_PAYMENT `pay` request before anything is sent: schema, currency and contract rules, extendInfo, expiry.
+import { parseRequestTime } from '../rules/time';
 import { AmsValidationError, type ValidationIssue } from '../errors';
 import {
   checkCurrencies,
@@ -69,8 +70,8 @@ function inspect(
 
   const expiry = get(input, 'paymentExpiryTime');
   if (typeof expiry === 'string' && now !== undefined) {
-    const at = Date.parse(expiry);
-    if (!Number.isNaN(at)) {
+    const at = parseRequestTime(expiry);
+    if (at !== undefined) {
       if (at <= now.getTime())
         add({ field: 'paymentExpiryTime', message: 'is in the past', code: 'expired', source: RULE_SOURCES.expiryWithin10Minutes });
       else if (at - now.getTime() >= MAX_PAYMENT_EXPIRY_MS)

@@ -1,4 +1,5 @@
 // Request checks for the APIs beyond pay (createPaymentSession, consult, capture, declare, inquiryDeclarationRequests). Pure.
+import { parseRequestTime } from '../rules/time';
 import type { z } from 'zod';
 import { AmsValidationError, type ValidationIssue } from '../errors';
 import { CaptureRequest } from '../schemas/capture';
@@ -35,8 +36,8 @@ function inspectSession(input: unknown, now: Date, rules: PayRules): { issues: V
   if (input === null || typeof input !== 'object') return { issues };
   const extendInfoText = addPaymentMethodIssues(input, rules, add);
   const expiry = field(input, 'paymentSessionExpiryTime');
-  const at = typeof expiry === 'string' ? Date.parse(expiry) : Number.NaN;
-  if (!Number.isNaN(at)) {
+  const at = typeof expiry === 'string' ? parseRequestTime(expiry) : undefined;
+  if (at !== undefined) {
     if (at <= now.getTime()) add({ field: 'paymentSessionExpiryTime', message: 'is in the past', code: 'expired', source: SESSION_SOURCE });
     else if (at - now.getTime() > MAX_SESSION_EXPIRY_MS)
       add({

@@ -1,4 +1,5 @@
 // What one read-only inquiry says about a client's credentials: the answer (or the failure) in, the checks out. Pure.
+import { parseRequestTime } from '../rules/time';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { diagnoseSignature } from '../cli/diagnose';
 import {
@@ -257,8 +258,8 @@ function unverifiable(input: DoctorInput, err: AmsSignatureError): DoctorCheck {
 function clockCheck(input: DoctorInput): DoctorCheck | undefined {
   const time = input.response?.headers['response-time'];
   if (time === undefined || !input.sentAt || !input.receivedAt) return undefined;
-  const gateway = Date.parse(time);
-  if (Number.isNaN(gateway))
+  const gateway = parseRequestTime(time);
+  if (gateway === undefined)
     return check(
       'clock',
       false,
