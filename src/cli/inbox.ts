@@ -87,7 +87,7 @@ export async function runInbox(argv: string[], io: CliIo): Promise<ExitCode> {
       queueName: queue,
       ...(prefix !== undefined ? { prefix } : {}),
       timeoutMs,
-      clock: { now: () => io.now() },
+      clock: io.clock,
     });
   } catch (err) {
     if (err instanceof AmsConfigError) throw err;

@@ -1,4 +1,5 @@
 // What the CLI commands need from the outside world (output, stdin, files, clock), and the CLI's error kinds.
+import { systemClock, type Clock } from '../clock';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { AmsError } from '../errors';
@@ -92,7 +93,7 @@ export interface CliIo {
   readStdin(): Promise<Buffer>;
   /** Base for relative paths. */
   cwd: string;
-  now(): Date;
+  clock: Clock;
   /** Environment variables (commands that take settings from the environment); default none. */
   env?: Readonly<Record<string, string | undefined>>;
 }
@@ -112,7 +113,7 @@ export function processIo(): CliIo {
       }
     },
     cwd: process.cwd(),
-    now: () => new Date(),
+    clock: systemClock,
     env: process.env,
   };
 }

@@ -159,7 +159,7 @@ export async function runSign(argv: string[], io: CliIo): Promise<ExitCode> {
   const method = stringOpt(parsed, 'method') ?? 'POST';
   const timeOpt = stringOpt(parsed, 'time');
   if (timeOpt !== undefined) checkRequestTime(timeOpt);
-  const time = timeOpt ?? formatRequestTime(io.now());
+  const time = timeOpt ?? formatRequestTime(io.clock.now());
   const kvOpt = stringOpt(parsed, 'key-version');
   const keyVersion = kvOpt === undefined ? '1' : kvOpt === 'none' ? null : kvOpt;
   if (keyVersion !== null && !KEY_VERSION_RE.test(keyVersion))

@@ -126,7 +126,7 @@ describe('ams-cashier (dispatcher)', () => {
       err: (t) => errors.push(t),
       readStdin: async () => Buffer.alloc(0),
       cwd: cli.tmp(),
-      now: () => new Date(),
+      clock: { now: () => new Date() },
     };
     const code = await runCli(['keys', 'generate', '--out', join(cli.tmp(), 'bug-keys')], io);
     expect(code).toBe(70);
