@@ -21,14 +21,23 @@ export function formatSignatureHeader(signatureBase64: string, keyVersion?: stri
   return `algorithm=RSA256,${kv}signature=${encodeURIComponent(signatureBase64)}`;
 }
 
-/** Whether every `%` in `encoded` starts one of the escapes base64 needs: %2B `+`, %2F `/`, %3D `=` (either case). */
-function onlyBase64Escapes(encoded: string): boolean {
-  for (let i = encoded.indexOf('%'); i !== -1; i = encoded.indexOf('%', i + 3)) {
+/**
+ * `encoded` with the escapes base64 needs decoded (%2B `+`, %2F `/`, %3D `=`, either case); undefined when it holds
+ * any other `%`. What decodeURIComponent would give for such input, at a fraction of its cost (this runs for every
+ * response and notification).
+ */
+function decodeBase64Escapes(encoded: string): string | undefined {
+  let out = '';
+  let from = 0;
+  for (let i = encoded.indexOf('%'); i !== -1; i = encoded.indexOf('%', from)) {
     const hi = encoded.charCodeAt(i + 1);
     const lo = encoded.charCodeAt(i + 2) | 0x20; // the hex letter in lower case
-    if (!((hi === 0x32 && (lo === 0x62 || lo === 0x66)) || (hi === 0x33 && lo === 0x64))) return false;
+    const char = hi === 0x32 ? (lo === 0x62 ? '+' : lo === 0x66 ? '/' : '') : hi === 0x33 && lo === 0x64 ? '=' : '';
+    if (char === '') return undefined;
+    out += encoded.slice(from, i) + char;
+    from = i + 3;
   }
-  return true;
+  return from === 0 ? encoded : out + encoded.slice(from);
 }
 
 function malformed(message: string): never {
@@ -45,10 +54,9 @@ export function parseSignatureHeader(value: unknown): ParsedSignatureHeader {
   // too, with the same result; anything else falls through to it.
   const canonical = CANONICAL_RE.exec(value);
   if (canonical) {
-    const encoded = canonical[2]!;
-    if (onlyBase64Escapes(encoded)) {
-      // Only the base64 alphabet is left after decoding (cannot throw: every escape is valid); '=' may only pad.
-      const signature = decodeURIComponent(encoded);
+    // Only the base64 alphabet is left after decoding; '=' may only pad.
+    const signature = decodeBase64Escapes(canonical[2]!);
+    if (signature !== undefined) {
       const eq = signature.indexOf('=');
       if (signature.length % 4 === 0 && (eq === -1 || (eq > 0 && eq >= signature.length - 2 && signature.endsWith('=')))) {
         return { algorithm: 'RSA256', keyVersion: canonical[1], signature };
