@@ -1,4 +1,5 @@
-// How the embedded gateway refuses credentials the way Alipay does: no key for a keyVersion, the other environment, a product not activated.
+// How the embedded gateway refuses credentials the way Alipay does: no key for a keyVersion, the other environment,
+// a product not activated.
 import type { ParsedSignatureHeader } from '../src/signing/header';
 
 /**

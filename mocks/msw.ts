@@ -47,9 +47,9 @@ export function toMswResponse(reply: GatewayReply): Response {
 }
 
 /**
- * msw 2 handlers for every API the gateway answers (pay and its lifecycle, sessions, consult, capture, customs) on https://open-na.alipay.com and
- * https://open-sea.alipay.com (and every `baseUrl`), sandbox and production paths, plus the cashier page on the
- * same origins. Example: `setupServer(...createAmsHandlers({ clientId, merchantPublicKey }))`; the returned array's
+ * msw 2 handlers for every API the gateway answers (pay and its lifecycle, sessions, consult, capture, customs) on
+ * https://open-na.alipay.com and https://open-sea.alipay.com (and every `baseUrl`), sandbox and production paths,
+ * plus the cashier page on the same origins. Example: `setupServer(...createAmsHandlers({ clientId, merchantPublicKey }))`; the returned array's
  * `gateway` gives the public key to configure as `alipayPublicKey`, `script()`, payments and notifications.
  */
 export function createAmsHandlers(options: AmsHandlersOptions = {}): AmsHandlers {

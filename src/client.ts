@@ -261,8 +261,9 @@ export class AmsClient {
    * Creates a cashier payment (`productCode: 'CASHIER_PAYMENT'`). Resolves with the verified response on `S`
    * and on `U` + `PAYMENT_IN_PROCESS` (the normal answer: send the buyer to `redirectActionForm` / `normalUrl`).
    * `order.extendInfo` may be the JSON string or its object (sent as the string). Throws AmsValidationError before
-   * any network call (schema, currencies and your contract, chinaExtraTransInfo for a direct merchant), AmsApiError on `F`, AmsUnknownResultError when the result
-   * stays unknown after retries (inquire with the same paymentRequestId).
+   * any network call (schema, currencies and your contract, chinaExtraTransInfo for a direct merchant), AmsApiError
+   * on `F`, AmsUnknownResultError when the result stays unknown after retries (inquire with the same
+   * paymentRequestId).
    */
   async pay(request: PayRequest, options?: RequestOptions): Promise<PayResult> {
     const body = assertValidPayRequest(request, this.#ctx.clock.now(), this.#rules);
