@@ -55,3 +55,15 @@ export function parseCallOptions<S extends z.ZodType>(schema: S, value: unknown,
   if (result.success) return result.data;
   throw new AmsValidationError(optionIssues(schema, value), { context: `Invalid ${owner} options` });
 }
+
+/** Option names that were renamed: a key under its old name would otherwise be ignored silently. */
+const RENAMED: Readonly<Record<string, string>> = { backend: 'cryptoBackend', now: 'clock' };
+
+/** Refuses an options object that uses an old option name, naming the new one. */
+export function refuseRenamedOptions(options: object, owner: string, names: readonly (keyof typeof RENAMED)[] = ['backend', 'now']): void {
+  for (const old of names) {
+    if (old in options) {
+      throw new AmsConfigError(`${owner}: ${old} is not an option; it is called ${RENAMED[old]} (as on AmsClient)`, { field: old });
+    }
+  }
+}

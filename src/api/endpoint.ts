@@ -33,8 +33,6 @@ export const CUSTOMS_APIS = ['declare', 'inquiryDeclarationRequests'] as const;
 /** An API the package models, by name, or any AMS API by its full path as the docs write it. */
 export type AmsApi = (typeof AMS_APIS)[number] | (typeof CUSTOMS_APIS)[number] | `/v1/${string}`;
 
-const API_NAMES: ReadonlySet<string> = new Set([...AMS_APIS, ...CUSTOMS_APIS]);
-
 /** A full AMS path as the docs write it, `/v1/<family>/<api>` (e.g. `/v1/payments/createPaymentSession`, `/v1/vaults/vaultPaymentMethod`). */
 const FULL_PATH_RE = /^\/v1(\/[A-Za-z][A-Za-z0-9_]*){2,3}$/;
 
@@ -47,7 +45,7 @@ export function isAmsPath(path: unknown): path is `/v1/${string}` {
  * The path that is both signed and sent. `api` is an API name (`pay`, `declare`: its family is known) or a full
  * `/v1/...` path as the AMS docs write it; either way the sandbox rule is the same: `/ams/sandbox/api` in front.
  */
-export function apiPath(api: AmsApi, sandbox: boolean): string {
+export function apiPath(api: AmsApi | (string & {}), sandbox: boolean): string {
   const v1 = api.startsWith('/') ? api : `/v1/${(CUSTOMS_APIS as readonly string[]).includes(api) ? 'customs' : 'payments'}/${api}`;
   return `${sandbox ? '/ams/sandbox/api' : '/ams/api'}${v1}`;
 }
@@ -86,10 +84,11 @@ export function originOf(baseUrl: string): string {
 }
 
 /** `{ url, path }` for an API name or `/v1/...` path: region → Alipay's origin, baseUrl → that origin, sandbox → /ams/sandbox/api. */
-export function resolveEndpoint(options: EndpointOptions, api: AmsApi): { url: string; path: string } {
-  if (!API_NAMES.has(api) && !FULL_PATH_RE.test(api)) {
+export function resolveEndpoint(options: EndpointOptions, api: AmsApi | (string & {})): { url: string; path: string } {
+  // Any API name (letters) is a /v1/payments/ API, as the public surface promises; the client's own calls are typed AmsApi.
+  if (typeof api !== 'string' || (!/^[A-Za-z]+$/.test(api) && !FULL_PATH_RE.test(api))) {
     throw new AmsConfigError(
-      `"${String(api).slice(0, 80)}" is not a modelled API name (${[...API_NAMES].join(', ')}) or an AMS path ` +
+      `"${String(api).slice(0, 80)}" is not an AMS API name (e.g. "pay") or path ` +
         '(e.g. "/v1/payments/inquiryExchangeRate", without /ams/api: the sandbox rule adds it)',
       { field: 'api' },
     );

@@ -4,8 +4,10 @@
 import type { Decimal } from 'decimal.js';
 import { AmsValidationError, type ValidationIssue } from '../errors';
 import { toMinorUnits, fromMinorUnits } from '../rules/amounts';
+import { RULE_SOURCES } from '../rules/sources';
 import {
   buildExtendInfo,
+  directMerchantIssue,
   serializeExtendInfo,
   type ChinaExtraTransInfo,
   type ChinaExtraTransInfoInput,
@@ -160,6 +162,12 @@ const INPUT_FIELDS: readonly (readonly [string, string])[] = [
   ['env.osType', 'osType'],
 ];
 
+/** How the builder's input gives a direct merchant's missing chinaExtraTransInfo (the pay rule names order.extendInfo). */
+const DIRECT_HINT: Readonly<Record<string, string>> = {
+  goods: 'give goods (or chinaExtraTransInfo, or extendInfo) so order.extendInfo carries chinaExtraTransInfo',
+  extendInfo: 'put chinaExtraTransInfo in extendInfo',
+};
+
 /** The input field a request field came from; `extendFrom` is where order.extendInfo came from (goods, …). */
 function inputField(field: string, extendFrom: string): string | undefined {
   if (field.startsWith('order.orderAmount')) return undefined; // the same amount as paymentAmount: reported once
@@ -231,7 +239,7 @@ function readAmount(input: Record<string, unknown>, currency: string | undefined
     });
     return undefined;
   }
-  // A currency problem is reported once, on `currency`, by the currency check; here it only blocks conversion.
+  // A currency problem is reported once, on `currency`, by the pay validation; here it only blocks conversion.
   if (currency === undefined) return undefined;
   const minor = isRecord(amount) && !('toFixed' in amount);
   try {
@@ -252,7 +260,10 @@ function readAmount(input: Record<string, unknown>, currency: string | undefined
     }
     return toMinorUnits(amount as string | number | Decimal, currency, { field: 'amount', currencyField: 'currency' });
   } catch (err) {
-    collect(err, issues, (f) => f);
+    // An unknown or malformed currency only blocks the conversion: the pay validation reports it, with its code.
+    const found: ValidationIssue[] = [];
+    collect(err, found, (f) => f);
+    issues.push(...found.filter((i) => i.field !== 'currency'));
     return undefined;
   }
 }
@@ -287,7 +298,8 @@ function readExpiry(input: Record<string, unknown>, options: BuildCashierPayment
     });
     return undefined;
   }
-  if (!Number.isFinite(now)) {
+  // Past ±8.64e15 ms (year 275760) no Date can hold the instant, so no expiry can be written for it.
+  if (!Number.isFinite(now) || Math.abs(now) > 8.64e15 - MAX_PAYMENT_EXPIRY_MS) {
     issues.push({ field: 'options.now', message: 'is not a valid time', code: 'invalid_date' });
     return undefined;
   }
@@ -385,7 +397,11 @@ export function buildCashierPayment(input: CashierPaymentInput, options: BuildCa
   for (const issue of payRequestIssues(request, at, rules)) {
     const field = inputField(issue.field, extendFrom);
     if (field === undefined || seen.has(field.replace(/[.[].*$/, ''))) continue;
-    issues.push({ ...issue, field });
+    issues.push(
+      issue.source === RULE_SOURCES.chinaExtraRequiredDirect
+        ? directMerchantIssue(field, DIRECT_HINT[extendFrom] ?? DIRECT_HINT.goods!)
+        : { ...issue, field },
+    );
     seen.add(field);
   }
   if (issues.length > 0) throw new AmsValidationError(issues, { context: 'Invalid cashier payment' });

@@ -1,8 +1,15 @@
 // Describes a key file for the CLI, including keys the package refuses (too short, not RSA), without printing material.
-import { createPrivateKey, createPublicKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { AmsConfigError } from '../errors';
 import { classifyDer } from '../signing/der';
-import { decodeKeyText, describeKey, MIN_RSA_BITS, notRsaMessage, publicKeyFingerprint, type KeyDescription } from '../signing/keys';
+import {
+  decodeKeyText,
+  describeKey,
+  keyObjectFromDer,
+  MIN_RSA_BITS,
+  notRsaMessage,
+  publicKeyFingerprint,
+  type KeyDescription,
+} from '../signing/keys';
 
 export interface KeyInspection {
   /** Whether the package can use it as an AMS key (RSA, ≥ 2048 bits, readable). */
@@ -50,16 +57,9 @@ function lenient(bytes: Buffer): Omit<KeyInspection, 'usable' | 'problem'> | und
   if (label !== undefined && /ENCRYPTED/.test(label)) return { readable: true, format: 'pkcs8-encrypted', encoding, type: 'private' };
   const kind = classifyDer(der);
   try {
-    let key: KeyObject;
-    if (kind.kind === 'pkcs1-private') key = createPrivateKey({ key: der, format: 'der', type: 'pkcs1' });
-    else if (kind.kind === 'pkcs8-private') key = createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
-    else if (kind.kind === 'spki-public') key = createPublicKey({ key: der, format: 'der', type: 'spki' });
-    else if (kind.kind === 'pkcs1-public') key = createPublicKey({ key: der, format: 'der', type: 'pkcs1' });
-    else if (kind.kind === 'x509-certificate') key = new X509Certificate(der).publicKey;
-    else if (kind.kind === 'pkcs8-encrypted') return { readable: true, format: 'pkcs8-encrypted', encoding, type: 'private' };
-    // OpenSSL's default EC key (`openssl ecparam -genkey`): described, so it is refused as EC rather than as "not a key".
-    else if (label === 'EC PRIVATE KEY') key = createPrivateKey({ key: der, format: 'der', type: 'sec1' });
-    else return undefined;
+    if (kind.kind === 'pkcs8-encrypted') return { readable: true, format: 'pkcs8-encrypted', encoding, type: 'private' };
+    const key = keyObjectFromDer(der, kind, label);
+    if (key === undefined) return undefined;
     return {
       readable: true,
       type: key.type === 'private' ? 'private' : 'public',

@@ -1,4 +1,5 @@
 // The acknowledgement Alipay expects after a notification was handled, optionally signed with the merchant key.
+import { refuseRenamedOptions } from '../options';
 import type { Clock } from '../clock';
 import { formatRequestTime } from '../rules/time';
 import { AmsConfigError } from '../errors';
@@ -70,6 +71,7 @@ export function signedAck(signer: AckSigner, path: string, responseTime?: string
  */
 export function notificationAck(options: NotificationAckOptions = {}): NotificationAck {
   const s = options.sign;
+  if (s) refuseRenamedOptions(s, 'notificationAck sign', ['backend']);
   if (!s) return { status: 200, headers: { 'content-type': 'application/json' }, body: NOTIFICATION_ACK_BODY };
   if (typeof s.clientId !== 'string' || s.clientId === '')
     throw new AmsConfigError('sign.clientId is required to sign the acknowledgement', { field: 'clientId' });

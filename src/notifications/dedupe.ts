@@ -1,4 +1,5 @@
 // Exactly-once hand-off of redelivered notifications: the claim/complete/release store interface and its in-memory form.
+import { refuseRenamedOptions } from '../options';
 import { createHash, randomUUID } from 'node:crypto';
 import type { Clock } from '../clock';
 import { AmsConfigError } from '../errors';
@@ -49,6 +50,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
  * Behind a load balancer with several instances it cannot see the others: use a shared store there.
  */
 export function createMemoryNotificationStore(options: MemoryNotificationStoreOptions = {}): NotificationStore & { readonly size: number } {
+  refuseRenamedOptions(options, 'createMemoryNotificationStore', ['now']);
   const processingTtlMs = positive('processingTtlMs', options.processingTtlMs, 60_000);
   const doneTtlMs = positive('doneTtlMs', options.doneTtlMs, 48 * 3600_000);
   const maxEntries = positive('maxEntries', options.maxEntries, 100_000);

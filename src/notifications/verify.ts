@@ -2,7 +2,7 @@
 import type { KeyObject } from 'node:crypto';
 import type { Clock } from '../clock';
 import { AmsConfigError, AmsSignatureError, AmsValidationError, issuesFromZod } from '../errors';
-import { OPTION } from '../options';
+import { OPTION, refuseRenamedOptions } from '../options';
 import { parseRequestTime } from '../rules/time';
 import { getCryptoBackend, type CryptoBackend, type CryptoBackendName } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
@@ -192,6 +192,7 @@ function config(prefix: string, message: string, field: string): never {
  * each configuration error message (the handlers name themselves).
  */
 export function resolveVerifier(o: VerifierOptions, prefix = ''): Verifier {
+  refuseRenamedOptions(o, prefix.replace(/: $/, '') || 'verifyNotification');
   if ((o.client === undefined) === (o.alipayPublicKey === undefined)) {
     config(prefix, 'give exactly one of client or alipayPublicKey (with clientId); client is an AmsClient', 'alipayPublicKey');
   }

@@ -15,7 +15,8 @@ export function formatRequestTime(date: Date): string {
   return formatIsoWithOffset(date.getTime());
 }
 
-const ISO_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?\d{2})$/i;
+/** ISO-8601 to the second, an optional fraction (any length), and `Z` or an offset (`+08:00`, `+0800`). */
+export const ISO_TIME_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/i;
 
 /**
  * A Request-Time as epoch milliseconds: all digits are epoch milliseconds (Java and Go), otherwise ISO-8601
@@ -24,7 +25,7 @@ const ISO_RE = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d{1,9})?(Z|[+-]\d{2}:?
  */
 export function parseRequestTime(value: string): number | undefined {
   if (/^\d{1,16}$/.test(value)) return Number(value);
-  const m = ISO_RE.exec(value);
+  const m = ISO_TIME_RE.exec(value);
   if (!m) return undefined;
   const fraction = m[2] ? m[2].slice(0, 4) : '';
   const zone = m[3]!.toUpperCase() === 'Z' ? 'Z' : m[3]!.replace(/^([+-]\d{2}):?(\d{2})$/, '$1:$2');

@@ -144,12 +144,23 @@ interface Parsed {
   encoding: KeyDescription['encoding'];
 }
 
+/** The KeyObject classified DER holds, whatever its algorithm or size; undefined for what is not a plain key. */
+export function keyObjectFromDer(der: Buffer, kind: DerKind, label?: string): KeyObject | undefined {
+  if (kind.kind === 'pkcs1-private') return createPrivateKey({ key: der, format: 'der', type: 'pkcs1' });
+  if (kind.kind === 'pkcs8-private') return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  if (kind.kind === 'spki-public') return createPublicKey({ key: der, format: 'der', type: 'spki' });
+  if (kind.kind === 'pkcs1-public') return createPublicKey({ key: der, format: 'der', type: 'pkcs1' });
+  if (kind.kind === 'x509-certificate') return new X509Certificate(der).publicKey;
+  // OpenSSL's default EC key (`openssl ecparam -genkey`): read so it can be named as EC rather than as "not a key".
+  if (label === 'EC PRIVATE KEY') return createPrivateKey({ key: der, format: 'der', type: 'sec1' });
+  return undefined;
+}
+
 /** Turns classified DER into a KeyObject of the wanted type, or explains (in our words) what was found instead. */
 type Builder = (der: Buffer, kind: DerKind, role: string) => KeyObject;
 
 const buildPrivate: Builder = (der, kind, role) => {
-  if (kind.kind === 'pkcs1-private') return createPrivateKey({ key: der, format: 'der', type: 'pkcs1' });
-  if (kind.kind === 'pkcs8-private' && kind.algorithm === 'RSA') return createPrivateKey({ key: der, format: 'der', type: 'pkcs8' });
+  if (kind.kind === 'pkcs1-private' || (kind.kind === 'pkcs8-private' && kind.algorithm === 'RSA')) return keyObjectFromDer(der, kind)!;
   if (kind.kind === 'spki-public' || kind.kind === 'pkcs1-public' || kind.kind === 'x509-certificate')
     fail(
       role,
@@ -161,9 +172,9 @@ const buildPrivate: Builder = (der, kind, role) => {
 };
 
 const buildPublic: Builder = (der, kind, role) => {
-  if (kind.kind === 'spki-public' && kind.algorithm === 'RSA') return createPublicKey({ key: der, format: 'der', type: 'spki' });
-  if (kind.kind === 'pkcs1-public') return createPublicKey({ key: der, format: 'der', type: 'pkcs1' });
-  if (kind.kind === 'x509-certificate') return new X509Certificate(der).publicKey;
+  if ((kind.kind === 'spki-public' && kind.algorithm === 'RSA') || kind.kind === 'pkcs1-public' || kind.kind === 'x509-certificate') {
+    return keyObjectFromDer(der, kind)!;
+  }
   if (kind.kind === 'pkcs1-private' || kind.kind === 'pkcs8-private' || kind.kind === 'pkcs8-encrypted')
     fail(
       role,

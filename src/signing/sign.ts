@@ -1,9 +1,9 @@
 // The signing primitives users call directly: sign a request, verify a Signature header over content.
+import { refuseRenamedOptions } from '../options';
 import { getCryptoBackend, type CryptoBackendName } from './backend';
 import { buildSignContentBytes } from './content';
 import { formatSignatureHeader, parseSignatureHeader } from './header';
 import { loadPrivateKey, loadPublicKey, type KeyInput } from './keys';
-import { AmsConfigError } from '../errors';
 
 export interface SignRequestInput {
   method?: string;
@@ -22,7 +22,7 @@ export interface SignRequestInput {
 
 /** Signs a request and returns the full `Signature` header value. */
 export function signRequest(input: SignRequestInput): string {
-  refuseBackendOption(input);
+  refuseRenamedOptions(input, 'signing', ['backend']);
   const key = loadPrivateKey(input.privateKey);
   const content = buildSignContentBytes({
     method: input.method,
@@ -56,7 +56,7 @@ export interface VerifySignatureInput {
  * because that is a different fault from a wrong signature and callers need to tell them apart.
  */
 export function verifySignature(input: VerifySignatureInput): boolean {
-  refuseBackendOption(input);
+  refuseRenamedOptions(input, 'signing', ['backend']);
   const parsed = parseSignatureHeader(input.signature);
   const key = loadPublicKey(input.publicKey);
   const content = buildSignContentBytes({
@@ -67,12 +67,4 @@ export function verifySignature(input: VerifySignatureInput): boolean {
     body: input.body,
   });
   return getCryptoBackend(input.cryptoBackend).verify(content, parsed.signature, key);
-}
-
-/** The option is `cryptoBackend`, as on AmsClient; a `backend` key from plain JS would otherwise be ignored silently. */
-function refuseBackendOption(input: object): void {
-  if ('backend' in input)
-    throw new AmsConfigError('backend is not an option here: the crypto backend option is cryptoBackend ("node" or "jsrsasign")', {
-      field: 'backend',
-    });
 }

@@ -337,3 +337,45 @@ describe('buildCashierPayment: direct or acquirer, and extendInfo in both forms'
     });
   });
 });
+
+describe('buildCashierPayment: the pay validation speaks in the builder input terms', () => {
+  it("a currency problem is the pay validation's, with its code, on the builder field", () => {
+    const unknown = rejects(() => buildCashierPayment({ ...base, goods: PENCIL, currency: 'XYZ', terminalType: 'WEB' }));
+    expect(unknown.fields).toEqual(['currency']);
+    expect(unknown.issues[0]).toMatchObject({ code: 'PAYMENT_CURRENCY_NOT_SUPPORTED' });
+    // The same answer pay() gives for a malformed code: the schema's, on the builder's field.
+    const lower = rejects(() => buildCashierPayment({ ...base, goods: PENCIL, currency: 'usd', terminalType: 'WEB' }));
+    expect(lower.fields).toEqual(['currency']);
+    expect(lower.issues[0]!.message).toMatch(/3-letter upper-case ISO 4217 code/);
+  });
+
+  it('a direct merchant without chinaExtraTransInfo is told which builder input to give', () => {
+    const none = rejects(() => buildCashierPayment({ ...base, terminalType: 'WEB' }));
+    expect(none.issues).toEqual([
+      expect.objectContaining({ field: 'goods', code: 'required', message: expect.stringContaining('give goods') }),
+    ]);
+    expect(none.message).not.toContain('order.extendInfo =');
+    const empty = rejects(() => buildCashierPayment({ ...base, terminalType: 'WEB', extendInfo: '{}' }));
+    expect(empty.issues).toEqual([
+      expect.objectContaining({
+        field: 'extendInfo.chinaExtraTransInfo',
+        message: expect.stringContaining('put chinaExtraTransInfo in extendInfo'),
+      }),
+    ]);
+  });
+
+  it('a clock no Date can hold is an AmsValidationError on options.now, never a RangeError', () => {
+    for (const now of [1e16, -1e16, 8.64e15]) {
+      const e = rejects(() => buildCashierPayment({ ...base, goods: PENCIL, terminalType: 'WEB', expiresInMinutes: 5 }, { now }));
+      expect(e.issues).toEqual([expect.objectContaining({ field: 'options.now', code: 'invalid_date' })]);
+    }
+  });
+
+  it('an expiry with a long fraction is still held to the 10-minute rule', () => {
+    const request = {
+      ...buildCashierPayment({ ...base, goods: PENCIL, terminalType: 'WEB' }),
+      paymentExpiryTime: '2099-01-01T00:00:00.1234567891+08:00',
+    };
+    expect(payRequestIssues(request, NOW).map((i) => i.code)).toEqual(['too_late']);
+  });
+});

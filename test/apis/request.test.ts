@@ -116,3 +116,15 @@ describe('client.request on an API the package does not model', () => {
     }
   });
 });
+
+describe('resolveEndpoint', () => {
+  it('takes any API name as a /v1/payments/ API, as well as the modelled ones and full paths', () => {
+    expect(resolveEndpoint({ region: 'NA', sandbox: true }, 'inquiryExchangeRate').path).toBe(
+      '/ams/sandbox/api/v1/payments/inquiryExchangeRate',
+    );
+    expect(resolveEndpoint({ region: 'NA' }, 'declare').path).toBe('/ams/api/v1/customs/declare');
+    expect(resolveEndpoint({ region: 'SEA' }, '/v1/vaults/vaultPaymentMethod').url).toBe(
+      'https://open-sea.alipay.com/ams/api/v1/vaults/vaultPaymentMethod',
+    );
+  });
+});

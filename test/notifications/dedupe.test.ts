@@ -332,3 +332,17 @@ describe('"acknowledged" is logged only for an acknowledgement that was built an
     expect(acked()[0]!.meta).toMatchObject({ notifyType: 'PAYMENT_RESULT' });
   });
 });
+
+describe('renamed options', () => {
+  it('an old option name is refused, naming the new one, instead of being ignored', () => {
+    expect(() => createMemoryNotificationStore({ now: () => 0 } as never)).toThrow(
+      expect.objectContaining({ name: 'AmsConfigError', field: 'now' }),
+    );
+    expect(() => createMemoryNotificationStore({ now: () => 0 } as never)).toThrow(/now is not an option; it is called clock/);
+    const input = { path: '/n', headers: {}, rawBody: '{}', alipayPublicKey: 'x', clientId: 'c' };
+    expect(() => verifyNotification({ ...input, backend: 'jsrsasign' } as never)).toThrow(
+      /backend is not an option; it is called cryptoBackend/,
+    );
+    expect(() => verifyNotification({ ...input, now: () => new Date() } as never)).toThrow(/now is not an option; it is called clock/);
+  });
+});

@@ -1,5 +1,5 @@
 // The time a signature may really cover: the same instant written another way, or a clock read twice.
-import { formatIsoWithOffset, parseRequestTime } from '../../rules/time';
+import { formatIsoWithOffset, ISO_TIME_RE, parseRequestTime } from '../../rules/time';
 import { change, type Variant } from './types';
 
 /** An instant from a Request-Time: epoch seconds (10 digits) as well as what the protocol's parser reads. */
@@ -69,13 +69,14 @@ export function nearbyTimes(time: string): Variant<string>[] {
     for (let d = 1; d <= 10; d++)
       for (const s of [d, -d]) out.push({ value: String(base + s), changes: [cause(`${s > 0 ? '+' : ''}${s}`, 's')] });
   } else {
-    const m = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:?\d{2})$/.exec(t);
+    const m = ISO_TIME_RE.exec(t);
     const ms = parseInstant(t);
     if (m && ms !== undefined) {
-      const offset = m[3] === 'Z' ? 0 : (m[3]!.startsWith('-') ? -1 : 1) * (Number(m[3]!.slice(1, 3)) * 60 + Number(m[3]!.slice(-2)));
+      const zone = m[3]!.toUpperCase();
+      const offset = zone === 'Z' ? 0 : (zone.startsWith('-') ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(-2)));
       const render = (x: number) => {
         const s = isoWithOffset(x, offset, m[2] !== undefined);
-        return m[3] === 'Z' ? `${s.slice(0, -6)}Z` : m[3]!.includes(':') ? s : s.replace(/:(\d{2})$/, '$1');
+        return zone === 'Z' ? `${s.slice(0, -6)}${m[3]}` : zone.includes(':') ? s : s.replace(/:(\d{2})$/, '$1');
       };
       const step = m[2] !== undefined ? 1 : 1000;
       const range = m[2] !== undefined ? 5000 : 10;
