@@ -5,6 +5,7 @@ import { AmsConfigError, AmsValidationError, issuesFromZod, type ValidationIssue
 import type { Logger } from './api/call';
 import type { Clock } from './clock';
 import { MAX_RESPONSE_BYTES_RANGE, type Transport } from './http/types';
+import { safeParse } from './schemas/parse';
 
 /** The option fields several options objects share, validated the same way wherever they appear. */
 export const OPTION = {
@@ -25,7 +26,7 @@ export const OPTION = {
 
 /** Every problem with an options object, each naming its field; unknown keys are named too (a typo is not ignored). */
 export function optionIssues(schema: z.ZodType, value: unknown): ValidationIssue[] {
-  const result = schema.safeParse(value);
+  const result = safeParse(schema, value);
   if (result.success) return [];
   return result.error.issues.flatMap((i): ValidationIssue[] => {
     if (i.code !== 'unrecognized_keys') return issuesFromZod([i]);
@@ -43,7 +44,7 @@ function describe(issues: readonly ValidationIssue[]): string {
 /** Options given when something is built (a client, a handler, a transport): a problem is an AmsConfigError. */
 export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, owner: string): z.output<S> {
   if (value === null || typeof value !== 'object') throw new AmsConfigError(`${owner} needs a config object`, { field: 'config' });
-  const result = schema.safeParse(value);
+  const result = safeParse(schema, value);
   if (result.success) return result.data;
   const issues = optionIssues(schema, value);
   throw new AmsConfigError(`Invalid ${owner} config: ${describe(issues)}`, { field: issues[0]?.field });
@@ -51,7 +52,7 @@ export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, own
 
 /** Options given with one call: a problem is an AmsValidationError, raised before anything is sent. */
 export function parseCallOptions<S extends z.ZodType>(schema: S, value: unknown, owner: string): z.output<S> {
-  const result = schema.safeParse(value);
+  const result = safeParse(schema, value);
   if (result.success) return result.data;
   throw new AmsValidationError(optionIssues(schema, value), { context: `Invalid ${owner} options` });
 }

@@ -18,6 +18,7 @@ import { isRetryableStatus, parseRetryAfter, retryDelayMs } from '../http/retry'
 import { tooLargeFailure, TransportFailure, type HttpResponse, type Transport } from '../http/types';
 import { redactValues } from '../internal/redact';
 import { BaseResponse } from '../schemas/common';
+import { safeParse } from '../schemas/parse';
 import type { CryptoBackend } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
 import { formatSignatureHeader, parseSignatureHeader, redactSignatureHeader } from '../signing/header';
@@ -193,8 +194,8 @@ function interpret<S extends z.ZodType>(
     );
   }
   // One zod pass on the happy path: the full schema first, the bare { result } only when that does not fit.
-  const full = spec.responseSchema.safeParse(json);
-  const base = full.success ? { success: true as const, data: full.data as z.infer<typeof BaseResponse> } : BaseResponse.safeParse(json);
+  const full = safeParse(spec.responseSchema, json);
+  const base = full.success ? { success: true as const, data: full.data as z.infer<typeof BaseResponse> } : safeParse(BaseResponse, json);
   if (!base.success) {
     throw new AmsHttpError(`${api}: HTTP ${res.status} with JSON that has no valid "result" object: it is not an AMS answer`, {
       httpStatus: res.status,

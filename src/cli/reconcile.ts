@@ -2,7 +2,8 @@
 import { createReadStream, readdirSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
-import { currencyExponent, ExactDecimal } from '../rules/amounts';
+import { currencyExponent } from '../rules/amounts';
+import { ExactDecimal } from '../rules/exact-decimal';
 import { parseReports, reconcile, type LedgerEntry, type Money, type ParsedReport, type ReconciliationReport } from '../reports';
 import { parseCommandArgs, stringOpt } from './args';
 import { json } from './format';

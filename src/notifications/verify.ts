@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import type { Clock } from '../clock';
 import { AmsConfigError, AmsSignatureError, AmsValidationError, issuesFromZod } from '../errors';
 import { OPTION, refuseRenamedOptions } from '../options';
+import { safeParse } from '../schemas/parse';
 import { parseRequestTime } from '../rules/time';
 import { getCryptoBackend, type CryptoBackend, type CryptoBackendName } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
@@ -241,21 +242,21 @@ export function parseNotificationBody(body: string | Uint8Array): AmsNotificatio
   }
   const notifyType = (json as { notifyType?: unknown }).notifyType;
   if ((PAYMENT_NOTIFY_TYPES as readonly unknown[]).includes(notifyType)) {
-    const r = PaymentNotificationSchema.safeParse(json);
+    const r = safeParse(PaymentNotificationSchema, json);
     if (!r.success) throw new AmsValidationError(issuesFromZod(r.error.issues), { context: `${String(notifyType)} notification` });
     return Object.assign(r.data, { kind: 'payment' as const, outcome: paymentOutcome(r.data.notifyType, r.data.result) });
   }
   if ((REFUND_NOTIFY_TYPES as readonly unknown[]).includes(notifyType)) {
-    const r = RefundNotificationSchema.safeParse(json);
+    const r = safeParse(RefundNotificationSchema, json);
     if (!r.success) throw new AmsValidationError(issuesFromZod(r.error.issues), { context: `${String(notifyType)} notification` });
     return Object.assign(r.data, { kind: 'refund' as const, outcome: refundOutcome(r.data.result, r.data.refundStatus) });
   }
   if ((CAPTURE_NOTIFY_TYPES as readonly unknown[]).includes(notifyType)) {
-    const r = CaptureNotificationSchema.safeParse(json);
+    const r = safeParse(CaptureNotificationSchema, json);
     if (!r.success) throw new AmsValidationError(issuesFromZod(r.error.issues), { context: `${String(notifyType)} notification` });
     return Object.assign(r.data, { kind: 'capture' as const, outcome: captureOutcome(r.data.result) });
   }
-  const r = OtherNotificationSchema.safeParse(json);
+  const r = safeParse(OtherNotificationSchema, json);
   if (!r.success) throw new AmsValidationError(issuesFromZod(r.error.issues), { context: 'notification' });
   return Object.assign(r.data, { kind: 'other' as const });
 }

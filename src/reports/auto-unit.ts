@@ -1,6 +1,7 @@
 // Deciding the amount unit of one settlement batch: the reading that makes the items add up to the summary wins.
 import type { Decimal } from 'decimal.js';
-import { currencyExponent, ExactDecimal } from '../rules/amounts';
+import { currencyExponent } from '../rules/amounts';
+import { ExactDecimal } from '../rules/exact-decimal';
 import type { ReportRow } from './rows';
 import { amountInMinorUnits, type AmountUnit } from './units';
 

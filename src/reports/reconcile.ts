@@ -1,7 +1,8 @@
 // Reconciliation: settlement summary against settlement items, items against the merchant's ledger, totals and fees.
 import type { Decimal } from 'decimal.js';
 import { AmsValidationError, type ValidationIssue } from '../errors';
-import { isMinorUnitValue, ExactDecimal } from '../rules/amounts';
+import { isMinorUnitValue } from '../rules/amounts';
+import { ExactDecimal } from '../rules/exact-decimal';
 import { CurrencyCode } from '../schemas/common';
 import { decideUnits, type UnitDecision } from './auto-unit';
 import { FEE_COLUMNS, type ReportKind } from './columns';

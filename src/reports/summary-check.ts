@@ -1,6 +1,6 @@
 // Settlement summary against settlement items, per batch and summaryType: counts, amounts and every fee column.
 import type { Decimal } from 'decimal.js';
-import { ExactDecimal } from '../rules/amounts';
+import { ExactDecimal } from '../rules/exact-decimal';
 import type { UnitDecision } from './auto-unit';
 import { FEE_COLUMNS } from './columns';
 import type { Adjustment, ReconciliationReport, SummaryMismatch } from './reconcile-types';

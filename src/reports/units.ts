@@ -1,5 +1,6 @@
 // Amount units of report files: reading an amount as written in major or minor units, into signed minor units.
-import { currencyExponent, ExactDecimal } from '../rules/amounts';
+import { currencyExponent } from '../rules/amounts';
+import { ExactDecimal } from '../rules/exact-decimal';
 import type { ReportAmount } from './rows';
 
 /** How amounts in a file are written: `minor` 1450 = 14.50 USD (the published samples), `major` 14.50. */

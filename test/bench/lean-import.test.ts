@@ -12,8 +12,11 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const OUT = join(ROOT, '.tmp', `lean-import-${process.pid}`);
 const KEYS = join(ROOT, 'test', 'vectors', 'keys');
 
-/** Dependencies that only some features need: none may load with the package or with a client on its defaults. */
-const HEAVY = ['axios', 'jsrsasign', 'yaml', 'qrcode-generator', 'csv-parse'];
+/**
+ * Dependencies that only some features need: none may load with the package or with a client on its defaults.
+ * decimal.js is needed only for a Decimal amount given to the amount rules, and by the reports.
+ */
+const HEAVY = ['axios', 'jsrsasign', 'yaml', 'qrcode-generator', 'csv-parse', 'decimal.js'];
 
 /**
  * Runs in a fresh node: records every module the ESM loader resolves (a resolve hook that appends to a file, so the
