@@ -1,5 +1,5 @@
 // `ams-cashier sign`: shows exactly what is signed, the Signature header, and a curl command that sends those bytes.
-import { AMS_APIS, apiPath, CUSTOMS_APIS, isAmsPath, REGION_ORIGINS, originOf, type AmsApi } from '../api/endpoint';
+import { AMS_APIS, apiPath, CUSTOMS_APIS, isAmsPath, REGION_ORIGINS, originOf } from '../api/endpoint';
 import { formatRequestTime, parseRequestTime } from '../rules/time';
 import { getCryptoBackend } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
@@ -154,7 +154,7 @@ export async function runSign(argv: string[], io: CliIo): Promise<ExitCode> {
         { command: 'sign' },
       );
     }
-    path = apiPath(api as AmsApi, clientId.startsWith('SANDBOX_'));
+    path = apiPath(api, clientId.startsWith('SANDBOX_'));
   }
   const method = stringOpt(parsed, 'method') ?? 'POST';
   const timeOpt = stringOpt(parsed, 'time');

@@ -95,7 +95,7 @@ describe('ams-cashier sign validates --api and --time', () => {
         }),
       );
     }
-  });
+  }, 60_000); // nine CLI processes: on a loaded 2-core machine they take longer than the default 20 s
 
   it('a --body from stdin that is not UTF-8 is refused with exit 1, naming the offset', () => {
     const bytes = Buffer.concat([Buffer.from('{"a":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}')]);
