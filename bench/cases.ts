@@ -285,7 +285,7 @@ function rawVerifyNotification(): boolean {
 
 export async function verifyNotificationCases(): Promise<CaseResult[]> {
   const mod = await loadNotifications();
-  const target: Target = { kind: 'min', value: 0.8, unit: '× throughput' };
+  const target: Target = { kind: 'min', value: 0.85, unit: '× throughput' };
   if (!mod) {
     return [
       {
