@@ -61,7 +61,9 @@ export function parseCallOptions<S extends z.ZodType>(schema: S, value: unknown,
 const RENAMED: Readonly<Record<string, string>> = { backend: 'cryptoBackend', now: 'clock' };
 
 /** Refuses an options object that uses an old option name, naming the new one. */
-export function refuseRenamedOptions(options: object, owner: string, names: readonly (keyof typeof RENAMED)[] = ['backend', 'now']): void {
+export function refuseRenamedOptions(options: unknown, owner: string, names: readonly (keyof typeof RENAMED)[] = ['backend', 'now']): void {
+  // Not an object: nothing to look up here; the caller's own check names what is wrong with it.
+  if (typeof options !== 'object' || options === null) return;
   for (const old of names) {
     if (old in options) {
       throw new AmsConfigError(`${owner}: ${old} is not an option; it is called ${RENAMED[old]} (as on AmsClient)`, { field: old });

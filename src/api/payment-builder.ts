@@ -1,6 +1,7 @@
 // Builds a complete CASHIER_PAYMENT `pay` body from what a person has at hand; pure (the clock is an argument).
 // It reads its own input shape (major units, goods, terminal and os types) and leaves every rule of the request
 // itself to the pay validation, whose issues it reports on the input's field names.
+import { showValue } from '../rules/show';
 import type { Decimal } from 'decimal.js';
 import { AmsValidationError, type ValidationIssue } from '../errors';
 import { toMinorUnits, fromMinorUnits } from '../rules/amounts';
@@ -181,13 +182,6 @@ function inputField(field: string, extendFrom: string): string | undefined {
   return field;
 }
 
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (value === null) return 'null';
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
-}
-
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -207,7 +201,7 @@ function readString(
   if (typeof value !== 'string') {
     issues.push({
       field: key,
-      message: `must be a string, not ${typeof value === 'object' ? show(value) : typeof value}`,
+      message: `must be a string, not ${typeof value === 'object' ? showValue(value) : typeof value}`,
       code: 'invalid_type',
     });
     return undefined;
@@ -217,7 +211,7 @@ function readString(
     return undefined;
   }
   if (CONTROL.test(value)) {
-    issues.push({ field: key, message: `${show(value)} contains a control character (newline, tab…)`, code: 'invalid_string' });
+    issues.push({ field: key, message: `${showValue(value)} contains a control character (newline, tab…)`, code: 'invalid_string' });
     return undefined;
   }
   return value;
@@ -275,7 +269,7 @@ function readExpiry(input: Record<string, unknown>, options: BuildCashierPayment
   if (typeof minutes !== 'number' || !Number.isFinite(minutes) || minutes <= 0 || minutes >= maxMinutes) {
     issues.push({
       field: 'expiresInMinutes',
-      message: `${show(minutes)} is not a number of minutes greater than 0 and less than ${maxMinutes}`,
+      message: `${showValue(minutes)} is not a number of minutes greater than 0 and less than ${maxMinutes}`,
       code: 'out_of_range',
     });
     return undefined;
@@ -284,7 +278,7 @@ function readExpiry(input: Record<string, unknown>, options: BuildCashierPayment
   if (!Number.isInteger(offset) || Math.abs(offset) > 14 * 60) {
     issues.push({
       field: 'options.utcOffsetMinutes',
-      message: `${show(offset)} is not a whole number of minutes between -840 and 840`,
+      message: `${showValue(offset)} is not a whole number of minutes between -840 and 840`,
       code: 'out_of_range',
     });
     return undefined;
@@ -322,7 +316,7 @@ function readExpiry(input: Record<string, unknown>, options: BuildCashierPayment
  */
 export function buildCashierPayment(input: CashierPaymentInput, options: BuildCashierPaymentOptions = {}): CashierPaymentRequest {
   if (!isRecord(input)) {
-    throw new AmsValidationError([{ field: '', message: `the input must be an object, not ${show(input)}` }], {
+    throw new AmsValidationError([{ field: '', message: `the input must be an object, not ${showValue(input)}` }], {
       context: 'Invalid cashier payment',
     });
   }
@@ -353,7 +347,7 @@ export function buildCashierPayment(input: CashierPaymentInput, options: BuildCa
   if (paymentMethodType !== 'ALIPAY_CN') {
     issues.push({
       field: 'paymentMethodType',
-      message: `${show(paymentMethodType)} is not supported here: buildCashierPayment builds ALIPAY_CN payments`,
+      message: `${showValue(paymentMethodType)} is not supported here: buildCashierPayment builds ALIPAY_CN payments`,
       code: 'invalid_value',
     });
   }
@@ -424,14 +418,14 @@ function readEnv(raw: Record<string, unknown>, issues: ValidationIssue[]): Cashi
     const hint = (CASHIER_TERMINAL_TYPES as readonly string[]).includes(upper) ? `; did you mean "${upper}"?` : '';
     issues.push({
       field: 'terminalType',
-      message: `${show(terminalType)} is not one of ${CASHIER_TERMINAL_TYPES.join(', ')}${hint}`,
+      message: `${showValue(terminalType)} is not one of ${CASHIER_TERMINAL_TYPES.join(', ')}${hint}`,
       code: 'invalid_value',
     });
     return undefined;
   }
   const t = terminalType as CashierTerminalType;
   if (osType !== undefined && !(CASHIER_OS_TYPES as readonly unknown[]).includes(osType)) {
-    issues.push({ field: 'osType', message: `${show(osType)} is not one of ${CASHIER_OS_TYPES.join(', ')}`, code: 'invalid_value' });
+    issues.push({ field: 'osType', message: `${showValue(osType)} is not one of ${CASHIER_OS_TYPES.join(', ')}`, code: 'invalid_value' });
   } else if (t === 'WEB' && osType !== undefined) {
     issues.push({
       field: 'osType',

@@ -1,5 +1,6 @@
 // Exact conversion between major-unit amounts people type ("19.99") and AMS minor-unit value strings ("1999").
 
+import { showValue } from './show';
 import type { Decimal } from 'decimal.js';
 import { AmsValidationError, type ValidationIssue } from '../errors';
 
@@ -82,14 +83,6 @@ export function currencyExponent(currency: string): number | undefined {
   return typeof currency === 'string' && Object.hasOwn(CURRENCY_EXPONENTS, currency) ? CURRENCY_EXPONENTS[currency] : undefined;
 }
 
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 32 ? `${value.slice(0, 32)}…` : value);
-  if (typeof value === 'bigint') return `${value}n`;
-  if (value === null) return 'null';
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
-}
-
 function exponentOf(currency: unknown, field: string, issues: ValidationIssue[]): number | undefined {
   if (typeof currency === 'string' && Object.hasOwn(CURRENCY_EXPONENTS, currency)) return CURRENCY_EXPONENTS[currency];
   const upper = typeof currency === 'string' ? currency.trim().toUpperCase() : '';
@@ -98,8 +91,8 @@ function exponentOf(currency: unknown, field: string, issues: ValidationIssue[])
     field,
     message:
       typeof currency === 'string' && currency !== ''
-        ? `unknown currency ${show(currency)}: its number of decimals is not known here${hint}`
-        : `currency is missing or not a string (got ${show(currency)})`,
+        ? `unknown currency ${showValue(currency, 32)}: its number of decimals is not known here${hint}`
+        : `currency is missing or not a string (got ${showValue(currency, 32)})`,
   });
   return undefined;
 }
@@ -123,14 +116,14 @@ function parseMajor(amount: unknown, field: string, issues: ValidationIssue[]): 
   };
   if (typeof amount === 'string') {
     if (amount.trim() === '') return fail('is empty: give an amount such as "19.99"');
-    if (amount.trim() !== amount) return fail(`${show(amount)} has spaces around it`);
-    if (amount.startsWith('+')) return fail(`${show(amount)} has a leading "+": write the number alone`);
-    if (amount.startsWith('-')) return fail(`${show(amount)} is negative: amounts must be positive`);
-    if (/^(NaN|-?Infinity)$/i.test(amount)) return fail(`${show(amount)} is not a number`);
+    if (amount.trim() !== amount) return fail(`${showValue(amount, 32)} has spaces around it`);
+    if (amount.startsWith('+')) return fail(`${showValue(amount, 32)} has a leading "+": write the number alone`);
+    if (amount.startsWith('-')) return fail(`${showValue(amount, 32)} is negative: amounts must be positive`);
+    if (/^(NaN|-?Infinity)$/i.test(amount)) return fail(`${showValue(amount, 32)} is not a number`);
     if (/^[0-9.]+[eE][+-]?[0-9]+$/.test(amount))
-      return fail(`${show(amount)} uses exponent notation: write it as a plain decimal such as "19.99"`);
+      return fail(`${showValue(amount, 32)} uses exponent notation: write it as a plain decimal such as "19.99"`);
     const m = PLAIN_DECIMAL.exec(amount);
-    if (!m) return fail(`${show(amount)} is not a plain decimal (digits and an optional "." such as "1234.50", no separators)`);
+    if (!m) return fail(`${showValue(amount, 32)} is not a plain decimal (digits and an optional "." such as "1234.50", no separators)`);
     return { whole: m[1] ?? '0', fraction: m[2] ?? '' };
   }
   if (typeof amount === 'number') {
@@ -192,7 +185,7 @@ export function toMinorUnits(amount: string | number | Decimal, currency: string
   const exponent = exponentOf(currency, options.currencyField ?? 'currency', issues);
   const parsed = parseMajor(amount, field, issues);
   if (parsed) {
-    const shown = typeof amount === 'string' ? show(amount) : `${parsed.whole}${parsed.fraction ? `.${parsed.fraction}` : ''}`;
+    const shown = typeof amount === 'string' ? showValue(amount, 32) : `${parsed.whole}${parsed.fraction ? `.${parsed.fraction}` : ''}`;
     // Digits are counted as written: "1.000" JPY may be a thousand in a European format, so it is refused
     // rather than read as one yen.
     if (exponent !== undefined && parsed.fraction.length > exponent)
@@ -234,15 +227,15 @@ function readMinor(value: unknown, field: string, allowZero: boolean, issues: Va
     if (MINOR_UNIT_VALUE.test(value)) return value;
     if (value === '0') return zero();
     if (value.trim() === '') return fail('is empty: give a minor-unit value such as "1999"');
-    if (/^0[0-9]+$/.test(value)) return fail(`${show(value)} has leading zeros`);
-    if (value.startsWith('-')) return fail(`${show(value)} is negative: a minor-unit value must be positive`);
+    if (/^0[0-9]+$/.test(value)) return fail(`${showValue(value, 32)} has leading zeros`);
+    if (value.startsWith('-')) return fail(`${showValue(value, 32)} is negative: a minor-unit value must be positive`);
     if (/^[0-9]+\.[0-9]*$/.test(value))
-      return fail(`${show(value)} has a decimal point: minor units are whole numbers (did you mean toMinorUnits?)`);
-    return fail(`${show(value)} is not a minor-unit value: a positive integer such as "1999"`);
+      return fail(`${showValue(value, 32)} has a decimal point: minor units are whole numbers (did you mean toMinorUnits?)`);
+    return fail(`${showValue(value, 32)} is not a minor-unit value: a positive integer such as "1999"`);
   }
   if (typeof value === 'number') {
     if (!Number.isSafeInteger(value))
-      return fail(`${show(value)} is not a safe integer: pass minor units as an integer or a string such as "1999"`);
+      return fail(`${showValue(value, 32)} is not a safe integer: pass minor units as an integer or a string such as "1999"`);
     if (value === 0) return zero();
     if (value < 0) return fail(`${value} is negative: a minor-unit value must be positive`);
     return String(value);

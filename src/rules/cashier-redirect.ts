@@ -1,4 +1,5 @@
 // From a pay answer to the buyer: the cashier URL and an auto-submitting HTML form, as the cashier guide prescribes. Pure.
+import { showValue } from './show';
 import { AmsValidationError, type ValidationIssue } from '../errors';
 import { RULE_SOURCES } from './sources';
 
@@ -70,7 +71,7 @@ function fromForm(form: RedirectActionFormInput, prefix: string, options: Cashie
   const methodRaw = form.method ?? 'GET';
   const method = typeof methodRaw === 'string' ? methodRaw.toUpperCase() : '';
   if (method !== 'GET' && method !== 'POST')
-    issues.push({ field: `${prefix}method`, message: `must be GET or POST, not ${show(methodRaw)}`, code: 'invalid_value' });
+    issues.push({ field: `${prefix}method`, message: `must be GET or POST, not ${showValue(methodRaw)}`, code: 'invalid_value' });
   let url: URL | undefined;
   try {
     url = checkedUrl(form.redirectUrl, `${prefix}redirectUrl`);
@@ -97,7 +98,7 @@ function checkedUrl(value: unknown, field: string): URL {
   try {
     url = new URL(value);
   } catch {
-    throw invalid([{ field, message: `is not an absolute URL (${show(value)})`, code: 'invalid_url' }]);
+    throw invalid([{ field, message: `is not an absolute URL (${showValue(value)})`, code: 'invalid_url' }]);
   }
   if (url.protocol === 'https:' || (url.protocol === 'http:' && LOOPBACK_HOST.test(url.hostname))) return url;
   throw invalid([
@@ -129,7 +130,7 @@ function parameterEntries(parameters: unknown, field: string, issues: Validation
   if (object === null || typeof object !== 'object' || Array.isArray(object)) {
     issues.push({
       field,
-      message: `must hold a JSON object of parameters, not ${Array.isArray(object) ? 'an array' : show(object)}`,
+      message: `must hold a JSON object of parameters, not ${Array.isArray(object) ? 'an array' : showValue(object)}`,
       code: 'invalid_type',
       source: RULE_SOURCES.redirectForm,
     });
@@ -158,12 +159,6 @@ ${inputs}
 /** Escapes text for an HTML attribute or text node. */
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (value === null) return 'null';
-  return typeof value;
 }
 
 function invalid(issues: ValidationIssue[]): AmsValidationError {

@@ -1,5 +1,6 @@
 // Builds and checks order.extendInfo and its chinaExtraTransInfo, which AlipayCN requires of direct merchants.
 
+import { showValue } from './show';
 import { RULE_SOURCES } from './sources';
 import { AmsValidationError, type ValidationIssue } from '../errors';
 
@@ -164,13 +165,6 @@ export function normalizeBusinessType(value: unknown): ChinaBusinessTypeCode | u
   return Object.hasOwn(BUSINESS_TYPE_ALIASES, key) ? BUSINESS_TYPE_ALIASES[key] : undefined;
 }
 
-function show(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (value === null) return 'null';
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
-}
-
 function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto = Object.getPrototypeOf(value) as unknown;
@@ -207,7 +201,7 @@ function readText(ctx: Context, obj: Record<string, unknown>, key: string, code:
     return undefined;
   }
   if (typeof value !== 'string') {
-    issue(ctx, key, `must be a string, not ${typeof value === 'object' ? show(value) : typeof value}`);
+    issue(ctx, key, `must be a string, not ${typeof value === 'object' ? showValue(value) : typeof value}`);
     return undefined;
   }
   if (value.trim() === '') {
@@ -215,7 +209,7 @@ function readText(ctx: Context, obj: Record<string, unknown>, key: string, code:
     return undefined;
   }
   if (CONTROL.test(value)) {
-    issue(ctx, key, `${show(value)} contains a control character (newline, tab…)`);
+    issue(ctx, key, `${showValue(value)} contains a control character (newline, tab…)`);
     return undefined;
   }
   return value;
@@ -225,24 +219,24 @@ function readText(ctx: Context, obj: Record<string, unknown>, key: string, code:
 function readQuantity(ctx: Context, value: unknown, key: string): string | undefined {
   if (typeof value === 'number' && ctx.mode === 'input') {
     if (Number.isSafeInteger(value) && value > 0) return String(value);
-    issue(ctx, key, `${show(value)} is not a positive integer`);
+    issue(ctx, key, `${showValue(value)} is not a positive integer`);
     return undefined;
   }
   if (typeof value === 'string') {
     if (POSITIVE_INTEGER.test(value) && Number.isSafeInteger(Number(value))) return value;
-    issue(ctx, key, `${show(value)} is not a positive integer written with digits only`);
+    issue(ctx, key, `${showValue(value)} is not a positive integer written with digits only`);
     return undefined;
   }
   if (value === undefined || value === null) issue(ctx, key, 'is required');
-  else issue(ctx, key, `must be ${ctx.mode === 'wire' ? 'a string' : 'a number or a string'}, not ${show(value)}`);
+  else issue(ctx, key, `must be ${ctx.mode === 'wire' ? 'a string' : 'a number or a string'}, not ${showValue(value)}`);
   return undefined;
 }
 
 function goodsNameProblem(name: string): string | undefined {
   if (name.trim() === '') return 'is empty';
-  if (name.includes('^')) return `${show(name)} contains "^", which separates a name from its quantity in goodsInfo`;
-  if (name.includes('|')) return `${show(name)} contains "|", which separates items in goodsInfo`;
-  if (CONTROL.test(name)) return `${show(name)} contains a control character (newline, tab…)`;
+  if (name.includes('^')) return `${showValue(name)} contains "^", which separates a name from its quantity in goodsInfo`;
+  if (name.includes('|')) return `${showValue(name)} contains "|", which separates items in goodsInfo`;
+  if (CONTROL.test(name)) return `${showValue(name)} contains a control character (newline, tab…)`;
   return undefined;
 }
 
@@ -262,7 +256,7 @@ function readGoodsInfo(ctx: Context, goodsInfo: string, key: string): ParsedGood
   let total = 0n;
   let bad = false;
   parts.forEach((part, i) => {
-    const where = `item ${i + 1} of ${parts.length} (${show(part)})`;
+    const where = `item ${i + 1} of ${parts.length} (${showValue(part)})`;
     const caret = part.indexOf('^');
     if (caret < 0 || caret !== part.lastIndexOf('^')) {
       issue(ctx, key, `${where} must be name^quantity with exactly one "^"`);
@@ -277,7 +271,7 @@ function readGoodsInfo(ctx: Context, goodsInfo: string, key: string): ParsedGood
       bad = true;
     }
     if (!POSITIVE_INTEGER.test(qty) || !Number.isSafeInteger(Number(qty))) {
-      issue(ctx, key, `${where} has quantity ${show(qty)}, which is not a positive integer`);
+      issue(ctx, key, `${where} has quantity ${showValue(qty)}, which is not a positive integer`);
       bad = true;
       return;
     }
@@ -305,7 +299,7 @@ function readTrade(ctx: Context, obj: Record<string, unknown>): TradeInfo | unde
   }
   if (ctx.mode === 'input' && goods !== undefined) {
     if (!Array.isArray(goods)) {
-      issue(ctx, 'goods', `must be an array of { name, quantity }, not ${show(goods)}`);
+      issue(ctx, 'goods', `must be an array of { name, quantity }, not ${showValue(goods)}`);
     } else if (goods.length === 0) {
       issue(ctx, 'goods', 'is empty: list at least one item as { name, quantity }');
     } else {
@@ -314,7 +308,7 @@ function readTrade(ctx: Context, obj: Record<string, unknown>): TradeInfo | unde
       goods.forEach((item: unknown, i) => {
         const at = `goods[${i}]`;
         if (!isPlainObject(item)) {
-          issue(ctx, at, `must be an object { name, quantity }, not ${show(item)}`);
+          issue(ctx, at, `must be an object { name, quantity }, not ${showValue(item)}`);
           return;
         }
         checkUnknownKeys({ ...ctx, prefix: join(ctx.prefix, at) }, item, ['name', 'quantity'], 'a goods item');
@@ -343,7 +337,7 @@ function readTrade(ctx: Context, obj: Record<string, unknown>): TradeInfo | unde
         : 'is required for businessType 4 (trade): items as name^quantity joined by "|"',
     );
   } else if (typeof goodsInfo !== 'string') {
-    issue(ctx, 'goodsInfo', `must be a string such as "pencil^2|eraser^5", not ${show(goodsInfo)}`);
+    issue(ctx, 'goodsInfo', `must be a string such as "pencil^2|eraser^5", not ${showValue(goodsInfo)}`);
   } else {
     const parsed = readGoodsInfo(ctx, goodsInfo, 'goodsInfo');
     if (parsed) built = { goodsInfo, total: parsed.total };
@@ -366,7 +360,7 @@ function readChinaExtraTransInfo(ctx: Context, value: unknown): ChinaExtraTransI
   if (!isPlainObject(value)) {
     ctx.issues.push({
       field: ctx.prefix,
-      message: `must be an object with a businessType, not ${show(value)}`,
+      message: `must be an object with a businessType, not ${showValue(value)}`,
     });
     return undefined;
   }
@@ -389,7 +383,7 @@ function readChinaExtraTransInfo(ctx: Context, value: unknown): ChinaExtraTransI
       'businessType',
       raw === undefined
         ? `is required: ${expected}`
-        : `${show(raw)} is not a businessType: expected ${expected}${meant ? `; did you mean "${meant}"?` : ''}`,
+        : `${showValue(raw)} is not a businessType: expected ${expected}${meant ? `; did you mean "${meant}"?` : ''}`,
     );
     if (!meant) return undefined;
     code = meant;
@@ -430,7 +424,7 @@ export function buildChinaExtraTransInfo<I extends ChinaExtraTransInfoInput>(inp
 export function parseGoodsInfo(goodsInfo: string, field = 'goodsInfo'): { name: string; quantity: number }[] {
   const ctx: Context = { mode: 'wire', prefix: '', issues: [] };
   if (typeof goodsInfo !== 'string') {
-    throw new AmsValidationError([{ field, message: `must be a string, not ${show(goodsInfo)}` }]);
+    throw new AmsValidationError([{ field, message: `must be a string, not ${showValue(goodsInfo)}` }]);
   }
   const parsed = readGoodsInfo(ctx, goodsInfo, field);
   if (!parsed) throw new AmsValidationError(ctx.issues, { context: 'Invalid goodsInfo' });
@@ -477,7 +471,7 @@ function checkJsonValue(value: unknown, field: string, issues: ValidationIssue[]
  */
 export function buildExtendInfo(input: ExtendInfoInput): string {
   if (!isPlainObject(input)) {
-    throw new AmsValidationError([{ field: '', message: `extendInfo input must be an object, not ${show(input)}` }]);
+    throw new AmsValidationError([{ field: '', message: `extendInfo input must be an object, not ${showValue(input)}` }]);
   }
   const { chinaExtraTransInfo, ...other } = input;
   const issues: ValidationIssue[] = [];
@@ -568,13 +562,13 @@ export function checkExtendInfo(extendInfo: unknown, field = 'order.extendInfo')
       {
         field,
         message:
-          `must be a string holding JSON or an object, not ${show(extendInfo)}: ` +
+          `must be a string holding JSON or an object, not ${showValue(extendInfo)}: ` +
           'build it with buildExtendInfo({ chinaExtraTransInfo })',
       },
     ];
   }
   if (!isPlainObject(parsed)) {
-    return [{ field, message: `must hold a JSON object, not ${Array.isArray(parsed) ? 'an array' : show(parsed)}` }];
+    return [{ field, message: `must hold a JSON object, not ${Array.isArray(parsed) ? 'an array' : showValue(parsed)}` }];
   }
   if (!Object.hasOwn(parsed, 'chinaExtraTransInfo')) return [];
   const issues: ValidationIssue[] = [];

@@ -1,5 +1,6 @@
 // Which payment / settlement currency pairs a wallet accepts, as data tables plus one generic checker.
 
+import { showValue } from './show';
 import { AmsValidationError } from '../errors';
 import { RULE_SOURCES } from './sources';
 
@@ -124,16 +125,6 @@ const FIELDS = Object.freeze({
 const ISO_CODE = /^[A-Z]{3}$/;
 
 /** Quotes user input for a message without letting a huge or odd value flood it. */
-function show(value: unknown): string {
-  if (typeof value === 'string') {
-    const s = value.length > 24 ? `${value.slice(0, 24)}…` : value;
-    return JSON.stringify(s);
-  }
-  if (value === null) return 'null';
-  if (typeof value === 'object') return Array.isArray(value) ? 'an array' : 'an object';
-  return String(value);
-}
-
 function list(codes: readonly string[]): string {
   return codes.join(', ');
 }
@@ -151,7 +142,7 @@ function invalidCodeMessage(label: string, value: unknown): string {
   // A lower-case or padded code is the common slip; name the fix when there is one.
   const hint =
     typeof value === 'string' && ISO_CODE.test(value.trim().toUpperCase()) ? `; did you mean "${value.trim().toUpperCase()}"?` : '.';
-  return `${label} ${show(value)} is not an ISO 4217 currency code (three upper-case letters such as USD)${hint}`;
+  return `${label} ${showValue(value, 24)} is not an ISO 4217 currency code (three upper-case letters such as USD)${hint}`;
 }
 
 /**
@@ -181,7 +172,7 @@ export function checkCurrencies(input: CurrencyCheckInput): CurrencyCheckResult 
     add(
       CURRENCY_VIOLATIONS.UNKNOWN_PAYMENT_METHOD_TYPE,
       FIELDS.paymentMethodType,
-      `This engine has no currency rules for payment method type ${show(paymentMethodType)}, so it cannot ` +
+      `This engine has no currency rules for payment method type ${showValue(paymentMethodType, 24)}, so it cannot ` +
         `confirm the currencies: it knows ${list(known)}.${hint}`,
     );
     return { ok: false, violations };

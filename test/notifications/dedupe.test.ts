@@ -1,7 +1,7 @@
 // The in-memory notification store: claim / complete / release, expiry, bounds; and the dedupe key.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createMemoryNotificationStore, notificationKey, verifyNotification } from '../../src/notifications/index';
+import { createMemoryNotificationStore, notificationAck, notificationKey, verifyNotification } from '../../src/notifications/index';
 import type { AmsNotification, NotificationStore } from '../../src/notifications/index';
 import { NOTIFICATION_ACK_BODY } from '../../src/notifications/ack';
 import { alipay } from '../helpers/keys';
@@ -344,5 +344,11 @@ describe('renamed options', () => {
       /backend is not an option; it is called cryptoBackend/,
     );
     expect(() => verifyNotification({ ...input, now: () => new Date() } as never)).toThrow(/now is not an option; it is called clock/);
+  });
+});
+
+describe('options that are not objects', () => {
+  it('a signed ack whose sign options are a string is a config error, not a TypeError', () => {
+    expect(() => notificationAck({ sign: 'key' as never })).toThrow(expect.objectContaining({ name: 'AmsConfigError' }));
   });
 });
