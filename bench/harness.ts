@@ -54,16 +54,18 @@ async function oneRound(side: Side, plan: RoundPlan): Promise<{ ops: number; ms:
 }
 
 /**
- * Runs A, B, A, B … (after discarded warm-up rounds in the same order), so drift and neighbours' noise hit both
- * sides alike; returns each side's per-round samples and medians.
+ * Runs A B, B A, A B, B A … (after discarded warm-up rounds in the same order), so drift and neighbours' noise hit
+ * both sides alike, and neither side always runs first, right after the other has left its garbage, timers and idle
+ * sockets behind. Returns each side's per-round samples (in round order) and medians.
  */
 export async function alternate(a: Side, b: Side, requested: AlternateOptions): Promise<[SideSamples, SideSamples]> {
   const options = smoke.enabled ? smokeOptions(requested) : requested;
   const samples = [a, b].map((s) => ({ name: s.name, opsPerSec: [] as number[], msPerOp: [] as number[], totalOps: 0 }));
   const warmup = options.warmupRounds ?? 1;
   for (let round = 0; round < warmup + options.rounds; round++) {
-    for (const [i, side] of [a, b].entries()) {
-      const { ops, ms } = await oneRound(side, options.plan);
+    const order = round % 2 === 0 ? [0, 1] : [1, 0];
+    for (const i of order) {
+      const { ops, ms } = await oneRound([a, b][i]!, options.plan);
       if (round < warmup) continue;
       const s = samples[i]!;
       s.opsPerSec.push((ops * 1000) / ms);

@@ -1,18 +1,31 @@
 // Turning a zod result into the package's errors: every field's problem at once, each named by its dotted path.
-import type { z } from 'zod';
+import { z } from 'zod';
 import { AmsValidationError, issuesFromZod, type ValidationIssue } from '../errors';
 
 const parsedBefore = new WeakSet<z.ZodType>();
+const compiled = new WeakMap<z.ZodType, z.ZodType>();
 
 /**
- * How the package runs every zod parse. zod 4 compiles an object schema's parser (`new Function`) on its first parse;
- * in a fresh process that costs about twice an interpreted parse (PayRequest: ≈ 9 ms against ≈ 4.5 ms) and is repaid
- * only over later parses. So a schema's first parse here is interpreted (zod's per-parse `jitless`, which changes
- * nothing in what is checked or reported) and zod compiles it on its second: a one-off parse (a client's config, the
- * first call of a short-lived process) never pays the compile. zod's global config is left alone.
+ * How the package runs every zod parse: interpreted once, then compiled.
+ *
+ * - A schema's first parse is interpreted (zod's per-parse `jitless`). Compiling costs about twice an interpreted
+ *   parse in a fresh process (PayRequest: ≈ 9 ms against ≈ 4.5 ms), so a one-off parse (a client's config, the first
+ *   call of a short-lived process) never pays for it.
+ * - From its second parse on, the schema runs as `z.compile` made it: zod generates one function for the whole
+ *   schema and falls back to its own runtime for anything the generated code does not model, and for every failure
+ *   (so issues and messages are zod's own, unchanged). A PayRequest parse goes from ≈ 5.6 µs to ≈ 2.3 µs, a payment
+ *   notification's from ≈ 2.9 µs to ≈ 1.6 µs; on the request path this is most of what zod costs.
+ *
+ * zod's global config is left alone: a user's own schemas are not affected.
  */
 export function safeParse<S extends z.ZodType>(schema: S, input: unknown): z.ZodSafeParseResult<z.output<S>> {
-  if (parsedBefore.has(schema)) return schema.safeParse(input);
+  const fast = compiled.get(schema);
+  if (fast !== undefined) return fast.safeParse(input) as z.ZodSafeParseResult<z.output<S>>;
+  if (parsedBefore.has(schema)) {
+    const made = z.compile(schema);
+    compiled.set(schema, made);
+    return made.safeParse(input);
+  }
   parsedBefore.add(schema);
   return schema.safeParse(input, { jitless: true });
 }
