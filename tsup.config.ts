@@ -24,6 +24,7 @@ export default defineConfig({
   clean: true,
   target: 'node20',
   splitting: true,
+  treeshake: true,
   shims: true,
   external: ['ioredis', 'msw', 'bullmq', 'ssh2-sftp-client'],
 });
