@@ -1,5 +1,6 @@
 // The request pipeline every AMS call goes through: serialize once, sign per attempt, send, verify, decide, retry.
 import type { KeyObject } from 'node:crypto';
+import { getEventListeners } from 'node:events';
 import { z } from 'zod';
 import {
   type CallIds,
@@ -294,12 +295,18 @@ function interpretRetryable<S extends z.ZodType>(
   }
 }
 
+// Creating an AbortSignal costs about 6 µs on Node 20 (the controller alone is free; its signal is made on first
+// read), as much as all the rest of an attempt's bookkeeping. A controller whose signal never fired and that no
+// transport still listens to is as good as new, so it is kept for a later attempt (at most SPARE_LIMIT of them).
+const spareControllers: AbortController[] = [];
+const SPARE_LIMIT = 64;
+
 /**
  * One attempt's abort signal: the caller's signal or our timeout, whichever comes first. Built by hand because
  * AbortSignal.any + AbortSignal.timeout cost ~20 µs per attempt on Node 20, and `release` frees the timer at once.
  */
 function attemptSignal(timeoutMs: number, signal: AbortSignal | undefined): { signal: AbortSignal; release(): void } {
-  const controller = new AbortController();
+  const controller = spareControllers.pop() ?? new AbortController();
   const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
   const onAbort = (): void => controller.abort(signal!.reason);
   if (signal?.aborted) onAbort();
@@ -309,6 +316,10 @@ function attemptSignal(timeoutMs: number, signal: AbortSignal | undefined): { si
     release: () => {
       clearTimeout(timer);
       signal?.removeEventListener('abort', onAbort);
+      const spare = controller.signal;
+      if (!spare.aborted && getEventListeners(spare, 'abort').length === 0 && spareControllers.length < SPARE_LIMIT) {
+        spareControllers.push(controller);
+      }
     },
   };
 }

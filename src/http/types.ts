@@ -7,7 +7,11 @@ export interface HttpRequest {
   headers: Record<string, string>;
   /** Sent byte for byte; never re-serialized. */
   body: string;
-  /** Aborts the request: the caller's signal combined with the per-attempt timeout. */
+  /**
+   * Aborts the request: the caller's signal combined with the per-attempt timeout. Yours until the promise you
+   * return settles: remove your listeners by then and do not keep it (a signal that never fired is reused for a
+   * later attempt; one that still has a listener is not).
+   */
   signal: AbortSignal;
   /**
    * The most response body bytes to accept; past it the transport drops the connection and fails with kind

@@ -1,13 +1,15 @@
 // Request-Time and other AMS instants: formatting a given instant as ISO-8601 with an offset, and parsing one back.
 // Pure: an instant is always passed in; nothing here reads the clock.
 
-const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
+const pad = (n: number): string => (n < 10 ? `0${n}` : String(n));
 
 /** ISO-8601 to the second with an explicit offset: `2026-01-01T12:05:00+00:00` (AMS writes times this way). */
 export function formatIsoWithOffset(epochMs: number, utcOffsetMinutes = 0): string {
-  const local = new Date(Math.floor(epochMs / 1000) * 1000 + utcOffsetMinutes * 60_000);
+  // toISOString's milliseconds are cut off, not rounded: the same second as flooring epochMs.
+  const local = new Date(epochMs + utcOffsetMinutes * 60_000).toISOString().slice(0, 19);
+  if (utcOffsetMinutes === 0) return `${local}+00:00`;
   const off = Math.abs(utcOffsetMinutes);
-  return `${local.toISOString().slice(0, 19)}${utcOffsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(off / 60))}:${pad(off % 60)}`;
+  return `${local}${utcOffsetMinutes < 0 ? '-' : '+'}${pad(Math.floor(off / 60))}:${pad(off % 60)}`;
 }
 
 /** The Request-Time header: ISO-8601 with an explicit offset, to the second, as the AMS docs show it. */

@@ -1,0 +1,91 @@
+// Each attempt's abort signal: a fired one is never handed out again, one a transport still listens to is not reused.
+import { describe, expect, it } from 'vitest';
+import { AmsTimeoutError } from '../../src/index';
+import { abortedFailure, type HttpRequest, type HttpResponse, type Transport } from '../../src/http/types';
+import { IN_PROCESS, signedHeaders } from '../helpers/ams-responder';
+import { payRequest, testClient } from '../helpers/client';
+
+const PATH = '/ams/sandbox/api/v1/payments/pay';
+const CLIENT = 'SANDBOX_5Y055A2Y2F6K05235';
+
+function answer(id: string): HttpResponse {
+  const body = JSON.stringify({ ...IN_PROCESS, paymentRequestId: id });
+  return { status: 200, headers: signedHeaders(body, { path: PATH, clientId: CLIENT }), body };
+}
+
+/** A transport that answers at once and records the signal of every request it is given. */
+function recording(behave: (req: HttpRequest) => void = () => undefined): { transport: Transport; signals: AbortSignal[] } {
+  const signals: AbortSignal[] = [];
+  const transport: Transport = async (req) => {
+    signals.push(req.signal);
+    behave(req);
+    return answer((JSON.parse(req.body) as { paymentRequestId: string }).paymentRequestId);
+  };
+  return { transport, signals };
+}
+
+describe('attempt signals', () => {
+  it('every attempt gets a signal that has not fired', async () => {
+    const { transport, signals } = recording();
+    const { client } = testClient({ transport, sandbox: true });
+    for (let i = 0; i < 5; i++) await client.pay(payRequest({ paymentRequestId: `pr-${i}` }));
+    expect(signals).toHaveLength(5);
+    for (const s of signals) expect(s.aborted).toBe(false);
+  });
+
+  it('a signal a transport still listens to is never handed to a later attempt, so its listener never fires for another request', async () => {
+    let fired = 0;
+    const { transport, signals } = recording((req) => req.signal.addEventListener('abort', () => fired++));
+    const { client } = testClient({ transport, sandbox: true });
+    for (let i = 0; i < 4; i++) await client.pay(payRequest({ paymentRequestId: `pr-${i}` }));
+    expect(new Set(signals).size).toBe(4);
+    // A later call that times out aborts its own signal only.
+    const hang: Transport = (req) =>
+      new Promise((_, reject) => req.signal.addEventListener('abort', () => reject(abortedFailure(req.signal))));
+    const { client: slow } = testClient({ transport: hang, sandbox: true, timeoutMs: 20, maxRetries: 0 });
+    await expect(slow.pay(payRequest())).rejects.toBeInstanceOf(AmsTimeoutError);
+    expect(fired).toBe(0);
+  });
+
+  it('a signal that fired (a timeout) is not handed out again', async () => {
+    const seen: AbortSignal[] = [];
+    let call = 0;
+    const transport: Transport = (req) => {
+      seen.push(req.signal);
+      if (call++ === 0) {
+        return new Promise((_, reject) => {
+          const onAbort = (): void => {
+            req.signal.removeEventListener('abort', onAbort);
+            reject(abortedFailure(req.signal));
+          };
+          req.signal.addEventListener('abort', onAbort);
+        });
+      }
+      return Promise.resolve(answer((JSON.parse(req.body) as { paymentRequestId: string }).paymentRequestId));
+    };
+    const { client } = testClient({ transport, sandbox: true, timeoutMs: 20, maxRetries: 0 });
+    await expect(client.pay(payRequest({ paymentRequestId: 'pr-slow' }))).rejects.toBeInstanceOf(AmsTimeoutError);
+    expect(seen[0]!.aborted).toBe(true);
+    await client.pay(payRequest({ paymentRequestId: 'pr-next' }));
+    expect(seen[1]).not.toBe(seen[0]);
+    expect(seen[1]!.aborted).toBe(false);
+  });
+
+  it("the caller's signal still aborts an attempt whose signal was used before", async () => {
+    const { transport } = recording();
+    const { client } = testClient({ transport, sandbox: true });
+    await client.pay(payRequest({ paymentRequestId: 'pr-a' }));
+    let aborted: AbortSignal | undefined;
+    const hang: Transport = (req) =>
+      new Promise((_, reject) => {
+        aborted = req.signal;
+        req.signal.addEventListener('abort', () => reject(abortedFailure(req.signal)), { once: true });
+      });
+    const { client: c2 } = testClient({ transport: hang, sandbox: true });
+    const controller = new AbortController();
+    const p = c2.pay(payRequest({ paymentRequestId: 'pr-b' }), { signal: controller.signal });
+    controller.abort(new Error('user cancelled'));
+    await expect(p).rejects.toMatchObject({ name: 'AmsAbortError' });
+    expect(aborted!.aborted).toBe(true);
+  });
+});
