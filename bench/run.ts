@@ -107,7 +107,7 @@ async function main(): Promise<void> {
   }
   if (wanted('cold-start')) {
     log('cold start to a verified pay() over TLS vs node -e 0 (fresh node processes)…');
-    push(await coldStartCase(9));
+    for (const r of await coldStartCase(9)) push(r);
   }
   if (wanted('sign')) {
     log('signRequest vs raw crypto.sign…');

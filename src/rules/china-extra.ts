@@ -256,10 +256,11 @@ function readGoodsInfo(ctx: Context, goodsInfo: string, key: string): ParsedGood
   let total = 0n;
   let bad = false;
   parts.forEach((part, i) => {
-    const where = `item ${i + 1} of ${parts.length} (${showValue(part)})`;
+    // Only a message needs it: a valid list (every pay) never pays for writing it.
+    const where = (): string => `item ${i + 1} of ${parts.length} (${showValue(part)})`;
     const caret = part.indexOf('^');
     if (caret < 0 || caret !== part.lastIndexOf('^')) {
-      issue(ctx, key, `${where} must be name^quantity with exactly one "^"`);
+      issue(ctx, key, `${where()} must be name^quantity with exactly one "^"`);
       bad = true;
       return;
     }
@@ -267,11 +268,11 @@ function readGoodsInfo(ctx: Context, goodsInfo: string, key: string): ParsedGood
     const qty = part.slice(caret + 1);
     const nameProblem = name.trim() === '' ? 'has an empty name' : CONTROL.test(name) ? 'has a control character in its name' : undefined;
     if (nameProblem) {
-      issue(ctx, key, `${where} ${nameProblem}`);
+      issue(ctx, key, `${where()} ${nameProblem}`);
       bad = true;
     }
     if (!POSITIVE_INTEGER.test(qty) || !Number.isSafeInteger(Number(qty))) {
-      issue(ctx, key, `${where} has quantity ${showValue(qty)}, which is not a positive integer`);
+      issue(ctx, key, `${where()} has quantity ${showValue(qty)}, which is not a positive integer`);
       bad = true;
       return;
     }
