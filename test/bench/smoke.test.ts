@@ -46,6 +46,7 @@ it('every bench case runs end to end and reports a figure', async () => {
         'jsrsasign-verify',
         'notify-verify',
         'notify-verify-keyobject',
+        'diag-notify-ceiling',
         'pay-loopback',
         'pay-loopback-axios',
         'pay-concurrent',
