@@ -4,7 +4,8 @@ import { closeSync, createWriteStream, mkdirSync, openSync, readSync, renameSync
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import type SftpClientType from 'ssh2-sftp-client';
-import { AmsConfigError, AmsConnectionError } from '../errors';
+import { AmsConfigError, AmsConnectionError, AmsTimeoutError } from '../errors';
+import { DownloadStopped, downloadGuard } from './download-guard';
 import { REPORT_KINDS, kindFromFileName, type ReportKind } from './columns';
 
 export interface FetchReportsOptions {
@@ -33,6 +34,25 @@ export interface FetchReportsOptions {
   hostKeySha256?: string;
   /** Connection timeout. Default 20 000 ms. */
   readyTimeoutMs?: number;
+  /**
+   * The largest report file downloaded, in bytes. Default 1 GiB (1 073 741 824). A file listed larger is not
+   * downloaded, and a transfer that goes past it is stopped and removed (a warning names the file either way): a
+   * server that sends without end would otherwise fill the disk.
+   */
+  maxFileBytes?: number;
+  /** The longest a transfer may wait for its next data before it fails (AmsTimeoutError). Default 60 000 ms. */
+  idleTimeoutMs?: number;
+}
+
+export const DEFAULT_MAX_REPORT_FILE_BYTES = 1024 ** 3;
+const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
+
+function positiveWhole(value: unknown, fallback: number, field: string): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    throw new AmsConfigError(`fetchReports: ${field} must be a whole number of at least 1, not ${String(value).slice(0, 20)}`, { field });
+  }
+  return value;
 }
 
 export interface FetchedReport {
@@ -91,6 +111,9 @@ function fingerprint(key: Buffer): string {
   return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
 }
 
+/** A plain file name: no directory separators, no `..`, printable. */
+const SAFE_FILE_NAME = /^(?!\.\.?$)[A-Za-z0-9._-]{1,255}$/;
+
 /**
  * Downloads the reports of one day from `<remoteRoot>/<customerId>/<date>/` into `to`, checking that each ends with
  * `<END>`. A file already in `to` with the remote size and an `<END>` line is not downloaded again. Files go to
@@ -98,12 +121,11 @@ function fingerprint(key: Buffer): string {
  * final name; a transferred file without `<END>` (still being written on the server) is kept, marked
  * `complete: false`, and fetched again next time. A missing date folder (reports not generated yet) is an empty
  * result with a warning.
+ * A file larger than `maxFileBytes` (listed so, or sent so) is not kept: a warning names it.
  * @throws AmsConfigError for unusable options or a missing ssh2-sftp-client; AmsConnectionError when the server
- *   cannot be reached, refuses the login or the host key, or a transfer fails.
+ *   cannot be reached, refuses the login or the host key, or a transfer fails; AmsTimeoutError (an
+ *   AmsConnectionError) when a transfer gets no data for `idleTimeoutMs`.
  */
-/** A plain file name: no directory separators, no `..`, printable. */
-const SAFE_FILE_NAME = /^(?!\.\.?$)[A-Za-z0-9._-]{1,255}$/;
-
 export async function fetchReports(options: FetchReportsOptions): Promise<FetchReportsResult> {
   for (const field of ['host', 'username', 'customerId', 'to'] as const) {
     if (typeof options[field] !== 'string' || options[field] === '')
@@ -114,6 +136,8 @@ export async function fetchReports(options: FetchReportsOptions): Promise<FetchR
   if (!/^[A-Za-z0-9_-]+$/.test(options.customerId))
     throw new AmsConfigError('fetchReports: customerId holds characters a folder name cannot', { field: 'customerId' });
   const date = folderDate(options.date);
+  const maxFileBytes = positiveWhole(options.maxFileBytes, DEFAULT_MAX_REPORT_FILE_BYTES, 'maxFileBytes');
+  const idleTimeoutMs = positiveWhole(options.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS, 'idleTimeoutMs');
   const kinds = options.kind === undefined ? REPORT_KINDS : typeof options.kind === 'string' ? [options.kind] : options.kind;
   const remoteDir = `${(options.remoteRoot ?? '/v1/settlements').replace(/\/+$/, '')}/${options.customerId}/${date}`;
   const Client = loadClient();
@@ -121,6 +145,7 @@ export async function fetchReports(options: FetchReportsOptions): Promise<FetchR
   const expected = options.hostKeySha256;
   let hostKeyRefused = false;
   const result: FetchReportsResult = { remoteDir, files: [], warnings: [] };
+  let stalled = false;
   try {
     try {
       await sftp.connect({
@@ -152,6 +177,12 @@ export async function fetchReports(options: FetchReportsOptions): Promise<FetchR
       }
       const kind = kindFromFileName(entry.name);
       if (entry.type !== '-' || !kind || !kinds.includes(kind) || !/\.csv$/i.test(entry.name)) continue;
+      const tooLarge = (): string =>
+        `${entry.name} is larger than maxFileBytes (${maxFileBytes} bytes): not downloaded; raise maxFileBytes to fetch it`;
+      if (entry.size > maxFileBytes) {
+        result.warnings.push(tooLarge());
+        continue;
+      }
       const remotePath = `${remoteDir}/${entry.name}`;
       const path = join(options.to, entry.name);
       let have: number | undefined;
@@ -172,13 +203,28 @@ export async function fetchReports(options: FetchReportsOptions): Promise<FetchR
         out.once('close', resolve);
         out.once('error', reject);
       });
+      const guard = downloadGuard({ maxBytes: maxFileBytes, idleMs: idleTimeoutMs });
+      guard.pipe(out);
       try {
-        await sftp.get(remotePath, out);
+        await sftp.get(remotePath, guard);
         await closed;
       } catch (err) {
         out.destroy();
         await closed.catch(() => undefined);
         rmSync(part, { force: true });
+        // The client wraps a destination's error in its own: what the guard stopped is read from the guard.
+        const stopped = guard.errored instanceof DownloadStopped ? guard.errored : undefined;
+        if (stopped?.reason === 'too_large') {
+          result.warnings.push(tooLarge());
+          continue;
+        }
+        if (stopped?.reason === 'stalled') {
+          stalled = true;
+          throw new AmsTimeoutError(
+            `SFTP download of ${remotePath} stalled: no data for ${idleTimeoutMs} ms (idleTimeoutMs); nothing was kept, fetch again`,
+            { cause: err },
+          );
+        }
         throw new AmsConnectionError(`SFTP download of ${remotePath} failed: ${(err as Error).message}`, { cause: err });
       }
       renameSync(part, path);
@@ -188,6 +234,8 @@ export async function fetchReports(options: FetchReportsOptions): Promise<FetchR
     }
     return result;
   } finally {
-    await sftp.end().catch(() => undefined);
+    // end() waits for the server to close the session, which a server that stopped answering never does: cut it off.
+    if (stalled) (sftp as unknown as { client: { destroy(): void } }).client.destroy();
+    else await sftp.end().catch(() => undefined);
   }
 }

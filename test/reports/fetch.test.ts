@@ -1,9 +1,9 @@
 // fetchReports against a real OpenSSH sshd on loopback: downloads a day's reports, checks <END>, skips whole files.
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AmsConfigError, AmsConnectionError } from '../../src/errors';
+import { AmsConfigError, AmsConnectionError, AmsTimeoutError } from '../../src/errors';
 import { fetchReports, parseReports, reconcile } from '../../src/reports';
 import { BATCH, GEN_A_SD, GEN_A_TD, GEN_B_SS, sampleLedger } from './samples';
 import { rejectsWith } from '../helpers/expect';
@@ -95,5 +95,88 @@ describe('fetchReports over SFTP', () => {
   it('bad options are AmsConfigErrors naming the field', async () => {
     expect((await rejectsWith(AmsConfigError, fetchReports(options({ privateKey: undefined })))).field).toBe('password');
     expect((await rejectsWith(AmsConfigError, fetchReports(options({ date: '26/12/2018' })))).field).toBe('date');
+    for (const bad of [0, -1, 1.5, Number.NaN, '100']) {
+      expect((await rejectsWith(AmsConfigError, fetchReports(options({ maxFileBytes: bad as number })))).field).toBe('maxFileBytes');
+      expect((await rejectsWith(AmsConfigError, fetchReports(options({ idleTimeoutMs: bad as number })))).field).toBe('idleTimeoutMs');
+    }
   });
+
+  it('a file larger than maxFileBytes is not downloaded: a warning names it and nothing of it is left here', async () => {
+    const to = mkdtempSync(join(tmpdir(), 'ams-fetch-cap-'));
+    try {
+      const day = join(server.root, 'v1', 'settlements', CUSTOMER, '20181226');
+      const sizes = readdirSync(day)
+        .filter((n) => n.endsWith('.csv'))
+        .map((name) => ({ name, size: statSync(join(day, name)).size }))
+        .sort((a, b) => a.size - b.size);
+      const cap = sizes[0]!.size;
+      const over = sizes.filter((f) => f.size > cap).map((f) => f.name);
+      expect(over.length).toBe(2);
+      const r = await fetchReports(options({ to, maxFileBytes: cap }));
+      expect(r.files.map((f) => f.name)).toEqual([sizes[0]!.name]);
+      expect(r.warnings.filter((w) => w.includes('maxFileBytes'))).toEqual(
+        over.sort().map((name) => `${name} is larger than maxFileBytes (${cap} bytes): not downloaded; raise maxFileBytes to fetch it`),
+      );
+      expect(readdirSync(to)).toEqual([sizes[0]!.name]);
+    } finally {
+      rmSync(to, { recursive: true, force: true });
+    }
+  });
+
+  it('a transfer that stops getting data fails with AmsTimeoutError after idleTimeoutMs, keeps nothing, and does not hang', async () => {
+    const day = join(server.root, 'v1', 'settlements', CUSTOMER, '20181228');
+    mkdirSync(day, { recursive: true });
+    const name = 'transactionItems_20181228_000.csv';
+    writeFileSync(join(day, name), Buffer.alloc(256 * 1024 * 1024, 0x41));
+    const to = mkdtempSync(join(tmpdir(), 'ams-fetch-stall-'));
+    const part = join(to, `${name}.part`);
+    const stopped: number[] = [];
+    try {
+      const fetching = fetchReports(options({ to, date: '20181228', idleTimeoutMs: 400 }));
+      // Once bytes arrive, the server's session processes are frozen: the transfer goes silent mid-file.
+      const deadline = Date.now() + 20_000;
+      while (!(existsSync(part) && statSync(part).size > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+      for (const pid of descendants(server.pid)) {
+        process.kill(pid, 'SIGSTOP');
+        stopped.push(pid);
+      }
+      expect(stopped.length).toBeGreaterThan(0);
+      const started = Date.now();
+      const err = await rejectsWith(AmsTimeoutError, fetching);
+      expect(err.message).toMatch(/stalled: no data for 400 ms \(idleTimeoutMs\)/);
+      expect(Date.now() - started).toBeLessThan(10_000);
+      expect(readdirSync(to)).toEqual([]);
+    } finally {
+      for (const pid of stopped) process.kill(pid, 'SIGCONT');
+      rmSync(to, { recursive: true, force: true });
+      rmSync(day, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
+
+/** Every process below `pid` (sshd's session processes), read from /proc. */
+function descendants(pid: number): number[] {
+  const parents = new Map<number, number>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // pid (comm) state ppid …: comm may hold spaces and parentheses, so read after the last ')'.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(entry), ppid);
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  const found: number[] = [];
+  const walk = (p: number): void => {
+    for (const [child, parent] of parents) {
+      if (parent === p) {
+        found.push(child);
+        walk(child);
+      }
+    }
+  };
+  walk(pid);
+  return found;
+}

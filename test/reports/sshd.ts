@@ -17,6 +17,8 @@ export interface SshServer {
   hostKeySha256: string;
   /** A directory standing for the server's /: remote paths are `${root}/v1/settlements/…` (no chroot). */
   root: string;
+  /** The listening sshd; each session runs in processes below it. */
+  pid: number;
   stop(): Promise<void>;
 }
 
@@ -91,6 +93,7 @@ export async function startSshServer(): Promise<SshServer> {
         privateKey: readFileSync(join(dir, 'user_key'), 'utf8'),
         hostKeySha256,
         root,
+        pid: child.pid!,
         async stop() {
           if (child.exitCode === null && child.signalCode === null) {
             const gone = new Promise<void>((r) => child.once('exit', () => r()));

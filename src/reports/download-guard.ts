@@ -1,0 +1,56 @@
+// Bounds one report download: at most so many bytes, and no silence longer than so many ms between chunks.
+import { Transform, type TransformCallback } from 'node:stream';
+
+/** Why a guarded download was stopped. */
+export class DownloadStopped extends Error {
+  constructor(
+    readonly reason: 'too_large' | 'stalled',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DownloadStopped';
+  }
+}
+
+export interface DownloadGuardOptions {
+  /** The most bytes let through; one more and the stream fails with reason `too_large`. */
+  maxBytes: number;
+  /** The longest wait for the next chunk (from the start, then between chunks); past it the stream fails with `stalled`. */
+  idleMs: number;
+}
+
+/**
+ * A pass-through stream to put between a download and its file. A server that sends more than it listed (or a file
+ * that keeps growing) would otherwise fill the disk, and one that stops sending would hold the download open for
+ * ever; either way the guard fails the stream with a DownloadStopped, which the download reports.
+ */
+export function downloadGuard({ maxBytes, idleMs }: DownloadGuardOptions): Transform {
+  let seen = 0;
+  let timer: NodeJS.Timeout | undefined;
+  const arm = (): void => {
+    clearTimeout(timer);
+    timer = setTimeout(() => guard.destroy(new DownloadStopped('stalled', `no data for ${idleMs} ms`)), idleMs);
+  };
+  const guard = new Transform({
+    transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {
+      seen += chunk.length;
+      if (seen > maxBytes) {
+        clearTimeout(timer);
+        done(new DownloadStopped('too_large', `more than ${maxBytes} bytes`));
+        return;
+      }
+      arm();
+      done(null, chunk);
+    },
+    flush(done: TransformCallback) {
+      clearTimeout(timer);
+      done();
+    },
+    destroy(err: Error | null, done: (error: Error | null) => void) {
+      clearTimeout(timer);
+      done(err);
+    },
+  });
+  arm();
+  return guard;
+}
