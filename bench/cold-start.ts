@@ -234,7 +234,7 @@ process.exit(0);
 /**
  * Cold start to the first verified pay() over HTTPS, whole process, against `node -e 0` (judged), and a hand-written
  * zod client doing the same exchange (reported: `cold-start-tls-floor`, that client against `node -e 0`, and
- * `cold-start-tls-vs-floor`, this package against it). All three alternate, so one drift hits them alike. Every side
+ * `cold-start-tls-vs-floor`, this package against it). Each sample runs the three in turn (package, floor, bare), so a drift hits them alike. Every side
  * gets the same NODE_EXTRA_CA_CERTS (the loopback certificate), so what Node does with it at start-up is on all sides.
  */
 export async function coldStartCase(samples: number): Promise<CaseResult[]> {

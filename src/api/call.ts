@@ -1,6 +1,5 @@
 // The request pipeline every AMS call goes through: serialize once, sign per attempt, send, verify, decide, retry.
 import type { KeyObject } from 'node:crypto';
-import { getEventListeners } from 'node:events';
 import { z } from 'zod';
 import {
   type CallIds,
@@ -16,7 +15,8 @@ import {
 import type { Clock } from '../clock';
 import { formatRequestTime } from '../rules/time';
 import { isRetryableStatus, parseRetryAfter, retryDelayMs } from '../http/retry';
-import { tooLargeFailure, TransportFailure, type HttpResponse, type Transport } from '../http/types';
+import { RELEASES_SIGNAL, tooLargeFailure, TransportFailure, type HttpResponse, type Transport } from '../http/types';
+import { attemptSignal } from './attempt-signal';
 import { redactValues } from '../internal/redact';
 import { BaseResponse } from '../schemas/common';
 import { safeParse } from '../schemas/parse';
@@ -295,35 +295,6 @@ function interpretRetryable<S extends z.ZodType>(
   }
 }
 
-// Creating an AbortSignal costs about 6 µs on Node 20 (the controller alone is free; its signal is made on first
-// read), as much as all the rest of an attempt's bookkeeping. A controller whose signal never fired and that no
-// transport still listens to is as good as new, so it is kept for a later attempt (at most SPARE_LIMIT of them).
-const spareControllers: AbortController[] = [];
-const SPARE_LIMIT = 64;
-
-/**
- * One attempt's abort signal: the caller's signal or our timeout, whichever comes first. Built by hand because
- * AbortSignal.any + AbortSignal.timeout cost ~20 µs per attempt on Node 20, and `release` frees the timer at once.
- */
-function attemptSignal(timeoutMs: number, signal: AbortSignal | undefined): { signal: AbortSignal; release(): void } {
-  const controller = spareControllers.pop() ?? new AbortController();
-  const timer = setTimeout(() => controller.abort(new DOMException(`no answer within ${timeoutMs} ms`, 'TimeoutError')), timeoutMs);
-  const onAbort = (): void => controller.abort(signal!.reason);
-  if (signal?.aborted) onAbort();
-  else signal?.addEventListener('abort', onAbort, { once: true });
-  return {
-    signal: controller.signal,
-    release: () => {
-      clearTimeout(timer);
-      signal?.removeEventListener('abort', onAbort);
-      const spare = controller.signal;
-      if (!spare.aborted && getEventListeners(spare, 'abort').length === 0 && spareControllers.length < SPARE_LIMIT) {
-        spareControllers.push(controller);
-      }
-    },
-  };
-}
-
 /**
  * Runs one AMS call. The body string is built once and reused for every attempt; each attempt is re-signed
  * with a fresh Request-Time. Resolves with the verified, typed body, or throws a typed AmsError.
@@ -383,7 +354,7 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
 
     let outcome: Interpretation<z.infer<S>>;
     try {
-      const attemptAbort = attemptSignal(timeoutMs, signal);
+      const attemptAbort = attemptSignal(timeoutMs, signal, RELEASES_SIGNAL.has(ctx.transport));
       let res: HttpResponse;
       try {
         res = await ctx.transport({

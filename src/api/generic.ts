@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { AmsValidationError, type CallIds, type ValidationIssue } from '../errors';
 import { BaseResponse } from '../schemas/common';
+import { foreignSchema } from '../schemas/parse';
 import type { CallSpec, RequestOptions } from './call';
 import { isAmsPath, type AmsApi } from './endpoint';
 
@@ -46,5 +47,5 @@ export function genericCallSpec(path: string, body: unknown, options: { schema?:
     const value = (body as Record<string, unknown>)[field];
     if (typeof value === 'string') ids[field] = value;
   }
-  return { api: path as AmsApi, body, ids, responseSchema: schema ?? BaseResponse };
+  return { api: path as AmsApi, body, ids, responseSchema: schema === undefined ? BaseResponse : foreignSchema(schema) };
 }

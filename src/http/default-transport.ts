@@ -2,7 +2,7 @@
 import { getProxyForUrl } from 'proxy-from-env';
 import { createNodeHttpTransport } from './node-transport';
 import { createAxiosTransport } from './axios-transport';
-import type { HttpRequest, HttpResponse, Transport } from './types';
+import { RELEASES_SIGNAL, type HttpRequest, type HttpResponse, type Transport } from './types';
 
 /**
  * Sends each request with node:http directly (keep-alive, nothing between the signed string and the socket), unless
@@ -19,7 +19,7 @@ export function createDefaultTransport(): Transport {
   const direct = createNodeHttpTransport();
   let proxied: Transport | undefined;
   const viaProxy = new Map<string, boolean>();
-  return (req: HttpRequest): Promise<HttpResponse> => {
+  const transport = (req: HttpRequest): Promise<HttpResponse> => {
     let useProxy = viaProxy.get(req.url);
     if (useProxy === undefined) {
       useProxy = getProxyForUrl(req.url) !== '';
@@ -31,4 +31,8 @@ export function createDefaultTransport(): Transport {
     proxied ??= createAxiosTransport();
     return proxied(req);
   };
+  // Both routes let go of the signal when they settle: node:http above, and axios's http adapter, which removes its
+  // abort listener when the request is done.
+  RELEASES_SIGNAL.add(transport);
+  return transport;
 }

@@ -8,6 +8,7 @@ import {
   abortedFailure,
   maxResponseBytesOption,
   flattenHeaders,
+  RELEASES_SIGNAL,
   tooLargeFailure,
   TransportFailure,
   type HttpRequest,
@@ -35,7 +36,7 @@ export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}):
   const httpAgent = options.httpAgent ?? defaultHttpAgent;
   const httpsAgent = options.httpsAgent ?? defaultHttpsAgent;
   const defaultLimit = maxResponseBytesOption(options.maxResponseBytes);
-  return (req: HttpRequest): Promise<HttpResponse> =>
+  const transport = (req: HttpRequest): Promise<HttpResponse> =>
     new Promise((resolve, reject) => {
       const { signal } = req;
       if (signal.aborted) return reject(abortedFailure(signal));
@@ -97,6 +98,9 @@ export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}):
         fail(err);
       }
     });
+  // Every path above removes its abort listener before it settles.
+  RELEASES_SIGNAL.add(transport);
+  return transport;
 }
 
 /**

@@ -7,11 +7,7 @@ export interface HttpRequest {
   headers: Record<string, string>;
   /** Sent byte for byte; never re-serialized. */
   body: string;
-  /**
-   * Aborts the request: the caller's signal combined with the per-attempt timeout. Yours until the promise you
-   * return settles: remove your listeners by then and do not keep it (a signal that never fired is reused for a
-   * later attempt; one that still has a listener is not).
-   */
+  /** Aborts the request: the caller's signal combined with the per-attempt timeout. */
   signal: AbortSignal;
   /**
    * The most response body bytes to accept; past it the transport drops the connection and fails with kind
@@ -89,3 +85,9 @@ export function flattenHeaders(raw: Readonly<Record<string, unknown>>): Record<s
   }
   return headers;
 }
+
+/**
+ * The package's own transports, which stop listening to a request's signal when they settle and derive no other
+ * signal from it: the client may hand such a signal, unfired, to a later attempt (api/attempt-signal.ts).
+ */
+export const RELEASES_SIGNAL = new WeakSet<Transport>();

@@ -15,7 +15,10 @@ export class DownloadStopped extends Error {
 export interface DownloadGuardOptions {
   /** The most bytes let through; one more and the stream fails with reason `too_large`. */
   maxBytes: number;
-  /** The longest wait for the next chunk (from the start, then between chunks); past it the stream fails with `stalled`. */
+  /**
+   * The longest wait for the next chunk (from the start, then between chunks); past it the stream fails with
+   * `stalled`. A destination too slow to take a chunk for that long counts too: no progress either way.
+   */
   idleMs: number;
 }
 
@@ -30,6 +33,8 @@ export function downloadGuard({ maxBytes, idleMs }: DownloadGuardOptions): Trans
   const arm = (): void => {
     clearTimeout(timer);
     timer = setTimeout(() => guard.destroy(new DownloadStopped('stalled', `no data for ${idleMs} ms`)), idleMs);
+    // The download's own sockets keep the process alive while it runs; the timer alone must not.
+    timer.unref();
   };
   const guard = new Transform({
     transform(chunk: Buffer, _encoding: BufferEncoding, done: TransformCallback) {

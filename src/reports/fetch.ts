@@ -2,9 +2,11 @@
 import { createHash } from 'node:crypto';
 import { closeSync, createWriteStream, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { pipeline } from 'node:stream/promises';
 import { join } from 'node:path';
 import type SftpClientType from 'ssh2-sftp-client';
 import { AmsConfigError, AmsConnectionError, AmsTimeoutError } from '../errors';
+import { showValue } from '../rules/show';
 import { DownloadStopped, downloadGuard } from './download-guard';
 import { REPORT_KINDS, kindFromFileName, type ReportKind } from './columns';
 
@@ -50,9 +52,18 @@ const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 function positiveWhole(value: unknown, fallback: number, field: string): number {
   if (value === undefined) return fallback;
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new AmsConfigError(`fetchReports: ${field} must be a whole number of at least 1, not ${String(value).slice(0, 20)}`, { field });
+    throw new AmsConfigError(`fetchReports: ${field} must be a whole number of at least 1, not ${showValue(value, 20)}`, { field });
   }
   return value;
+}
+
+/** Removes a partial download: a file only (never a folder someone put in its place), and never throws. */
+function removeOwnFile(path: string): void {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // a folder, or no permission: left as it is
+  }
 }
 
 export interface FetchedReport {
@@ -196,34 +207,37 @@ export async function fetchReports(options: FetchReportsOptions): Promise<FetchR
         continue;
       }
       const part = `${path}.part`;
-      // Our own write stream, awaited until closed: the client resolves `get` when the remote read ends, which can be
-      // before the local file has been flushed.
-      const out = createWriteStream(part);
-      const closed = new Promise<void>((resolve, reject) => {
-        out.once('close', resolve);
-        out.once('error', reject);
-      });
       const guard = downloadGuard({ maxBytes: maxFileBytes, idleMs: idleTimeoutMs });
-      guard.pipe(out);
+      const out = createWriteStream(part);
+      // Settles once the file is written and closed (the client resolves `get` when the remote read ends, which can be
+      // before that), or with the first error of either stream: observed at once, awaited below.
+      const written = pipeline(guard, out);
+      written.catch(() => undefined);
       try {
         await sftp.get(remotePath, guard);
-        await closed;
+        await written;
       } catch (err) {
-        out.destroy();
-        await closed.catch(() => undefined);
-        rmSync(part, { force: true });
-        // The client wraps a destination's error in its own: what the guard stopped is read from the guard.
+        guard.destroy(); // whatever failed, the guard's timer stops here
+        await written.catch(() => undefined);
+        // The client wraps a destination's error in its own: what stopped the transfer is read from the streams.
         const stopped = guard.errored instanceof DownloadStopped ? guard.errored : undefined;
+        if (stopped?.reason === 'stalled') stalled = true;
+        removeOwnFile(part);
         if (stopped?.reason === 'too_large') {
           result.warnings.push(tooLarge());
           continue;
         }
         if (stopped?.reason === 'stalled') {
-          stalled = true;
           throw new AmsTimeoutError(
             `SFTP download of ${remotePath} stalled: no data for ${idleTimeoutMs} ms (idleTimeoutMs); nothing was kept, fetch again`,
             { cause: err },
           );
+        }
+        if (out.errored) {
+          const code = (out.errored as NodeJS.ErrnoException).code ?? out.errored.name;
+          throw new AmsConfigError(`fetchReports: cannot write ${part} (${code}): to must be a writable folder with room for the reports`, {
+            field: 'to',
+          });
         }
         throw new AmsConnectionError(`SFTP download of ${remotePath} failed: ${(err as Error).message}`, { cause: err });
       }
@@ -235,7 +249,8 @@ export async function fetchReports(options: FetchReportsOptions): Promise<FetchR
     return result;
   } finally {
     // end() waits for the server to close the session, which a server that stopped answering never does: cut it off.
-    if (stalled) (sftp as unknown as { client: { destroy(): void } }).client.destroy();
+    const connection = (sftp as unknown as { client?: { destroy?: () => void } }).client;
+    if (stalled && typeof connection?.destroy === 'function') connection.destroy();
     else await sftp.end().catch(() => undefined);
   }
 }

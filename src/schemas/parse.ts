@@ -4,9 +4,20 @@ import { AmsValidationError, issuesFromZod, type ValidationIssue } from '../erro
 
 const parsedBefore = new WeakSet<z.ZodType>();
 const compiled = new WeakMap<z.ZodType, z.ZodType>();
+const foreign = new WeakSet<z.ZodType>();
 
 /**
- * How the package runs every zod parse: interpreted once, then compiled.
+ * Marks a schema the user gave (`client.request(path, body, { schema })`): it is always parsed by zod's own runtime,
+ * never compiled, so its callbacks run exactly as the user's zod runs them (a compiled parse that fails runs the
+ * schema again on the runtime, and with it any transform or refine).
+ */
+export function foreignSchema<S extends z.ZodType>(schema: S): S {
+  foreign.add(schema);
+  return schema;
+}
+
+/**
+ * How the package runs every parse of its own zod schemas: interpreted once, then compiled.
  *
  * - A schema's first parse is interpreted (zod's per-parse `jitless`). Compiling costs about twice an interpreted
  *   parse in a fresh process (PayRequest: ≈ 9 ms against ≈ 4.5 ms), so a one-off parse (a client's config, the first
@@ -16,18 +27,19 @@ const compiled = new WeakMap<z.ZodType, z.ZodType>();
  *   (so issues and messages are zod's own, unchanged). A PayRequest parse goes from ≈ 5.6 µs to ≈ 2.3 µs, a payment
  *   notification's from ≈ 2.9 µs to ≈ 1.6 µs; on the request path this is most of what zod costs.
  *
- * zod's global config is left alone: a user's own schemas are not affected.
+ * zod's global config is left alone, and a schema marked with foreignSchema is never compiled.
  */
 export function safeParse<S extends z.ZodType>(schema: S, input: unknown): z.ZodSafeParseResult<z.output<S>> {
   const fast = compiled.get(schema);
   if (fast !== undefined) return fast.safeParse(input) as z.ZodSafeParseResult<z.output<S>>;
-  if (parsedBefore.has(schema)) {
-    const made = z.compile(schema);
-    compiled.set(schema, made);
-    return made.safeParse(input);
+  if (!parsedBefore.has(schema)) {
+    parsedBefore.add(schema);
+    return schema.safeParse(input, { jitless: true });
   }
-  parsedBefore.add(schema);
-  return schema.safeParse(input, { jitless: true });
+  if (foreign.has(schema)) return schema.safeParse(input);
+  const made = z.compile(schema);
+  compiled.set(schema, made);
+  return made.safeParse(input);
 }
 
 /** Parses input with a zod schema, or throws AmsValidationError naming every field. */

@@ -1,5 +1,6 @@
-// Each attempt's abort signal: a fired one is never handed out again, one a transport still listens to is not reused.
+// Each attempt's abort signal: reused only for the package's own transports, and never once fired or still listened to.
 import { describe, expect, it } from 'vitest';
+import { attemptSignal } from '../../src/api/attempt-signal';
 import { AmsTimeoutError } from '../../src/index';
 import { abortedFailure, type HttpRequest, type HttpResponse, type Transport } from '../../src/http/types';
 import { IN_PROCESS, signedHeaders } from '../helpers/ams-responder';
@@ -24,7 +25,62 @@ function recording(behave: (req: HttpRequest) => void = () => undefined): { tran
   return { transport, signals };
 }
 
-describe('attempt signals', () => {
+describe('attemptSignal', () => {
+  it('with reuse, hands an unfired signal nobody listens to out again', () => {
+    const a = attemptSignal(60_000, undefined, true);
+    a.release();
+    const b = attemptSignal(60_000, undefined, true);
+    expect(b.signal).toBe(a.signal);
+    b.release();
+  });
+
+  it('never reuses a signal that fired, or one that still has a listener, or any signal without reuse', () => {
+    const listened = attemptSignal(60_000, undefined, true);
+    listened.signal.addEventListener('abort', () => undefined);
+    listened.release();
+    expect(attemptSignal(60_000, undefined, true).signal).not.toBe(listened.signal);
+
+    const caller = new AbortController();
+    const fired = attemptSignal(60_000, caller.signal, true);
+    caller.abort(new Error('stop'));
+    expect(fired.signal.aborted).toBe(true);
+    fired.release();
+    const next = attemptSignal(60_000, undefined, true);
+    expect(next.signal).not.toBe(fired.signal);
+    expect(next.signal.aborted).toBe(false);
+    next.release();
+
+    const own = attemptSignal(60_000, undefined, false);
+    own.release();
+    expect(attemptSignal(60_000, undefined, false).signal).not.toBe(own.signal);
+  });
+
+  it('a timeout aborts with a TimeoutError, and release stops the timer', async () => {
+    const timed = attemptSignal(10, undefined, true);
+    await new Promise((r) => setTimeout(r, 30));
+    expect((timed.signal.reason as Error).name).toBe('TimeoutError');
+    timed.release();
+    const released = attemptSignal(10, undefined, true);
+    released.release();
+    await new Promise((r) => setTimeout(r, 30));
+    expect(released.signal.aborted).toBe(false);
+  });
+});
+
+describe('attempt signals in the client', () => {
+  it('a transport you give the client gets a fresh signal every attempt, so one derived with AbortSignal.any never sees a later abort', async () => {
+    const derived: AbortSignal[] = [];
+    const { transport, signals } = recording((req) => void derived.push(AbortSignal.any([req.signal])));
+    const { client } = testClient({ transport, sandbox: true });
+    for (let i = 0; i < 4; i++) await client.pay(payRequest({ paymentRequestId: `pr-any-${i}` }));
+    expect(new Set(signals).size).toBe(4);
+    const hang: Transport = (req) =>
+      new Promise((_, reject) => req.signal.addEventListener('abort', () => reject(abortedFailure(req.signal))));
+    const { client: slow } = testClient({ transport: hang, sandbox: true, timeoutMs: 20, maxRetries: 0 });
+    await expect(slow.pay(payRequest())).rejects.toBeInstanceOf(AmsTimeoutError);
+    for (const d of derived) expect(d.aborted).toBe(false);
+  });
+
   it('every attempt gets a signal that has not fired', async () => {
     const { transport, signals } = recording();
     const { client } = testClient({ transport, sandbox: true });

@@ -1,7 +1,7 @@
 // The download guard: passes bytes through up to its limit, fails past it, and fails when the source goes silent.
 import { PassThrough, Readable, Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { DownloadStopped, downloadGuard } from '../../src/reports/download-guard';
 
 function sink(): { stream: Writable; bytes: () => number } {
@@ -57,5 +57,30 @@ describe('downloadGuard', () => {
     source.end();
     await done;
     expect(out.bytes()).toBe(600);
+  });
+
+  it('leaves no timer behind once it ends, fails, or is destroyed from outside', async () => {
+    vi.useFakeTimers();
+    try {
+      const destroyed = downloadGuard({ maxBytes: 10, idleMs: 1000 });
+      expect(vi.getTimerCount()).toBe(1);
+      destroyed.destroy();
+      expect(vi.getTimerCount()).toBe(0);
+
+      const failed = downloadGuard({ maxBytes: 10, idleMs: 1000 });
+      failed.on('error', () => undefined);
+      failed.write(Buffer.alloc(11));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(failed.errored).toBeInstanceOf(DownloadStopped);
+      expect(vi.getTimerCount()).toBe(0);
+
+      const ended = downloadGuard({ maxBytes: 10, idleMs: 1000 });
+      ended.resume();
+      ended.end(Buffer.alloc(5));
+      await vi.advanceTimersByTimeAsync(0);
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

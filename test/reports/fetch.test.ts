@@ -1,5 +1,18 @@
 // fetchReports against a real OpenSSH sshd on loopback: downloads a day's reports, checks <END>, skips whole files.
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -127,20 +140,14 @@ describe('fetchReports over SFTP', () => {
     const day = join(server.root, 'v1', 'settlements', CUSTOMER, '20181228');
     mkdirSync(day, { recursive: true });
     const name = 'transactionItems_20181228_000.csv';
-    writeFileSync(join(day, name), Buffer.alloc(256 * 1024 * 1024, 0x41));
+    writeLarge(join(day, name), 64);
     const to = mkdtempSync(join(tmpdir(), 'ams-fetch-stall-'));
     const part = join(to, `${name}.part`);
     const stopped: number[] = [];
     try {
       const fetching = fetchReports(options({ to, date: '20181228', idleTimeoutMs: 400 }));
       // Once bytes arrive, the server's session processes are frozen: the transfer goes silent mid-file.
-      const deadline = Date.now() + 20_000;
-      while (!(existsSync(part) && statSync(part).size > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
-      for (const pid of descendants(server.pid)) {
-        process.kill(pid, 'SIGSTOP');
-        stopped.push(pid);
-      }
-      expect(stopped.length).toBeGreaterThan(0);
+      stopped.push(...(await freezeSessionOnceBytesArrive(part)));
       const started = Date.now();
       const err = await rejectsWith(AmsTimeoutError, fetching);
       expect(err.message).toMatch(/stalled: no data for 400 ms \(idleTimeoutMs\)/);
@@ -152,6 +159,47 @@ describe('fetchReports over SFTP', () => {
       rmSync(day, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('a file that grows past maxFileBytes during its transfer is stopped there, removed, and named in a warning', async () => {
+    const day = join(server.root, 'v1', 'settlements', CUSTOMER, '20181229');
+    mkdirSync(day, { recursive: true });
+    const name = 'transactionItems_20181229_000.csv';
+    writeLarge(join(day, name), 64);
+    const to = mkdtempSync(join(tmpdir(), 'ams-fetch-grow-'));
+    const stopped: number[] = [];
+    try {
+      // Listed at 64 MiB, under the 80 MiB cap; it grows to 96 MiB while the server is frozen mid-transfer.
+      const fetching = fetchReports(options({ to, date: '20181229', maxFileBytes: 80 * 1024 * 1024 }));
+      stopped.push(...(await freezeSessionOnceBytesArrive(join(to, `${name}.part`))));
+      appendFileSync(join(day, name), Buffer.alloc(32 * 1024 * 1024, 0x42));
+      for (const pid of stopped.splice(0)) process.kill(pid, 'SIGCONT');
+      const r = await fetching;
+      expect(r.files).toEqual([]);
+      expect(r.warnings).toEqual([
+        `${name} is larger than maxFileBytes (${80 * 1024 * 1024} bytes): not downloaded; raise maxFileBytes to fetch it`,
+      ]);
+      expect(readdirSync(to)).toEqual([]);
+    } finally {
+      for (const pid of stopped) process.kill(pid, 'SIGCONT');
+      rmSync(to, { recursive: true, force: true });
+      rmSync(day, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a local file that cannot be written is an AmsConfigError naming to, not a crash, and what is in the way stays', async () => {
+    const to = mkdtempSync(join(tmpdir(), 'ams-fetch-local-'));
+    try {
+      // A folder where the partial download would go: opening it for writing fails (EISDIR).
+      const blocker = join(to, `settlementSummary_USD_${BATCH}_000.csv.part`);
+      mkdirSync(blocker);
+      const err = await rejectsWith(AmsConfigError, fetchReports(options({ to, kind: 'settlementSummary' })));
+      expect(err.field).toBe('to');
+      expect(err.message).toMatch(/cannot write .*\.part \(EISDIR\)/);
+      expect(statSync(blocker).isDirectory()).toBe(true);
+    } finally {
+      rmSync(to, { recursive: true, force: true });
+    }
+  });
 });
 
 /** Every process below `pid` (sshd's session processes), read from /proc. */
@@ -179,4 +227,25 @@ function descendants(pid: number): number[] {
   };
   walk(pid);
   return found;
+}
+
+/** Writes a file of `mib` MiB without holding it in memory. */
+function writeLarge(path: string, mib: number): void {
+  const chunk = Buffer.alloc(1024 * 1024, 0x41);
+  const fd = openSync(path, 'w');
+  try {
+    for (let i = 0; i < mib; i++) writeSync(fd, chunk);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Waits until the download's partial file has bytes, then SIGSTOPs sshd's session processes; returns their pids. */
+async function freezeSessionOnceBytesArrive(part: string): Promise<number[]> {
+  const deadline = Date.now() + 20_000;
+  while (!(existsSync(part) && statSync(part).size > 0) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+  const pids = descendants(server.pid);
+  for (const pid of pids) process.kill(pid, 'SIGSTOP');
+  expect(pids.length).toBeGreaterThan(0);
+  return pids;
 }

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CaptureNotificationSchema, PaymentNotificationSchema, RefundNotificationSchema } from '../../src/notifications/schemas';
 import { BaseResponse } from '../../src/schemas/common';
-import { safeParse } from '../../src/schemas/parse';
+import { foreignSchema, safeParse } from '../../src/schemas/parse';
 import { PayRequest, PayResponse } from '../../src/schemas/pay';
 import { payRequest } from '../helpers/client';
 
@@ -91,7 +91,7 @@ describe('safeParse: the first parse interpreted, later ones compiled, always wh
     it(`${c.name}: the valid sample parses the same on the first, second and later parses`, () => {
       const expected = outcome(c.schema.safeParse(c.valid));
       expect((expected as { success: boolean }).success).toBe(true);
-      for (let i = 0; i < 4; i++) expect(outcome(safeParse(c.schema, structuredClone(c.valid)))).toEqual(expected);
+      for (let i = 0; i < 4; i++) expect(outcome(safeParse(c.schema, structuredClone(c.valid)))).toStrictEqual(expected);
     });
 
     it(`${c.name}: any value at a known field gives zod's own verdict, data and issues`, () => {
@@ -99,7 +99,7 @@ describe('safeParse: the first parse interpreted, later ones compiled, always wh
       fc.assert(
         fc.property(fc.constantFrom(...c.paths), fc.anything({ maxDepth: 2 }), (path, value) => {
           const input = withValue(c.valid, path, value);
-          expect(outcome(safeParse(c.schema, input))).toEqual(outcome(c.schema.safeParse(input)));
+          expect(outcome(safeParse(c.schema, input))).toStrictEqual(outcome(c.schema.safeParse(input)));
         }),
         { numRuns: 150 },
       );
@@ -117,7 +117,29 @@ describe('safeParse: the first parse interpreted, later ones compiled, always wh
       { result: { resultStatus: 'X' } },
       { result: { resultStatus: 'S', resultCode: '' } },
     ]) {
-      expect(outcome(safeParse(BaseResponse, input))).toEqual(outcome(BaseResponse.safeParse(input)));
+      expect(outcome(safeParse(BaseResponse, input))).toStrictEqual(outcome(BaseResponse.safeParse(input)));
+    }
+  });
+
+  it("a user's schema (foreignSchema) runs on zod's runtime every time: its callbacks run once per parse", () => {
+    let refines = 0;
+    let transforms = 0;
+    const user = foreignSchema(
+      z.object({
+        result: z.object({ resultCode: z.string() }),
+        n: z
+          .number()
+          .refine((v) => (refines++, v > 0))
+          .transform((v) => (transforms++, v * 2)),
+      }),
+    );
+    for (let i = 0; i < 3; i++) {
+      refines = transforms = 0;
+      expect(safeParse(user, { result: { resultCode: 'OK' }, n: 2 })).toMatchObject({ success: true, data: { n: 4 } });
+      expect([refines, transforms]).toEqual([1, 1]);
+      refines = transforms = 0;
+      expect(safeParse(user, { result: { resultCode: 'OK' }, n: -1 }).success).toBe(false);
+      expect(refines).toBe(1);
     }
   });
 
