@@ -57,6 +57,23 @@ function positiveWhole(value: unknown, fallback: number, field: string): number 
   return value;
 }
 
+/** A local file or folder that cannot be written: the caller's `to` (or the disk) is at fault, not the server. */
+function cannotWrite(path: string, err: unknown): AmsConfigError {
+  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? (err instanceof Error ? err.name : 'error');
+  return new AmsConfigError(`fetchReports: cannot write ${path} (${code}): to must be a writable folder with room for the reports`, {
+    field: 'to',
+  });
+}
+
+/** An SFTP request other than the transfer: its failure is the server's or the connection's. */
+async function remote<T>(what: string, request: Promise<T>): Promise<T> {
+  try {
+    return await request;
+  } catch (err) {
+    throw new AmsConnectionError(`SFTP ${what} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  }
+}
+
 /** Removes a partial download: a file only (never a folder someone put in its place), and never throws. */
 function removeOwnFile(path: string): void {
   try {
@@ -167,6 +184,9 @@ export async function fetchReports(options: FetchReportsOptions): Promise<FetchR
         ...(options.privateKey !== undefined ? { privateKey: options.privateKey } : {}),
         ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
         readyTimeout: options.readyTimeoutMs ?? 20_000,
+        // A server that stops answering mid-session (during a listing, say) is noticed and the session closed.
+        keepaliveInterval: 10_000,
+        keepaliveCountMax: 3,
         ...(expected ? { hostVerifier: (key: Buffer) => (fingerprint(key) === expected ? true : ((hostKeyRefused = true), false)) } : {}),
       });
     } catch (err) {
@@ -174,12 +194,16 @@ export async function fetchReports(options: FetchReportsOptions): Promise<FetchR
       const why = hostKeyRefused ? `the host key is not ${expected}` : (err as Error).message.replace(/^connect: /, '');
       throw new AmsConnectionError(`SFTP ${options.host}:${options.port ?? 22} as ${options.username}: ${why}`, { cause: err });
     }
-    if (!(await sftp.exists(remoteDir))) {
+    if (!(await remote(`looking for ${remoteDir}`, sftp.exists(remoteDir)))) {
       result.warnings.push(`no folder ${remoteDir} on the server: the reports of ${date} are not there (yet)`);
       return result;
     }
-    const listing = await sftp.list(remoteDir);
-    mkdirSync(options.to, { recursive: true });
+    const listing = await remote(`listing ${remoteDir}`, sftp.list(remoteDir));
+    try {
+      mkdirSync(options.to, { recursive: true });
+    } catch (err) {
+      throw cannotWrite(options.to, err);
+    }
     for (const entry of listing.sort((a, b) => a.name.localeCompare(b.name))) {
       // A name from the server becomes a local path: anything that could leave `to` is skipped, never joined.
       if (!SAFE_FILE_NAME.test(entry.name)) {
@@ -217,8 +241,12 @@ export async function fetchReports(options: FetchReportsOptions): Promise<FetchR
         await sftp.get(remotePath, guard);
         await written;
       } catch (err) {
+        // Read first: destroying the guard below also ends the file stream, with an error of its own.
+        const localError = out.errored;
         guard.destroy(); // whatever failed, the guard's timer stops here
         await written.catch(() => undefined);
+        // Closed before the partial file is removed (events.once would throw the stream's error instead of waiting).
+        if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
         // The client wraps a destination's error in its own: what stopped the transfer is read from the streams.
         const stopped = guard.errored instanceof DownloadStopped ? guard.errored : undefined;
         if (stopped?.reason === 'stalled') stalled = true;
@@ -233,15 +261,15 @@ export async function fetchReports(options: FetchReportsOptions): Promise<FetchR
             { cause: err },
           );
         }
-        if (out.errored) {
-          const code = (out.errored as NodeJS.ErrnoException).code ?? out.errored.name;
-          throw new AmsConfigError(`fetchReports: cannot write ${part} (${code}): to must be a writable folder with room for the reports`, {
-            field: 'to',
-          });
-        }
+        if (localError) throw cannotWrite(part, localError);
         throw new AmsConnectionError(`SFTP download of ${remotePath} failed: ${(err as Error).message}`, { cause: err });
       }
-      renameSync(part, path);
+      try {
+        renameSync(part, path);
+      } catch (err) {
+        removeOwnFile(part);
+        throw cannotWrite(path, err);
+      }
       const complete = endsWithEnd(path);
       if (!complete) result.warnings.push(`${entry.name} has no <END> line: it is still being written or was cut short; fetch again later`);
       result.files.push({ name: entry.name, path, remotePath, size: statSync(path).size, status: 'downloaded', complete });

@@ -1,8 +1,11 @@
 // Each attempt's abort signal: reused only for the package's own transports, and never once fired or still listened to.
 import { describe, expect, it } from 'vitest';
 import { attemptSignal } from '../../src/api/attempt-signal';
+import { createAxiosTransport } from '../../src/http/axios-transport';
+import { createDefaultTransport } from '../../src/http/default-transport';
+import { createNodeHttpTransport } from '../../src/http/node-transport';
 import { AmsTimeoutError } from '../../src/index';
-import { abortedFailure, type HttpRequest, type HttpResponse, type Transport } from '../../src/http/types';
+import { abortedFailure, RELEASES_SIGNAL, type HttpRequest, type HttpResponse, type Transport } from '../../src/http/types';
 import { IN_PROCESS, signedHeaders } from '../helpers/ams-responder';
 import { payRequest, testClient } from '../helpers/client';
 
@@ -68,6 +71,12 @@ describe('attemptSignal', () => {
 });
 
 describe('attempt signals in the client', () => {
+  it("only the package's own node:http and default transports are known to let go of a signal", () => {
+    expect(RELEASES_SIGNAL.has(createNodeHttpTransport())).toBe(true);
+    expect(RELEASES_SIGNAL.has(createDefaultTransport())).toBe(true);
+    expect(RELEASES_SIGNAL.has(createAxiosTransport())).toBe(false);
+  });
+
   it('a transport you give the client gets a fresh signal every attempt, so one derived with AbortSignal.any never sees a later abort', async () => {
     const derived: AbortSignal[] = [];
     const { transport, signals } = recording((req) => void derived.push(AbortSignal.any([req.signal])));

@@ -37,6 +37,8 @@ beforeAll(async () => {
   local = mkdtempSync(join(tmpdir(), 'ams-fetch-'));
 }, 60_000);
 afterAll(async () => {
+  // A test that timed out while the server was frozen left its session processes stopped: wake them to let them exit.
+  if (server) for (const pid of descendants(server.pid)) process.kill(pid, 'SIGCONT');
   await server?.stop();
   if (local) rmSync(local, { recursive: true, force: true });
 });
@@ -185,6 +187,44 @@ describe('fetchReports over SFTP', () => {
       rmSync(day, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('a connection lost mid-transfer is an AmsConnectionError (the server, not the local disk), and nothing is kept', async () => {
+    const day = join(server.root, 'v1', 'settlements', CUSTOMER, '20181230');
+    mkdirSync(day, { recursive: true });
+    const name = 'transactionItems_20181230_000.csv';
+    writeLarge(join(day, name), 64);
+    const to = mkdtempSync(join(tmpdir(), 'ams-fetch-lost-'));
+    try {
+      const fetching = fetchReports(options({ to, date: '20181230' }));
+      const frozen = await freezeSessionOnceBytesArrive(join(to, `${name}.part`));
+      for (const pid of frozen) process.kill(pid, 'SIGKILL');
+      const err = await rejectsWith(AmsConnectionError, fetching);
+      expect(err).not.toBeInstanceOf(AmsTimeoutError);
+      expect(err.message).toMatch(/^SFTP download of .*transactionItems_20181230_000\.csv failed: /);
+      expect(readdirSync(to)).toEqual([]);
+    } finally {
+      rmSync(to, { recursive: true, force: true });
+      rmSync(day, { recursive: true, force: true });
+    }
+  }, 60_000);
+
+  it('a to that cannot be created, or a folder in the way of a finished file, is an AmsConfigError naming to', async () => {
+    const base = mkdtempSync(join(tmpdir(), 'ams-fetch-to-'));
+    try {
+      writeFileSync(join(base, 'a-file'), 'x');
+      const notFolder = await rejectsWith(AmsConfigError, fetchReports(options({ to: join(base, 'a-file', 'sub') })));
+      expect(notFolder.field).toBe('to');
+      expect(notFolder.message).toMatch(/cannot write .*a-file\/sub \(ENOTDIR\)/);
+
+      const to = join(base, 'day');
+      mkdirSync(join(to, `settlementSummary_USD_${BATCH}_000.csv`), { recursive: true });
+      const inTheWay = await rejectsWith(AmsConfigError, fetchReports(options({ to, kind: 'settlementSummary' })));
+      expect(inTheWay.field).toBe('to');
+      expect(readdirSync(to)).toEqual([`settlementSummary_USD_${BATCH}_000.csv`]);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+  });
 
   it('a local file that cannot be written is an AmsConfigError naming to, not a crash, and what is in the way stays', async () => {
     const to = mkdtempSync(join(tmpdir(), 'ams-fetch-local-'));
