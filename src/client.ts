@@ -137,11 +137,7 @@ const headerText = (max: number) =>
     .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (it is sent as a header)');
 
 const ConfigSchema = z.strictObject({
-  clientId: z
-    .string()
-    .min(1, 'must not be empty')
-    .max(128)
-    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  clientId: OPTION.clientId,
   privateKey: keyInput,
   alipayPublicKey: keyInput,
   keyVersion: z

@@ -9,6 +9,12 @@ import { safeParse } from './schemas/parse';
 
 /** The option fields several options objects share, validated the same way wherever they appear. */
 export const OPTION = {
+  /** A client id: sent as a header, so printable ASCII without spaces, 1 to 128 characters. */
+  clientId: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(128)
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
   /** Per-attempt timeout: 1 ms to 10 minutes. */
   timeoutMs: z.number().int().min(1).max(600_000, 'must be at most 600000 (10 minutes)'),
   /** Retries after the first attempt: 0 to 10 (a typo must not mean retrying forever). */

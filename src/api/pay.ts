@@ -118,7 +118,9 @@ export function addPaymentMethodIssues(input: unknown, rules: PayRules, add: (is
   const serialized = serializeExtendInfo(extendInfo, 'order.extendInfo');
   const text = serialized.text;
   for (const issue of serialized.issues) add({ ...issue, source: RULE_SOURCES.extendInfoString });
-  if (extendInfo !== undefined && serialized.issues.length === 0) {
+  // Too long is refused whatever it holds: its content is not read (a megabyte of goods would take seconds).
+  const tooLong = text !== undefined && text.length > MAX_EXTEND_INFO_LENGTH;
+  if (extendInfo !== undefined && serialized.issues.length === 0 && !tooLong) {
     for (const issue of checkExtendInfo(text ?? extendInfo, 'order.extendInfo')) {
       add({
         ...issue,
@@ -126,7 +128,7 @@ export function addPaymentMethodIssues(input: unknown, rules: PayRules, add: (is
       });
     }
   }
-  if (text !== undefined && text.length > MAX_EXTEND_INFO_LENGTH) {
+  if (tooLong) {
     add({
       field: 'order.extendInfo',
       message: `is ${text.length} characters as sent; AMS accepts at most ${MAX_EXTEND_INFO_LENGTH}`,
@@ -138,6 +140,7 @@ export function addPaymentMethodIssues(input: unknown, rules: PayRules, add: (is
     methodType === 'ALIPAY_CN' &&
     (rules.integration ?? 'direct') === 'direct' &&
     serialized.issues.length === 0 &&
+    !tooLong &&
     !hasChinaExtraTransInfo(text)
   ) {
     add(

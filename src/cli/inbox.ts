@@ -21,12 +21,13 @@ Example:
   ams-cashier inbox stats --redis redis://127.0.0.1:6379
 `;
 
-/** The URL without its password, for messages. */
+/** The URL without its password, for messages: the user part's and any query's (ioredis reads ?password= too). */
 function shownUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
-    return u.toString().replace(/\/$/, '');
+    for (const name of [...u.searchParams.keys()]) if (/pass|secret|token|auth/i.test(name)) u.searchParams.set(name, '***');
+    return u.toString().replace(/\/$/, '').replaceAll('%2A%2A%2A', '***');
   } catch {
     return '(unparsable URL)';
   }

@@ -137,6 +137,12 @@ function ackSigner(o: HandlerOptionsBase, verifier: Verifier): AckSigner | undef
     const { clientId, privateKey, keyVersion } = o.signAck;
     if (typeof clientId !== 'string' || clientId === '')
       config('signAck.clientId is required: your client id, which the signed acknowledgement carries', 'signAck.clientId');
+    // Sent as the acknowledgement's client-id header: a value a header cannot carry would fail every delivery.
+    if (!OPTION.clientId.safeParse(clientId).success)
+      config(
+        'signAck.clientId must be printable ASCII without spaces, at most 128 characters (it is sent as a header)',
+        'signAck.clientId',
+      );
     if (keyVersion !== undefined && keyVersion !== null && !(typeof keyVersion === 'string' && KEY_VERSION_RE.test(keyVersion))) {
       config('signAck.keyVersion must be a short token such as "1", or null to omit it', 'signAck.keyVersion');
     }

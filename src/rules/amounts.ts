@@ -146,6 +146,9 @@ function parseMajor(amount: unknown, field: string, issues: ValidationIssue[]): 
     if (amount.isNaN()) return fail('is NaN');
     if (!amount.isFinite()) return fail(`is ${amount.toString()}: amounts must be finite`);
     if (amount.isZero()) return { whole: '0', fraction: '' };
+    // Bounded before anything is written out: a Decimal parsed from "1e100000000" would be a hundred million digits.
+    if (amount.e >= MAX_DECIMAL_DIGITS || amount.decimalPlaces() > MAX_DECIMAL_DIGITS)
+      return fail(`is not an amount: at most ${MAX_DECIMAL_DIGITS} digits before and after the decimal point`);
     if (amount.isNegative()) return fail(`${amount.toFixed()} is negative: amounts must be positive`);
     // toFixed() without arguments is plain notation with no rounding.
     const m = PLAIN_DECIMAL.exec(amount.toFixed());
@@ -154,6 +157,9 @@ function parseMajor(amount: unknown, field: string, issues: ValidationIssue[]): 
   }
   return fail(`must be a string, number or Decimal, not ${amount === null ? 'null' : typeof amount}`);
 }
+
+/** The most digits a Decimal amount may have on either side of the point (far beyond any real amount). */
+const MAX_DECIMAL_DIGITS = 30;
 
 function significantDigits(whole: string, fraction: string): number {
   const digits = `${whole}${fraction}`.replace(/^0+/, '');

@@ -246,6 +246,9 @@ interface ParsedGoods {
 }
 
 /** Splits a goodsInfo string, recording a problem per malformed item (all of them, not just the first). */
+/** The most problems listed for one goodsInfo. */
+const MAX_GOODS_ISSUES = 20;
+
 function readGoodsInfo(ctx: Context, goodsInfo: string, key: string): ParsedGoods | undefined {
   if (goodsInfo.trim() === '') {
     issue(ctx, key, 'is empty: list at least one item as name^quantity');
@@ -255,14 +258,21 @@ function readGoodsInfo(ctx: Context, goodsInfo: string, key: string): ParsedGood
   const items: ParsedGoods['items'] = [];
   let total = 0n;
   let bad = false;
-  parts.forEach((part, i) => {
+  const before = ctx.issues.length;
+  for (let i = 0; i < parts.length; i++) {
+    // A list this broken is named, not itemised: past a few problems the rest would only make the message huge.
+    if (ctx.issues.length - before >= MAX_GOODS_ISSUES) {
+      issue(ctx, key, `and more: only the first ${MAX_GOODS_ISSUES} problems of its ${parts.length} items are listed`);
+      break;
+    }
+    const part = parts[i]!;
     // Only a message needs it: a valid list (every pay) never pays for writing it.
     const where = (): string => `item ${i + 1} of ${parts.length} (${showValue(part)})`;
     const caret = part.indexOf('^');
     if (caret < 0 || caret !== part.lastIndexOf('^')) {
       issue(ctx, key, `${where()} must be name^quantity with exactly one "^"`);
       bad = true;
-      return;
+      continue;
     }
     const name = part.slice(0, caret);
     const qty = part.slice(caret + 1);
@@ -274,11 +284,11 @@ function readGoodsInfo(ctx: Context, goodsInfo: string, key: string): ParsedGood
     if (!POSITIVE_INTEGER.test(qty) || !Number.isSafeInteger(Number(qty))) {
       issue(ctx, key, `${where()} has quantity ${showValue(qty)}, which is not a positive integer`);
       bad = true;
-      return;
+      continue;
     }
     items.push({ name, quantity: Number(qty) });
     total += BigInt(qty);
-  });
+  }
   return bad ? undefined : { items, total };
 }
 

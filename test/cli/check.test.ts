@@ -42,6 +42,14 @@ function config(name: string, value: unknown): string {
 }
 
 describe('ams-cashier check', () => {
+  it('a key pasted where a key file path belongs fails that check without printing any of the key', () => {
+    const keyText = readFileSync(join(dir, 'keys', 'merchant_private_pkcs8.base64.txt'), 'utf8').replace(/\s/g, '');
+    const r = cli.run(['check', config('pasted.json', { ...good, privateKeyFile: keyText }), '--json']);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout + r.stderr).toMatch(/holds key material itself, not a path/);
+    expect(r.stdout + r.stderr).not.toContain(keyText.slice(40, 80));
+  });
+
   it('passes a good config: exit 0, one PASS line per check', () => {
     const r = cli.run(['check', config('good.json', good)]);
     expect(r.stderr).toBe('');

@@ -84,6 +84,11 @@ describe.skipIf(!HAVE_REDIS)('ams-cashier inbox stats', () => {
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(r.stderr).toContain('could not read the queue at redis://:***@127.0.0.1:1');
     expect(r.stderr + r.stdout).not.toContain('hunter2');
+    // ioredis also takes the password from the query string.
+    const q = cli.run(['inbox', 'stats', '--redis', 'redis://127.0.0.1:1/?password=hunter2-secret&db=0', '--timeout', '1500']);
+    expect(q.code).toBe(1);
+    expect(q.stderr).toContain('redis://127.0.0.1:1/?password=***&db=0');
+    expect(q.stderr + q.stdout).not.toContain('hunter2');
   });
 
   it('refuses a missing --redis or a URL that is not redis:// with exit 2', () => {

@@ -162,6 +162,29 @@ describe('ams-cashier sign', () => {
     expect(inline.code).toBe(2);
     expect(inline.stderr).toMatch(/looks like key material/);
     expect(inline.stderr).not.toContain(keyText.slice(10, 50));
+    // Pasted with the quotes and comma of a JSON file, or in base64url: still refused, still not echoed.
+    const oneLine = keyText.replace(/\s/g, '');
+    for (const pasted of [`"${oneLine}",`, oneLine.replaceAll('+', '-').replaceAll('/', '_')]) {
+      const r = cli.run(['sign', '--client-id', CLIENT, '--key', pasted, '--api', 'pay', '--body', file('b2.json', BODY)]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/looks like key material/);
+      expect(r.stderr).not.toContain(oneLine.slice(40, 80));
+    }
+    // A long path that does not exist is cut short in the message.
+    const long = cli.run([
+      'sign',
+      '--client-id',
+      CLIENT,
+      '--key',
+      `keys/${'a'.repeat(40)}.${'b'.repeat(100)}.pem`,
+      '--api',
+      'pay',
+      '--body',
+      file('b2.json', BODY),
+    ]);
+    expect(long.code).toBe(2);
+    expect(long.stderr).toMatch(/not found/);
+    expect(long.stderr).not.toContain('b'.repeat(60));
     const pub = cli.run(['sign', '--client-id', CLIENT, '--key', MERCHANT_PUB, '--api', 'pay', '--body', file('b3.json', BODY)]);
     expect(pub.code).toBe(2);
     expect(pub.stderr).toMatch(/--key: looks like a public key where a private key is needed/);

@@ -439,6 +439,13 @@ describe('createNotificationHandler on http.createServer', () => {
       }),
     ).toThrow(/keyVersion/);
     expect(() => createNotificationHandler({ ...base, signAck: 'yes' as never })).toThrow(/signAck must be/);
+    // A client id no header can carry would make every acknowledgement throw (and a Node server crash) on delivery.
+    for (const clientId of ['ME\nX', 'two words', 'é', 'x'.repeat(129)]) {
+      for (const create of [createNotificationHandler, createFetchNotificationHandler]) {
+        const bad = thrown(AmsConfigError, () => create({ ...base, signAck: { clientId, privateKey: merchant.privatePkcs8Pem } }));
+        expect(bad.field).toBe('signAck.clientId');
+      }
+    }
   });
 });
 

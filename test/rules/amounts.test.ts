@@ -2,6 +2,7 @@
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { Decimal } from 'decimal.js';
+import { AmsValidationError } from '../../src/errors';
 import {
   ALIPAY_CN_PAYMENT_CURRENCIES,
   CURRENCY_EXPONENTS,
@@ -237,5 +238,24 @@ describe('fromMinorUnits rejections and isMinorUnitValue', () => {
         expect(out).toMatch(e === 0 ? /^[1-9][0-9]*$/ : new RegExp(`^(0|[1-9][0-9]*)\\.[0-9]{${e}}$`));
       }),
     );
+  });
+
+  it('a Decimal too large or too fine to be an amount is refused at once, with a short message', () => {
+    for (const v of ['1e100000000', '1e-100000000', '1234567890123456789012345678901', `0.${'1'.repeat(31)}`]) {
+      const started = Date.now();
+      const err = (() => {
+        try {
+          toMinorUnits(new Decimal(v), 'USD');
+        } catch (e) {
+          return e;
+        }
+        return undefined;
+      })();
+      expect(err).toBeInstanceOf(AmsValidationError);
+      expect((err as Error).message).toMatch(/at most 30 digits before and after the decimal point/);
+      expect((err as Error).message.length).toBeLessThan(200);
+      expect(Date.now() - started).toBeLessThan(1000);
+    }
+    expect(toMinorUnits(new Decimal('123456789012345678901234567890'), 'JPY')).toBe('123456789012345678901234567890');
   });
 });

@@ -370,3 +370,44 @@ describe('checkExtendInfo', () => {
     expect(checkExtendInfo(wire({}))[0]?.field).toBe(`${p}.businessType`);
   });
 });
+
+describe('hostile sizes', () => {
+  it('a goodsInfo with a huge number of broken items is refused quickly, listing the first 20 problems and saying so', () => {
+    const started = Date.now();
+    const err = (() => {
+      try {
+        parseGoodsInfo('|'.repeat(200_000));
+      } catch (e) {
+        return e as AmsValidationError;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(AmsValidationError);
+    expect(err!.issues).toHaveLength(21);
+    expect(err!.issues.at(-1)!.message).toBe('and more: only the first 20 problems of its 200001 items are listed');
+    expect(err!.message.length).toBeLessThan(5000);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it('an extendInfo over 2048 characters is refused for its length alone, without reading a megabyte of goods', async () => {
+    const { payRequestIssues } = await import('../../src/api/pay');
+    const goods = Array.from({ length: 100_000 }, (_, i) => `item${i}^x`).join('|');
+    const extendInfo = JSON.stringify({ chinaExtraTransInfo: { businessType: '4', goodsInfo: goods, totalQuantity: '1' } });
+    const request = {
+      productCode: 'CASHIER_PAYMENT',
+      paymentRequestId: 'pr-1',
+      order: { referenceOrderId: 'o-1', orderDescription: 'd', orderAmount: { currency: 'USD', value: '100' }, extendInfo },
+      paymentAmount: { currency: 'USD', value: '100' },
+      paymentMethod: { paymentMethodType: 'ALIPAY_CN' },
+      paymentRedirectUrl: 'https://merchant.example/return',
+      env: { terminalType: 'WEB' },
+      settlementStrategy: { settlementCurrency: 'USD' },
+    };
+    const started = Date.now();
+    const issues = payRequestIssues(request, undefined);
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(issues.filter((i) => i.field.startsWith('order.extendInfo'))).toEqual([
+      expect.objectContaining({ field: 'order.extendInfo', code: 'too_big' }),
+    ]);
+  });
+});

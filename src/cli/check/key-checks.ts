@@ -3,6 +3,7 @@
 import { KEY_VERSION_RE } from '../../signing/header';
 import { MIN_RSA_BITS } from '../../signing/keys';
 import { formatWords, inspectKeyBytes, type KeyInspection } from '../key-inspect';
+import { looksLikeKeyMaterial, shownPath } from '../io';
 import type { CheckLine, ConfigFileReader } from './report';
 
 interface KeyFacts {
@@ -32,12 +33,21 @@ function keyFileChecks(
     });
     return undefined;
   }
+  if (looksLikeKeyMaterial(value)) {
+    lines.push({
+      id: `${id}.load`,
+      status: 'fail',
+      title: `${label} (${field})`,
+      detail: `${field} holds key material itself, not a path (not shown) → put the key in a file and give its path`,
+    });
+    return undefined;
+  }
   const got = read(value);
   if ('error' in got) {
     lines.push({
       id: `${id}.load`,
       status: 'fail',
-      title: `${label} loads (${value})`,
+      title: `${label} loads (${shownPath(value)})`,
       detail: `${got.error} → fix ${field} (paths are relative to the config file)`,
     });
     return undefined;
@@ -47,7 +57,7 @@ function keyFileChecks(
     lines.push({
       id: `${id}.load`,
       status: 'fail',
-      title: `${label} loads (${value})`,
+      title: `${label} loads (${shownPath(value)})`,
       detail: `${insp.problem} → use the key file in PEM or bare base64`,
     });
     return undefined;
@@ -55,7 +65,7 @@ function keyFileChecks(
   lines.push({
     id: `${id}.load`,
     status: 'pass',
-    title: `${label} loads (${value})`,
+    title: `${label} loads (${shownPath(value)})`,
     detail: `${formatWords(insp.format)}, ${insp.encoding}${insp.fingerprint ? `, fingerprint ${insp.fingerprint.slice(0, 16)}…` : ''}`,
   });
   const wantPrivate = role === 'private';
