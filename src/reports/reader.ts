@@ -1,6 +1,6 @@
 // Reading report files: a streaming row iterator over csv-parse, the whole-file form, and merging _000.._999 parts.
 import { AmsError } from '../errors';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parse } from 'csv-parse';
 import {
@@ -126,8 +126,11 @@ export class ReportReader implements AsyncIterable<ReportRow> {
     // record, plus the line breaks inside quoted fields. Empty lines therefore reach the loop and are skipped there.
     // A record past MAX_RECORD_BYTES (a file without line breaks, an unclosed quote) is an error, not memory held.
     const parser = parse({ bom: true, relax_column_count: true, relax_quotes: true, max_record_size: MAX_RECORD_BYTES });
+    // csv-parse's limit counts field characters only: a line of nothing but commas would pass it and fill memory.
+    const lines = lineLengthGuard(MAX_RECORD_BYTES, this.fileName);
     source.on('error', (err) => parser.destroy(err));
-    source.pipe(parser);
+    lines.on('error', (err) => parser.destroy(err));
+    source.pipe(lines).pipe(parser);
     let endLine = 0;
     let line = 0;
     try {
@@ -164,7 +167,8 @@ export class ReportReader implements AsyncIterable<ReportRow> {
     } catch (err) {
       throw translate(err, this.fileName);
     } finally {
-      source.unpipe(parser);
+      source.unpipe(lines);
+      lines.destroy();
       parser.destroy();
       if (!source.destroyed && source !== this.#input) source.destroy();
     }
@@ -228,8 +232,34 @@ function translate(err: unknown, fileName: string): unknown {
   return err;
 }
 
-/** The longest CSV record accepted; report rows are a few hundred bytes. */
+/** The longest CSV record accepted, and the longest line; report rows are a few hundred bytes. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
+
+/** Passes bytes through, failing the stream (a report error) at a line longer than `max` bytes. */
+function lineLengthGuard(max: number, fileName: string): Transform {
+  let run = 0;
+  let line = 1;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      for (let at = 0; at < chunk.length;) {
+        const nl = chunk.indexOf(0x0a, at);
+        const end = nl === -1 ? chunk.length : nl;
+        run += end - at;
+        if (run > max) {
+          done(
+            reportError(fileName, line, undefined, `a line longer than ${max} bytes: not a report (report lines are a few hundred bytes)`),
+          );
+          return;
+        }
+        if (nl === -1) break;
+        run = 0;
+        line++;
+        at = nl + 1;
+      }
+      done(null, chunk);
+    },
+  });
+}
 
 /** Streams a report row by row (see `ReportReader`). */
 export function readReport(input: ReportInput, options: ReadReportOptions = {}): ReportReader {

@@ -62,6 +62,10 @@ export function reportError(file: string, line: number, column: string | undefin
   });
 }
 
+/** The most columns a report header may have, and the longest column name: far beyond any report's. */
+const MAX_COLUMNS = 1000;
+const MAX_COLUMN_NAME = 200;
+
 /**
  * Reads the header record: names trimmed, trailing empty names dropped (a stray trailing comma). An empty name in
  * the middle, a duplicate name or a `<END>` in place of a header is bad input.
@@ -71,8 +75,17 @@ export function readHeader(fields: readonly string[], ctx: RowContext, line: num
   while (names.length > 0 && names[names.length - 1] === '') names.pop();
   if (names.length === 0 || (names.length === 1 && names[0] === '<END>'))
     throw reportError(ctx.file, line, undefined, 'no header line: the first line of a report names its columns');
+  if (names.length > MAX_COLUMNS)
+    throw reportError(
+      ctx.file,
+      line,
+      undefined,
+      `the header has ${names.length} columns; a report has a few dozen (at most ${MAX_COLUMNS} are read)`,
+    );
   const seen = new Set<string>();
   names.forEach((name, i) => {
+    if (name.length > MAX_COLUMN_NAME)
+      throw reportError(ctx.file, line, `#${i + 1}`, `a column name of ${name.length} characters: not a report header`);
     if (name === '') throw reportError(ctx.file, line, `#${i + 1}`, 'a header field is empty: every column needs a name');
     if (name === '__proto__') throw reportError(ctx.file, line, `#${i + 1}`, 'a column may not be named __proto__');
     if (seen.has(name)) throw reportError(ctx.file, line, name, `column "${name}" appears twice in the header`);

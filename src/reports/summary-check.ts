@@ -73,6 +73,17 @@ export function checkSummaries(
     const sUnit = unit.summary ?? unit.items;
     const items = itemsByBatch.get(batch) ?? [];
     const itemsByType = groupBy(items, (r) => r.transactionType ?? '');
+    // Each group of rows is summed once per column, however many summary rows are compared with it: a hostile file
+    // with thousands of summary rows would otherwise re-add every item for each of them. A group is always summed
+    // in its own unit (items in the items' unit, summary rows in the summary's).
+    const summed = new Map<readonly ReportRow[], Map<string, Map<string, Decimal>>>();
+    const sumOf = (group: readonly ReportRow[], column: string, groupUnit: AmountUnit): Map<string, Decimal> => {
+      let byColumn = summed.get(group);
+      if (!byColumn) summed.set(group, (byColumn = new Map<string, Map<string, Decimal>>()));
+      let total = byColumn.get(column);
+      if (!total) byColumn.set(column, (total = sums(group, column, groupUnit)));
+      return total;
+    };
     const mismatch = (row: ReportRow, column: string, summary: string, computed: string, against: SummaryMismatch['against']): void => {
       report.summaryMismatches.push({
         settlementBatchId: batch,
@@ -95,7 +106,7 @@ export function checkSummaries(
       if ((row.count ?? 0) !== count) mismatch(row, 'count', String(row.count ?? 0), String(count), against);
       for (const column of SUMMED_COLUMNS) {
         const mine = sums([row], column, sUnit);
-        const theirs = sums(others, column, othersUnit);
+        const theirs = sumOf(others, column, othersUnit);
         if (!sameSums(mine, theirs)) mismatch(row, column, show(mine), show(theirs), against);
       }
     };
@@ -124,16 +135,11 @@ export function checkSummaries(
     }
     const totals = rows.filter((r) => r.summaryType === 'TOTAL');
     if (totals.length === 0) report.warnings.push(`batch ${batch}: the summary has no TOTAL row`);
+    const partsCount = parts.reduce((n, r) => n + (r.count ?? 0), 0);
     for (const total of totals) {
-      compare(
-        total,
-        parts,
-        sUnit,
-        'summary rows',
-        parts.reduce((n, r) => n + (r.count ?? 0), 0),
-      );
+      compare(total, parts, sUnit, 'summary rows', partsCount);
       const payout = sums([total], 'settlementAmountValue', sUnit);
-      const itemsPayout = sums(items, 'settlementAmountValue', unit.items);
+      const itemsPayout = sumOf(items, 'settlementAmountValue', unit.items);
       if (!sameSums(payout, itemsPayout)) mismatch(total, 'settlementAmountValue', show(payout), show(itemsPayout), 'items');
     }
   }

@@ -326,9 +326,14 @@ describe('hostile report files', () => {
     );
     const e = await rejection(parseReport(endless, { fileName: 'settlementSummary_1_20260101.csv' }));
     expect(e.message).toContain('settlementSummary_1_20260101.csv');
-    expect(e.message).toMatch(/not valid CSV/);
-    const unclosed = await rejection(
+    expect(e.message).toMatch(/line 2: .*a line longer than 1048576 bytes/);
+    const longLine = await rejection(
       parseReport(`${header}B1,"TOTAL${'y'.repeat(1_100_000)}\n<END>\n`, { fileName: 'settlementSummary_1_20260101.csv' }),
+    );
+    expect(longLine.message).toMatch(/a line longer than 1048576 bytes/);
+    // An unclosed quote over many short lines: each line passes, the record does not.
+    const unclosed = await rejection(
+      parseReport(`${header}B1,"TOTAL${`${'y'.repeat(1000)}\n`.repeat(1200)}<END>\n`, { fileName: 'settlementSummary_1_20260101.csv' }),
     );
     expect(unclosed.message).toMatch(/not valid CSV/);
   });
