@@ -101,7 +101,10 @@ export interface FetchReportsResult {
   warnings: string[];
 }
 
-type SftpClientCtor = new (name?: string) => SftpClientType;
+type SftpClientCtor = new (
+  name?: string,
+  callbacks?: { error?: (err: Error) => void; end?: () => void; close?: () => void },
+) => SftpClientType;
 
 function loadClient(): SftpClientCtor {
   const require = createRequire(import.meta.url);
@@ -169,7 +172,10 @@ export async function fetchReports(options: FetchReportsOptions): Promise<FetchR
   const kinds = options.kind === undefined ? REPORT_KINDS : typeof options.kind === 'string' ? [options.kind] : options.kind;
   const remoteDir = `${(options.remoteRoot ?? '/v1/settlements').replace(/\/+$/, '')}/${options.customerId}/${date}`;
   const Client = loadClient();
-  const sftp = new Client('ams-cashier');
+  // The client's default listeners print to the console when a connection ends or fails unexpectedly; here every
+  // failure is already a typed error of the call that met it.
+  const quiet = (): void => undefined;
+  const sftp = new Client('ams-cashier', { error: quiet, end: quiet, close: quiet });
   const expected = options.hostKeySha256;
   let hostKeyRefused = false;
   const result: FetchReportsResult = { remoteDir, files: [], warnings: [] };

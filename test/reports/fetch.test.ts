@@ -139,73 +139,43 @@ describe('fetchReports over SFTP', () => {
   });
 
   it('a transfer that stops getting data fails with AmsTimeoutError after idleTimeoutMs, keeps nothing, and does not hang', async () => {
-    const day = join(server.root, 'v1', 'settlements', CUSTOMER, '20181228');
-    mkdirSync(day, { recursive: true });
-    const name = 'transactionItems_20181228_000.csv';
-    writeLarge(join(day, name), 64);
-    const to = mkdtempSync(join(tmpdir(), 'ams-fetch-stall-'));
-    const part = join(to, `${name}.part`);
-    const stopped: number[] = [];
-    try {
-      const fetching = fetchReports(options({ to, date: '20181228', idleTimeoutMs: 400 }));
+    await largeTransfer('20181228', async (t) => {
+      const fetching = fetchReports(options({ to: t.to, date: t.date, idleTimeoutMs: 400 }));
       // Once bytes arrive, the server's session processes are frozen: the transfer goes silent mid-file.
-      stopped.push(...(await freezeSessionOnceBytesArrive(part)));
+      await t.freezeOnceBytesArrive();
       const started = Date.now();
       const err = await rejectsWith(AmsTimeoutError, fetching);
       expect(err.message).toMatch(/stalled: no data for 400 ms \(idleTimeoutMs\)/);
       expect(Date.now() - started).toBeLessThan(10_000);
-      expect(readdirSync(to)).toEqual([]);
-    } finally {
-      for (const pid of stopped) process.kill(pid, 'SIGCONT');
-      rmSync(to, { recursive: true, force: true });
-      rmSync(day, { recursive: true, force: true });
-    }
+      expect(readdirSync(t.to)).toEqual([]);
+    });
   }, 60_000);
 
   it('a file that grows past maxFileBytes during its transfer is stopped there, removed, and named in a warning', async () => {
-    const day = join(server.root, 'v1', 'settlements', CUSTOMER, '20181229');
-    mkdirSync(day, { recursive: true });
-    const name = 'transactionItems_20181229_000.csv';
-    writeLarge(join(day, name), 64);
-    const to = mkdtempSync(join(tmpdir(), 'ams-fetch-grow-'));
-    const stopped: number[] = [];
-    try {
+    await largeTransfer('20181229', async (t) => {
       // Listed at 64 MiB, under the 80 MiB cap; it grows to 96 MiB while the server is frozen mid-transfer.
-      const fetching = fetchReports(options({ to, date: '20181229', maxFileBytes: 80 * 1024 * 1024 }));
-      stopped.push(...(await freezeSessionOnceBytesArrive(join(to, `${name}.part`))));
-      appendFileSync(join(day, name), Buffer.alloc(32 * 1024 * 1024, 0x42));
-      for (const pid of stopped.splice(0)) process.kill(pid, 'SIGCONT');
+      const fetching = fetchReports(options({ to: t.to, date: t.date, maxFileBytes: 80 * 1024 * 1024 }));
+      const frozen = await t.freezeOnceBytesArrive();
+      appendFileSync(t.remoteFile, Buffer.alloc(32 * 1024 * 1024, 0x42));
+      for (const pid of frozen) process.kill(pid, 'SIGCONT');
       const r = await fetching;
       expect(r.files).toEqual([]);
       expect(r.warnings).toEqual([
-        `${name} is larger than maxFileBytes (${80 * 1024 * 1024} bytes): not downloaded; raise maxFileBytes to fetch it`,
+        `${t.name} is larger than maxFileBytes (${80 * 1024 * 1024} bytes): not downloaded; raise maxFileBytes to fetch it`,
       ]);
-      expect(readdirSync(to)).toEqual([]);
-    } finally {
-      for (const pid of stopped) process.kill(pid, 'SIGCONT');
-      rmSync(to, { recursive: true, force: true });
-      rmSync(day, { recursive: true, force: true });
-    }
+      expect(readdirSync(t.to)).toEqual([]);
+    });
   }, 60_000);
 
   it('a connection lost mid-transfer is an AmsConnectionError (the server, not the local disk), and nothing is kept', async () => {
-    const day = join(server.root, 'v1', 'settlements', CUSTOMER, '20181230');
-    mkdirSync(day, { recursive: true });
-    const name = 'transactionItems_20181230_000.csv';
-    writeLarge(join(day, name), 64);
-    const to = mkdtempSync(join(tmpdir(), 'ams-fetch-lost-'));
-    try {
-      const fetching = fetchReports(options({ to, date: '20181230' }));
-      const frozen = await freezeSessionOnceBytesArrive(join(to, `${name}.part`));
-      for (const pid of frozen) process.kill(pid, 'SIGKILL');
+    await largeTransfer('20181230', async (t) => {
+      const fetching = fetchReports(options({ to: t.to, date: t.date }));
+      for (const pid of await t.freezeOnceBytesArrive()) process.kill(pid, 'SIGKILL');
       const err = await rejectsWith(AmsConnectionError, fetching);
       expect(err).not.toBeInstanceOf(AmsTimeoutError);
-      expect(err.message).toMatch(/^SFTP download of .*transactionItems_20181230_000\.csv failed: /);
-      expect(readdirSync(to)).toEqual([]);
-    } finally {
-      rmSync(to, { recursive: true, force: true });
-      rmSync(day, { recursive: true, force: true });
-    }
+      expect(err.message).toMatch(new RegExp(`^SFTP download of .*${t.name.replace('.', '\\.')} failed: `));
+      expect(readdirSync(t.to)).toEqual([]);
+    });
   }, 60_000);
 
   it('a to that cannot be created, or a folder in the way of a finished file, is an AmsConfigError naming to', async () => {
@@ -288,4 +258,47 @@ async function freezeSessionOnceBytesArrive(part: string): Promise<number[]> {
   for (const pid of pids) process.kill(pid, 'SIGSTOP');
   expect(pids.length).toBeGreaterThan(0);
   return pids;
+}
+
+interface LargeTransfer {
+  date: string;
+  name: string;
+  remoteFile: string;
+  to: string;
+  /** Waits until the download's partial file has bytes, then SIGSTOPs sshd's session processes; returns their pids. */
+  freezeOnceBytesArrive(): Promise<number[]>;
+}
+
+/** A 64 MiB transaction report alone in its date folder on the server, a fresh local folder, and cleanup after. */
+async function largeTransfer(date: string, run: (t: LargeTransfer) => Promise<void>): Promise<void> {
+  const day = join(server.root, 'v1', 'settlements', CUSTOMER, date);
+  mkdirSync(day, { recursive: true });
+  const name = `transactionItems_${date}_000.csv`;
+  const remoteFile = join(day, name);
+  writeLarge(remoteFile, 64);
+  const to = mkdtempSync(join(tmpdir(), 'ams-fetch-large-'));
+  const frozen: number[] = [];
+  try {
+    await run({
+      date,
+      name,
+      remoteFile,
+      to,
+      async freezeOnceBytesArrive() {
+        const pids = await freezeSessionOnceBytesArrive(join(to, `${name}.part`));
+        frozen.push(...pids);
+        return pids;
+      },
+    });
+  } finally {
+    for (const pid of frozen) {
+      try {
+        process.kill(pid, 'SIGCONT');
+      } catch {
+        // killed by the test, or already gone
+      }
+    }
+    rmSync(to, { recursive: true, force: true });
+    rmSync(day, { recursive: true, force: true });
+  }
 }
