@@ -1,4 +1,5 @@
 // What the CLI commands need from the outside world (output, stdin, files, clock), and the CLI's error kinds.
+import { showValue } from '../rules/show';
 import { systemClock, type Clock } from '../clock';
 import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -126,7 +127,7 @@ export function readFileArg(io: CliIo, path: string, what: string): Buffer {
     fd = openSync(full, 'r');
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-    if (stat.isFile() && stat.size > MAX_INPUT_BYTES) throw tooLarge(what, `"${shownPath(path)}" (${stat.size} bytes)`);
+    if (stat.isFile() && stat.size > MAX_INPUT_BYTES) throw tooLarge(what, `${shownPath(path)} (${stat.size} bytes)`);
     // Read at most one byte past the limit: devices and pipes (/dev/zero, a FIFO) have no size to check first.
     const buf = Buffer.allocUnsafe(Math.min(MAX_INPUT_BYTES + 1, stat.isFile() ? stat.size + 1 : MAX_INPUT_BYTES + 1));
     let got = 0;
@@ -134,17 +135,17 @@ export function readFileArg(io: CliIo, path: string, what: string): Buffer {
       const n = readSync(fd, buf, got, buf.length - got, null);
       if (n === 0) break;
       got += n;
-      if (got > MAX_INPUT_BYTES) throw tooLarge(what, `"${shownPath(path)}"`);
+      if (got > MAX_INPUT_BYTES) throw tooLarge(what, shownPath(path));
       if (got === buf.length) break;
     }
     return Buffer.from(buf.subarray(0, got));
   } catch (err) {
     if (err instanceof CliInputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new CliUsageError(`${what}: file "${shownPath(path)}" not found`);
-    if (code === 'EISDIR') throw new CliUsageError(`${what}: "${shownPath(path)}" is a directory, not a file`);
-    if (code === 'EACCES') throw new CliUsageError(`${what}: no permission to read "${shownPath(path)}"`);
-    throw new CliUsageError(`${what}: cannot read "${shownPath(path)}" (${code ?? 'error'})`);
+    if (code === 'ENOENT') throw new CliUsageError(`${what}: file ${shownPath(path)} not found`);
+    if (code === 'EISDIR') throw new CliUsageError(`${what}: ${shownPath(path)} is a directory, not a file`);
+    if (code === 'EACCES') throw new CliUsageError(`${what}: no permission to read ${shownPath(path)}`);
+    throw new CliUsageError(`${what}: cannot read ${shownPath(path)} (${code ?? 'error'})`);
   } finally {
     if (fd !== undefined) closeSync(fd);
   }
@@ -180,10 +181,9 @@ export function looksLikeKeyMaterial(value: string): boolean {
   return value.includes('-----BEGIN') || /^["'\s,]*[A-Za-z0-9+/=_\-\s\\n]{64,}["'\s,]*$/.test(value);
 }
 
-/** A path as it may appear in a message: never key material, never more than 60 characters of it. */
+/** A path as it may appear in a message: never key material; otherwise quoted and cut as every bad value is. */
 export function shownPath(path: string): string {
-  if (looksLikeKeyMaterial(path)) return '<key material, not shown>';
-  return path.length > 60 ? `${path.slice(0, 60)}…` : path;
+  return looksLikeKeyMaterial(path) ? '<key material, not shown>' : showValue(path, 60);
 }
 
 /** Hands stdin to one option only: `--key - --body -` cannot both be read from one stream. */

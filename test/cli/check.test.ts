@@ -186,7 +186,7 @@ describe('ams-cashier check', () => {
     ]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/FAIL {2}config field "privateKeyPath" is known: .*did you mean "privateKeyFile"\?/);
-    expect(r.stdout).toMatch(/FAIL {2}private key loads \(keys\/nope\.pem\): file "keys\/nope\.pem" not found/);
+    expect(r.stdout).toMatch(/FAIL {2}private key loads \("keys\/nope\.pem"\): file "keys\/nope\.pem" not found/);
     expect(r.stdout).toMatch(/FAIL {2}Alipay public key is RSA, 2048 bits or more: .*EC/);
     expect(r.stdout).toMatch(/FAIL {2}region \/ baseUrl: region "na" is not NA or SEA → did you mean "NA"\?/);
     expect(r.stdout).toMatch(/FAIL {2}pay in CNY, settle in CNY: Settlement currency CNY is not allowed/);
