@@ -1,4 +1,4 @@
-// Turning a zod result into the package's errors: every field's problem at once, each named by its dotted path.
+// How the package runs its zod parses (the first interpreted, the later ones compiled) and turns results into its errors.
 import { z } from 'zod';
 import { AmsValidationError, issuesFromZod, type ValidationIssue } from '../errors';
 
