@@ -3,7 +3,7 @@
 //   npm run bench -- --profile                      profile every case's package side, not only the missed ones
 //   npm run bench -- --no-profile                   never profile
 //   npm run bench -- --calls=20000                  fewer pay() calls in the memory case (reported as such)
-//   npm run bench -- --only=reports-read --report-rows=100000   the report reader on a smaller file (default 1,000,000 rows)
+//   npm run bench -- --only=reports-read,reconcile-stream --report-rows=100000   the report rows on a smaller file (default 1,000,000 rows)
 //   npm run bench -- --smoke --out=/tmp/r.json      every case once, tiny rounds: proves the bench runs (test/bench)
 import { availableParallelism, cpus } from 'node:os';
 import { writeFileSync } from 'node:fs';
@@ -36,7 +36,7 @@ import { inboxAckCase } from './inbox';
 import { sessionVsPay } from './session';
 import { startLoopback, type Loopback } from './loopback';
 import { printSummary, profileColdImport, profileInProcess, type ProfileSummary } from './profile';
-import { reportsRead } from './reports';
+import { reconcileStream, reportsRead } from './reports';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -123,6 +123,10 @@ async function main(): Promise<void> {
   if (wanted('reports-read')) {
     log('readReport vs csv-parse alone…');
     push(await reportsRead(Number(flag('report-rows') ?? 1_000_000)));
+  }
+  if (wanted('reconcile-stream')) {
+    log('reconcileReports vs readReport alone…');
+    push(await reconcileStream(Number(flag('report-rows') ?? 1_000_000)));
   }
   if (wanted('notify')) {
     log('verifyNotification vs raw crypto.verify…');

@@ -142,7 +142,10 @@ async function playBuyer(): Promise<void> {
   });
   if (!result.ok)
     throw new Error(
-      `the settlement reports do not reconcile (${result.summaryMismatches.length} summary, ${result.amountMismatches.length} amount mismatches)`,
+      `the settlement reports do not reconcile (${Object.entries(result.counts)
+        .filter(([, n]) => n > 0)
+        .map(([kind, n]) => `${n} ${kind}`)
+        .join(', ')}${result.incomplete.length ? `, incomplete: ${result.incomplete.join(', ')}` : ''})`,
     );
   settlement = `${result.matched.length} payment matched, ${result.totals.map((t) => `${t.value} ${t.currency}`).join(', ')} (minor units) net of fees`;
 }

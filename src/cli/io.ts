@@ -53,9 +53,9 @@ export class CliInputError extends AmsError {
 /** The most the CLI reads from one file or from stdin: keys are ~2 KiB and AMS bodies well under 1 MiB. */
 export const MAX_INPUT_BYTES = 4 * 1024 * 1024;
 
-function tooLarge(what: string, source: string): CliInputError {
+function tooLarge(what: string, source: string, max = MAX_INPUT_BYTES): CliInputError {
   return new CliInputError(
-    `${what}: ${source} is larger than ${MAX_INPUT_BYTES / 1024 / 1024} MiB, the most ams-cashier reads; give the key, body or config file itself`,
+    `${what}: ${source} is larger than ${max / 1024 / 1024} MiB, the most ams-cashier reads${max === MAX_INPUT_BYTES ? '; give the key, body or config file itself' : ''}`,
     {
       code: 'TOO_LARGE',
     },
@@ -97,6 +97,11 @@ export interface CliIo {
   clock: Clock;
   /** Environment variables (commands that take settings from the environment); default none. */
   env?: Readonly<Record<string, string | undefined>>;
+  /**
+   * A line of progress for long work, shown in place on a terminal (stderr) and nowhere else; absent when stderr is
+   * not a terminal. `done` ends the line.
+   */
+  progress?: (text: string, done?: boolean) => void;
 }
 
 /** The real process: stdout, stderr, stdin, the working directory and the system clock. */
@@ -116,26 +121,31 @@ export function processIo(): CliIo {
     cwd: process.cwd(),
     clock: systemClock,
     env: process.env,
+    ...(process.stderr.isTTY
+      ? {
+          progress: (text: string, done?: boolean) => void process.stderr.write(`\r\x1b[K${text}${done ? '\n' : ''}`),
+        }
+      : {}),
   };
 }
 
 /** Reads a file named on the command line; a missing or unreadable file is a usage error naming the option. */
-export function readFileArg(io: CliIo, path: string, what: string): Buffer {
+export function readFileArg(io: CliIo, path: string, what: string, maxBytes = MAX_INPUT_BYTES): Buffer {
   const full = resolve(io.cwd, path);
   let fd: number | undefined;
   try {
     fd = openSync(full, 'r');
     const stat = fstatSync(fd);
     if (stat.isDirectory()) throw Object.assign(new Error('directory'), { code: 'EISDIR' });
-    if (stat.isFile() && stat.size > MAX_INPUT_BYTES) throw tooLarge(what, `${shownPath(path)} (${stat.size} bytes)`);
+    if (stat.isFile() && stat.size > maxBytes) throw tooLarge(what, `${shownPath(path)} (${stat.size} bytes)`, maxBytes);
     // Read at most one byte past the limit: devices and pipes (/dev/zero, a FIFO) have no size to check first.
-    const buf = Buffer.allocUnsafe(Math.min(MAX_INPUT_BYTES + 1, stat.isFile() ? stat.size + 1 : MAX_INPUT_BYTES + 1));
+    const buf = Buffer.allocUnsafe(Math.min(maxBytes + 1, stat.isFile() ? stat.size + 1 : maxBytes + 1));
     let got = 0;
     for (;;) {
       const n = readSync(fd, buf, got, buf.length - got, null);
       if (n === 0) break;
       got += n;
-      if (got > MAX_INPUT_BYTES) throw tooLarge(what, shownPath(path));
+      if (got > maxBytes) throw tooLarge(what, shownPath(path), maxBytes);
       if (got === buf.length) break;
     }
     return Buffer.from(buf.subarray(0, got));

@@ -1,21 +1,26 @@
 // `ams-cashier reconcile <dir|files…>`: reads Antom's report files and a ledger, prints what matched and what did not.
-import { createReadStream, readdirSync, statSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import { basename, extname, join, resolve } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import { currencyExponent } from '../rules/amounts';
-import { ExactDecimal } from '../rules/exact-decimal';
-import { parseReports, reconcile, type LedgerEntry, type Money, type ParsedReport, type ReconciliationReport } from '../reports';
+import { showValue } from '../rules/show';
+import { reconcileReports, type LedgerEntry, type Money, type ReconcileProgress, type ReconciliationReport } from '../reports';
+import { kindFromFileName, kindFromHeader, type ReportKind } from '../reports/columns';
 import { parseCommandArgs, stringOpt } from './args';
-import { json } from './format';
-import { CliUsageError, EXIT, readFileArg, type CliIo, type ExitCode } from './io';
+import { json, printable } from './format';
+import { CliUsageError, EXIT, readFileArg, shownPath, type CliIo, type ExitCode } from './io';
 
 export const RECONCILE_HELP = `Usage: ams-cashier reconcile <dir|files…> [--ledger ledger.csv|ledger.json] [--amount-unit auto|major|minor] [--json]
 
 Reads Antom's reconciliation reports (transactionItems_*, settlementItems_*, settlementSummary_*; the _000.._999
-parts of one file are merged) and checks:
+parts of one file are merged), row by row however large, and checks:
   - each settlement summary against its settlement items, per batch and summaryType (count, amount, every fee)
+  - every amount can be read, every transaction row has its ids and the sign of its type, each batch has items
+    and a summary
   - with --ledger, each settled item against your own records: matched, not in your ledger, in your ledger but
-    never settled, amount or currency mismatch; and duplicates
+    never settled, amount, sign or currency mismatch; and duplicates (one ledger entry is matched once)
+  - transaction details: rows that moved no money (status FAIL, PROCESSING) are listed apart
+"Settlement reconciled" (exit 0) means every unit of money in the files is accounted for.
 A directory is searched (with its subdirectories) for files named like Antom's reports; files named on the
 command line are read whatever their name.
 
@@ -24,7 +29,9 @@ Options:
                        type, amount: {currency, value}, createdAt?}) or CSV with the columns type,
                        paymentRequestId, refundRequestId, paymentId, refundId, currency, value, createdAt.
                        Values in minor units ("1450" = 14.50 USD), as in AMS requests.
-  --amount-unit UNIT   how the reports write amounts: auto (default: decided per batch), major or minor
+  --amount-unit UNIT   how the reports write amounts: auto (default: decided per batch, items and summary in
+                       one unit), major or minor
+  --max-findings N     the most findings of each kind listed (default 10000; the counts are always complete)
   --json               print the full report as JSON
   -h, --help           show this help
 
@@ -59,10 +66,13 @@ function listFiles(io: CliIo, specs: readonly string[]): string[] {
   return files;
 }
 
+/** A ledger is read whole (it is what findings are matched against): up to a few million entries. */
+const MAX_LEDGER_BYTES = 512 * 1024 * 1024;
+
 const LEDGER_COLUMNS = ['type', 'paymentRequestId', 'refundRequestId', 'paymentId', 'refundId', 'currency', 'value', 'createdAt'];
 
 /** Reads a ledger file: JSON (an array, or `{ entries: [] }`) or CSV with named columns. Shape errors come from reconcile. */
-export function readLedger(text: string, file: string): LedgerEntry[] {
+export function readLedgerFile(text: string, file: string): LedgerEntry[] {
   if (extname(file).toLowerCase() === '.json') {
     let parsed: unknown;
     try {
@@ -77,27 +87,27 @@ export function readLedger(text: string, file: string): LedgerEntry[] {
       });
     return entries as LedgerEntry[];
   }
-  let records: Array<Record<string, string>>;
+  let records: string[][];
   try {
-    records = parseCsv<Record<string, string>>(text, {
-      bom: true,
-      columns: (h: string[]) => h.map((c) => c.trim()),
-      trim: true,
-      skip_empty_lines: true,
-    });
+    const parsed: unknown = parseCsv(text, { bom: true, trim: true, skip_empty_lines: true });
+    records = parsed as string[][];
   } catch (err) {
     throw new CliUsageError(`--ledger: ${basename(file)} is not valid CSV (${(err as Error).message.slice(0, 120)})`, {
       command: 'reconcile',
     });
   }
-  const header = Object.keys(records[0] ?? {});
+  const [header = [], ...rows] = records;
+  // The header is checked even when no row follows: a wrong header is a wrong file, not an empty ledger.
   const unknown = header.filter((c) => !LEDGER_COLUMNS.includes(c));
-  if (unknown.length > 0)
+  if (header.length === 0 || unknown.length > 0)
     throw new CliUsageError(
-      `--ledger: ${basename(file)} has unknown column(s) ${unknown.join(', ')}; the columns are ${LEDGER_COLUMNS.join(', ')}`,
+      `--ledger: ${basename(file)} ${header.length === 0 ? 'has no header line' : `has unknown column(s) ${unknown.map((c) => printable(c, 40)).join(', ')}`}; the columns are ${LEDGER_COLUMNS.join(', ')}`,
       { command: 'reconcile' },
     );
-  return records.map((r) => {
+  return rows.map((fields, i) => {
+    if (fields.length > header.length)
+      throw new CliUsageError(`--ledger: ${basename(file)} line ${i + 2} has more fields than the header`, { command: 'reconcile' });
+    const r = Object.fromEntries(header.map((name, k) => [name, fields[k] ?? '']));
     const entry: LedgerEntry = { type: r['type'] ?? '', amount: { currency: r['currency'] ?? '', value: r['value'] ?? '' } };
     for (const k of ['paymentRequestId', 'refundRequestId', 'paymentId', 'refundId', 'createdAt'] as const) if (r[k]) entry[k] = r[k];
     return entry;
@@ -108,62 +118,81 @@ export function readLedger(text: string, file: string): LedgerEntry[] {
 export function showMoney(m: Money | undefined): string {
   if (!m) return '—';
   const exponent = currencyExponent(m.currency);
-  return exponent === undefined
-    ? `${m.value} (minor) ${m.currency}`
-    : `${new ExactDecimal(m.value).div(new ExactDecimal(10).pow(exponent)).toFixed(exponent)} ${m.currency}`;
+  if (exponent === undefined || exponent === 0) return `${m.value}${exponent === undefined ? ' (minor)' : ''} ${printable(m.currency, 8)}`;
+  const negative = m.value.startsWith('-');
+  const digits = (negative ? m.value.slice(1) : m.value).padStart(exponent + 1, '0');
+  return `${negative ? '-' : ''}${digits.slice(0, -exponent)}.${digits.slice(-exponent)} ${m.currency}`;
 }
 
-function where(file: string | undefined, line: number): string {
-  return `${file ? basename(file) : '?'}:${line}`;
+function where(file: string | undefined, line: number | undefined): string {
+  return `${file ? printable(basename(file), 120) : '?'}:${line ?? '?'}`;
 }
 
-export function formatReconciliation(report: ReconciliationReport, files: readonly ParsedReport[]): string {
+/** An id or type from a file, safe to print. */
+function id(value: string | undefined): string {
+  return value === undefined ? '(none)' : printable(value);
+}
+
+export function formatReconciliation(report: ReconciliationReport): string {
   const out: string[] = [];
+  const c = report.counts;
   out.push(
-    `Reports: ${files.map((f) => `${f.fileName} (${f.kind}, ${f.rows.length} row(s)${f.parts.length > 1 ? `, ${f.parts.length} parts` : ''})`).join('; ')}`,
+    `Reports: ${report.files.map((f) => `${printable(f.fileName, 120)} (${f.kind}, ${f.rows} row(s)${f.parts.length > 1 ? `, ${f.parts.length} parts` : ''})`).join('; ')}`,
   );
-  for (const u of report.units)
-    out.push(
-      `Batch ${u.settlementBatchId || '(none)'}: amounts in ${u.items} units${u.summary && u.summary !== u.items ? ` (summary: ${u.summary})` : ''}: ${u.reason}`,
-    );
-  for (const f of report.incomplete) out.push(`INCOMPLETE  ${f}: no <END> line or a missing part; download it again`);
+  for (const u of report.units) out.push(`Batch ${id(u.settlementBatchId) || '(none)'}: amounts in ${u.reason}`);
+  for (const f of report.incomplete) out.push(`INCOMPLETE  ${printable(f, 120)}: no <END> line or a missing part; download it again`);
+  for (const b of report.batchErrors) out.push(`BATCH  ${id(b.settlementBatchId)}: ${b.message}`);
   out.push(
     '',
-    `Summary vs items: ${report.summaryMismatches.length === 0 ? 'every count, amount and fee adds up' : `${report.summaryMismatches.length} mismatch(es)`}`,
+    `Summary vs items: ${c.summaryMismatches === 0 ? 'every count, amount and fee adds up' : `${c.summaryMismatches} mismatch(es)`}`,
   );
   for (const m of report.summaryMismatches)
     out.push(
-      `  MISMATCH  batch ${m.settlementBatchId} ${m.summaryType} ${m.column}: summary ${m.summary}, ${m.against} ${m.computed}  (${where(m.file, m.line ?? 0)}; minor units)`,
+      `  MISMATCH  batch ${id(m.settlementBatchId)} ${id(m.summaryType)} ${m.column}: summary ${printable(m.summary)}, ${m.against} ${printable(m.computed)}  (${where(m.file, m.line)}; minor units)`,
+    );
+  for (const e of report.rowErrors)
+    out.push(
+      `  ROW  ${e.report} ${id(e.transactionType)} ${id(e.transactionRequestId ?? e.transactionId)}: ${printable(e.message, 300)}  (${where(e.file, e.line)})`,
     );
   for (const a of report.adjustments)
-    out.push(`  adjustment  ${a.report} ${a.type} ${showMoney(a.settlementAmount)}  (${where(a.file, a.line)})`);
+    out.push(`  adjustment  ${a.report} ${id(a.type)} ${showMoney(a.settlementAmount)}  (${where(a.file, a.line)})`);
   if (report.ledgerChecked) {
     out.push(
       '',
-      `Ledger: ${report.matched.length} matched, ${report.notInLedger.length} not in your ledger, ${report.unsettled.length} never settled, ${report.amountMismatches.length} amount mismatch(es), ${report.duplicates.length} duplicate(s)`,
+      `Ledger: ${report.matched.length} matched, ${c.notInLedger} not in your ledger, ${c.unsettled} never settled, ${c.amountMismatches} amount mismatch(es), ${c.duplicates} duplicate(s)`,
     );
     for (const n of report.notInLedger)
       out.push(
-        `  NOT IN LEDGER  ${n.transactionType} ${n.transactionRequestId ?? n.transactionId} ${showMoney(n.transactionAmount)}  (${where(n.file, n.line)})`,
+        `  NOT IN LEDGER  ${id(n.transactionType)} ${id(n.transactionRequestId ?? n.transactionId)} ${showMoney(n.transactionAmount)}  (${where(n.file, n.line)})`,
       );
     for (const u of report.unsettled) {
-      const id = u.ledger.refundRequestId ?? u.ledger.paymentRequestId ?? u.ledger.refundId ?? u.ledger.paymentId;
+      const ledgerId = u.ledger.refundRequestId ?? u.ledger.paymentRequestId ?? u.ledger.refundId ?? u.ledger.paymentId;
       const age = u.ageMs === undefined ? '' : `, ${(u.ageMs / 86_400_000).toFixed(1)} day(s) old`;
       out.push(
-        `  NEVER SETTLED  ${u.ledger.type} ${id} ${showMoney(u.ledger.amount)}${age}${u.inTransactionItems ? ' (in the transaction details)' : ''}`,
+        `  NEVER SETTLED  ${id(u.ledger.type)} ${id(ledgerId)} ${showMoney(u.ledger.amount)}${age}${u.inTransactionItems ? ' (in the transaction details)' : ''}`,
       );
     }
     for (const m of report.amountMismatches)
       out.push(
-        `  AMOUNT  ${m.item.transactionType} ${m.item.transactionRequestId ?? m.item.transactionId}: report ${showMoney(m.item.transactionAmount)}, ledger ${m.ledger.type} ${showMoney(m.ledger.amount)} (${m.differs.join(', ')} differ)  (${where(m.item.file, m.item.line)})`,
+        `  AMOUNT  ${id(m.item.transactionType)} ${id(m.item.transactionRequestId ?? m.item.transactionId)}: report ${showMoney(m.item.transactionAmount)}, ledger ${id(m.ledger.type)} ${showMoney(m.ledger.amount)} (${m.differs.join(', ')} differ)  (${where(m.item.file, m.item.line)})`,
       );
   } else out.push('', 'Ledger: not checked (give --ledger to match the items against your records)');
   for (const d of report.duplicates)
-    out.push(`  DUPLICATE  ${d.report} ${d.key} at ${d.occurrences.map((o) => where(o.file, o.line)).join(', ')}`);
+    out.push(
+      `  DUPLICATE  ${d.report} ${id(d.key)}${d.transactionRequestId ? ` (your request id ${id(d.transactionRequestId)})` : ''} at ${d.occurrences.map((o) => where(o.file, o.line)).join(', ')}`,
+    );
+  for (const n of report.notMoved)
+    out.push(
+      `  not moved  ${id(n.transactionType)} ${id(n.transactionRequestId ?? n.transactionId)} status ${id(n.status)}  (${where(n.file, n.line)})`,
+    );
+  if (report.truncated)
+    out.push(
+      `  … lists cut at ${report.notInLedger.length || report.rowErrors.length || report.duplicates.length} finding(s) each; the counts above are complete (--json has them all up to --max-findings)`,
+    );
   out.push('', 'Totals:');
   for (const t of report.totals) out.push(`  ${showMoney(t)} net settled (${t.source}, ${t.batches.length} batch(es))`);
   for (const f of report.fees) out.push(`  ${showMoney(f)} ${f.kind}`);
-  for (const w of report.warnings) out.push(`note: ${w}`);
+  for (const w of report.warnings) out.push(`note: ${printable(w, 400)}`);
   out.push('', report.ok ? 'Result: settlement reconciled' : 'Result: NOT reconciled');
   return out.join('\n');
 }
@@ -177,11 +206,35 @@ function lazyFile(path: string): AsyncIterable<Buffer> {
   };
 }
 
+/** The kind of a file: from its name, else from its first line (a file named on the command line may have any name). */
+function kindOf(path: string): ReportKind | undefined {
+  const fromName = kindFromFileName(basename(path));
+  if (fromName) return fromName;
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(64 * 1024);
+    const n = readSync(fd, buf, 0, buf.length, 0);
+    const first =
+      buf
+        .subarray(0, n)
+        .toString('utf8')
+        .replace(/^\uFEFF/, '')
+        .split(/\r?\n/, 1)[0] ?? '';
+    return kindFromHeader(first.split(',').map((h) => h.trim().replace(/^"|"$/g, '')));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function rate(count: number, ms: number, unit: string): string {
+  return ms > 0 ? `${Math.round((count * 1000) / ms).toLocaleString('en')} ${unit}/s` : '';
+}
+
 export async function runReconcile(argv: string[], io: CliIo): Promise<ExitCode> {
   const parsed = parseCommandArgs(
     'reconcile',
     argv,
-    { json: { type: 'boolean' }, ledger: { type: 'string' }, 'amount-unit': { type: 'string' } },
+    { json: { type: 'boolean' }, ledger: { type: 'string' }, 'amount-unit': { type: 'string' }, 'max-findings': { type: 'string' } },
     true,
   );
   if (parsed.values['help']) {
@@ -190,31 +243,61 @@ export async function runReconcile(argv: string[], io: CliIo): Promise<ExitCode>
   }
   const unit = stringOpt(parsed, 'amount-unit') ?? 'auto';
   if (unit !== 'auto' && unit !== 'major' && unit !== 'minor')
-    throw new CliUsageError(`--amount-unit must be auto, major or minor, not "${unit}"`, { command: 'reconcile' });
+    throw new CliUsageError(`--amount-unit must be auto, major or minor, not ${showValue(unit, 20)}`, { command: 'reconcile' });
+  const maxText = stringOpt(parsed, 'max-findings');
+  const maxFindings = maxText === undefined ? undefined : Number(maxText);
+  if (maxText !== undefined && (!/^\d{1,8}$/.test(maxText) || maxFindings! < 1))
+    throw new CliUsageError(`--max-findings must be a whole number of at least 1, not ${showValue(maxText, 20)}`, { command: 'reconcile' });
   if (parsed.positionals.length === 0) throw new CliUsageError('give a directory or report files', { command: 'reconcile' });
   const files = listFiles(io, parsed.positionals);
   if (files.length === 0)
     throw new CliUsageError(
-      `no report files (transactionItems_*, settlementItems_*, settlementSummary_*.csv) in ${parsed.positionals.join(', ')}`,
+      `no report files (transactionItems_*, settlementItems_*, settlementSummary_*.csv) in ${parsed.positionals.map((p) => shownPath(p)).join(', ')}`,
       { command: 'reconcile' },
     );
   const ledgerFile = stringOpt(parsed, 'ledger');
-  const ledger = ledgerFile !== undefined ? readLedger(readFileArg(io, ledgerFile, '--ledger').toString('utf8'), ledgerFile) : undefined;
-  const reports = await parseReports(
-    files.map((f) => ({ fileName: basename(f), input: lazyFile(f) })),
-    { amountUnit: unit },
-  );
-  const of = (kind: ParsedReport['kind']): ParsedReport[] => reports.filter((r) => r.kind === kind);
-  if (of('settlementItems').length === 0)
-    throw new CliUsageError(`no settlementItems report among ${files.length} file(s): the settlement details are what is reconciled`, {
-      command: 'reconcile',
-    });
-  const report = reconcile({
-    settlementItems: of('settlementItems'),
-    settlementSummary: of('settlementSummary'),
-    transactionItems: of('transactionItems'),
+  const ledger =
+    ledgerFile !== undefined
+      ? readLedgerFile(readFileArg(io, ledgerFile, '--ledger', MAX_LEDGER_BYTES).toString('utf8'), ledgerFile)
+      : undefined;
+  const byKind: Record<ReportKind, Array<{ fileName: string; input: AsyncIterable<Buffer> }>> = {
+    settlementSummary: [],
+    settlementItems: [],
+    transactionItems: [],
+  };
+  for (const f of files) {
+    const kind = kindOf(f);
+    if (!kind)
+      throw new CliUsageError(
+        `${shownPath(basename(f))} is not an Antom report: its name does not start with transactionItems_, settlementItems_ or settlementSummary_, and its header names no transactionId or summaryType column`,
+        { command: 'reconcile' },
+      );
+    byKind[kind].push({ fileName: basename(f), input: lazyFile(f) });
+  }
+  if (byKind.settlementItems.length + byKind.transactionItems.length === 0)
+    throw new CliUsageError(
+      `no settlementItems or transactionItems report among ${files.length} file(s): the settlement details (or the transaction details) are what is reconciled`,
+      { command: 'reconcile' },
+    );
+  const started = io.clock.now().getTime();
+  const show = io.progress;
+  const report = await reconcileReports({
+    ...byKind,
     ...(ledger ? { ledger } : {}),
+    amountUnit: unit,
+    ...(maxFindings !== undefined ? { maxFindings } : {}),
+    ...(show
+      ? {
+          onProgress: (p: ReconcileProgress) => {
+            const ms = io.clock.now().getTime() - started;
+            show(
+              `reconcile: ${p.filesDone}/${p.filesTotal} file(s), ${p.rows.toLocaleString('en')} rows, ${(p.bytes / 1e6).toFixed(1)} MB  ${rate(p.rows, ms, 'rows')}  ${printable(p.file, 60)}`,
+            );
+          },
+        }
+      : {}),
   });
-  io.out(parsed.values['json'] ? json(report) : formatReconciliation(report, reports));
+  if (show) show(`reconcile: ${report.files.reduce((n, f) => n + f.rows, 0).toLocaleString('en')} rows read`, true);
+  io.out(parsed.values['json'] ? json(report) : formatReconciliation(report));
   return report.ok ? EXIT.OK : EXIT.FAIL;
 }

@@ -6,17 +6,26 @@ export type { ReportKind, ReportGeneration, FeeColumn } from './columns';
 export { FEE_COLUMNS } from './columns';
 export { amountInMinorUnits } from './units';
 export type { AmountUnit, AmountUnitOption } from './units';
-export { reconcile } from './reconcile';
+export { reconcile, reconcileReports } from './reconcile';
 export type {
   ReconcileInput,
+  ReconcileOptions,
+  ReconcileReportsInput,
+  ReconcileProgress,
   ReconciliationReport,
+  ReconciledFile,
   LedgerEntry,
   Money,
   ItemRef,
+  RowPlace,
   SummaryMismatch,
   Adjustment,
   AmountMismatch,
+  RowError,
+  BatchError,
+  Duplicate,
+  FindingList,
+  UnitDecision,
 } from './reconcile';
-export type { UnitDecision } from './auto-unit';
 export { fetchReports } from './fetch';
 export type { FetchReportsOptions, FetchReportsResult, FetchedReport } from './fetch';

@@ -74,6 +74,7 @@ export class ReportReader implements AsyncIterable<ReportRow> {
   #plan: HeaderPlan | undefined;
   #complete = false;
   #rowCount = 0;
+  #bytes = 0;
   readonly warnings: string[] = [];
   #warned = new Set<string>();
   #input: ReportInput;
@@ -110,6 +111,10 @@ export class ReportReader implements AsyncIterable<ReportRow> {
   get rowCount(): number {
     return this.#rowCount;
   }
+  /** Bytes of the file read so far (ahead of the rows by what the CSV parser holds). */
+  get bytesRead(): number {
+    return this.#bytes;
+  }
 
   #warn = (key: string, message: string): void => {
     if (this.#warned.has(key)) return;
@@ -127,7 +132,7 @@ export class ReportReader implements AsyncIterable<ReportRow> {
     // A record past MAX_RECORD_BYTES (a file without line breaks, an unclosed quote) is an error, not memory held.
     const parser = parse({ bom: true, relax_column_count: true, relax_quotes: true, max_record_size: MAX_RECORD_BYTES });
     // csv-parse's limit counts field characters only: a line of nothing but commas would pass it and fill memory.
-    const lines = lineLengthGuard(MAX_RECORD_BYTES, this.fileName);
+    const lines = lineLengthGuard(MAX_RECORD_BYTES, this.fileName, (n) => (this.#bytes += n));
     source.on('error', (err) => parser.destroy(err));
     lines.on('error', (err) => parser.destroy(err));
     source.pipe(lines).pipe(parser);
@@ -235,12 +240,13 @@ function translate(err: unknown, fileName: string): unknown {
 /** The longest CSV record accepted, and the longest line; report rows are a few hundred bytes. */
 export const MAX_RECORD_BYTES = 1024 * 1024;
 
-/** Passes bytes through, failing the stream (a report error) at a line longer than `max` bytes. */
-function lineLengthGuard(max: number, fileName: string): Transform {
+/** Passes bytes through, counting them, and fails the stream (a report error) at a line longer than `max` bytes. */
+function lineLengthGuard(max: number, fileName: string, count: (bytes: number) => void): Transform {
   let run = 0;
   let line = 1;
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
+      count(chunk.length);
       for (let at = 0; at < chunk.length;) {
         const nl = chunk.indexOf(0x0a, at);
         const end = nl === -1 ? chunk.length : nl;
@@ -289,6 +295,52 @@ export interface ReportFile {
   input: ReportInput;
 }
 
+/** One logical report: its `_000`…`_999` parts in order, and what is missing or doubled among them. */
+export interface ReportParts {
+  name: string;
+  parts: ReportFile[];
+  /** A part missing or given twice: the merged report is then not complete. */
+  gaps: string[];
+}
+
+/** Groups files into logical reports (same name but for the part number), parts in order, gaps named. Pure. */
+export function groupParts(files: Iterable<ReportFile>): ReportParts[] {
+  const groups = new Map<string, Array<{ seq: number; hasSeq: boolean; file: ReportFile }>>();
+  for (const file of files) {
+    if (!file || typeof file.fileName !== 'string')
+      throw reportError(UNNAMED, 0, undefined, 'each report file must be { fileName, input }');
+    const { name, seq, hasSeq } = logicalFileName(file.fileName);
+    const group = groups.get(name) ?? [];
+    group.push({ seq, hasSeq, file });
+    groups.set(name, group);
+  }
+  return [...groups].map(([name, group]) => {
+    group.sort((a, b) => a.seq - b.seq);
+    const gaps: string[] = [];
+    let expected = 0;
+    for (const part of group) {
+      if (part.hasSeq && part.seq !== expected)
+        gaps.push(
+          `${name}: ${part.seq < expected ? `part ${String(part.seq).padStart(3, '0')} twice` : `part ${String(expected).padStart(3, '0')} missing`}; the merged report is not complete`,
+        );
+      expected = part.seq + 1;
+    }
+    return { name, parts: group.map((p) => p.file), gaps };
+  });
+}
+
+/** A later part of a logical report must have the first part's kind and header. */
+export function checkPartHeader(
+  part: string,
+  first: { fileName: string; kind: ReportKind | undefined; header: readonly string[] },
+  kind: ReportKind | undefined,
+  header: readonly string[],
+  name: string,
+): void {
+  if (kind !== first.kind || header.join(',') !== first.header.join(','))
+    throw reportError(part, 1, undefined, `its header differs from the header of ${first.fileName}, an earlier part of ${name}`);
+}
+
 /**
  * Reads several files and merges the `_000`…`_999` parts of each logical file (same name but for the part number)
  * in part order. A missing part makes the merged report incomplete, with a warning; parts whose headers differ are
@@ -298,42 +350,24 @@ export async function parseReports(
   files: Iterable<ReportFile>,
   options: Omit<ReadReportOptions, 'fileName'> = {},
 ): Promise<ParsedReport[]> {
-  const groups = new Map<string, Array<{ seq: number; hasSeq: boolean; file: ReportFile }>>();
-  for (const file of files) {
-    const { name, seq, hasSeq } = logicalFileName(file.fileName);
-    const group = groups.get(name) ?? [];
-    group.push({ seq, hasSeq, file });
-    groups.set(name, group);
-  }
   const out: ParsedReport[] = [];
-  for (const [name, group] of groups) {
-    group.sort((a, b) => a.seq - b.seq);
+  for (const { name, parts, gaps } of groupParts(files)) {
     let merged: ParsedReport | undefined;
-    let expected = 0;
-    for (const part of group) {
-      const parsed = await parseReport(part.file.input, { ...options, fileName: part.file.fileName });
-      if (part.hasSeq && part.seq !== expected) {
-        const missing =
-          part.seq < expected ? `part ${String(part.seq).padStart(3, '0')} twice` : `part ${String(expected).padStart(3, '0')} missing`;
-        parsed.warnings.push(`${name}: ${missing}; the merged report is not complete`);
-        parsed.complete = false;
-      }
-      expected = part.seq + 1;
+    for (const part of parts) {
+      const parsed = await parseReport(part.input, { ...options, fileName: part.fileName });
       if (!merged) {
         merged = { ...parsed, fileName: name, warnings: [...parsed.warnings] };
         continue;
       }
-      if (parsed.kind !== merged.kind || parsed.header.join(',') !== merged.header.join(','))
-        throw reportError(
-          part.file.fileName,
-          1,
-          undefined,
-          `its header differs from the header of ${merged.parts[0]}, an earlier part of ${name}`,
-        );
+      checkPartHeader(part.fileName, { ...merged, fileName: merged.parts[0]! }, parsed.kind, parsed.header, name);
       for (const row of parsed.rows) merged.rows.push(row);
-      merged.parts.push(part.file.fileName);
+      merged.parts.push(part.fileName);
       merged.complete = merged.complete && parsed.complete;
       for (const w of parsed.warnings) if (!merged.warnings.includes(w)) merged.warnings.push(w);
+    }
+    if (gaps.length > 0) {
+      merged!.complete = false;
+      merged!.warnings.push(...gaps);
     }
     out.push(merged!);
   }

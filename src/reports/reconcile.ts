@@ -1,293 +1,245 @@
-// Reconciliation: settlement summary against settlement items, items against the merchant's ledger, totals and fees.
-import type { Decimal } from 'decimal.js';
+// Reconciliation entry points: reports held whole (reconcile) or streamed from their files (reconcileReports).
 import { AmsValidationError, type ValidationIssue } from '../errors';
-import { isMinorUnitValue } from '../rules/amounts';
-import { ExactDecimal } from '../rules/exact-decimal';
-import { CurrencyCode } from '../schemas/common';
-import { decideUnits, type UnitDecision } from './auto-unit';
-import { FEE_COLUMNS, type ReportKind } from './columns';
-import type { ParsedReport } from './reader';
-import type { AmountMismatch, ItemRef, LedgerEntry, Money, ReconcileInput, ReconciliationReport } from './reconcile-types';
-import type { ReportRow } from './rows';
-import { LEDGER_TYPES, adjustment, checkSummaries, groupBy } from './summary-check';
-import { amountInMinorUnits, type AmountUnit } from './units';
+import { showValue } from '../rules/show';
+import type { ReportKind } from './columns';
+import { readLedger } from './ledger';
+import { checkPartHeader, groupParts, ReportReader, type ParsedReport, type ReportFile } from './reader';
+import type {
+  LedgerEntry,
+  ReconcileInput,
+  ReconcileOptions,
+  ReconcileReportsInput,
+  ReconciledFile,
+  ReconciliationReport,
+} from './reconcile-types';
+import { Reconciler } from './reconciler';
+import type { AmountUnit, AmountUnitOption } from './units';
 
 export type * from './reconcile-types';
 
+const DEFAULT_MAX_FINDINGS = 10_000;
+const MAX_FINDINGS_LIMIT = 10_000_000;
+/** Rows between two progress reports (and one at the end of each file). */
+const PROGRESS_EVERY_ROWS = 50_000;
+/** The order reports are read in: transaction details last, once the settled rows are known. */
+const ORDER: readonly ReportKind[] = ['settlementSummary', 'settlementItems', 'transactionItems'];
+
+interface Checked {
+  ledger: LedgerEntry[] | undefined;
+  keep: number;
+  asOf: number | undefined;
+}
+
+function isUnitOption(v: unknown): v is AmountUnitOption {
+  return v === 'auto' || v === 'major' || v === 'minor';
+}
+
+/** The options both forms share, every problem named. */
+function checkOptions(input: ReconcileOptions, issues: ValidationIssue[]): Checked {
+  if (input.amountUnit !== undefined && !isUnitOption(input.amountUnit))
+    issues.push({ field: 'amountUnit', message: `must be 'auto', 'major' or 'minor', not ${showValue(input.amountUnit)}` });
+  let asOf: number | undefined;
+  if (input.asOf !== undefined) {
+    asOf = input.asOf instanceof Date || typeof input.asOf === 'string' ? new Date(input.asOf).getTime() : NaN;
+    if (!Number.isFinite(asOf)) issues.push({ field: 'asOf', message: `must be a Date or an ISO 8601 time, not ${showValue(input.asOf)}` });
+  }
+  const keep = input.maxFindings ?? DEFAULT_MAX_FINDINGS;
+  if (!Number.isSafeInteger(keep) || keep < 1 || keep > MAX_FINDINGS_LIMIT)
+    issues.push({ field: 'maxFindings', message: `must be a whole number from 1 to ${MAX_FINDINGS_LIMIT}, not ${showValue(keep)}` });
+  const ledger = input.ledger !== undefined ? readLedger(input.ledger, issues) : undefined;
+  return { ledger, keep, asOf };
+}
+
 function list(reports: ParsedReport | readonly ParsedReport[] | undefined, kind: ReportKind, issues: ValidationIssue[]): ParsedReport[] {
-  const all = reports === undefined ? [] : Array.isArray(reports) ? [...(reports as readonly ParsedReport[])] : [reports as ParsedReport];
+  if (reports === undefined) return [];
+  if (reports === null || typeof reports !== 'object') {
+    issues.push({
+      field: kind,
+      message: `must be a parsed report or an array of them (parseReport / parseReports), not ${showValue(reports)}`,
+    });
+    return [];
+  }
+  const all = Array.isArray(reports) ? [...(reports as readonly ParsedReport[])] : [reports as ParsedReport];
   all.forEach((r, i) => {
-    if (r?.kind !== kind)
+    if (r?.kind !== kind || !Array.isArray(r.rows))
       issues.push({
         field: `${kind}[${i}]`,
-        message: `${r?.fileName ?? 'the value'} is ${r?.kind ? `a ${r.kind} report` : 'not a parsed report'}, not ${kind}`,
+        message: `${typeof r?.fileName === 'string' ? r.fileName : 'the value'} is ${r?.kind ? `a ${r.kind} report` : 'not a parsed report'}, not ${kind}`,
       });
   });
   return all;
 }
 
-function ledgerKey(type: string, id: string): string {
-  return `${type}|${id}`;
+/** The one unit the reports are read in, when it is given (as amountUnit, or to the parser); two units conflict. */
+function givenUnit(input: ReconcileOptions, parsedWith: readonly AmountUnitOption[], issues: ValidationIssue[]): AmountUnit | undefined {
+  if (input.amountUnit !== undefined && input.amountUnit !== 'auto') return input.amountUnit;
+  const given = [...new Set(parsedWith.filter((u): u is AmountUnit => u !== 'auto'))];
+  if (given.length > 1)
+    issues.push({
+      field: 'amountUnit',
+      message: `the reports were parsed with different units (${given.join(', ')}); a batch is read in one unit: pass amountUnit`,
+    });
+  return given[0];
 }
 
-function readLedger(ledger: Iterable<LedgerEntry>, issues: ValidationIssue[]): LedgerEntry[] {
-  const entries: LedgerEntry[] = [];
-  let i = 0;
-  for (const e of ledger) {
-    const at = `ledger[${i++}]`;
-    if (!e || typeof e !== 'object') {
-      issues.push({ field: at, message: 'must be an object' });
-      continue;
-    }
-    if (typeof e.type !== 'string' || e.type === '') issues.push({ field: `${at}.type`, message: 'is missing: PAYMENT, REFUND…' });
-    if (!e.paymentRequestId && !e.refundRequestId && !e.paymentId && !e.refundId)
-      issues.push({ field: at, message: 'has no paymentRequestId, refundRequestId, paymentId or refundId to match on' });
-    if (!e.amount || !CurrencyCode.safeParse(e.amount.currency).success)
-      issues.push({ field: `${at}.amount.currency`, message: 'must be an ISO 4217 code such as "USD"' });
-    if (!e.amount || !isMinorUnitValue(e.amount.value))
-      issues.push({
-        field: `${at}.amount.value`,
-        message: `must be a positive integer string in minor units such as "1450" (got ${JSON.stringify(e.amount?.value)})`,
-      });
-    entries.push({ ...e, type: String(e.type).toUpperCase() });
-  }
-  return entries;
-}
-
-function ref(row: ReportRow, unit: AmountUnit): ItemRef {
-  const money = (column: string): Money | undefined => {
-    const a = row.amounts[column];
-    const value = a && amountInMinorUnits(a, unit);
-    return a && value !== undefined ? { currency: a.currency, value } : undefined;
-  };
-  return {
-    file: row.file,
-    line: row.line,
-    settlementBatchId: row.settlementBatchId,
-    transactionType: row.transactionType,
-    transactionId: row.transactionId,
-    transactionRequestId: row.transactionRequestId,
-    transactionAmount: money('transactionAmountValue'),
-    settlementAmount: money('settlementAmountValue'),
-  };
+function throwIf(issues: ValidationIssue[]): void {
+  if (issues.length > 0) throw new AmsValidationError(issues, { context: 'reconcile' });
 }
 
 /**
- * Reconciles the reports with each other and with the merchant's ledger. Mismatches are the result, never thrown;
- * only input that cannot be reconciled at all (wrong report kinds, ledger entries without ids or amounts) throws an
- * AmsValidationError naming each problem.
+ * Reconciles reports held in memory with each other and with the merchant's ledger. Mismatches are the result,
+ * never thrown; only input that cannot be reconciled at all (wrong report kinds, ledger entries without ids or
+ * amounts) throws an AmsValidationError naming each problem. For files of any size use `reconcileReports`.
  */
 export function reconcile(input: ReconcileInput): ReconciliationReport {
+  if (input === null || typeof input !== 'object')
+    throw new AmsValidationError([{ field: '(input)', message: 'must be an object: { settlementItems, settlementSummary?, ledger? }' }], {
+      context: 'reconcile',
+    });
   const issues: ValidationIssue[] = [];
-  const itemsReports = list(input.settlementItems, 'settlementItems', issues);
-  const summaryReports = list(input.settlementSummary, 'settlementSummary', issues);
-  const tdReports = list(input.transactionItems, 'transactionItems', issues);
-  const ledger = readLedger(input.ledger ?? [], issues);
-  if (issues.length > 0) throw new AmsValidationError(issues, { context: 'reconcile' });
-
-  const report: ReconciliationReport = {
-    ok: false,
-    ledgerChecked: input.ledger !== undefined,
-    units: [],
-    summaryMismatches: [],
-    adjustments: [],
-    matched: [],
-    notInLedger: [],
-    unsettled: [],
-    amountMismatches: [],
-    duplicates: [],
-    totals: [],
-    fees: [],
-    incomplete: [],
-    warnings: [],
+  const reports: Record<ReportKind, ParsedReport[]> = {
+    settlementSummary: list(input.settlementSummary, 'settlementSummary', issues),
+    settlementItems: list(input.settlementItems, 'settlementItems', issues),
+    transactionItems: list(input.transactionItems, 'transactionItems', issues),
   };
-  for (const r of [...itemsReports, ...summaryReports, ...tdReports]) {
-    if (!r.complete) report.incomplete.push(r.fileName);
-    for (const w of r.warnings) report.warnings.push(`${r.fileName}: ${w}`);
-  }
-
-  // Ledger index: by (type, request id) and by (type, Antom id); a key seen twice is a ledger duplicate.
-  const byRequest = new Map<string, LedgerEntry>();
-  const byId = new Map<string, LedgerEntry>();
-  const ledgerSeen = new Map<string, number[]>();
-  ledger.forEach((e, i) => {
-    const requestId = e.refundRequestId ?? e.paymentRequestId;
-    const id = e.refundId ?? e.paymentId;
-    const key = ledgerKey(e.type, requestId ?? id!);
-    const seen = ledgerSeen.get(key);
-    if (seen) seen.push(i);
-    else ledgerSeen.set(key, [i]);
-    if (requestId && !byRequest.has(ledgerKey(e.type, requestId))) byRequest.set(ledgerKey(e.type, requestId), e);
-    if (id && !byId.has(ledgerKey(e.type, id))) byId.set(ledgerKey(e.type, id), e);
+  const checked = checkOptions(input, issues);
+  const all = ORDER.flatMap((k) => reports[k]);
+  if (reports.settlementItems.length + reports.transactionItems.length === 0 && issues.length === 0)
+    issues.push({
+      field: 'settlementItems',
+      message: 'give settlementItems (with their settlementSummary) or transactionItems to reconcile',
+    });
+  const unit = givenUnit(
+    input,
+    all.map((r) => r.amountUnit),
+    issues,
+  );
+  throwIf(issues);
+  const engine = new Reconciler({ ...checked, unit, detailsArePrimary: reports.settlementItems.length === 0 });
+  for (const kind of ORDER)
+    for (const r of reports[kind]) {
+      const file = engine.file(r.fileName);
+      for (const row of r.rows) feed(engine, kind, row, file);
+    }
+  return engine.finish({
+    files: all.map((r) => ({
+      fileName: r.fileName,
+      kind: r.kind,
+      generation: r.generation,
+      rows: r.rows.length,
+      parts: [...r.parts],
+      complete: r.complete,
+    })),
+    incomplete: all.filter((r) => !r.complete).map((r) => r.fileName),
+    warnings: all.flatMap((r) => r.warnings.map((w) => `${r.fileName}: ${w}`)),
+    asOf: checked.asOf,
   });
-  for (const [key, at] of ledgerSeen)
-    if (at.length > 1) report.duplicates.push({ report: 'ledger', key, occurrences: at.map((i) => ({ file: 'ledger', line: i + 1 })) });
-  const lookup = (row: ReportRow): LedgerEntry | undefined => {
-    const type = row.transactionType ?? '';
-    return (
-      (row.transactionRequestId && byRequest.get(ledgerKey(type, row.transactionRequestId))) ||
-      (row.transactionId ? byId.get(ledgerKey(type, row.transactionId)) : undefined)
-    );
-  };
-
-  // Units per batch.
-  const itemRows = itemsReports.flatMap((r) => r.rows);
-  const summaryRows = summaryReports.flatMap((r) => r.rows);
-  const itemsByBatch = groupBy(itemRows, (r) => r.settlementBatchId ?? '');
-  const summaryByBatch = groupBy(summaryRows, (r) => r.settlementBatchId ?? '');
-  const explicit = (reports: ParsedReport[]): AmountUnit | undefined => {
-    const given = input.amountUnit ?? reports.find((r) => r.amountUnit !== 'auto')?.amountUnit;
-    return given === 'auto' ? undefined : given;
-  };
-  const itemsUnit = explicit(itemsReports);
-  const summaryUnit = explicit(summaryReports) ?? itemsUnit;
-  const unitOf = new Map<string, UnitDecision>();
-  for (const batch of new Set([...itemsByBatch.keys(), ...summaryByBatch.keys()])) {
-    const decided =
-      itemsUnit && summaryUnit
-        ? {
-            settlementBatchId: batch,
-            items: itemsUnit,
-            summary: summaryByBatch.has(batch) ? summaryUnit : undefined,
-            reason: 'given as amountUnit',
-          }
-        : decideUnits(batch, itemsByBatch.get(batch) ?? [], summaryByBatch.get(batch) ?? [], lookup);
-    unitOf.set(batch, decided);
-    report.units.push(decided);
-    if (decided.reason !== 'given as amountUnit')
-      report.warnings.push(
-        `batch ${batch}: items read in ${decided.items} units${decided.summary ? `, summary in ${decided.summary} units` : ''}: ${decided.reason}`,
-      );
-  }
-  const itemUnit = (row: ReportRow): AmountUnit => unitOf.get(row.settlementBatchId ?? '')?.items ?? 'minor';
-
-  checkSummaries(report, itemsByBatch, summaryByBatch, unitOf);
-  matchItems(report, itemRows, itemUnit, lookup);
-
-  // Transaction details: an upsert keyed by transactionId + transactionType (a T+2 reissue replaces the T+1 row).
-  const tdUnit = explicit(tdReports) ?? report.units[0]?.items ?? 'minor';
-  const td = new Map<string, ReportRow>();
-  for (const row of tdReports.flatMap((r) => r.rows)) td.set(`${row.transactionId}|${row.transactionType}`, row);
-  const settled = new Set(report.matched.map((m) => m.ledger).concat(report.amountMismatches.map((m) => m.ledger)));
-  const inTd = new Set<LedgerEntry>();
-  const settledIds = new Set(itemRows.map((r) => `${r.transactionId}|${r.transactionType}`));
-  for (const [key, row] of td) {
-    const entry = lookup(row);
-    if (entry) inTd.add(entry);
-    else if (report.ledgerChecked && !settledIds.has(key) && LEDGER_TYPES.has(row.transactionType ?? ''))
-      report.notInLedger.push({ ...ref(row, tdUnit), report: 'transactionItems' });
-  }
-
-  const asOf = input.asOf !== undefined ? new Date(input.asOf).getTime() : latestTime([...itemRows, ...summaryRows]);
-  for (const entry of ledger) {
-    if (settled.has(entry)) continue;
-    const created = entry.createdAt !== undefined ? new Date(entry.createdAt).getTime() : NaN;
-    const ageMs = Number.isFinite(created) && asOf !== undefined && Number.isFinite(asOf) ? Math.max(0, asOf - created) : undefined;
-    report.unsettled.push({ ledger: entry, ageMs, inTransactionItems: inTd.has(entry) });
-  }
-
-  totalsAndFees(report, itemRows, summaryByBatch, unitOf, itemUnit);
-  report.ok =
-    report.summaryMismatches.length === 0 &&
-    report.notInLedger.length === 0 &&
-    report.unsettled.length === 0 &&
-    report.amountMismatches.length === 0 &&
-    report.duplicates.length === 0 &&
-    report.incomplete.length === 0;
-  return report;
 }
 
-function latestTime(rows: readonly ReportRow[]): number | undefined {
-  let latest: number | undefined;
-  for (const r of rows) {
-    const t = r.times['settlementTime'] ?? r.times['settlementInitiatedDate'];
-    const ms = t !== undefined ? Date.parse(t) : NaN;
-    if (Number.isFinite(ms) && (latest === undefined || ms > latest)) latest = ms;
-  }
-  return latest;
+function feed(engine: Reconciler, kind: ReportKind, row: ParsedReport['rows'][number], file: number): void {
+  if (kind === 'settlementSummary') engine.summary(row);
+  else if (kind === 'settlementItems') engine.item(row, file);
+  else engine.detail(row, file);
 }
 
-function matchItems(
-  report: ReconciliationReport,
-  itemRows: readonly ReportRow[],
-  itemUnit: (row: ReportRow) => AmountUnit,
-  lookup: (row: ReportRow) => LedgerEntry | undefined,
-): void {
-  const seen = new Map<string, ReportRow>();
-  const dupes = new Map<string, Array<{ file: string | undefined; line: number }>>();
-  for (const row of itemRows) {
-    const key = `${row.transactionId}|${row.transactionType}`;
-    const first = seen.get(key);
-    if (first) {
-      const occurrences = dupes.get(key) ?? [{ file: first.file, line: first.line }];
-      occurrences.push({ file: row.file, line: row.line });
-      dupes.set(key, occurrences);
-      continue;
-    }
-    seen.set(key, row);
-    const unit = itemUnit(row);
-    const entry = lookup(row);
-    const type = row.transactionType ?? '';
-    if (!entry) {
-      if (LEDGER_TYPES.has(type) && (row.transactionRequestId || row.transactionId)) {
-        if (report.ledgerChecked) report.notInLedger.push({ ...ref(row, unit), report: 'settlementItems' });
-      } else report.adjustments.push(adjustment('settlementItems', row, unit));
-      continue;
-    }
-    const item = ref(row, unit);
-    const differs: AmountMismatch['differs'] = [];
-    const amount = item.transactionAmount;
-    if (!amount || amount.currency !== entry.amount.currency) differs.push('currency');
-    if (!amount || amount.value.replace(/^-/, '') !== entry.amount.value) differs.push('value');
-    if (entry.type !== type) differs.push('type');
-    if (differs.length) report.amountMismatches.push({ item, ledger: entry, differs });
-    else report.matched.push({ item, ledger: entry });
+function files(value: Iterable<ReportFile> | undefined, kind: ReportKind, issues: ValidationIssue[]): ReportFile[] {
+  if (value === undefined) return [];
+  if (value === null || typeof (value as { [Symbol.iterator]?: unknown })[Symbol.iterator] !== 'function') {
+    issues.push({ field: kind, message: 'must be an array of { fileName, input } (the files of that kind)' });
+    return [];
   }
-  for (const [key, occurrences] of dupes) report.duplicates.push({ report: 'settlementItems', key, occurrences });
+  const out = [...value];
+  out.forEach((f, i) => {
+    if (!f || typeof f !== 'object' || typeof f.fileName !== 'string' || f.input === undefined || f.input === null)
+      issues.push({ field: `${kind}[${i}]`, message: 'must be { fileName, input }: the file name and its bytes or stream' });
+  });
+  return out;
 }
 
-function totalsAndFees(
-  report: ReconciliationReport,
-  itemRows: readonly ReportRow[],
-  summaryByBatch: Map<string, ReportRow[]>,
-  unitOf: Map<string, UnitDecision>,
-  itemUnit: (row: ReportRow) => AmountUnit,
-): void {
-  const totals = new Map<string, { value: Decimal; batches: Set<string>; source: 'settlementSummary' | 'settlementItems' }>();
-  const add = (currency: string, value: string, batch: string, source: 'settlementSummary' | 'settlementItems'): void => {
-    const t = totals.get(`${source}|${currency}`) ?? { value: new ExactDecimal(0), batches: new Set<string>(), source };
-    t.value = t.value.plus(value);
-    t.batches.add(batch);
-    totals.set(`${source}|${currency}`, t);
+/**
+ * Reconciles report files streamed row by row: memory is bounded by the ledger, the per-batch sums and 16 bytes a
+ * settlement row (duplicate detection), not by the files. The `_000`…`_999` parts of one file are merged. The same
+ * findings as `reconcile`; a file that is not of the kind it is given as, or unreadable, throws AmsValidationError.
+ */
+export async function reconcileReports(input: ReconcileReportsInput): Promise<ReconciliationReport> {
+  if (input === null || typeof input !== 'object')
+    throw new AmsValidationError([{ field: '(input)', message: 'must be an object: { settlementItems, settlementSummary?, ledger? }' }], {
+      context: 'reconcile',
+    });
+  const issues: ValidationIssue[] = [];
+  const given: Record<ReportKind, ReportFile[]> = {
+    settlementSummary: files(input.settlementSummary, 'settlementSummary', issues),
+    settlementItems: files(input.settlementItems, 'settlementItems', issues),
+    transactionItems: files(input.transactionItems, 'transactionItems', issues),
   };
-  for (const [batch, rows] of summaryByBatch) {
-    const unit = unitOf.get(batch)!;
-    for (const row of rows.filter((r) => r.summaryType === 'TOTAL')) {
-      const a = row.amounts['settlementAmountValue'];
-      const v = a && amountInMinorUnits(a, unit.summary ?? unit.items);
-      if (a && v !== undefined) add(a.currency, v, batch, 'settlementSummary');
+  if (input.onProgress !== undefined && typeof input.onProgress !== 'function')
+    issues.push({ field: 'onProgress', message: 'must be a function' });
+  const checked = checkOptions(input, issues);
+  if (given.settlementItems.length + given.transactionItems.length === 0 && issues.length === 0)
+    issues.push({
+      field: 'settlementItems',
+      message: 'give settlementItems (with their settlementSummary) or transactionItems to reconcile',
+    });
+  const unit = givenUnit(input, [], issues);
+  throwIf(issues);
+  const engine = new Reconciler({ ...checked, unit, detailsArePrimary: given.settlementItems.length === 0 });
+  const read: ReconciledFile[] = [];
+  const warnings: string[] = [];
+  const groups = ORDER.map((kind) => [kind, groupParts(given[kind])] as const);
+  const progress = { file: '', rows: 0, bytes: 0, filesDone: 0, filesTotal: ORDER.reduce((n, k) => n + given[k].length, 0) };
+  let bytesBefore = 0;
+  const report = (reader: ReportReader): void => {
+    if (!input.onProgress) return;
+    progress.bytes = bytesBefore + reader.bytesRead;
+    try {
+      input.onProgress({ ...progress });
+    } catch {
+      // A progress display that fails must not fail the reconciliation.
+    }
+  };
+  for (const [kind, logical] of groups) {
+    for (const { name, parts, gaps } of logical) {
+      const merged: ReconciledFile = { fileName: name, kind, generation: 'unknown', rows: 0, parts: [], complete: gaps.length === 0 };
+      let first: { fileName: string; kind: ReportKind | undefined; header: readonly string[] } | undefined;
+      for (const part of parts) {
+        const reader = new ReportReader(part.input, { fileName: part.fileName, amountUnit: unit ?? 'auto' });
+        const file = engine.file(part.fileName);
+        progress.file = part.fileName;
+        let checkedKind = false;
+        const checkKind = (): void => {
+          checkedKind = true;
+          if (reader.kind !== kind)
+            throw new AmsValidationError(
+              [{ field: kind, message: `${part.fileName} is a ${reader.kind ?? 'unknown'} report, not ${kind}`, code: 'report_input' }],
+              { context: 'reconcile' },
+            );
+          if (first) checkPartHeader(part.fileName, first, reader.kind, reader.header, name);
+          else first = { fileName: part.fileName, kind: reader.kind, header: [...reader.header] };
+        };
+        for await (const row of reader) {
+          if (!checkedKind) checkKind();
+          feed(engine, kind, row, file);
+          progress.rows++;
+          if (progress.rows % PROGRESS_EVERY_ROWS === 0) report(reader);
+        }
+        if (!checkedKind) checkKind();
+        progress.filesDone++;
+        report(reader);
+        bytesBefore += reader.bytesRead;
+        merged.generation = reader.generation;
+        merged.rows += reader.rowCount;
+        merged.parts.push(part.fileName);
+        merged.complete &&= reader.complete;
+        for (const w of reader.warnings) warnings.push(`${part.fileName}: ${w}`);
+      }
+      for (const gap of gaps) warnings.push(gap);
+      read.push(merged);
     }
   }
-  for (const row of itemRows) {
-    const batch = row.settlementBatchId ?? '';
-    if (summaryByBatch.has(batch)) continue;
-    const a = row.amounts['settlementAmountValue'];
-    const v = a && amountInMinorUnits(a, itemUnit(row));
-    if (a && v !== undefined) add(a.currency, v, batch, 'settlementItems');
-  }
-  report.totals = [...totals].map(([key, t]) => ({
-    currency: key.split('|')[1]!,
-    value: t.value.toFixed(0),
-    batches: [...t.batches],
-    source: t.source,
-  }));
-  for (const kind of FEE_COLUMNS) {
-    const perCurrency = new Map<string, Decimal>();
-    for (const row of itemRows) {
-      const a = row.amounts[kind];
-      const v = a && amountInMinorUnits(a, itemUnit(row));
-      if (a && v !== undefined) perCurrency.set(a.currency, (perCurrency.get(a.currency) ?? new ExactDecimal(0)).plus(v));
-    }
-    for (const [currency, value] of perCurrency) report.fees.push({ kind, currency, value: value.toFixed(0) });
-  }
+  return engine.finish({
+    files: read,
+    incomplete: read.filter((f) => !f.complete).map((f) => f.fileName),
+    warnings,
+    asOf: checked.asOf,
+  });
 }

@@ -1,5 +1,6 @@
 // Pure row logic of the report parser: a header and one record of fields in, a typed row (or a located error) out.
 import { AmsValidationError } from '../errors';
+import { MAX_DECIMAL_DIGITS } from '../rules/amounts';
 import { AMOUNT_COLUMNS, TIME_COLUMNS } from './columns';
 
 /** An amount as written in the file (a signed decimal string, unit not yet decided) with its currency. */
@@ -94,7 +95,9 @@ export function readHeader(fields: readonly string[], ctx: RowContext, line: num
   return names;
 }
 
-const DECIMAL = /^[+-]?\d+(?:\.\d+)?$/;
+const DECIMAL = /^[+-]?(\d+)(?:\.(\d+))?$/;
+/** A count past this many digits is not a count of rows (and would not survive as a number). */
+const MAX_COUNT_DIGITS = 15;
 const TIME = /^(\d{4}-\d{2}-\d{2})(?:[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?))?\s*(Z|[+-]\d{2}:?\d{2})?$/;
 
 /** A time as written → ISO 8601. Accepts a space for `T`, `+0830` for `+08:30`, a bare date and `YYYYMMDD`. */
@@ -183,8 +186,15 @@ export function toRow(plan: HeaderPlan, fields: readonly string[], line: number,
   for (const [i, column] of plan.amounts) {
     const text = trimmed[i]!;
     if (text === '') continue;
-    if (!DECIMAL.test(text))
-      throw reportError(ctx.file, line, column, `"${text.slice(0, 32)}" is not a decimal amount (digits, an optional sign and ".")`);
+    const m = DECIMAL.exec(text);
+    if (!m) throw reportError(ctx.file, line, column, `"${text.slice(0, 32)}" is not a decimal amount (digits, an optional sign and ".")`);
+    if (m[1]!.length > MAX_DECIMAL_DIGITS || (m[2]?.length ?? 0) > MAX_DECIMAL_DIGITS)
+      throw reportError(
+        ctx.file,
+        line,
+        column,
+        `"${text.slice(0, 32)}…" is not an amount: at most ${MAX_DECIMAL_DIGITS} digits before and after the decimal point`,
+      );
     amounts[column] = { value: text.charCodeAt(0) === 43 ? text.slice(1) : text, currency: currencyFor(column, values, ctx, line) };
   }
   for (const [i, column] of plan.times) {
@@ -205,6 +215,8 @@ export function toRow(plan: HeaderPlan, fields: readonly string[], line: number,
     const count = trimmed[plan.count]!;
     if (count !== '') {
       if (!/^\d+$/.test(count)) throw reportError(ctx.file, line, 'count', `"${count.slice(0, 16)}" is not a whole number`);
+      if (count.length > MAX_COUNT_DIGITS)
+        throw reportError(ctx.file, line, 'count', `"${count.slice(0, 16)}…" is not a count: at most ${MAX_COUNT_DIGITS} digits`);
       row.count = Number(count);
     }
   }

@@ -158,8 +158,8 @@ function parseMajor(amount: unknown, field: string, issues: ValidationIssue[]): 
   return fail(`must be a string, number or Decimal, not ${amount === null ? 'null' : typeof amount}`);
 }
 
-/** The most digits a Decimal amount may have on either side of the point (far beyond any real amount). */
-const MAX_DECIMAL_DIGITS = 30;
+/** The most digits an amount may have on either side of the point (far beyond any real amount): Decimals, report files. */
+export const MAX_DECIMAL_DIGITS = 30;
 
 function significantDigits(whole: string, fraction: string): number {
   const digits = `${whole}${fraction}`.replace(/^0+/, '');

@@ -58,6 +58,7 @@ it('every bench case runs end to end and reports a figure', async () => {
         'diag-loopback-memory-axios',
         'pay-memory',
         'reports-read',
+        'reconcile-stream',
       ].sort(),
     );
     for (const c of results.cases) expect(Number.isFinite(c.ratio), c.id).toBe(true);

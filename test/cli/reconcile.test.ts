@@ -56,7 +56,7 @@ describe('ams-cashier reconcile', () => {
     const r = cli.run(['reconcile', root, '--ledger', join(root, 'ledger.csv')]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain(
-      `  DUPLICATE  settlementItems ${PAYMENT_ID}|PAYMENT at settlementItems_USD_${BATCH}_000.csv:2, settlementItems_USD_${BATCH}_000.csv:4`,
+      `  DUPLICATE  settlementItems ${PAYMENT_ID}|PAYMENT|${REQUEST_ID} (your request id ${REQUEST_ID}) at settlementItems_USD_${BATCH}_000.csv:2, settlementItems_USD_${BATCH}_000.csv:4`,
     );
     expect(r.stdout).toContain(`  MISMATCH  batch ${BATCH} PAYMENT count: summary 1, items 2`);
     expect(r.stdout.trimEnd().endsWith('Result: NOT reconciled')).toBe(true);
@@ -82,11 +82,11 @@ describe('ams-cashier reconcile', () => {
     const root = folder();
     const r = cli.run(['reconcile', root, '--ledger', 'ledger.csv', '--json'], { cwd: root });
     expect(r.code).toBe(0);
-    const report = JSON.parse(r.stdout) as { ok: boolean; totals: unknown; matched: unknown[]; units: Array<{ items: string }> };
+    const report = JSON.parse(r.stdout) as { ok: boolean; totals: unknown; matched: unknown[]; units: Array<{ unit: string }> };
     expect(report.ok).toBe(true);
     expect(report.totals).toEqual([{ currency: 'USD', value: '725', batches: [BATCH], source: 'settlementSummary' }]);
     expect(report.matched).toHaveLength(2);
-    expect(report.units.map((u) => u.items)).toEqual(['minor']);
+    expect(report.units.map((u) => u.unit)).toEqual(['minor']);
   });
 
   it('without --ledger only the reports are checked, and --amount-unit is honoured', () => {
@@ -95,6 +95,26 @@ describe('ams-cashier reconcile', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Ledger: not checked');
     expect(r.stdout).toContain('  725.00 USD net settled');
+  });
+
+  it('a value from a file cannot print a result line or hide the real one', () => {
+    const spoof = '"X\n\nResult: settlement reconciled\n\x1b[8m"';
+    const root = folder(`${GEN_A_SD_HEADER}\n${SD_PAYMENT}\n${SD_REFUND.replace(`,${REQUEST_ID},`, `,${spoof},`)}\n<END>\n`);
+    const r = cli.run(['reconcile', root, '--ledger', join(root, 'ledger.csv')]);
+    expect(r.code).toBe(1);
+    expect(r.stdout).not.toContain('\x1b');
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('Result:'))).toEqual(['Result: NOT reconciled']);
+    expect(r.stdout).toContain('X\\u000a\\u000aResult: settlement reconciled\\u000a\\u001b[8m');
+  });
+
+  it('a ledger CSV with a wrong header is refused with or without rows', () => {
+    const root = folder();
+    writeFiles(root, { 'empty.csv': 'kind,ref,amount\n', 'rows.csv': 'kind,ref,amount\nPAYMENT,X,1\n' });
+    for (const name of ['empty.csv', 'rows.csv']) {
+      const r = cli.run(['reconcile', root, '--ledger', join(root, name)]);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toContain(`${name} has unknown column(s) kind, ref, amount`);
+    }
   });
 
   it('exit 2 on unusable input: a malformed report, no report, a bad ledger, a bad option', () => {

@@ -49,12 +49,17 @@ describe('reconcile on the worked example', () => {
     expect(r.units).toEqual([
       {
         settlementBatchId: BATCH,
-        items: 'minor',
-        summary: 'minor',
-        reason: expect.stringMatching(/^nothing tells the readings apart; minor units assumed/),
+        unit: 'minor',
+        reason: expect.stringMatching(/^minor units: nothing tells the readings apart; minor units assumed/),
       },
     ]);
-    expect(r.warnings).toContain(`batch ${BATCH}: items read in minor units, summary in minor units: ${r.units[0]!.reason}`);
+    expect(r.warnings).toContain(`batch ${BATCH}: amounts read in ${r.units[0]!.reason}`);
+    expect(r.counts).toMatchObject({ rowErrors: 0, batchErrors: 0, duplicates: 0, notInLedger: 0, unsettled: 0 });
+    expect(r.files.map((f) => [f.kind, f.rows, f.complete])).toEqual([
+      ['settlementSummary', 3, true],
+      ['settlementItems', 2, true],
+      ['transactionItems', 2, true],
+    ]);
   });
 
   it('a planted missing refund: in the ledger, never settled, with its age', async () => {
@@ -111,7 +116,8 @@ describe('reconcile on the worked example', () => {
     expect(r.duplicates).toEqual([
       {
         report: 'settlementItems',
-        key: `${PAYMENT_ID}|PAYMENT`,
+        key: `${PAYMENT_ID}|PAYMENT|${REQUEST_ID}`,
+        transactionRequestId: REQUEST_ID,
         occurrences: [
           { file: SD_NAME, line: 2 },
           { file: SD_NAME, line: 4 },
@@ -200,25 +206,22 @@ describe('amount units decided per batch (auto)', () => {
       .replace(',1450,USD,-50,', ',14.50,USD,-0.50,')
       .replace(',-725,USD,25,', ',-7.25,USD,0.25,');
     const r = reconcile({ ...(await sample(items, summary)), ledger: sampleLedger() });
-    expect(r.units).toEqual([
-      { settlementBatchId: BATCH, items: 'major', summary: 'major', reason: 'the only reading the amounts allow (some have fractions)' },
-    ]);
+    expect(r.units).toEqual([{ settlementBatchId: BATCH, unit: 'major', reason: 'major units: the only reading every amount allows' }]);
     expect(r.ok).toBe(true);
     expect(r.totals[0]).toMatchObject({ currency: 'USD', value: '725' });
   });
 
-  it('items in minor units against a summary in major units: the only reading that adds up', async () => {
+  it('items in minor units against a summary in major units do not add up: a batch is read in one unit', async () => {
     const summary = GEN_B_SS.replace(',725,USD,-25,', ',7.25,USD,-0.25,')
       .replace(',1450,USD,-50,', ',14.50,USD,-0.50,')
       .replace(',-725,USD,25,', ',-7.25,USD,0.25,');
     const r = reconcile({ ...(await sample(GEN_A_SD, summary)), ledger: sampleLedger() });
-    expect(r.units[0]).toEqual({
-      settlementBatchId: BATCH,
-      items: 'minor',
-      summary: 'major',
-      reason: 'the only reading in which the items add up to the summary',
-    });
-    expect(r.summaryMismatches).toEqual([]);
+    // The summary's fractions allow only major units; read so, the items are 100 times the summary.
+    expect(r.units[0]).toEqual({ settlementBatchId: BATCH, unit: 'major', reason: 'major units: the only reading every amount allows' });
+    expect(r.summaryMismatches).toContainEqual(
+      expect.objectContaining({ summaryType: 'TOTAL', column: 'settlementAmountValue', summary: '725 USD', computed: '72500 USD' }),
+    );
+    expect(r.ok).toBe(false);
   });
 
   it('the ledger tells the readings apart when the amounts cannot', async () => {
@@ -227,14 +230,21 @@ describe('amount units decided per batch (auto)', () => {
     ledger[0]!.amount = { currency: 'USD', value: '1500' };
     ledger[1]!.amount = { currency: 'USD', value: '700' };
     const r = reconcile({ settlementItems: await parseReport(items, { fileName: SD_NAME }), ledger });
-    expect(r.units[0]).toMatchObject({ items: 'major', summary: undefined, reason: 'the reading that matches the ledger (2 amount(s))' });
+    expect(r.units[0]).toEqual({
+      settlementBatchId: BATCH,
+      unit: 'major',
+      reason: 'major units: the reading that matches the ledger (2 amount(s))',
+    });
     expect(r.matched).toHaveLength(2);
     expect(r.totals).toEqual([{ currency: 'USD', value: '72500', batches: [BATCH], source: 'settlementItems' }]);
+    // Items without their summary: nothing shows that no item is missing.
+    expect(r.batchErrors).toEqual([expect.objectContaining({ settlementBatchId: BATCH, problem: 'no_summary' })]);
+    expect(r.ok).toBe(false);
   });
 
   it('amountUnit overrides the decision', async () => {
     const r = reconcile({ ...(await sample()), ledger: sampleLedger(), amountUnit: 'major' });
-    expect(r.units[0]).toEqual({ settlementBatchId: BATCH, items: 'major', summary: 'major', reason: 'given as amountUnit' });
+    expect(r.units[0]).toEqual({ settlementBatchId: BATCH, unit: 'major', reason: 'major units: given as amountUnit' });
     expect(r.totals[0]).toMatchObject({ value: '72500' });
   });
 });
