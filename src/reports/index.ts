@@ -19,4 +19,4 @@ export type {
 } from './reconcile';
 export type { UnitDecision } from './auto-unit';
 export { fetchReports } from './fetch';
-export type { FetchReportsOptions, FetchReportsResult, FetchedReport } from './fetch';
+export type { FetchReportsOptions, FetchReportsResult, FetchedReport, FetchProgress } from './fetch';
