@@ -20,6 +20,8 @@ export interface DownloadGuardOptions {
    * `stalled`. A destination too slow to take a chunk for that long counts too: no progress either way.
    */
   idleMs: number;
+  /** Told the bytes let through so far after each chunk (progress); must not throw. */
+  onBytes?: (bytes: number) => void;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface DownloadGuardOptions {
  * that keeps growing) would otherwise fill the disk, and one that stops sending would hold the download open for
  * ever; either way the guard fails the stream with a DownloadStopped, which the download reports.
  */
-export function downloadGuard({ maxBytes, idleMs }: DownloadGuardOptions): Transform {
+export function downloadGuard({ maxBytes, idleMs, onBytes }: DownloadGuardOptions): Transform {
   let seen = 0;
   let timer: NodeJS.Timeout | undefined;
   const arm = (): void => {
@@ -46,6 +48,7 @@ export function downloadGuard({ maxBytes, idleMs }: DownloadGuardOptions): Trans
       }
       arm();
       done(null, chunk);
+      onBytes?.(seen);
     },
     flush(done: TransformCallback) {
       clearTimeout(timer);

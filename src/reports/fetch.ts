@@ -1,14 +1,17 @@
-// Downloading a day's report files from Antom's SFTP server (ssh2-sftp-client, an optional peer loaded only here).
-import { createHash } from 'node:crypto';
-import { closeSync, createWriteStream, mkdirSync, openSync, readSync, renameSync, rmSync, statSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pipeline } from 'node:stream/promises';
+// Downloading a day's report files from Antom's SFTP server into a local folder: which files, and each one's transfer.
+import { closeSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
-import type SftpClientType from 'ssh2-sftp-client';
+import { pipeline } from 'node:stream/promises';
 import { AmsConfigError, AmsConnectionError, AmsTimeoutError } from '../errors';
 import { showValue } from '../rules/show';
-import { DownloadStopped, downloadGuard } from './download-guard';
 import { REPORT_KINDS, kindFromFileName, type ReportKind } from './columns';
+import { DownloadStopped, downloadGuard } from './download-guard';
+import { progressReporter, type FetchProgress, type ProgressReporter } from './fetch-progress';
+import { hostKeyPolicy } from './host-key';
+import { cannotWrite, createPart, endsWithEnd, fdWriter, finishPart, localCopy, removeOwnFile, sameVersion } from './local-files';
+import { openSftpSession, type RemoteEntry, type SftpSession } from './sftp-session';
+
+export type { FetchProgress } from './fetch-progress';
 
 export interface FetchReportsOptions {
   /** `isftp.alipay.com` (fallback `sftp.alipay.com`). */
@@ -30,11 +33,19 @@ export interface FetchReportsOptions {
   /** The folder holding `<customerId>/<date>/`. Default `/v1/settlements`. */
   remoteRoot?: string;
   /**
-   * The server's host key fingerprint as OpenSSH prints it (`SHA256:…`); the connection is refused when it differs.
-   * Without it any host key is accepted, as by ssh2 itself.
+   * The server's host key fingerprint as OpenSSH prints it (`SHA256:…`), or several (any of them is accepted). This or
+   * `knownHosts` is required: a server offering another key is refused before the password or key is sent. Print it
+   * with `ssh-keyscan -p PORT HOST | ssh-keygen -lf -` and check it with Antom.
    */
-  hostKeySha256?: string;
-  /** Connection timeout. Default 20 000 ms. */
+  hostKeySha256?: string | readonly string[];
+  /**
+   * The path of an OpenSSH `known_hosts` file: any key it lists for the host (`[host]:port` off port 22, hashed lines
+   * too) is accepted, a key marked `@revoked` never is. Read once per call.
+   */
+  knownHosts?: string;
+  /** `'accept-any'`: no host key check at all. For tests only: it is logged as a warning on every call. */
+  hostKey?: 'accept-any';
+  /** The SSH handshake and login. Default 20 000 ms. */
   readyTimeoutMs?: number;
   /**
    * The largest report file downloaded, in bytes. Default 1 GiB (1 073 741 824). A file listed larger is not
@@ -42,45 +53,27 @@ export interface FetchReportsOptions {
    * server that sends without end would otherwise fill the disk.
    */
   maxFileBytes?: number;
-  /** The longest a transfer may wait for its next data before it fails (AmsTimeoutError). Default 60 000 ms. */
+  /**
+   * The longest wait for the server (AmsTimeoutError past it): for each SFTP request (opening the subsystem, looking
+   * up the folder, listing it), and for the next data of a transfer. Default 60 000 ms.
+   */
   idleTimeoutMs?: number;
+  /** Told of each file's bytes as they arrive (at most every 100 ms) and of each file's end. Must not throw. */
+  onProgress?: (progress: FetchProgress) => void;
+  /** Where warnings are logged as well (the client's `logger` fits); console.warn for the `accept-any` one without it. */
+  logger?: { warn?(message: string, meta?: Record<string, unknown>): void };
 }
 
 export const DEFAULT_MAX_REPORT_FILE_BYTES = 1024 ** 3;
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
-function positiveWhole(value: unknown, fallback: number, field: string): number {
+function positiveWhole(value: unknown, fallback: number, field: string, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
-    throw new AmsConfigError(`fetchReports: ${field} must be a whole number of at least 1, not ${showValue(value, 20)}`, { field });
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? 'of at least 1' : `from 1 to ${max}`;
+    throw new AmsConfigError(`fetchReports: ${field} must be a whole number ${range}, not ${showValue(value, 20)}`, { field });
   }
   return value;
-}
-
-/** A local file or folder that cannot be written: the caller's `to` (or the disk) is at fault, not the server. */
-function cannotWrite(path: string, err: unknown): AmsConfigError {
-  const code = (err as NodeJS.ErrnoException | undefined)?.code ?? (err instanceof Error ? err.name : 'error');
-  return new AmsConfigError(`fetchReports: cannot write ${path} (${code}): to must be a writable folder with room for the reports`, {
-    field: 'to',
-  });
-}
-
-/** An SFTP request other than the transfer: its failure is the server's or the connection's. */
-async function remote<T>(what: string, request: Promise<T>): Promise<T> {
-  try {
-    return await request;
-  } catch (err) {
-    throw new AmsConnectionError(`SFTP ${what} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
-  }
-}
-
-/** Removes a partial download: a file only (never a folder someone put in its place), and never throws. */
-function removeOwnFile(path: string): void {
-  try {
-    rmSync(path, { force: true });
-  } catch {
-    // a folder, or no permission: left as it is
-  }
 }
 
 export interface FetchedReport {
@@ -89,7 +82,7 @@ export interface FetchedReport {
   path: string;
   remotePath: string;
   size: number;
-  /** `skipped`: already here whole (same size, ending with `<END>`), not downloaded again. */
+  /** `skipped`: already here whole (same size and modification time, ending with `<END>`), not downloaded again. */
   status: 'downloaded' | 'skipped';
   /** The file ends with the `<END>` line. A file without it is kept, for inspection, but is not whole. */
   complete: boolean;
@@ -101,36 +94,6 @@ export interface FetchReportsResult {
   warnings: string[];
 }
 
-type SftpClientCtor = new (
-  name?: string,
-  callbacks?: { error?: (err: Error) => void; end?: () => void; close?: () => void },
-) => SftpClientType;
-
-function loadClient(): SftpClientCtor {
-  const require = createRequire(import.meta.url);
-  try {
-    return require('ssh2-sftp-client') as SftpClientCtor;
-  } catch {
-    throw new AmsConfigError('fetchReports needs the ssh2-sftp-client package: npm install ssh2-sftp-client', {
-      field: 'ssh2-sftp-client',
-    });
-  }
-}
-
-/** True when the last non-blank line of the file is `<END>`: the file was written to its end. */
-export function endsWithEnd(path: string): boolean {
-  const size = statSync(path).size;
-  const fd = openSync(path, 'r');
-  try {
-    const length = Math.min(size, 256);
-    const buf = Buffer.alloc(length);
-    readSync(fd, buf, 0, length, size - length);
-    return buf.toString('utf8').trimEnd().endsWith('<END>');
-  } finally {
-    closeSync(fd);
-  }
-}
-
 function folderDate(date: string): string {
   const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(date);
   if (!m)
@@ -138,24 +101,31 @@ function folderDate(date: string): string {
   return `${m[1]}${m[2]}${m[3]}`;
 }
 
-function fingerprint(key: Buffer): string {
-  return `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
-}
-
 /** A plain file name: no directory separators, no `..`, printable. */
 const SAFE_FILE_NAME = /^(?!\.\.?$)[A-Za-z0-9._-]{1,255}$/;
 
+/** A listed report this call deals with. */
+interface Planned {
+  entry: RemoteEntry;
+  path: string;
+  remotePath: string;
+  /** Already here whole, as listed. */
+  skip: boolean;
+}
+
 /**
  * Downloads the reports of one day from `<remoteRoot>/<customerId>/<date>/` into `to`, checking that each ends with
- * `<END>`. A file already in `to` with the remote size and an `<END>` line is not downloaded again. Files go to
- * `<name>.part` first and are renamed once transferred, so an interrupted run never leaves a partial file under the
- * final name; a transferred file without `<END>` (still being written on the server) is kept, marked
+ * `<END>`. The server's host key must be pinned (`hostKeySha256` or `knownHosts`); any other key is refused before
+ * the login is sent. A file already in `to` with the remote size and modification time and an `<END>` line is not
+ * downloaded again (a downloaded file is given the remote time). Files go to `<name>.part` first, created exclusively
+ * and never through a link, and are renamed once transferred, so an interrupted run never leaves a partial file under
+ * the final name; a transferred file without `<END>` (still being written on the server) is kept, marked
  * `complete: false`, and fetched again next time. A missing date folder (reports not generated yet) is an empty
- * result with a warning.
- * A file larger than `maxFileBytes` (listed so, or sent so) is not kept: a warning names it.
- * @throws AmsConfigError for unusable options or a missing ssh2-sftp-client; AmsConnectionError when the server
- *   cannot be reached, refuses the login or the host key, or a transfer fails; AmsTimeoutError (an
- *   AmsConnectionError) when a transfer gets no data for `idleTimeoutMs`.
+ * result with a warning. A file larger than `maxFileBytes` (listed so, or sent so) is not kept: a warning names it.
+ * @throws AmsConfigError for unusable options, no host key pin, a missing ssh2-sftp-client, or something in `to` that
+ *   is in the way (a link or a folder under a report's name); AmsConnectionError when the server cannot be reached,
+ *   refuses the login, offers a host key that is not pinned, or a transfer fails; AmsTimeoutError (an
+ *   AmsConnectionError) when a request gets no answer, or a transfer no data, for `idleTimeoutMs`.
  */
 export async function fetchReports(options: FetchReportsOptions): Promise<FetchReportsResult> {
   for (const field of ['host', 'username', 'customerId', 'to'] as const) {
@@ -167,49 +137,38 @@ export async function fetchReports(options: FetchReportsOptions): Promise<FetchR
   if (!/^[A-Za-z0-9_-]+$/.test(options.customerId))
     throw new AmsConfigError('fetchReports: customerId holds characters a folder name cannot', { field: 'customerId' });
   const date = folderDate(options.date);
+  const port = positiveWhole(options.port, 22, 'port', 65_535);
   const maxFileBytes = positiveWhole(options.maxFileBytes, DEFAULT_MAX_REPORT_FILE_BYTES, 'maxFileBytes');
   const idleTimeoutMs = positiveWhole(options.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS, 'idleTimeoutMs');
+  const readyTimeoutMs = positiveWhole(options.readyTimeoutMs, 20_000, 'readyTimeoutMs');
+  if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
+    throw new AmsConfigError('fetchReports: onProgress must be a function', { field: 'onProgress' });
   const kinds = options.kind === undefined ? REPORT_KINDS : typeof options.kind === 'string' ? [options.kind] : options.kind;
   const remoteDir = `${(options.remoteRoot ?? '/v1/settlements').replace(/\/+$/, '')}/${options.customerId}/${date}`;
-  const Client = loadClient();
-  // The client's default listeners print to the console when a connection ends or fails unexpectedly; here every
-  // failure is already a typed error of the call that met it.
-  const quiet = (): void => undefined;
-  const sftp = new Client('ams-cashier', { error: quiet, end: quiet, close: quiet });
-  const expected = options.hostKeySha256;
-  let hostKeyRefused = false;
+  // Before any connection: without a pin there is nothing to connect to safely.
+  const hostKey = hostKeyPolicy({ ...options, port });
   const result: FetchReportsResult = { remoteDir, files: [], warnings: [] };
-  let stalled = false;
+  for (const warning of hostKey.warnings) {
+    if (options.logger?.warn) options.logger.warn(warning);
+    else console.warn(warning);
+    result.warnings.push(warning);
+  }
+
+  const session = await openSftpSession({ ...options, port, readyTimeoutMs, idleTimeoutMs, hostKey });
+  let failed = true;
   try {
-    try {
-      await sftp.connect({
-        host: options.host,
-        port: options.port ?? 22,
-        username: options.username,
-        ...(options.password !== undefined ? { password: options.password } : {}),
-        ...(options.privateKey !== undefined ? { privateKey: options.privateKey } : {}),
-        ...(options.passphrase !== undefined ? { passphrase: options.passphrase } : {}),
-        readyTimeout: options.readyTimeoutMs ?? 20_000,
-        // A server that stops answering mid-session (during a listing, say) is noticed and the session closed.
-        keepaliveInterval: 10_000,
-        keepaliveCountMax: 3,
-        ...(expected ? { hostVerifier: (key: Buffer) => (fingerprint(key) === expected ? true : ((hostKeyRefused = true), false)) } : {}),
-      });
-    } catch (err) {
-      // ssh2's messages name the stage (authentication, handshake, timeout), never the password or key.
-      const why = hostKeyRefused ? `the host key is not ${expected}` : (err as Error).message.replace(/^connect: /, '');
-      throw new AmsConnectionError(`SFTP ${options.host}:${options.port ?? 22} as ${options.username}: ${why}`, { cause: err });
-    }
-    if (!(await remote(`looking for ${remoteDir}`, sftp.exists(remoteDir)))) {
+    if (!(await session.exists(remoteDir))) {
       result.warnings.push(`no folder ${remoteDir} on the server: the reports of ${date} are not there (yet)`);
+      failed = false;
       return result;
     }
-    const listing = await remote(`listing ${remoteDir}`, sftp.list(remoteDir));
+    const listing = await session.list(remoteDir);
     try {
       mkdirSync(options.to, { recursive: true });
     } catch (err) {
       throw cannotWrite(options.to, err);
     }
+    const plan: Planned[] = [];
     for (const entry of listing.sort((a, b) => a.name.localeCompare(b.name))) {
       // A name from the server becomes a local path: anything that could leave `to` is skipped, never joined.
       if (!SAFE_FILE_NAME.test(entry.name)) {
@@ -218,73 +177,117 @@ export async function fetchReports(options: FetchReportsOptions): Promise<FetchR
       }
       const kind = kindFromFileName(entry.name);
       if (entry.type !== '-' || !kind || !kinds.includes(kind) || !/\.csv$/i.test(entry.name)) continue;
-      const tooLarge = (): string =>
-        `${entry.name} is larger than maxFileBytes (${maxFileBytes} bytes): not downloaded; raise maxFileBytes to fetch it`;
       if (entry.size > maxFileBytes) {
-        result.warnings.push(tooLarge());
+        result.warnings.push(tooLarge(entry.name, maxFileBytes));
         continue;
       }
-      const remotePath = `${remoteDir}/${entry.name}`;
       const path = join(options.to, entry.name);
-      let have: number | undefined;
-      try {
-        have = statSync(path).size;
-      } catch {
-        have = undefined;
-      }
-      if (have === entry.size && endsWithEnd(path)) {
+      const copy = localCopy(path);
+      // Size alone is not enough: a report reissued with the same length but other rows must be fetched again.
+      const skip = copy !== undefined && sameVersion(copy, entry) && endsWithEnd(path);
+      plan.push({ entry, path, remotePath: `${remoteDir}/${entry.name}`, skip });
+    }
+
+    const warn = (message: string): void => void result.warnings.push(message);
+    let running = true;
+    const progress = progressReporter(options.onProgress, plan.filter((p) => !p.skip).length, (message) => {
+      // A promise the callback returned can reject after the result is handed back: then only the logger hears it.
+      if (running) warn(message);
+      options.logger?.warn?.(message);
+    });
+    for (const item of plan) {
+      const { entry, path, remotePath } = item;
+      if (item.skip) {
         result.files.push({ name: entry.name, path, remotePath, size: entry.size, status: 'skipped', complete: true });
         continue;
       }
-      const part = `${path}.part`;
-      const guard = downloadGuard({ maxBytes: maxFileBytes, idleMs: idleTimeoutMs });
-      const out = createWriteStream(part);
-      // Settles once the file is written and closed (the client resolves `get` when the remote read ends, which can be
-      // before that), or with the first error of either stream: observed at once, awaited below.
-      const written = pipeline(guard, out);
-      written.catch(() => undefined);
-      try {
-        await sftp.get(remotePath, guard);
-        await written;
-      } catch (err) {
-        // Read first: destroying the guard below also ends the file stream, with an error of its own.
-        const localError = out.errored;
-        guard.destroy(); // whatever failed, the guard's timer stops here
-        await written.catch(() => undefined);
-        // Closed before the partial file is removed (events.once would throw the stream's error instead of waiting).
-        if (!out.closed) await new Promise<void>((resolve) => out.once('close', () => resolve()));
-        // The client wraps a destination's error in its own: what stopped the transfer is read from the streams.
-        const stopped = guard.errored instanceof DownloadStopped ? guard.errored : undefined;
-        if (stopped?.reason === 'stalled') stalled = true;
-        removeOwnFile(part);
-        if (stopped?.reason === 'too_large') {
-          result.warnings.push(tooLarge());
-          continue;
-        }
-        if (stopped?.reason === 'stalled') {
-          throw new AmsTimeoutError(
-            `SFTP download of ${remotePath} stalled: no data for ${idleTimeoutMs} ms (idleTimeoutMs); nothing was kept, fetch again`,
-            { cause: err },
-          );
-        }
-        if (localError) throw cannotWrite(part, localError);
-        throw new AmsConnectionError(`SFTP download of ${remotePath} failed: ${(err as Error).message}`, { cause: err });
+      const fetched = await downloadOne(session, item, { maxFileBytes, idleTimeoutMs, progress });
+      if (fetched === 'too_large') {
+        warn(tooLarge(entry.name, maxFileBytes));
+        continue;
       }
-      try {
-        renameSync(part, path);
-      } catch (err) {
-        removeOwnFile(part);
-        throw cannotWrite(path, err);
-      }
-      const complete = endsWithEnd(path);
-      if (!complete) result.warnings.push(`${entry.name} has no <END> line: it is still being written or was cut short; fetch again later`);
-      result.files.push({ name: entry.name, path, remotePath, size: statSync(path).size, status: 'downloaded', complete });
+      if (!fetched.complete) warn(`${entry.name} has no <END> line: it is still being written or was cut short; fetch again later`);
+      result.files.push({ name: entry.name, path, remotePath, size: fetched.size, status: 'downloaded', complete: fetched.complete });
     }
+    running = false;
+    failed = false;
     return result;
   } finally {
-    // end() waits for the server to close the session, which a server that stopped answering never does: cut it off.
-    const connection = (sftp as unknown as { client?: { destroy?: () => void } }).client;
-    if (stalled && typeof connection?.destroy === 'function') connection.destroy();
-    else await sftp.end().catch(() => undefined);
+    const closing = await session.close();
+    if (closing && !failed) result.warnings.push(closing);
   }
+}
+
+function tooLarge(name: string, maxFileBytes: number): string {
+  return `${name} is larger than maxFileBytes (${maxFileBytes} bytes): not downloaded; raise maxFileBytes to fetch it`;
+}
+
+/** Transfers one file to `<name>.part` through a descriptor of its own, then renames it to its name. */
+async function downloadOne(
+  session: SftpSession,
+  { entry, path, remotePath }: Planned,
+  limits: { maxFileBytes: number; idleTimeoutMs: number; progress: ProgressReporter },
+): Promise<{ size: number; complete: boolean } | 'too_large'> {
+  const part = `${path}.part`;
+  const fd = createPart(part);
+  let finished: { size: number; complete: boolean } | undefined;
+  try {
+    const progress = limits.progress.file(entry.name, entry.size);
+    let received = 0;
+    const guard = downloadGuard({
+      maxBytes: limits.maxFileBytes,
+      idleMs: limits.idleTimeoutMs,
+      onBytes: (bytes) => {
+        received = bytes;
+        progress.bytes(bytes);
+      },
+    });
+    const out = fdWriter(fd);
+    // Settles once every byte is written (the client resolves `get` when the remote read ends, which can be before
+    // that), or with the first error of either stream: observed at once, awaited below.
+    const written = pipeline(guard, out);
+    written.catch(() => undefined);
+    try {
+      await session.download(remotePath, guard);
+      await written;
+    } catch (err) {
+      // Read first: destroying the guard below also ends the file stream, with an error of its own.
+      const localError = out.errored;
+      guard.destroy(); // whatever failed, the guard's timer stops here
+      await written.catch(() => undefined);
+      // The client wraps a destination's error in its own: what stopped the transfer is read from the streams.
+      const stopped = guard.errored instanceof DownloadStopped ? guard.errored : undefined;
+      if (stopped?.reason === 'too_large') {
+        progress.end(received);
+        return 'too_large';
+      }
+      if (stopped?.reason === 'stalled') {
+        // A server that stopped sending never closes the session either.
+        session.cutOff();
+        throw new AmsTimeoutError(
+          `SFTP download of ${remotePath} stalled: no data for ${limits.idleTimeoutMs} ms (idleTimeoutMs); nothing was kept, fetch again`,
+          { cause: err },
+        );
+      }
+      if (localError) throw cannotWrite(part, localError);
+      throw new AmsConnectionError(`SFTP download of ${remotePath} failed: ${(err as Error).message}`, { cause: err });
+    }
+    try {
+      finished = finishPart(fd, entry.modifyTime);
+    } catch (err) {
+      throw cannotWrite(part, err);
+    }
+    progress.end(received);
+  } finally {
+    closeSync(fd);
+    if (!finished) removeOwnFile(part);
+  }
+  try {
+    // rename replaces whatever is at `path` (a link planted since the plan included) and never follows it.
+    renameSync(part, path);
+  } catch (err) {
+    removeOwnFile(part);
+    throw cannotWrite(path, err);
+  }
+  return finished;
 }

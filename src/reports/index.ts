@@ -28,4 +28,4 @@ export type {
   UnitDecision,
 } from './reconcile';
 export { fetchReports } from './fetch';
-export type { FetchReportsOptions, FetchReportsResult, FetchedReport } from './fetch';
+export type { FetchReportsOptions, FetchReportsResult, FetchedReport, FetchProgress } from './fetch';

@@ -15,9 +15,10 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AmsConfigError, AmsConnectionError, AmsTimeoutError } from '../../src/errors';
-import { fetchReports, parseReports, reconcile } from '../../src/reports';
+import { fetchReports, parseReports, reconcile, type FetchProgress } from '../../src/reports';
 import { BATCH, GEN_A_SD, GEN_A_TD, GEN_B_SS, sampleLedger } from './samples';
 import { rejectsWith } from '../helpers/expect';
 import { startSshServer, type SshServer } from './sshd';
@@ -97,7 +98,9 @@ describe('fetchReports over SFTP', () => {
       fetchReports(options({ hostKeySha256: 'SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA' })),
     );
     expect(err.message).toBe(
-      `SFTP 127.0.0.1:${server.port} as ${server.username}: the host key is not SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA`,
+      `SFTP 127.0.0.1:${server.port} as ${server.username}: the host key is not the pinned one: the server offered ssh-ed25519 ` +
+        `${server.hostKeySha256}, expected SHA256:AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA (hostKeySha256). The login was not sent. ` +
+        "If the server's key really changed, check the new fingerprint with Antom before pinning it",
     );
   });
 
@@ -177,6 +180,71 @@ describe('fetchReports over SFTP', () => {
       expect(readdirSync(t.to)).toEqual([]);
     });
   }, 60_000);
+
+  it('onProgress is told of each file that is downloaded (not the ones skipped), with its end, in order', async () => {
+    const to = mkdtempSync(join(tmpdir(), 'ams-fetch-progress-'));
+    try {
+      // A file's end is the call that counts it in filesDone.
+      const ends = (calls: FetchProgress[]) =>
+        calls.filter((p, i) => p.filesDone !== (calls[i - 1]?.filesDone ?? 0)).map((p) => [p.file, p.bytesDone, p.filesDone, p.filesTotal]);
+      const first: FetchProgress[] = [];
+      await fetchReports(options({ to, onProgress: (p) => void first.push(p) }));
+      expect(ends(first)).toEqual([
+        [`settlementItems_USD_${BATCH}_000.csv`, GEN_A_SD.length, 1, 3],
+        [`settlementSummary_USD_${BATCH}_000.csv`, GEN_B_SS.length, 2, 3],
+        ['transactionItems_20181226_000.csv', GEN_A_TD.length - '<END>\n'.length, 3, 3],
+      ]);
+      expect(first.every((p) => p.bytesDone <= p.bytesTotal && p.filesTotal === 3)).toBe(true);
+      // The two whole files are skipped now: only the one without <END> is fetched again, and counted.
+      const second: FetchProgress[] = [];
+      await fetchReports(options({ to, onProgress: (p) => void second.push(p) }));
+      expect(ends(second)).toEqual([['transactionItems_20181226_000.csv', GEN_A_TD.length - '<END>\n'.length, 1, 1]]);
+    } finally {
+      rmSync(to, { recursive: true, force: true });
+    }
+  });
+
+  it('onProgress is told of a large file as its bytes arrive, at most every 100 ms, then of its end', async () => {
+    await largeTransfer('20181231', async (t) => {
+      const calls: Array<FetchProgress & { at: number }> = [];
+      const r = await fetchReports(
+        options({ to: t.to, date: t.date, onProgress: (p) => void calls.push({ ...p, at: performance.now() }) }),
+      );
+      const total = 64 * 1024 * 1024;
+      expect(r.files.map((f) => [f.name, f.size])).toEqual([[t.name, total]]);
+      expect(calls.every((c) => c.file === t.name && c.bytesTotal === total && c.filesTotal === 1)).toBe(true);
+      const last = calls.at(-1)!;
+      expect([last.bytesDone, last.filesDone]).toEqual([total, 1]);
+      const during = calls.slice(0, -1);
+      expect(during.length).toBeGreaterThan(0);
+      expect(during.every((c) => c.filesDone === 0 && c.bytesDone > 0 && c.bytesDone < total)).toBe(true);
+      for (let i = 1; i < calls.length; i++) expect(calls[i]!.bytesDone).toBeGreaterThanOrEqual(calls[i - 1]!.bytesDone);
+      for (let i = 1; i < during.length; i++) expect(during[i]!.at - during[i - 1]!.at).toBeGreaterThanOrEqual(99);
+    });
+  }, 60_000);
+
+  it('an onProgress that throws, or returns a rejected promise, never breaks the download: one warning says so', async () => {
+    for (const onProgress of [
+      () => {
+        throw new Error('boom');
+      },
+      () => Promise.reject(new Error('boom')) as unknown as void,
+    ]) {
+      const to = mkdtempSync(join(tmpdir(), 'ams-fetch-progress-'));
+      try {
+        const r = await fetchReports(options({ to, onProgress }));
+        expect(r.files.map((f) => f.status)).toEqual(['downloaded', 'downloaded', 'downloaded']);
+        expect(readFileSync(join(to, `settlementItems_USD_${BATCH}_000.csv`), 'utf8')).toBe(GEN_A_SD);
+        // Told once, though the callback failed at every file; a rejection is seen a moment later.
+        await new Promise((resolve) => setTimeout(resolve, 10));
+        expect(r.warnings.filter((w) => w.startsWith('onProgress'))).toEqual([
+          'onProgress threw (boom): the download went on; fix the callback',
+        ]);
+      } finally {
+        rmSync(to, { recursive: true, force: true });
+      }
+    }
+  });
 
   it('a to that cannot be created, or a folder in the way of a finished file, is an AmsConfigError naming to', async () => {
     const base = mkdtempSync(join(tmpdir(), 'ams-fetch-to-'));

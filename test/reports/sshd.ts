@@ -13,8 +13,12 @@ export interface SshServer {
   username: string;
   /** The user's private key (OpenSSH format). */
   privateKey: string;
-  /** The host key fingerprint as OpenSSH prints it (SHA256:…). */
+  /** The host key fingerprint as OpenSSH prints it (SHA256:…): the first of hostKeys. */
   hostKeySha256: string;
+  /** Every host key the server has, in the order asked for: its type, its public line and fingerprint. */
+  hostKeys: HostKey[];
+  /** `[127.0.0.1]:port` (or `127.0.0.1` on 22), as known_hosts names this server. */
+  knownHostsName: string;
   /** A directory standing for the server's /: remote paths are `${root}/v1/settlements/…` (no chroot). */
   root: string;
   /** The listening sshd; each session runs in processes below it. */
@@ -22,9 +26,28 @@ export interface SshServer {
   stop(): Promise<void>;
 }
 
-function keygen(path: string): void {
-  const r = spawnSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'ams-cashier-test', '-f', path], { encoding: 'utf8' });
+export interface HostKey {
+  /** `ssh-ed25519`, `ssh-rsa`. */
+  type: string;
+  /** The public key as a known_hosts line holds it after the host: `ssh-ed25519 AAAA…`. */
+  publicKey: string;
+  sha256: string;
+}
+
+export type HostKeyType = 'ed25519' | 'rsa';
+
+function keygen(path: string, type: HostKeyType = 'ed25519'): void {
+  const size = type === 'rsa' ? ['-b', '2048'] : [];
+  const r = spawnSync('ssh-keygen', ['-q', '-t', type, ...size, '-N', '', '-C', 'ams-cashier-test', '-f', path], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ssh-keygen failed: ${r.error?.message ?? r.stderr}`);
+}
+
+/** The fingerprint ssh-keygen prints for a public key file. */
+export function fingerprintOf(publicKeyFile: string): string {
+  const fp = spawnSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', publicKeyFile], { encoding: 'utf8' });
+  const found = /SHA256:[A-Za-z0-9+/]+/.exec(fp.stdout)?.[0];
+  if (!found) throw new Error(`no host key fingerprint: ${fp.stderr}`);
+  return found;
 }
 
 /** Reads the SSH banner: the server is accepting connections. */
@@ -42,15 +65,20 @@ function banner(port: number): Promise<boolean> {
   });
 }
 
-/** Starts sshd in the foreground (-D -e) with its own config; only the current user, only by the throwaway key. */
-export async function startSshServer(): Promise<SshServer> {
+/**
+ * Starts sshd in the foreground (-D -e) with its own config; only the current user, only by the throwaway key. It has
+ * one host key of each type asked for (default: one ed25519 key).
+ */
+export async function startSshServer({ hostKeyTypes = ['ed25519'] }: { hostKeyTypes?: HostKeyType[] } = {}): Promise<SshServer> {
   const dir = mkdtempSync(join(tmpdir(), 'ams-sshd-'));
-  keygen(join(dir, 'host_key'));
+  const hostKeys: HostKey[] = hostKeyTypes.map((type) => {
+    const file = join(dir, `host_key_${type}`);
+    keygen(file, type);
+    const [keyType, base64] = readFileSync(`${file}.pub`, 'utf8').split(' ');
+    return { type: keyType!, publicKey: `${keyType} ${base64}`, sha256: fingerprintOf(`${file}.pub`) };
+  });
   keygen(join(dir, 'user_key'));
   writeFileSync(join(dir, 'authorized_keys'), readFileSync(join(dir, 'user_key.pub')), { mode: 0o600 });
-  const fp = spawnSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'host_key.pub')], { encoding: 'utf8' });
-  const hostKeySha256 = /SHA256:[A-Za-z0-9+/]+/.exec(fp.stdout)?.[0];
-  if (!hostKeySha256) throw new Error(`no host key fingerprint: ${fp.stderr}`);
   const root = join(dir, 'root');
   mkdirSync(root);
   // sshd refuses to start without its privilege-separation directory.
@@ -62,7 +90,7 @@ export async function startSshServer(): Promise<SshServer> {
     const config = [
       `Port ${port}`,
       'ListenAddress 127.0.0.1',
-      `HostKey ${join(dir, 'host_key')}`,
+      ...hostKeyTypes.map((type) => `HostKey ${join(dir, `host_key_${type}`)}`),
       `PidFile ${join(dir, 'sshd.pid')}`,
       `AuthorizedKeysFile ${join(dir, 'authorized_keys')}`,
       'PubkeyAuthentication yes',
@@ -91,7 +119,9 @@ export async function startSshServer(): Promise<SshServer> {
         port,
         username,
         privateKey: readFileSync(join(dir, 'user_key'), 'utf8'),
-        hostKeySha256,
+        hostKeySha256: hostKeys[0]!.sha256,
+        hostKeys,
+        knownHostsName: `[127.0.0.1]:${port}`,
         root,
         pid: child.pid!,
         async stop() {
