@@ -152,7 +152,7 @@ describe('matchNotification', () => {
       expect(r.mismatches.map((m) => m.field)).toEqual(['paymentAmount.value']);
     });
 
-    it("an object whose outcome says paid while its result says failed does not match (the outcome is derived again)", () => {
+    it('an object whose outcome says paid while its result says failed does not match (the outcome is derived again)', () => {
       const lying = { ...failed, outcome: 'paid' } as typeof failed;
       const r = matchNotification(lying, order);
       expect(r.ok).toBe(false);

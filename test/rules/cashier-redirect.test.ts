@@ -29,9 +29,7 @@ describe('cashierRedirect', () => {
     expect(url.searchParams.get('callback')).toBe('https://www.taobao.com?param1=sl');
     expect(r.html).toContain('method="get" action="https://iopensandbox.alipay.com/alipaycn/pc/cashier"');
     expect(Object.fromEntries(fields(r.html))).toEqual(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])));
-    expect(r.html).toContain(
-      "<script>HTMLFormElement.prototype.submit.call(document.getElementById('ams-cashier-redirect'));</script>",
-    );
+    expect(r.html).toContain("<script>HTMLFormElement.prototype.submit.call(document.getElementById('ams-cashier-redirect'));</script>");
   });
 
   it('takes the redirectActionForm alone, parameters as a string or an object, with the same result', () => {
@@ -108,7 +106,7 @@ describe('cashierRedirect', () => {
     expect(thrown(AmsValidationError, () => cashierRedirect(null as never)).fields).toEqual(['answer']);
   });
 
-  it('submits through the prototype, so parameters named submit, action or method cannot hide the form\'s own submit', () => {
+  it("submits through the prototype, so parameters named submit, action or method cannot hide the form's own submit", () => {
     for (const method of ['GET', 'POST'] as const) {
       const r = cashierRedirect({
         method,
