@@ -207,8 +207,10 @@ function openQueue(name: string, connection: ConnectionOptions, prefix: string |
 /**
  * A durable notification inbox on BullMQ. Its handlers verify each notification exactly as createNotificationHandler
  * does, store it as one job whose id is the notification's dedupe key, and acknowledge only after Redis confirmed the
- * write (Redis down or slower than enqueueTimeoutMs → 503, not acknowledged, so Alipay sends it again). Workers started
- * with `process()` run your callbacks with retries and exponential backoff; a job whose worker died is picked up again.
+ * write and, by default, that Redis keeps it (`durability`: an append-only file, and WAITAOF where Redis has it).
+ * Redis down, without AOF, or slower than enqueueTimeoutMs → 503, not acknowledged, so Alipay sends it again. Workers
+ * started with `process()` verify each job again, then run your callbacks with a per-attempt timeout, retries and
+ * exponential backoff; a job whose worker died is picked up again.
  *
  * ```ts
  * const inbox = createNotificationInbox({ connection: 'redis://127.0.0.1:6379', client, path: '/alipay/notify' });

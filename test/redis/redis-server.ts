@@ -85,9 +85,10 @@ process.once('exit', () => {
   for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-function argsFor(port: number, options: RedisServerOptions, dir: string | undefined): string[] {
-  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--daemonize', 'no'];
-  if (options.appendonly) args.push('--appendonly', 'yes', '--appendfsync', options.appendfsync ?? 'everysec', '--dir', dir!);
+function argsFor(port: number, options: RedisServerOptions, dir: string): string[] {
+  // A dir of its own even without persistence: a test that turns the AOF on at run time must not write into the repo.
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--daemonize', 'no', '--dir', dir];
+  if (options.appendonly) args.push('--appendonly', 'yes', '--appendfsync', options.appendfsync ?? 'everysec');
   else args.push('--appendonly', 'no');
   return [...args, ...(options.args ?? [])];
 }
@@ -128,9 +129,9 @@ export async function startRedisServer(options: RedisServerOptions = {}): Promis
   let child: ChildProcess | undefined;
   let port = 0;
   let lastError: unknown;
-  // The AOF lives in a directory of its own, kept across restart() and removed when the test process exits.
-  const dir = options.appendonly ? mkdtempSync(join(tmpdir(), 'ams-redis-')) : undefined;
-  if (dir) dirs.add(dir);
+  // Its files (the AOF) live in a directory of its own, kept across restart() and removed when the test process exits.
+  const dir = mkdtempSync(join(tmpdir(), 'ams-redis-'));
+  dirs.add(dir);
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
     port = await freePort();
     try {
