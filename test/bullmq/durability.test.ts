@@ -74,6 +74,7 @@ describe.skipIf(!HAVE_REDIS)('inbox durability on a real redis-server', () => {
     expect(JSON.parse(first.body)).toMatchObject({ error: 'queue_unavailable' });
     expect(await job('pay-no-aof')).toBeUndefined();
     const logged = errors(logs).join('\n');
+    expect(logged).toMatch(/^ams: inbox refuses to acknowledge: Redis would not keep the notification/);
     expect(logged).toMatch(/Redis has no append-only file \(CONFIG GET appendonly answered "no"\)/);
     expect(logged).toMatch(/appendonly yes in redis\.conf/);
     expect(logged).toMatch(/durability: 'best-effort'/);
