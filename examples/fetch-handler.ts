@@ -15,12 +15,14 @@ export function createNotifyRoute(client: AmsClient, paid: Set<string>, orders: 
       // Signed by Alipay is not "for this order": compare it with what you charged before marking it paid.
       const amount = orders.get(notification.paymentRequestId);
       if (!amount) throw new Error(`unknown paymentRequestId ${notification.paymentRequestId}`); // not acknowledged: retried
+      if (notification.outcome !== 'paid') return; // failed or pending: nothing to mark (acknowledged)
+      // A match means paid, for this request id, currency and amount.
       const { ok, mismatches } = matchNotification(notification, {
         paymentRequestId: notification.paymentRequestId,
         paymentAmount: amount,
       });
       if (!ok) throw new Error(`notification differs from the order: ${mismatches.map((m) => m.field).join(', ')}`);
-      if (notification.outcome === 'paid') paid.add(notification.paymentRequestId);
+      paid.add(notification.paymentRequestId);
     },
   });
 }

@@ -114,6 +114,7 @@ export type {
   NotificationExpectation,
   NotificationMismatch,
   NotificationMatch,
+  MatchNotificationOptions,
 } from './notifications';
 
 // Keys and signing for those who sign themselves (the rest: ams-cashier/signing).

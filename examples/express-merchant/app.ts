@@ -143,8 +143,13 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
       // Throwing answers 500: Alipay sends it again, so nothing is lost while the order is not found (a restart,
       // a replica behind) — acknowledging here would drop a real payment for good.
       if (!order) throw new Error(`notification for unknown paymentRequestId ${n.paymentRequestId}`);
-      // Signed by Alipay is not "for this order": compare the id, currency and amount before marking it paid.
-      const match = matchNotification(n, { paymentRequestId: order.paymentRequestId, paymentAmount: order.amount });
+      // Signed by Alipay is not "for this order": compare the id, currency and amount before recording it. A match
+      // needs `paid` unless other outcomes are named; this shop records failed and pending ones too, so it names them.
+      const match = matchNotification(
+        n,
+        { paymentRequestId: order.paymentRequestId, paymentAmount: order.amount },
+        { outcomes: ['paid', 'failed', 'pending'] },
+      );
       if (!match.ok) {
         throw new Error(
           `notification differs from order ${order.orderId} (${match.mismatches.map((m) => m.field).join(', ')}): investigate before shipping`,

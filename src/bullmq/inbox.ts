@@ -1,5 +1,6 @@
-// createNotificationInbox: verify and store each notification as a BullMQ job, acknowledge once Redis has it, process it later.
+// createNotificationInbox: verify and store each notification as a BullMQ job, acknowledge once Redis has it durably, process it later.
 import type { ConnectionOptions, Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import type { Logger } from '../api/call';
 import type { Clock } from '../clock';
 import { AmsConfigError } from '../errors';
@@ -7,8 +8,10 @@ import type { FetchNotificationHandler } from '../notifications/fetch-handler';
 import type { NodeNotificationHandler } from '../notifications/node-handler';
 import { partyOf, type NotificationClient } from '../notifications/party';
 import { withTimeout, type NotificationHandlerOptions } from '../notifications/processor';
+import { resolveVerifier } from '../notifications/verify';
+import { createDurabilityGate, DURABILITIES, type InboxDurability, type RedisCaller } from './durability';
 import { inboxJobId, type InboxJobData } from './job';
-import { loadBullMQ } from './load';
+import { loadBullMQ, loadIORedis } from './load';
 import { createReceiver } from './receive';
 import { readInboxStats, type InboxStats } from './stats';
 import {
@@ -27,8 +30,19 @@ export type InboxConnection = string | ConnectionOptions;
 /** The inbox's own options; the rest are the notification handler's (verification, path, limits, signAck, logger). */
 export interface NotificationInboxOwnOptions {
   connection: InboxConnection;
-  /** The BullMQ queue name. Default `ams-notifications`. Receivers and workers must use the same one. */
+  /**
+   * The BullMQ queue name. Default `ams-notifications-<clientId>` (several client ids: sorted, joined with `+`; see
+   * defaultQueueName), so inboxes for different merchants never share a queue. Receivers and workers must use the
+   * same one.
+   */
   queueName?: string;
+  /**
+   * What Redis must do before a notification is acknowledged. `'aof'` (default): Redis's append-only file must be on
+   * (read with CONFIG GET, or INFO persistence where CONFIG is refused); without it every delivery is answered 503
+   * and an error names the fix. Where Redis has WAITAOF (7.2+), each job is also confirmed written to the AOF before
+   * the acknowledgement. `'best-effort'`: acknowledge once Redis holds the job, whatever its persistence.
+   */
+  durability?: InboxDurability;
   /** BullMQ's key prefix (default BullMQ's own, `bull`). */
   prefix?: string;
   /**
@@ -68,9 +82,29 @@ export interface NotificationInbox {
   close(): Promise<void>;
 }
 
+/** The start of every default queue name; the client id(s) follow (defaultQueueName). */
 export const DEFAULT_QUEUE_NAME = 'ams-notifications';
 
-const OWN_OPTIONS = new Set(['connection', 'queueName', 'prefix', 'enqueueTimeoutMs', 'keepCompletedMs']);
+/** A client id as part of a Redis key: letters, digits, `_`, `.` and `-` as they are, every other byte as %XX. */
+function keySafe(id: string): string {
+  return Array.from(Buffer.from(id, 'utf8'), (b) =>
+    /[A-Za-z0-9_.-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+  ).join('');
+}
+
+/**
+ * The queue an inbox uses when no queueName is given: `ams-notifications-<clientId>`, the id made safe for a Redis
+ * key (no `:`; characters other than letters, digits, `_`, `.`, `-` as %XX). With several client ids, one queue for
+ * the set: the ids sorted, without repeats, joined with `+` (an inbox for `[A, B]` and one for `[A]` are two inboxes).
+ */
+export function defaultQueueName(clientId: string | readonly string[]): string {
+  const ids = [...new Set(typeof clientId === 'string' ? [clientId] : clientId)].sort();
+  if (ids.length === 0 || ids.some((id) => typeof id !== 'string' || id === ''))
+    config('defaultQueueName needs the client id (or ids) the inbox takes notifications for', 'clientId');
+  return `${DEFAULT_QUEUE_NAME}-${ids.map(keySafe).join('+')}`;
+}
+
+const OWN_OPTIONS = new Set(['connection', 'queueName', 'prefix', 'enqueueTimeoutMs', 'keepCompletedMs', 'durability']);
 const PROCESS_ONLY = new Set(['onPayment', 'onRefund', 'onOther', 'onCapture', 'dedupe']);
 
 function config(message: string, field: string): never {
@@ -110,11 +144,45 @@ function producerConnection(connection: ConnectionOptions): ConnectionOptions {
 }
 
 /** BullMQ's queue name rules: non-empty, and no `:` (it separates the parts of BullMQ's keys). */
-function queueNameOf(value: unknown): string {
-  if (value === undefined) return DEFAULT_QUEUE_NAME;
+function queueNameOf(value: unknown, fallback: () => string): string {
+  if (value === undefined) return fallback();
   if (typeof value !== 'string' || value === '' || value.includes(':'))
     config('queueName must be a non-empty string without ":"', 'queueName');
   return value;
+}
+
+function durabilityOf(value: unknown): InboxDurability {
+  if (value === undefined) return 'aof';
+  if (!(DURABILITIES as readonly unknown[]).includes(value))
+    config(
+      `durability must be 'aof' (the default) or 'best-effort', not ${JSON.stringify(value)?.slice(0, 40) ?? typeof value}`,
+      'durability',
+    );
+  return value as InboxDurability;
+}
+
+/**
+ * A connection of the inbox's own for the durability checks and WAITAOF (which blocks the connection it runs on):
+ * from the URL or options, or a duplicate of the client you passed. It fails fast while Redis is down.
+ */
+async function ownConnection(connection: ConnectionOptions, logger: Logger): Promise<Redis> {
+  const { Redis: IORedis } = loadIORedis();
+  const fast = { enableOfflineQueue: false, lazyConnect: true, maxRetriesPerRequest: 1 };
+  let redis: Redis;
+  if (isClientInstance(connection)) {
+    redis = (connection as unknown as Redis).duplicate(fast);
+  } else {
+    const { url, ...rest } = connection as Record<string, unknown> & { url?: string };
+    redis = typeof url === 'string' ? new IORedis(url, { ...rest, ...fast }) : new IORedis({ ...rest, ...fast });
+  }
+  redis.on('error', (err: Error) => logger.warn?.('ams: inbox durability connection: Redis error', { error: err.message }));
+  try {
+    await redis.connect();
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+  return redis;
 }
 
 function prefixOf(value: unknown): string | undefined {
@@ -139,8 +207,10 @@ function openQueue(name: string, connection: ConnectionOptions, prefix: string |
 /**
  * A durable notification inbox on BullMQ. Its handlers verify each notification exactly as createNotificationHandler
  * does, store it as one job whose id is the notification's dedupe key, and acknowledge only after Redis confirmed the
- * write (Redis down or slower than enqueueTimeoutMs → 503, not acknowledged, so Alipay sends it again). Workers started
- * with `process()` run your callbacks with retries and exponential backoff; a job whose worker died is picked up again.
+ * write and, by default, that Redis keeps it (`durability`: an append-only file, and WAITAOF where Redis has it).
+ * Redis down, without AOF, or slower than enqueueTimeoutMs → 503, not acknowledged, so Alipay sends it again. Workers
+ * started with `process()` verify each job again, then run your callbacks with a per-attempt timeout, retries and
+ * exponential backoff; a job whose worker died is picked up again.
  *
  * ```ts
  * const inbox = createNotificationInbox({ connection: 'redis://127.0.0.1:6379', client, path: '/alipay/notify' });
@@ -165,8 +235,8 @@ export function createNotificationInbox(options: NotificationInboxOptions): Noti
     config('clientId is required: the client id your notifications must be for (or give client, whose id is used)', 'clientId');
   }
   const connection = bullConnection(given.connection);
-  const queueName = queueNameOf(given.queueName);
   const prefix = prefixOf(given.prefix);
+  const durability = durabilityOf(given.durability);
   const enqueueTimeoutMs = positiveWhole('enqueueTimeoutMs', given.enqueueTimeoutMs, 3000);
   const keepCompletedMs = positiveWhole('keepCompletedMs', given.keepCompletedMs, 48 * 3600_000);
   const handlerOptions: Record<string, unknown> = {};
@@ -175,6 +245,10 @@ export function createNotificationInbox(options: NotificationInboxOptions): Noti
   if (handlerOptions.clientId === undefined && party) handlerOptions.clientId = party.clientId;
   const logger = (given.logger as Logger | undefined) ?? party?.logger ?? consoleLogger;
   const clock = (given.clock as Clock | undefined) ?? party?.clock;
+  // The receiver's verifier, resolved once more for the workers: they verify every job again before any callback.
+  const verifier = resolveVerifier(handlerOptions, 'createNotificationInbox: ');
+  const queueName = queueNameOf(given.queueName, () => defaultQueueName(verifier.clientIds));
+  const now = (): number => (clock ? clock.now().getTime() : Date.now());
 
   loadBullMQ();
   let queue: Queue<InboxJobData> | undefined;
@@ -187,9 +261,33 @@ export function createNotificationInbox(options: NotificationInboxOptions): Noti
     removeOnFail: false,
   });
 
+  let own: Promise<Redis> | undefined;
+  const ownRedis = async (): Promise<RedisCaller> => {
+    own ??= ownConnection(connection, logger);
+    try {
+      return await own;
+    } catch (err) {
+      own = undefined;
+      throw err;
+    }
+  };
+  const gate = createDurabilityGate({
+    durability,
+    connect: ownRedis,
+    barrierKey: `${prefix ?? 'bull'}:${queueName}:ams-aof-barrier`,
+    waitTimeoutMs: enqueueTimeoutMs,
+    logger,
+    now,
+  });
+
   const receiver = createReceiver({
     handler: handlerOptions,
-    add: (data) => producer().add(data.notification.notifyType ?? 'NOTIFICATION', data, jobOptions(data.key)),
+    // Refused before the write when Redis would not keep it; acknowledged only once the AOF has it, where Redis can say.
+    add: async (data) => {
+      await gate.ready();
+      await producer().add(data.notification.notifyType ?? 'NOTIFICATION', data, jobOptions(data.key));
+      await gate.confirm();
+    },
     enqueueTimeoutMs,
     clock,
     logger,
@@ -204,7 +302,10 @@ export function createNotificationInbox(options: NotificationInboxOptions): Noti
     process(callbacks, processOptions) {
       if (closed) config('the inbox is closed', 'process');
       const resolved = resolveProcessOptions(callbacks, processOptions);
-      const started = startInboxWorker({ bullmq: loadBullMQ(), queueName, prefix, connection, logger }, resolved);
+      const started = startInboxWorker(
+        { bullmq: loadBullMQ(), verification: { verifier, path: given.path as string | undefined }, queueName, prefix, connection, logger },
+        resolved,
+      );
       const handle: InboxWorker = {
         worker: started.worker,
         close: async () => {
@@ -220,6 +321,8 @@ export function createNotificationInbox(options: NotificationInboxOptions): Noti
       closed = true;
       await Promise.all([...workers].map((w) => w.close()));
       await queue?.close();
+      const mine = await own?.catch(() => undefined);
+      mine?.disconnect();
     },
   };
 }
@@ -227,7 +330,9 @@ export function createNotificationInbox(options: NotificationInboxOptions): Noti
 /** Reads the stats of an inbox queue without handlers or keys (the CLI's `inbox stats`); rejects past timeoutMs. */
 export async function readInboxStatsAt(options: {
   connection: InboxConnection;
+  /** The queue; without it, the default queue of `clientId`. One of them is required. */
   queueName?: string;
+  clientId?: string | readonly string[];
   prefix?: string;
   /** The clock the oldest job's age is measured with; default the system clock. */
   clock?: Clock;
@@ -235,12 +340,12 @@ export async function readInboxStatsAt(options: {
   timeoutMs?: number;
 }): Promise<InboxStats> {
   const timeoutMs = positiveWhole('timeoutMs', options.timeoutMs, 5000);
-  const queue = openQueue(
-    queueNameOf(options.queueName),
-    producerConnection(bullConnection(options.connection)),
-    prefixOf(options.prefix),
-    {},
-  );
+  const queueName = queueNameOf(options.queueName, () => {
+    if (options.clientId === undefined)
+      config('give queueName, or clientId to read the default queue of that client id (ams-notifications-<clientId>)', 'queueName');
+    return defaultQueueName(options.clientId);
+  });
+  const queue = openQueue(queueName, producerConnection(bullConnection(options.connection)), prefixOf(options.prefix), {});
   try {
     return await withTimeout(readInboxStats(queue, options.clock), timeoutMs);
   } finally {

@@ -1,9 +1,11 @@
 // Loads bullmq (and checks ioredis, which it drives) on first use, so ams-cashier never needs them unless this subpath is used.
 import { createRequire } from 'node:module';
 import type * as BullMQ from 'bullmq';
+import type * as IORedis from 'ioredis';
 import { AmsConfigError } from '../errors';
 
 let bullmqModule: typeof BullMQ | undefined;
+let ioredisModule: typeof IORedis | undefined;
 
 function isMissing(err: unknown, name: string): boolean {
   const e = err as { code?: unknown; message?: unknown } | null;
@@ -27,4 +29,12 @@ export function loadBullMQ(): typeof BullMQ {
   }
   bullmqModule = require('bullmq') as typeof BullMQ;
   return bullmqModule;
+}
+
+/** ioredis's exports (after loadBullMQ checked both peers are installed). */
+export function loadIORedis(): typeof IORedis {
+  if (ioredisModule) return ioredisModule;
+  loadBullMQ();
+  ioredisModule = createRequire(import.meta.url)('ioredis') as typeof IORedis;
+  return ioredisModule;
 }

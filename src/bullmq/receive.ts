@@ -3,6 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Logger } from '../api/call';
 import type { Clock } from '../clock';
+import { AmsConfigError } from '../errors';
 import { createFetchNotificationHandler, type FetchNotificationHandler } from '../notifications/fetch-handler';
 import type { NotificationHeaders } from '../notifications/headers';
 import { createNotificationHandler, type NodeNotificationHandler } from '../notifications/node-handler';
@@ -175,11 +176,12 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     } catch (err) {
       delivery.unavailable = true;
       delivery.onUnavailable?.();
-      log.error?.('ams: inbox could not store the notification in Redis; answered 503 so Alipay sends it again', {
-        key,
-        notifyType: notification.notifyType,
-        error: errorText(err),
-      });
+      log.error?.(
+        err instanceof AmsConfigError
+          ? 'ams: inbox refuses to acknowledge: Redis would not keep the notification; answered 503 so Alipay sends it again'
+          : 'ams: inbox could not store the notification in Redis; answered 503 so Alipay sends it again',
+        { key, notifyType: notification.notifyType, error: errorText(err) },
+      );
       throw err;
     }
     log.debug?.('ams: notification stored in the inbox; acknowledging', { key, notifyType: notification.notifyType });

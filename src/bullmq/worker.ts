@@ -9,8 +9,9 @@ import type {
   PaymentNotification,
   RefundNotification,
 } from '../notifications/schemas';
-import { backoffDelay, decodeRawBody, routesFor, type InboxJobData, type InboxRoute } from './job';
+import { backoffDelay, routesFor, type InboxJobData, type InboxRoute } from './job';
 import type { loadBullMQ } from './load';
+import { InboxJobRefused, verifyJob, type JobVerification } from './reverify';
 
 /** What a callback learns besides the notification. */
 export interface InboxJobContext {
@@ -27,6 +28,8 @@ export interface InboxJobContext {
   path: string;
   /** When the handler stored it (epoch milliseconds). */
   receivedAt: number;
+  /** Aborted when the attempt runs out of time (`jobTimeoutMs`): stop the work, the attempt already counts as failed. */
+  signal: AbortSignal;
 }
 
 /** A callback may return anything; a throw or rejection means "failed, retry later". */
@@ -75,6 +78,12 @@ export interface InboxProcessOptions {
   stalledIntervalMs?: number;
   /** How often one job may be recovered from a dead worker before it is failed (a job that kills its worker). Default 1. */
   maxStalledCount?: number;
+  /**
+   * How long one run of a callback (and of onDeadLetter) may take. Past it the attempt fails with a timeout error and
+   * is retried with the backoff, `context.signal` is aborted, and the worker goes on with other jobs: a callback that
+   * never settles cannot hold a concurrency slot. Default 30 000.
+   */
+  jobTimeoutMs?: number;
 }
 
 /** A running worker; close() lets its current jobs finish, then stops. */
@@ -99,6 +108,7 @@ const KNOWN_OPTIONS = new Set([
   'lockDurationMs',
   'stalledIntervalMs',
   'maxStalledCount',
+  'jobTimeoutMs',
 ]);
 
 function config(message: string, field: string): never {
@@ -133,6 +143,7 @@ interface ResolvedProcess {
   lockDurationMs: number;
   stalledIntervalMs: number;
   maxStalledCount: number;
+  jobTimeoutMs: number;
 }
 
 export function resolveProcessOptions(callbacks: InboxCallbacks, options: InboxProcessOptions = {}): ResolvedProcess {
@@ -161,20 +172,44 @@ export function resolveProcessOptions(callbacks: InboxCallbacks, options: InboxP
     lockDurationMs,
     stalledIntervalMs: wholeNumber('stalledIntervalMs', options.stalledIntervalMs, 30_000, 100),
     maxStalledCount: wholeNumber('maxStalledCount', options.maxStalledCount, 1, 0),
+    jobTimeoutMs: wholeNumber('jobTimeoutMs', options.jobTimeoutMs, 30_000, 1),
   };
 }
 
-function contextOfJob(job: Job<InboxJobData>): InboxJobContext {
+function contextOfJob(job: Job<InboxJobData>, rawBody: Buffer, signal: AbortSignal): InboxJobContext {
   const d = job.data;
   return {
     key: d.key,
     jobId: job.id ?? '',
     attempt: job.attemptsMade + 1,
-    rawBody: decodeRawBody(d),
+    rawBody,
     headers: d.headers,
     path: d.path,
     receivedAt: d.receivedAt,
+    signal,
   };
+}
+
+/** The error of an attempt that ran out of time. */
+export class InboxJobTimeout extends Error {
+  override readonly name = 'InboxJobTimeout';
+}
+
+/** Runs `work`, failing past `ms` (aborting `controller` with the same error); the work itself cannot be stopped. */
+async function within(work: () => unknown, ms: number, controller: AbortController, what: string): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => {
+      const error = new InboxJobTimeout(`${what} did not settle within ${ms} ms (jobTimeoutMs); the attempt counts as failed`);
+      controller.abort(error);
+      reject(error);
+    }, ms);
+  });
+  try {
+    await Promise.race([Promise.resolve().then(work), timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function callbackFor(
@@ -191,6 +226,8 @@ function callbackFor(
 
 export interface WorkerDeps {
   bullmq: ReturnType<typeof loadBullMQ>;
+  /** Every job is verified again with these before any callback. */
+  verification: JobVerification;
   queueName: string;
   prefix: string | undefined;
   connection: import('bullmq').ConnectionOptions;
@@ -203,22 +240,24 @@ export function startInboxWorker(deps: WorkerDeps, r: ResolvedProcess): InboxWor
   const log = deps.logger;
 
   async function run(job: Job<InboxJobData>): Promise<void> {
-    const data = job.data;
-    if (!data || data.v !== 1)
-      throw new UnrecoverableError(
-        `inbox job ${job.id}: unknown job layout (v=${String(data?.v)}); was it written by a newer ams-cashier?`,
-      );
-    // A job whose payload is not what the inbox writes (edited by hand, another writer) cannot get better by retrying.
-    if (
-      data.notification === null ||
-      typeof data.notification !== 'object' ||
-      typeof data.rawBody !== 'string' ||
-      typeof data.key !== 'string'
-    ) {
-      throw new UnrecoverableError(`inbox job ${job.id}: the job has no notification, raw body or key; it was not written by the inbox`);
+    let notification: AmsNotification;
+    let rawBody: Buffer;
+    try {
+      ({ notification, rawBody } = await verifyJob(job, deps.verification));
+    } catch (error) {
+      // Redis is not a trusted sender: a job added by hand, edited, or stored by an inbox for other client ids cannot
+      // get better by retrying, and must never reach a callback (onDeadLetter neither: its notification is not one).
+      const why = error instanceof InboxJobRefused ? error.message : `inbox job ${job.id}: ${(error as Error).message}`;
+      log.error?.('ams: inbox job refused: not a notification Alipay signed for this inbox; failed for good, no callback ran', {
+        jobId: job.id,
+        key: typeof job.data?.key === 'string' ? job.data.key.slice(0, 200) : undefined,
+        error: why,
+      });
+      throw new UnrecoverableError(why);
     }
-    const notification = data.notification;
-    const context = contextOfJob(job);
+    const data = job.data;
+    const controller = new AbortController();
+    const context = contextOfJob(job, rawBody, controller.signal);
     const target = callbackFor(r.callbacks, notification);
     // No callback for this kind is this worker's configuration: retrying here cannot help, so it fails at once
     // (retry it from the failed set once a worker has the callback).
@@ -228,7 +267,7 @@ export function startInboxWorker(deps: WorkerDeps, r: ResolvedProcess): InboxWor
         throw new Error(
           `no callback for notifyType ${notification.notifyType}: give ${routesFor(notification).join(' or ')} to inbox.process()`,
         );
-      await target.run(notification, context);
+      await within(() => target.run(notification, context), r.jobTimeoutMs, controller, `the ${target.route} callback`);
     } catch (error) {
       const meta = {
         key: data.key,
@@ -242,9 +281,10 @@ export function startInboxWorker(deps: WorkerDeps, r: ResolvedProcess): InboxWor
         throw error;
       }
       log.error?.('ams: inbox callback failed on its last attempt; the job stays in the failed set', meta);
-      if (r.onDeadLetter) {
+      const onDeadLetter = r.onDeadLetter;
+      if (onDeadLetter) {
         try {
-          await r.onDeadLetter({ notification, context, error });
+          await within(() => onDeadLetter({ notification, context, error }), r.jobTimeoutMs, new AbortController(), 'onDeadLetter');
         } catch (hookError) {
           log.error?.('ams: inbox onDeadLetter threw', {
             key: data.key,

@@ -1,24 +1,26 @@
 // `ams-cashier inbox stats`: the counts of a notification inbox queue (ams-cashier/bullmq) on a Redis server.
-import { DEFAULT_QUEUE_NAME, readInboxStatsAt } from '../bullmq/inbox';
+import { defaultQueueName, readInboxStatsAt } from '../bullmq/inbox';
 import { AmsConfigError } from '../errors';
 import type { InboxStats } from '../bullmq/stats';
 import { parseCommandArgs, requireOpts, stringOpt } from './args';
 import { json } from './format';
 import { CliUsageError, EXIT, type CliIo, type ExitCode } from './io';
 
-export const INBOX_HELP = `Usage: ams-cashier inbox stats --redis redis://HOST:PORT [--queue NAME] [--prefix PREFIX] [--json]
+export const INBOX_HELP = `Usage: ams-cashier inbox stats --redis redis://HOST:PORT (--client-id ID | --queue NAME) [--prefix PREFIX] [--json]
 
   stats   how many notifications wait, run, completed and failed in the inbox queue, and how long the
           oldest waiting one has waited. Needs bullmq and ioredis installed (npm install bullmq ioredis).
-          --redis    the Redis the receivers and workers use (redis:// or rediss://; a password in it is never printed)
-          --queue    the queueName given to createNotificationInbox (default ${DEFAULT_QUEUE_NAME})
-          --prefix   the BullMQ prefix, if you set one
-          --timeout  give up after this many milliseconds (default 5000)
+          --redis      the Redis the receivers and workers use (redis:// or rediss://; a password in it is never printed)
+          --client-id  the inbox's client id: reads its default queue, ams-notifications-<client id>
+                       (several, comma-separated, for an inbox given a list of client ids)
+          --queue      the queueName given to createNotificationInbox, if you gave one (instead of --client-id)
+          --prefix     the BullMQ prefix, if you set one
+          --timeout    give up after this many milliseconds (default 5000)
 
 Exit codes: 0 printed, 1 Redis did not answer, 2 unusable input.
 
 Example:
-  ams-cashier inbox stats --redis redis://127.0.0.1:6379
+  ams-cashier inbox stats --redis redis://127.0.0.1:6379 --client-id SANDBOX_5Y0…
 `;
 
 /** The URL without its password, for messages: the user part's and any query's (ioredis reads ?password= too). */
@@ -51,6 +53,28 @@ export function formatInboxStats(queue: string, where: string, s: InboxStats): s
   ].join('\n');
 }
 
+/** The queue to read: --queue as given, or the default queue of --client-id (the inbox's own default). */
+function queueOf(queue: string | undefined, clientIds: string | undefined): string {
+  if (queue !== undefined && clientIds !== undefined)
+    throw new CliUsageError('give --queue or --client-id, not both (--client-id reads the default queue of that client id)', {
+      command: 'inbox',
+    });
+  if (queue !== undefined) {
+    if (queue === '' || queue.includes(':')) throw new CliUsageError('--queue must be a queue name without ":"', { command: 'inbox' });
+    return queue;
+  }
+  const ids = (clientIds ?? '')
+    .split(',')
+    .map((id) => id.trim())
+    .filter((id) => id !== '');
+  if (ids.length === 0)
+    throw new CliUsageError(
+      "missing --client-id (or --queue): each inbox's default queue is named after its client id, ams-notifications-<client id>",
+      { command: 'inbox' },
+    );
+  return defaultQueueName(ids);
+}
+
 export async function runInbox(argv: string[], io: CliIo): Promise<ExitCode> {
   const [sub, ...rest] = argv;
   if (sub === '--help' || sub === '-h') {
@@ -64,6 +88,7 @@ export async function runInbox(argv: string[], io: CliIo): Promise<ExitCode> {
   const parsed = parseCommandArgs('inbox', rest, {
     redis: { type: 'string' },
     queue: { type: 'string' },
+    'client-id': { type: 'string' },
     prefix: { type: 'string' },
     timeout: { type: 'string' },
     json: { type: 'boolean' },
@@ -75,7 +100,7 @@ export async function runInbox(argv: string[], io: CliIo): Promise<ExitCode> {
   requireOpts('inbox', parsed, ['redis']);
   const redis = stringOpt(parsed, 'redis')!;
   if (!/^rediss?:\/\/[^\s]+$/i.test(redis)) throw new CliUsageError('--redis must be a redis:// or rediss:// URL', { command: 'inbox' });
-  const queue = stringOpt(parsed, 'queue') ?? DEFAULT_QUEUE_NAME;
+  const queue = queueOf(stringOpt(parsed, 'queue'), stringOpt(parsed, 'client-id'));
   const timeoutText = stringOpt(parsed, 'timeout');
   const timeoutMs = timeoutText === undefined ? 5000 : Number(timeoutText);
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)

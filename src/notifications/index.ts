@@ -40,4 +40,4 @@ export type {
   NotificationResponse,
 } from './processor';
 export { matchNotification, assertNotificationMatches } from './match';
-export type { NotificationExpectation, NotificationMismatch, NotificationMatch } from './match';
+export type { NotificationExpectation, NotificationMismatch, NotificationMatch, MatchNotificationOptions } from './match';

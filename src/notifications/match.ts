@@ -1,7 +1,8 @@
 // Whether a verified payment notification is about the order the merchant expects: ids, currency and amount, exactly.
 import { AmsValidationError, type ValidationIssue } from '../errors';
 import { CurrencyCode } from '../schemas/common';
-import type { AmsNotification } from './schemas';
+import { paymentOutcome } from './outcome';
+import type { AmsNotification, PaymentOutcome } from './schemas';
 
 /** What the merchant's own records say about the payment. */
 export interface NotificationExpectation {
@@ -14,6 +15,14 @@ export interface NotificationExpectation {
    * (for a CNY payment it is the only check on what you will be paid in).
    */
   contractSettlementCurrency?: string;
+}
+
+export interface MatchNotificationOptions {
+  /**
+   * The outcomes that count as a match. Default `['paid']`: a failed or pending payment never matches, so "matches"
+   * means "mark it paid". Name others only where you handle them yourself (`{ outcomes: ['paid', 'pending'] }`).
+   */
+  outcomes?: readonly PaymentOutcome[];
 }
 
 export interface NotificationMismatch {
@@ -30,15 +39,23 @@ export interface NotificationMatch {
 }
 
 const MINOR_UNITS = /^\d{1,32}$/;
+const PAYMENT_OUTCOMES: readonly PaymentOutcome[] = ['paid', 'failed', 'pending'];
+const DEFAULT_OUTCOMES: readonly PaymentOutcome[] = ['paid'];
 
 /**
  * Compares a verified notification with your order before you mark it paid. A valid signature proves Alipay sent
  * it, not that it is for the amount you expect: the request id, the currency and the minor-unit value are compared
- * exactly, and `grossSettlementAmount` against your contract currency when you give it. Never throws for a
- * mismatch (mismatches are the answer); throws AmsValidationError when the expectation itself is malformed.
+ * exactly, and `grossSettlementAmount` against your contract currency when you give it. The payment's `outcome`
+ * must be one of `options.outcomes` (default `['paid']`), so a failed or pending payment never matches. Never throws
+ * for a mismatch (mismatches are the answer); throws AmsValidationError when the expectation or options are malformed.
  */
-export function matchNotification(notification: AmsNotification, expected: NotificationExpectation): NotificationMatch {
+export function matchNotification(
+  notification: AmsNotification,
+  expected: NotificationExpectation,
+  options: MatchNotificationOptions = {},
+): NotificationMatch {
   checkExpectation(expected);
+  const outcomes = outcomesOf(options);
   const mismatches: NotificationMismatch[] = [];
   const differ = (field: string, want: string, got: unknown, why: string): void => {
     mismatches.push({
@@ -53,6 +70,23 @@ export function matchNotification(notification: AmsNotification, expected: Notif
     return { ok: false, mismatches };
   }
   const n = notification;
+  // The outcome is derived again from notifyType and result (its one home): a hand-built or edited object whose
+  // `outcome` says paid while its result says otherwise does not match.
+  const derived = typeof n.result?.resultStatus === 'string' ? paymentOutcome(n.notifyType, n.result) : undefined;
+  if (derived === undefined || derived !== n.outcome) {
+    differ('outcome', derived ?? 'an outcome', n.outcome, 'the outcome does not agree with the notifyType and result Alipay sent');
+  } else if (!outcomes.includes(derived)) {
+    differ(
+      'outcome',
+      outcomes.join(' or '),
+      derived,
+      derived === 'failed'
+        ? 'the payment failed: it is not paid'
+        : derived === 'pending'
+          ? 'the payment is still pending: it is not paid yet'
+          : `the payment is ${derived}`,
+    );
+  }
   if (n.paymentRequestId !== expected.paymentRequestId) {
     differ('paymentRequestId', expected.paymentRequestId, n.paymentRequestId, 'the notification is about another payment request');
   }
@@ -80,8 +114,12 @@ export function matchNotification(notification: AmsNotification, expected: Notif
 }
 
 /** `matchNotification`, throwing AmsValidationError (one issue per mismatch) unless everything matches. */
-export function assertNotificationMatches(notification: AmsNotification, expected: NotificationExpectation): void {
-  const { ok, mismatches } = matchNotification(notification, expected);
+export function assertNotificationMatches(
+  notification: AmsNotification,
+  expected: NotificationExpectation,
+  options: MatchNotificationOptions = {},
+): void {
+  const { ok, mismatches } = matchNotification(notification, expected, options);
   if (!ok) {
     throw new AmsValidationError(
       mismatches.map((m) => ({
@@ -97,6 +135,26 @@ export function assertNotificationMatches(notification: AmsNotification, expecte
 /** Equal as whole numbers of minor units ("0100" is "100"); anything that is not digits never matches. */
 function sameMinorUnits(a: unknown, b: string): boolean {
   return typeof a === 'string' && MINOR_UNITS.test(a) && BigInt(a) === BigInt(b);
+}
+
+function outcomesOf(options: MatchNotificationOptions): readonly PaymentOutcome[] {
+  if (options === null || typeof options !== 'object')
+    throw new AmsValidationError([{ field: 'options', message: "must be an object such as { outcomes: ['paid'] }" }], {
+      context: 'matchNotification',
+    });
+  const given = options.outcomes as unknown;
+  if (given === undefined) return DEFAULT_OUTCOMES;
+  if (
+    !Array.isArray(given) ||
+    given.length === 0 ||
+    !given.every((o) => typeof o === 'string' && (PAYMENT_OUTCOMES as readonly string[]).includes(o))
+  ) {
+    throw new AmsValidationError(
+      [{ field: 'outcomes', message: "must be a non-empty list of 'paid', 'failed' and 'pending' (default ['paid'])" }],
+      { context: 'matchNotification' },
+    );
+  }
+  return given as PaymentOutcome[];
 }
 
 function checkExpectation(expected: NotificationExpectation): void {

@@ -141,6 +141,10 @@ function parameterEntries(parameters: unknown, field: string, issues: Validation
     .map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]);
 }
 
+/**
+ * The form submits itself through the prototype's `submit`: a parameter named `submit` (or `action`, `method`, `id`)
+ * becomes a property of the form that hides the method, and `form.submit()` would then throw.
+ */
 function page(method: 'GET' | 'POST', action: string, fields: Array<[string, string]>, options: CashierRedirectOptions): string {
   const inputs = fields.map(([k, v]) => `<input type="hidden" name="${escapeHtml(k)}" value="${escapeHtml(v)}">`).join('\n');
   const nonce = options.nonce === undefined ? '' : ` nonce="${escapeHtml(options.nonce)}"`;
@@ -151,7 +155,7 @@ function page(method: 'GET' | 'POST', action: string, fields: Array<[string, str
 ${inputs}
 <noscript><button type="submit">Continue to Alipay</button></noscript>
 </form>
-<script${nonce}>document.getElementById('ams-cashier-redirect').submit();</script>
+<script${nonce}>HTMLFormElement.prototype.submit.call(document.getElementById('ams-cashier-redirect'));</script>
 </body></html>
 `;
 }

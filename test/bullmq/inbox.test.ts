@@ -48,6 +48,8 @@ describe('createNotificationInbox options', () => {
 
   it('refuses process() options it does not know and a missing onPayment', () => {
     const inbox = createNotificationInbox({ ...base, clientId: CLIENT_ID });
+    expect(thrown(AmsConfigError, () => inbox.process({ onPayment: () => {} }, { jobTimeoutMs: 0 })).field).toBe('jobTimeoutMs');
+    expect(thrown(AmsConfigError, () => inbox.process({ onPayment: () => {} }, { jobTimeoutMs: 1.5 })).field).toBe('jobTimeoutMs');
     expect(thrown(AmsConfigError, () => inbox.process({} as never)).field).toBe('onPayment');
     expect(thrown(AmsConfigError, () => inbox.process({ onPayment: () => {} }, { attempts: 0 })).field).toBe('attempts');
     expect(thrown(AmsConfigError, () => inbox.process({ onPayment: () => {} }, { retries: 3 } as never)).field).toBe('retries');
@@ -61,7 +63,8 @@ describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
   const open: { inbox: NotificationInbox; http?: Running }[] = [];
 
   beforeAll(async () => {
-    server = await startRedisServer();
+    // appendonly yes: the default durability ('aof') acknowledges only with an append-only file.
+    server = await startRedisServer({ appendonly: true });
     url = `redis://127.0.0.1:${server.port}`;
   });
   afterEach(async () => {
@@ -213,6 +216,54 @@ describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
     expect(dead).toEqual([{ key: 'PAYMENT_RESULT:pay-dead-1', error: 'ERP is down', attempt: 3 }]);
     const job = await queue.getJob(inboxJobId('PAYMENT_RESULT:pay-dead-1'));
     expect(job?.failedReason).toBe('ERP is down');
+    await queue.close();
+  });
+
+  it('a callback that never settles fails its attempt after jobTimeoutMs and is retried, while the worker goes on with other jobs', async () => {
+    const { http, inbox, logs } = await setup();
+    const runs: string[] = [];
+    const aborted: unknown[] = [];
+    inbox.process(
+      {
+        onPayment: (n, ctx) => {
+          runs.push(`${n.paymentId}#${ctx.attempt}`);
+          if (n.paymentId === 'pay-hangs' && ctx.attempt === 1) {
+            ctx.signal.addEventListener('abort', () => aborted.push(ctx.signal.reason));
+            return new Promise(() => {}); // never settles
+          }
+          return undefined;
+        },
+      },
+      // Concurrency 1, the default: without the timeout the hung callback would hold the only slot for ever.
+      { jobTimeoutMs: 300, backoff: 50 },
+    );
+    expect((await post(http.url, signedPayment('pay-hangs'))).status).toBe(200);
+    await until(() => runs.length === 1, 10_000);
+    expect((await post(http.url, signedPayment('pay-after-hang'))).status).toBe(200);
+    await until(() => runs.includes('pay-after-hang#1') && runs.includes('pay-hangs#2'), 10_000);
+    expect(runs[0]).toBe('pay-hangs#1');
+    expect(aborted).toHaveLength(1);
+    expect(String(aborted[0])).toMatch(/InboxJobTimeout: the onPayment callback did not settle within 300 ms \(jobTimeoutMs\)/);
+    const warned = logs.find((l) => l.level === 'warn' && /will be retried/.test(l.message));
+    expect(warned?.meta).toMatchObject({
+      key: 'PAYMENT_RESULT:pay-hangs',
+      attempt: 1,
+      error: expect.stringMatching(/did not settle within 300 ms/),
+    });
+    await expect.poll(() => inbox.stats(), { timeout: 5000 }).toMatchObject({ completed: 2, failed: 0, active: 0 });
+  });
+
+  it('a callback that never settles on its last attempt goes to the failed set with the timeout as its reason', async () => {
+    const { http, inbox, queue } = await setup();
+    const dead: string[] = [];
+    inbox.process(
+      { onPayment: () => new Promise(() => {}) },
+      { jobTimeoutMs: 100, attempts: 2, backoff: 10, onDeadLetter: (d) => void dead.push((d.error as Error).message) },
+    );
+    expect((await post(http.url, signedPayment('pay-hangs-for-ever'))).status).toBe(200);
+    await expect.poll(() => inbox.stats(), { timeout: 10_000 }).toMatchObject({ failed: 1, active: 0, queued: 0 });
+    expect(dead).toEqual([expect.stringMatching(/did not settle within 100 ms/)]);
+    expect((await queue.getJob(inboxJobId('PAYMENT_RESULT:pay-hangs-for-ever')))?.attemptsMade).toBe(2);
     await queue.close();
   });
 

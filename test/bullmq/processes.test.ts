@@ -23,7 +23,7 @@ describe.skipIf(!HAVE_REDIS)('the inbox across processes', () => {
   const children: Child[] = [];
 
   beforeAll(async () => {
-    server = await startRedisServer();
+    server = await startRedisServer({ appendonly: true });
     redisUrl = `redis://127.0.0.1:${server.port}`;
     redis = connect(server.port);
     await ready(redis);
@@ -127,7 +127,10 @@ describe.skipIf(!HAVE_REDIS)('the inbox across processes', () => {
   it('finishes on another worker a job whose worker was SIGKILLed mid-run', async () => {
     const QUEUE = `kill-${++n}`;
     const [receiver] = await Promise.all([start('receiver', { QUEUE })]);
-    const fast = { QUEUE, LOCK_MS: '1000', STALLED_MS: '500' };
+    // A 1 s lock renewed every 500 ms can lapse on a starved machine while the victim still lives: the job then
+    // goes back to the queue, maybe to the victim itself (which hangs on it again). Up to 3 recoveries keep that
+    // from failing the job; the assertion that only the survivor finished it holds whatever the timing.
+    const fast = { QUEUE, LOCK_MS: '1000', STALLED_MS: '500', MAX_STALLED: '3' };
     const workers = await Promise.all([start('worker', fast), start('worker', fast)]);
     const url = (JSON.parse(receiver.ready) as { ready: string }).ready;
     const note = signedPayment(`mp-hang-${process.pid}`);

@@ -16,7 +16,7 @@ describe.skipIf(!HAVE_REDIS)('ams-cashier inbox stats', () => {
   let url: string;
 
   beforeAll(async () => {
-    [cli, server] = await Promise.all([buildCli(), startRedisServer()]);
+    [cli, server] = await Promise.all([buildCli(), startRedisServer({ appendonly: true })]);
     url = `redis://127.0.0.1:${server.port}`;
     inbox = createNotificationInbox({
       connection: url,
@@ -79,16 +79,57 @@ describe.skipIf(!HAVE_REDIS)('ams-cashier inbox stats', () => {
 
   it('reports an unreachable Redis with exit 1 within --timeout, and never prints the password', () => {
     const started = Date.now();
-    const r = cli.run(['inbox', 'stats', '--redis', 'redis://:hunter2-secret@127.0.0.1:1', '--timeout', '1500']);
+    const r = cli.run(['inbox', 'stats', '--redis', 'redis://:hunter2-secret@127.0.0.1:1', '--queue', 'cli-stats', '--timeout', '1500']);
     expect(r.code).toBe(1);
     expect(Date.now() - started).toBeLessThan(15_000);
     expect(r.stderr).toContain('could not read the queue at redis://:***@127.0.0.1:1');
     expect(r.stderr + r.stdout).not.toContain('hunter2');
     // ioredis also takes the password from the query string.
-    const q = cli.run(['inbox', 'stats', '--redis', 'redis://127.0.0.1:1/?password=hunter2-secret&db=0', '--timeout', '1500']);
+    const q = cli.run([
+      'inbox',
+      'stats',
+      '--redis',
+      'redis://127.0.0.1:1/?password=hunter2-secret&db=0',
+      '--queue',
+      'cli-stats',
+      '--timeout',
+      '1500',
+    ]);
     expect(q.code).toBe(1);
     expect(q.stderr).toContain('redis://127.0.0.1:1/?password=***&db=0');
     expect(q.stderr + q.stdout).not.toContain('hunter2');
+  });
+
+  it("--client-id reads the default queue of an inbox created without queueName (the client id's own)", async () => {
+    const own = createNotificationInbox({
+      connection: url,
+      path: PATH,
+      alipayPublicKey: alipay.publicBase64,
+      clientId: CLIENT_ID,
+      logger: {},
+    });
+    try {
+      const n = signedPayment('cli-default-queue');
+      const res = await own.fetchHandler(new Request(`http://shop.example${PATH}`, { method: 'POST', headers: n.headers, body: n.body }));
+      expect(res.status).toBe(200);
+      const r = cli.run(['inbox', 'stats', '--redis', url, '--client-id', CLIENT_ID, '--json']);
+      expect(r.stderr).toBe('');
+      expect(r.code).toBe(0);
+      expect(JSON.parse(r.stdout)).toMatchObject({ queue: `ams-notifications-${CLIENT_ID}`, queued: 1, waiting: 1, completed: 0 });
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('needs --client-id or --queue, not both, and no longer guesses the shared ams-notifications queue', () => {
+    const none = cli.run(['inbox', 'stats', '--redis', url]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('missing --client-id (or --queue)');
+    const both = cli.run(['inbox', 'stats', '--redis', url, '--queue', 'cli-stats', '--client-id', CLIENT_ID]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('give --queue or --client-id, not both');
+    expect(cli.run(['inbox', 'stats', '--redis', url, '--queue', 'a:b']).code).toBe(2);
+    expect(cli.run(['inbox', '--help']).stdout).toContain('ams-notifications-<client id>');
   });
 
   it('refuses a missing --redis or a URL that is not redis:// with exit 2', () => {

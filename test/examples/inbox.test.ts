@@ -53,7 +53,7 @@ describe.skipIf(!HAVE_REDIS)('examples/inbox', () => {
   });
 
   it('receiver acknowledges, worker processes, in two processes', async () => {
-    server = await startRedisServer();
+    server = await startRedisServer({ appendonly: true });
     const env = {
       REDIS_URL: `redis://127.0.0.1:${server.port}`,
       AMS_CLIENT_ID: CLIENT_ID,

@@ -97,4 +97,76 @@ describe('matchNotification', () => {
     expect(bad.fields).toEqual(['paymentRequestId', 'paymentAmount.currency', 'paymentAmount.value']);
     expect(bad.message).toContain("toMinorUnits('19.99', 'USD')");
   });
+
+  describe('a match means paid: failed and pending payments never match unless named', () => {
+    const order = {
+      paymentRequestId: 'ams_alipaycn_cashier_pay_sandbox_request_003',
+      paymentAmount: { currency: 'USD', value: '100' },
+    };
+    const signed = (edit: (body: Record<string, unknown>) => void) => {
+      const body = JSON.parse(fixture('notify-payment.usd.body.json')) as Record<string, unknown>;
+      edit(body);
+      return verified(JSON.stringify(body));
+    };
+    // Alipay-signed notifications about exactly this order, for exactly this amount: only the outcome differs.
+    const failed = signed((b) => (b.result = { resultCode: 'PAYMENT_FAILED', resultStatus: 'F', resultMessage: 'failed' }));
+    const pending = signed((b) => (b.notifyType = 'PAYMENT_PENDING'));
+    const unknown = signed((b) => (b.result = { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U', resultMessage: 'unknown' }));
+
+    it('a verified failed, pending or unknown payment for the right order and amount does not match', () => {
+      expect([usd.outcome, failed.outcome, pending.outcome, unknown.outcome]).toEqual(['paid', 'failed', 'pending', 'pending']);
+      expect(matchNotification(usd, order)).toEqual({ ok: true, mismatches: [] });
+      for (const [n, outcome] of [
+        [failed, 'failed'],
+        [pending, 'pending'],
+        [unknown, 'pending'],
+      ] as const) {
+        const r = matchNotification(n, order);
+        expect(r.ok).toBe(false);
+        expect(r.mismatches).toEqual([{ field: 'outcome', expected: 'paid', actual: outcome, message: expect.stringMatching(/not paid/) }]);
+        const e = thrown(AmsValidationError, () => assertNotificationMatches(n, order));
+        expect(e.fields).toEqual(['outcome']);
+        expect(e.message).toContain(`expected paid, got ${outcome}`);
+      }
+    });
+
+    it('an empty or undefined options object keeps the default', () => {
+      expect(matchNotification(failed, order, {}).ok).toBe(false);
+      expect(matchNotification(pending, order, { outcomes: undefined }).ok).toBe(false);
+    });
+
+    it("the escape hatch: { outcomes: ['paid', 'pending'] } matches a pending payment, never a failed one", () => {
+      const both = { outcomes: ['paid', 'pending'] } as const;
+      expect(matchNotification(pending, order, both)).toEqual({ ok: true, mismatches: [] });
+      expect(matchNotification(usd, order, both).ok).toBe(true);
+      expect(matchNotification(failed, order, both).mismatches).toEqual([
+        { field: 'outcome', expected: 'paid or pending', actual: 'failed', message: expect.any(String) },
+      ]);
+      expect(() => assertNotificationMatches(pending, order, both)).not.toThrow();
+      expect(matchNotification(failed, order, { outcomes: ['failed'] }).ok).toBe(true);
+      expect(matchNotification(usd, order, { outcomes: ['failed'] }).ok).toBe(false);
+    });
+
+    it('the other checks still apply with the escape hatch', () => {
+      const r = matchNotification(pending, { ...order, paymentAmount: { currency: 'USD', value: '99' } }, { outcomes: ['pending'] });
+      expect(r.mismatches.map((m) => m.field)).toEqual(['paymentAmount.value']);
+    });
+
+    it('an object whose outcome says paid while its result says failed does not match (the outcome is derived again)', () => {
+      const lying = { ...failed, outcome: 'paid' } as typeof failed;
+      const r = matchNotification(lying, order);
+      expect(r.ok).toBe(false);
+      expect(r.mismatches).toEqual([{ field: 'outcome', expected: 'failed', actual: 'paid', message: expect.any(String) }]);
+      const noResult = { ...usd, result: undefined } as unknown as typeof usd;
+      expect(matchNotification(noResult, order).mismatches.map((m) => m.field)).toEqual(['outcome']);
+    });
+
+    it('refuses outcomes that are not a non-empty list of payment outcomes, naming the option', () => {
+      for (const bad of [[], ['succeeded'], 'paid', [null], null]) {
+        const e = thrown(AmsValidationError, () => matchNotification(usd, order, { outcomes: bad as never }));
+        expect(e.fields).toEqual(['outcomes']);
+      }
+      expect(thrown(AmsValidationError, () => matchNotification(usd, order, null as never)).fields).toEqual(['options']);
+    });
+  });
 });

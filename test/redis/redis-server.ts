@@ -1,6 +1,9 @@
-// Test helper: a real redis-server on a free loopback port, no persistence, started and stopped by the tests.
+// Test helper: a real redis-server on a free loopback port (no persistence, or an AOF in a temporary dir), started and stopped by the tests.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 const BIN = process.env.REDIS_SERVER_BIN || 'redis-server';
 
@@ -62,17 +65,36 @@ export interface RedisServer {
   readonly running: boolean;
   /** Stops the server (SIGTERM, or SIGKILL for a crash) and waits until it exited and the port refuses connections. */
   stop(signal?: NodeJS.Signals): Promise<void>;
-  /** Starts it again on the same port (empty: there is no persistence). */
+  /** Starts it again on the same port and dir: empty without persistence, with what the AOF kept when it is on. */
   restart(): Promise<void>;
 }
 
+export interface RedisServerOptions {
+  /** Default false (`appendonly no`, no RDB either): nothing survives a restart. */
+  appendonly?: boolean;
+  /** With appendonly: Redis's default `everysec`, or `always` (fsync before each answer). */
+  appendfsync?: 'always' | 'everysec' | 'no';
+  /** More redis-server arguments, e.g. `['--rename-command', 'CONFIG', '']` for a Redis that forbids CONFIG. */
+  args?: string[];
+}
+
 const live = new Set<ChildProcess>();
+const dirs = new Set<string>();
 process.once('exit', () => {
   for (const child of live) child.kill('SIGKILL');
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
 });
 
-async function launch(port: number): Promise<ChildProcess> {
-  const child = spawn(BIN, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--daemonize', 'no'], {
+function argsFor(port: number, options: RedisServerOptions, dir: string): string[] {
+  // A dir of its own even without persistence: a test that turns the AOF on at run time must not write into the repo.
+  const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--daemonize', 'no', '--dir', dir];
+  if (options.appendonly) args.push('--appendonly', 'yes', '--appendfsync', options.appendfsync ?? 'everysec');
+  else args.push('--appendonly', 'no');
+  return [...args, ...(options.args ?? [])];
+}
+
+async function launch(port: number, args: string[]): Promise<ChildProcess> {
+  const child = spawn(BIN, args, {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   live.add(child);
@@ -103,14 +125,17 @@ async function launch(port: number): Promise<ChildProcess> {
 }
 
 /** Starts a redis-server on a free 127.0.0.1 port; retries on another port if the chosen one was taken meanwhile. */
-export async function startRedisServer(): Promise<RedisServer> {
+export async function startRedisServer(options: RedisServerOptions = {}): Promise<RedisServer> {
   let child: ChildProcess | undefined;
   let port = 0;
   let lastError: unknown;
+  // Its files (the AOF) live in a directory of its own, kept across restart() and removed when the test process exits.
+  const dir = mkdtempSync(join(tmpdir(), 'ams-redis-'));
+  dirs.add(dir);
   for (let attempt = 0; attempt < 5 && !child; attempt++) {
     port = await freePort();
     try {
-      child = await launch(port);
+      child = await launch(port, argsFor(port, options, dir));
     } catch (err) {
       lastError = err;
     }
@@ -135,7 +160,7 @@ export async function startRedisServer(): Promise<RedisServer> {
     },
     async restart() {
       if (current) throw new Error('redis-server is still running');
-      current = await launch(port);
+      current = await launch(port, argsFor(port, options, dir));
     },
   };
 }

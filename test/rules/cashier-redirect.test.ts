@@ -29,7 +29,7 @@ describe('cashierRedirect', () => {
     expect(url.searchParams.get('callback')).toBe('https://www.taobao.com?param1=sl');
     expect(r.html).toContain('method="get" action="https://iopensandbox.alipay.com/alipaycn/pc/cashier"');
     expect(Object.fromEntries(fields(r.html))).toEqual(Object.fromEntries(Object.entries(params).map(([k, v]) => [k, String(v)])));
-    expect(r.html).toMatch(/<script>document\.getElementById\('ams-cashier-redirect'\)\.submit\(\);<\/script>/);
+    expect(r.html).toContain("<script>HTMLFormElement.prototype.submit.call(document.getElementById('ams-cashier-redirect'));</script>");
   });
 
   it('takes the redirectActionForm alone, parameters as a string or an object, with the same result', () => {
@@ -104,5 +104,26 @@ describe('cashierRedirect', () => {
     ).toBe('invalid_json');
     expect(thrown(AmsValidationError, () => cashierRedirect({})).fields).toEqual(['redirectActionForm']);
     expect(thrown(AmsValidationError, () => cashierRedirect(null as never)).fields).toEqual(['answer']);
+  });
+
+  it("submits through the prototype, so parameters named submit, action or method cannot hide the form's own submit", () => {
+    for (const method of ['GET', 'POST'] as const) {
+      const r = cashierRedirect({
+        method,
+        redirectUrl: 'https://cashier.example/pay',
+        parameters: { submit: 'yes', action: 'pay', method: 'card', id: 'x' },
+      });
+      expect(fields(r.html)).toEqual([
+        ['submit', 'yes'],
+        ['action', 'pay'],
+        ['method', 'card'],
+        ['id', 'x'],
+      ]);
+      // `form.submit()` would be the input named "submit" here; the script never calls a property of the form.
+      const script = /<script>([^<]*)<\/script>/.exec(r.html)![1]!;
+      expect(script).toBe("HTMLFormElement.prototype.submit.call(document.getElementById('ams-cashier-redirect'));");
+      expect(script).not.toMatch(/\)\.submit\(/);
+      expect(r.html).toContain(`<form id="ams-cashier-redirect" method="${method.toLowerCase()}" action="https://cashier.example/pay">`);
+    }
   });
 });
