@@ -1,5 +1,5 @@
 // The embedded gateway's public types: its options, the request and reply the adapters exchange, its records and events.
-import type { PaymentStatus as AmsPaymentStatus } from '../src/schemas/lifecycle';
+import type { KnownPaymentStatus } from '../src/schemas/lifecycle';
 import type { Clock } from '../src/clock';
 import type { KeyInput } from '../src/signing/keys';
 import type { CredentialOptions } from './credentials';
@@ -74,7 +74,7 @@ export interface GatewayReply {
 }
 
 /** The states a gateway payment takes: AMS's, without PENDING (the gateway settles a payment or leaves it PROCESSING). */
-export type PaymentStatus = Exclude<AmsPaymentStatus, 'PENDING'>;
+export type PaymentStatus = Exclude<KnownPaymentStatus, 'PENDING'>;
 
 export interface PaymentRecord {
   paymentId: string;

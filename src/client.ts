@@ -47,7 +47,8 @@ import { AmsConfigError } from './errors';
 import { registerContext } from './internal/context';
 import { NOTIFICATION_PARTY, type NotificationParty } from './notifications/party';
 import { verifyNotification, type ClientVerifyNotificationInput, type RawBody } from './notifications/verify';
-import type { AmsNotification } from './notifications/schemas';
+import { notificationUnknownValues, type AmsNotification } from './notifications/schemas';
+import { warnUnknownValues } from './internal/unknown-values';
 import { createDefaultTransport } from './http/default-transport';
 import { DEFAULT_MAX_RESPONSE_BYTES, type Transport } from './http/types';
 import { redactingLogger } from './internal/redact';
@@ -446,7 +447,14 @@ export class AmsClient {
    * then parses it into a typed notification. `rawBody` must be the bytes as received (see RAW_BODY_HINT).
    */
   verifyNotification<B extends RawBody>(input: ClientVerifyNotificationInput<B>): AmsNotification {
-    return verifyNotification({ ...input, client: this });
+    const notification = verifyNotification({ ...input, client: this });
+    warnUnknownValues(
+      this.#ctx,
+      this.#ctx.logger?.warn?.bind(this.#ctx.logger),
+      notification.notifyType ?? 'notification',
+      notificationUnknownValues(notification),
+    );
+    return notification;
   }
 
   /** What the client shows of itself: never keys or tokens. */

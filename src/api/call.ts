@@ -20,6 +20,8 @@ import { attemptSignal } from './attempt-signal';
 import { redactValues } from '../internal/redact';
 import { BaseResponse } from '../schemas/common';
 import { safeParse } from '../schemas/parse';
+import { unknownValues } from '../schemas/open-enum';
+import { warnUnknownValues } from '../internal/unknown-values';
 import type { CryptoBackend } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
 import { formatSignatureHeader, parseSignatureHeader, redactSignatureHeader } from '../signing/header';
@@ -218,6 +220,7 @@ function interpret<S extends z.ZodType>(
         bodySnippet: snippet(res.body, secrets),
       });
     }
+    warnUnknownValues(ctx, ctx.logger?.warn?.bind(ctx.logger), api, unknownValues(spec.responseSchema, full.data));
     return { kind: 'done', value: full.data };
   }
   // A failure's text goes into errors and logs: cut this exchange's secrets out first (an unsigned answer can say

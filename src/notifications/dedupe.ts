@@ -120,7 +120,8 @@ function sha256(data: string | Uint8Array): string {
 
 /**
  * The dedupe key: `notifyType:paymentId` for payments, `notifyType:refundId` (or refundRequestId) for refunds,
- * `CAPTURE_RESULT:captureId` for captures: each notification's own id, so two partial captures
+ * `CAPTURE_RESULT:captureId` for captures (`CAPTURE_RESULT:request:captureRequestId` for a failed one without a
+ * captureId): each notification's own id, so two partial captures
  * of one payment are two notifications. For other notifications there is no known id, so the key is
  * `<notifyType or NOTIFICATION>:sha256:<hash of the raw body>` — redeliveries carry the same body — or, without the
  * raw body, of the parsed notification.
@@ -128,7 +129,11 @@ function sha256(data: string | Uint8Array): string {
 export function notificationKey(notification: AmsNotification, rawBody?: string | Uint8Array): string {
   if (notification.kind === 'payment') return `${notification.notifyType}:${notification.paymentId}`;
   if (notification.kind === 'refund') return `${notification.notifyType}:${notification.refundId || notification.refundRequestId}`;
-  if (notification.kind === 'capture') return `${notification.notifyType}:${notification.captureId}`;
+  // A failed capture carries no captureId: its own request id names it (a namespace apart from Antom's ids).
+  if (notification.kind === 'capture')
+    return notification.captureId
+      ? `${notification.notifyType}:${notification.captureId}`
+      : `${notification.notifyType}:request:${notification.captureRequestId}`;
   const { kind: _kind, ...rest } = notification;
   return `${notification.notifyType ?? 'NOTIFICATION'}:sha256:${sha256(rawBody ?? JSON.stringify(rest))}`;
 }

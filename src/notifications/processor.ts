@@ -4,7 +4,8 @@ import { notificationAck, signedAck } from './ack';
 import { notificationKey, type NotificationClaim, type NotificationStore } from './dedupe';
 import { resolveHandlerOptions, type HandlerSettings, type NotificationContext, type NotificationHandlerOptions } from './handler-options';
 import type { NotificationHeaders } from './headers';
-import type { AmsNotification } from './schemas';
+import { notificationUnknownValues, type AmsNotification } from './schemas';
+import { warnUnknownValues } from '../internal/unknown-values';
 import { asRawBody, byteLengthOf, RAW_BODY_HINT, verifyDelivery } from './verify';
 
 export type { NotificationCallback, NotificationContext, NotificationHandlerOptions } from './handler-options';
@@ -166,6 +167,7 @@ export function createNotificationProcessor(options: NotificationHandlerOptions)
       return errorResponse(500, 'internal', 'the notification could not be verified');
     }
 
+    warnUnknownValues(r, log.warn?.bind(log), `${notification.notifyType ?? 'notification'}`, notificationUnknownValues(notification));
     const callback = callbackFor(r, notification);
     if (!callback) {
       const wanted =

@@ -1,9 +1,11 @@
 // zod schemas and types for the notifications Alipay sends (notifyPayment, notifyRefund, notifyCapture), plus the generic fallback. Pure.
 import { z } from 'zod';
-import { ResponseAmount, Result } from '../schemas/common';
+import { Quote, ResponseAmount, Result } from '../schemas/common';
+import { openEnum, unknownValues, type Open, type UnknownValue } from '../schemas/open-enum';
 
-// Optional fields stay optional and unknown fields are kept (looseObject): a schema stricter than Alipay's own
-// documentation would turn a genuine notification into a 400, retried for 24 hours and then lost.
+// Optional fields stay optional, unknown fields and values are kept (looseObject, open enums): a schema stricter than
+// Alipay's own documentation would turn a genuine notification into a 400, retried for 24 hours and then lost. Fields
+// only a success carries are optional here; the types make them present once `outcome` says it succeeded.
 
 /** notifyPayment: `PAYMENT_RESULT` (final: result.resultStatus S or F) or `PAYMENT_PENDING` (buyer paid, wait for the result). */
 export const PaymentNotificationSchema = z.looseObject({
@@ -17,32 +19,37 @@ export const PaymentNotificationSchema = z.looseObject({
   paymentTime: z.string().optional(),
   /** Present when the settlement currency differs and the rate was locked at payment time. */
   grossSettlementAmount: ResponseAmount.optional(),
-  settlementQuote: z.looseObject({}).optional(),
+  settlementQuote: Quote.optional(),
+  /** ALIPAY_CN, when successful: the amount to declare to customs, in CNY. */
   customsDeclarationAmount: ResponseAmount.optional(),
+  paymentMethodType: z.string().optional(),
+  acquirerReferenceNo: z.string().optional(),
+  paymentResultInfo: z.looseObject({}).optional(),
   notifyUrl: z.string().optional(),
 });
 
-/**
- * The refund result as Antom documents it for notifyRefund (`SUCCESS` / `FAIL`); `S` / `F` as some AMS
- * references write it; any other string is kept rather than rejected.
- */
-export type RefundStatus = 'SUCCESS' | 'FAIL' | 'S' | 'F' | (string & {});
+/** The refund statuses: `SUCCESS` / `FAIL` (Antom's notifyRefund reference), `S` / `F` (some AMS pages write these). */
+export const REFUND_STATUSES = ['SUCCESS', 'FAIL', 'S', 'F'] as const;
+/** A refund status as sent; any value but these is kept and never counted as a success. */
+export type RefundStatus = Open<(typeof REFUND_STATUSES)[number]>;
 
 /** notifyRefund: `REFUND_RESULT`, sent when a refund reaches success or failure. */
 export const RefundNotificationSchema = z.looseObject({
   notifyType: z.literal('REFUND_RESULT'),
   result: Result,
-  refundStatus: z.custom<RefundStatus>((v) => typeof v === 'string' && v.length > 0, {
-    error: 'must be a non-empty string (SUCCESS or FAIL)',
-  }),
+  refundStatus: openEnum(REFUND_STATUSES).optional(),
   refundRequestId: z.string().min(1),
-  refundId: z.string().min(1),
-  refundAmount: ResponseAmount,
+  /** Present on a refund that succeeded (the type says so once `outcome` is `succeeded`). */
+  refundId: z.string().min(1).optional(),
+  refundAmount: ResponseAmount.optional(),
   /** Not in Antom's notifyRefund reference, but sent by some AMS products; kept when present. */
   paymentId: z.string().optional(),
   refundTime: z.string().optional(),
   grossSettlementAmount: ResponseAmount.optional(),
-  settlementQuote: z.looseObject({}).optional(),
+  settlementQuote: Quote.optional(),
+  arn: z.string().optional(),
+  actualRefundAmount: ResponseAmount.optional(),
+  metadata: z.string().optional(),
 });
 
 /** notifyCapture: `CAPTURE_RESULT`, sent when a capture (manual or automatic) succeeds or fails. */
@@ -52,10 +59,13 @@ export const CaptureNotificationSchema = z.looseObject({
   result: Result,
   captureRequestId: z.string().min(1),
   paymentId: z.string().min(1),
-  captureId: z.string().min(1),
-  captureAmount: ResponseAmount,
+  /** Present on a capture that succeeded (a failed CAPTURE_RESULT has none; the type says so once `outcome` is `succeeded`). */
+  captureId: z.string().min(1).optional(),
+  captureAmount: ResponseAmount.optional(),
   captureTime: z.string().optional(),
   acquirerReferenceNo: z.string().optional(),
+  acquirerInfo: z.looseObject({}).optional(),
+  paymentResultInfo: z.looseObject({}).optional(),
 });
 
 /**
@@ -77,18 +87,48 @@ export const CAPTURE_NOTIFY_TYPES = ['CAPTURE_RESULT'] as const;
  * is still to come; its resultStatus is S, which there means "processing", **not** paid. Ship on `paid` only.
  */
 export type PaymentOutcome = 'paid' | 'failed' | 'pending';
-/** What a refund or capture notification says: `succeeded` or `failed` (both final). */
-export type SettledOutcome = 'succeeded' | 'failed';
+/**
+ * What a refund or capture notification says: `succeeded`, `failed` (both final), or `pending` for anything not
+ * known to be final (a U, a status this version does not know): never counted as a success.
+ */
+export type SettledOutcome = 'succeeded' | 'failed' | 'pending';
 
 /** A verified payment notification; `kind` and `outcome` are added by this package, every other field is Alipay's. */
 export type PaymentNotification = z.infer<typeof PaymentNotificationSchema> & { kind: 'payment'; outcome: PaymentOutcome };
-/** A verified refund notification; `kind` and `outcome` are added by this package, every other field is Alipay's. */
-export type RefundNotification = z.infer<typeof RefundNotificationSchema> & { kind: 'refund'; outcome: SettledOutcome };
-/** A verified capture notification; `kind` and `outcome` are added by this package, every other field is Alipay's. */
-export type CaptureNotification = z.infer<typeof CaptureNotificationSchema> & { kind: 'capture'; outcome: SettledOutcome };
+
+type RefundFields = z.infer<typeof RefundNotificationSchema>;
+/**
+ * A verified refund notification; `kind` and `outcome` are added by this package, every other field is Alipay's.
+ * Once `outcome` is `succeeded`, `refundId` and `refundAmount` are there.
+ */
+export type RefundNotification = RefundFields & { kind: 'refund' } & (
+    { outcome: 'succeeded'; refundId: string; refundAmount: ResponseAmount } | { outcome: 'failed' | 'pending' }
+  );
+
+type CaptureFields = z.infer<typeof CaptureNotificationSchema>;
+/**
+ * A verified capture notification; `kind` and `outcome` are added by this package, every other field is Alipay's.
+ * Once `outcome` is `succeeded`, `captureId` and `captureAmount` are there.
+ */
+export type CaptureNotification = CaptureFields & { kind: 'capture' } & (
+    { outcome: 'succeeded'; captureId: string; captureAmount: ResponseAmount } | { outcome: 'failed' | 'pending' }
+  );
 /** A verified notification of a type this package does not model (or without notifyType); nothing is dropped. */
 export type OtherNotification = z.infer<typeof OtherNotificationSchema> & { kind: 'other' };
 
 /** Switch on `kind` (`'payment' | 'refund' | 'capture' | 'other'`), then act on `outcome`. */
 export type AmsNotification = PaymentNotification | RefundNotification | CaptureNotification | OtherNotification;
 export type NotificationKind = AmsNotification['kind'];
+
+/** The values of a notification's open-enum fields that this version does not know (for a warning, never a refusal). */
+export function notificationUnknownValues(n: AmsNotification): UnknownValue[] {
+  const schema =
+    n.kind === 'payment'
+      ? PaymentNotificationSchema
+      : n.kind === 'refund'
+        ? RefundNotificationSchema
+        : n.kind === 'capture'
+          ? CaptureNotificationSchema
+          : OtherNotificationSchema;
+  return unknownValues(schema, n);
+}

@@ -1,5 +1,6 @@
 // Verifies a notification from Alipay over the raw bytes received, then parses it into a typed notification.
 import type { KeyObject } from 'node:crypto';
+import type { z } from 'zod';
 import type { Clock } from '../clock';
 import { AmsConfigError, AmsSignatureError, AmsValidationError, issuesFromZod } from '../errors';
 import { OPTION, refuseRenamedOptions } from '../options';
@@ -21,6 +22,8 @@ import {
   REFUND_NOTIFY_TYPES,
   RefundNotificationSchema,
   type AmsNotification,
+  type CaptureNotification,
+  type RefundNotification,
 } from './schemas';
 
 /** The request body exactly as received: the text, or its bytes. Never a parsed object. */
@@ -241,24 +244,24 @@ export function parseNotificationBody(body: string | Uint8Array): AmsNotificatio
     });
   }
   const notifyType = (json as { notifyType?: unknown }).notifyType;
+  const parse = <S extends z.ZodType>(schema: S, context: string): z.infer<S> => {
+    const r = safeParse(schema, json);
+    if (!r.success) throw new AmsValidationError(issuesFromZod(r.error.issues), { context });
+    return r.data;
+  };
   if ((PAYMENT_NOTIFY_TYPES as readonly unknown[]).includes(notifyType)) {
-    const r = safeParse(PaymentNotificationSchema, json);
-    if (!r.success) throw new AmsValidationError(issuesFromZod(r.error.issues), { context: `${String(notifyType)} notification` });
-    return Object.assign(r.data, { kind: 'payment' as const, outcome: paymentOutcome(r.data.notifyType, r.data.result) });
+    const n = parse(PaymentNotificationSchema, `${String(notifyType)} notification`);
+    return Object.assign(n, { kind: 'payment' as const, outcome: paymentOutcome(n.notifyType, n.result) });
   }
   if ((REFUND_NOTIFY_TYPES as readonly unknown[]).includes(notifyType)) {
-    const r = safeParse(RefundNotificationSchema, json);
-    if (!r.success) throw new AmsValidationError(issuesFromZod(r.error.issues), { context: `${String(notifyType)} notification` });
-    return Object.assign(r.data, { kind: 'refund' as const, outcome: refundOutcome(r.data.result, r.data.refundStatus) });
+    const n = parse(RefundNotificationSchema, `${String(notifyType)} notification`);
+    return Object.assign(n, { kind: 'refund' as const, outcome: refundOutcome(n) }) as RefundNotification;
   }
   if ((CAPTURE_NOTIFY_TYPES as readonly unknown[]).includes(notifyType)) {
-    const r = safeParse(CaptureNotificationSchema, json);
-    if (!r.success) throw new AmsValidationError(issuesFromZod(r.error.issues), { context: `${String(notifyType)} notification` });
-    return Object.assign(r.data, { kind: 'capture' as const, outcome: captureOutcome(r.data.result) });
+    const n = parse(CaptureNotificationSchema, `${String(notifyType)} notification`);
+    return Object.assign(n, { kind: 'capture' as const, outcome: captureOutcome(n) }) as CaptureNotification;
   }
-  const r = safeParse(OtherNotificationSchema, json);
-  if (!r.success) throw new AmsValidationError(issuesFromZod(r.error.issues), { context: 'notification' });
-  return Object.assign(r.data, { kind: 'other' as const });
+  return Object.assign(parse(OtherNotificationSchema, 'notification'), { kind: 'other' as const });
 }
 
 /** A delivery whose envelope passed: the signed content and signature, and what the checks after the RSA step need. */

@@ -20,6 +20,22 @@ export const Amount = z.looseObject({ currency: CurrencyCode, value: MinorUnitVa
 
 /** Amounts in responses and notifications: zero is possible there (e.g. a settlement amount), so only digits. */
 export const ResponseAmount = z.looseObject({ currency: z.string(), value: z.string().regex(/^[0-9]+$/) });
+export type ResponseAmount = z.infer<typeof ResponseAmount>;
+
+/**
+ * A foreign-exchange quote (settlementQuote, paymentQuote) as the official SDKs model it. `quotePrice` is a rate, not
+ * money: the Java SDK sends a JSON number, others a string; both are kept as sent.
+ */
+export const Quote = z.looseObject({
+  quoteId: z.string().optional(),
+  quoteCurrencyPair: z.string().optional(),
+  quotePrice: z.union([z.string(), z.number()]).optional(),
+  quoteStartTime: z.string().optional(),
+  quoteExpiryTime: z.string().optional(),
+  guaranteed: z.boolean().optional(),
+  exchangeAmount: ResponseAmount.optional(),
+});
+export type Quote = z.infer<typeof Quote>;
 
 export const ResultStatus = z.enum(['S', 'F', 'U']);
 

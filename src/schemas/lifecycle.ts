@@ -1,11 +1,32 @@
 // zod schemas for the rest of a payment's life: inquiryPayment, cancel, refund, inquiryRefund. Pure.
 import { z } from 'zod';
-import { Amount, Result, ResponseAmount } from './common';
+import { Amount, Quote, Result, ResponseAmount } from './common';
+import { openEnum, type Open } from './open-enum';
 
 const Id = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
 
-export const PaymentStatus = z.enum(['SUCCESS', 'FAIL', 'PROCESSING', 'CANCELLED', 'PENDING']);
-export type PaymentStatus = z.infer<typeof PaymentStatus>;
+/** The statuses a payment, refund or capture has (the SDKs' TransactionStatusType). */
+export const TRANSACTION_STATUSES = ['SUCCESS', 'FAIL', 'PROCESSING', 'CANCELLED', 'PENDING'] as const;
+export type KnownPaymentStatus = (typeof TRANSACTION_STATUSES)[number];
+/** A documented status or one Antom adds later (kept, never treated as final). */
+export type PaymentStatus = Open<KnownPaymentStatus>;
+export const PaymentStatus = openEnum(TRANSACTION_STATUSES);
+/** The kinds of transaction a payment's `transactions[]` lists (the SDKs' TransactionType). */
+export const TRANSACTION_TYPES = ['PAYMENT', 'REFUND', 'CAPTURE', 'CANCEL', 'AUTHORIZATION', 'VOID', 'INCREMENTAL'] as const;
+
+/** One transaction of a payment (its captures, refunds, cancel), as inquiryPayment lists them. */
+export const Transaction = z.looseObject({
+  transactionResult: Result.optional(),
+  transactionId: z.string().optional(),
+  transactionType: openEnum(TRANSACTION_TYPES).optional(),
+  transactionStatus: openEnum(TRANSACTION_STATUSES).optional(),
+  transactionAmount: ResponseAmount.optional(),
+  transactionRequestId: z.string().optional(),
+  transactionTime: z.string().optional(),
+  grossSettlementAmount: ResponseAmount.optional(),
+  settlementQuote: Quote.optional(),
+});
+export type Transaction = z.infer<typeof Transaction>;
 
 /** Identifies a payment by exactly one of its ids. */
 export type PaymentRef = { paymentRequestId: string; paymentId?: never } | { paymentId: string; paymentRequestId?: never };
@@ -25,6 +46,13 @@ export const InquiryPaymentResponse = z.looseObject({
   paymentCreateTime: z.string().optional(),
   paymentTime: z.string().optional(),
   grossSettlementAmount: ResponseAmount.optional(),
+  settlementQuote: Quote.optional(),
+  /** ALIPAY_CN: the amount to declare to customs, in CNY (`declare` takes it as `declarationAmount`). */
+  customsDeclarationAmount: ResponseAmount.optional(),
+  paymentMethodType: z.string().optional(),
+  /** The payment's captures, refunds and cancel, each with its own status. */
+  transactions: z.array(Transaction).optional(),
+  acquirerReferenceNo: z.string().optional(),
 });
 export type InquiryPaymentResponse = z.infer<typeof InquiryPaymentResponse>;
 
@@ -57,7 +85,8 @@ export const RefundResponse = z.looseObject({
 });
 export type RefundResponse = z.infer<typeof RefundResponse>;
 
-export const RefundStatus = z.enum(['SUCCESS', 'FAIL', 'PROCESSING']);
+/** A refund's status: the SDKs type it as TransactionStatusType (PENDING and CANCELLED included); any other is kept. */
+export const RefundStatus = openEnum(TRANSACTION_STATUSES);
 
 export const InquiryRefundResponse = z.looseObject({
   result: Result,
@@ -67,5 +96,6 @@ export const InquiryRefundResponse = z.looseObject({
   refundAmount: ResponseAmount.optional(),
   refundTime: z.string().optional(),
   grossSettlementAmount: ResponseAmount.optional(),
+  settlementQuote: Quote.optional(),
 });
 export type InquiryRefundResponse = z.infer<typeof InquiryRefundResponse>;

@@ -47,7 +47,12 @@ describe('outcome', () => {
     if (n.kind !== 'capture') throw new Error('expected a capture');
     expectTypeOf(n).toEqualTypeOf<CaptureNotification>();
     expectTypeOf(n.outcome).toEqualTypeOf<SettledOutcome>();
-    expectTypeOf(n.captureAmount.value).toEqualTypeOf<string>();
+    // Present once the capture succeeded; a failed CAPTURE_RESULT may carry neither captureId nor amount.
+    expectTypeOf(n.captureAmount?.value).toEqualTypeOf<string | undefined>();
+    if (n.outcome === 'succeeded') {
+      expectTypeOf(n.captureAmount.value).toEqualTypeOf<string>();
+      expectTypeOf(n.captureId).toEqualTypeOf<string>();
+    }
   });
   it('the outcome type follows the kind', () => {
     const n = verify(usdBody);
