@@ -1,7 +1,7 @@
 // The gateway as msw 2 request handlers: Alipay's NA and SEA origins (and any baseUrl), sandbox and production paths.
 import { createRequire } from 'node:module';
 import type { HttpHandler } from 'msw';
-import { REGION_ORIGINS } from '../src/api/endpoint';
+import { ACCELERATED_ORIGINS, REGION_ORIGINS } from '../src/api/endpoint';
 import { AmsConfigError } from '../src/errors';
 import { CASHIER_PATH } from './cashier';
 import { createGatewayCore, type GatewayCore, type GatewayOptions, type GatewayReply } from './core';
@@ -57,7 +57,9 @@ export function createAmsHandlers(options: AmsHandlersOptions = {}): AmsHandlers
   const { baseUrl, core: shared, ...gatewayOptions } = options;
   const gateway = shared ?? createGatewayCore(gatewayOptions);
   const extra = baseUrl === undefined ? [] : typeof baseUrl === 'string' ? [baseUrl] : [...baseUrl];
-  const origins = [...new Set([...Object.values(REGION_ORIGINS), ...extra.map((u) => new URL(u).origin)])];
+  const origins = [
+    ...new Set([...Object.values(REGION_ORIGINS), ...Object.values(ACCELERATED_ORIGINS), ...extra.map((u) => new URL(u).origin)]),
+  ];
 
   const resolver = async ({ request }: { request: Request }): Promise<Response> => {
     const reply = await gateway.handle({

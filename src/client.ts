@@ -4,7 +4,7 @@ import { inspect } from 'node:util';
 import { z } from 'zod';
 import { callAms, type CallContext, type Logger, type RequestOptions } from './api/call';
 import { systemClock, type Clock } from './clock';
-import { originOf, REGION_ORIGINS, type Region } from './api/endpoint';
+import { originOf, regionOrigin, REGIONS, type Region } from './api/endpoint';
 import {
   assertNoIssues,
   assertValidDeclareRequest,
@@ -87,8 +87,13 @@ export interface AmsClientConfig {
   alipayPublicKey: KeyInput;
   /** Which uploaded merchant key Alipay verifies with; default '1'; `null` omits it (latest key). */
   keyVersion?: string | number | null;
-  /** 'NA' (open-na.alipay.com) or 'SEA' (open-sea.alipay.com). One of region or baseUrl is required. */
+  /**
+   * 'NA' (open-na.alipay.com), 'SEA' (open-sea.alipay.com) or 'EU' (open-de-global.alipay.com). One of region or
+   * baseUrl is required.
+   */
   region?: Region;
+  /** The region's accelerated domain: open-na-global / open-sea-global.alipay.com (EU has only that one). Default false. */
+  accelerated?: boolean;
   /** Defaults to whether clientId starts with SANDBOX_; a contradicting value is a config error. */
   sandbox?: boolean;
   /** Replaces only the origin (proxies, the local gateway from ams-cashier/mocks). */
@@ -144,7 +149,8 @@ const ConfigSchema = z.strictObject({
   keyVersion: z
     .union([z.string().regex(KEY_VERSION_RE, 'must be a short token such as "1"'), z.number().int().nonnegative(), z.null()])
     .optional(),
-  region: z.enum(Object.keys(REGION_ORIGINS) as [Region, ...Region[]]).optional(),
+  region: z.enum(REGIONS, { error: `must be one of ${REGIONS.join(', ')}` }).optional(),
+  accelerated: z.boolean().optional(),
   sandbox: z.boolean().optional(),
   baseUrl: z.string().optional(),
   agentToken: headerText(4096).optional(),
@@ -166,6 +172,8 @@ export class AmsClient {
   readonly sandbox: boolean;
   readonly region: Region | undefined;
   readonly baseUrl: string | undefined;
+  /** The origin every call goes to (from region and accelerated, or baseUrl). */
+  readonly origin: string;
   readonly keyVersion: string | null;
   /** The rules `pay()` applies on top of the schema: integration and contract currency. */
   readonly #rules: PayRules;
@@ -186,7 +194,7 @@ export class AmsClient {
       );
     }
     if (c.region === undefined && c.baseUrl === undefined) {
-      throw new AmsConfigError('One of region ("NA" or "SEA") or baseUrl is required', { field: 'region' });
+      throw new AmsConfigError(`One of region (${REGIONS.map((r) => `"${r}"`).join(', ')}) or baseUrl is required`, { field: 'region' });
     }
     if (c.baseUrl !== undefined) originOf(c.baseUrl);
 
@@ -204,6 +212,7 @@ export class AmsClient {
     this.sandbox = prefixed;
     this.region = c.region;
     this.baseUrl = c.baseUrl;
+    this.origin = c.baseUrl !== undefined ? originOf(c.baseUrl) : regionOrigin(c.region!, c.accelerated === true)!;
     this.keyVersion = c.keyVersion === undefined ? '1' : c.keyVersion === null ? null : String(c.keyVersion);
     this.#rules = { integration: c.integration ?? 'direct', contractSettlementCurrency: c.contractSettlementCurrency };
     this.#ctx = {
@@ -211,7 +220,7 @@ export class AmsClient {
       privateKey: this.#privateKey,
       alipayPublicKey: this.#alipayPublicKey,
       keyVersion: this.keyVersion,
-      endpoint: { region: c.region, baseUrl: c.baseUrl, sandbox: prefixed },
+      endpoint: { region: c.region, accelerated: c.accelerated, baseUrl: c.baseUrl, sandbox: prefixed },
       agentToken: c.agentToken,
       timeoutMs: c.timeoutMs ?? 15_000,
       maxRetries: c.maxRetries ?? 2,
@@ -464,6 +473,7 @@ export class AmsClient {
       sandbox: this.sandbox,
       region: this.region,
       baseUrl: this.baseUrl,
+      origin: this.origin,
       keyVersion: this.keyVersion,
       integration: this.#rules.integration,
       contractSettlementCurrency: this.#rules.contractSettlementCurrency,

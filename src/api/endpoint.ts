@@ -1,12 +1,24 @@
 // Where each AMS API lives: origin by region or baseUrl, sandbox or production path. Pure.
 import { AmsConfigError } from '../errors';
 
+/**
+ * Antom's API domains per region (API overview): the standard one, the default, and the accelerated one (Alibaba
+ * Cloud's global acceleration, recommended by Antom for calls from far away). Europe has only the accelerated domain
+ * for online payments (`open-eu.alipay.com` serves in-store payments only).
+ */
 export const REGION_ORIGINS = {
   NA: 'https://open-na.alipay.com',
   SEA: 'https://open-sea.alipay.com',
+  EU: 'https://open-de-global.alipay.com',
+} as const;
+export const ACCELERATED_ORIGINS = {
+  NA: 'https://open-na-global.alipay.com',
+  SEA: 'https://open-sea-global.alipay.com',
+  EU: 'https://open-de-global.alipay.com',
 } as const;
 
 export type Region = keyof typeof REGION_ORIGINS;
+export const REGIONS = Object.keys(REGION_ORIGINS) as [Region, ...Region[]];
 
 /** The modelled APIs under /v1/payments/; any other API is called by its full `/v1/...` path. */
 export const AMS_APIS = [
@@ -22,6 +34,8 @@ export const AMS_APIS = [
 
 export interface EndpointOptions {
   region?: Region | undefined;
+  /** The region's accelerated domain (`open-na-global`, `open-sea-global`); EU has only that one. Default false. */
+  accelerated?: boolean | undefined;
   sandbox?: boolean | undefined;
   /** Replaces only the origin (scheme, host, port): for proxies and local gateways. */
   baseUrl?: string | undefined;
@@ -41,13 +55,24 @@ export function isAmsPath(path: unknown): path is `/v1/${string}` {
   return typeof path === 'string' && FULL_PATH_RE.test(path);
 }
 
+/** API families that have no sandbox path: the official SDKs call them on the production path from sandbox too. */
+const NO_SANDBOX_PATH = /^\/v1\/risk\//;
+
 /**
  * The path that is both signed and sent. `api` is an API name (`pay`, `declare`: its family is known) or a full
- * `/v1/...` path as the AMS docs write it; either way the sandbox rule is the same: `/ams/sandbox/api` in front.
+ * `/v1/...` path as the AMS docs write it; either way the sandbox rule is the same: `/ams/sandbox/api` in front,
+ * except for the risk APIs (`/v1/risk/…`), which keep the production path in sandbox (the Java SDK's
+ * `usingSandboxUrl()` is false for them).
  */
 export function apiPath(api: AmsApi | (string & {}), sandbox: boolean): string {
   const v1 = api.startsWith('/') ? api : `/v1/${(CUSTOMS_APIS as readonly string[]).includes(api) ? 'customs' : 'payments'}/${api}`;
-  return `${sandbox ? '/ams/sandbox/api' : '/ams/api'}${v1}`;
+  return `${sandbox && !NO_SANDBOX_PATH.test(v1) ? '/ams/sandbox/api' : '/ams/api'}${v1}`;
+}
+
+/** The origin a region (and the accelerated choice) gives, or undefined for a region that is not one. */
+export function regionOrigin(region: string, accelerated = false): string | undefined {
+  if (!Object.hasOwn(REGION_ORIGINS, region)) return undefined;
+  return (accelerated ? ACCELERATED_ORIGINS : REGION_ORIGINS)[region as Region];
 }
 
 /**
@@ -89,19 +114,19 @@ export function resolveEndpoint(options: EndpointOptions, api: AmsApi | (string 
   if (typeof api !== 'string' || (!/^[A-Za-z]+$/.test(api) && !FULL_PATH_RE.test(api))) {
     throw new AmsConfigError(
       `"${String(api).slice(0, 80)}" is not an AMS API name (e.g. "pay") or path ` +
-        '(e.g. "/v1/payments/inquiryExchangeRate", without /ams/api: the sandbox rule adds it)',
+        '(e.g. "/v1/payments/inquireExchangeRate", without /ams/api: the sandbox rule adds it)',
       { field: 'api' },
     );
   }
   let origin: string;
   if (options.baseUrl !== undefined) origin = originOf(options.baseUrl);
   else if (options.region !== undefined) {
-    origin = Object.hasOwn(REGION_ORIGINS, options.region) ? REGION_ORIGINS[options.region] : '';
+    origin = regionOrigin(options.region, options.accelerated === true) ?? '';
     if (!origin)
-      throw new AmsConfigError(`region must be one of ${Object.keys(REGION_ORIGINS).join(', ')}, got "${String(options.region)}"`, {
+      throw new AmsConfigError(`region must be one of ${REGIONS.join(', ')}, got "${String(options.region).slice(0, 20)}"`, {
         field: 'region',
       });
-  } else throw new AmsConfigError('One of region ("NA" or "SEA") or baseUrl is required', { field: 'region' });
+  } else throw new AmsConfigError(`One of region (${REGIONS.map((r) => `"${r}"`).join(', ')}) or baseUrl is required`, { field: 'region' });
   const path = apiPath(api, options.sandbox === true);
   return { url: origin + path, path };
 }

@@ -30,7 +30,7 @@ Checks a configuration before go-live, one line per check with what to do about 
 Config fields (only the currency ones are required; key paths are relative to the config file,
 or else to the working directory):
   paymentMethodType (default ALIPAY_CN), paymentCurrencies, settlementCurrency, contractSettlementCurrency,
-  clientId, sandbox, region (NA | SEA), baseUrl, privateKeyFile, alipayPublicKeyFile,
+  clientId, sandbox, region (NA | SEA | EU), accelerated, baseUrl, privateKeyFile, alipayPublicKeyFile,
   merchantPublicKeyFile (the public key you uploaded), keyVersion,
   integration (direct | acquirer; default direct: chinaExtraTransInfo required),
   payRequestFile (one of your pay request bodies, checked with every rule pay() applies)

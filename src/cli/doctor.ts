@@ -1,5 +1,5 @@
 // `ams-cashier doctor`: proves the credentials against the gateway with one read-only inquiry, one line per check.
-import { shownUrl } from '../api/endpoint';
+import { REGIONS, originOf, regionOrigin, shownUrl } from '../api/endpoint';
 import { AmsClient } from '../client';
 import { ownKeyAsAlipayCheck, type DoctorCheck, type DoctorReport } from '../doctor/verdict';
 import { AmsConfigError, AmsValidationError } from '../errors';
@@ -10,7 +10,8 @@ import { CliUsageError, EXIT, StdinGuard, readKeyArg, type CliIo, type ExitCode 
 import { formatWords, inspectKeyBytes, type KeyInspection } from './key-inspect';
 
 export const DOCTOR_HELP = `Usage: ams-cashier doctor --client-id ID --private-key FILE|- --alipay-public-key FILE
-                         (--region NA|SEA | --base-url URL) [--key-version N] [--agent-token T] [--json]
+                         (--region NA|SEA|EU [--accelerated] | --base-url URL) [--key-version N]
+                         [--agent-token T] [--json]
 
 Proves the credentials against the real gateway before the first payment: sends ONE signed inquiryPayment
 for a paymentRequestId that cannot exist (it never creates, cancels or refunds anything) and reads the answer:
@@ -30,7 +31,8 @@ Options (each also read from the environment variable named):
   --client-id ID              AMS_CLIENT_ID               SANDBOX_… ids use the sandbox
   --private-key FILE|-        AMS_PRIVATE_KEY_FILE        your private key (any format); - reads stdin
   --alipay-public-key FILE    AMS_ALIPAY_PUBLIC_KEY_FILE  Alipay's public key from the dashboard
-  --region NA|SEA             AMS_REGION                  or:
+  --region NA|SEA|EU          AMS_REGION                  open-na / open-sea / open-de-global.alipay.com, or:
+  --accelerated               AMS_ACCELERATED=1           the region's accelerated domain (open-na-global, …)
   --base-url URL              AMS_BASE_URL                the gateway origin (a proxy, the embedded gateway)
   --key-version N             AMS_KEY_VERSION             default 1
   --agent-token T             AMS_AGENT_TOKEN             ISVs only (prefer the variable: arguments land in history)
@@ -52,6 +54,7 @@ const ENV: Readonly<Record<string, string>> = {
   'alipay-public-key': 'AMS_ALIPAY_PUBLIC_KEY_FILE',
   region: 'AMS_REGION',
   'base-url': 'AMS_BASE_URL',
+  accelerated: 'AMS_ACCELERATED',
   'key-version': 'AMS_KEY_VERSION',
   'agent-token': 'AMS_AGENT_TOKEN',
 };
@@ -125,7 +128,27 @@ async function diagnose(parsed: Parsed, io: CliIo): Promise<{ report: DoctorRepo
   const region = setting(parsed, io, 'region');
   const baseUrl = setting(parsed, io, 'base-url');
   if (region === undefined && baseUrl === undefined)
-    throw new CliUsageError('give --region NA|SEA (or AMS_REGION), or --base-url (or AMS_BASE_URL)', { command: 'doctor' });
+    throw new CliUsageError(`give --region ${REGIONS.join('|')} (or AMS_REGION), or --base-url (or AMS_BASE_URL)`, { command: 'doctor' });
+  const acceleratedSetting = parsed.values['accelerated'] === true ? '1' : io.env?.['AMS_ACCELERATED'];
+  const accelerated = acceleratedSetting !== undefined && acceleratedSetting !== '' && acceleratedSetting !== '0';
+  const origin =
+    baseUrl !== undefined
+      ? (() => {
+          try {
+            return originOf(baseUrl);
+          } catch (err) {
+            if (err instanceof AmsConfigError) throw new CliUsageError(`--base-url: ${err.message}`, { command: 'doctor' });
+            throw err;
+          }
+        })()
+      : regionOrigin(region!, accelerated);
+  if (origin === undefined)
+    throw new CliUsageError(
+      `--region must be one of ${REGIONS.join(', ')} (as shown for your account in the Antom dashboard), not ${JSON.stringify(region!.slice(0, 20))}`,
+      {
+        command: 'doctor',
+      },
+    );
   const timeout = stringOpt(parsed, 'timeout-ms');
   if (timeout !== undefined && !/^[1-9]\d{0,5}$/.test(timeout))
     throw new CliUsageError('--timeout-ms must be a whole number of milliseconds from 1 to 999999', { command: 'doctor' });
@@ -137,7 +160,7 @@ async function diagnose(parsed: Parsed, io: CliIo): Promise<{ report: DoctorRepo
   const alipayInsp = inspectKeyBytes(alipayBytes);
   if (!privateInsp.readable) throw new CliUsageError(`--private-key: ${privateInsp.problem ?? 'not a key'}`, { command: 'doctor' });
   if (!alipayInsp.readable) throw new CliUsageError(`--alipay-public-key: ${alipayInsp.problem ?? 'not a key'}`, { command: 'doctor' });
-  const target = `${clientId!} at ${baseUrl !== undefined ? shownUrl(baseUrl) : `region ${region!}`}`;
+  const target = `${clientId!} at ${baseUrl !== undefined ? shownUrl(baseUrl) : `${origin} (region ${region!})`}`;
 
   // Keys that cannot work are verdicts found offline: no request is sent with them.
   const offline = [keyProblem('private', privateInsp), keyProblem('alipay', alipayInsp)].filter((c): c is DoctorCheck => c !== undefined);
@@ -164,7 +187,7 @@ async function diagnose(parsed: Parsed, io: CliIo): Promise<{ report: DoctorRepo
     clientId: clientId!,
     privateKey: privateBytes,
     alipayPublicKey: alipayBytes,
-    ...(region !== undefined ? { region: region as 'NA' } : {}),
+    ...(baseUrl === undefined ? { region: region as 'NA', accelerated } : {}),
     ...(baseUrl !== undefined ? { baseUrl } : {}),
     ...(keyVersion !== undefined ? { keyVersion } : {}),
     ...(agentToken !== undefined ? { agentToken } : {}),
@@ -187,6 +210,7 @@ export async function runDoctor(argv: string[], io: CliIo): Promise<ExitCode> {
       'alipay-public-key': { type: 'string' },
       region: { type: 'string' },
       'base-url': { type: 'string' },
+      accelerated: { type: 'boolean' },
       'key-version': { type: 'string' },
       'agent-token': { type: 'string' },
       'timeout-ms': { type: 'string' },

@@ -1,5 +1,5 @@
 // `ams-cashier sign`: shows exactly what is signed, the Signature header, and a curl command that sends those bytes.
-import { AMS_APIS, apiPath, CUSTOMS_APIS, isAmsPath, REGION_ORIGINS, originOf } from '../api/endpoint';
+import { AMS_APIS, apiPath, CUSTOMS_APIS, isAmsPath, REGIONS, originOf, regionOrigin } from '../api/endpoint';
 import { formatRequestTime, parseRequestTime } from '../rules/time';
 import { getCryptoBackend } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
@@ -14,7 +14,7 @@ import { closestName } from './suggest';
 const MODELLED_APIS: readonly string[] = [...AMS_APIS, ...CUSTOMS_APIS];
 
 export const SIGN_HELP = `Usage: ams-cashier sign --client-id ID --key FILE|- (--path PATH | --api NAME) --body FILE|-
-                        [--time TIME] [--key-version N|none] [--method POST] [--region NA|SEA | --base-url URL] [--json]
+                        [--time TIME] [--key-version N|none] [--method POST] [--region NA|SEA|EU [--accelerated] | --base-url URL] [--json]
 
 Signs a request the way AMS expects and prints:
   - the exact content that is signed, escaped so newlines and spaces are visible
@@ -34,7 +34,8 @@ Options:
   --time TIME         the Request-Time to sign: ISO 8601 with offset or epoch milliseconds (default: now)
   --key-version N     keyVersion in the header (default 1; "none" leaves it out)
   --method M          default POST
-  --region NA|SEA     origin for the curl command (default NA); or --base-url https://host:port
+  --region NA|SEA|EU  origin for the curl command (default NA); or --base-url https://host:port
+  --accelerated       the region's accelerated domain (open-na-global, open-sea-global)
   --json              print the result as JSON
   -h, --help          show this help
 
@@ -133,6 +134,7 @@ export async function runSign(argv: string[], io: CliIo): Promise<ExitCode> {
     'key-version': { type: 'string' },
     method: { type: 'string' },
     region: { type: 'string' },
+    accelerated: { type: 'boolean' },
     'base-url': { type: 'string' },
     json: { type: 'boolean' },
   });
@@ -170,9 +172,12 @@ export async function runSign(argv: string[], io: CliIo): Promise<ExitCode> {
   const region = stringOpt(parsed, 'region');
   if (baseUrl !== undefined) origin = originOf(baseUrl);
   else {
-    const r = (region ?? 'NA').toUpperCase();
-    if (!Object.hasOwn(REGION_ORIGINS, r)) throw new CliUsageError(`--region must be NA or SEA, not "${region}"`, { command: 'sign' });
-    origin = REGION_ORIGINS[r as keyof typeof REGION_ORIGINS];
+    const found = regionOrigin((region ?? 'NA').toUpperCase(), parsed.values['accelerated'] === true);
+    if (found === undefined)
+      throw new CliUsageError(`--region must be one of ${REGIONS.join(', ')}, not ${JSON.stringify(region?.slice(0, 20))}`, {
+        command: 'sign',
+      });
+    origin = found;
   }
 
   const stdin = new StdinGuard(io);

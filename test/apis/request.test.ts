@@ -119,12 +119,24 @@ describe('client.request on an API the package does not model', () => {
 
 describe('resolveEndpoint', () => {
   it('takes any API name as a /v1/payments/ API, as well as the modelled ones and full paths', () => {
-    expect(resolveEndpoint({ region: 'NA', sandbox: true }, 'inquiryExchangeRate').path).toBe(
-      '/ams/sandbox/api/v1/payments/inquiryExchangeRate',
+    expect(resolveEndpoint({ region: 'NA', sandbox: true }, 'inquireExchangeRate').path).toBe(
+      '/ams/sandbox/api/v1/payments/inquireExchangeRate',
     );
     expect(resolveEndpoint({ region: 'NA' }, 'declare').path).toBe('/ams/api/v1/customs/declare');
     expect(resolveEndpoint({ region: 'SEA' }, '/v1/vaults/vaultPaymentMethod').url).toBe(
       'https://open-sea.alipay.com/ams/api/v1/vaults/vaultPaymentMethod',
     );
+  });
+  it('EU and the accelerated domains; the risk APIs keep the production path in sandbox', () => {
+    expect(resolveEndpoint({ region: 'EU' }, 'pay').url).toBe('https://open-de-global.alipay.com/ams/api/v1/payments/pay');
+    expect(resolveEndpoint({ region: 'SEA', accelerated: true }, 'pay').url).toBe(
+      'https://open-sea-global.alipay.com/ams/api/v1/payments/pay',
+    );
+    expect(resolveEndpoint({ region: 'NA', accelerated: true, sandbox: true }, 'pay').url).toBe(
+      'https://open-na-global.alipay.com/ams/sandbox/api/v1/payments/pay',
+    );
+    expect(resolveEndpoint({ region: 'NA', sandbox: true }, '/v1/risk/payments/decide').path).toBe('/ams/api/v1/risk/payments/decide');
+    expect(resolveEndpoint({ region: 'NA', sandbox: true }, '/v1/riskless/x').path).toBe('/ams/sandbox/api/v1/riskless/x');
+    expect(() => resolveEndpoint({ region: 'EUROPE' as 'EU' }, 'pay')).toThrow(/region must be one of NA, SEA, EU/);
   });
 });

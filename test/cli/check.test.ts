@@ -76,6 +76,17 @@ describe('ams-cashier check', () => {
     expect(r.stdout).toMatch(/SKIP {2}private key/);
   });
 
+  it('prints the host of EU and of the accelerated domains', () => {
+    const eu = cli.run(['check', config('eu.yaml', 'paymentCurrencies: [EUR]\nsettlementCurrency: EUR\nclientId: LIVE_1\nregion: EU\n')]);
+    expect(eu.stdout).toMatch(/PASS {2}region \/ baseUrl: pay goes to https:\/\/open-de-global\.alipay\.com\/ams\/api\/v1\/payments\/pay/);
+    const fast = cli.run([
+      'check',
+      config('fast.yaml', 'paymentCurrencies: [EUR]\nsettlementCurrency: EUR\nclientId: LIVE_1\nregion: NA\naccelerated: true\n'),
+    ]);
+    expect(fast.code).toBe(0);
+    expect(fast.stdout).toMatch(/pay goes to https:\/\/open-na-global\.alipay\.com\/ams\/api\/v1\/payments\/pay/);
+  });
+
   it('a YAML config gives the same report as the same config in JSON (.yaml, .yml, or sniffed with no extension)', () => {
     const bad = { ...good, paymentCurrencies: ['USD', 'EUR'], alipayPublicKeyFile: 'keys/merchant_public_spki.base64.txt' };
     const yaml = [
@@ -188,7 +199,7 @@ describe('ams-cashier check', () => {
     expect(r.stdout).toMatch(/FAIL {2}config field "privateKeyPath" is known: .*did you mean "privateKeyFile"\?/);
     expect(r.stdout).toMatch(/FAIL {2}private key loads \("keys\/nope\.pem"\): file "keys\/nope\.pem" not found/);
     expect(r.stdout).toMatch(/FAIL {2}Alipay public key is RSA, 2048 bits or more: .*EC/);
-    expect(r.stdout).toMatch(/FAIL {2}region \/ baseUrl: region "na" is not NA or SEA → did you mean "NA"\?/);
+    expect(r.stdout).toMatch(/FAIL {2}region \/ baseUrl: region "na" is not NA, SEA, EU → did you mean "NA"\?/);
     expect(r.stdout).toMatch(/FAIL {2}pay in CNY, settle in CNY: Settlement currency CNY is not allowed/);
   });
 

@@ -27,6 +27,7 @@ const NO_ENV = Object.fromEntries(
     'AMS_BASE_URL',
     'AMS_KEY_VERSION',
     'AMS_AGENT_TOKEN',
+    'AMS_ACCELERATED',
   ].map((k) => [k, '']),
 );
 
@@ -198,8 +199,13 @@ describe('ams-cashier doctor (built bin)', () => {
     const noFile = await doctor(flags(CLIENT.ok).map((a) => (a === PRIVATE ? 'nope.pem' : a)));
     expect([noFile.code, noFile.report.checks[0]!.message]).toEqual([2, '--private-key: file "nope.pem" not found']);
     const noRegion = await doctor(flags(CLIENT.ok).slice(0, 6));
-    expect([noRegion.code, noRegion.report.checks[0]!.message]).toEqual([2, expect.stringMatching(/--region NA\|SEA/)]);
-    expect(missing.sent.length + unknown.sent.length + noFile.sent.length + noRegion.sent.length).toBe(0);
+    expect([noRegion.code, noRegion.report.checks[0]!.message]).toEqual([2, expect.stringMatching(/--region NA\|SEA\|EU/)]);
+    const badRegion = await doctor([...flags(CLIENT.ok).slice(0, 6), '--region', 'XX']);
+    expect([badRegion.code, badRegion.report.checks[0]!.message]).toEqual([
+      2,
+      '--region must be one of NA, SEA, EU (as shown for your account in the Antom dashboard), not "XX"',
+    ]);
+    expect(missing.sent.length + unknown.sent.length + noFile.sent.length + noRegion.sent.length + badRegion.sent.length).toBe(0);
   });
 
   it('prints one line per check with the fix under each failure, and exit 2 on stderr without --json', async () => {
@@ -213,6 +219,14 @@ describe('ams-cashier doctor (built bin)', () => {
     expect(bad.code).toBe(2);
     expect(bad.stdout).toBe('');
     expect(bad.stderr).toMatch(/^ams-cashier doctor: missing --private-key/);
+  });
+
+  it('names the host it would call for a region, standard or accelerated (nothing sent: the key verdict is offline)', async () => {
+    const own = ['--client-id', CLIENT.ok, '--private-key', PRIVATE, '--alipay-public-key', keyPath('merchant_public_spki.pem')];
+    const eu = await cli.runAsync(['doctor', ...own, '--region', 'EU'], { env: NO_ENV });
+    expect(eu.stdout).toMatch(/^NOT READY: .*\(SANDBOX_DOCTOR_OK at https:\/\/open-de-global\.alipay\.com \(region EU\)\)$/m);
+    const fast = await cli.runAsync(['doctor', ...own, '--region', 'SEA', '--accelerated'], { env: NO_ENV });
+    expect(fast.stdout).toMatch(/at https:\/\/open-sea-global\.alipay\.com \(region SEA\)/);
   });
 
   it('is listed in the main help', async () => {

@@ -30,10 +30,25 @@ describe('AmsClient config', () => {
   it('requires region or baseUrl, and a valid one', () => {
     const { region: _r, ...noRegion } = base;
     expect(configError(noRegion).message).toMatch(/region .* or baseUrl is required/);
-    expect(configError({ ...base, region: 'EU' }).message).toMatch(/region/);
+    expect(configError({ ...base, region: 'APAC' }).message).toMatch(/region: must be one of NA, SEA, EU/);
     expect(configError({ ...noRegion, baseUrl: 'not a url' }).field).toBe('baseUrl');
     expect(configError({ ...noRegion, baseUrl: 'http://127.0.0.1:9/prefix' }).message).toMatch(/replaces only the origin/);
     expect(new AmsClient({ ...noRegion, baseUrl: 'http://127.0.0.1:9/' }).baseUrl).toBe('http://127.0.0.1:9/');
+  });
+  it('the domain of each region, standard or accelerated, as Antom lists them', () => {
+    const origin = (region: 'NA' | 'SEA' | 'EU', accelerated?: boolean) =>
+      new AmsClient({ ...base, region, ...(accelerated === undefined ? {} : { accelerated }) }).origin;
+    expect([origin('NA'), origin('SEA'), origin('EU')]).toEqual([
+      'https://open-na.alipay.com',
+      'https://open-sea.alipay.com',
+      'https://open-de-global.alipay.com',
+    ]);
+    expect([origin('NA', true), origin('SEA', true), origin('EU', true)]).toEqual([
+      'https://open-na-global.alipay.com',
+      'https://open-sea-global.alipay.com',
+      'https://open-de-global.alipay.com',
+    ]);
+    expect(configError({ ...base, accelerated: 'yes' }).field).toBe('accelerated');
   });
   it('refuses credentials in baseUrl, header-unsafe agent tokens and prototype names as regions', () => {
     const { region: _r, ...noRegion } = base;

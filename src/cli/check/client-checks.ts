@@ -1,6 +1,6 @@
 // `check`'s client lines: the client id is well formed, sandbox agrees with its SANDBOX_ prefix, and the region or
 // baseUrl names one gateway.
-import { REGION_ORIGINS, apiPath, originOf } from '../../api/endpoint';
+import { REGIONS, apiPath, originOf, regionOrigin } from '../../api/endpoint';
 import { AmsConfigError } from '../../errors';
 import type { CheckLine } from './report';
 
@@ -62,10 +62,13 @@ export function clientChecks(c: Record<string, unknown>): CheckLine[] {
   const baseUrl = c.baseUrl;
   let origin: string | undefined;
   let endpointProblem: string | undefined;
-  if (region !== undefined && (typeof region !== 'string' || !Object.hasOwn(REGION_ORIGINS, region))) {
+  const accelerated = c.accelerated;
+  if (region !== undefined && (typeof region !== 'string' || regionOrigin(region) === undefined)) {
     const upper = typeof region === 'string' ? region.trim().toUpperCase() : '';
-    endpointProblem = `region ${JSON.stringify(region)} is not ${Object.keys(REGION_ORIGINS).join(' or ')}${Object.hasOwn(REGION_ORIGINS, upper) ? ` → did you mean "${upper}"?` : ' → use NA (open-na.alipay.com) or SEA (open-sea.alipay.com), as in your Antom dashboard'}`;
+    endpointProblem = `region ${JSON.stringify(region)} is not ${REGIONS.join(', ')}${regionOrigin(upper) !== undefined ? ` → did you mean "${upper}"?` : ' → use NA (open-na.alipay.com), SEA (open-sea.alipay.com) or EU (open-de-global.alipay.com), as in your Antom dashboard'}`;
   }
+  if (accelerated !== undefined && typeof accelerated !== 'boolean')
+    endpointProblem = `accelerated ${JSON.stringify(accelerated)} is not true or false → true picks the region's accelerated domain`;
   if (baseUrl !== undefined) {
     try {
       origin = originOf(String(baseUrl));
@@ -74,8 +77,7 @@ export function clientChecks(c: Record<string, unknown>): CheckLine[] {
       endpointProblem = `${err.message} → give only the origin, such as https://proxy.example:8443`;
     }
   }
-  if (!endpointProblem && origin === undefined && typeof region === 'string')
-    origin = REGION_ORIGINS[region as keyof typeof REGION_ORIGINS];
+  if (!endpointProblem && origin === undefined && typeof region === 'string') origin = regionOrigin(region, accelerated === true);
   if (endpointProblem) lines.push({ id: 'client.region', status: 'fail', title: 'region / baseUrl', detail: endpointProblem });
   else if (origin === undefined) {
     if (clientId !== undefined)
@@ -83,14 +85,15 @@ export function clientChecks(c: Record<string, unknown>): CheckLine[] {
         id: 'client.region',
         status: 'fail',
         title: 'region / baseUrl',
-        detail: 'neither region nor baseUrl is given → set region to NA or SEA, as shown for your account in the Antom dashboard',
+        detail: `neither region nor baseUrl is given → set region to ${REGIONS.join(', ')}, as shown for your account in the Antom dashboard`,
       });
   } else {
     const conflict =
       region !== undefined &&
       baseUrl !== undefined &&
       /\.alipay\.com$/.test(new URL(origin).hostname) &&
-      origin !== REGION_ORIGINS[region as keyof typeof REGION_ORIGINS] &&
+      origin !== regionOrigin(String(region)) &&
+      origin !== regionOrigin(String(region), true) &&
       !new URL(origin).hostname.includes(`-${String(region).toLowerCase()}`);
     lines.push(
       conflict

@@ -9,6 +9,7 @@ export const CONFIG_FIELDS = [
   'clientId',
   'sandbox',
   'region',
+  'accelerated',
   'baseUrl',
   'privateKeyFile',
   'alipayPublicKeyFile',
