@@ -21,6 +21,7 @@ import { redactValues } from '../internal/redact';
 import { BaseResponse } from '../schemas/common';
 import { safeParse } from '../schemas/parse';
 import { unknownValues } from '../schemas/open-enum';
+import { withExtraFields } from './extra-fields';
 import { warnUnknownValues } from '../internal/unknown-values';
 import type { CryptoBackend } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
@@ -62,6 +63,12 @@ export interface RequestOptions {
   signal?: AbortSignal;
   timeoutMs?: number;
   maxRetries?: number;
+  /**
+   * Top-level fields Antom documents that this version does not model yet: merged into the signed body (and named in
+   * the debug log). A field the request already has, or one the API's schema knows, is refused: give it in the
+   * request, where it is checked.
+   */
+  extraFields?: Record<string, unknown>;
 }
 
 export interface CallSpec<S extends z.ZodType> {
@@ -316,9 +323,10 @@ const inflight = new WeakMap<CallContext, number>();
 
 async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>, options: RequestOptions): Promise<z.infer<S>> {
   const { api } = spec;
-  const body = JSON.stringify(spec.body);
-  const { url, path } = resolveEndpoint(ctx.endpoint, api);
   parseCallOptions(RequestOptionsSchema, options, 'request');
+  const extraFields = options.extraFields;
+  const body = JSON.stringify(extraFields === undefined ? spec.body : withExtraFields(api, spec.body, extraFields));
+  const { url, path } = resolveEndpoint(ctx.endpoint, api);
   const maxRetries = options.maxRetries ?? ctx.maxRetries;
   const timeoutMs = options.timeoutMs ?? ctx.timeoutMs;
   const signal = options.signal;
@@ -353,6 +361,7 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
       signature: redactSignatureHeader(signatureHeader),
       agentToken: ctx.agentToken !== undefined ? '<redacted>' : undefined,
       bodyBytes: Buffer.byteLength(body),
+      ...(extraFields !== undefined ? { extraFields: Object.keys(extraFields) } : {}),
     });
 
     let outcome: Interpretation<z.infer<S>>;
@@ -436,6 +445,11 @@ const RequestOptionsSchema = z.strictObject({
   signal: OPTION.signal.optional(),
   timeoutMs: OPTION.timeoutMs.optional(),
   maxRetries: OPTION.maxRetries.optional(),
+  extraFields: z
+    .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype, {
+      error: 'must be a plain object of field names and values',
+    })
+    .optional(),
 });
 
 /** The caller's signal fired; `sent` when a request was (or may have been) on its way. */

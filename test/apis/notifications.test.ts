@@ -54,6 +54,23 @@ describe('outcome', () => {
       expectTypeOf(n.captureId).toEqualTypeOf<string>();
     }
   });
+  it('anything not known to be final is pending, never succeeded: unknown refund statuses, U, a success without its id', () => {
+    expect(verify(edit(refundBody, { refundStatus: 'PROCESSING' }))).toMatchObject({ kind: 'refund', outcome: 'pending' });
+    expect(verify(edit(refundBody, { refundStatus: 'REFUND_NEW' }))).toMatchObject({ outcome: 'pending', refundStatus: 'REFUND_NEW' });
+    expect(verify(edit(refundBody, result('U')))).toMatchObject({ outcome: 'pending' });
+    expect(verify(edit(refundBody, { refundId: undefined }))).toMatchObject({ outcome: 'pending' });
+    expect(verify(edit(refundBody, { refundStatus: undefined }))).toMatchObject({ outcome: 'pending' });
+    expect(verify(edit(captureBody, result('U')))).toMatchObject({ kind: 'capture', outcome: 'pending' });
+    expect(verify(edit(captureBody, { captureId: undefined }))).toMatchObject({ kind: 'capture', outcome: 'pending' });
+  });
+  it('a failed CAPTURE_RESULT without captureId or amount is delivered, with a dedupe key of its own', () => {
+    const failed = edit(captureBody, { ...result('F'), captureId: undefined, captureAmount: undefined });
+    const n = verify(failed);
+    expect(n).toMatchObject({ kind: 'capture', outcome: 'failed' });
+    const captureRequestId = (JSON.parse(captureBody) as { captureRequestId: string }).captureRequestId;
+    expect(notificationKey(n)).toBe(`CAPTURE_RESULT:request:${captureRequestId}`);
+    expect(notificationKey(verify(captureBody))).not.toBe(notificationKey(n));
+  });
   it('the outcome type follows the kind', () => {
     const n = verify(usdBody);
     if (n.kind === 'payment') expectTypeOf(n.outcome).toEqualTypeOf<PaymentOutcome>();

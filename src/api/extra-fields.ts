@@ -1,0 +1,65 @@
+// The per-call `extraFields` escape: fields Antom documents after this version, merged into the signed body, never over a checked one.
+import type { z } from 'zod';
+import { AmsValidationError, type ValidationIssue } from '../errors';
+import { showValue } from '../rules/show';
+import { CaptureRequest } from '../schemas/capture';
+import { ConsultRequest } from '../schemas/consult';
+import { DeclareRequest, InquiryDeclarationRequest } from '../schemas/customs';
+import { PaymentRefSchema, RefundRefSchema, RefundRequest } from '../schemas/lifecycle';
+import { PayRequest } from '../schemas/pay';
+import { PaymentSessionRequest } from '../schemas/session';
+
+/** The request schema of each modelled API: a field it knows must be given in the request, where it is checked. */
+const REQUEST_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+  pay: PayRequest,
+  createPaymentSession: PaymentSessionRequest,
+  consult: ConsultRequest,
+  capture: CaptureRequest,
+  refund: RefundRequest,
+  inquiryPayment: PaymentRefSchema,
+  cancel: PaymentRefSchema,
+  inquiryRefund: RefundRefSchema,
+  declare: DeclareRequest,
+  inquiryDeclarationRequests: InquiryDeclarationRequest,
+};
+
+function knownFields(api: string): ReadonlySet<string> {
+  const schema = REQUEST_SCHEMAS[api] as { shape?: Record<string, unknown> } | undefined;
+  return new Set(Object.keys(schema?.shape ?? {}));
+}
+
+/** At most this many extra fields, and this much JSON: a forgotten loop must not build a huge signed body. */
+const MAX_EXTRA_FIELDS = 50;
+const MAX_EXTRA_JSON = 64 * 1024;
+
+/**
+ * The body with `extraFields` added at its top level, or the body itself when there are none. A key the request
+ * already has, or one the API's schema knows (it belongs in the request, where it is checked), or a key that is not
+ * a plain name, is refused with an AmsValidationError before anything is sent.
+ */
+export function withExtraFields(api: string, body: unknown, extra: Record<string, unknown> | undefined): unknown {
+  if (extra === undefined) return body;
+  const issues: ValidationIssue[] = [];
+  if (body === null || typeof body !== 'object' || Array.isArray(body))
+    issues.push({ field: 'extraFields', message: 'can only be added to a JSON object body' });
+  const known = knownFields(api);
+  const keys = Object.keys(extra);
+  if (keys.length > MAX_EXTRA_FIELDS) issues.push({ field: 'extraFields', message: `at most ${MAX_EXTRA_FIELDS} fields` });
+  for (const key of keys.slice(0, MAX_EXTRA_FIELDS)) {
+    const at = `extraFields.${key.slice(0, 40)}`;
+    if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(key)) issues.push({ field: at, message: `${showValue(key)} is not an AMS field name` });
+    else if (Object.hasOwn(body as object, key))
+      issues.push({ field: at, message: 'the request already has it: a value given twice would not be the one that was checked' });
+    else if (known.has(key)) issues.push({ field: at, message: `${api} knows this field: give it in the request, where it is checked` });
+    else if (extra[key] === undefined) issues.push({ field: at, message: 'is undefined: leave it out' });
+  }
+  let size = 0;
+  try {
+    size = JSON.stringify(extra).length;
+  } catch {
+    issues.push({ field: 'extraFields', message: 'must be JSON-serializable (no cycles, no BigInt)' });
+  }
+  if (size > MAX_EXTRA_JSON) issues.push({ field: 'extraFields', message: `is ${size} characters of JSON; at most ${MAX_EXTRA_JSON}` });
+  if (issues.length > 0) throw new AmsValidationError(issues, { context: `Invalid ${api} options` });
+  return { ...(body as object), ...extra };
+}
