@@ -64,9 +64,9 @@ export const RefundRequest = z.strictObject({
   refundAmount: Amount,
   refundReason: z.string().max(256, 'must be at most 256 characters').optional(),
   refundNotifyUrl: z.string().max(1024, 'must be at most 1024 characters').url('must be an absolute URL').optional(),
-  /** Refunds against one capture of a manually captured payment (capture's `captureId`). */
+  /** The capture the refund is about (the `captureId` capture answered): the SDKs carry no text for it. */
   captureId: Id.optional(),
-  /** Whether Antom processes the refund asynchronously (then its result comes by notification or inquiryRefund). */
+  /** By its name, asks for an asynchronous refund (result by notifyRefund or inquiryRefund); the SDKs carry no text for it. */
   isAsyncRefund: WireBoolean.optional(),
   /** A string holding JSON, as the SDKs type it. */
   extendInfo: RequestText.optional(),

@@ -36,7 +36,7 @@ export const PaymentSessionRequest = z.looseObject({
   /** When the payment itself expires (the SDKs carry it beside the session's expiry). */
   paymentExpiryTime: IsoTime.optional(),
   paymentFactor: z
-    .looseObject({ isAuthorization: z.boolean().optional(), captureMode: z.enum(['AUTOMATIC', 'MANUAL']).optional() })
+    .looseObject({ isAuthorization: WireBoolean.optional(), captureMode: z.enum(['AUTOMATIC', 'MANUAL']).optional() })
     .optional(),
   env: Env.optional(),
   locale: z.string().max(8).optional(),
