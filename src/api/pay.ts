@@ -40,8 +40,8 @@ export type Integration = 'direct' | 'acquirer';
 
 /**
  * Every problem with a pay request, at once: zod's structural issues plus the business rules (terminalType present,
- * appId for a MINI_APP, settlement currency for ALIPAY_CN, the currency matrix and the contract, chinaExtraTransInfo — required for a
- * direct merchant —, expiry within 10 minutes of `now`). Each business rule carries its `source`. Without `now`
+ * appId for a MINI_APP, settlement currency for ALIPAY_CN, the currency matrix and the contract, chinaExtraTransInfo
+ * — required for a direct merchant —, expiry within 10 minutes of `now`). Each business rule carries its `source`. Without `now`
  * (a stored sample request), the expiry rule, which is about the moment of sending, is not checked.
  */
 export function payRequestIssues(input: unknown, now: Date | undefined, rules: PayRules = {}): ValidationIssue[] {
