@@ -12,14 +12,20 @@ import {
 import { parseOrThrow } from '../schemas/parse';
 import { PaymentRefSchema, RefundRefSchema, type InquiryPaymentResponse, type PaymentStatus } from '../schemas/lifecycle';
 
-function exactlyOne<K extends string>(input: unknown, schema: z.ZodType, keys: readonly [K, K], context: string): Record<K, string> {
+/** The body of an inquiry or cancel: exactly one of the two ids, and the merchant account when given. */
+function exactlyOne<K extends string>(
+  input: unknown,
+  schema: z.ZodType,
+  keys: readonly [K, K],
+  context: string,
+): Record<K, string> & { merchantAccountId?: string } {
   if (input === null || typeof input !== 'object') {
     throw new AmsValidationError(
       [{ field: keys.join(' | '), message: `expected an object with ${keys[0]} or ${keys[1]}`, code: 'required' }],
       { context },
     );
   }
-  const data = parseOrThrow(schema, input, context) as Partial<Record<K, string>>;
+  const data = parseOrThrow(schema, input, context) as Partial<Record<K, string>> & { merchantAccountId?: string };
   const given = keys.filter((k) => data[k] !== undefined);
   if (given.length !== 1) {
     throw new AmsValidationError(
@@ -34,16 +40,19 @@ function exactlyOne<K extends string>(input: unknown, schema: z.ZodType, keys: r
       { context },
     );
   }
-  return { [given[0]!]: data[given[0]!] } as Record<K, string>;
+  const { merchantAccountId } = data;
+  return { [given[0]!]: data[given[0]!], ...(merchantAccountId === undefined ? {} : { merchantAccountId }) } as Record<K, string> & {
+    merchantAccountId?: string;
+  };
 }
 
-/** `{ paymentRequestId }` or `{ paymentId }`, never both or neither. */
-export function paymentRefBody(input: unknown, api: string): { paymentRequestId?: string; paymentId?: string } {
+/** `{ paymentRequestId }` or `{ paymentId }`, never both or neither; `merchantAccountId` with it when given. */
+export function paymentRefBody(input: unknown, api: string): { paymentRequestId?: string; paymentId?: string; merchantAccountId?: string } {
   return exactlyOne(input, PaymentRefSchema, ['paymentRequestId', 'paymentId'] as const, `Invalid ${api} request`);
 }
 
-/** `{ refundRequestId }` or `{ refundId }`, never both or neither. */
-export function refundRefBody(input: unknown, api: string): { refundRequestId?: string; refundId?: string } {
+/** `{ refundRequestId }` or `{ refundId }`, never both or neither; `merchantAccountId` with it when given. */
+export function refundRefBody(input: unknown, api: string): { refundRequestId?: string; refundId?: string; merchantAccountId?: string } {
   return exactlyOne(input, RefundRefSchema, ['refundRequestId', 'refundId'] as const, `Invalid ${api} request`);
 }
 

@@ -40,8 +40,8 @@ export type Integration = 'direct' | 'acquirer';
 
 /**
  * Every problem with a pay request, at once: zod's structural issues plus the business rules (terminalType present,
- * settlement currency for ALIPAY_CN, the currency matrix and the contract, chinaExtraTransInfo — required for a
- * direct merchant —, expiry within 10 minutes of `now`). Each business rule carries its `source`. Without `now`
+ * appId for a MINI_APP, settlement currency for ALIPAY_CN, the currency matrix and the contract, chinaExtraTransInfo
+ * — required for a direct merchant —, expiry within 10 minutes of `now`). Each business rule carries its `source`. Without `now`
  * (a stored sample request), the expiry rule, which is about the moment of sending, is not checked.
  */
 export function payRequestIssues(input: unknown, now: Date | undefined, rules: PayRules = {}): ValidationIssue[] {
@@ -63,6 +63,16 @@ function inspect(
       message: 'is required: WEB, WAP, APP or MINI_APP',
       code: 'required',
       source: RULE_SOURCES.terminalTypeRequired,
+    });
+  }
+
+  const terminalTypes = [get(input, 'env', 'terminalType'), get(input, 'order', 'env', 'terminalType')];
+  if (terminalTypes.includes('MINI_APP') && get(input, 'appId') === undefined) {
+    add({
+      field: 'appId',
+      message: 'is required when env.terminalType is MINI_APP: the id Antom assigned to your mini program',
+      code: 'required',
+      source: RULE_SOURCES.miniAppIdRequired,
     });
   }
 

@@ -95,11 +95,15 @@ interface WithoutExtra {
   extendInfo?: undefined;
 }
 
-/** `osType` goes with app flows: required for APP and MINI_APP, optional for WAP, absent for WEB. */
+/**
+ * `osType` goes with app flows: required for APP and MINI_APP, optional for WAP, absent for WEB. A MINI_APP payment
+ * also names the mini program: `appId`, the id Antom assigned to it (≤ 32 characters). → top-level `appId`
+ */
 type TerminalInput =
-  | { terminalType: 'WEB'; osType?: never }
-  | { terminalType: 'WAP'; osType?: CashierOsType }
-  | { terminalType: 'APP' | 'MINI_APP'; osType: CashierOsType };
+  | { terminalType: 'WEB'; osType?: never; appId?: string }
+  | { terminalType: 'WAP'; osType?: CashierOsType; appId?: string }
+  | { terminalType: 'APP'; osType: CashierOsType; appId?: string }
+  | { terminalType: 'MINI_APP'; osType: CashierOsType; appId: string };
 
 /** Input of `buildCashierPayment`. */
 export type CashierPaymentInput = CashierPaymentBase &
@@ -125,6 +129,8 @@ export type CashierPaymentRequest = {
   paymentExpiryTime?: string;
   env: { terminalType: CashierTerminalType; osType?: CashierOsType };
   settlementStrategy: { settlementCurrency: string };
+  /** The mini program's id: with terminalType MINI_APP. */
+  appId?: string;
 };
 
 const KNOWN_FIELDS = [
@@ -141,6 +147,7 @@ const KNOWN_FIELDS = [
   'extendInfo',
   'terminalType',
   'osType',
+  'appId',
   'redirectUrl',
   'notifyUrl',
   'expiresInMinutes',
@@ -353,6 +360,7 @@ export function buildCashierPayment(input: CashierPaymentInput, options: BuildCa
   }
   const value = readAmount(raw, currency, issues);
   const env = readEnv(raw, issues);
+  const appId = readString(raw, 'appId', issues, { required: false });
   const url = { required: true, hint: 'an absolute URL such as https://shop.example/return' };
   const paymentRedirectUrl = readString(raw, 'redirectUrl', issues, url);
   const paymentNotifyUrl = readString(raw, 'notifyUrl', issues, { ...url, required: false });
@@ -375,6 +383,7 @@ export function buildCashierPayment(input: CashierPaymentInput, options: BuildCa
     ...(paymentExpiryTime !== undefined ? { paymentExpiryTime } : {}),
     env,
     settlementStrategy: { settlementCurrency },
+    ...(appId !== undefined ? { appId } : {}),
   };
 
   // Every rule of the request itself is the pay validation's: run it on what would be sent, and report each issue

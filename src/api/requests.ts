@@ -15,7 +15,7 @@ export const MAX_SESSION_EXPIRY_MS = 60 * 60_000;
 const SESSION_SOURCE =
   'Antom API reference, createPaymentSession: paymentSessionExpiryTime "must be within 1 hour after the payment session is created"';
 const CUSTOMS_SOURCE =
-  'Antom API reference, declare: declarationAmount is in CNY ("China customs only"); subOrderId is required when splitOrder is true';
+  'Antom API reference, declare: declarationAmount is in CNY ("China customs only"); suborderId (subOrderId) is required when splitOrder is true';
 
 function field(obj: unknown, key: string): unknown {
   return obj !== null && typeof obj === 'object' ? (obj as Record<string, unknown>)[key] : undefined;
@@ -82,10 +82,10 @@ export function declareRequestIssues(input: unknown): ValidationIssue[] {
   }
   const sub = field(input, 'subOrderId');
   const alias = field(input, 'suborderId');
-  if (sub !== undefined && alias !== undefined) {
+  if (sub !== undefined && alias !== undefined && sub !== alias) {
     add({
       field: 'suborderId',
-      message: 'give subOrderId only (suborderId is accepted as its other spelling, not both)',
+      message: 'differs from subOrderId: they are one field spelt two ways; give one of them, or the same value in both',
       code: 'conflict',
     });
   }
@@ -93,7 +93,8 @@ export function declareRequestIssues(input: unknown): ValidationIssue[] {
   if ((split === true || split === 'true') && sub === undefined && alias === undefined) {
     add({
       field: 'subOrderId',
-      message: 'is required when splitOrder is true: the sub-order id that matches your customs and logistics data',
+      message:
+        'is required when splitOrder is true (as subOrderId or suborderId): the sub-order id that matches your customs and logistics data',
       code: 'required',
       source: CUSTOMS_SOURCE,
     });
@@ -101,12 +102,15 @@ export function declareRequestIssues(input: unknown): ValidationIssue[] {
   return issues;
 }
 
-/** Throws AmsValidationError listing every problem; returns the body as sent (splitOrder a boolean, `subOrderId` spelt so). */
+/** Throws AmsValidationError listing every problem; returns the body as sent (splitOrder a boolean, the sub-order id under both keys). */
 export function assertValidDeclareRequest(input: unknown): z.output<typeof DeclareRequest> {
   const issues = declareRequestIssues(input);
   if (issues.length > 0) throw new AmsValidationError(issues, { context: 'Invalid declare request' });
-  const { suborderId, ...body } = DeclareRequest.parse(input);
-  return suborderId === undefined ? body : { ...body, subOrderId: suborderId };
+  const { suborderId, subOrderId, ...body } = DeclareRequest.parse(input);
+  const id = suborderId ?? subOrderId;
+  // Both keys carry the sub-order id: Antom's declare reference (English and Chinese) and its Python SDK name it
+  // `suborderId`; its Java, Go, PHP and .NET SDKs send `subOrderId`, so that is what the server is known to receive.
+  return id === undefined ? body : { ...body, suborderId: id, subOrderId: id };
 }
 
 /** Every problem with an inquiryDeclarationRequests request: 1–10 ids of at most 32 characters. */

@@ -18,6 +18,7 @@ export const RULE_SOURCES = Object.freeze({
   chinaExtraFields: `${GUIDE}: the chinaExtraTransInfo fields by businessType (1 hotel, 2 air ticket, 3 study abroad, 4 trade, 5 other); goodsInfo "name^quantity" items joined by "|"`,
   extendInfoString: `${GUIDE}: the sample request carries order.extendInfo as a string holding JSON`,
   terminalTypeRequired: `${PAY_REFERENCE}: env.terminalType is required (WEB, WAP, APP, MINI_APP)`,
+  miniAppIdRequired: `${PAY_REFERENCE}, as the Java and Python SDKs' pay request carries it: appId "is required when terminalType is MINI_APP"`,
   expiryWithin10Minutes: `${PAY_REFERENCE}: paymentExpiryTime, when set, is less than 10 minutes after the request`,
   requestSchema: `${PAY_REFERENCE}: required fields, types and lengths`,
   redirectForm: `${GUIDE}: "Make a GET operation with redirectUrl as the action value. Submit all parameters with an HTML form."`,

@@ -68,3 +68,12 @@ export const BaseResponse = z.looseObject({ result: Result });
 export const WireBoolean = z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
   error: 'must be true or false (or the strings "true" / "false")',
 });
+
+/** A request field Antom defines whose shape is not modelled here: an object, sent as given. */
+export const PassedThrough = z.looseObject({});
+
+/** A request string Antom gives no length for. */
+export const RequestText = z.string().min(1, 'must not be empty');
+
+/** Which of your merchant accounts a request is for, "when you use a single client ID across multiple locations". */
+export const MerchantAccountId = z.string().min(1, 'must not be empty').max(32, 'must be at most 32 characters');

@@ -1,16 +1,32 @@
 // zod schemas for consult: which payment methods can take an amount in a currency on a terminal. Pure.
 import { z } from 'zod';
-import { Amount, Env, Result, WireBoolean } from './common';
+import { Amount, CurrencyCode, Env, MerchantAccountId, PassedThrough, RequestText, Result, WireBoolean } from './common';
 
+/**
+ * Every top-level field of the SDKs' consult request (docs/request-fields.md lists each with its limit and source).
+ * Fields beyond these are sent as given.
+ */
 export const ConsultRequest = z.looseObject({
   productCode: z.string().min(1, 'is required: "CASHIER_PAYMENT" for a one-time payment').max(32),
   paymentAmount: Amount,
   env: Env,
   merchantRegion: z.string().length(2).optional(),
-  merchantAccountId: z.string().max(32).optional(),
+  merchantAccountId: MerchantAccountId.optional(),
   userRegion: z.string().length(2).optional(),
-  allowedPaymentMethodRegions: z.array(z.string().min(1).max(6)).optional(),
-  settlementStrategy: z.looseObject({}).optional(),
+  /** 2-letter region codes or GLOBAL. */
+  allowedPaymentMethodRegions: z.array(z.string().min(1).max(6, 'must be at most 6 characters')).optional(),
+  settlementStrategy: z.looseObject({ settlementCurrency: CurrencyCode.optional() }).optional(),
+  allowedPaymentMethods: z.array(RequestText).optional(),
+  blockedPaymentMethods: z.array(RequestText).optional(),
+  allowedPspRegions: z.array(RequestText).optional(),
+  region: RequestText.optional(),
+  customerId: RequestText.optional(),
+  referenceUserId: RequestText.optional(),
+  extendInfo: RequestText.optional(),
+  paymentFactor: PassedThrough.optional(),
+  paymentEvaluation: PassedThrough.optional(),
+  merchant: PassedThrough.optional(),
+  buyer: PassedThrough.optional(),
 });
 export type ConsultRequest = z.input<typeof ConsultRequest>;
 

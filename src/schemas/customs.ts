@@ -5,6 +5,9 @@ import { Amount, Result, ResponseAmount, WireBoolean } from './common';
 /** The declaration id: Antom allows at most 32 characters here, not the 64 of other request ids. */
 export const DeclarationRequestId = z.string().min(1, 'must not be empty').max(32, 'must be at most 32 characters');
 
+/** The sub-order id customs sees as the order id (both spellings share it: see DeclareRequest). */
+const SubOrderId = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
+
 export const DeclareRequest = z.strictObject({
   /** Your idempotency key for this declaration (1–32 characters). */
   declarationRequestId: DeclarationRequestId,
@@ -13,7 +16,10 @@ export const DeclareRequest = z.strictObject({
   /** In CNY: take it from the payment's `customsDeclarationAmount`; the declared total must not exceed the payment. */
   declarationAmount: Amount,
   /** `customsCode` such as ZONGSHU, SHANGHAI_CBT, NINGBO, ZHENGZHOU (case-insensitive); `region` is "CN". */
-  customs: z.looseObject({ customsCode: z.string().min(1).max(64), region: z.string().length(2).optional() }),
+  customs: z.looseObject({
+    customsCode: z.string().min(1).max(128, 'must be at most 128 characters'),
+    region: z.string().length(2).optional(),
+  }),
   /**
    * Your registration with the customs system. Which children Antom requires is unconfirmed (the legacy API required
    * both), so both are optional here and sent as given.
@@ -25,23 +31,22 @@ export const DeclareRequest = z.strictObject({
   /** Whether the order is split into several declarations; sent as a JSON boolean, as Antom's Java and Go SDKs send it. */
   splitOrder: WireBoolean,
   /**
-   * The sub-order id customs sees as the order id; required when `splitOrder` is true. The docs disagree on the key
-   * (`subOrderId` in the Java/Go/.NET/PHP SDKs, `suborderId` in the zh-cn docs and the Python SDK): `subOrderId` is
-   * what is sent; `suborderId` is accepted as input and sent as `subOrderId`.
+   * The sub-order id customs sees as the order id; required when `splitOrder` is true. One field spelt two ways
+   * (why both are sent: assertValidDeclareRequest in api/requests.ts): give either, or both with the same value.
    */
-  subOrderId: z.string().min(1).max(64, 'must be at most 64 characters').optional(),
-  suborderId: z.string().min(1).max(64, 'must be at most 64 characters').optional(),
+  suborderId: SubOrderId.optional(),
+  subOrderId: SubOrderId.optional(),
   /** The buyer's ID card: enables the buyer-vs-payer identity check (recommended). */
   buyerCertificate: z
     .looseObject({
       certificateType: z.string().min(1),
-      certificateNo: z.string().min(1).max(64),
+      certificateNo: z.string().min(1).max(64, 'must be at most 64 characters'),
       holderName: z
         .looseObject({
-          fullName: z.string().optional(),
-          firstName: z.string().optional(),
-          middleName: z.string().optional(),
-          lastName: z.string().optional(),
+          fullName: z.string().max(128, 'must be at most 128 characters').optional(),
+          firstName: z.string().max(32, 'must be at most 32 characters').optional(),
+          middleName: z.string().max(32, 'must be at most 32 characters').optional(),
+          lastName: z.string().max(32, 'must be at most 32 characters').optional(),
         })
         .optional(),
     })

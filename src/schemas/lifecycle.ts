@@ -1,6 +1,15 @@
 // zod schemas for the rest of a payment's life: inquiryPayment, cancel, refund, inquiryRefund. Pure.
 import { z } from 'zod';
-import { Amount, Quote, Result, ResponseAmount } from './common';
+import {
+  Amount,
+  MerchantAccountId,
+  PassedThrough,
+  Quote,
+  RequestText,
+  Result,
+  ResponseAmount,
+  WireBoolean,
+} from './common';
 import { openEnum, type Open } from './open-enum';
 
 const Id = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters');
@@ -29,11 +38,26 @@ export const Transaction = z.looseObject({
 export type Transaction = z.infer<typeof Transaction>;
 
 /** Identifies a payment by exactly one of its ids. */
-export type PaymentRef = { paymentRequestId: string; paymentId?: never } | { paymentId: string; paymentRequestId?: never };
-export type RefundRef = { refundRequestId: string; refundId?: never } | { refundId: string; refundRequestId?: never };
+export type PaymentRef = ({ paymentRequestId: string; paymentId?: never } | { paymentId: string; paymentRequestId?: never }) & AccountRef;
+export type RefundRef = ({ refundRequestId: string; refundId?: never } | { refundId: string; refundRequestId?: never }) & AccountRef;
 
-export const PaymentRefSchema = z.strictObject({ paymentRequestId: Id.optional(), paymentId: Id.optional() });
-export const RefundRefSchema = z.strictObject({ refundRequestId: Id.optional(), refundId: Id.optional() });
+/** `merchantAccountId`: which of your merchant accounts, "when you use a single client ID across multiple locations". */
+export interface AccountRef {
+  merchantAccountId?: string | undefined;
+}
+
+/** inquiryPayment and cancel: the ids (exactly one is the rule of api/lifecycle.ts) and the merchant account. */
+export const PaymentRefSchema = z.strictObject({
+  paymentRequestId: Id.optional(),
+  paymentId: Id.optional(),
+  merchantAccountId: MerchantAccountId.optional(),
+});
+/** inquiryRefund: the ids (exactly one) and the merchant account. */
+export const RefundRefSchema = z.strictObject({
+  refundRequestId: Id.optional(),
+  refundId: Id.optional(),
+  merchantAccountId: MerchantAccountId.optional(),
+});
 
 export const InquiryPaymentResponse = z.looseObject({
   result: Result,
@@ -64,13 +88,39 @@ export const CancelResponse = z.looseObject({
 });
 export type CancelResponse = z.infer<typeof CancelResponse>;
 
+/** Where a marketplace refund's money comes from (the SDKs' RefundFromType). */
+export const REFUND_FROM = Object.freeze(['SELLER', 'MARKETPLACE', 'UNSETTLED_FUNDS'] as const);
+
+/** Every field of the refund request the SDKs model; docs/request-fields.md lists each with its limit and source. */
 export const RefundRequest = z.strictObject({
   /** Your idempotency key for this refund: the same id never refunds twice. */
   refundRequestId: Id,
   paymentId: Id,
+  /** Your own id for the refund, for your records and reconciliation. */
+  referenceRefundId: Id.optional(),
   refundAmount: Amount,
-  refundReason: z.string().max(256).optional(),
-  refundNotifyUrl: z.string().max(2048).url('must be an absolute URL').optional(),
+  refundReason: z.string().max(256, 'must be at most 256 characters').optional(),
+  refundNotifyUrl: z.string().max(1024, 'must be at most 1024 characters').url('must be an absolute URL').optional(),
+  /** The capture the refund is about (the `captureId` capture answered): the SDKs carry no text for it. */
+  captureId: Id.optional(),
+  /** By its name, asks for an asynchronous refund (result by notifyRefund or inquiryRefund); the SDKs carry no text for it. */
+  isAsyncRefund: WireBoolean.optional(),
+  /** A string holding JSON, as the SDKs type it. */
+  extendInfo: RequestText.optional(),
+  /** A string, as the SDKs type it. */
+  metadata: RequestText.optional(),
+  /** Marketplaces: how much of the refund comes from whom. */
+  refundDetails: z
+    .array(z.strictObject({ refundAmount: Amount, refundFrom: z.enum(REFUND_FROM, { error: `must be one of ${REFUND_FROM.join(', ')}` }) }))
+    .min(1, 'must hold at least 1 entry')
+    .optional(),
+  /** The amount actually refunded to the buyer, where it differs from refundAmount (shape from the SDKs; use unconfirmed). */
+  actualRefundAmount: Amount.optional(),
+  /** Refunds to a bank account (shape from the SDKs: bankCode, accountHolderName, accountNo): passed through. */
+  refundToBankInfo: PassedThrough.optional(),
+  refundSourceAccountNo: RequestText.optional(),
+  /** customizedField1 … customizedField5: passed through. */
+  customizedInfo: PassedThrough.optional(),
 });
 export type RefundRequest = z.input<typeof RefundRequest>;
 

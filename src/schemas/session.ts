@@ -1,13 +1,18 @@
 // zod schemas for createPaymentSession (Antom Checkout Page / Payment Element): the request we send and the answer. Pure.
 import { z } from 'zod';
-import { Amount, CurrencyCode, Env, Result } from './common';
+import { Amount, CurrencyCode, Env, MerchantAccountId, PassedThrough, RequestText, Result, WireBoolean } from './common';
 import { Order } from './pay';
 
 const Url = z.string().min(1).max(2048).url('must be an absolute URL');
+const IsoTime = z.iso.datetime({ offset: true, error: 'must be ISO-8601 with an offset, e.g. 2026-01-01T12:00:00+08:00' });
 
 /** `CHECKOUT_PAYMENT` (hosted Checkout Page), `ELEMENT_PAYMENT` (embedded Payment Element); other scenes are kept as given. */
 export type ProductScene = 'CHECKOUT_PAYMENT' | 'ELEMENT_PAYMENT' | (string & {});
 
+/**
+ * Every top-level field of the SDKs' createPaymentSession request (docs/request-fields.md lists each with its limit
+ * and source). Fields beyond these are sent as given.
+ */
 export const PaymentSessionRequest = z.looseObject({
   /** `CASHIER_PAYMENT` for one-time payments; `AGREEMENT_PAYMENT` (tokenized) is passed through unchanged. */
   productCode: z.string().min(1, 'is required: "CASHIER_PAYMENT" for a one-time payment').max(32),
@@ -21,23 +26,41 @@ export const PaymentSessionRequest = z.looseObject({
   order: Order,
   paymentAmount: Amount,
   /** Optional on the Checkout Page, where the buyer picks the method; the docs' variants disagree, so it is not required. */
-  paymentMethod: z.looseObject({ paymentMethodType: z.string().min(1) }).optional(),
+  paymentMethod: z.looseObject({ paymentMethodType: z.string().min(1).max(64, 'must be at most 64 characters') }).optional(),
   /** Required by the card and APO variants of the docs, absent from others: optional here. */
   paymentRedirectUrl: Url.optional(),
   paymentNotifyUrl: Url.optional(),
   settlementStrategy: z.looseObject({ settlementCurrency: CurrencyCode }).optional(),
   /** At most 1 hour after the call (the default when absent). */
-  paymentSessionExpiryTime: z.iso
-    .datetime({ offset: true, error: 'must be ISO-8601 with an offset, e.g. 2026-01-01T12:00:00+08:00' })
-    .optional(),
+  paymentSessionExpiryTime: IsoTime.optional(),
+  /** When the payment itself expires (the SDKs carry it beside the session's expiry). */
+  paymentExpiryTime: IsoTime.optional(),
   paymentFactor: z
-    .looseObject({ isAuthorization: z.boolean().optional(), captureMode: z.enum(['AUTOMATIC', 'MANUAL']).optional() })
+    .looseObject({ isAuthorization: WireBoolean.optional(), captureMode: z.enum(['AUTOMATIC', 'MANUAL']).optional() })
     .optional(),
   env: Env.optional(),
   locale: z.string().max(8).optional(),
   userRegion: z.string().length(2).optional(),
   merchantRegion: z.string().length(2).optional(),
-  allowedPaymentMethodRegions: z.array(z.string().min(1)).optional(),
+  /** 2-letter region codes or GLOBAL. */
+  allowedPaymentMethodRegions: z.array(z.string().min(1).max(6, 'must be at most 6 characters')).optional(),
+  /** Which of your merchant accounts, when one client id serves several locations. */
+  merchantAccountId: MerchantAccountId.optional(),
+  enableInstallmentCollection: WireBoolean.optional(),
+  metadata: RequestText.optional(),
+  /** Payment scopes (tokenized payments). */
+  scopes: z.array(RequestText).optional(),
+  savedPaymentMethods: z.array(PassedThrough).optional(),
+  availablePaymentMethod: PassedThrough.optional(),
+  processingAmount: Amount.optional(),
+  paymentQuote: PassedThrough.optional(),
+  creditPayPlan: PassedThrough.optional(),
+  agreementInfo: PassedThrough.optional(),
+  riskData: PassedThrough.optional(),
+  subscriptionPlan: PassedThrough.optional(),
+  subscriptionInfo: PassedThrough.optional(),
+  subscription: PassedThrough.optional(),
+  customizedInfo: PassedThrough.optional(),
 });
 export type PaymentSessionRequest = z.input<typeof PaymentSessionRequest>;
 

@@ -97,16 +97,20 @@ describe('declare', () => {
     expectTypeOf(res).toEqualTypeOf<DeclareResponse>();
     expectTypeOf(res.identityCheckResult).toEqualTypeOf<string | undefined>();
   });
-  it('a split order sends subOrderId (the Java SDK spelling), also when given as suborderId, and splitOrder as a JSON boolean', async () => {
+  it('a split order sends the sub-order id as suborderId (the reference) and subOrderId (the Java SDK), however given; splitOrder as a JSON boolean', async () => {
     const seen = answerAt(server, DECLARE, [declareAnswer]);
     const { client } = testClient();
     await client.declare({ ...declareRequest, splitOrder: true, subOrderId: 'sub-1' });
     await client.declare({ ...declareRequest, declarationRequestId: 'decl-2', splitOrder: 'true', suborderId: 'sub-2' });
-    expect(seen.map((b) => JSON.parse(b))).toMatchObject([
-      { splitOrder: true, subOrderId: 'sub-1' },
-      { splitOrder: true, subOrderId: 'sub-2' },
+    await client.declare({ ...declareRequest, declarationRequestId: 'decl-3', splitOrder: true, suborderId: 'sub-3', subOrderId: 'sub-3' });
+    expect(seen.map((b) => JSON.parse(b))).toEqual([
+      { ...declareRequest, splitOrder: true, suborderId: 'sub-1', subOrderId: 'sub-1' },
+      { ...declareRequest, declarationRequestId: 'decl-2', splitOrder: true, suborderId: 'sub-2', subOrderId: 'sub-2' },
+      { ...declareRequest, declarationRequestId: 'decl-3', splitOrder: true, suborderId: 'sub-3', subOrderId: 'sub-3' },
     ]);
-    expect(seen[1]).not.toContain('suborderId');
+    // Without a sub-order id neither key is sent.
+    await client.declare({ ...declareRequest, declarationRequestId: 'decl-4' });
+    expect(JSON.parse(seen[3]!)).toEqual({ ...declareRequest, declarationRequestId: 'decl-4' });
   });
   it('U then S with the same body; F final; production path /ams/api/v1/customs/declare', async () => {
     const seen = answerAt(server, DECLARE, [{ result: U }, declareAnswer]);
@@ -155,7 +159,17 @@ describe('declare', () => {
     await expectRefused(client.declare({ ...declareRequest, customs: { customsCode: '' } }), ['customs.customsCode']);
     await expectRefused(client.declare({ ...declareRequest, splitOrder: true }), ['subOrderId'], /required when splitOrder is true/);
     await expectRefused(client.declare({ ...declareRequest, splitOrder: 'yes' as never }), ['splitOrder']);
-    await expectRefused(client.declare({ ...declareRequest, subOrderId: 'a', suborderId: 'b' }), ['suborderId']);
+    await expectRefused(
+      client.declare({ ...declareRequest, subOrderId: 'a', suborderId: 'b' }),
+      ['suborderId'],
+      /one field spelt two ways/,
+    );
+    await expectRefused(client.declare({ ...declareRequest, splitOrder: true, suborderId: 's'.repeat(65) }), ['suborderId'], /at most 64/);
+    await expectRefused(
+      client.declare({ ...declareRequest, customs: { customsCode: 'C'.repeat(129) } }),
+      ['customs.customsCode'],
+      /at most 128/,
+    );
     expect(seen).toHaveLength(0);
   });
 });

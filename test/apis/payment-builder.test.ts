@@ -69,13 +69,29 @@ describe('buildCashierPayment: valid input', () => {
     ['APP', 'IOS'],
     ['MINI_APP', 'ANDROID'],
   ] as const)('terminalType %s with osType %s', (terminalType, osType) => {
-    const input = { ...base, terminalType, ...(osType ? { osType } : {}) } as CashierPaymentInput;
+    const appId = terminalType === 'MINI_APP' ? { appId: 'mini-1' } : {};
+    const input = { ...base, terminalType, ...(osType ? { osType } : {}), ...appId } as CashierPaymentInput;
     // An acquirer may leave chinaExtraTransInfo out.
     const req = buildCashierPayment(input, { integration: 'acquirer' });
     expect(req.env).toEqual(osType ? { terminalType, osType } : { terminalType });
+    expect(req.appId).toBe(terminalType === 'MINI_APP' ? 'mini-1' : undefined);
     expect(req.order.extendInfo).toBeUndefined();
     expect(req.paymentExpiryTime).toBeUndefined();
     expect(payRequestIssues(req, NOW, { integration: 'acquirer' })).toEqual([]);
+  });
+
+  it('a MINI_APP payment names its mini program: without appId, or with one over 32 characters, nothing is built', () => {
+    const fieldsOf = (input: unknown): string[] => {
+      try {
+        buildCashierPayment(input as CashierPaymentInput, { integration: 'acquirer' });
+        return [];
+      } catch (err) {
+        return (err as AmsValidationError).fields;
+      }
+    };
+    expect(fieldsOf({ ...base, terminalType: 'MINI_APP', osType: 'IOS' })).toEqual(['appId']);
+    expect(fieldsOf({ ...base, terminalType: 'MINI_APP', osType: 'IOS', appId: 'a'.repeat(33) })).toEqual(['appId']);
+    expect(fieldsOf({ ...base, terminalType: 'MINI_APP', osType: 'IOS', appId: 'a'.repeat(32) })).toEqual([]);
   });
 
   it('takes minor units, JPY, CNY paid / USD settled, a Decimal-free number and an offset for the expiry', () => {
@@ -221,9 +237,11 @@ describe('buildCashierPayment: properties', () => {
   const terminal = fc.oneof(
     fc.constant({ terminalType: 'WEB' as const }),
     fc.record({ terminalType: fc.constant('WAP' as const) }),
+    fc.record({ terminalType: fc.constant('APP' as const), osType: fc.constantFrom('IOS' as const, 'ANDROID' as const) }),
     fc.record({
-      terminalType: fc.constantFrom('APP' as const, 'MINI_APP' as const),
+      terminalType: fc.constant('MINI_APP' as const),
       osType: fc.constantFrom('IOS' as const, 'ANDROID' as const),
+      appId: fc.string({ minLength: 1, maxLength: 32 }).filter((s) => s.trim() !== '' && !/[\u0000-\u001f\u007f-\u009f]/.test(s)),
     }),
   );
   const idText = fc.string({ minLength: 1, maxLength: 64 }).filter((s) => s.trim() !== '' && !/[\u0000-\u001f\u007f-\u009f]/.test(s));
