@@ -98,7 +98,7 @@ async function packageReconcile(file: string, rows: number, onProgress?: () => v
 
 /**
  * rows/s of reconcileReports (items + summary, every check) ÷ rows/s of readReport alone (≥ 0.7), with the peak RSS
- * growth while reconciling: the rows are not kept, only 16 bytes a row for duplicate detection.
+ * growth while reconciling: the rows are not kept, only their fingerprints for duplicate detection.
  */
 export async function reconcileStream(rows: number): Promise<CaseResult> {
   const count = smoke.enabled ? 2000 : rows;

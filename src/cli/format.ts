@@ -1,4 +1,7 @@
-// Text helpers for CLI output: visible whitespace, values from files made safe to print, shell quoting. Pure.
+// Text helpers for CLI output: visible whitespace, shell quoting. Pure.
+import { isInvisible } from '../rules/show';
+
+export { printable } from '../rules/show';
 
 /**
  * Makes every byte of a signed content visible on one line: newline as \n, CR as \r, tab as \t, a space as ·,
@@ -17,38 +20,6 @@ export function escapeVisible(text: string): string {
     else if (ch === '·') out += '\\u00b7';
     else if (isInvisible(cp)) out += `\\u${cp.toString(16).padStart(4, '0')}`;
     else out += ch;
-  }
-  return out;
-}
-
-/**
- * Control characters, and characters that change or hide what a terminal shows (no-break and zero-width spaces,
- * direction marks and overrides, line and paragraph separators, the BOM).
- */
-function isInvisible(cp: number): boolean {
-  return (
-    cp < 0x20 ||
-    (cp >= 0x7f && cp <= 0xa0) ||
-    cp === 0xad ||
-    cp === 0xfeff ||
-    (cp >= 0x2000 && cp <= 0x200f) ||
-    (cp >= 0x2028 && cp <= 0x202f) ||
-    (cp >= 0x2066 && cp <= 0x2069) ||
-    cp === 0x3000
-  );
-}
-
-/**
- * A value read from a file, as it may be printed on a terminal: invisible and control characters as \uXXXX (so a
- * value cannot print a line of its own, move the cursor or hide text), cut at `max` characters.
- */
-export function printable(text: string, max = 100): string {
-  let out = '';
-  let n = 0;
-  for (const ch of text) {
-    if (n++ === max) return `${out}…`;
-    const cp = ch.codePointAt(0)!;
-    out += isInvisible(cp) ? `\\u${cp.toString(16).padStart(4, '0')}` : ch;
   }
   return out;
 }

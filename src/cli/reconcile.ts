@@ -32,10 +32,13 @@ Options:
   --amount-unit UNIT   how the reports write amounts: auto (default: decided per batch, items and summary in
                        one unit), major or minor
   --max-findings N     the most findings of each kind listed (default 10000; the counts are always complete)
+  --transactions-only  reconcile transaction details alone with the ledger (no settlement file: no payout is
+                       checked, and without this flag that is exit 1)
   --json               print the full report as JSON
   -h, --help           show this help
 
-Exit codes: 0 everything reconciles, 1 something does not, 2 unusable input (no report, a malformed file or ledger).
+Exit codes: 0 everything reconciles, 1 something does not (or no settlement file was given without
+--transactions-only), 2 unusable input (no report, a malformed file or ledger).
 
 Example:
   ams-cashier reconcile ./settlements/20181226 --ledger ledger.csv
@@ -133,7 +136,25 @@ function id(value: string | undefined): string {
   return value === undefined ? '(none)' : printable(value);
 }
 
-export function formatReconciliation(report: ReconciliationReport): string {
+/**
+ * The last line. "settlement reconciled" only when settlement files were reconciled and everything is accounted for;
+ * transaction details alone prove no payout, so they reconcile only when asked for (`--transactions-only`).
+ */
+function verdict(report: ReconciliationReport, transactionsOnly: boolean): string {
+  if (!report.settlementChecked) {
+    if (!transactionsOnly)
+      return 'NOT reconciled: no settlementItems or settlementSummary file was given, so no payout was checked (add them, or pass --transactions-only to check the transaction details alone)';
+    return report.ok ? 'transactions reconciled (transaction details only: no payout was checked)' : 'NOT reconciled';
+  }
+  return report.ok ? 'settlement reconciled' : 'NOT reconciled';
+}
+
+/** Whether the command succeeds: what the last line says. */
+export function reconciled(report: ReconciliationReport, transactionsOnly: boolean): boolean {
+  return report.ok && (report.settlementChecked || transactionsOnly);
+}
+
+export function formatReconciliation(report: ReconciliationReport, transactionsOnly = false): string {
   const out: string[] = [];
   const c = report.counts;
   out.push(
@@ -193,7 +214,7 @@ export function formatReconciliation(report: ReconciliationReport): string {
   for (const t of report.totals) out.push(`  ${showMoney(t)} net settled (${t.source}, ${t.batches.length} batch(es))`);
   for (const f of report.fees) out.push(`  ${showMoney(f)} ${f.kind}`);
   for (const w of report.warnings) out.push(`note: ${printable(w, 400)}`);
-  out.push('', report.ok ? 'Result: settlement reconciled' : 'Result: NOT reconciled');
+  out.push('', `Result: ${verdict(report, transactionsOnly)}`);
   return out.join('\n');
 }
 
@@ -234,7 +255,13 @@ export async function runReconcile(argv: string[], io: CliIo): Promise<ExitCode>
   const parsed = parseCommandArgs(
     'reconcile',
     argv,
-    { json: { type: 'boolean' }, ledger: { type: 'string' }, 'amount-unit': { type: 'string' }, 'max-findings': { type: 'string' } },
+    {
+      json: { type: 'boolean' },
+      ledger: { type: 'string' },
+      'amount-unit': { type: 'string' },
+      'max-findings': { type: 'string' },
+      'transactions-only': { type: 'boolean' },
+    },
     true,
   );
   if (parsed.values['help']) {
@@ -298,6 +325,7 @@ export async function runReconcile(argv: string[], io: CliIo): Promise<ExitCode>
       : {}),
   });
   if (show) show(`reconcile: ${report.files.reduce((n, f) => n + f.rows, 0).toLocaleString('en')} rows read`, true);
-  io.out(parsed.values['json'] ? json(report) : formatReconciliation(report));
-  return report.ok ? EXIT.OK : EXIT.FAIL;
+  const transactionsOnly = parsed.values['transactions-only'] === true;
+  io.out(parsed.values['json'] ? json(report) : formatReconciliation(report, transactionsOnly));
+  return reconciled(report, transactionsOnly) ? EXIT.OK : EXIT.FAIL;
 }

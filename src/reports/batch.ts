@@ -1,8 +1,8 @@
-// One settlement batch while its rows stream past: counts and sums under each unit reading, and the unit it is read in.
+// One settlement batch while its rows stream past: counts and sums per type under each unit reading, and the unit it is read in.
 import { currencyExponent } from '../rules/amounts';
 import { FEE_COLUMNS } from './columns';
-import type { UnitDecision } from './reconcile-types';
-import type { ReportAmount, ReportRow } from './rows';
+import type { RowPlace, UnitDecision } from './reconcile-types';
+import { reportError, type ReportAmount, type ReportRow } from './rows';
 import { AMOUNT_UNITS, minorUnits, type AmountUnit } from './units';
 
 /** Per currency, in minor units. */
@@ -12,20 +12,69 @@ export type Sums = Map<string, bigint>;
 export const SUMMED_COLUMNS: readonly string[] = ['settlementAmountValue', ...FEE_COLUMNS];
 const SUMMED = new Set(SUMMED_COLUMNS);
 
+/** A day has a handful of batches and a batch a few dozen types: far more is not a settlement report. */
+export const MAX_TYPES_PER_BATCH = 200;
+
+/** What findings keep of a row: where it is, its ids and its two main amounts as written. */
+export interface RowRef extends RowPlace {
+  transactionType: string | undefined;
+  transactionId: string | undefined;
+  originalTransactionId: string | undefined;
+  transactionRequestId: string | undefined;
+  transaction: ReportAmount | undefined;
+  settlement: ReportAmount | undefined;
+}
+
+export function rowRef(row: ReportRow): RowRef {
+  return {
+    file: row.file,
+    line: row.line,
+    transactionType: row.transactionType ?? row.summaryType,
+    transactionId: row.transactionId,
+    originalTransactionId: row.originalTransactionId,
+    transactionRequestId: row.transactionRequestId,
+    transaction: row.amounts['transactionAmountValue'],
+    settlement: row.amounts['settlementAmountValue'],
+  };
+}
+
 /** An amount a reading cannot take, where it is. */
 export interface Unreadable {
-  row: ReportRow;
+  ref: RowRef;
   column: string;
   amount: ReportAmount;
 }
 
+/** Rows of one type (or the TOTAL rows) summed under one reading: Σ count, Σ each summed column per currency. */
+class TypeSums {
+  rows = 0;
+  count = 0;
+  readonly columns = new Map<string, Sums>();
+  constructor(readonly first: RowPlace) {}
+
+  add(column: string, currency: string, v: bigint): void {
+    let sums = this.columns.get(column);
+    if (!sums) this.columns.set(column, (sums = new Map<string, bigint>()));
+    sums.set(currency, (sums.get(currency) ?? 0n) + v);
+  }
+
+  get(column: string): Sums {
+    return this.columns.get(column) ?? new Map<string, bigint>();
+  }
+}
+
 /** What one reading (minor or major units) of a batch's rows adds up to. */
 export class UnitReading {
-  /** type → column → currency → Σ. Items only: the summary rows are kept and summed when checked. */
-  readonly sums = new Map<string, Map<string, Sums>>();
-  /** Amounts this reading cannot take; the first `keep` are kept for the result. */
+  /** Items per type. */
+  readonly items = new Map<string, TypeSums>();
+  /** Summary rows per summaryType; TOTAL rows under 'TOTAL', the first TOTAL row alone under `firstTotal`. */
+  readonly summary = new Map<string, TypeSums>();
+  firstTotal: TypeSums | undefined;
+  /** Amounts this reading cannot take (items, and the summary apart); the first `keep` are kept for the result. */
   unreadableCount = 0;
   readonly unreadable: Unreadable[] = [];
+  summaryUnreadableCount = 0;
+  readonly summaryUnreadable: Unreadable[] = [];
   /** Ledger amounts matched under this reading, as evidence for the unit. */
   ledgerHits = 0;
   constructor(
@@ -33,56 +82,70 @@ export class UnitReading {
     private readonly keep: number,
   ) {}
 
-  noteUnreadable(row: ReportRow, column: string, amount: ReportAmount): void {
-    this.unreadableCount++;
-    if (this.unreadable.length < this.keep) this.unreadable.push({ row, column, amount });
-  }
-
-  /** Reads every amount of an item row, summing the summed columns under its type. */
-  addItem(type: string, row: ReportRow): void {
-    let byColumn = this.sums.get(type);
+  #read(row: ReportRow, into: TypeSums | undefined, summary: boolean): void {
     for (const column in row.amounts) {
       const amount = row.amounts[column]!;
       const v = minorUnits(amount, this.unit);
       if (v === undefined) {
-        this.noteUnreadable(row, column, amount);
+        if (summary) {
+          this.summaryUnreadableCount++;
+          if (this.summaryUnreadable.length < this.keep) this.summaryUnreadable.push({ ref: rowRef(row), column, amount });
+        } else {
+          this.unreadableCount++;
+          if (this.unreadable.length < this.keep) this.unreadable.push({ ref: rowRef(row), column, amount });
+        }
         continue;
       }
-      if (!SUMMED.has(column)) continue;
-      if (!byColumn) this.sums.set(type, (byColumn = new Map<string, Sums>()));
-      let sums = byColumn.get(column);
-      if (!sums) byColumn.set(column, (sums = new Map<string, bigint>()));
-      sums.set(amount.currency, (sums.get(amount.currency) ?? 0n) + v);
+      if (into && SUMMED.has(column)) into.add(column, amount.currency, v);
+    }
+  }
+
+  addItem(type: string, row: ReportRow): void {
+    let sums = this.items.get(type);
+    if (!sums) this.items.set(type, (sums = new TypeSums({ file: row.file, line: row.line })));
+    sums.rows++;
+    this.#read(row, sums, false);
+  }
+
+  addSummary(type: string, row: ReportRow): void {
+    let sums = this.summary.get(type);
+    if (!sums) this.summary.set(type, (sums = new TypeSums({ file: row.file, line: row.line })));
+    sums.rows++;
+    sums.count += row.count ?? 0;
+    this.#read(row, sums, true);
+    if (type === 'TOTAL' && !this.firstTotal) {
+      this.firstTotal = new TypeSums({ file: row.file, line: row.line });
+      this.firstTotal.rows = 1;
+      this.firstTotal.count = row.count ?? 0;
+      this.#read(row, this.firstTotal, true);
     }
   }
 
   /** Only notes which amounts this reading cannot take (transaction-details rows, summed nowhere). */
   readAll(row: ReportRow): void {
-    for (const column in row.amounts) {
-      const amount = row.amounts[column]!;
-      if (minorUnits(amount, this.unit) === undefined) this.noteUnreadable(row, column, amount);
-    }
+    this.#read(row, undefined, false);
   }
 
   /** Σ of a column over the items of one type, or of every type. */
   itemSums(column: string, type?: string): Sums {
-    const out: Sums = new Map();
-    for (const [t, byColumn] of this.sums) {
-      if (type !== undefined && t !== type) continue;
-      for (const [currency, v] of byColumn.get(column) ?? []) out.set(currency, (out.get(currency) ?? 0n) + v);
-    }
-    return out;
+    if (type !== undefined) return this.items.get(type)?.get(column) ?? new Map<string, bigint>();
+    return sumOf([...this.items.values()].map((t) => t.get(column)));
+  }
+
+  /** Σ of a column over the summary rows but TOTAL. */
+  summaryPartsSums(column: string): Sums {
+    return sumOf([...this.summary].filter(([type]) => type !== 'TOTAL').map(([, t]) => t.get(column)));
+  }
+
+  /** The summary's payout: its (first) TOTAL row when it has one, else the sum of its other rows. */
+  summaryPayout(): Sums {
+    return this.firstTotal ? this.firstTotal.get('settlementAmountValue') : this.summaryPartsSums('settlementAmountValue');
   }
 }
 
-/** Σ of a column over rows (summary rows), read in `unit`; amounts the reading cannot take are left to `unreadable`. */
-export function rowSums(rows: readonly ReportRow[], column: string, unit: AmountUnit): Sums {
+function sumOf(list: readonly Sums[]): Sums {
   const out: Sums = new Map();
-  for (const r of rows) {
-    const a = r.amounts[column];
-    const v = a && minorUnits(a, unit);
-    if (a && v !== undefined) out.set(a.currency, (out.get(a.currency) ?? 0n) + v);
-  }
+  for (const sums of list) for (const [currency, v] of sums) out.set(currency, (out.get(currency) ?? 0n) + v);
   return out;
 }
 
@@ -99,63 +162,73 @@ export function sameSums(a: Sums, b: Sums): boolean {
   return showSums(a) === showSums(b);
 }
 
-/** A settlement batch (or the rows of transaction details that name none): what was read of it. */
+/** A settlement batch (or the rows of transaction details that name none): what was read of it, never the rows. */
 export class Batch {
   /** Items per transactionType (the same under every reading). */
   readonly counts = new Map<string, number>();
   itemRows = 0;
-  readonly summaryRows: ReportRow[] = [];
-  /** Items read under each candidate unit; transaction-details rows apart (they are summed nowhere). */
-  readonly items: Map<AmountUnit, UnitReading>;
-  readonly details: Map<AmountUnit, UnitReading>;
+  summaryRows = 0;
+  totalRows = 0;
+  readonly #readings = new Map<AmountUnit, UnitReading>();
+  #details: Map<AmountUnit, UnitReading> | undefined;
   detailRows = 0;
   decision: UnitDecision | undefined;
 
   constructor(
     readonly id: string,
     readonly units: readonly AmountUnit[],
-    keep: number,
+    private readonly keep: number,
   ) {
-    this.items = new Map(units.map((u) => [u, new UnitReading(u, keep)]));
-    this.details = new Map(units.map((u) => [u, new UnitReading(u, keep)]));
+    for (const u of units) this.#readings.set(u, new UnitReading(u, keep));
+  }
+
+  /** The items and summary read in `unit`. */
+  reading(unit: AmountUnit): UnitReading {
+    return this.#readings.get(unit)!;
+  }
+
+  /** The transaction-details rows read in `unit` (made on first use: most batches have none). */
+  details(unit: AmountUnit): UnitReading {
+    this.#details ??= new Map(this.units.map((u) => [u, new UnitReading(u, this.keep)]));
+    return this.#details.get(unit)!;
+  }
+
+  #checkTypes(count: number, row: ReportRow): void {
+    if (count > MAX_TYPES_PER_BATCH)
+      throw reportError(
+        row.file ?? '(report)',
+        row.line,
+        undefined,
+        `batch ${this.id.slice(0, 64)} has more than ${MAX_TYPES_PER_BATCH} transaction types: not a settlement report`,
+      );
   }
 
   addItem(row: ReportRow): void {
     const type = row.transactionType ?? '';
     this.itemRows++;
     this.counts.set(type, (this.counts.get(type) ?? 0) + 1);
-    for (const reading of this.items.values()) reading.addItem(type, row);
+    this.#checkTypes(this.counts.size, row);
+    for (const reading of this.#readings.values()) reading.addItem(type, row);
   }
 
   addSummary(row: ReportRow): void {
-    this.summaryRows.push(row);
+    const type = row.summaryType ?? '';
+    this.summaryRows++;
+    if (type === 'TOTAL') this.totalRows++;
+    for (const reading of this.#readings.values()) {
+      reading.addSummary(type, row);
+      this.#checkTypes(reading.summary.size, row);
+    }
   }
 
   addDetail(row: ReportRow): void {
     this.detailRows++;
-    for (const reading of this.details.values()) reading.readAll(row);
+    for (const u of this.units) this.details(u).readAll(row);
   }
 
   /** Evidence from the ledger: the row's amount is the ledger's under `unit`. */
   noteLedgerHit(unit: AmountUnit, fromDetails: boolean): void {
-    (fromDetails ? this.details : this.items).get(unit)!.ledgerHits++;
-  }
-
-  /** Summary amounts a reading cannot take. */
-  summaryUnreadable(unit: AmountUnit): Unreadable[] {
-    const out: Unreadable[] = [];
-    for (const row of this.summaryRows)
-      for (const column in row.amounts) {
-        const amount = row.amounts[column]!;
-        if (minorUnits(amount, unit) === undefined) out.push({ row, column, amount });
-      }
-    return out;
-  }
-
-  /** The summary's payout: its TOTAL rows when it has them, else the sum of its rows. */
-  summaryPayout(unit: AmountUnit): Sums {
-    const totals = this.summaryRows.filter((r) => r.summaryType === 'TOTAL');
-    return rowSums(totals.length > 0 ? totals : this.summaryRows, 'settlementAmountValue', unit);
+    (fromDetails ? this.details(unit) : this.reading(unit)).ledgerHits++;
   }
 
   /**
@@ -166,16 +239,16 @@ export class Batch {
    */
   decide(given: AmountUnit | undefined): UnitDecision {
     if (given) return (this.decision = { settlementBatchId: this.id, unit: given, reason: `${given} units: given as amountUnit` });
-    const evidence = this.itemRows > 0 || this.summaryRows.length > 0 ? this.items : this.details;
+    const fromDetails = this.itemRows === 0 && this.summaryRows === 0;
     type Candidate = { unit: AmountUnit; unreadable: number; adds: boolean; hits: number };
     const candidates: Candidate[] = AMOUNT_UNITS.map((unit) => {
-      const reading = evidence.get(unit)!;
-      const unreadable = reading.unreadableCount + (evidence === this.items ? this.summaryUnreadable(unit).length : 0);
+      const reading = fromDetails ? this.details(unit) : this.reading(unit);
+      const unreadable = reading.unreadableCount + reading.summaryUnreadableCount;
       const adds =
-        evidence === this.items &&
-        this.summaryRows.length > 0 &&
+        !fromDetails &&
+        this.summaryRows > 0 &&
         unreadable === 0 &&
-        sameSums(reading.itemSums('settlementAmountValue'), this.summaryPayout(unit));
+        sameSums(reading.itemSums('settlementAmountValue'), reading.summaryPayout());
       return { unit, unreadable, adds, hits: reading.ledgerHits };
     });
     const score = (c: Candidate): number[] => [
@@ -204,14 +277,14 @@ export class Batch {
   }
 
   #onlyWholeCurrencies(): boolean {
+    const reading = this.reading(this.units[0]!);
     const currencies = new Set<string>();
-    for (const byColumn of this.items.get(this.units[0]!)!.sums.values())
-      for (const sums of byColumn.values()) for (const c of sums.keys()) currencies.add(c);
-    for (const row of this.summaryRows) for (const a of Object.values(row.amounts)) currencies.add(a.currency);
+    for (const sums of [...reading.items.values(), ...reading.summary.values()])
+      for (const columnSums of sums.columns.values()) for (const c of columnSums.keys()) currencies.add(c);
     return currencies.size > 0 && [...currencies].every((c) => currencyExponent(c) === 0);
   }
 
-  /** The unit decided by `decide`. */
+  /** The unit decided by `decide` (or the only one there is). */
   get unit(): AmountUnit {
     return this.decision?.unit ?? (this.units.length === 1 ? this.units[0]! : 'minor');
   }

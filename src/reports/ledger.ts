@@ -108,6 +108,11 @@ export class LedgerIndex {
     return undefined;
   }
 
+  /** Gives an entry back (the row that claimed it was replaced by a reissue that does not). */
+  unclaim(entry: LedgerEntry): void {
+    this.#claimedBy.delete(entry);
+  }
+
   isClaimed(entry: LedgerEntry): boolean {
     return this.#claimedBy.has(entry);
   }

@@ -325,6 +325,11 @@ export function groupParts(files: Iterable<ReportFile>): ReportParts[] {
         );
       expected = part.seq + 1;
     }
+    // The same report under its plain name and as a numbered part (a copy downloaded twice): never merged silently.
+    if (group.length > 1 && group.some((p) => !p.hasSeq))
+      gaps.push(
+        `${name}: given both as ${group.filter((p) => !p.hasSeq)[0]!.file.fileName} and as numbered parts; the merged report is not complete`,
+      );
     return { name, parts: group.map((p) => p.file), gaps };
   });
 }

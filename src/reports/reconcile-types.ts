@@ -117,27 +117,38 @@ export interface Adjustment {
 export interface AmountMismatch {
   item: ItemRef;
   ledger: LedgerEntry;
-  /** What differs: `currency`, `value` (the size), `sign` (a payment written negative…) and/or `type`. */
-  differs: Array<'currency' | 'value' | 'sign' | 'type'>;
+  /**
+   * What differs: `currency`, `value` (the size), `sign` (a payment written negative…), `type`, and/or `id` (the row
+   * names another Antom transaction than the entry's paymentId / refundId, though the request id matched).
+   */
+  differs: Array<'currency' | 'value' | 'sign' | 'type' | 'id'>;
 }
 
 /**
- * A row that cannot be accounted for as written: an amount no reading of its batch can take, a transaction row
- * without the ids its type carries, or an amount whose sign is wrong for its type (a payment is positive, a refund
- * negative). Every one makes the result not OK.
+ * A row that cannot be accounted for as written. Every one makes the result not OK:
+ * - `unreadable_amount`: an amount no reading of its batch can take (it would be in no sum);
+ * - `unknown_type`: an empty type, or one that is not a word (`REFUND\u200b`), which no check would apply to;
+ * - `missing_id`: a PAYMENT, REFUND, CAPTURE, CANCEL… row without the ids its type carries;
+ * - `wrong_sign`: a payment negative, a refund or a cancel positive;
+ * - `missing_amount`: a settled transaction without its settlement amount;
+ * - `settlement_mismatch`: a settlement amount that is not the transaction net of its fees (same currency only);
+ * - `reissue`: a reissued transaction-details row that says something else than one this run could not take back.
  */
 export interface RowError extends ItemRef {
   report: ReportKind;
-  problem: 'unreadable_amount' | 'missing_id' | 'wrong_sign';
+  problem: 'unreadable_amount' | 'unknown_type' | 'missing_id' | 'wrong_sign' | 'missing_amount' | 'settlement_mismatch' | 'reissue';
   /** The column at fault, when one is. */
   column: string | undefined;
   message: string;
 }
 
-/** A settlement batch that cannot be checked: items without a summary, or a summary with a payout and no items. */
+/**
+ * A settlement batch that cannot be checked: items without a summary, a summary with a payout and no items, or more
+ * than one TOTAL row (two payouts for one batch).
+ */
 export interface BatchError {
   settlementBatchId: string;
-  problem: 'no_summary' | 'no_items';
+  problem: 'no_summary' | 'no_items' | 'total_twice';
   message: string;
 }
 
@@ -179,6 +190,11 @@ export interface ReconciliationReport {
    * batch left unchecked, nothing missing from either side (with a ledger) and every report complete.
    */
   ok: boolean;
+  /**
+   * True when settlement details were reconciled. False when only transaction details were given: `ok` then says the
+   * transactions agree with the ledger, and nothing about a payout.
+   */
+  settlementChecked: boolean;
   /** False when no ledger was given: matched, notInLedger, unsettled and amountMismatches are then empty. */
   ledgerChecked: boolean;
   files: ReconciledFile[];

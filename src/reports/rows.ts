@@ -1,6 +1,7 @@
 // Pure row logic of the report parser: a header and one record of fields in, a typed row (or a located error) out.
 import { AmsValidationError } from '../errors';
 import { MAX_DECIMAL_DIGITS } from '../rules/amounts';
+import { printable } from '../rules/show';
 import { AMOUNT_COLUMNS, TIME_COLUMNS } from './columns';
 
 /** An amount as written in the file (a signed decimal string, unit not yet decided) with its currency. */
@@ -57,10 +58,15 @@ export interface RowContext {
 
 /** The typed error for bad input in a report: names the file, the line and the column. */
 export function reportError(file: string, line: number, column: string | undefined, message: string): AmsValidationError {
+  // Every part can hold text from the file (a value, a column or file name): escaped here, once, so no message about a
+  // report can print a line of its own or hide text on a terminal.
+  const shownFile = printable(file, 200);
+  const shownColumn = column === undefined ? undefined : printable(column, 100);
   // Line 0: the problem is with the call (an option, the input's type), not with a place in the file.
-  return new AmsValidationError([{ field: column ?? (line > 0 ? '(row)' : '(input)'), message, code: 'report_input' }], {
-    context: `Report ${file}${line > 0 ? `, line ${line}` : ''}${column ? `, column ${column}` : ''}`,
-  });
+  return new AmsValidationError(
+    [{ field: shownColumn ?? (line > 0 ? '(row)' : '(input)'), message: printable(message, 1000), code: 'report_input' }],
+    { context: `Report ${shownFile}${line > 0 ? `, line ${line}` : ''}${shownColumn ? `, column ${shownColumn}` : ''}` },
+  );
 }
 
 /** The most columns a report header may have, and the longest column name: far beyond any report's. */
@@ -209,7 +215,8 @@ export function toRow(plan: HeaderPlan, fields: readonly string[], line: number,
   }
   for (const [i, column] of plan.ids) {
     const v = trimmed[i]!;
-    if (v !== '') row[column] = v;
+    // Types are read as the docs write them, upper-case: a "refund" row is a REFUND, held to a refund's checks.
+    if (v !== '') row[column] = column === 'transactionType' || column === 'summaryType' ? v.toUpperCase() : v;
   }
   if (plan.count >= 0) {
     const count = trimmed[plan.count]!;

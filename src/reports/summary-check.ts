@@ -1,6 +1,6 @@
 // Settlement summary against settlement items, per batch and summaryType: counts, amounts and every fee column.
-import { type Batch, SUMMED_COLUMNS, rowSums, sameSums, showSums } from './batch';
-import type { SummaryMismatch } from './reconcile-types';
+import { type Batch, SUMMED_COLUMNS, sameSums, showSums, type Sums } from './batch';
+import type { RowPlace, SummaryMismatch } from './reconcile-types';
 import type { ReportRow } from './rows';
 
 /**
@@ -11,10 +11,20 @@ export const LEDGER_TYPES: ReadonlySet<string> = new Set(['PAYMENT', 'REFUND', '
 
 /**
  * The sign a transaction's amount has, from the merchant's side (reconciliation.md §7: credits positive, debits
- * negative; the samples' payment 18000, refund −9000). CANCEL, VOID and AUTHORIZATION are not documented either way:
- * they are compared by size only.
+ * negative; the samples' payment 18000, refund −9000). CANCEL and VOID give money back (a cancel after payment refunds
+ * the buyer) and AUTHORIZATION holds an amount: their signs are inferred, not documented.
  */
-export const EXPECTED_SIGN: Readonly<Record<string, 1 | -1>> = { PAYMENT: 1, CAPTURE: 1, REFUND: -1 };
+export const EXPECTED_SIGN: Readonly<Record<string, 1 | -1>> = {
+  PAYMENT: 1,
+  CAPTURE: 1,
+  AUTHORIZATION: 1,
+  REFUND: -1,
+  CANCEL: -1,
+  VOID: -1,
+};
+
+/** A transaction type as the reports write them: upper-case letters, digits and underscores. */
+export const TYPE_PATTERN = /^[A-Z][A-Z0-9_]*$/;
 
 /**
  * Types whose rows always carry the merchant's request id (a paymentRequestId, captureRequestId or refundRequestId
@@ -50,61 +60,79 @@ export function isCorrectionRow(row: ReportRow): boolean {
 }
 
 /**
- * Checks one batch's summary rows against its items and against each other, in the batch's unit: each known
- * summaryType's count and every summed column against the items of that type (a type in the items with no summary
- * row is checked against zero), each TOTAL against the other summary rows, and its payout against all the items.
+ * Checks one batch's summary against its items and against itself, in the batch's unit, from the sums gathered while
+ * reading (linear in rows, whatever their number): each summaryType (several rows of one type are summed; correction
+ * rows included) against the items of that type, count and every summed column; a type the items have and the summary
+ * does not, against zero; each TOTAL against the other summary rows; and the payout (the TOTAL, or all the rows when
+ * there is none) against all the items.
  */
 export function checkSummary(batch: Batch, warn: (message: string) => void): SummaryMismatch[] {
   const out: SummaryMismatch[] = [];
-  const unit = batch.unit;
-  const items = batch.items.get(unit)!;
-  const mismatch = (row: ReportRow, column: string, summary: string, computed: string, against: SummaryMismatch['against']): void => {
+  const reading = batch.reading(batch.unit);
+  const mismatch = (
+    type: string,
+    place: RowPlace | undefined,
+    column: string,
+    summary: string,
+    computed: string,
+    against: SummaryMismatch['against'],
+  ): void => {
     out.push({
       settlementBatchId: batch.id,
-      summaryType: row.summaryType ?? '',
+      summaryType: type,
       column,
       summary,
       computed,
       against,
       // A type the summary has no row for is at no place in the summary.
-      file: row.line > 0 ? row.file : undefined,
-      line: row.line > 0 ? row.line : undefined,
+      file: place?.file,
+      line: place?.line,
     });
   };
   const compare = (
-    row: ReportRow,
-    count: number,
-    theirs: (column: string) => ReturnType<typeof rowSums>,
+    type: string,
+    place: RowPlace | undefined,
+    count: [number, number],
+    mine: (column: string) => Sums,
+    theirs: (column: string) => Sums,
     against: SummaryMismatch['against'],
   ): void => {
-    if ((row.count ?? 0) !== count) mismatch(row, 'count', String(row.count ?? 0), String(count), against);
+    if (count[0] !== count[1]) mismatch(type, place, 'count', String(count[0]), String(count[1]), against);
     for (const column of SUMMED_COLUMNS) {
-      const mine = rowSums([row], column, unit);
-      const other = theirs(column);
-      if (!sameSums(mine, other)) mismatch(row, column, showSums(mine), showSums(other), against);
+      const a = mine(column);
+      const b = theirs(column);
+      if (!sameSums(a, b)) mismatch(type, place, column, showSums(a), showSums(b), against);
     }
   };
-  const parts = batch.summaryRows.filter((r) => r.summaryType !== 'TOTAL');
-  const summarised = new Set<string>();
-  for (const row of parts) {
-    if (isCorrectionRow(row)) continue;
-    const type = row.summaryType!;
-    summarised.add(type);
-    compare(row, batch.counts.get(type) ?? 0, (column) => items.itemSums(column, type), 'items');
+  const types = new Set([...reading.summary.keys(), ...batch.counts.keys()]);
+  types.delete('TOTAL');
+  let partsCount = 0;
+  for (const type of types) {
+    const sums = reading.summary.get(type);
+    partsCount += sums?.count ?? 0;
+    compare(
+      type,
+      sums?.first,
+      [sums?.count ?? 0, batch.counts.get(type) ?? 0],
+      (column) => sums?.get(column) ?? new Map<string, bigint>(),
+      (column) => reading.itemSums(column, type),
+      'items',
+    );
   }
-  for (const [type, count] of batch.counts) {
-    if (!SUMMARY_TYPES.has(type) || summarised.has(type)) continue;
-    const missing: ReportRow = { file: undefined, line: 0, values: {}, amounts: {}, times: {}, summaryType: type, count: 0 };
-    compare(missing, count, (column) => items.itemSums(column, type), 'items');
-  }
-  const totals = batch.summaryRows.filter((r) => r.summaryType === 'TOTAL');
-  if (totals.length === 0) warn(`batch ${batch.id}: the summary has no TOTAL row; its rows were checked one by one`);
-  const partsCount = parts.reduce((n, r) => n + (r.count ?? 0), 0);
-  for (const total of totals) {
-    compare(total, partsCount, (column) => rowSums(parts, column, unit), 'summary rows');
-    const payout = rowSums([total], 'settlementAmountValue', unit);
-    const itemsPayout = items.itemSums('settlementAmountValue');
-    if (!sameSums(payout, itemsPayout)) mismatch(total, 'settlementAmountValue', showSums(payout), showSums(itemsPayout), 'items');
-  }
+  const total = reading.firstTotal;
+  if (total)
+    compare(
+      'TOTAL',
+      total.first,
+      [total.count, partsCount],
+      (column) => total.get(column),
+      (column) => reading.summaryPartsSums(column),
+      'summary rows',
+    );
+  else warn(`batch ${batch.id}: the summary has no TOTAL row; its rows were summed instead`);
+  const payout = reading.summaryPayout();
+  const itemsPayout = reading.itemSums('settlementAmountValue');
+  if (!sameSums(payout, itemsPayout))
+    mismatch('TOTAL', total?.first, 'settlementAmountValue', showSums(payout), showSums(itemsPayout), 'items');
   return out;
 }

@@ -1,15 +1,6 @@
 // zod schemas for the rest of a payment's life: inquiryPayment, cancel, refund, inquiryRefund. Pure.
 import { z } from 'zod';
-import {
-  Amount,
-  MerchantAccountId,
-  PassedThrough,
-  Quote,
-  RequestText,
-  Result,
-  ResponseAmount,
-  WireBoolean,
-} from './common';
+import { Amount, MerchantAccountId, PassedThrough, Quote, RequestText, Result, ResponseAmount, WireBoolean } from './common';
 import { openEnum, type Open } from './open-enum';
 
 const Id = z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters');

@@ -30,7 +30,7 @@ it('every bench case runs end to end and reports a figure', async () => {
     const out = join(dir, 'results.json');
     // cold-import needs a built dist/, which `npm test` does not make; the others are self-contained.
     const run = await runBench(
-      ['--smoke', '--no-profile', '--calls=500', '--only=sign,jsrsasign,notify,pay,diag,reports', `--out=${out}`],
+      ['--smoke', '--no-profile', '--calls=500', '--only=sign,jsrsasign,notify,pay,diag,reports,reconcile', `--out=${out}`],
       120_000,
     );
     expect(run.stderr.split('\n').filter((l) => /Error|error:/.test(l))).toEqual([]);

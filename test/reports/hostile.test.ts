@@ -43,9 +43,10 @@ describe('hostile report files', () => {
     const settlementSummary = await parseReport(summary, { fileName: 'settlementSummary_USD_B1_000.csv', amountUnit: 'minor' });
     const started = Date.now();
     const result = reconcile({ settlementItems, settlementSummary });
-    // Re-adding every item for each summary row took about 45 s for 5000 of each; once per group it takes about 1 s.
-    expect(Date.now() - started).toBeLessThan(15_000);
-    // Every PAYMENT summary row claims 1 item of 100 against 5000 items: each is a mismatch, reported, not thrown.
-    expect(result.summaryMismatches.length).toBeGreaterThanOrEqual(n);
+    // Re-adding every item for each summary row took about 45 s for 5000 of each; summed while read, well under 1 s.
+    expect(Date.now() - started).toBeLessThan(5_000);
+    // Rows of one summaryType are summed: 5000 rows of 1 × 100 are the 5000 items of 100.
+    expect(result.summaryMismatches).toEqual([]);
+    expect(result.ok).toBe(true);
   });
 });
