@@ -11,6 +11,8 @@ import {
 import type { ValidationIssue } from '../src/errors';
 import { ALIPAY_CN_PAYMENT_CURRENCIES, CURRENCY_VIOLATIONS } from '../src/rules';
 import { describeIssues, result, type ApiAnswer, type Reject } from './answers';
+import { cnyAmountOf } from './fx';
+import type { CaptureRecord } from './state';
 
 /** The APIs answered here; the rest of the gateway answers pay and its lifecycle. */
 export const EXTRA_APIS = ['createPaymentSession', 'consult', 'capture', 'declare', 'inquiryDeclarationRequests'] as const;
@@ -44,13 +46,6 @@ export interface PaymentView {
   paymentNotifyUrl: string | undefined;
 }
 
-interface CaptureRecord {
-  fingerprint: string;
-  paymentId: string;
-  answer: Record<string, unknown>;
-  value: bigint;
-}
-
 /**
  * How a declaration moves, one step per inquiry: the values are illustrative (Antom's AMS list is unconfirmed; Alipay+
  * shows WAITING_FOR_PROCESSING). A declaration is never "decided" by the declare call itself.
@@ -80,9 +75,14 @@ function refuse(ctx: ExtraApiContext, issues: readonly ValidationIssue[]): ApiAn
 
 /** The state and answers of the APIs beyond pay. One per gateway. */
 export class ExtraApis {
-  readonly #captures = new Map<string, CaptureRecord>();
+  /** The gateway's captures (shared with inquiryPayment, which lists them in transactions[]). */
+  readonly #captures: Map<string, CaptureRecord>;
   readonly #declarations = new Map<string, DeclarationRecord>();
   #seq = 0;
+
+  constructor(captures: Map<string, CaptureRecord>) {
+    this.#captures = captures;
+  }
 
   answer(api: ExtraApi, body: Record<string, unknown>, ctx: ExtraApiContext): ApiAnswer {
     switch (api) {
@@ -200,7 +200,7 @@ export class ExtraApis {
       );
     }
     let captured = 0n;
-    for (const c of this.#captures.values()) if (c.paymentId === req.paymentId) captured += c.value;
+    for (const c of this.#captures.values()) if (c.paymentId === req.paymentId) captured += BigInt(c.captureAmount.value);
     const value = BigInt(req.captureAmount.value);
     if (captured + value > BigInt(payment.paymentAmount.value)) {
       return ctx.reject(
@@ -217,15 +217,17 @@ export class ExtraApis {
       captureAmount: { ...req.captureAmount },
       captureTime: formatRequestTime(ctx.now),
     };
-    this.#captures.set(key, { fingerprint, paymentId: req.paymentId, answer, value });
+    const { captureRequestId, captureId, paymentId, captureAmount, captureTime } = answer;
+    this.#captures.set(key, { captureRequestId, captureId, paymentId, captureAmount, captureTime, fingerprint, answer });
     const { result: _result, ...fields } = answer;
     ctx.notify(payment, { notifyType: 'CAPTURE_RESULT', result: ok('success.'), ...fields });
     return { signed: true, body: answer };
   }
 
   /**
-   * A declaration is taken for a successful payment, in CNY, for at most a CNY payment's amount; its answer says only
-   * that it was taken. Its status then moves one step per inquiry through DECLARATION_STATUSES.
+   * A declaration is taken for a successful payment, in CNY, for at most the payment's customsDeclarationAmount (its
+   * amount in CNY); its answer says only that it was taken. Its status then moves one step per inquiry through
+   * DECLARATION_STATUSES.
    */
   #declare(body: Record<string, unknown>, ctx: ExtraApiContext): ApiAnswer {
     const refused = refuse(ctx, declareRequestIssues(body));
@@ -267,10 +269,11 @@ export class ExtraApis {
         `payment ${req.paymentId} is ${payment.status}: only a successful payment can be declared`,
         true,
       );
-    if (payment.paymentAmount.currency === 'CNY' && BigInt(req.declarationAmount.value) > BigInt(payment.paymentAmount.value)) {
+    const declarable = cnyAmountOf(payment.paymentAmount);
+    if (declarable && BigInt(req.declarationAmount.value) > BigInt(declarable.value)) {
       return ctx.reject(
         'PARAM_ILLEGAL',
-        `Illegal parameter: declarationAmount ${req.declarationAmount.value} exceeds the payment's ${payment.paymentAmount.value} CNY`,
+        `Illegal parameter: declarationAmount ${req.declarationAmount.value} exceeds the payment's customsDeclarationAmount ${declarable.value} CNY`,
         true,
       );
     }

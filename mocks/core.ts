@@ -11,9 +11,17 @@ import { refuseAfterVerifying, registeredInSandbox, type CredentialOptions } fro
 import { alterReply, infrastructureFault } from './fault-replies';
 import { FaultScript, GATEWAY_APIS, type FaultSpec, type GatewayApi } from './faults';
 import { loadMerchant, normalizeMerchants, type Merchant } from './merchants';
-import { NOTIFY_RETRY_SCHEDULE_MS, Notifier, type NotificationDelivery } from './notifier';
-import { cancel, inquiry, pay, settle } from './payments';
+import {
+  normalizeNotificationRewrite,
+  NOTIFY_RETRY_SCHEDULE_MS,
+  Notifier,
+  type GatewayNotifyType,
+  type NotificationDelivery,
+} from './notifier';
+import { cancel } from './cancel';
+import { inquiry, pay, pend, settle } from './payments';
 import { inquiryRefund, refund } from './refunds';
+import { applyRewrite, type RewriteSet } from './rewrite';
 import { authenticate, GatewaySigner, type Authenticated } from './signing';
 import { GatewayState, type GatewayContext } from './state';
 import type {
@@ -75,7 +83,8 @@ export class GatewayCore {
   readonly #state = new GatewayState();
   readonly #listeners = new Set<(event: GatewayEvent) => void>();
   readonly #script = new FaultScript();
-  readonly #extra = new ExtraApis();
+  readonly #extra = new ExtraApis(this.#state.captures);
+  readonly #notificationRewrites = new Map<string, RewriteSet>();
   readonly #notifier: Notifier;
   readonly #clock: Clock;
   readonly #ctx: GatewayContext;
@@ -91,6 +100,8 @@ export class GatewayCore {
     this.alipayPublicKeyPem = this.#signer.publicKeyPem;
     for (const m of normalizeMerchants(options)) this.addMerchant(m);
     for (const [api, faults] of Object.entries(options.faults ?? {})) this.script(api as GatewayApi, faults ?? []);
+    for (const [notifyType, set] of Object.entries(options.notificationRewrite ?? {}))
+      this.rewriteNotifications(notifyType as GatewayNotifyType, set);
     const compression = options.notifyRetryCompression ?? 1;
     if (!(Number.isFinite(compression) && compression >= 1)) throw new TypeError('notifyRetryCompression must be a number ≥ 1');
     this.#cashierOrigin = options.cashierOrigin ? new URL(options.cashierOrigin).origin : undefined;
@@ -103,6 +114,7 @@ export class GatewayCore {
       compression,
       schedule: options.notifyRetrySchedule ?? NOTIFY_RETRY_SCHEDULE_MS,
       timeoutMs: options.notifyTimeoutMs ?? 10_000,
+      rewrite: (notifyType) => this.#notificationRewrites.get(notifyType),
       onAttempt: (d, attempt) =>
         this.#emit({
           type: 'notification.attempt',
@@ -113,7 +125,13 @@ export class GatewayCore {
         }),
     });
     this.deliveries = this.#notifier.deliveries;
-    this.#ctx = { state: this.#state, clock: this.#clock, notifier: this.#notifier, emit: (event) => this.#emit(event) };
+    this.#ctx = {
+      state: this.#state,
+      clock: this.#clock,
+      notifier: this.#notifier,
+      paymentPending: options.paymentPending === true,
+      emit: (event) => this.#emit(event),
+    };
   }
 
   /** Adds (or replaces) a merchant. */
@@ -125,6 +143,17 @@ export class GatewayCore {
   /** Queues faults for the next calls of an API: `script('pay', ['U', '503', 'ok'])`. */
   script(api: GatewayApi, faults: readonly FaultSpec[]): this {
     this.#script.add(api, faults);
+    return this;
+  }
+
+  /**
+   * Sets fields (dotted paths, as the `rewrite` fault's `set`) in every later notification of this notifyType, before
+   * it is signed; `undefined` stops rewriting it. Throws TypeError for an unknown notifyType or a bad set.
+   */
+  rewriteNotifications(notifyType: GatewayNotifyType, set: RewriteSet | undefined): this {
+    const normalized = normalizeNotificationRewrite(notifyType, set);
+    if (normalized) this.#notificationRewrites.set(notifyType, normalized);
+    else this.#notificationRewrites.delete(notifyType);
     return this;
   }
 
@@ -160,28 +189,31 @@ export class GatewayCore {
   }
 
   /**
-   * Settles a PROCESSING payment as if the buyer acted at the cashier (SUCCESS or FAIL) and starts its
-   * notification; resolves after the first delivery attempt. Returns the record.
+   * Settles a PROCESSING (or PENDING) payment as if the buyer acted at the cashier (SUCCESS or FAIL) and starts its
+   * notification; resolves after the first delivery attempt. `'PENDING'`: the buyer paid and the result is on its
+   * way: the payment becomes PENDING and PAYMENT_PENDING is sent; a later SUCCESS or FAIL settles it. Returns the record.
    */
   async completePayment(
     id: string,
-    outcome: 'SUCCESS' | 'FAIL' = 'SUCCESS',
-    resultCode = outcome === 'SUCCESS' ? 'SUCCESS' : 'PROCESS_FAIL',
+    outcome: 'SUCCESS' | 'FAIL' | 'PENDING' = 'SUCCESS',
+    resultCode = outcome === 'FAIL' ? 'PROCESS_FAIL' : 'SUCCESS',
   ): Promise<PaymentRecord> {
     const p = this.getPayment(id);
     if (!p) throw new Error(`no payment ${id}`);
-    await settle(this.#ctx, p, outcome, resultCode);
+    if (outcome === 'PENDING') await pend(this.#ctx, p);
+    else await settle(this.#ctx, p, outcome, resultCode);
     return p;
   }
 
   /** Resolves with the first notification matching the filter that was acknowledged (or attempted). */
   waitForNotification(filter: WaitForNotificationOptions = {}): Promise<NotificationDelivery> {
-    const { paymentId, refundId, kind, until = 'acknowledged', timeoutMs = 10_000 } = filter;
+    const { paymentId, refundId, kind, notifyType, until = 'acknowledged', timeoutMs = 10_000 } = filter;
     return this.#notifier.waitFor(
       (d) =>
         (paymentId === undefined || d.paymentId === paymentId || this.getPayment(paymentId)?.paymentId === d.paymentId) &&
         (refundId === undefined || d.refundId === refundId) &&
-        (kind === undefined || d.kind === kind),
+        (kind === undefined || d.kind === kind) &&
+        (notifyType === undefined || d.notifyType === notifyType),
       until,
       timeoutMs,
     );
@@ -234,8 +266,8 @@ export class GatewayCore {
 
   /**
    * One API call, in Alipay's order: infrastructure faults answer first; then the request is authenticated (once);
-   * a scripted `U` answers only an authenticated request, so it cannot hide a signing bug; then the call is answered
-   * and a late fault may alter the reply.
+   * a scripted `U` answers only an authenticated request, so it cannot hide a signing bug; then the call is answered,
+   * a `rewrite` changes the answer before it is signed, and a late fault may alter the signed reply.
    */
   async #handleApi(
     req: GatewayRequest,
@@ -280,13 +312,17 @@ export class GatewayCore {
       }
       answer = this.#answer(api, sandbox, url, headers, req.body, auth, reject);
     }
-    const status = answer.body.result as { resultStatus: string; resultCode: string; resultMessage: string };
+    // Before signing: the client verifies the rewritten answer as it would a genuine one.
+    if (fault.fault === 'rewrite' && fault.set) answer = { ...answer, body: applyRewrite(answer.body, fault.set) };
+    // A rewrite may have changed or removed the result: the timeline records what was sent.
+    const status = (answer.body.result ?? {}) as { resultStatus?: unknown; resultCode?: unknown; resultMessage?: unknown };
+    const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
     this.#emit({
       type: 'request.answered',
       api,
-      resultStatus: status.resultStatus,
-      resultCode: status.resultCode,
-      message: status.resultMessage,
+      resultStatus: text(status.resultStatus),
+      resultCode: text(status.resultCode),
+      message: text(status.resultMessage),
     });
     return alterReply(fault, await render(answer), (body) => this.#signer.forge(body));
   }
