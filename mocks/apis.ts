@@ -12,6 +12,7 @@ import type { ValidationIssue } from '../src/errors';
 import { ALIPAY_CN_PAYMENT_CURRENCIES, CURRENCY_VIOLATIONS } from '../src/rules';
 import { describeIssues, result, type ApiAnswer, type Reject } from './answers';
 import { cnyAmountOf } from './fx';
+import type { Notifier } from './notifier';
 import type { CaptureRecord } from './state';
 
 /** The APIs answered here; the rest of the gateway answers pay and its lifecycle. */
@@ -30,8 +31,6 @@ export interface ExtraApiContext {
   reject: Reject;
   /** A payment of this merchant, by `{ paymentId }` or `{ paymentRequestId }`. */
   payment(ref: { paymentId?: string; paymentRequestId?: string }): PaymentView | undefined;
-  /** Sends a notification about this payment to its paymentNotifyUrl (notifyCapture goes there too), signed and retried. */
-  notify(payment: PaymentView, notification: Record<string, unknown>): void;
   /** Creates (or finds, for the same paymentRequestId) the payment exactly as `pay` does, with its answer. */
   pay(body: Record<string, unknown>): ApiAnswer;
 }
@@ -77,11 +76,14 @@ function refuse(ctx: ExtraApiContext, issues: readonly ValidationIssue[]): ApiAn
 export class ExtraApis {
   /** The gateway's captures (shared with inquiryPayment, which lists them in transactions[]). */
   readonly #captures: Map<string, CaptureRecord>;
+  /** Sends notifyCapture to the payment's paymentNotifyUrl, signed and retried. */
+  readonly #notifier: Notifier;
   readonly #declarations = new Map<string, DeclarationRecord>();
   #seq = 0;
 
-  constructor(captures: Map<string, CaptureRecord>) {
+  constructor(captures: Map<string, CaptureRecord>, notifier: Notifier) {
     this.#captures = captures;
+    this.#notifier = notifier;
   }
 
   answer(api: ExtraApi, body: Record<string, unknown>, ctx: ExtraApiContext): ApiAnswer {
@@ -220,7 +222,19 @@ export class ExtraApis {
     const { captureRequestId, captureId, paymentId, captureAmount, captureTime } = answer;
     this.#captures.set(key, { captureRequestId, captureId, paymentId, captureAmount, captureTime, fingerprint, answer });
     const { result: _result, ...fields } = answer;
-    ctx.notify(payment, { notifyType: 'CAPTURE_RESULT', result: ok('success.'), ...fields });
+    if (payment.paymentNotifyUrl) {
+      // An unusable notify URL is recorded in the delivery; the capture itself stands.
+      void this.#notifier
+        .deliver({
+          kind: 'capture',
+          notifyType: 'CAPTURE_RESULT',
+          url: payment.paymentNotifyUrl,
+          clientId: payment.clientId,
+          paymentId: payment.paymentId,
+          body: JSON.stringify({ notifyType: 'CAPTURE_RESULT', result: ok('success.'), ...fields }),
+        })
+        .catch(() => {});
+    }
     return { signed: true, body: answer };
   }
 

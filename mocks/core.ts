@@ -7,17 +7,11 @@ import { JSON_HEADERS, result, type ApiAnswer, type Reject } from './answers';
 import { ExtraApis } from './apis';
 import { CASHIER_PATH } from './cashier';
 import { handleCashierRequest } from './cashier-routes';
-import { refuseAfterVerifying, registeredInSandbox, type CredentialOptions } from './credentials';
+import { refuseAfterVerifying, type CredentialOptions } from './credentials';
 import { alterReply, infrastructureFault } from './fault-replies';
 import { FaultScript, GATEWAY_APIS, type FaultSpec, type GatewayApi } from './faults';
 import { loadMerchant, normalizeMerchants, type Merchant } from './merchants';
-import {
-  normalizeNotificationRewrite,
-  NOTIFY_RETRY_SCHEDULE_MS,
-  Notifier,
-  type GatewayNotifyType,
-  type NotificationDelivery,
-} from './notifier';
+import { NOTIFY_RETRY_SCHEDULE_MS, Notifier, type GatewayNotifyType, type NotificationDelivery } from './notifier';
 import { cancel } from './cancel';
 import { inquiry, pay, pend, settle } from './payments';
 import { inquiryRefund, refund } from './refunds';
@@ -83,8 +77,7 @@ export class GatewayCore {
   readonly #state = new GatewayState();
   readonly #listeners = new Set<(event: GatewayEvent) => void>();
   readonly #script = new FaultScript();
-  readonly #extra = new ExtraApis(this.#state.captures);
-  readonly #notificationRewrites = new Map<string, RewriteSet>();
+  readonly #extra: ExtraApis;
   readonly #notifier: Notifier;
   readonly #clock: Clock;
   readonly #ctx: GatewayContext;
@@ -100,8 +93,6 @@ export class GatewayCore {
     this.alipayPublicKeyPem = this.#signer.publicKeyPem;
     for (const m of normalizeMerchants(options)) this.addMerchant(m);
     for (const [api, faults] of Object.entries(options.faults ?? {})) this.script(api as GatewayApi, faults ?? []);
-    for (const [notifyType, set] of Object.entries(options.notificationRewrite ?? {}))
-      this.rewriteNotifications(notifyType as GatewayNotifyType, set);
     const compression = options.notifyRetryCompression ?? 1;
     if (!(Number.isFinite(compression) && compression >= 1)) throw new TypeError('notifyRetryCompression must be a number ≥ 1');
     this.#cashierOrigin = options.cashierOrigin ? new URL(options.cashierOrigin).origin : undefined;
@@ -114,7 +105,6 @@ export class GatewayCore {
       compression,
       schedule: options.notifyRetrySchedule ?? NOTIFY_RETRY_SCHEDULE_MS,
       timeoutMs: options.notifyTimeoutMs ?? 10_000,
-      rewrite: (notifyType) => this.#notificationRewrites.get(notifyType),
       onAttempt: (d, attempt) =>
         this.#emit({
           type: 'notification.attempt',
@@ -125,6 +115,9 @@ export class GatewayCore {
         }),
     });
     this.deliveries = this.#notifier.deliveries;
+    this.#extra = new ExtraApis(this.#state.captures, this.#notifier);
+    for (const [notifyType, set] of Object.entries(options.notificationRewrite ?? {}))
+      this.#notifier.rewrite(notifyType as GatewayNotifyType, set);
     this.#ctx = {
       state: this.#state,
       clock: this.#clock,
@@ -151,9 +144,7 @@ export class GatewayCore {
    * it is signed; `undefined` stops rewriting it. Throws TypeError for an unknown notifyType or a bad set.
    */
   rewriteNotifications(notifyType: GatewayNotifyType, set: RewriteSet | undefined): this {
-    const normalized = normalizeNotificationRewrite(notifyType, set);
-    if (normalized) this.#notificationRewrites.set(notifyType, normalized);
-    else this.#notificationRewrites.delete(notifyType);
+    this.#notifier.rewrite(notifyType, set);
     return this;
   }
 
@@ -349,29 +340,15 @@ export class GatewayCore {
     reject: Reject,
   ): ApiAnswer {
     const { clientId, merchant } = auth;
-    const denied = refuseAfterVerifying(this.#credentials, { clientId, api });
-    if (denied) return reject(denied.resultCode, denied.message, denied.signed);
-
-    const sandboxClient = registeredInSandbox(this.#credentials, clientId);
-    if (sandboxClient !== sandbox) {
-      return reject(
-        'ACCESS_DENIED',
-        sandboxClient
-          ? `client-id ${clientId} is a sandbox client: call ${apiPath(api, true)}, not the production path`
-          : `client-id ${clientId} is a production client: call ${apiPath(api, false)}, not the sandbox path`,
-        true,
-      );
-    }
     const agentToken = headers['agent-token'];
-    if (merchant.agentTokens && (agentToken === undefined || !merchant.agentTokens.includes(agentToken))) {
-      return reject(
-        'ACCESS_DENIED',
-        agentToken === undefined
-          ? 'this client acts for merchants: the Agent-Token header is required'
-          : 'the Agent-Token is not valid for this client',
-        true,
-      );
-    }
+    const denied = refuseAfterVerifying(this.#credentials, {
+      clientId,
+      api,
+      sandboxPath: sandbox,
+      agentTokens: merchant.agentTokens,
+      agentToken,
+    });
+    if (denied) return reject(denied.resultCode, denied.message, denied.signed);
 
     let body: unknown;
     try {
@@ -404,21 +381,6 @@ export class GatewayCore {
           reject,
           payment: (ref) => this.#state.lookup(scope, ref).payment,
           pay: (payBody) => pay(ctx, merchant, scope, agentToken, payBody, JSON.stringify(payBody), origin, reject),
-          notify: (p, notification) => {
-            if (!p.paymentNotifyUrl) return;
-            const body = JSON.stringify(notification);
-            // An unusable notify URL is recorded in the delivery; the capture itself stands.
-            void this.#notifier
-              .deliver({
-                kind: 'capture',
-                notifyType: String(notification.notifyType),
-                url: p.paymentNotifyUrl,
-                clientId: p.clientId,
-                paymentId: p.paymentId,
-                body,
-              })
-              .catch(() => {});
-          },
         });
     }
   }

@@ -6,13 +6,6 @@ import { applyRewrite, normalizeRewrite, type RewriteSet } from './rewrite';
 export const GATEWAY_NOTIFY_TYPES = ['PAYMENT_RESULT', 'PAYMENT_PENDING', 'REFUND_RESULT', 'CAPTURE_RESULT'] as const;
 export type GatewayNotifyType = (typeof GATEWAY_NOTIFY_TYPES)[number];
 
-/** Validates a notifyType and its rewrite (`undefined` clears it); throws TypeError naming the valid notify types. */
-export function normalizeNotificationRewrite(notifyType: string, set: unknown): RewriteSet | undefined {
-  if (!(GATEWAY_NOTIFY_TYPES as readonly string[]).includes(notifyType))
-    throw new TypeError(`Unknown notifyType "${notifyType}" to rewrite; use one of ${GATEWAY_NOTIFY_TYPES.join(', ')}`);
-  return set === undefined ? undefined : normalizeRewrite(set, `notification rewrite ${notifyType}`);
-}
-
 /** Alipay's retry schedule: the wait before each of the 8 attempts (0 s, 2 min, 10 min, 10 min, 1 h, 2 h, 6 h, 15 h). */
 export const NOTIFY_RETRY_SCHEDULE_MS: readonly number[] = Object.freeze([
   0,
@@ -75,8 +68,6 @@ export interface NotifierOptions {
   /** Per attempt. */
   timeoutMs: number;
   onAttempt?(delivery: NotificationDelivery, attempt: DeliveryAttempt): void;
-  /** The rewrite for notifications of this notifyType, if any: applied once, before the body is first signed. */
-  rewrite?(notifyType: string): RewriteSet | undefined;
 }
 
 export class Notifier {
@@ -85,6 +76,7 @@ export class Notifier {
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #inflight = new Set<AbortController>();
   readonly #listeners = new Set<() => void>();
+  readonly #rewrites = new Map<string, RewriteSet>();
   #closed = false;
   #seq = 0;
 
@@ -93,12 +85,23 @@ export class Notifier {
   }
 
   /**
+   * Sets fields (dotted paths) in every later notification of this notifyType before it is signed; `undefined` stops.
+   * Throws TypeError for an unknown notifyType (naming the valid ones) or a bad set.
+   */
+  rewrite(notifyType: GatewayNotifyType, set: RewriteSet | undefined): void {
+    if (!(GATEWAY_NOTIFY_TYPES as readonly string[]).includes(notifyType))
+      throw new TypeError(`Unknown notifyType "${String(notifyType)}" to rewrite; use one of ${GATEWAY_NOTIFY_TYPES.join(', ')}`);
+    if (set === undefined) this.#rewrites.delete(notifyType);
+    else this.#rewrites.set(notifyType, normalizeRewrite(set, `notification rewrite ${notifyType}`));
+  }
+
+  /**
    * Starts delivering; resolves after the first attempt finished (acknowledged or not), so a caller can let the
    * buyer return only once the merchant had its first chance. Later attempts run on timers. A rewrite configured for
    * the notifyType changes the body here, so every attempt carries (and signs) the same rewritten body.
    */
   async deliver(input: Omit<NotificationDelivery, 'id' | 'attempts' | 'state' | 'path'>): Promise<NotificationDelivery> {
-    const set = this.#o.rewrite?.(input.notifyType);
+    const set = this.#rewrites.get(input.notifyType);
     const body = set ? JSON.stringify(applyRewrite(JSON.parse(input.body) as Record<string, unknown>, set)) : input.body;
     const delivery: NotificationDelivery = {
       ...input,
