@@ -11,6 +11,9 @@ import {
 import type { ValidationIssue } from '../src/errors';
 import { ALIPAY_CN_PAYMENT_CURRENCIES, CURRENCY_VIOLATIONS } from '../src/rules';
 import { describeIssues, result, type ApiAnswer, type Reject } from './answers';
+import { cnyAmountOf } from './fx';
+import type { Notifier } from './notifier';
+import type { CaptureRecord } from './state';
 
 /** The APIs answered here; the rest of the gateway answers pay and its lifecycle. */
 export const EXTRA_APIS = ['createPaymentSession', 'consult', 'capture', 'declare', 'inquiryDeclarationRequests'] as const;
@@ -28,8 +31,6 @@ export interface ExtraApiContext {
   reject: Reject;
   /** A payment of this merchant, by `{ paymentId }` or `{ paymentRequestId }`. */
   payment(ref: { paymentId?: string; paymentRequestId?: string }): PaymentView | undefined;
-  /** Sends a notification about this payment to its paymentNotifyUrl (notifyCapture goes there too), signed and retried. */
-  notify(payment: PaymentView, notification: Record<string, unknown>): void;
   /** Creates (or finds, for the same paymentRequestId) the payment exactly as `pay` does, with its answer. */
   pay(body: Record<string, unknown>): ApiAnswer;
 }
@@ -42,13 +43,6 @@ export interface PaymentView {
   paymentAmount: { currency: string; value: string };
   normalUrl: string;
   paymentNotifyUrl: string | undefined;
-}
-
-interface CaptureRecord {
-  fingerprint: string;
-  paymentId: string;
-  answer: Record<string, unknown>;
-  value: bigint;
 }
 
 /**
@@ -80,9 +74,17 @@ function refuse(ctx: ExtraApiContext, issues: readonly ValidationIssue[]): ApiAn
 
 /** The state and answers of the APIs beyond pay. One per gateway. */
 export class ExtraApis {
-  readonly #captures = new Map<string, CaptureRecord>();
+  /** The gateway's captures (shared with inquiryPayment, which lists them in transactions[]). */
+  readonly #captures: Map<string, CaptureRecord>;
+  /** Sends notifyCapture to the payment's paymentNotifyUrl, signed and retried. */
+  readonly #notifier: Notifier;
   readonly #declarations = new Map<string, DeclarationRecord>();
   #seq = 0;
+
+  constructor(captures: Map<string, CaptureRecord>, notifier: Notifier) {
+    this.#captures = captures;
+    this.#notifier = notifier;
+  }
 
   answer(api: ExtraApi, body: Record<string, unknown>, ctx: ExtraApiContext): ApiAnswer {
     switch (api) {
@@ -200,7 +202,7 @@ export class ExtraApis {
       );
     }
     let captured = 0n;
-    for (const c of this.#captures.values()) if (c.paymentId === req.paymentId) captured += c.value;
+    for (const c of this.#captures.values()) if (c.paymentId === req.paymentId) captured += BigInt(c.captureAmount.value);
     const value = BigInt(req.captureAmount.value);
     if (captured + value > BigInt(payment.paymentAmount.value)) {
       return ctx.reject(
@@ -217,15 +219,29 @@ export class ExtraApis {
       captureAmount: { ...req.captureAmount },
       captureTime: formatRequestTime(ctx.now),
     };
-    this.#captures.set(key, { fingerprint, paymentId: req.paymentId, answer, value });
+    const { captureRequestId, captureId, paymentId, captureAmount, captureTime } = answer;
+    this.#captures.set(key, { captureRequestId, captureId, paymentId, captureAmount, captureTime, fingerprint, answer });
     const { result: _result, ...fields } = answer;
-    ctx.notify(payment, { notifyType: 'CAPTURE_RESULT', result: ok('success.'), ...fields });
+    if (payment.paymentNotifyUrl) {
+      // An unusable notify URL is recorded in the delivery; the capture itself stands.
+      void this.#notifier
+        .deliver({
+          kind: 'capture',
+          notifyType: 'CAPTURE_RESULT',
+          url: payment.paymentNotifyUrl,
+          clientId: payment.clientId,
+          paymentId: payment.paymentId,
+          body: JSON.stringify({ notifyType: 'CAPTURE_RESULT', result: ok('success.'), ...fields }),
+        })
+        .catch(() => {});
+    }
     return { signed: true, body: answer };
   }
 
   /**
-   * A declaration is taken for a successful payment, in CNY, for at most a CNY payment's amount; its answer says only
-   * that it was taken. Its status then moves one step per inquiry through DECLARATION_STATUSES.
+   * A declaration is taken for a successful payment, in CNY, for at most the payment's customsDeclarationAmount (its
+   * amount in CNY); its answer says only that it was taken. Its status then moves one step per inquiry through
+   * DECLARATION_STATUSES.
    */
   #declare(body: Record<string, unknown>, ctx: ExtraApiContext): ApiAnswer {
     const refused = refuse(ctx, declareRequestIssues(body));
@@ -267,10 +283,11 @@ export class ExtraApis {
         `payment ${req.paymentId} is ${payment.status}: only a successful payment can be declared`,
         true,
       );
-    if (payment.paymentAmount.currency === 'CNY' && BigInt(req.declarationAmount.value) > BigInt(payment.paymentAmount.value)) {
+    const declarable = cnyAmountOf(payment.paymentAmount);
+    if (declarable && BigInt(req.declarationAmount.value) > BigInt(declarable.value)) {
       return ctx.reject(
         'PARAM_ILLEGAL',
-        `Illegal parameter: declarationAmount ${req.declarationAmount.value} exceeds the payment's ${payment.paymentAmount.value} CNY`,
+        `Illegal parameter: declarationAmount ${req.declarationAmount.value} exceeds the payment's customsDeclarationAmount ${declarable.value} CNY`,
         true,
       );
     }

@@ -7,13 +7,15 @@ import { JSON_HEADERS, result, type ApiAnswer, type Reject } from './answers';
 import { ExtraApis } from './apis';
 import { CASHIER_PATH } from './cashier';
 import { handleCashierRequest } from './cashier-routes';
-import { refuseAfterVerifying, registeredInSandbox, type CredentialOptions } from './credentials';
+import { refuseAfterVerifying, type CredentialOptions } from './credentials';
 import { alterReply, infrastructureFault } from './fault-replies';
 import { FaultScript, GATEWAY_APIS, type FaultSpec, type GatewayApi } from './faults';
 import { loadMerchant, normalizeMerchants, type Merchant } from './merchants';
-import { NOTIFY_RETRY_SCHEDULE_MS, Notifier, type NotificationDelivery } from './notifier';
-import { cancel, inquiry, pay, settle } from './payments';
+import { NOTIFY_RETRY_SCHEDULE_MS, Notifier, type GatewayNotifyType, type NotificationDelivery } from './notifier';
+import { cancel } from './cancel';
+import { inquiry, pay, pend, settle } from './payments';
 import { inquiryRefund, refund } from './refunds';
+import { applyRewrite, type RewriteSet } from './rewrite';
 import { authenticate, GatewaySigner, type Authenticated } from './signing';
 import { GatewayState, type GatewayContext } from './state';
 import type {
@@ -75,7 +77,7 @@ export class GatewayCore {
   readonly #state = new GatewayState();
   readonly #listeners = new Set<(event: GatewayEvent) => void>();
   readonly #script = new FaultScript();
-  readonly #extra = new ExtraApis();
+  readonly #extra: ExtraApis;
   readonly #notifier: Notifier;
   readonly #clock: Clock;
   readonly #ctx: GatewayContext;
@@ -113,7 +115,16 @@ export class GatewayCore {
         }),
     });
     this.deliveries = this.#notifier.deliveries;
-    this.#ctx = { state: this.#state, clock: this.#clock, notifier: this.#notifier, emit: (event) => this.#emit(event) };
+    this.#extra = new ExtraApis(this.#state.captures, this.#notifier);
+    for (const [notifyType, set] of Object.entries(options.notificationRewrite ?? {}))
+      this.#notifier.rewrite(notifyType as GatewayNotifyType, set);
+    this.#ctx = {
+      state: this.#state,
+      clock: this.#clock,
+      notifier: this.#notifier,
+      paymentPending: options.paymentPending === true,
+      emit: (event) => this.#emit(event),
+    };
   }
 
   /** Adds (or replaces) a merchant. */
@@ -125,6 +136,15 @@ export class GatewayCore {
   /** Queues faults for the next calls of an API: `script('pay', ['U', '503', 'ok'])`. */
   script(api: GatewayApi, faults: readonly FaultSpec[]): this {
     this.#script.add(api, faults);
+    return this;
+  }
+
+  /**
+   * Sets fields (dotted paths, as the `rewrite` fault's `set`) in every later notification of this notifyType, before
+   * it is signed; `undefined` stops rewriting it. Throws TypeError for an unknown notifyType or a bad set.
+   */
+  rewriteNotifications(notifyType: GatewayNotifyType, set: RewriteSet | undefined): this {
+    this.#notifier.rewrite(notifyType, set);
     return this;
   }
 
@@ -160,28 +180,31 @@ export class GatewayCore {
   }
 
   /**
-   * Settles a PROCESSING payment as if the buyer acted at the cashier (SUCCESS or FAIL) and starts its
-   * notification; resolves after the first delivery attempt. Returns the record.
+   * Settles a PROCESSING (or PENDING) payment as if the buyer acted at the cashier (SUCCESS or FAIL) and starts its
+   * notification; resolves after the first delivery attempt. `'PENDING'`: the buyer paid and the result is on its
+   * way: the payment becomes PENDING and PAYMENT_PENDING is sent; a later SUCCESS or FAIL settles it. Returns the record.
    */
   async completePayment(
     id: string,
-    outcome: 'SUCCESS' | 'FAIL' = 'SUCCESS',
-    resultCode = outcome === 'SUCCESS' ? 'SUCCESS' : 'PROCESS_FAIL',
+    outcome: 'SUCCESS' | 'FAIL' | 'PENDING' = 'SUCCESS',
+    resultCode = outcome === 'FAIL' ? 'PROCESS_FAIL' : 'SUCCESS',
   ): Promise<PaymentRecord> {
     const p = this.getPayment(id);
     if (!p) throw new Error(`no payment ${id}`);
-    await settle(this.#ctx, p, outcome, resultCode);
+    if (outcome === 'PENDING') await pend(this.#ctx, p);
+    else await settle(this.#ctx, p, outcome, resultCode);
     return p;
   }
 
   /** Resolves with the first notification matching the filter that was acknowledged (or attempted). */
   waitForNotification(filter: WaitForNotificationOptions = {}): Promise<NotificationDelivery> {
-    const { paymentId, refundId, kind, until = 'acknowledged', timeoutMs = 10_000 } = filter;
+    const { paymentId, refundId, kind, notifyType, until = 'acknowledged', timeoutMs = 10_000 } = filter;
     return this.#notifier.waitFor(
       (d) =>
         (paymentId === undefined || d.paymentId === paymentId || this.getPayment(paymentId)?.paymentId === d.paymentId) &&
         (refundId === undefined || d.refundId === refundId) &&
-        (kind === undefined || d.kind === kind),
+        (kind === undefined || d.kind === kind) &&
+        (notifyType === undefined || d.notifyType === notifyType),
       until,
       timeoutMs,
     );
@@ -234,8 +257,8 @@ export class GatewayCore {
 
   /**
    * One API call, in Alipay's order: infrastructure faults answer first; then the request is authenticated (once);
-   * a scripted `U` answers only an authenticated request, so it cannot hide a signing bug; then the call is answered
-   * and a late fault may alter the reply.
+   * a scripted `U` answers only an authenticated request, so it cannot hide a signing bug; then the call is answered,
+   * a `rewrite` changes the answer before it is signed, and a late fault may alter the signed reply.
    */
   async #handleApi(
     req: GatewayRequest,
@@ -280,13 +303,17 @@ export class GatewayCore {
       }
       answer = this.#answer(api, sandbox, url, headers, req.body, auth, reject);
     }
-    const status = answer.body.result as { resultStatus: string; resultCode: string; resultMessage: string };
+    // Before signing: the client verifies the rewritten answer as it would a genuine one.
+    if (fault.fault === 'rewrite' && fault.set) answer = { ...answer, body: applyRewrite(answer.body, fault.set) };
+    // A rewrite may have changed or removed the result: the timeline records what was sent.
+    const status = (answer.body.result ?? {}) as { resultStatus?: unknown; resultCode?: unknown; resultMessage?: unknown };
+    const text = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
     this.#emit({
       type: 'request.answered',
       api,
-      resultStatus: status.resultStatus,
-      resultCode: status.resultCode,
-      message: status.resultMessage,
+      resultStatus: text(status.resultStatus),
+      resultCode: text(status.resultCode),
+      message: text(status.resultMessage),
     });
     return alterReply(fault, await render(answer), (body) => this.#signer.forge(body));
   }
@@ -313,29 +340,15 @@ export class GatewayCore {
     reject: Reject,
   ): ApiAnswer {
     const { clientId, merchant } = auth;
-    const denied = refuseAfterVerifying(this.#credentials, { clientId, api });
-    if (denied) return reject(denied.resultCode, denied.message, denied.signed);
-
-    const sandboxClient = registeredInSandbox(this.#credentials, clientId);
-    if (sandboxClient !== sandbox) {
-      return reject(
-        'ACCESS_DENIED',
-        sandboxClient
-          ? `client-id ${clientId} is a sandbox client: call ${apiPath(api, true)}, not the production path`
-          : `client-id ${clientId} is a production client: call ${apiPath(api, false)}, not the sandbox path`,
-        true,
-      );
-    }
     const agentToken = headers['agent-token'];
-    if (merchant.agentTokens && (agentToken === undefined || !merchant.agentTokens.includes(agentToken))) {
-      return reject(
-        'ACCESS_DENIED',
-        agentToken === undefined
-          ? 'this client acts for merchants: the Agent-Token header is required'
-          : 'the Agent-Token is not valid for this client',
-        true,
-      );
-    }
+    const denied = refuseAfterVerifying(this.#credentials, {
+      clientId,
+      api,
+      sandboxPath: sandbox,
+      agentTokens: merchant.agentTokens,
+      agentToken,
+    });
+    if (denied) return reject(denied.resultCode, denied.message, denied.signed);
 
     let body: unknown;
     try {
@@ -368,21 +381,6 @@ export class GatewayCore {
           reject,
           payment: (ref) => this.#state.lookup(scope, ref).payment,
           pay: (payBody) => pay(ctx, merchant, scope, agentToken, payBody, JSON.stringify(payBody), origin, reject),
-          notify: (p, notification) => {
-            if (!p.paymentNotifyUrl) return;
-            const body = JSON.stringify(notification);
-            // An unusable notify URL is recorded in the delivery; the capture itself stands.
-            void this.#notifier
-              .deliver({
-                kind: 'capture',
-                notifyType: String(notification.notifyType),
-                url: p.paymentNotifyUrl,
-                clientId: p.clientId,
-                paymentId: p.paymentId,
-                body,
-              })
-              .catch(() => {});
-          },
         });
     }
   }

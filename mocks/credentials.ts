@@ -1,5 +1,6 @@
 // How the embedded gateway refuses credentials the way Alipay does: no key for a keyVersion, the other environment,
-// a product not activated.
+// a product not activated, an ISV without a valid Agent-Token.
+import { apiPath, type AmsApi } from '../src/api/endpoint';
 import type { ParsedSignatureHeader } from '../src/signing/header';
 
 /**
@@ -76,16 +77,33 @@ export function registeredInSandbox(options: CredentialOptions | undefined, clie
   return settings?.registeredIn !== undefined ? settings.registeredIn === 'sandbox' : clientId.startsWith('SANDBOX_');
 }
 
-/** After the signature verified: a product that is not activated for this client. Signed, as an authenticated answer. */
+/**
+ * After the signature verified, each signed `ACCESS_DENIED` as an authenticated answer: a product that is not
+ * activated for this client, a client on the other environment's path (naming the path to use), an ISV client
+ * without one of its Agent-Tokens.
+ */
 export function refuseAfterVerifying(
   options: CredentialOptions | undefined,
-  req: { clientId: string; api: string },
+  req: { clientId: string; api: AmsApi; sandboxPath: boolean; agentTokens: readonly string[] | undefined; agentToken: string | undefined },
 ): CredentialRefusal | undefined {
-  const settings = settingsOf(options, req.clientId);
-  if (settings?.productActivated !== false) return undefined;
-  return {
-    resultCode: 'ACCESS_DENIED',
-    message: `the product is not activated for client-id ${req.clientId}: it may not call ${req.api}`,
-    signed: true,
-  };
+  const denied = (message: string): CredentialRefusal => ({ resultCode: 'ACCESS_DENIED', message, signed: true });
+  const { clientId, api, agentToken } = req;
+  if (settingsOf(options, clientId)?.productActivated === false)
+    return denied(`the product is not activated for client-id ${clientId}: it may not call ${api}`);
+  const sandboxClient = registeredInSandbox(options, clientId);
+  if (sandboxClient !== req.sandboxPath) {
+    return denied(
+      sandboxClient
+        ? `client-id ${clientId} is a sandbox client: call ${apiPath(api, true)}, not the production path`
+        : `client-id ${clientId} is a production client: call ${apiPath(api, false)}, not the sandbox path`,
+    );
+  }
+  if (req.agentTokens && (agentToken === undefined || !req.agentTokens.includes(agentToken))) {
+    return denied(
+      agentToken === undefined
+        ? 'this client acts for merchants: the Agent-Token header is required'
+        : 'the Agent-Token is not valid for this client',
+    );
+  }
+  return undefined;
 }

@@ -1,4 +1,5 @@
 // Fault injection for the embedded gateway: the names, their options, and the per-call script that plays them.
+import { normalizeRewrite, type RewriteSet } from './rewrite';
 
 /** The calls faults can be scripted for. */
 export const GATEWAY_APIS = [
@@ -32,12 +33,25 @@ export type GatewayApi = (typeof GATEWAY_APIS)[number];
  * | `truncated` | the normal signed headers with the body cut in half (not JSON) | yes |
  * | `html` | HTTP 502 (or `status`) with an HTML error page, `text/html` | no |
  * | `wrongContentType` | the normal signed answer labelled `text/plain` | yes |
+ * | `rewrite` | the normal answer with the fields of `set` (dotted paths) changed, then signed: it verifies | yes |
  *
  * "Processed" matters for idempotency: after a processed fault a retry with the same request id finds the
  * payment (or refund) already there and gets the same answer.
  */
 export type FaultName =
-  'ok' | 'U' | '429' | 'reset' | 'hang' | 'delay' | 'unsignedF' | 'badSignature' | 'truncated' | 'html' | 'wrongContentType' | `5${number}`;
+  | 'ok'
+  | 'U'
+  | '429'
+  | 'reset'
+  | 'hang'
+  | 'delay'
+  | 'unsignedF'
+  | 'badSignature'
+  | 'truncated'
+  | 'html'
+  | 'wrongContentType'
+  | 'rewrite'
+  | `5${number}`;
 
 export interface FaultObject {
   fault: FaultName;
@@ -49,6 +63,12 @@ export interface FaultObject {
   resultCode?: string;
   /** `html`: the HTTP status (default 502). */
   status?: number;
+  /**
+   * `rewrite` (required there, refused elsewhere): dotted paths → values set in the answer before it is signed, e.g.
+   * `{ paymentStatus: 'NEW_STATUS', 'transactions.0.transactionStatus': 'X', someNewField: { a: 1 } }`; `undefined`
+   * removes a field. At most 100 paths, 64 KiB.
+   */
+  set?: RewriteSet;
 }
 
 /** A fault by name (`'503'`) or with options (`{ fault: 'delay', ms: 200 }`). */
@@ -66,6 +86,7 @@ export const FAULT_NAMES: readonly string[] = [
   'truncated',
   'html',
   'wrongContentType',
+  'rewrite',
   '5xx',
 ];
 
@@ -78,6 +99,8 @@ export function normalizeFault(spec: FaultSpec): FaultObject {
     throw new TypeError(`Unknown gateway fault "${name}"; use one of ${FAULT_NAMES.join(', ')} (5xx: a status such as "503")`);
   }
   if (f.ms !== undefined && !(Number.isFinite(f.ms) && f.ms >= 0)) throw new TypeError(`fault ${name}: ms must be a non-negative number`);
+  if (name === 'rewrite') f.set = normalizeRewrite(f.set, 'fault rewrite');
+  else if (f.set !== undefined) throw new TypeError(`fault ${name}: set belongs to the rewrite fault only`);
   return f;
 }
 

@@ -32,3 +32,17 @@ export function magicBehaviour(value: string): MagicBehaviour {
 
 /** The inquiry on which a SETTLES_ON_THIRD_INQUIRY payment turns SUCCESS. */
 export const SETTLING_INQUIRY = 3;
+
+/**
+ * Magic refund amounts (`refundAmount.value`, minor units, last four digits): a refund of a normal amount succeeds.
+ *
+ * | value ends with | behaviour |
+ * |---|---|
+ * | `4061` | the refund fails: `refund` answers `F` / `MERCHANT_BALANCE_NOT_ENOUGH`, `REFUND_RESULT` carries `refundStatus: 'FAIL'`, `inquiryRefund` finds it `FAIL`; nothing is refunded |
+ */
+export const REFUND_MAGIC_AMOUNTS = Object.freeze({ REFUND_FAILS: '4061' } as const);
+
+/** Whether a refund of this minor-unit value is one that fails. */
+export function refundFails(value: string): boolean {
+  return value.endsWith(REFUND_MAGIC_AMOUNTS.REFUND_FAILS);
+}

@@ -1,5 +1,10 @@
-// Delivers signed notifications (notifyPayment, notifyRefund) like Alipay: retried on its schedule until acknowledged.
+// Delivers signed notifications (notifyPayment, notifyRefund, notifyCapture) like Alipay: retried on its schedule until acknowledged.
 import { NOTIFICATION_ACK_BODY } from '../src/notifications/ack';
+import { applyRewrite, normalizeRewrite, type RewriteSet } from './rewrite';
+
+/** The notifications the gateway sends, by notifyType. */
+export const GATEWAY_NOTIFY_TYPES = ['PAYMENT_RESULT', 'PAYMENT_PENDING', 'REFUND_RESULT', 'CAPTURE_RESULT'] as const;
+export type GatewayNotifyType = (typeof GATEWAY_NOTIFY_TYPES)[number];
 
 /** Alipay's retry schedule: the wait before each of the 8 attempts (0 s, 2 min, 10 min, 10 min, 1 h, 2 h, 6 h, 15 h). */
 export const NOTIFY_RETRY_SCHEDULE_MS: readonly number[] = Object.freeze([
@@ -71,6 +76,7 @@ export class Notifier {
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
   readonly #inflight = new Set<AbortController>();
   readonly #listeners = new Set<() => void>();
+  readonly #rewrites = new Map<string, RewriteSet>();
   #closed = false;
   #seq = 0;
 
@@ -79,12 +85,27 @@ export class Notifier {
   }
 
   /**
+   * Sets fields (dotted paths) in every later notification of this notifyType before it is signed; `undefined` stops.
+   * Throws TypeError for an unknown notifyType (naming the valid ones) or a bad set.
+   */
+  rewrite(notifyType: GatewayNotifyType, set: RewriteSet | undefined): void {
+    if (!(GATEWAY_NOTIFY_TYPES as readonly string[]).includes(notifyType))
+      throw new TypeError(`Unknown notifyType "${String(notifyType)}" to rewrite; use one of ${GATEWAY_NOTIFY_TYPES.join(', ')}`);
+    if (set === undefined) this.#rewrites.delete(notifyType);
+    else this.#rewrites.set(notifyType, normalizeRewrite(set, `notification rewrite ${notifyType}`));
+  }
+
+  /**
    * Starts delivering; resolves after the first attempt finished (acknowledged or not), so a caller can let the
-   * buyer return only once the merchant had its first chance. Later attempts run on timers.
+   * buyer return only once the merchant had its first chance. Later attempts run on timers. A rewrite configured for
+   * the notifyType changes the body here, so every attempt carries (and signs) the same rewritten body.
    */
   async deliver(input: Omit<NotificationDelivery, 'id' | 'attempts' | 'state' | 'path'>): Promise<NotificationDelivery> {
+    const set = this.#rewrites.get(input.notifyType);
+    const body = set ? JSON.stringify(applyRewrite(JSON.parse(input.body) as Record<string, unknown>, set)) : input.body;
     const delivery: NotificationDelivery = {
       ...input,
+      body,
       id: `ntf-${++this.#seq}`,
       path: new URL(input.url).pathname,
       attempts: [],

@@ -1,33 +1,17 @@
-// Payments at the gateway: pay (validated by the client's own rules), inquiry, cancel, settlement and the payment notification.
-import { CURRENCY_EXPONENTS, CURRENCY_VIOLATIONS, fromMinorUnits } from '../src/rules';
+// Payments at the gateway: pay (validated by the client's own rules), inquiry, settlement and the payment notifications.
+import { CURRENCY_VIOLATIONS } from '../src/rules';
 import { payRequestIssues } from '../src/api/pay';
 import { formatRequestTime, parseRequestTime } from '../src/rules/time';
 import { describeIssues, result, type ApiAnswer, type Reject } from './answers';
 import { CASHIER_PATH } from './cashier';
+import { cnyAmountOf, settlementOf } from './fx';
 import { magicBehaviour, SETTLING_INQUIRY } from './magic';
 import type { Merchant } from './merchants';
 import type { GatewayContext } from './state';
+import { transactionsOf } from './transactions';
 import type { PaymentRecord } from './types';
 
 const CURRENCY_CODES = new Set<string>(Object.values(CURRENCY_VIOLATIONS));
-
-/** Illustrative fixed rates (units of the currency per 1 CNY) for grossSettlementAmount of CNY payments. */
-const CNY_RATES: Readonly<Record<string, number>> = {
-  USD: 0.14,
-  EUR: 0.13,
-  JPY: 21,
-  GBP: 0.11,
-  CAD: 0.19,
-  AUD: 0.21,
-  SGD: 0.19,
-  CHF: 0.12,
-  SEK: 1.5,
-  DKK: 0.95,
-  NOK: 1.5,
-  NZD: 0.23,
-  THB: 5,
-  HKD: 1.1,
-};
 
 export function pay(
   ctx: GatewayContext,
@@ -111,6 +95,7 @@ export function pay(
     resultCode: magic === 'RISK_REJECT' ? 'RISK_REJECT' : 'PAYMENT_IN_PROCESS',
     resultMessage: magic === 'RISK_REJECT' ? 'The payment was rejected by risk control (magic amount …4051)' : 'payment in process',
     magic,
+    paymentMethodType: req.paymentMethod.paymentMethodType,
     paymentAmount: { currency: req.paymentAmount.currency, value: req.paymentAmount.value },
     settlementCurrency,
     referenceOrderId: req.order.referenceOrderId,
@@ -147,6 +132,7 @@ function payAnswer(p: PaymentRecord): ApiAnswer {
   };
   switch (p.status) {
     case 'PROCESSING':
+    case 'PENDING':
       if (p.magic === 'UNKNOWN_RESULT') {
         return {
           signed: true,
@@ -171,6 +157,18 @@ function payAnswer(p: PaymentRecord): ApiAnswer {
   }
 }
 
+/** The method the buyer paid with: a session that left the choice to the buyer is paid at this AlipayCN cashier. */
+function paidWith(p: PaymentRecord): string {
+  return p.paymentMethodType === 'CHECKOUT_PAGE' ? 'ALIPAY_CN' : p.paymentMethodType;
+}
+
+/** What only a successful payment carries: settlement, and for AlipayCN the CNY amount to declare to customs. */
+function successFields(p: PaymentRecord): Record<string, unknown> {
+  if (p.status !== 'SUCCESS') return {};
+  const customs = paidWith(p) === 'ALIPAY_CN' ? cnyAmountOf(p.paymentAmount) : undefined;
+  return { ...settlementOf(p.paymentAmount, p.settlementCurrency), ...(customs ? { customsDeclarationAmount: customs } : {}) };
+}
+
 export function inquiry(ctx: GatewayContext, scope: string, body: unknown, reject: Reject): ApiAnswer {
   const { payment: p, issues } = ctx.state.lookup(scope, body);
   if (issues) return reject('PARAM_ILLEGAL', `Illegal parameter: ${describeIssues(issues)}`, true);
@@ -178,8 +176,12 @@ export function inquiry(ctx: GatewayContext, scope: string, body: unknown, rejec
   p.inquiries += 1;
   if (p.magic === 'SETTLES_ON_THIRD_INQUIRY' && p.status === 'PROCESSING' && p.inquiries >= SETTLING_INQUIRY) {
     markSettled(ctx, p, 'SUCCESS', 'SUCCESS');
-    void notifyPayment(ctx, p);
+    void (async () => {
+      if (ctx.paymentPending) await notifyPayment(ctx, p, 'PAYMENT_PENDING');
+      await notifyPayment(ctx, p);
+    })();
   }
+  const transactions = transactionsOf(ctx.state, p);
   return {
     signed: true,
     body: {
@@ -192,27 +194,9 @@ export function inquiry(ctx: GatewayContext, scope: string, body: unknown, rejec
       paymentAmount: p.paymentAmount,
       paymentCreateTime: p.paymentCreateTime,
       ...(p.paymentTime ? { paymentTime: p.paymentTime } : {}),
-      ...(p.status === 'SUCCESS' ? settlement(p) : {}),
-      paymentMethodType: 'ALIPAY_CN',
-    },
-  };
-}
-
-export function cancel(ctx: GatewayContext, scope: string, body: unknown, reject: Reject): ApiAnswer {
-  const { payment: p, issues } = ctx.state.lookup(scope, body);
-  if (issues) return reject('PARAM_ILLEGAL', `Illegal parameter: ${describeIssues(issues)}`, true);
-  if (!p) return reject('ORDER_NOT_EXIST', 'no payment with this paymentRequestId / paymentId', true);
-  if (p.status === 'SUCCESS')
-    return reject('ORDER_STATUS_INVALID', 'the payment succeeded and cannot be cancelled: refund it instead', true);
-  if (p.status === 'FAIL') return reject('ORDER_STATUS_INVALID', 'the payment failed; there is nothing to cancel', true);
-  if (p.status === 'PROCESSING') markCancelled(ctx, p);
-  return {
-    signed: true,
-    body: {
-      result: result('S', 'SUCCESS', 'success.'),
-      paymentId: p.paymentId,
-      paymentRequestId: p.paymentRequestId,
-      cancelTime: p.cancelTime,
+      ...successFields(p),
+      paymentMethodType: paidWith(p),
+      ...(transactions.length > 0 ? { transactions } : {}),
     },
   };
 }
@@ -238,43 +222,56 @@ export function markCancelled(ctx: GatewayContext, p: PaymentRecord): void {
   ctx.emit({ type: 'payment.cancelled', paymentId: p.paymentId });
 }
 
-export async function settle(ctx: GatewayContext, p: PaymentRecord, outcome: 'SUCCESS' | 'FAIL', resultCode: string): Promise<void> {
+/**
+ * The buyer paid and the result is on its way: PENDING, announced by PAYMENT_PENDING; resolves after its first
+ * delivery attempt. Only a PROCESSING payment becomes PENDING.
+ */
+export async function pend(ctx: GatewayContext, p: PaymentRecord): Promise<void> {
   if (p.status !== 'PROCESSING') return;
+  p.status = 'PENDING';
+  p.resultMessage = 'the buyer paid; waiting for the final payment result';
+  ctx.emit({ type: 'payment.pending', paymentId: p.paymentId });
+  await notifyPayment(ctx, p, 'PAYMENT_PENDING');
+}
+
+/**
+ * Settles a PROCESSING or PENDING payment and sends PAYMENT_RESULT (with `paymentPending`, PAYMENT_PENDING first);
+ * resolves after the first attempt of the last notification. A payment cancelled meanwhile stays cancelled.
+ */
+export async function settle(ctx: GatewayContext, p: PaymentRecord, outcome: 'SUCCESS' | 'FAIL', resultCode: string): Promise<void> {
+  if (ctx.paymentPending) await pend(ctx, p);
+  if (p.status !== 'PROCESSING' && p.status !== 'PENDING') return;
   markSettled(ctx, p, outcome, resultCode);
   await notifyPayment(ctx, p);
 }
 
-function settlement(p: PaymentRecord): Record<string, unknown> {
-  const settle = p.settlementCurrency;
-  if (settle === undefined || settle === p.paymentAmount.currency)
-    return settle === undefined ? {} : { grossSettlementAmount: p.paymentAmount };
-  const rate = p.paymentAmount.currency === 'CNY' ? CNY_RATES[settle] : undefined;
-  const exponent = CURRENCY_EXPONENTS[settle];
-  if (rate === undefined || exponent === undefined) return {};
-  const major = Number(fromMinorUnits(p.paymentAmount.value, p.paymentAmount.currency)) * rate;
-  return {
-    grossSettlementAmount: { currency: settle, value: String(Math.round(major * 10 ** exponent)) },
-    settlementQuote: { quoteCurrencyPair: `CNY/${settle}`, quotePrice: String(rate), guaranteed: false },
-  };
-}
-
-/** Starts the notifyPayment for a settled payment; resolves after the first attempt. */
-export async function notifyPayment(ctx: GatewayContext, p: PaymentRecord): Promise<void> {
+/**
+ * notifyPayment: PAYMENT_RESULT for a settled payment (result S or F; on success its settlement and, for AlipayCN,
+ * customsDeclarationAmount), or PAYMENT_PENDING (result S, which there means "processing"). Resolves after the first
+ * delivery attempt.
+ */
+export async function notifyPayment(
+  ctx: GatewayContext,
+  p: PaymentRecord,
+  notifyType: 'PAYMENT_RESULT' | 'PAYMENT_PENDING' = 'PAYMENT_RESULT',
+): Promise<void> {
   if (!p.paymentNotifyUrl) return;
-  const ok = p.status === 'SUCCESS';
+  const final = notifyType === 'PAYMENT_RESULT';
+  const ok = !final || p.status === 'SUCCESS';
   const notification = {
-    notifyType: 'PAYMENT_RESULT',
+    notifyType,
     result: ok ? result('S', 'SUCCESS', 'success.') : result('F', p.resultCode, p.resultMessage),
     paymentRequestId: p.paymentRequestId,
     paymentId: p.paymentId,
     paymentAmount: p.paymentAmount,
     paymentCreateTime: p.paymentCreateTime,
-    ...(ok ? { paymentTime: p.paymentTime, ...settlement(p) } : {}),
+    ...(final && ok ? { paymentTime: p.paymentTime, ...successFields(p) } : {}),
+    paymentMethodType: paidWith(p),
   };
   try {
     await ctx.notifier.deliver({
       kind: 'payment',
-      notifyType: 'PAYMENT_RESULT',
+      notifyType,
       url: p.paymentNotifyUrl,
       clientId: p.clientId,
       paymentId: p.paymentId,

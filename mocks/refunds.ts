@@ -1,10 +1,26 @@
 // Refunds at the gateway: refund (idempotent by refundRequestId, bounded by what was paid), its notification, inquiryRefund.
 import { issuesFromZod } from '../src/errors';
+import { formatRequestTime } from '../src/rules/time';
 import { describeIssues, result, type ApiAnswer, type Reject } from './answers';
+import { settlementOf } from './fx';
+import { refundFails } from './magic';
 import { RefundLookup, RefundRequest } from './schemas';
 import { scopeOf, type GatewayContext } from './state';
-import type { RefundRecord } from './types';
-import { formatRequestTime } from '../src/rules/time';
+import type { PaymentRecord, RefundRecord } from './types';
+
+/** The code a failed refund answers with (magic refund amount …4061). */
+export const REFUND_FAILURE = {
+  code: 'MERCHANT_BALANCE_NOT_ENOUGH',
+  message: 'The merchant balance is not enough (magic refund amount …4061)',
+};
+
+/** What the payment's successful refunds total, in minor units. */
+export function refundedOf(ctx: GatewayContext, paymentId: string): bigint {
+  let total = 0n;
+  for (const r of ctx.state.refunds.values())
+    if (r.paymentId === paymentId && r.status === 'SUCCESS') total += BigInt(r.refundAmount.value);
+  return total;
+}
 
 export function refund(ctx: GatewayContext, scope: string, clientId: string, body: unknown, reject: Reject): ApiAnswer {
   const parsed = RefundRequest.safeParse(body);
@@ -22,7 +38,7 @@ export function refund(ctx: GatewayContext, scope: string, clientId: string, bod
         true,
       );
     }
-    return refundAnswer(prior);
+    return refundAnswer(prior, ctx.state.payments.get(prior.paymentId));
   }
   const p = ctx.state.payments.get(r.paymentId);
   if (!p || scopeOf(p) !== scope) return reject('ORDER_NOT_EXIST', `no payment ${r.paymentId}`, true);
@@ -35,9 +51,7 @@ export function refund(ctx: GatewayContext, scope: string, clientId: string, bod
       true,
     );
   }
-  const refunded = [...ctx.state.refunds.values()]
-    .filter((x) => x.paymentId === p.paymentId)
-    .reduce((sum, x) => sum + BigInt(x.refundAmount.value), 0n);
+  const refunded = refundedOf(ctx, p.paymentId);
   const paid = BigInt(p.paymentAmount.value);
   if (refunded + BigInt(r.refundAmount.value) > paid) {
     return reject(
@@ -46,31 +60,16 @@ export function refund(ctx: GatewayContext, scope: string, clientId: string, bod
       true,
     );
   }
-  const now = ctx.clock.now();
-  const refund: RefundRecord = {
-    refundId: ctx.state.newId('R', now),
+  const refund = recordRefund(ctx, p, {
     refundRequestId: r.refundRequestId,
-    paymentId: p.paymentId,
-    clientId,
+    source: 'refund',
+    status: refundFails(r.refundAmount.value) ? 'FAIL' : 'SUCCESS',
     refundAmount: { currency: r.refundAmount.currency, value: r.refundAmount.value },
     refundReason: r.refundReason,
     refundNotifyUrl: r.refundNotifyUrl,
-    refundTime: formatRequestTime(now),
-  };
-  ctx.state.refunds.set(refund.refundId, refund);
+  });
   ctx.state.refundsByRequest.set(key, refund.refundId);
-  ctx.emit({ type: 'refund.succeeded', api: 'refund', paymentId: p.paymentId, refundId: refund.refundId });
   if (refund.refundNotifyUrl) {
-    const notification = {
-      notifyType: 'REFUND_RESULT',
-      result: result('S', 'SUCCESS', 'success.'),
-      refundStatus: 'S',
-      refundRequestId: refund.refundRequestId,
-      refundId: refund.refundId,
-      paymentId: refund.paymentId,
-      refundAmount: refund.refundAmount,
-      refundTime: refund.refundTime,
-    };
     void ctx.notifier
       .deliver({
         kind: 'refund',
@@ -79,14 +78,57 @@ export function refund(ctx: GatewayContext, scope: string, clientId: string, bod
         clientId,
         paymentId: p.paymentId,
         refundId: refund.refundId,
-        body: JSON.stringify(notification),
+        body: JSON.stringify(refundNotification(refund, p)),
       })
       .catch(() => undefined);
   }
-  return refundAnswer(refund);
+  return refundAnswer(refund, p);
 }
 
-function refundAnswer(r: RefundRecord): ApiAnswer {
+/** Records a refund (a refund call's, or the automatic one of a cancel) and puts it on the timeline. */
+export function recordRefund(
+  ctx: GatewayContext,
+  p: PaymentRecord,
+  fields: Pick<RefundRecord, 'refundRequestId' | 'source' | 'status' | 'refundAmount' | 'refundReason' | 'refundNotifyUrl'>,
+): RefundRecord {
+  const now = ctx.clock.now();
+  const refund: RefundRecord = {
+    refundId: ctx.state.newId('R', now),
+    paymentId: p.paymentId,
+    clientId: p.clientId,
+    refundTime: formatRequestTime(now),
+    ...fields,
+  };
+  ctx.state.refunds.set(refund.refundId, refund);
+  ctx.emit({
+    type: refund.status === 'SUCCESS' ? 'refund.succeeded' : 'refund.failed',
+    api: fields.source === 'cancel' ? 'cancel' : 'refund',
+    paymentId: p.paymentId,
+    refundId: refund.refundId,
+    ...(fields.source === 'cancel' ? { message: 'the automatic full refund of a payment cancelled after it was paid' } : {}),
+  });
+  return refund;
+}
+
+/**
+ * notifyRefund as Antom documents it: refundStatus SUCCESS or FAIL, refundTime and the settlement only on success,
+ * and no paymentId (map it back through refundRequestId or refundId).
+ */
+function refundNotification(r: RefundRecord, p: PaymentRecord): Record<string, unknown> {
+  const ok = r.status === 'SUCCESS';
+  return {
+    notifyType: 'REFUND_RESULT',
+    result: ok ? result('S', 'SUCCESS', 'success.') : result('F', REFUND_FAILURE.code, REFUND_FAILURE.message),
+    refundStatus: ok ? 'SUCCESS' : 'FAIL',
+    refundRequestId: r.refundRequestId,
+    refundId: r.refundId,
+    refundAmount: r.refundAmount,
+    ...(ok ? { refundTime: r.refundTime, ...settlementOf(r.refundAmount, p.settlementCurrency) } : {}),
+  };
+}
+
+function refundAnswer(r: RefundRecord, p: PaymentRecord | undefined): ApiAnswer {
+  if (r.status === 'FAIL') return { signed: true, body: { result: result('F', REFUND_FAILURE.code, REFUND_FAILURE.message) } };
   return {
     signed: true,
     body: {
@@ -96,6 +138,7 @@ function refundAnswer(r: RefundRecord): ApiAnswer {
       paymentId: r.paymentId,
       refundAmount: r.refundAmount,
       refundTime: r.refundTime,
+      ...settlementOf(r.refundAmount, p?.settlementCurrency),
     },
   };
 }
@@ -110,16 +153,17 @@ export function inquiryRefund(ctx: GatewayContext, scope: string, body: unknown,
   if (!r || !p || scopeOf(p) !== scope || (refundRequestId !== undefined && r.refundRequestId !== refundRequestId)) {
     return reject('ORDER_NOT_EXIST', 'no refund with this refundRequestId / refundId', true);
   }
+  const ok = r.status === 'SUCCESS';
   return {
     signed: true,
     body: {
       result: result('S', 'SUCCESS', 'success.'),
       refundId: r.refundId,
-      refundRequestId: r.refundRequestId,
+      ...(r.refundRequestId ? { refundRequestId: r.refundRequestId } : {}),
       paymentId: r.paymentId,
       refundAmount: r.refundAmount,
-      refundStatus: 'SUCCESS',
-      refundTime: r.refundTime,
+      refundStatus: r.status,
+      ...(ok ? { refundTime: r.refundTime, ...settlementOf(r.refundAmount, p.settlementCurrency) } : {}),
     },
   };
 }

@@ -89,7 +89,7 @@ function paymentMethodType(p: PaymentRecord): string {
 }
 
 /**
- * The three reports for the successful payments and the refunds of one day, settled in the payment currency in one
+ * The three reports for the paid payments and the successful refunds of one day, settled in the payment currency in one
  * batch per currency on the next day. Amounts in minor units, as in the published samples (1450 = 14.50 USD); fees
  * negative when charged, positive when returned; settlement amounts net of fees. All three files go to the folder of
  * the transaction day (Antom puts settlement files in the settlement day's folder): one folder per call keeps a
@@ -112,13 +112,14 @@ export function buildGatewayReports(
   const fee = (amount: Decimal): Decimal => amount.times(rate).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).negated();
   const lines: Line[] = [];
   for (const p of payments) {
-    if (p.status !== 'SUCCESS' || !p.paymentTime || beijingDay(instant(p.paymentTime)) !== day) continue;
+    // paymentTime is set when the buyer paid: a payment cancelled after that was paid (and its refund is a line too).
+    if (!p.paymentTime || beijingDay(instant(p.paymentTime)) !== day) continue;
     const amount = new Decimal(p.paymentAmount.value);
     lines.push({ type: 'PAYMENT', payment: p, refund: undefined, time: p.paymentTime, amount, fee: fee(amount) });
   }
   for (const r of refunds) {
     const p = byId.get(r.paymentId);
-    if (!p || beijingDay(instant(r.refundTime)) !== day) continue;
+    if (!p || r.status !== 'SUCCESS' || beijingDay(instant(r.refundTime)) !== day) continue;
     const amount = new Decimal(r.refundAmount.value).negated();
     lines.push({ type: 'REFUND', payment: p, refund: r, time: r.refundTime, amount, fee: fee(amount) });
   }

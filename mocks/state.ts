@@ -1,4 +1,4 @@
-// The gateway's records (payments, refunds, their request-id indexes) and what the answer handlers share to change them.
+// The gateway's records (payments, refunds, captures, their request-id indexes) and what the answer handlers share to change them.
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../src/clock';
 import { formatRequestTime } from '../src/rules/time';
@@ -7,7 +7,19 @@ import type { Notifier } from './notifier';
 import { PaymentLookup } from './schemas';
 import type { GatewayEvent, PaymentRecord, RefundRecord } from './types';
 
-/** Payments and refunds, indexed by id and by `scope|requestId`. A scope is `clientId|agentToken`. */
+/** A capture taken of a payment (keyed `scope|captureRequestId`), with the answer its repeats get. */
+export interface CaptureRecord {
+  captureId: string;
+  captureRequestId: string;
+  paymentId: string;
+  captureAmount: { currency: string; value: string };
+  captureTime: string;
+  /** The fields a repeat must match. */
+  fingerprint: string;
+  answer: Record<string, unknown>;
+}
+
+/** Payments, refunds and captures, indexed by id and by `scope|requestId`. A scope is `clientId|agentToken`. */
 export class GatewayState {
   readonly payments = new Map<string, PaymentRecord>();
   readonly paymentsByRequest = new Map<string, string>();
@@ -15,6 +27,7 @@ export class GatewayState {
   readonly paymentKeys = new Map<string, string>();
   readonly refunds = new Map<string, RefundRecord>();
   readonly refundsByRequest = new Map<string, string>();
+  readonly captures = new Map<string, CaptureRecord>();
   #seq = 0;
 
   /** A fresh, unique id: prefix, the time to the second, a sequence number and random hex. */
@@ -52,10 +65,12 @@ export function scopeOf(p: PaymentRecord): string {
   return `${p.clientId}|${p.agentToken ?? ''}`;
 }
 
-/** What the answer handlers share: the records, the clock, the notifier and the timeline. */
+/** What the answer handlers share: the records, the clock, the notifier, the timeline and the gateway's settings. */
 export interface GatewayContext {
   readonly state: GatewayState;
   readonly clock: Clock;
   readonly notifier: Notifier;
+  /** Every settlement sends PAYMENT_PENDING before PAYMENT_RESULT (the `paymentPending` option). */
+  readonly paymentPending: boolean;
   emit(event: Omit<GatewayEvent, 'at'>): void;
 }

@@ -5,7 +5,8 @@ import type { KeyInput } from '../src/signing/keys';
 import type { CredentialOptions } from './credentials';
 import type { FaultSpec, GatewayApi } from './faults';
 import type { MagicBehaviour } from './magic';
-import type { DeliveryAttempt } from './notifier';
+import type { DeliveryAttempt, GatewayNotifyType } from './notifier';
+import type { RewriteSet } from './rewrite';
 
 /** One merchant the gateway knows: its client id and the public key it uploaded. */
 export interface MerchantConfig {
@@ -52,6 +53,17 @@ export interface GatewayOptions {
   maxHangMs?: number;
   /** Per client id: uploaded key versions, the environment it is registered in, whether the product is activated. */
   credentials?: CredentialOptions;
+  /**
+   * Send `PAYMENT_PENDING` (the buyer paid, the result follows) before every `PAYMENT_RESULT`: the payment is PENDING
+   * until that first notification attempt is over. Default false. One payment alone: `completePayment(id, 'PENDING')`.
+   */
+  paymentPending?: boolean;
+  /**
+   * Per notifyType, fields set (dotted paths, as the `rewrite` fault's `set`) in every notification of that type before
+   * it is signed: e.g. `{ REFUND_RESULT: { refundStatus: 'REFUND_NEW', someNewField: 1 } }`. Changed later with
+   * `rewriteNotifications()`.
+   */
+  notificationRewrite?: Partial<Record<GatewayNotifyType, RewriteSet>>;
 }
 
 /** A request as the adapters hand it over. Header names in any case. */
@@ -73,8 +85,11 @@ export interface GatewayReply {
   reset?: boolean;
 }
 
-/** The states a gateway payment takes: AMS's, without PENDING (the gateway settles a payment or leaves it PROCESSING). */
-export type PaymentStatus = Exclude<KnownPaymentStatus, 'PENDING'>;
+/**
+ * The states a gateway payment takes: AMS's. PENDING (the buyer paid, the result is on its way) only with
+ * `completePayment(id, 'PENDING')` or the `paymentPending` option.
+ */
+export type PaymentStatus = KnownPaymentStatus;
 
 export interface PaymentRecord {
   paymentId: string;
@@ -86,6 +101,8 @@ export interface PaymentRecord {
   resultCode: string;
   resultMessage: string;
   magic: MagicBehaviour;
+  /** As requested (`CHECKOUT_PAGE` when a session left the choice to the buyer). */
+  paymentMethodType: string;
   paymentAmount: { currency: string; value: string };
   settlementCurrency: string | undefined;
   referenceOrderId: string;
@@ -105,7 +122,12 @@ export interface PaymentRecord {
 
 export interface RefundRecord {
   refundId: string;
+  /** The merchant's id; empty for the automatic refund of a cancel (no merchant request made it). */
   refundRequestId: string;
+  /** `refund`: asked for with the refund API. `cancel`: the full refund a cancel of a paid payment makes by itself. */
+  source: 'refund' | 'cancel';
+  /** SUCCESS, or FAIL for a refund refused (magic refund amount …4061): a failed refund refunds nothing. */
+  status: 'SUCCESS' | 'FAIL';
   paymentId: string;
   clientId: string;
   refundAmount: { currency: string; value: string };
@@ -122,10 +144,12 @@ export type GatewayEventType =
   | 'fault'
   | 'cashier.viewed'
   | 'payment.created'
+  | 'payment.pending'
   | 'payment.succeeded'
   | 'payment.failed'
   | 'payment.cancelled'
   | 'refund.succeeded'
+  | 'refund.failed'
   | 'notification.attempt';
 
 /** A timeline entry: what the gateway did, when (wall clock, ms since epoch). */
@@ -146,6 +170,8 @@ export interface WaitForNotificationOptions {
   paymentId?: string;
   refundId?: string;
   kind?: 'payment' | 'refund' | 'capture';
+  /** e.g. `PAYMENT_PENDING`, to tell it from the `PAYMENT_RESULT` of the same payment. */
+  notifyType?: GatewayNotifyType;
   /** Default 'acknowledged'. */
   until?: 'acknowledged' | 'attempted';
   /** Default 10 000 ms. */

@@ -185,7 +185,7 @@ describe('notification delivery', () => {
     expect(slow.gw.deliveries[0]!.state).toBe('stopped');
   });
 
-  it('refunds with refundNotifyUrl are notified (REFUND_RESULT, refundStatus S)', async () => {
+  it('refunds with refundNotifyUrl are notified (REFUND_RESULT, refundStatus SUCCESS, no paymentId)', async () => {
     const endpoint = await notifyEndpoint([{ status: 200, body: ACK_BODY }]);
     servers.push(endpoint.server);
     const { gw, client } = await setup();
@@ -209,10 +209,15 @@ describe('notification delivery', () => {
     expect(n).toMatchObject({
       kind: 'refund',
       notifyType: 'REFUND_RESULT',
-      refundStatus: 'S',
+      refundStatus: 'SUCCESS',
+      outcome: 'succeeded',
+      refundId: refund.refundId,
       refundRequestId: 'rf-1',
       refundAmount: { currency: 'USD', value: '500' },
+      refundTime: refund.refundTime,
     });
+    // Antom's notifyRefund has no paymentId: the shop maps it back through refundRequestId or refundId.
+    expect(JSON.parse(endpoint.received[0]!.body)).not.toHaveProperty('paymentId');
   });
 
   it('CNY paid, settled in the contract currency: grossSettlementAmount converted', async () => {
