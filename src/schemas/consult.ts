@@ -1,5 +1,6 @@
 // zod schemas for consult: which payment methods can take an amount in a currency on a terminal. Pure.
 import { z } from 'zod';
+import { openEnum } from './open-enum';
 import { Amount, CurrencyCode, Env, MerchantAccountId, PassedThrough, RequestText, Result, WireBoolean } from './common';
 
 /**
@@ -37,7 +38,16 @@ const Limit = z.looseObject({ maxAmount: LimitAmount.optional(), minAmount: Limi
 export const PaymentOption = z.looseObject({
   paymentMethodType: z.string(),
   /** ALIPAY_PLUS, WALLET, MOBILE_BANKING_APP, BANK_TRANSFER, ONLINE_BANKING, CARD, OTC, VA, or another string. */
-  paymentMethodCategory: z.string().optional(),
+  paymentMethodCategory: openEnum([
+    'ALIPAY_PLUS',
+    'WALLET',
+    'MOBILE_BANKING_APP',
+    'BANK_TRANSFER',
+    'ONLINE_BANKING',
+    'CARD',
+    'OTC',
+    'VA',
+  ]).optional(),
   paymentMethodRegion: z.array(z.string()).optional(),
   enabled: WireBoolean.optional(),
   preferred: WireBoolean.optional(),

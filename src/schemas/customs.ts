@@ -1,5 +1,6 @@
 // zod schemas for the customs declaration APIs (ALIPAY_CN cross-border e-commerce): declare and inquiryDeclarationRequests. Pure.
 import { z } from 'zod';
+import { openEnum } from './open-enum';
 import { Amount, Result, ResponseAmount, WireBoolean } from './common';
 
 /** The declaration id: Antom allows at most 32 characters here, not the 64 of other request ids. */
@@ -63,9 +64,9 @@ export const DeclareResponse = z.looseObject({
   customsPaymentId: z.string().optional(),
   customsOrderId: z.string().optional(),
   /** CHECK_PASSED / CHECK_NOT_PASSED: the buyer's name and id against the payer's. */
-  identityCheckResult: z.string().optional(),
-  /** CUP / NUCC / OTHER (one SDK maps them to "1" / "2" / "3": kept as a string). */
-  clearingChannel: z.string().optional(),
+  identityCheckResult: openEnum(['CHECK_PASSED', 'CHECK_NOT_PASSED']).optional(),
+  /** CUP / NUCC / OTHER (one SDK maps them to "1" / "2" / "3": any other value is kept). */
+  clearingChannel: openEnum(['CUP', 'NUCC', 'OTHER']).optional(),
   clearingTransactionId: z.string().optional(),
   customsProviderRegistrationId: z.string().optional(),
 });

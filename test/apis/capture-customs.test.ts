@@ -95,7 +95,7 @@ describe('declare', () => {
     expect(res).toEqual(declareAnswer);
     expect(JSON.parse(seen[0]!)).toEqual(declareRequest);
     expectTypeOf(res).toEqualTypeOf<DeclareResponse>();
-    expectTypeOf(res.identityCheckResult).toEqualTypeOf<string | undefined>();
+    expectTypeOf(res.identityCheckResult).toEqualTypeOf<'CHECK_PASSED' | 'CHECK_NOT_PASSED' | (string & {}) | undefined>();
   });
   it('a split order sends the sub-order id as suborderId (the reference) and subOrderId (the Java SDK), however given; splitOrder as a JSON boolean', async () => {
     const seen = answerAt(server, DECLARE, [declareAnswer]);
