@@ -26,11 +26,11 @@ const shared = {
   environment: 'node',
   testTimeout: 20_000,
   hookTimeout: 30_000,
-  pool: 'forks',
+  pool: 'forks' as const,
   // Every logged line of the whole suite is checked for secrets once all files have run; no file inherits a proxy
   // from the environment (the default transport would route through it).
   setupFiles: ['test/setup/secrets-sink.ts', 'test/setup/no-proxy-env.ts'],
-} as const;
+};
 
 export default defineConfig({
   test: {
