@@ -2,7 +2,8 @@
 import { KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
 import { z } from 'zod';
-import { callAms, type CallContext, type Logger, type RequestOptions } from './api/call';
+import { callAms, type CallContext, type RequestOptions } from './api/call';
+import type { Logger } from './clock';
 import { systemClock, type Clock } from './clock';
 import { originOf, regionOrigin, REGIONS, type Region } from './api/endpoint';
 import {
@@ -44,7 +45,6 @@ import { assertValidPayRequest, type Integration, type PayRules } from './api/pa
 import { parseOrThrow } from './schemas/parse';
 import { awaitPayment, paymentRefBody, refundRefBody, type AwaitPaymentOptions, type AwaitPaymentResult } from './api/lifecycle';
 import { AmsConfigError } from './errors';
-import { registerContext } from './internal/context';
 import { NOTIFICATION_PARTY, type NotificationParty } from './notifications/party';
 import { verifyNotification, type ClientVerifyNotificationInput, type RawBody } from './notifications/verify';
 import { notificationUnknownValues, type AmsNotification } from './notifications/schemas';
@@ -235,7 +235,6 @@ export class AmsClient {
       random: Math.random,
       userAgent: c.userAgent ?? defaultUserAgent(),
     };
-    registerContext(this, this.#ctx);
   }
 
   /** What notification verifiers and signed acknowledgements need; the private key only signs, it is not handed out. */

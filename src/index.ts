@@ -17,7 +17,8 @@ export type { ValidationIssue, SignatureFailureReason, ResultStatus } from './er
 
 export { AmsClient } from './client';
 export type { AmsClientConfig } from './client';
-export type { Logger, RequestOptions } from './api/call';
+export type { RequestOptions } from './api/call';
+export type { Logger } from './clock';
 export type { Clock } from './clock';
 export type { CryptoBackendName } from './signing/backend';
 export type { PayRules, Integration } from './api/pay';

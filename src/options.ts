@@ -2,8 +2,7 @@
 // fields that several of them share (timeouts, retries, body caps, clock, logger, transport, crypto backend).
 import { z } from 'zod';
 import { AmsConfigError, AmsValidationError, issuesFromZod, type ValidationIssue } from './errors';
-import type { Logger } from './api/call';
-import type { Clock } from './clock';
+import type { Clock, Logger } from './clock';
 import { MAX_RESPONSE_BYTES_RANGE, type Transport } from './http/types';
 import { safeParse } from './schemas/parse';
 

@@ -12,7 +12,7 @@ import {
   AmsTimeoutError,
   AmsUnknownResultError,
 } from '../errors';
-import type { Clock } from '../clock';
+import type { Clock, Logger } from '../clock';
 import { formatRequestTime } from '../rules/time';
 import { isRetryableStatus, parseRetryAfter, retryDelayMs } from '../http/retry';
 import { RELEASES_SIGNAL, tooLargeFailure, TransportFailure, type HttpResponse, type Transport } from '../http/types';
@@ -28,14 +28,6 @@ import { buildSignContentBytes } from '../signing/content';
 import { formatSignatureHeader, parseSignatureHeader, redactSignatureHeader } from '../signing/header';
 import { resolveEndpoint, type AmsApi, type EndpointOptions } from './endpoint';
 import { OPTION, parseCallOptions } from '../options';
-
-/** Receives one line per event; `meta` never holds key material, a full signature or the Agent-Token. */
-export interface Logger {
-  debug?(message: string, meta?: Record<string, unknown>): void;
-  info?(message: string, meta?: Record<string, unknown>): void;
-  warn?(message: string, meta?: Record<string, unknown>): void;
-  error?(message: string, meta?: Record<string, unknown>): void;
-}
 
 /** What a call needs from the client; built once per client. */
 export interface CallContext {

@@ -1,7 +1,7 @@
 // createNotificationInbox: verify and store each notification as a BullMQ job, acknowledge once Redis has it durably, process it later.
 import type { ConnectionOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Logger } from '../api/call';
+import type { Logger } from '../clock';
 import type { Clock } from '../clock';
 import { AmsConfigError } from '../errors';
 import type { FetchNotificationHandler } from '../notifications/fetch-handler';

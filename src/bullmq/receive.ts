@@ -1,7 +1,7 @@
 // The inbox's HTTP side: the package's own notification handlers, whose callback stores the job in Redis instead of doing the work.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../api/call';
+import type { Logger } from '../clock';
 import type { Clock } from '../clock';
 import { AmsConfigError } from '../errors';
 import { createFetchNotificationHandler, type FetchNotificationHandler } from '../notifications/fetch-handler';

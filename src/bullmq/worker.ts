@@ -1,6 +1,6 @@
 // The inbox's processing side: a BullMQ Worker that routes each stored notification to the merchant's callback, with retries.
 import type { Job, Worker } from 'bullmq';
-import type { Logger } from '../api/call';
+import type { Logger } from '../clock';
 import { AmsConfigError } from '../errors';
 import type {
   AmsNotification,

@@ -1,5 +1,5 @@
 // The notification handlers' options: their types, their defaults, and the one check that turns them into settings.
-import type { Logger } from '../api/call';
+import type { Logger } from '../clock';
 import type { Clock } from '../clock';
 import { AmsConfigError } from '../errors';
 import { OPTION } from '../options';

@@ -83,7 +83,8 @@ export class LedgerIndex {
       else seen.set(k, [i]);
       if (requestId && !this.#byRequest.has(key(e.type, requestId))) this.#byRequest.set(key(e.type, requestId), e);
       if (id && !this.#byId.has(key(e.type, id))) this.#byId.set(key(e.type, id), e);
-      if (DISPUTE_TYPES.has(e.type) && e.paymentId && !this.#byId.has(key(e.type, e.paymentId))) this.#byId.set(key(e.type, e.paymentId), e);
+      if (DISPUTE_TYPES.has(e.type) && e.paymentId && !this.#byId.has(key(e.type, e.paymentId)))
+        this.#byId.set(key(e.type, e.paymentId), e);
     });
     for (const [k, at] of seen) if (at.length > 1) this.duplicates.push({ key: k, at });
   }
