@@ -203,10 +203,15 @@ export function issuesFromZod(
   prefix = '',
 ): ValidationIssue[] {
   return zodIssues.map((i) => {
-    const path = i.path
-      .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
-      .join('.')
-      .replace(/\.\[/g, '[');
+    const path = issuePath(i.path);
     return { field: [prefix, path].filter(Boolean).join('.'), message: i.message, ...(i.code ? { code: i.code } : {}) };
   });
+}
+
+/** A zod path as every message writes it: `transactions[0].transactionStatus`. */
+export function issuePath(path: ReadonlyArray<PropertyKey>): string {
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+    .join('.')
+    .replace(/\.\[/g, '[');
 }

@@ -75,8 +75,10 @@ export type {
 } from './rules/currencies';
 export { toMinorUnits, fromMinorUnits } from './rules/amounts';
 export type { Amount } from './rules/amounts';
-export { buildChinaExtraTransInfo, buildExtendInfo } from './rules/china-extra';
-export type { ChinaExtraTransInfo, ChinaExtraTransInfoInput, GoodsItem, ExtendInfoInput } from './rules/china-extra';
+export { buildChinaExtraTransInfo } from './rules/china-extra';
+export type { ChinaExtraTransInfo, ChinaExtraTransInfoInput, GoodsItem } from './rules/china-extra';
+export { buildExtendInfo } from './rules/extend-info';
+export type { ExtendInfoInput } from './rules/extend-info';
 
 // Notifications: verify, handle, acknowledge, dedupe, match (the rest: ams-cashier/notifications).
 export {

@@ -6,6 +6,7 @@ import { AmsConfigError, AmsSignatureError, AmsValidationError, issuesFromZod } 
 import { OPTION, refuseRenamedOptions } from '../options';
 import { safeParse } from '../schemas/parse';
 import { parseRequestTime } from '../rules/time';
+import { showValue } from '../rules/show';
 import { getCryptoBackend, type CryptoBackend, type CryptoBackendName } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
 import { parseSignatureHeader } from '../signing/header';
@@ -115,13 +116,6 @@ export const RAW_BODY_HINT =
   'or the fastify-raw-body plugin and request.rawBody. ' +
   'Next.js (app router): in the route handler, const rawBody = await request.text().';
 
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object (an already-parsed body)';
-  return typeof value;
-}
-
 /** The body as a string or bytes, or the raw_body_required error. */
 export function asRawBody(rawBody: unknown): string | Uint8Array {
   if (typeof rawBody === 'string' || rawBody instanceof Uint8Array) return rawBody;
@@ -129,7 +123,9 @@ export function asRawBody(rawBody: unknown): string | Uint8Array {
   const what =
     rawBody === undefined
       ? 'undefined (no body was read: is a body parser missing, or did one consume the stream?)'
-      : describeValue(rawBody);
+      : typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody)
+        ? 'an object (an already-parsed body)'
+        : showValue(rawBody);
   throw new AmsSignatureError(
     `rawBody must be the raw request body (a string, Buffer or Uint8Array) exactly as received; got ${what}. ${RAW_BODY_HINT}`,
     {
@@ -239,7 +235,7 @@ export function parseNotificationBody(body: string | Uint8Array): AmsNotificatio
     });
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    throw new AmsValidationError([{ field: '', message: `expected a JSON object, got ${describeValue(json)}`, code: 'invalid_type' }], {
+    throw new AmsValidationError([{ field: '', message: `expected a JSON object, got ${showValue(json)}`, code: 'invalid_type' }], {
       context: 'notification',
     });
   }
