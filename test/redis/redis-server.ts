@@ -1,5 +1,5 @@
 // Test helper: a real redis-server on a free loopback port (no persistence, or an AOF in a temporary dir), started and stopped by the tests.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
