@@ -183,18 +183,18 @@ export type CaptureNotification = CaptureFields & { kind: 'capture' } & (
  */
 export type DisputeOutcome = 'respond' | 'defended' | 'won' | 'lost' | 'pending';
 
-/**
- * A verified dispute notification; `kind`, `outcome` and (when `outcome` is `respond`) `respondBy` are added by this
- * package, every other field is Antom's.
- */
-export type DisputeNotification = z.infer<typeof DisputeNotificationSchema> & { kind: 'dispute' } & (
-    | {
-        outcome: 'respond';
-        /** The `defenseDueTime` Antom sent: defend or accept before it. Undefined when Antom did not send one: act now. */
-        respondBy: string | undefined;
-      }
-    | { outcome: Exclude<DisputeOutcome, 'respond'> }
-  );
+/** What this package adds to a dispute notification: `kind`, `outcome`, and `respondBy` when it asks for an answer. */
+export type DisputeDerived = { kind: 'dispute' } & (
+  | {
+      outcome: 'respond';
+      /** The `defenseDueTime` Antom sent: defend or accept before it. Undefined when Antom did not send one: act now. */
+      respondBy: string | undefined;
+    }
+  | { outcome: Exclude<DisputeOutcome, 'respond'> }
+);
+
+/** A verified dispute notification: every field is Antom's but those of DisputeDerived. */
+export type DisputeNotification = z.infer<typeof DisputeNotificationSchema> & DisputeDerived;
 
 /** A verified notification of a type this package does not model (or without notifyType); nothing is dropped. */
 export type OtherNotification = z.infer<typeof OtherNotificationSchema> & { kind: 'other' };

@@ -24,7 +24,7 @@ import {
   RefundNotificationSchema,
   type AmsNotification,
   type CaptureNotification,
-  type DisputeNotification,
+  type DisputeDerived,
   type RefundNotification,
 } from './schemas';
 
@@ -270,10 +270,9 @@ export function parseNotificationBody(body: string | Uint8Array): AmsNotificatio
       `${String((json as { disputeNotificationType?: unknown }).disputeNotificationType)} dispute notification`,
     );
     const outcome = disputeOutcome(n);
-    return Object.assign(
-      n,
-      outcome === 'respond' ? { kind: 'dispute' as const, outcome, respondBy: n.defenseDueTime } : { kind: 'dispute' as const, outcome },
-    ) as DisputeNotification;
+    const derived: DisputeDerived =
+      outcome === 'respond' ? { kind: 'dispute', outcome, respondBy: n.defenseDueTime } : { kind: 'dispute', outcome };
+    return Object.assign(n, derived);
   }
   return Object.assign(parse(OtherNotificationSchema, 'notification'), { kind: 'other' as const });
 }
