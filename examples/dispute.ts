@@ -27,10 +27,6 @@ const shop = createServer(
     onDispute: (n) => {
       // In a shop: record n.disputeId and n.paymentId with the order (they tie the DISPUTE rows of the settlement
       // report to it), and alert someone when n.outcome is 'respond'.
-      if (n.outcome === 'respond') {
-        const days = Math.round((Date.parse(n.respondBy ?? '') - Date.parse(n.disputeTime ?? '')) / 86_400_000);
-        console.log(`dispute ${n.disputeNotificationType}: ${n.disputeReasonMsg}; respond within ${days} days`);
-      } else console.log(`dispute ${n.disputeNotificationType}: ${n.outcome}`);
       seen.push(n);
       wake();
     },
@@ -38,12 +34,18 @@ const shop = createServer(
 );
 await new Promise<void>((resolve) => shop.listen(0, '127.0.0.1', resolve));
 const notifyUrl = `http://127.0.0.1:${(shop.address() as AddressInfo).port}/alipay/notify`;
-/** Resolves once the shop has handled `count` dispute notifications. */
-const handled = (count: number) =>
-  new Promise<void>((resolve) => {
+/** Resolves once the shop has handled `count` dispute notifications, and prints the last one. */
+const handled = async (count: number) => {
+  await new Promise<void>((resolve) => {
     wake = () => seen.length >= count && resolve();
     wake();
   });
+  const n = seen[count - 1]!;
+  if (n.outcome === 'respond') {
+    const days = Math.round((Date.parse(n.respondBy ?? '') - Date.parse(n.disputeTime ?? '')) / 86_400_000);
+    console.log(`dispute ${n.disputeNotificationType}: ${n.disputeReasonMsg}; respond within ${days} days`);
+  } else console.log(`dispute ${n.disputeNotificationType}: ${n.outcome}`);
+};
 
 try {
   // Before the payment: what will a buyer paying in CNY pay for a price in USD?

@@ -108,10 +108,9 @@ describe('supplyDefenseDocument', () => {
     }
     await expectRefused(client.supplyDefenseDocument({ disputeId: DISPUTE_ID } as never), ['disputeEvidence']);
     await expectRefused(client.supplyDefenseDocument({ disputeEvidence: pdf } as never), ['disputeId']);
-    await expectRefused(
-      client.supplyDefenseDocument({ disputeId: DISPUTE_ID, disputeEvidence: Buffer.from('%PDF') } as never),
-      ['disputeEvidence'],
-    );
+    await expectRefused(client.supplyDefenseDocument({ disputeId: DISPUTE_ID, disputeEvidence: Buffer.from('%PDF') } as never), [
+      'disputeEvidence',
+    ]);
     expect(seen).toHaveLength(0);
   });
 
