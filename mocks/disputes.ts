@@ -62,7 +62,8 @@ export class DisputeDesk {
     if (this.#closed) throw new TypeError('the gateway is closed');
     if (p.status !== 'SUCCESS') throw new TypeError(`payment ${p.paymentId} is ${p.status}: only a paid (SUCCESS) payment can be disputed`);
     const amount = options.amount ?? p.paymentAmount;
-    if (amount.currency !== p.paymentAmount.currency || !/^\d+$/.test(amount.value) || BigInt(amount.value) > BigInt(p.paymentAmount.value))
+    const within = /^\d{1,32}$/.test(amount.value) && BigInt(amount.value) > 0n && BigInt(amount.value) <= BigInt(p.paymentAmount.value);
+    if (amount.currency !== p.paymentAmount.currency || !within)
       throw new TypeError(
         `dispute amount ${amount.value} ${amount.currency} is not within the payment's ${p.paymentAmount.value} ${p.paymentAmount.currency}`,
       );

@@ -238,6 +238,7 @@ describe('a dispute, end to end', () => {
     const paymentId = await paid('over-1');
     await expect(gw.dispute(paymentId, { amount: { currency: 'USD', value: '2000' } })).rejects.toThrow(/not within the payment/);
     await expect(gw.dispute(paymentId, { amount: { currency: 'EUR', value: '100' } })).rejects.toThrow(/not within the payment/);
+    await expect(gw.dispute(paymentId, { amount: { currency: 'USD', value: '0' } })).rejects.toThrow(/not within the payment/);
     const silent = await client.pay(payRequest('silent-1'));
     await gw.core.completePayment(silent.paymentId);
     await expect(gw.dispute(silent.paymentId)).rejects.toThrow(/no paymentNotifyUrl: give notifyUrl/);
