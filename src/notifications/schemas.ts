@@ -218,8 +218,8 @@ export function notificationUnknownValues(n: AmsNotification): UnknownValue[] {
   return unknownValues(schema, n);
 }
 
-/** What a notification is, for logs and job names: its notifyType, or a dispute's disputeNotificationType. */
+/** What a notification is, for logs and job names: its notifyType, or a dispute's disputeNotificationType (at most 64 characters). */
 export function notificationLabel(n: AmsNotification): string {
-  if (n.kind === 'dispute') return n.notifyType ?? n.disputeNotificationType;
-  return n.notifyType ?? 'notification';
+  const label = n.kind === 'dispute' ? (n.notifyType ?? n.disputeNotificationType) : (n.notifyType ?? 'notification');
+  return label.slice(0, 64);
 }

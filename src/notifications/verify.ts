@@ -265,10 +265,8 @@ export function parseNotificationBody(body: string | Uint8Array): AmsNotificatio
     return Object.assign(n, { kind: 'capture' as const, outcome: captureOutcome(n) }) as CaptureNotification;
   }
   if (isDisputeBody(json)) {
-    const n = parse(
-      DisputeNotificationSchema,
-      `${String((json as { disputeNotificationType?: unknown }).disputeNotificationType)} dispute notification`,
-    );
+    // A fixed context: the type is what failed to parse, and its value is Antom's text of any length.
+    const n = parse(DisputeNotificationSchema, 'dispute notification');
     const outcome = disputeOutcome(n);
     const derived: DisputeDerived =
       outcome === 'respond' ? { kind: 'dispute', outcome, respondBy: n.defenseDueTime } : { kind: 'dispute', outcome };
