@@ -245,6 +245,18 @@ describe('a dispute, end to end', () => {
     await expect(gw.dispute('nope')).rejects.toThrow(/no payment nope/);
   });
 
+  it('the largest document Antom takes (1 000 000 base64 characters) goes up and comes back byte for byte under the default limits', async () => {
+    const { gw, client, paid } = await shop();
+    const d = await gw.dispute(await paid('large-1'));
+    const bytes = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(750_000 - 9, 0x41)]);
+    const largest = bytes.toString('base64');
+    expect(largest).toHaveLength(1_000_000);
+    await client.supplyDefenseDocument({ disputeId: d.disputeId, disputeEvidence: largest });
+    const back = await client.downloadDisputeEvidence({ disputeId: d.disputeId, disputeEvidenceType: 'DISPUTE_EVIDENCE_FILE' });
+    expect(back.disputeEvidenceFormat).toBe('PDF');
+    expect(Buffer.from(back.disputeEvidence!, 'base64').equals(bytes)).toBe(true);
+  });
+
   it('a lost answer: the defense was taken, the retry meets REPEAT_REQUEST, and DEFENSE_SUPPLIED says it went through', async () => {
     const { gw, client, disputes, paid } = await shop();
     const d = await gw.dispute(await paid('lost-answer-1'));
