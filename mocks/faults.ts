@@ -13,6 +13,10 @@ export const GATEWAY_APIS = [
   'capture',
   'declare',
   'inquiryDeclarationRequests',
+  'acceptDispute',
+  'supplyDefenseDocument',
+  'downloadDisputeEvidence',
+  'inquireExchangeRate',
 ] as const;
 export type GatewayApi = (typeof GATEWAY_APIS)[number];
 

@@ -5,6 +5,8 @@ export { startAmsGateway } from './server';
 export type { AmsGateway, StartGatewayOptions } from './server';
 export { createGatewayCore, GatewayCore } from './core';
 export type {
+  DisputeOptions,
+  DisputeRecord,
   GatewayOptions,
   MerchantConfig,
   GatewayRequest,
@@ -18,6 +20,8 @@ export type {
 } from './core';
 export { GATEWAY_APIS, FAULT_NAMES, FaultScript } from './faults';
 export { DECLARATION_STATUSES } from './apis';
+export { DISPUTE_SCHEDULE_MS } from './disputes';
+export { CNY_RATES, QUOTE_VALIDITY_MS } from './fx';
 export type { GatewayApi, FaultName, FaultObject, FaultSpec } from './faults';
 export type { CredentialOptions, CredentialSettings } from './credentials';
 export { MAGIC_AMOUNTS, REFUND_MAGIC_AMOUNTS, magicBehaviour } from './magic';

@@ -2,7 +2,15 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FaultSpec, GatewayApi } from './faults';
-import { createGatewayCore, type GatewayCore, type GatewayOptions, type PaymentRecord, type WaitForNotificationOptions } from './core';
+import {
+  createGatewayCore,
+  type DisputeOptions,
+  type DisputeRecord,
+  type GatewayCore,
+  type GatewayOptions,
+  type PaymentRecord,
+  type WaitForNotificationOptions,
+} from './core';
 import type { NotificationDelivery } from './notifier';
 import { buildGatewayReports, type GatewayReportFile, type GatewayReportsOptions } from './reports';
 import { BodyReadError, nodeStreamSource, readBody } from '../src/internal/read-body';
@@ -31,6 +39,13 @@ export interface AmsGateway {
   readonly deliveries: readonly NotificationDelivery[];
   script(api: GatewayApi, faults: readonly FaultSpec[]): AmsGateway;
   getPayment(id: string): PaymentRecord | undefined;
+  readonly disputes: readonly DisputeRecord[];
+  /** The buyer disputes a paid payment: DISPUTE_CREATED now, then Antom's schedule (see GatewayCore.dispute). */
+  dispute(paymentId: string, options?: DisputeOptions): Promise<DisputeRecord>;
+  /** The card scheme decides now: DISPUTE_JUDGED. */
+  judgeDispute(disputeId: string, judgedResult?: DisputeRecord['judgedResult']): Promise<DisputeRecord>;
+  /** The buyer withdraws the dispute: DISPUTE_CANCELLED. */
+  cancelDispute(disputeId: string): Promise<DisputeRecord>;
   waitForNotification(filter?: WaitForNotificationOptions): Promise<NotificationDelivery>;
   /** The reconciliation reports (transaction details, settlement details, summary) for one day's payments and refunds. */
   reports(options: GatewayReportsOptions): GatewayReportFile[];
@@ -116,6 +131,12 @@ export async function startAmsGateway(options: StartGatewayOptions = {}): Promis
       return gateway;
     },
     getPayment: (id) => core.getPayment(id),
+    get disputes() {
+      return core.disputes;
+    },
+    dispute: (paymentId, o) => core.dispute(paymentId, o),
+    judgeDispute: (disputeId, judgedResult) => core.judgeDispute(disputeId, judgedResult),
+    cancelDispute: (disputeId) => core.cancelDispute(disputeId),
     waitForNotification: (filter) => core.waitForNotification(filter),
     reports: (o) => buildGatewayReports(core.payments, core.refunds, o),
     close() {

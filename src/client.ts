@@ -40,6 +40,16 @@ import {
   type PaymentSessionRequest,
   type PaymentSessionResponse,
 } from './schemas/session';
+import { acceptDisputeCall, downloadDisputeEvidenceCall, inquireExchangeRateCall, supplyDefenseDocumentCall } from './api/disputes';
+import type {
+  AcceptDisputeRequest,
+  AcceptDisputeResponse,
+  DownloadDisputeEvidenceRequest,
+  DownloadDisputeEvidenceResponse,
+  SupplyDefenseDocumentRequest,
+  SupplyDefenseDocumentResponse,
+} from './schemas/disputes';
+import type { InquireExchangeRateRequest, InquireExchangeRateResponse } from './schemas/exchange-rate';
 import { genericCallSpec, type GenericRequestOptions, type GenericResponse } from './api/generic';
 import { assertValidPayRequest, type Integration, type PayRules } from './api/pay';
 import { parseOrThrow } from './schemas/parse';
@@ -47,7 +57,7 @@ import { awaitPayment, paymentRefBody, refundRefBody, type AwaitPaymentOptions, 
 import { AmsConfigError } from './errors';
 import { NOTIFICATION_PARTY, type NotificationParty } from './notifications/party';
 import { verifyNotification, type ClientVerifyNotificationInput, type RawBody } from './notifications/verify';
-import { notificationUnknownValues, type AmsNotification } from './notifications/schemas';
+import { notificationLabel, notificationUnknownValues, type AmsNotification } from './notifications/schemas';
 import { warnUnknownValues } from './internal/unknown-values';
 import { createDefaultTransport } from './http/default-transport';
 import { DEFAULT_MAX_RESPONSE_BYTES, type Transport } from './http/types';
@@ -424,6 +434,51 @@ export class AmsClient {
     );
   }
 
+  // Disputes and exchange rates: after the payment. None of these calls has a request id of yours; the disputeId of
+  // the dispute notification names what acceptDispute and supplyDefenseDocument act on, so retrying them (U, a lost
+  // answer) can never act twice: a repeat is answered F REPEAT_REQUEST, and the next dispute notification says what
+  // Antom recorded.
+
+  /**
+   * Accepts a dispute (`disputeId` from its DISPUTE_CREATED notification): you take the liability and the disputed
+   * amount goes back to the buyer; a DISPUTE_ACCEPTED notification follows. Before `defenseDueTime` only, else
+   * `F TIME_EXCEEDS_LIMIT`. `F REPEAT_REQUEST`: already accepted or defended (maybe by an earlier attempt whose
+   * answer was lost: the notifications say which).
+   */
+  async acceptDispute(request: AcceptDisputeRequest, options?: RequestOptions): Promise<AcceptDisputeResponse> {
+    return callAms(this.#ctx, acceptDisputeCall(request), options);
+  }
+
+  /**
+   * Defends a dispute with your document (`disputeEvidence`: the file in base64, at most 1 000 000 characters, checked
+   * before sending), before `defenseDueTime`. Resolving means Antom took the document, not that you won: a
+   * DEFENSE_SUPPLIED notification follows, then DISPUTE_JUDGED with the result (`outcome` `won` or `lost`).
+   */
+  async supplyDefenseDocument(request: SupplyDefenseDocumentRequest, options?: RequestOptions): Promise<SupplyDefenseDocumentResponse> {
+    return callAms(this.#ctx, supplyDefenseDocumentCall(request), options);
+  }
+
+  /**
+   * Downloads Antom's prefilled defense template (`DISPUTE_EVIDENCE_TEMPLATE`) or the document you supplied
+   * (`DISPUTE_EVIDENCE_FILE`), base64 in `disputeEvidence` with its `disputeEvidenceFormat`. The answer is bounded by
+   * `maxResponseBytes` like every other (the default 1 MiB holds Antom's largest, 1 000 000 characters).
+   */
+  async downloadDisputeEvidence(
+    request: DownloadDisputeEvidenceRequest,
+    options?: RequestOptions,
+  ): Promise<DownloadDisputeEvidenceResponse> {
+    return callAms(this.#ctx, downloadDisputeEvidenceCall(request), options);
+  }
+
+  /**
+   * The exchange rates a payment would get, asked before the payment: `quotes[]` (`quoteCurrencyPair`, `quotePrice`,
+   * its validity) and `paymentQuotes[]` (a rate to multiply by). Read-only, so always safe to retry; an empty
+   * `quotes` is a valid answer (no rate for that pair).
+   */
+  async inquireExchangeRate(request: InquireExchangeRateRequest, options?: RequestOptions): Promise<InquireExchangeRateResponse> {
+    return callAms(this.#ctx, inquireExchangeRateCall(request), options);
+  }
+
   /**
    * Any AMS API by its path as the docs write it (`/v1/payments/…`, `/v1/customs/…`, `/v1/vaults/…`): the same
    * signing, sandbox path rule, response verification, retries with the same body and typed errors as the modelled
@@ -459,7 +514,7 @@ export class AmsClient {
     warnUnknownValues(
       this.#ctx,
       this.#ctx.logger?.warn?.bind(this.#ctx.logger),
-      notification.notifyType ?? 'notification',
+      notificationLabel(notification),
       notificationUnknownValues(notification),
     );
     return notification;

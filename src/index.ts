@@ -44,6 +44,15 @@ export type {
   InquiryPaymentResponse,
   InquiryRefundResponse,
 } from './schemas/lifecycle';
+export type {
+  AcceptDisputeRequest,
+  AcceptDisputeResponse,
+  SupplyDefenseDocumentRequest,
+  SupplyDefenseDocumentResponse,
+  DownloadDisputeEvidenceRequest,
+  DownloadDisputeEvidenceResponse,
+} from './schemas/disputes';
+export type { InquireExchangeRateRequest, InquireExchangeRateResponse, PaymentQuote } from './schemas/exchange-rate';
 export type { GenericRequestOptions, GenericResponse } from './api/generic';
 export { DEFAULT_AWAIT_SCHEDULE_SECONDS } from './api/lifecycle';
 export type { AwaitPaymentOptions, AwaitPaymentResult } from './api/lifecycle';
@@ -101,6 +110,8 @@ export type {
   PaymentNotification,
   RefundNotification,
   CaptureNotification,
+  DisputeNotification,
+  DisputeOutcome,
   OtherNotification,
   NotificationKind,
   PaymentOutcome,

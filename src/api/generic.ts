@@ -18,7 +18,15 @@ export interface GenericRequestOptions<S extends z.ZodType | undefined = undefin
 /** What `client.request` resolves with: the schema's type, or any AMS answer's. */
 export type GenericResponse<S extends z.ZodType | undefined> = S extends z.ZodType ? z.infer<S> : z.infer<typeof BaseResponse>;
 
-const ID_FIELDS = ['paymentRequestId', 'paymentId', 'refundRequestId', 'refundId', 'captureRequestId', 'declarationRequestId'] as const;
+const ID_FIELDS = [
+  'paymentRequestId',
+  'paymentId',
+  'refundRequestId',
+  'refundId',
+  'captureRequestId',
+  'declarationRequestId',
+  'disputeId',
+] as const;
 
 /**
  * The call for `client.request(path, body, options)`: the body must be a JSON object (it is serialized once and

@@ -12,11 +12,12 @@ import { buildSignContentBytes } from '../signing/content';
 import { parseSignatureHeader } from '../signing/header';
 import { loadPublicKey, type KeyInput } from '../signing/keys';
 import { readSignedHeaders, type NotificationHeaders } from './headers';
-import { captureOutcome, paymentOutcome, refundOutcome } from './outcome';
+import { captureOutcome, disputeOutcome, paymentOutcome, refundOutcome } from './outcome';
 import { partyOf, type NotificationClient, type NotificationParty } from './party';
 import {
   CAPTURE_NOTIFY_TYPES,
   CaptureNotificationSchema,
+  DisputeNotificationSchema,
   OtherNotificationSchema,
   PAYMENT_NOTIFY_TYPES,
   PaymentNotificationSchema,
@@ -24,6 +25,7 @@ import {
   RefundNotificationSchema,
   type AmsNotification,
   type CaptureNotification,
+  type DisputeDerived,
   type RefundNotification,
 } from './schemas';
 
@@ -215,8 +217,9 @@ export function resolveVerifier(o: VerifierOptions, prefix = ''): Verifier {
 }
 
 /**
- * Parses a verified body: JSON, then zod by notifyType, with the derived `outcome`. Unknown notifyTypes, and bodies
- * without one (disputes, authorizations, vaulting), come back as `kind: 'other'`.
+ * Parses a verified body: JSON, then zod by notifyType, with the derived `outcome`. A body with `disputeId` and
+ * `disputeNotificationType` (notifyDispute has no notifyType) is a dispute. Unknown notifyTypes, and other bodies
+ * without one (authorizations, vaulting), come back as `kind: 'other'`.
  */
 export function parseNotificationBody(body: string | Uint8Array): AmsNotification {
   const text =
@@ -257,7 +260,25 @@ export function parseNotificationBody(body: string | Uint8Array): AmsNotificatio
     const n = parse(CaptureNotificationSchema, `${String(notifyType)} notification`);
     return Object.assign(n, { kind: 'capture' as const, outcome: captureOutcome(n) }) as CaptureNotification;
   }
+  if (isDisputeBody(json)) {
+    // A fixed context: the type is what failed to parse, and its value is Antom's text of any length.
+    const n = parse(DisputeNotificationSchema, 'dispute notification');
+    const outcome = disputeOutcome(n);
+    const derived: DisputeDerived =
+      outcome === 'respond' ? { kind: 'dispute', outcome, respondBy: n.defenseDueTime } : { kind: 'dispute', outcome };
+    return Object.assign(n, derived);
+  }
   return Object.assign(parse(OtherNotificationSchema, 'notification'), { kind: 'other' as const });
+}
+
+/**
+ * A dispute notification is recognised by its fields, as Antom sends it without notifyType: both `disputeId` and
+ * `disputeNotificationType` are there (whatever their values: a malformed one is a 400 naming the field, not a silent
+ * `other`). Other notifications that mention a dispute (notifyRiskService: `disputeId` with `notificationType`) are not
+ * disputes.
+ */
+function isDisputeBody(json: object): boolean {
+  return Object.hasOwn(json, 'disputeId') && Object.hasOwn(json, 'disputeNotificationType');
 }
 
 /** A delivery whose envelope passed: the signed content and signature, and what the checks after the RSA step need. */

@@ -90,6 +90,20 @@ describe('examples', () => {
     ]);
   }, 60_000);
 
+  it('dispute.ts: the rate before paying, then dispute → template → defense → judged, acted on by outcome', async () => {
+    const r = await run('examples/dispute.ts');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      'rate: 1 USD = 7.14285714 CNY (guaranteed)',
+      'dispute DISPUTE_CREATED: Goods not received; respond within 11 days',
+      'template: PDF',
+      'defense taken (SUCCESS)',
+      'dispute DEFENSE_SUPPLIED: defended',
+      'dispute DISPUTE_JUDGED: won',
+    ]);
+  }, 60_000);
+
   it('check.json: a complete go-live config whose key files exist and load', () => {
     const config = JSON.parse(readFileSync(`${root}examples/check.json`, 'utf8')) as Record<string, unknown>;
     expect(config).toMatchObject({
