@@ -18,6 +18,8 @@ import { inquiryRefund, refund } from './refunds';
 import { applyRewrite, type RewriteSet } from './rewrite';
 import { authenticate, GatewaySigner, type Authenticated } from './signing';
 import { GatewayState, type GatewayContext } from './state';
+import { handleWebSdkRequest } from './web-routes';
+import { SDK_REGION_CODES } from './web-sdk';
 import type {
   GatewayEvent,
   GatewayOptions,
@@ -115,7 +117,9 @@ export class GatewayCore {
         }),
     });
     this.deliveries = this.#notifier.deliveries;
-    this.#extra = new ExtraApis(this.#state.captures, this.#notifier);
+    const region = options.region ?? 'SEA';
+    if (!Object.hasOwn(SDK_REGION_CODES, region)) throw new TypeError(`region must be one of ${Object.keys(SDK_REGION_CODES).join(', ')}`);
+    this.#extra = new ExtraApis(this.#state.captures, this.#notifier, { sessions: this.#state.sessions, regionCode: SDK_REGION_CODES[region] });
     for (const [notifyType, set] of Object.entries(options.notificationRewrite ?? {}))
       this.#notifier.rewrite(notifyType as GatewayNotifyType, set);
     this.#ctx = {
@@ -220,7 +224,7 @@ export class GatewayCore {
     return this.#closing.signal.aborted;
   }
 
-  /** Handles one HTTP request: an AMS API call, the cashier page or one of its actions. */
+  /** Handles one HTTP request: an AMS API call, the cashier page or one of its actions, or a web SDK route. */
   async handle(req: GatewayRequest): Promise<GatewayReply> {
     let url: URL;
     try {
@@ -240,6 +244,8 @@ export class GatewayCore {
         api[1] !== undefined,
       );
     if (url.pathname === CASHIER_PATH || url.pathname.startsWith(`${CASHIER_PATH}/`)) return handleCashierRequest(this.#ctx, req, url);
+    const web = await handleWebSdkRequest(this.#ctx, req, url, headers);
+    if (web) return web;
     if (url.pathname === '/' && req.method === 'GET') {
       return {
         status: 200,
