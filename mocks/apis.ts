@@ -1,12 +1,7 @@
 // The gateway's answers for the APIs beyond pay: payment sessions (mocks/sessions.ts), consult, capture and customs declarations.
 import { formatRequestTime } from '../src/rules/time';
 import type { PayRules } from '../src/api/pay';
-import {
-  captureRequestIssues,
-  consultRequestIssues,
-  declareRequestIssues,
-  inquiryDeclarationRequestIssues,
-} from '../src/api/requests';
+import { captureRequestIssues, consultRequestIssues, declareRequestIssues, inquiryDeclarationRequestIssues } from '../src/api/requests';
 import type { ValidationIssue } from '../src/errors';
 import { ALIPAY_CN_PAYMENT_CURRENCIES, CURRENCY_VIOLATIONS } from '../src/rules';
 import { describeIssues, result, type ApiAnswer, type Reject } from './answers';

@@ -13,11 +13,7 @@ const ACTIONS_DIR = CHECKOUT_PAGE_PATH.slice(0, CHECKOUT_PAGE_PATH.lastIndexOf('
 
 /** The event codes AMSCheckoutPage hands to `onEventCallback` (it forwards any `SDK_PAYMENT…` code it is posted). */
 export type CheckoutPageCode =
-  | 'SDK_PAYMENT_SUCCESSFUL'
-  | 'SDK_PAYMENT_FAIL'
-  | 'SDK_PAYMENT_CANCEL'
-  | 'SDK_PAYMENT_PROCESSING'
-  | 'SDK_PAYMENT_ERROR';
+  'SDK_PAYMENT_SUCCESSFUL' | 'SDK_PAYMENT_FAIL' | 'SDK_PAYMENT_CANCEL' | 'SDK_PAYMENT_PROCESSING' | 'SDK_PAYMENT_ERROR';
 
 /** What the page posts to its parent: `{ code, message, result }`, the shape AMSCheckoutPage reads. */
 export interface CheckoutPageMessage {

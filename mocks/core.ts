@@ -119,7 +119,10 @@ export class GatewayCore {
     this.deliveries = this.#notifier.deliveries;
     const region = options.region ?? 'SEA';
     if (!Object.hasOwn(SDK_REGION_CODES, region)) throw new TypeError(`region must be one of ${Object.keys(SDK_REGION_CODES).join(', ')}`);
-    this.#extra = new ExtraApis(this.#state.captures, this.#notifier, { sessions: this.#state.sessions, regionCode: SDK_REGION_CODES[region] });
+    this.#extra = new ExtraApis(this.#state.captures, this.#notifier, {
+      sessions: this.#state.sessions,
+      regionCode: SDK_REGION_CODES[region],
+    });
     for (const [notifyType, set] of Object.entries(options.notificationRewrite ?? {}))
       this.#notifier.rewrite(notifyType as GatewayNotifyType, set);
     this.#ctx = {

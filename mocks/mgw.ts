@@ -7,6 +7,7 @@ import { buyerActs } from './buyer';
 import { findSession } from './sessions';
 import type { GatewayContext, SessionRecord } from './state';
 import type { GatewayReply, GatewayRequest, PaymentRecord } from './types';
+import type { SessionPayload } from './web-sdk';
 
 /** What AMSElement and AMSCashierPayment send before they show the payment page. */
 export const SDK_QUERY_OPERATION = 'com.ipay.iexpcashier.sdkAction.query';
@@ -83,7 +84,8 @@ function queryAnswer(session: SessionRecord, p: PaymentRecord): Record<string, u
   const order = amountFields(p.paymentAmount);
   return {
     success: true,
-    paymentSessionConfig: JSON.parse(Buffer.from(session.data.split('&&')[3]!, 'base64').toString('utf8')).paymentSessionConfig as unknown,
+    paymentSessionConfig: (JSON.parse(Buffer.from(session.data.split('&&')[3]!, 'base64').toString('utf8')) as SessionPayload)
+      .paymentSessionConfig,
     paymentMethods: methodsFor(session, p),
     orderAmount: order.amount,
     orderAmountView: order.view,
@@ -111,7 +113,8 @@ export async function handleMgwRequest(ctx: GatewayContext, req: GatewayRequest,
       body: '',
     };
   }
-  if (req.method !== 'POST') return { status: 405, headers: { ...cors, allow: 'POST, OPTIONS', 'content-type': 'text/plain' }, body: 'POST only' };
+  if (req.method !== 'POST')
+    return { status: 405, headers: { ...cors, allow: 'POST, OPTIONS', 'content-type': 'text/plain' }, body: 'POST only' };
   const answer = (body: Record<string, unknown>): GatewayReply => ({
     status: 200,
     // Result-Status 1000 is the SDK's "the gateway took the call" (fomatGetwayError in the package).
@@ -128,12 +131,17 @@ export async function handleMgwRequest(ctx: GatewayContext, req: GatewayRequest,
     return answer(failure('PARAM_ILLEGAL', 'the body must be a JSON array of one object'));
   }
   if (operation !== SDK_QUERY_OPERATION && operation !== SDK_SUBMIT_OPERATION)
-    return answer(failure('OPERATION_TYPE_NOT_SUPPORTED', `the embedded gateway does not answer Operation-Type "${operation.slice(0, 100)}"`));
+    return answer(
+      failure('OPERATION_TYPE_NOT_SUPPORTED', `the embedded gateway does not answer Operation-Type "${operation.slice(0, 100)}"`),
+    );
   const found = findSession(ctx.state, call.paymentSessionData, ctx.clock.now().getTime());
   if ('problem' in found) {
     ctx.emit({ type: 'sdk.rpc', message: `${operation} (${found.problem} session)` });
     return answer(
-      failure('INQUIRY_PAYMENT_SESSION_FAILED', found.problem === 'expired' ? 'the payment session has expired' : 'no such payment session'),
+      failure(
+        'INQUIRY_PAYMENT_SESSION_FAILED',
+        found.problem === 'expired' ? 'the payment session has expired' : 'no such payment session',
+      ),
     );
   }
   const { session, payment } = found;

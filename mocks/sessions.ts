@@ -50,15 +50,17 @@ export function createSession(
   let session = [...store.sessions.values()].find((s) => s.paymentId === payment.paymentId && s.productScene === scene);
   if (!session) {
     const expiryTime =
-      typeof paymentSessionExpiryTime === 'string'
-        ? paymentSessionExpiryTime
-        : formatRequestTime(new Date(ctx.now.getTime() + 3600_000));
+      typeof paymentSessionExpiryTime === 'string' ? paymentSessionExpiryTime : formatRequestTime(new Date(ctx.now.getTime() + 3600_000));
     // The key is the session's only credential in the browser (the SDK's RPCs carry no signature): unguessable.
     const key = randomBytes(48).toString('base64');
     session = {
       key,
       data: encodeSessionData(key, store.regionCode, store.sessions.size + 1, {
-        paymentSessionConfig: { productScene: scene, productSceneVersion: '1.0', paymentMethodCategoryType: paymentMethodCategoryType(scene) },
+        paymentSessionConfig: {
+          productScene: scene,
+          productSceneVersion: '1.0',
+          paymentMethodCategoryType: paymentMethodCategoryType(scene),
+        },
         clientId: payment.clientId,
       }),
       paymentSessionId: `SESSION_${randomBytes(16).toString('hex')}`,

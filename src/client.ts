@@ -374,10 +374,7 @@ export class AmsClient {
    * so always safe to retry. It says nothing about whether the payment succeeded: that is the notification's `outcome`
    * or `inquiryPayment`.
    */
-  async retrievePaymentSession(
-    request: RetrievePaymentSessionRequest,
-    options?: RequestOptions,
-  ): Promise<RetrievePaymentSessionResponse> {
+  async retrievePaymentSession(request: RetrievePaymentSessionRequest, options?: RequestOptions): Promise<RetrievePaymentSessionResponse> {
     const body = assertNoIssues(
       RetrievePaymentSessionRequestSchema,
       request,

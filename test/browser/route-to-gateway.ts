@@ -5,7 +5,9 @@ import type { BrowserContext, Route } from 'playwright-core';
 import { SDK_PAGE_HOSTS } from '../../mocks/web-sdk';
 
 /** Antom's hosts the SDK loads pages from or sends RPCs to; answered by the gateway. */
-const ROUTED_HOST = new RegExp(`^(?:${SDK_PAGE_HOSTS.map((h) => h.replace(/\./g, '\\.')).join('|')}|imgs-(?:sea|na|de)-global\\.alipay\\.com)$`);
+const ROUTED_HOST = new RegExp(
+  `^(?:${SDK_PAGE_HOSTS.map((h) => h.replace(/\./g, '\\.')).join('|')}|imgs-(?:sea|na|de)-global\\.alipay\\.com)$`,
+);
 
 /** One RPC the SDK sent to /mgw.htm, as it left the browser. */
 export interface SdkRpc {

@@ -76,7 +76,12 @@ describe.skipIf(skipBrowser)('Antom web SDK in real Chromium', () => {
     // The SDK's own URL: sandbox adds shadow=true; the session goes through untouched.
     const framed = new URL(frame.url());
     expect(framed.pathname).toBe('/checkout-page/pages/payment/index.html');
-    expect(Object.fromEntries(framed.searchParams)).toEqual({ sessionData: session.sessionData, lang: 'en_US', mode: 'embed', shadow: 'true' });
+    expect(Object.fromEntries(framed.searchParams)).toEqual({
+      sessionData: session.sessionData,
+      lang: 'en_US',
+      mode: 'embed',
+      shadow: 'true',
+    });
     expect(await frame.textContent('#amount')).toBe('12.50 USD');
     expect(await frame.textContent('#badge')).toBe('sandbox');
 
@@ -101,7 +106,9 @@ describe.skipIf(skipBrowser)('Antom web SDK in real Chromium', () => {
     await shoot(page, 'checkout-page-failed');
 
     const cancelled = await checkOut(page);
-    await expect.poll(() => page.frames().some((f) => f.url().includes(encodeURIComponent(cancelled.sessionData.slice(0, 20)))), { timeout: 10_000 }).toBe(true);
+    await expect
+      .poll(() => page.frames().some((f) => f.url().includes(encodeURIComponent(cancelled.sessionData.slice(0, 20)))), { timeout: 10_000 })
+      .toBe(true);
     frame = await sdkFrame(page, 'checkout.antom.com');
     await frame.click('#cancel');
     await expect.poll(() => eventText(page), { timeout: 10_000 }).toBe('SDK_PAYMENT_CANCEL');
