@@ -19,7 +19,7 @@ import { applyRewrite, type RewriteSet } from './rewrite';
 import { authenticate, GatewaySigner, type Authenticated } from './signing';
 import { GatewayState, type GatewayContext } from './state';
 import { handleWebSdkRequest } from './web-routes';
-import { SDK_REGION_CODES } from './web-sdk';
+import { sdkRegionCode } from './web-sdk';
 import type {
   GatewayEvent,
   GatewayOptions,
@@ -117,11 +117,9 @@ export class GatewayCore {
         }),
     });
     this.deliveries = this.#notifier.deliveries;
-    const region = options.region ?? 'SEA';
-    if (!Object.hasOwn(SDK_REGION_CODES, region)) throw new TypeError(`region must be one of ${Object.keys(SDK_REGION_CODES).join(', ')}`);
     this.#extra = new ExtraApis(this.#state.captures, this.#notifier, {
       sessions: this.#state.sessions,
-      regionCode: SDK_REGION_CODES[region],
+      regionCode: sdkRegionCode(options.region),
     });
     for (const [notifyType, set] of Object.entries(options.notificationRewrite ?? {}))
       this.#notifier.rewrite(notifyType as GatewayNotifyType, set);

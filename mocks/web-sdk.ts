@@ -9,6 +9,12 @@ import type { Region } from '../src/api/endpoint';
  */
 export const SDK_REGION_CODES: Readonly<Record<Region, string>> = Object.freeze({ NA: 'US', SEA: 'SG', EU: 'DE' });
 
+/** The region code for the gateway's `region` option (default SEA); TypeError for a region Antom does not have. */
+export function sdkRegionCode(region: Region = 'SEA'): string {
+  if (!Object.hasOwn(SDK_REGION_CODES, region)) throw new TypeError(`region must be one of ${Object.keys(SDK_REGION_CODES).join(', ')}`);
+  return SDK_REGION_CODES[region];
+}
+
 /** The RPC host the SDK calls for a region code (production and sandbox alike). */
 export const SDK_RPC_HOSTS: Readonly<Record<string, string>> = Object.freeze({
   SG: 'imgs-sea-global.alipay.com',

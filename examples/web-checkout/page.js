@@ -10,6 +10,8 @@ const show = (id, text) => (document.getElementById(id).textContent = text);
 
 async function checkOut() {
   const item = document.getElementById('item').value;
+  show('event', 'none yet');
+  show('order', 'no order yet');
   const res = await fetch('/session', {
     method: 'POST',
     headers: { 'content-type': 'application/json' },

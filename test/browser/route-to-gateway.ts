@@ -2,12 +2,10 @@
 // embedded gateway, anything else is aborted and recorded. Redirects are followed here: playwright routes only the
 // first request of a redirect chain, so a Location the browser followed itself could leave the machine.
 import type { BrowserContext, Route } from 'playwright-core';
-import { SDK_PAGE_HOSTS } from '../../mocks/web-sdk';
+import { SDK_PAGE_HOSTS, SDK_RPC_HOSTS } from '../../mocks/web-sdk';
 
 /** Antom's hosts the SDK loads pages from or sends RPCs to; answered by the gateway. */
-const ROUTED_HOST = new RegExp(
-  `^(?:${SDK_PAGE_HOSTS.map((h) => h.replace(/\./g, '\\.')).join('|')}|imgs-(?:sea|na|de)-global\\.alipay\\.com)$`,
-);
+const ROUTED_HOSTS = new Set<string>([...SDK_PAGE_HOSTS, ...Object.values(SDK_RPC_HOSTS)]);
 
 /** One RPC the SDK sent to /mgw.htm, as it left the browser. */
 export interface SdkRpc {
@@ -30,7 +28,7 @@ const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 /** The URL a request for `url` is sent to: the gateway for a routed host, itself on loopback, nothing otherwise. */
 function target(url: URL, gatewayUrl: string): string | undefined {
   if (url.hostname === '127.0.0.1') return url.href;
-  if (ROUTED_HOST.test(url.hostname)) return `${gatewayUrl}${url.pathname}${url.search}`;
+  if (ROUTED_HOSTS.has(url.hostname)) return `${gatewayUrl}${url.pathname}${url.search}`;
   return undefined;
 }
 

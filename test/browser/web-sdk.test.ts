@@ -2,7 +2,7 @@
 // the Checkout Page pays, fails and cancels; AMSElement and AMSCashierPayment mount, query and reach their payment page.
 // Antom's hosts are answered by the embedded gateway; nothing else leaves the machine.
 import { mkdirSync } from 'node:fs';
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import type { Browser, Frame, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWebCheckoutShop, type WebCheckoutShop, type WebScene } from '../../examples/web-checkout/shop';
 import { launchChromium, skipBrowser } from './chromium';
@@ -11,18 +11,23 @@ import { routeToGateway, type RouteLog } from './route-to-gateway';
 const ARTIFACTS = 'test-results/web-sdk';
 
 let shop: WebCheckoutShop;
+/** As `npm start -- --checkout` serves it: the Checkout Page by the gateway's own URL, no Antom host at all. */
+let localShop: WebCheckoutShop;
 let browser: Browser;
-const contexts: BrowserContext[] = [];
 
 beforeAll(async () => {
   if (skipBrowser) return;
   // NA: the sessions carry the region code US, and the component SDKs must pick imgs-na-global for their RPCs.
-  [shop, browser] = await Promise.all([startWebCheckoutShop({ environment: 'sandbox', region: 'NA' }), launchChromium()]);
+  [shop, localShop, browser] = await Promise.all([
+    startWebCheckoutShop({ environment: 'sandbox', region: 'NA' }),
+    startWebCheckoutShop(),
+    launchChromium(),
+  ]);
   mkdirSync(ARTIFACTS, { recursive: true });
 });
 afterAll(async () => {
   await browser?.close();
-  await shop?.close();
+  await Promise.all([shop?.close(), localShop?.close()]);
 });
 
 interface Opened {
@@ -33,25 +38,24 @@ interface Opened {
 }
 
 /** A fresh browser context (the SDK keeps state in localStorage) on the shop's page for one scene. */
-async function open(scene: WebScene): Promise<Opened> {
+async function open(scene: WebScene, at = shop): Promise<Opened> {
   const context = await browser.newContext({ viewport: { width: 900, height: 1000 } });
-  contexts.push(context);
-  const log = await routeToGateway(context, shop.gateway.url);
+  const log = await routeToGateway(context, at.gateway.url);
   const page = await context.newPage();
   page.setDefaultTimeout(15_000);
   const printed: string[] = [];
   page.on('pageerror', (e) => printed.push(`pageerror: ${e.message}`));
-  await page.goto(`${shop.url}/?scene=${scene}`);
+  await page.goto(`${at.url}/?scene=${scene}`);
   return { page, log, console: printed };
 }
 
 /** Chooses an item and checks out; resolves with the session the shop created for it. */
-async function checkOut(page: Page, item = 'Notebook') {
-  const before = shop.sessions.length;
+async function checkOut(page: Page, item = 'Notebook', at = shop) {
+  const before = at.sessions.length;
   await page.selectOption('#item', item);
   await page.click('#buy');
-  await expect.poll(() => shop.sessions.length, { timeout: 10_000 }).toBe(before + 1);
-  return shop.sessions.at(-1)!;
+  await expect.poll(() => at.sessions.length, { timeout: 10_000 }).toBe(before + 1);
+  return at.sessions.at(-1)!;
 }
 
 /** The payment page frame the SDK mounted, once its document is the gateway's. */
@@ -95,26 +99,37 @@ describe.skipIf(skipBrowser)('Antom web SDK in real Chromium', () => {
     await shoot(page, 'checkout-page-paid');
   }, 30_000);
 
-  it('AMSCheckoutPage: a declined payment is SDK_PAYMENT_FAIL (notified failed); a cancel is SDK_PAYMENT_CANCEL', async () => {
-    const { page } = await open('CHECKOUT_PAYMENT');
-    const declined = await checkOut(page, 'Declined notebook');
-    let frame = await sdkFrame(page, 'checkout.antom.com');
+  it('AMSCheckoutPage on the gateway page by URL (npm start -- --checkout): declined is SDK_PAYMENT_FAIL, notified failed; cancel is SDK_PAYMENT_CANCEL', async () => {
+    const { page, log } = await open('CHECKOUT_PAYMENT', localShop);
+    const host = new URL(localShop.gateway.url).host;
+    const declined = await checkOut(page, 'Declined notebook', localShop);
+    let frame = await sdkFrame(page, host);
+    // An environment that is a URL replaces the page address; no shadow, nothing sent to Antom's hosts.
+    expect(Object.fromEntries(new URL(frame.url()).searchParams)).toEqual({
+      sessionData: declined.sessionData,
+      lang: 'en_US',
+      mode: 'embed',
+    });
     await frame.click('#pay');
     await expect.poll(() => eventText(page), { timeout: 10_000 }).toBe('SDK_PAYMENT_FAIL');
-    expect(shop.notifications.filter((n) => n.paymentRequestId === declined.paymentRequestId).map((n) => n.outcome)).toEqual(['failed']);
+    expect(localShop.notifications.filter((n) => n.paymentRequestId === declined.paymentRequestId).map((n) => n.outcome)).toEqual([
+      'failed',
+    ]);
     await expect.poll(() => page.textContent('#order'), { timeout: 10_000 }).toBe('failed');
     await shoot(page, 'checkout-page-failed');
 
-    const cancelled = await checkOut(page);
+    const cancelled = await checkOut(page, 'Notebook', localShop);
     await expect
       .poll(() => page.frames().some((f) => f.url().includes(encodeURIComponent(cancelled.sessionData.slice(0, 20)))), { timeout: 10_000 })
       .toBe(true);
-    frame = await sdkFrame(page, 'checkout.antom.com');
+    frame = await sdkFrame(page, host);
     await frame.click('#cancel');
     await expect.poll(() => eventText(page), { timeout: 10_000 }).toBe('SDK_PAYMENT_CANCEL');
-    expect(shop.gateway.getPayment(cancelled.paymentRequestId)?.status).toBe('CANCELLED');
-    expect(shop.notifications.some((n) => n.paymentRequestId === cancelled.paymentRequestId)).toBe(false);
-    expect(await page.textContent('#order')).toBe('pending');
+    expect(localShop.gateway.getPayment(cancelled.paymentRequestId)?.status).toBe('CANCELLED');
+    expect(localShop.notifications.some((n) => n.paymentRequestId === cancelled.paymentRequestId)).toBe(false);
+    await expect.poll(() => page.textContent('#order'), { timeout: 10_000 }).toBe('pending');
+    expect(log.pages).toEqual([]);
+    expect(log.rpcs).toEqual([]);
     await shoot(page, 'checkout-page-cancelled');
   }, 30_000);
 
