@@ -2,7 +2,7 @@
 // embedded gateway, anything else is aborted and recorded. Redirects are followed here: playwright routes only the
 // first request of a redirect chain, so a Location the browser followed itself could leave the machine.
 import type { BrowserContext, Route } from 'playwright-core';
-import { SDK_PAGE_HOSTS, SDK_RPC_HOSTS } from '../../mocks/web-sdk';
+import { SDK_PAGE_HOSTS, SDK_RPC_HOSTS } from '../../mocks/index';
 
 /** Antom's hosts the SDK loads pages from or sends RPCs to; answered by the gateway. */
 const ROUTED_HOSTS = new Set<string>([...SDK_PAGE_HOSTS, ...Object.values(SDK_RPC_HOSTS)]);
