@@ -188,4 +188,26 @@ describe.skipIf(skipBrowser)('Antom web SDK in real Chromium', () => {
     expect(await frame.isVisible('#pay')).toBe(true);
     await shoot(page, 'cashier-payment-mounted');
   }, 30_000);
+
+  it('a redirect from a routed host is followed by the router, never by the browser: the cashier’s 303 lands on the shop', async () => {
+    const { page, log } = await open('CHECKOUT_PAYMENT');
+    const amount = { currency: 'USD', value: '700' };
+    const session = await shop.client.createPaymentSession({
+      productCode: 'CASHIER_PAYMENT',
+      productScene: 'ELEMENT_PAYMENT',
+      paymentRequestId: 'redirected-1',
+      order: { referenceOrderId: 'redirected-1', orderDescription: 'Ink', orderAmount: amount },
+      paymentAmount: amount,
+      paymentRedirectUrl: `${shop.url}/?scene=CHECKOUT_PAYMENT`,
+    });
+    // The cashier page as if Antom's host served it: its form posts to that host, which answers 303 to the shop.
+    const cashier = new URL(session.normalUrl!);
+    await page.goto(`https://checkout.antom.com${cashier.pathname}${cashier.search}`);
+    await page.click('#pay');
+    await page.waitForSelector('#buy');
+    // The router fetched the 303's target itself and answered the POST with it: the address bar never left Antom's host.
+    expect(page.url()).toBe('https://checkout.antom.com/alipaycn/pc/cashier/pay');
+    expect(shop.gateway.getPayment('redirected-1')?.status).toBe('SUCCESS');
+    expect(log.aborted.filter((u) => u.endsWith('(redirect)'))).toEqual([]);
+  }, 30_000);
 });
