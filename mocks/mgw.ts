@@ -81,7 +81,8 @@ function methodsFor(session: SessionRecord, p: PaymentRecord) {
  */
 function queryAnswer(session: SessionRecord, p: PaymentRecord): Record<string, unknown> {
   const payment = amountFields(p.paymentAmount);
-  const order = amountFields(p.paymentAmount);
+  // The session request's order (its schema requires orderAmount).
+  const order = amountFields((session.order['orderAmount'] as { currency: string; value: string } | undefined) ?? p.paymentAmount);
   return {
     success: true,
     paymentSessionConfig: (JSON.parse(Buffer.from(session.data.split('&&')[3]!, 'base64').toString('utf8')) as SessionPayload)
