@@ -9,11 +9,8 @@ const inCi = process.env.CI === 'true';
 /** Whether a browser test file skips: only off CI, and only when Chromium is missing. */
 export const skipBrowser = !chromiumAvailable && !inCi;
 
-if (skipBrowser) {
-  console.warn(
-    `\n${'!'.repeat(78)}\n!! BROWSER TEST SKIPPED: ${CHROMIUM} does not exist. Install it with\n!!   apt-get update && apt-get install -y chromium\n!! (CI installs it and fails instead of skipping.)\n${'!'.repeat(78)}\n`,
-  );
-}
+if (skipBrowser)
+  console.warn(`!! BROWSER TEST SKIPPED: ${CHROMIUM} does not exist: apt-get install -y chromium (with CI=true it fails instead)`);
 
 /** Launches the headless browser; with CI=true and no Chromium, fails naming the package. */
 export async function launchChromium(): Promise<Browser> {
