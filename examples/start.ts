@@ -1,5 +1,6 @@
 // `npm start`: the embedded gateway and the example shop on loopback, a scripted buyer, and a timeline of one payment.
-// `npm start -- --serve` keeps both up so you can pay by hand in a browser; `npm start -- --doctor` runs doctor.
+// `npm start -- --serve` keeps both up so you can pay by hand in a browser; `npm start -- --doctor` runs doctor;
+// `npm start -- --checkout` serves the web checkout (Antom's Checkout Page SDK) for a browser you open.
 import { parseReports, reconcile } from '../src/reports/index';
 import { startEmbeddedShop } from './express-merchant/embedded';
 
@@ -7,6 +8,13 @@ import { startEmbeddedShop } from './express-merchant/embedded';
 if (process.argv.includes('--doctor')) {
   const { runDoctorDemo } = await import('./doctor');
   process.exit(await runDoctorDemo());
+}
+
+// `npm start -- --checkout`: the Checkout Page flow with @alipay/ams-checkout, until Ctrl-C.
+if (process.argv.includes('--checkout')) {
+  const { serveWebCheckout } = await import('./web-checkout/serve');
+  await serveWebCheckout();
+  process.exit(0);
 }
 
 const serve = process.argv.includes('--serve');

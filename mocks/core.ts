@@ -18,6 +18,8 @@ import { pend, settle } from './payments';
 import { applyRewrite, type RewriteSet } from './rewrite';
 import { authenticate, GatewaySigner } from './signing';
 import { GatewayState, type GatewayContext } from './state';
+import { handleWebSdkRequest } from './web-routes';
+import { sdkRegionCode } from './web-sdk';
 import type {
   DisputeOptions,
   DisputeRecord,
@@ -137,7 +139,10 @@ export class GatewayCore {
       ctx: this.#ctx,
       credentials: this.#credentials,
       cashierOrigin: this.#cashierOrigin,
-      extra: new ExtraApis(this.#state.captures, this.#notifier),
+      extra: new ExtraApis(this.#state.captures, this.#notifier, {
+        sessions: this.#state.sessions,
+        regionCode: sdkRegionCode(options.region),
+      }),
       disputes: this.#disputes,
     };
   }
@@ -263,7 +268,7 @@ export class GatewayCore {
     return this.#closing.signal.aborted;
   }
 
-  /** Handles one HTTP request: an AMS API call, the cashier page or one of its actions. */
+  /** Handles one HTTP request: an AMS API call, the cashier page or one of its actions, or a web SDK route. */
   async handle(req: GatewayRequest): Promise<GatewayReply> {
     let url: URL;
     try {
@@ -283,6 +288,8 @@ export class GatewayCore {
         api[1] !== undefined,
       );
     if (url.pathname === CASHIER_PATH || url.pathname.startsWith(`${CASHIER_PATH}/`)) return handleCashierRequest(this.#ctx, req, url);
+    const web = await handleWebSdkRequest(this.#ctx, req, url, headers);
+    if (web) return web;
     if (url.pathname === '/' && req.method === 'GET') {
       return {
         status: 200,

@@ -9,6 +9,7 @@ export const GATEWAY_APIS = [
   'refund',
   'inquiryRefund',
   'createPaymentSession',
+  'retrievePaymentSession',
   'consult',
   'capture',
   'declare',

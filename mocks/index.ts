@@ -31,5 +31,6 @@ export type { NotificationDelivery, DeliveryAttempt, DeliveryState, GatewayNotif
 export { REWRITE_LIMITS } from './rewrite';
 export type { RewriteSet } from './rewrite';
 export { CASHIER_PATH } from './cashier';
+export { CHECKOUT_PAGE_PATH, MGW_PATH, SDK_PAGE_HOSTS, SDK_RPC_HOSTS, SDK_REGION_CODES } from './web-sdk';
 export { buildGatewayReports } from './reports';
 export type { GatewayReportsOptions, GatewayReportFile } from './reports';

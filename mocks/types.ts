@@ -1,5 +1,6 @@
 // The embedded gateway's public types: its options, the request and reply the adapters exchange, its records and events.
 import type { KnownPaymentStatus } from '../src/schemas/lifecycle';
+import type { Region } from '../src/api/endpoint';
 import type { Clock } from '../src/clock';
 import type { KeyInput } from '../src/signing/keys';
 import type { CredentialOptions } from './credentials';
@@ -47,6 +48,12 @@ export interface GatewayOptions {
   clock?: Clock;
   /** Used to deliver notifications. Default globalThis.fetch (so msw intercepts it when active). */
   fetch?: typeof fetch;
+  /**
+   * Which of Antom's regions the gateway plays for the web SDK: the region code in paymentSessionData (`SEA` → `SG`,
+   * `NA` → `US`, `EU` → `DE`), which picks the host the component SDKs send their RPCs to
+   * (imgs-sea-global / imgs-na-global / imgs-de-global.alipay.com). Default `SEA`.
+   */
+  region?: Region;
   /** Origin of the cashier page in pay responses; default the origin the request arrived on. */
   cashierOrigin?: string;
   /** Upper bound of a `hang` fault, ms. Default 30 000. */
@@ -200,6 +207,7 @@ export type GatewayEventType =
   | 'request.answered'
   | 'fault'
   | 'cashier.viewed'
+  | 'sdk.rpc'
   | 'payment.created'
   | 'payment.pending'
   | 'payment.succeeded'

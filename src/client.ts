@@ -13,6 +13,7 @@ import {
   captureRequestIssues,
   consultRequestIssues,
   inquiryDeclarationRequestIssues,
+  retrievePaymentSessionRequestIssues,
 } from './api/requests';
 import {
   CaptureRequest as CaptureRequestSchema,
@@ -37,8 +38,12 @@ import {
 } from './schemas/customs';
 import {
   PaymentSessionResponse as PaymentSessionResponseSchema,
+  RetrievePaymentSessionRequest as RetrievePaymentSessionRequestSchema,
+  RetrievePaymentSessionResponse as RetrievePaymentSessionResponseSchema,
   type PaymentSessionRequest,
   type PaymentSessionResponse,
+  type RetrievePaymentSessionRequest,
+  type RetrievePaymentSessionResponse,
 } from './schemas/session';
 import { acceptDisputeCall, downloadDisputeEvidenceCall, inquireExchangeRateCall, supplyDefenseDocumentCall } from './api/disputes';
 import type {
@@ -356,8 +361,9 @@ export class AmsClient {
   }
 
   /**
-   * Creates a payment session for Antom's web checkout (`productScene` `CHECKOUT_PAYMENT`: redirect the buyer to
-   * `normalUrl`; `ELEMENT_PAYMENT`: pass `paymentSessionData` unchanged to `@alipay/ams-checkout`). The payment it
+   * Creates a payment session for Antom's web checkout: pass `paymentSessionData` unchanged as `sessionData` to
+   * `@alipay/ams-checkout` (`CHECKOUT_PAYMENT`: `AMSCheckoutPage`, or redirect the buyer to `normalUrl`;
+   * `ELEMENT_PAYMENT`: `AMSElement`; `CASHIER_PAYMENT`: `AMSCashierPayment`). The value is opaque here. The payment it
    * leads to is announced by the payment notification, as for `pay`. `paymentRequestId` is the idempotency key: `U`
    * is retried with the same body. Checked before sending: the schema, a session expiry within 1 hour, and, when a
    * payment method is given, the same ALIPAY_CN rules as `pay()`.
@@ -367,6 +373,31 @@ export class AmsClient {
     return callAms(
       this.#ctx,
       { api: 'createPaymentSession', body, ids: { paymentRequestId: body.paymentRequestId }, responseSchema: PaymentSessionResponseSchema },
+      options,
+    );
+  }
+
+  /**
+   * A payment session's order after the buyer paid (`/v1/payments/retrievePaymentSession`), by the session's
+   * `paymentRequestId`: the final quantities, prices and discounts of the Checkout Page or Payment Element. Read-only,
+   * so always safe to retry. It says nothing about whether the payment succeeded: that is the notification's `outcome`
+   * or `inquiryPayment`.
+   */
+  async retrievePaymentSession(request: RetrievePaymentSessionRequest, options?: RequestOptions): Promise<RetrievePaymentSessionResponse> {
+    const body = assertNoIssues(
+      RetrievePaymentSessionRequestSchema,
+      request,
+      retrievePaymentSessionRequestIssues(request),
+      'retrievePaymentSession',
+    );
+    return callAms(
+      this.#ctx,
+      {
+        api: 'retrievePaymentSession',
+        body,
+        ids: { paymentRequestId: body.paymentRequestId },
+        responseSchema: RetrievePaymentSessionResponseSchema,
+      },
       options,
     );
   }

@@ -24,7 +24,13 @@ export type { CryptoBackendName } from './signing/backend';
 export type { PayRules, Integration } from './api/pay';
 export type { PayRequest, PayResponse } from './schemas/pay';
 export type { PayResult } from './api/pay-result';
-export type { PaymentSessionRequest, PaymentSessionResponse, ProductScene } from './schemas/session';
+export type {
+  PaymentSessionRequest,
+  PaymentSessionResponse,
+  ProductScene,
+  RetrievePaymentSessionRequest,
+  RetrievePaymentSessionResponse,
+} from './schemas/session';
 export type { ConsultRequest, ConsultResponse, PaymentOption } from './schemas/consult';
 export type { CaptureRequest, CaptureResponse } from './schemas/capture';
 export type {

@@ -34,6 +34,7 @@ export const AMS_APIS = [
   'consult',
   'capture',
   'createPaymentSession',
+  'retrievePaymentSession',
 ] as const;
 
 export interface EndpointOptions {

@@ -44,7 +44,7 @@ describe('ams-cashier sign validates --api and --time', () => {
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain(
-      '--api "payy" is not an AMS API; did you mean "pay"? Valid: pay, inquiryPayment, cancel, refund, inquiryRefund, consult, capture, createPaymentSession, declare, inquiryDeclarationRequests',
+      '--api "payy" is not an AMS API; did you mean "pay"? Valid: pay, inquiryPayment, cancel, refund, inquiryRefund, consult, capture, createPaymentSession, retrievePaymentSession, declare, inquiryDeclarationRequests',
     );
     expect(cli.run([...base(), '--api', 'inquirypayment']).stderr).toContain('did you mean "inquiryPayment"?');
     const far = cli.run([...base(), '--api', 'notify']);

@@ -68,7 +68,9 @@ describe('examples', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^session SESSION_\w+: \d+ characters of sessionData for the web SDK$/m);
-    expect(r.stdout).toMatch(/^checkout page: redirect the buyer to http:\/\/127\.0\.0\.1:\d+\/alipaycn\/pc\/cashier\?/m);
+    expect(r.stdout).toMatch(
+      /^checkout page: or redirect the buyer to http:\/\/127\.0\.0\.1:\d+\/checkout-page\/pages\/payment\/index\.html\?sessionData=/m,
+    );
     expect(r.stdout).toMatch(/^notification: session-example-\d+ is paid — ship it\noutcome paid, acknowledged$/m);
   }, 60_000);
 

@@ -11,6 +11,7 @@ import {
   declareRequestIssues,
   inquiryDeclarationRequestIssues,
   paymentSessionRequestIssues,
+  retrievePaymentSessionRequestIssues,
 } from '../../src/api/requests';
 import {
   acceptDisputeRequestIssues,
@@ -28,7 +29,7 @@ import { InquireExchangeRateRequest } from '../../src/schemas/exchange-rate';
 import { PaymentRefSchema, RefundRefSchema, RefundRequest } from '../../src/schemas/lifecycle';
 import { parseOrThrow } from '../../src/schemas/parse';
 import { PayRequest } from '../../src/schemas/pay';
-import { PaymentSessionRequest } from '../../src/schemas/session';
+import { PaymentSessionRequest, RetrievePaymentSessionRequest } from '../../src/schemas/session';
 import { FIXED_NOW, payRequest } from '../helpers/client';
 
 const NOW = FIXED_NOW;
@@ -153,6 +154,11 @@ const APIS: Record<string, { schema: z.ZodType; base: () => Body; issues: (body:
       env: { terminalType: 'WEB' },
     }),
     issues: (b) => paymentSessionRequestIssues(b, NOW),
+  },
+  retrievePaymentSession: {
+    schema: RetrievePaymentSessionRequest,
+    base: () => ({ paymentRequestId: 'pr-1' }),
+    issues: (b) => retrievePaymentSessionRequestIssues(b),
   },
   consult: {
     schema: ConsultRequest,
