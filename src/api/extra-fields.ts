@@ -45,27 +45,44 @@ const MAX_EXTRA_JSON = 64 * 1024;
  */
 export function withExtraFields(api: string, body: unknown, extra: Record<string, unknown> | undefined): unknown {
   if (extra === undefined) return body;
+  // One snapshot of the fields, checked and merged: a getter or a Proxy cannot show one value to the check and
+  // another to the body.
+  let entries: Array<[string, unknown]>;
+  try {
+    entries = Object.entries(extra);
+  } catch {
+    throw new AmsValidationError([{ field: 'extraFields', message: 'could not be read (a throwing getter or Proxy)' }], {
+      context: `Invalid ${api} options`,
+    });
+  }
   const issues: ValidationIssue[] = [];
   if (body === null || typeof body !== 'object' || Array.isArray(body))
     issues.push({ field: 'extraFields', message: 'can only be added to a JSON object body' });
-  const known = knownFields(api);
-  const keys = Object.keys(extra);
-  if (keys.length > MAX_EXTRA_FIELDS) issues.push({ field: 'extraFields', message: `at most ${MAX_EXTRA_FIELDS} fields` });
-  for (const key of keys.slice(0, MAX_EXTRA_FIELDS)) {
+  // Names are compared as a lenient parser on the other side might read them: case and underscores aside.
+  const taken = new Set([...Object.keys(body ?? {}), ...knownFields(api)].map(loose));
+  if (entries.length > MAX_EXTRA_FIELDS) issues.push({ field: 'extraFields', message: `at most ${MAX_EXTRA_FIELDS} fields` });
+  for (const [key, value] of entries.slice(0, MAX_EXTRA_FIELDS)) {
     const at = `extraFields.${key.slice(0, 40)}`;
     if (!/^[A-Za-z][A-Za-z0-9_]{0,63}$/.test(key)) issues.push({ field: at, message: `${showValue(key)} is not an AMS field name` });
     else if (Object.hasOwn(body as object, key))
       issues.push({ field: at, message: 'the request already has it: a value given twice would not be the one that was checked' });
-    else if (known.has(key)) issues.push({ field: at, message: `${api} knows this field: give it in the request, where it is checked` });
-    else if (extra[key] === undefined) issues.push({ field: at, message: 'is undefined: leave it out' });
+    else if (taken.has(loose(key)))
+      issues.push({ field: at, message: `${api} knows this field (or one spelled like it): give it in the request, where it is checked` });
+    else if (value === undefined) issues.push({ field: at, message: 'is undefined: leave it out' });
   }
+  const snapshot = Object.fromEntries(entries);
   let size = 0;
   try {
-    size = JSON.stringify(extra).length;
+    size = JSON.stringify(snapshot).length;
   } catch {
     issues.push({ field: 'extraFields', message: 'must be JSON-serializable (no cycles, no BigInt)' });
   }
   if (size > MAX_EXTRA_JSON) issues.push({ field: 'extraFields', message: `is ${size} characters of JSON; at most ${MAX_EXTRA_JSON}` });
   if (issues.length > 0) throw new AmsValidationError(issues, { context: `Invalid ${api} options` });
-  return { ...(body as object), ...extra };
+  // The serialized snapshot is what is merged: what was measured is what is sent.
+  return { ...(body as object), ...(JSON.parse(JSON.stringify(snapshot)) as Record<string, unknown>) };
+}
+
+function loose(name: string): string {
+  return name.toLowerCase().replace(/_/g, '');
 }

@@ -97,12 +97,14 @@ function keySafe(id: string): string {
  * The queue an inbox uses when no queueName is given: `ams-notifications-<clientId>`, the id made safe for a Redis
  * key (no `:`; characters other than letters, digits, `_`, `.`, `-` as %XX). With several client ids, one queue for
  * the set: the ids sorted, without repeats, joined with `+` (an inbox for `[A, B]` and one for `[A]` are two inboxes).
+ * An inbox given a `path` has a queue of its own (`…@<path>`): two inboxes of one merchant on two notify URLs
+ * (payments and refunds) would otherwise take each other's jobs and fail them against the wrong path.
  */
-export function defaultQueueName(clientId: string | readonly string[]): string {
+export function defaultQueueName(clientId: string | readonly string[], path?: string): string {
   const ids = [...new Set(typeof clientId === 'string' ? [clientId] : clientId)].sort();
   if (ids.length === 0 || ids.some((id) => typeof id !== 'string' || id === ''))
     config('defaultQueueName needs the client id (or ids) the inbox takes notifications for', 'clientId');
-  return `${DEFAULT_QUEUE_NAME}-${ids.map(keySafe).join('+')}`;
+  return `${DEFAULT_QUEUE_NAME}-${ids.map(keySafe).join('+')}${path === undefined ? '' : `@${keySafe(path)}`}`;
 }
 
 const OWN_OPTIONS = new Set(['connection', 'queueName', 'prefix', 'enqueueTimeoutMs', 'keepCompletedMs', 'durability']);
@@ -248,7 +250,9 @@ export function createNotificationInbox(options: NotificationInboxOptions): Noti
   const clock = (given.clock as Clock | undefined) ?? party?.clock;
   // The receiver's verifier, resolved once more for the workers: they verify every job again before any callback.
   const verifier = resolveVerifier(handlerOptions, 'createNotificationInbox: ');
-  const queueName = queueNameOf(given.queueName, () => defaultQueueName(verifier.clientIds));
+  const queueName = queueNameOf(given.queueName, () =>
+    defaultQueueName(verifier.clientIds, typeof handlerOptions.path === 'string' ? handlerOptions.path : undefined),
+  );
   const now = (): number => (clock ? clock.now().getTime() : Date.now());
 
   loadBullMQ();
@@ -334,6 +338,8 @@ export async function readInboxStatsAt(options: {
   /** The queue; without it, the default queue of `clientId`. One of them is required. */
   queueName?: string;
   clientId?: string | readonly string[];
+  /** The inbox's `path` option, when it was given one (its default queue name carries it). */
+  path?: string;
   prefix?: string;
   /** The clock the oldest job's age is measured with; default the system clock. */
   clock?: Clock;
@@ -344,7 +350,7 @@ export async function readInboxStatsAt(options: {
   const queueName = queueNameOf(options.queueName, () => {
     if (options.clientId === undefined)
       config('give queueName, or clientId to read the default queue of that client id (ams-notifications-<clientId>)', 'queueName');
-    return defaultQueueName(options.clientId);
+    return defaultQueueName(options.clientId, options.path);
   });
   const queue = openQueue(queueName, producerConnection(bullConnection(options.connection)), prefixOf(options.prefix), {});
   try {

@@ -20,8 +20,6 @@ import { inboxJobData, type InboxJobData } from './job';
 
 /** One request on its way through a handler: what the enqueueing callback needs besides the notification. */
 interface Delivery {
-  /** The request's own pathname (used when no `path` option was given, as the handlers do). */
-  urlPath: string | undefined;
   headers: NotificationHeaders;
   /** The raw body as the handler read it; undefined when it was not read (then the handler never reaches the callback). */
   body(): Promise<string | Uint8Array | undefined>;
@@ -49,15 +47,6 @@ export interface Receiver {
 /** The answer when the job could not be stored: not the acknowledgement, so Alipay sends the notification again. */
 export function unavailableResponse(): NotificationResponse {
   return errorResponse(503, 'queue_unavailable', 'the notification could not be stored; try again later', { 'retry-after': '5' });
-}
-
-function pathnameOf(url: string | undefined): string | undefined {
-  if (!url) return undefined;
-  try {
-    return new URL(url, 'http://localhost').pathname;
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -157,12 +146,12 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   const log = options.logger;
   const limit = options.handler.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
 
-  async function enqueue(notification: AmsNotification, { key }: NotificationContext): Promise<void> {
+  async function enqueue(notification: AmsNotification, { key, path }: NotificationContext): Promise<void> {
     const delivery = deliveries.getStore();
     if (!delivery) throw new Error('ams: inbox callback ran outside a delivery');
     const rawBody = await delivery.body();
     if (rawBody === undefined) throw new Error('ams: inbox could not keep a copy of the request body');
-    const path = options.handler.path ?? delivery.urlPath ?? '';
+    // The path the handler verified the signature against: the worker verifies the stored job against the same.
     const data = inboxJobData({
       key,
       path,
@@ -200,9 +189,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
   const fetchHandlerInner = createFetchNotificationHandler(handlerOptions);
 
   const nodeHandler: NodeNotificationHandler = (req, res, next) => {
-    const r = req as IncomingMessage & { originalUrl?: string };
     const delivery: Delivery = {
-      urlPath: pathnameOf(r.originalUrl ?? req.url),
       headers: req.headers,
       body: captureNodeBody(req, limit),
       unavailable: false,
@@ -213,7 +200,7 @@ export function createReceiver(options: ReceiverOptions): Receiver {
 
   const fetchHandler: FetchNotificationHandler = async (request) => {
     const { request: tapped, body } = captureFetchBody(request, limit);
-    const delivery: Delivery = { urlPath: pathnameOf(request.url), headers: request.headers, body, unavailable: false };
+    const delivery: Delivery = { headers: request.headers, body, unavailable: false };
     const response = await deliveries.run(delivery, () => fetchHandlerInner(tapped));
     if (!delivery.unavailable) return response;
     const r = unavailableResponse();

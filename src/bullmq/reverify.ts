@@ -12,6 +12,18 @@ export interface JobVerification {
   path: string | undefined;
 }
 
+/** A job that verified: its notification, the bytes, and the key it is known by now. */
+export interface VerifiedJob {
+  notification: AmsNotification;
+  rawBody: Buffer;
+  /** The notification's key as this version gives it: what callbacks see as `context.key`. */
+  key: string;
+  /** The other keys the same notification may have been stored under (the current one, or a former one). */
+  twins: string[];
+  /** The job was stored under a former key (by a receiver of an earlier version). */
+  stale: boolean;
+}
+
 /** A job that is not a notification Alipay signed for this inbox: it fails for good, no callback runs. */
 export class InboxJobRefused extends Error {
   override readonly name = 'InboxJobRefused';
@@ -38,7 +50,7 @@ function isStringRecord(value: unknown): value is Record<string, string> {
 export async function verifyJob(
   job: { id?: string | undefined; data: InboxJobData | undefined },
   v: JobVerification,
-): Promise<{ notification: AmsNotification; rawBody: Buffer }> {
+): Promise<VerifiedJob> {
   const data = job.data as Partial<InboxJobData> | undefined | null;
   if (!data || data.v !== 1) {
     refuse(job.id, `unknown job layout (v=${String(data?.v)}); was it written by a newer ams-cashier?`);
@@ -68,5 +80,6 @@ export async function verifyJob(
     refuse(job.id, `its key "${data.key.slice(0, 80)}" is not the verified notification's key "${key.slice(0, 80)}"`);
   if (job.id !== inboxJobId(data.key))
     refuse(job.id, `its id is not the one the inbox gives this notification (${inboxJobId(data.key).slice(0, 80)})`);
-  return { notification, rawBody };
+  const former = formerNotificationKeys(notification, rawBody);
+  return { notification, rawBody, key, twins: [key, ...former].filter((k) => k !== data.key), stale: data.key !== key };
 }

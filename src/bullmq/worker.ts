@@ -11,9 +11,9 @@ import {
   type PaymentNotification,
   type RefundNotification,
 } from '../notifications/schemas';
-import { backoffDelay, routesFor, type InboxJobData, type InboxRoute } from './job';
+import { backoffDelay, inboxJobId, routesFor, type InboxJobData, type InboxRoute } from './job';
 import type { loadBullMQ } from './load';
-import { InboxJobRefused, verifyJob, type JobVerification } from './reverify';
+import { InboxJobRefused, verifyJob, type JobVerification, type VerifiedJob } from './reverify';
 
 /** What a callback learns besides the notification. */
 export interface InboxJobContext {
@@ -245,10 +245,9 @@ export function startInboxWorker(deps: WorkerDeps, r: ResolvedProcess): InboxWor
   const log = deps.logger;
 
   async function run(job: Job<InboxJobData>): Promise<void> {
-    let notification: AmsNotification;
-    let rawBody: Buffer;
+    let verified: VerifiedJob;
     try {
-      ({ notification, rawBody } = await verifyJob(job, deps.verification));
+      verified = await verifyJob(job, deps.verification);
     } catch (error) {
       // Redis is not a trusted sender: a job added by hand, edited, or stored by an inbox for other client ids cannot
       // get better by retrying, and must never reach a callback (onDeadLetter neither: its notification is not one).
@@ -260,9 +259,17 @@ export function startInboxWorker(deps: WorkerDeps, r: ResolvedProcess): InboxWor
       });
       throw new UnrecoverableError(why);
     }
+    const { notification, rawBody } = verified;
     const data = job.data;
+    if (await handledUnderTwin(job, verified)) {
+      log.info?.('ams: inbox job skipped: the same notification is stored under its other key and runs (or ran) there', {
+        jobId: job.id,
+        key: verified.key,
+      });
+      return;
+    }
     const controller = new AbortController();
-    const context = contextOfJob(job, rawBody, controller.signal);
+    const context = { ...contextOfJob(job, rawBody, controller.signal), key: verified.key };
     const target = callbackFor(r.callbacks, notification);
     // No callback for this kind is this worker's configuration: retrying here cannot help, so it fails at once
     // (retry it from the failed set once a worker has the callback).
@@ -300,6 +307,21 @@ export function startInboxWorker(deps: WorkerDeps, r: ResolvedProcess): InboxWor
       // Failed for good here, whatever attempts BullMQ has left on the job.
       throw new UnrecoverableError(error instanceof Error ? error.message : String(error));
     }
+  }
+
+  /**
+   * One notification stored under two keys (its current one, and the one a receiver of an earlier version gave it)
+   * runs once: a job under a former key defers to a job under the current key, whatever its state but failed; a job
+   * under the current key defers to a former-key job only once that one completed (so one of them always runs).
+   */
+  async function handledUnderTwin(job: Job<InboxJobData>, v: VerifiedJob): Promise<boolean> {
+    for (const twin of v.twins) {
+      const other = await deps.bullmq.Job.fromId<InboxJobData>(worker, inboxJobId(twin));
+      if (!other) continue;
+      const state = await other.getState();
+      if (v.stale ? state !== 'failed' && state !== 'unknown' : state === 'completed') return true;
+    }
+    return false;
   }
 
   const worker = new BullWorker<InboxJobData>(deps.queueName, run, {

@@ -6,13 +6,14 @@ import { parseCommandArgs, requireOpts, stringOpt } from './args';
 import { json } from './format';
 import { CliUsageError, EXIT, type CliIo, type ExitCode } from './io';
 
-export const INBOX_HELP = `Usage: ams-cashier inbox stats --redis redis://HOST:PORT (--client-id ID | --queue NAME) [--prefix PREFIX] [--json]
+export const INBOX_HELP = `Usage: ams-cashier inbox stats --redis redis://HOST:PORT (--client-id ID [--path PATH] | --queue NAME) [--prefix PREFIX] [--json]
 
   stats   how many notifications wait, run, completed and failed in the inbox queue, and how long the
           oldest waiting one has waited. Needs bullmq and ioredis installed (npm install bullmq ioredis).
           --redis      the Redis the receivers and workers use (redis:// or rediss://; a password in it is never printed)
           --client-id  the inbox's client id: reads its default queue, ams-notifications-<client id>
                        (several, comma-separated, for an inbox given a list of client ids)
+          --path       the inbox's path option, if you gave one (its default queue carries it)
           --queue      the queueName given to createNotificationInbox, if you gave one (instead of --client-id)
           --prefix     the BullMQ prefix, if you set one
           --timeout    give up after this many milliseconds (default 5000)
@@ -54,7 +55,7 @@ export function formatInboxStats(queue: string, where: string, s: InboxStats): s
 }
 
 /** The queue to read: --queue as given, or the default queue of --client-id (the inbox's own default). */
-function queueOf(queue: string | undefined, clientIds: string | undefined): string {
+function queueOf(queue: string | undefined, clientIds: string | undefined, path: string | undefined): string {
   if (queue !== undefined && clientIds !== undefined)
     throw new CliUsageError('give --queue or --client-id, not both (--client-id reads the default queue of that client id)', {
       command: 'inbox',
@@ -72,7 +73,9 @@ function queueOf(queue: string | undefined, clientIds: string | undefined): stri
       "missing --client-id (or --queue): each inbox's default queue is named after its client id, ams-notifications-<client id>",
       { command: 'inbox' },
     );
-  return defaultQueueName(ids);
+  if (path !== undefined && !path.startsWith('/'))
+    throw new CliUsageError('--path must be the notify path, starting with /', { command: 'inbox' });
+  return defaultQueueName(ids, path);
 }
 
 export async function runInbox(argv: string[], io: CliIo): Promise<ExitCode> {
@@ -89,6 +92,7 @@ export async function runInbox(argv: string[], io: CliIo): Promise<ExitCode> {
     redis: { type: 'string' },
     queue: { type: 'string' },
     'client-id': { type: 'string' },
+    path: { type: 'string' },
     prefix: { type: 'string' },
     timeout: { type: 'string' },
     json: { type: 'boolean' },
@@ -100,7 +104,7 @@ export async function runInbox(argv: string[], io: CliIo): Promise<ExitCode> {
   requireOpts('inbox', parsed, ['redis']);
   const redis = stringOpt(parsed, 'redis')!;
   if (!/^rediss?:\/\/[^\s]+$/i.test(redis)) throw new CliUsageError('--redis must be a redis:// or rediss:// URL', { command: 'inbox' });
-  const queue = queueOf(stringOpt(parsed, 'queue'), stringOpt(parsed, 'client-id'));
+  const queue = queueOf(stringOpt(parsed, 'queue'), stringOpt(parsed, 'client-id'), stringOpt(parsed, 'path'));
   const timeoutText = stringOpt(parsed, 'timeout');
   const timeoutMs = timeoutText === undefined ? 5000 : Number(timeoutText);
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs <= 0)

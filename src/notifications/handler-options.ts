@@ -16,6 +16,8 @@ import { checkTolerance, resolveVerifier, type Verifier } from './verify';
 export interface NotificationContext {
   /** The dedupe key (`notifyType:paymentId`, …): use it as an idempotency key in your own storage too. */
   key: string;
+  /** The path the signature was verified against (the `path` option, or the request's own). */
+  path: string;
 }
 
 /** A callback may return anything; only a throw / rejection matters (it means "not handled, send it again"). */

@@ -224,7 +224,7 @@ export function createNotificationProcessor(options: NotificationHandlerOptions)
     }
 
     try {
-      await callback(notification, { key });
+      await callback(notification, { key, path });
     } catch (err) {
       log.error?.('ams: notification callback threw; not acknowledged, Alipay will send it again', { ...meta, error: err });
       if (r.store && claim.state === 'claimed') {

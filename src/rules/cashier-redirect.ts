@@ -61,9 +61,11 @@ export function cashierRedirect(
     ]);
   }
   const url = checkedUrl(normalUrl, 'normalUrl');
+  // The URL as checked and serialized (never the raw string: a CR LF in it would split a Location header).
+  const href = url.href;
   const params = [...url.searchParams.entries()];
   url.search = '';
-  return { method: 'GET', url: normalUrl, html: page('GET', url.href, params, options) };
+  return { method: 'GET', url: href, html: page('GET', url.href, params, options) };
 }
 
 function fromForm(form: RedirectActionFormInput, prefix: string, options: CashierRedirectOptions): CashierRedirect {

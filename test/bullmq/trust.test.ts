@@ -24,6 +24,9 @@ describe('defaultQueueName', () => {
     expect(defaultQueueName(['A-1'])).toBe(defaultQueueName('A-1'));
     expect(defaultQueueName(['A+1'])).toBe('ams-notifications-A%2B1');
     expect(() => defaultQueueName([])).toThrow(/client id/);
+    // An inbox given a path has a queue of its own: two notify URLs of one merchant never share one.
+    expect(defaultQueueName('A-1', '/alipay/payments')).toBe('ams-notifications-A-1@%2Falipay%2Fpayments');
+    expect(defaultQueueName('A-1', '/alipay/payments')).not.toBe(defaultQueueName('A-1', '/alipay/refunds'));
   });
 });
 
@@ -272,8 +275,8 @@ describe.skipIf(!HAVE_REDIS)('inbox workers verify every job again', () => {
     await until(() => a.seen.length === 5 && b.seen.length === 5, 10_000);
     expect(a.seen.map((s) => s.paymentId).sort()).toEqual(['a-0', 'a-1', 'a-2', 'a-3', 'a-4']);
     expect(b.seen.map((s) => s.paymentId).sort()).toEqual(['b-0', 'b-1', 'b-2', 'b-3', 'b-4']);
-    const qa = openQueue(defaultQueueName('CLIENT_A'));
-    const qb = openQueue(defaultQueueName('CLIENT_B'));
+    const qa = openQueue(defaultQueueName('CLIENT_A', PATH));
+    const qb = openQueue(defaultQueueName('CLIENT_B', PATH));
     await expect.poll(() => qa.getJobCounts('completed', 'failed'), { timeout: 5000 }).toEqual({ completed: 5, failed: 0 });
     await expect.poll(() => qb.getJobCounts('completed', 'failed'), { timeout: 5000 }).toEqual({ completed: 5, failed: 0 });
     expect(await a.inbox.stats()).toMatchObject({ completed: 5, failed: 0 });
@@ -299,6 +302,6 @@ describe.skipIf(!HAVE_REDIS)('inbox workers verify every job again', () => {
     }
     await until(() => both.seen.length === 2, 10_000);
     expect(both.seen.map((s) => s.paymentId).sort()).toEqual(['multi-a', 'multi-b']);
-    expect(await openQueue('ams-notifications-CLIENT_A+CLIENT_B').getJobCounts('completed')).toEqual({ completed: 2 });
+    expect(await openQueue(defaultQueueName(['CLIENT_A', 'CLIENT_B'], PATH)).getJobCounts('completed')).toEqual({ completed: 2 });
   });
 });

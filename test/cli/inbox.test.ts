@@ -112,10 +112,15 @@ describe.skipIf(!HAVE_REDIS)('ams-cashier inbox stats', () => {
       const n = signedPayment('cli-default-queue');
       const res = await own.fetchHandler(new Request(`http://shop.example${PATH}`, { method: 'POST', headers: n.headers, body: n.body }));
       expect(res.status).toBe(200);
-      const r = cli.run(['inbox', 'stats', '--redis', url, '--client-id', CLIENT_ID, '--json']);
+      const r = cli.run(['inbox', 'stats', '--redis', url, '--client-id', CLIENT_ID, '--path', PATH, '--json']);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
-      expect(JSON.parse(r.stdout)).toMatchObject({ queue: `ams-notifications-${CLIENT_ID}`, queued: 1, waiting: 1, completed: 0 });
+      expect(JSON.parse(r.stdout)).toMatchObject({
+        queue: `ams-notifications-${CLIENT_ID}@%2Falipay%2Fnotify`,
+        queued: 1,
+        waiting: 1,
+        completed: 0,
+      });
     } finally {
       await own.close();
     }

@@ -1,6 +1,8 @@
 // `check`'s client lines: the client id is well formed, sandbox agrees with its SANDBOX_ prefix, and the region or
 // baseUrl names one gateway.
 import { REGIONS, apiPath, originOf, regionOrigin } from '../../api/endpoint';
+import { OPTION } from '../../options';
+import { showValue } from '../../rules/show';
 import { AmsConfigError } from '../../errors';
 import type { CheckLine } from './report';
 
@@ -11,12 +13,12 @@ export function clientChecks(c: Record<string, unknown>): CheckLine[] {
   let sandbox: boolean | undefined;
   if (clientId === undefined) {
     lines.push({ id: 'client.id', status: 'skip', title: 'clientId', detail: 'no clientId given' });
-  } else if (typeof clientId !== 'string' || clientId.trim() === '' || clientId !== clientId.trim() || /\s/.test(clientId)) {
+  } else if (typeof clientId !== 'string' || !OPTION.clientId.safeParse(clientId).success) {
     // YAML reads unquoted digits as a number (and may round a long one): say so, since the fix is quoting.
     const detail =
       typeof clientId === 'number'
         ? `clientId is the number ${clientId}, not text → quote it ("…") so it is read exactly as in the Antom dashboard`
-        : 'clientId must be a non-empty string without spaces → copy the Client ID from the Antom dashboard';
+        : `clientId ${showValue(clientId, 40)} is not a client id (printable ASCII, no spaces, at most 128 characters) → copy the Client ID from the Antom dashboard`;
     lines.push({ id: 'client.id', status: 'fail', title: 'clientId is well formed', detail });
   } else {
     const prefixed = clientId.startsWith('SANDBOX_');
@@ -72,6 +74,11 @@ export function clientChecks(c: Record<string, unknown>): CheckLine[] {
   if (baseUrl !== undefined) {
     try {
       origin = originOf(String(baseUrl));
+      const { protocol, hostname } = new URL(origin);
+      // Plain HTTP is for a gateway on this machine; anywhere else every request and answer can be read on the way,
+      // and an unsigned failure answer forged.
+      if (protocol === 'http:' && !/^(localhost|127(\.\d{1,3}){3}|\[::1\])$/.test(hostname))
+        endpointProblem = `baseUrl ${origin} is plain http to a host that is not this machine → use https (http is only for a local gateway)`;
     } catch (err) {
       if (!(err instanceof AmsConfigError)) throw err;
       endpointProblem = `${err.message} → give only the origin, such as https://proxy.example:8443`;
@@ -91,9 +98,10 @@ export function clientChecks(c: Record<string, unknown>): CheckLine[] {
     const conflict =
       region !== undefined &&
       baseUrl !== undefined &&
-      /\.alipay\.com$/.test(new URL(origin).hostname) &&
-      origin !== regionOrigin(String(region)) &&
-      origin !== regionOrigin(String(region), true) &&
+      /\.alipay\.com\.?$/.test(new URL(origin).hostname) &&
+      // The host as DNS reads it: a trailing dot names the same host.
+      origin.replace(/\.(?=:|$)/, '') !== regionOrigin(String(region)) &&
+      origin.replace(/\.(?=:|$)/, '') !== regionOrigin(String(region), true) &&
       !new URL(origin).hostname.includes(`-${String(region).toLowerCase()}`);
     lines.push(
       conflict
