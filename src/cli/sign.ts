@@ -8,7 +8,7 @@ import { loadPrivateKey, publicKeyFingerprint } from '../signing/keys';
 import { parseCommandArgs, requireOpts, stringOpt } from './args';
 import { ESCAPE_LEGEND, escapeVisible, json, shQuote } from './format';
 import { CliUsageError, EXIT, StdinGuard, readBytesArg, readKeyArg, requireUtf8, type CliIo, type ExitCode } from './io';
-import { closestName } from './suggest';
+import { closestName } from '../internal/suggest';
 
 /** What --api takes by name: every modelled API (payments and customs); any /v1/... path is taken too. */
 const MODELLED_APIS: readonly string[] = [...AMS_APIS, ...CUSTOMS_APIS];
@@ -43,7 +43,7 @@ Exit codes: 0 signed, 1 a body that is not UTF-8 or an input over 4 MiB, 2 unusa
             unknown --api, unreadable key or body).
 
 Example:
-  ams-cashier sign --client-id SANDBOX_5Y0000000000 --key keys/app_private.pem \\
+  ams-cashier sign --client-id SANDBOX_5Y0000000000 --key keys/app_private_key.pem \\
     --api pay --body body.json --time 2026-01-01T12:00:00+08:00
 `;
 

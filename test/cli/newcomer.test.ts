@@ -36,6 +36,26 @@ describe('ams-cashier --version', () => {
   });
 });
 
+describe('every command refuses an unknown flag, naming the flag it was meant to be', () => {
+  it.each([
+    [['check', 'x.json', '--jsn'], '--jsn (did you mean --json?)'],
+    [['doctor', '--client-ID', 'X'], '--client-ID (did you mean --client-id?)'],
+    [['sign', '--bdy', 'b.json'], '--bdy (did you mean --body?)'],
+    [['verify', '--signatur', 's'], '--signatur (did you mean --signature?)'],
+    [['keys', 'generate', '--output', 'k'], '--output (did you mean --out?)'],
+    [['keys', 'inspect', 'k.pem', '--jason'], '--jason (did you mean --json?)'],
+    [['inbox', 'stats', '--redis-url', 'redis://x'], '--redis-url (did you mean --redis?)'],
+    [['reconcile', '.', '--ledgr', 'l.csv'], '--ledgr (did you mean --ledger?)'],
+    [['reconcile', '.', '--bogus'], '--bogus'],
+  ])('%j', (args, shown) => {
+    const r = cli.run(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`: unknown option ${shown}`);
+    if (!shown.includes('did you mean')) expect(r.stderr).not.toContain('did you mean');
+  });
+});
+
 describe('ams-cashier sign validates --api and --time', () => {
   const base = () => ['sign', '--client-id', CLIENT, '--key', KEY, '--body', file('body.json', BODY)];
 
