@@ -2,9 +2,9 @@
 //   tsx examples/express-merchant/main.ts
 //   AMS_CLIENT_ID=SANDBOX_… AMS_PRIVATE_KEY_FILE=… AMS_ALIPAY_PUBLIC_KEY_FILE=… AMS_REGION=NA PUBLIC_URL=https://… tsx examples/express-merchant/main.ts
 import { readFileSync } from 'node:fs';
-import { AmsClient, type Region } from '../../src/index';
-import { createMerchantApp } from './app';
-import { startEmbeddedShop } from './embedded';
+import { AmsClient, type Region } from 'ams-cashier';
+import { createMerchantApp } from './app.js';
+import { startEmbeddedShop } from './embedded.js';
 
 const port = Number(process.env.PORT ?? 3000);
 

@@ -47,7 +47,7 @@ Example:
   ams-cashier check go-live.json
   {"paymentMethodType":"ALIPAY_CN","contractSettlementCurrency":"USD","paymentCurrencies":["USD","CNY"],
    "settlementCurrency":"USD","clientId":"SANDBOX_5Y0000000000","region":"NA",
-   "privateKeyFile":"keys/app_private.txt","alipayPublicKeyFile":"keys/alipay_public.txt","keyVersion":"1"}
+   "privateKeyFile":"keys/app_private_key.pem","alipayPublicKeyFile":"keys/alipay_public_key.txt","keyVersion":"1"}
 `;
 
 /**

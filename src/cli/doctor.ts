@@ -43,7 +43,7 @@ Options (each also read from the environment variable named):
 Exit codes: 0 all good, 1 a check failed (each failure says what to do), 2 unusable input.
 
 Example:
-  AMS_PRIVATE_KEY_FILE=keys/app_private.txt AMS_ALIPAY_PUBLIC_KEY_FILE=keys/alipay_public.txt \\
+  AMS_PRIVATE_KEY_FILE=keys/app_private_key.pem AMS_ALIPAY_PUBLIC_KEY_FILE=keys/alipay_public_key.txt \\
     ams-cashier doctor --client-id SANDBOX_5Y0000000000 --region NA
 `;
 

@@ -24,7 +24,7 @@ Exit codes: 0 done / usable AMS key, 1 a key that AMS cannot use (too short, not
 
 Examples:
   ams-cashier keys generate --out ./keys
-  ams-cashier keys inspect keys/alipay_public.txt
+  ams-cashier keys inspect keys/alipay_public_key.txt
 `;
 
 export const GENERATED_FILES = Object.freeze({ privateKey: 'app_private_key.pem', publicKey: 'app_public_key.txt' });

@@ -30,7 +30,7 @@ Options:
 Exit codes: 0 valid as given, 1 not valid (the cause is printed), 2 unusable input.
 
 Example:
-  ams-cashier verify --public-key keys/alipay_public.txt --path /ams/api/v1/payments/pay \\
+  ams-cashier verify --public-key keys/alipay_public_key.txt --path /ams/api/v1/payments/pay \\
     --client-id SANDBOX_5Y0000000000 --time 2026-01-01T12:00:01+08:00 --body response.json \\
     --signature 'algorithm=RSA256,keyVersion=1,signature=KrwD…%3D%3D'
 `;
