@@ -1,6 +1,7 @@
 // The examples run as users run them: `npm start` (tsx examples/start.ts) and the small scripts exit 0 with their output.
 import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,10 +16,11 @@ function run(
   script: string,
   args: string[] = [],
   cwd = root,
+  env: Record<string, string> = {},
 ): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
   const started = Date.now();
   return new Promise((done) => {
-    execFile(tsx, [script, ...args], { cwd, timeout: 45_000, env: { ...process.env, NODE_OPTIONS: '' } }, (err, stdout, stderr) => {
+    execFile(tsx, [script, ...args], { cwd, timeout: 45_000, env: { ...process.env, NODE_OPTIONS: '', ...env } }, (err, stdout, stderr) => {
       done({
         code: err ? (((err as NodeJS.ErrnoException & { code?: number }).code as unknown as number) ?? 1) : 0,
         stdout,
@@ -79,6 +81,24 @@ describe('npm start flags', () => {
     const help = await run('examples/start.ts', ['--help']);
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^Usage: npm start/);
+  }, 60_000);
+});
+
+describe('the example shop on a busy port', () => {
+  it('says the port is taken and how to pick another: exit 1, no stack trace', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (busy.address() as AddressInfo).port;
+      const r = await run('examples/express-merchant/main.ts', [], root, { PORT: String(port), AMS_CLIENT_ID: '' });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr.trim()).toBe(
+        `example shop: port ${port} on 127.0.0.1 is already in use by another program (a second shop?). Stop it, or pick another port: PORT=3001 npx tsx examples/express-merchant/main.ts`,
+      );
+    } finally {
+      busy.close();
+    }
   }, 60_000);
 });
 
