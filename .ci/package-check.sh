@@ -13,7 +13,7 @@ tarball=$(npm pack --silent --ignore-scripts --pack-destination "$work" | tail -
 listing=$(tar -tzf "$work/$tarball")
 for f in package/LICENSE package/README.md package/mocks/README.md package/bench/README.md package/dist/cli/main.js \
   package/dist/mocks/index.d.ts package/dist/mocks/msw.d.ts package/examples/check.json package/examples/pay.ts \
-  package/examples/express-merchant/app.ts; do
+  package/examples/express-merchant/app.ts package/docs/cli-output.schema.json; do
   grep -qx "$f" <<<"$listing" || { echo "package-check: $f missing from the tarball"; exit 1; }
 done
 # Nothing runs on a consumer's install: no install-time lifecycle script in the packed manifest.

@@ -13,4 +13,6 @@ try {
   if (!(e instanceof ams.AmsConfigError) || !e.message.includes('npm install -D msw@^2'))
     throw new Error(`cjs: wrong error without msw: ${e}`);
 }
+const schema = require('ams-cashier/cli-output.schema.json');
+if (schema.title !== 'ams-cashier --json output') throw new Error('cjs: ams-cashier/cli-output.schema.json is not the CLI output schema');
 console.log('package cjs ok');

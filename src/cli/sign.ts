@@ -6,7 +6,8 @@ import { buildSignContentBytes } from '../signing/content';
 import { formatSignatureHeader, KEY_VERSION_RE } from '../signing/header';
 import { loadPrivateKey, publicKeyFingerprint } from '../signing/keys';
 import { parseCommandArgs, requireOpts, stringOpt } from './args';
-import { ESCAPE_LEGEND, escapeVisible, json, shQuote } from './format';
+import { envelope } from './envelope';
+import { ESCAPE_LEGEND, escapeVisible, shQuote } from './format';
 import { CliUsageError, EXIT, StdinGuard, readBytesArg, readKeyArg, requireUtf8, type CliIo, type ExitCode } from './io';
 import { closestName } from '../internal/suggest';
 
@@ -36,7 +37,8 @@ Options:
   --method M          default POST
   --region NA|SEA|EU  origin for the curl command (default NA); or --base-url https://host:port
   --accelerated       the region's accelerated domain (open-na-global, open-sea-global)
-  --json              print the result as JSON
+  --json              print { ok, command, method, path, content, signatureHeader, curl, …, error? }
+                      (docs/cli-output.schema.json), on every outcome
   -h, --help          show this help
 
 Exit codes: 0 signed, 1 a body that is not UTF-8 or an input over 4 MiB, 2 unusable input (missing option,
@@ -215,7 +217,7 @@ export async function runSign(argv: string[], io: CliIo): Promise<ExitCode> {
     keyFingerprint: publicKeyFingerprint(key),
     warnings: signWarnings({ body, path, clientId, time }),
   };
-  if (parsed.values.json) io.out(json(out));
+  if (parsed.values.json) io.out(envelope('sign', true, out));
   else {
     io.out(
       [

@@ -203,11 +203,27 @@ describe('ams-cashier check: real positions, JSON on every outcome', () => {
     const bad = JSON.parse(cli.run(['check', '--json', file('t.json', '{"a": 1,}')]).stdout);
     expect(bad).toEqual({
       ok: false,
-      error: { code: 'INVALID_JSON', message: expect.stringContaining('t.json:1:8: invalid JSON: trailing comma'), line: 1, column: 8 },
+      command: 'check',
+      error: {
+        code: 'INVALID_JSON',
+        message: expect.stringContaining('t.json:1:8: invalid JSON: trailing comma'),
+        fix: 'Fix the JSON at the line and column given.',
+        line: 1,
+        column: 8,
+      },
     });
     const missing = cli.run(['check', '--json', join(dir, 'nope.json')]);
     expect(missing.code).toBe(2);
-    expect(JSON.parse(missing.stdout)).toEqual({ ok: false, error: { code: 'USAGE', message: expect.stringContaining('not found') } });
+    expect(missing.stderr).toBe('');
+    expect(JSON.parse(missing.stdout)).toEqual({
+      ok: false,
+      command: 'check',
+      error: {
+        code: 'USAGE',
+        message: expect.stringContaining('not found'),
+        fix: 'Run ams-cashier check --help for the options and an example.',
+      },
+    });
     const none = cli.run(['check', '--json']);
     expect(none.code).toBe(2);
     expect(JSON.parse(none.stdout)).toMatchObject({ ok: false, error: { code: 'USAGE' } });

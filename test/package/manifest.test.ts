@@ -35,8 +35,10 @@ describe('package.json', () => {
     expect(scripts.prepack).toMatch(/\btsup\b/);
   });
 
-  it('ships the examples, which import the package by its name', () => {
+  it('ships the examples, which import the package by its name, and the CLI output schema', () => {
     expect(pkg.files).toContain('examples');
+    expect(pkg.files).toContain('docs/cli-output.schema.json');
+    expect((pkg.exports as Record<string, unknown>)['./cli-output.schema.json']).toBe('./docs/cli-output.schema.json');
   });
 
   it('ams-cashier/mocks and everything it reaches never import msw; ams-cashier/mocks/msw is its own entry', () => {
@@ -45,8 +47,7 @@ describe('package.json', () => {
     expect([...packages].filter((p) => p === 'msw' || p.startsWith('msw/'))).toEqual([]);
     expect(reach(join(ROOT, 'mocks/msw.ts')).packages.has('msw')).toBe(true);
 
-    const exports = pkg.exports as Record<string, { import: { types: string; default: string }; require: { types: string } }>;
-    expect(exports['./mocks/msw']).toEqual({
+    expect((pkg.exports as Record<string, unknown>)['./mocks/msw']).toEqual({
       import: { types: './dist/mocks/msw.d.ts', default: './dist/mocks/msw.js' },
       require: { types: './dist/mocks/msw.d.cts', default: './dist/mocks/msw.cjs' },
     });
