@@ -70,6 +70,7 @@ echo "package cli ok"
 # The examples as shipped: the go-live config checks the keys just generated, the smallest payment runs from
 # node_modules against the packaged gateway (tsx from this checkout: the app has no TypeScript runner of its own).
 npx --no-install ams-cashier check node_modules/ams-cashier/examples/check.json >/dev/null
-"$root/node_modules/.bin/tsx" node_modules/ams-cashier/examples/pay.ts </dev/null | grep -q '^U/PAYMENT_IN_PROCESS: send the buyer to http://127.0.0.1:'
+paid=$("$root/node_modules/.bin/tsx" node_modules/ams-cashier/examples/pay.ts </dev/null)
+grep -q '^U/PAYMENT_IN_PROCESS: send the buyer to http://127.0.0.1:' <<<"$paid" || { echo "$paid"; echo "package-check: examples/pay.ts did not pay"; exit 1; }
 echo "package examples ok (check.json after keys generate, pay.ts from node_modules)"
 echo "package-check: $tarball ok"
