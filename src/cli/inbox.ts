@@ -128,6 +128,8 @@ async function connectRedis(url: string, where: string, timeoutMs: number): Prom
     retryStrategy: () => null,
     connectTimeout: timeoutMs,
     commandTimeout: timeoutMs,
+    // Once the answer is printed the process ends: ioredis's default keeps it up 2 s to close a socket politely.
+    disconnectTimeout: 100,
   });
   redis.on('error', (err: Error) => {
     first ??= err;
