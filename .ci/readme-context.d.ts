@@ -5,6 +5,7 @@ declare const cashierRedirect: typeof import('ams-cashier').cashierRedirect;
 declare const createNotificationHandler: typeof import('ams-cashier').createNotificationHandler;
 declare const matchNotification: typeof import('ams-cashier').matchNotification;
 declare const http: typeof import('node:http');
+declare const readFileSync: typeof import('node:fs').readFileSync;
 
 declare const clientId: string;
 declare const privateKey: string;
@@ -18,6 +19,7 @@ declare const refundRequestId: string;
 declare const referenceOrderId: string;
 declare const captureRequestId: string;
 declare const declarationRequestId: string;
+declare const disputeId: string;
 declare const merchantCustomsCode: string;
 declare const merchantCustomsName: string;
 declare const amount: { currency: string; value: string };
@@ -39,6 +41,9 @@ declare const orders: {
   captured(captureId: string): Promise<void>;
 };
 declare const refunds: { record(refundRequestId: string, status: string | undefined): Promise<void> };
+declare const disputes: { record(...facts: unknown[]): Promise<void> };
+declare const alerts: { page(text: string): Promise<void> };
+declare function ship(paymentRequestId: string): void;
 declare function shipOrder(paymentRequestId: string, options: { idempotencyKey: string }): Promise<void>;
 declare function fulfil(notification: unknown, options: { idempotencyKey: string }): Promise<void>;
 declare function recordRefund(notification: unknown, key: string): Promise<void>;

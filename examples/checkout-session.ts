@@ -36,16 +36,17 @@ try {
   const amount = { currency: 'USD', value: toMinorUnits('12.50', 'USD') };
   const session = await client.createPaymentSession({
     productCode: 'CASHIER_PAYMENT',
-    productScene: 'CHECKOUT_PAYMENT', // hosted Checkout Page; ELEMENT_PAYMENT embeds the Payment Element instead
+    productScene: 'CHECKOUT_PAYMENT', // the browser mounts AMSCheckoutPage (ELEMENT_PAYMENT: AMSElement; CASHIER_PAYMENT: AMSCashierPayment)
     paymentRequestId: `session-example-${Date.now()}`,
     order: { referenceOrderId: 'order-7', orderDescription: 'Notebook', orderAmount: amount },
     paymentAmount: amount,
     paymentRedirectUrl: 'https://merchant.example/return',
     paymentNotifyUrl: notifyUrl,
   });
-  // Element: give session.paymentSessionData, unchanged, to `new AMSElement({ environment, locale, sessionData })`.
+  // The browser half (examples/web-checkout/page.js): session.paymentSessionData, unchanged and unread, as `sessionData`
+  // to `new AMSCheckoutPage({ environment, locale, onEventCallback }).mountComponent({ sessionData }, '#checkout')`.
   console.log(`session ${session.paymentSessionId}: ${session.paymentSessionData.length} characters of sessionData for the web SDK`);
-  console.log(`checkout page: redirect the buyer to ${session.normalUrl}`);
+  console.log(`checkout page: or redirect the buyer to ${session.normalUrl}`);
 
   // Here the buyer pays on the checkout page; the embedded gateway lets us play that part.
   const payment = gateway.payments.at(-1)!;

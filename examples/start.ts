@@ -1,5 +1,6 @@
 // `npm start`: the embedded gateway and the example shop on loopback, a scripted buyer, and a timeline of one payment.
-// `npm start -- --serve` keeps both up so you can pay by hand in a browser; `npm start -- --doctor` runs doctor.
+// `npm start -- --serve` keeps both up so you can pay by hand in a browser; `npm start -- --doctor` runs doctor;
+// `npm start -- --checkout` serves the web checkout (Antom's Checkout Page SDK) for a browser you open.
 import { parseArgs } from 'node:util';
 import { fromMinorUnits } from 'ams-cashier';
 import { parseReports, reconcile } from 'ams-cashier/reports';
@@ -30,6 +31,13 @@ if (process.argv.includes('--help')) {
 if (process.argv.includes('--doctor')) {
   const { runDoctorDemo } = await import('./doctor.js');
   process.exit(await runDoctorDemo());
+}
+
+// `npm start -- --checkout`: the Checkout Page flow with @alipay/ams-checkout, until Ctrl-C.
+if (process.argv.includes('--checkout')) {
+  const { serveWebCheckout } = await import('./web-checkout/serve.js');
+  await serveWebCheckout();
+  process.exit(0);
 }
 
 const serve = process.argv.includes('--serve');

@@ -1,22 +1,24 @@
-// The gateway's answers for the APIs beyond pay: payment sessions, consult, capture and customs declarations, with their state.
+// The gateway's answers for the APIs beyond pay: payment sessions (mocks/sessions.ts), consult, capture and customs declarations.
 import { formatRequestTime } from '../src/rules/time';
 import type { PayRules } from '../src/api/pay';
-import {
-  captureRequestIssues,
-  consultRequestIssues,
-  declareRequestIssues,
-  inquiryDeclarationRequestIssues,
-  paymentSessionRequestIssues,
-} from '../src/api/requests';
+import { captureRequestIssues, consultRequestIssues, declareRequestIssues, inquiryDeclarationRequestIssues } from '../src/api/requests';
 import type { ValidationIssue } from '../src/errors';
 import { ALIPAY_CN_PAYMENT_CURRENCIES, CURRENCY_VIOLATIONS } from '../src/rules';
 import { describeIssues, result, type ApiAnswer, type Reject } from './answers';
 import { cnyAmountOf } from './fx';
 import type { Notifier } from './notifier';
+import { createSession, retrieveSession, type SessionStore } from './sessions';
 import type { CaptureRecord } from './state';
 
 /** The APIs answered here; the rest of the gateway answers pay and its lifecycle. */
-export const EXTRA_APIS = ['createPaymentSession', 'consult', 'capture', 'declare', 'inquiryDeclarationRequests'] as const;
+export const EXTRA_APIS = [
+  'createPaymentSession',
+  'retrievePaymentSession',
+  'consult',
+  'capture',
+  'declare',
+  'inquiryDeclarationRequests',
+] as const;
 export type ExtraApi = (typeof EXTRA_APIS)[number];
 
 /** What the answers need of the payment side of the gateway, for one verified request. */
@@ -72,6 +74,22 @@ function refuse(ctx: ExtraApiContext, issues: readonly ValidationIssue[]): ApiAn
   );
 }
 
+/** The methods that can take an amount in `currency`: ALIPAY_CN for its payment currencies only, CARD always. */
+export function paymentOptions(currency: string): Array<Record<string, unknown> & { paymentMethodType: string; enabled: boolean }> {
+  const cn = (ALIPAY_CN_PAYMENT_CURRENCIES as readonly string[]).includes(currency);
+  return [
+    {
+      paymentMethodType: 'ALIPAY_CN',
+      paymentMethodCategory: 'WALLET',
+      paymentMethodRegion: ['CN'],
+      enabled: cn,
+      ...(cn ? {} : { disableReason: 'CHANNEL_NOT_SUPPORT_CURRENCY' }),
+      supportedCurrencies: [...ALIPAY_CN_PAYMENT_CURRENCIES],
+    },
+    { paymentMethodType: 'CARD', paymentMethodCategory: 'CARD', paymentMethodRegion: ['GLOBAL'], enabled: true },
+  ];
+}
+
 /** The state and answers of the APIs beyond pay. One per gateway. */
 export class ExtraApis {
   /** The gateway's captures (shared with inquiryPayment, which lists them in transactions[]). */
@@ -79,17 +97,22 @@ export class ExtraApis {
   /** Sends notifyCapture to the payment's paymentNotifyUrl, signed and retried. */
   readonly #notifier: Notifier;
   readonly #declarations = new Map<string, DeclarationRecord>();
+  /** Payment sessions (shared with the web SDK's pages and RPCs) and the region code they carry. */
+  readonly #sessions: SessionStore;
   #seq = 0;
 
-  constructor(captures: Map<string, CaptureRecord>, notifier: Notifier) {
+  constructor(captures: Map<string, CaptureRecord>, notifier: Notifier, sessions: SessionStore) {
     this.#captures = captures;
     this.#notifier = notifier;
+    this.#sessions = sessions;
   }
 
   answer(api: ExtraApi, body: Record<string, unknown>, ctx: ExtraApiContext): ApiAnswer {
     switch (api) {
       case 'createPaymentSession':
-        return this.#session(body, ctx);
+        return createSession(body, ctx, this.#sessions, (issues) => refuse(ctx, issues));
+      case 'retrievePaymentSession':
+        return retrieveSession(body, ctx, this.#sessions, (issues) => refuse(ctx, issues));
       case 'consult':
         return this.#consult(body, ctx);
       case 'capture':
@@ -101,68 +124,12 @@ export class ExtraApis {
     }
   }
 
-  /**
-   * A session is a payment waiting at the cashier page: it is created as `pay` creates one (same checks, same
-   * idempotency by paymentRequestId), and paying it there sends the payment notification. Without a payment method
-   * the buyer picks one at the checkout page; the gateway records `CHECKOUT_PAGE`.
-   */
-  #session(body: Record<string, unknown>, ctx: ExtraApiContext): ApiAnswer {
-    const refused = refuse(ctx, paymentSessionRequestIssues(body, ctx.now, ctx.rules));
-    if (refused) return refused;
-    const paymentRequestId = body.paymentRequestId as string;
-    const env = (body.env as { terminalType?: string } | undefined) ?? { terminalType: 'WEB' };
-    const { paymentSessionExpiryTime, productScene: _scene, ...rest } = body;
-    const created = ctx.pay({
-      ...rest,
-      productCode: 'CASHIER_PAYMENT',
-      paymentMethod: body.paymentMethod ?? { paymentMethodType: 'CHECKOUT_PAGE' },
-      paymentRedirectUrl: body.paymentRedirectUrl ?? `${ctx.origin}/`,
-      env,
-    });
-    const status = (created.body.result as { resultStatus: string; resultCode: string }) ?? { resultStatus: 'F', resultCode: '' };
-    const payment = ctx.payment({ paymentRequestId });
-    if (!payment || status.resultStatus === 'F' || (status.resultStatus === 'U' && status.resultCode !== 'PAYMENT_IN_PROCESS'))
-      return created;
-    const expiry =
-      typeof paymentSessionExpiryTime === 'string' ? paymentSessionExpiryTime : formatRequestTime(new Date(ctx.now.getTime() + 3600_000));
-    const sessionId = `SESSION_${payment.paymentId}`;
-    return {
-      signed: true,
-      body: {
-        result: ok(),
-        paymentSessionData: Buffer.from(JSON.stringify({ sessionId, paymentId: payment.paymentId, normalUrl: payment.normalUrl })).toString(
-          'base64',
-        ),
-        paymentSessionId: sessionId,
-        paymentSessionExpiryTime: expiry,
-        normalUrl: payment.normalUrl,
-      },
-    };
-  }
-
   /** ALIPAY_CN is enabled for its payment currencies only; CARD always. */
   #consult(body: Record<string, unknown>, ctx: ExtraApiContext): ApiAnswer {
     const refused = refuse(ctx, consultRequestIssues(body));
     if (refused) return refused;
     const currency = (body.paymentAmount as { currency: string }).currency;
-    const cn = (ALIPAY_CN_PAYMENT_CURRENCIES as readonly string[]).includes(currency);
-    return {
-      signed: true,
-      body: {
-        result: ok(),
-        paymentOptions: [
-          {
-            paymentMethodType: 'ALIPAY_CN',
-            paymentMethodCategory: 'WALLET',
-            paymentMethodRegion: ['CN'],
-            enabled: cn,
-            ...(cn ? {} : { disableReason: 'CHANNEL_NOT_SUPPORT_CURRENCY' }),
-            supportedCurrencies: [...ALIPAY_CN_PAYMENT_CURRENCIES],
-          },
-          { paymentMethodType: 'CARD', paymentMethodCategory: 'CARD', paymentMethodRegion: ['GLOBAL'], enabled: true },
-        ],
-      },
-    };
+    return { signed: true, body: { result: ok(), paymentOptions: paymentOptions(currency) } };
   }
 
   /**

@@ -1,8 +1,9 @@
 // The cashier page's routes: show a payment, and the buyer's pay and cancel buttons, which settle it.
 import { formatIsoWithOffset } from '../src/rules/time';
 import { HTML_HEADERS } from './answers';
-import { CASHIER_PATH, renderCashierPage, renderMessagePage } from './cashier';
-import { expiresAtMs, markCancelled, settle } from './payments';
+import { CASHIER_PATH, renderCashierPage, renderMessagePage, type CashierView } from './cashier';
+import { buyerActs } from './buyer';
+import { expiresAtMs } from './payments';
 import type { GatewayContext } from './state';
 import type { GatewayReply, GatewayRequest, PaymentRecord } from './types';
 
@@ -21,26 +22,8 @@ export async function handleCashierRequest(ctx: GatewayContext, req: GatewayRequ
     const id = new URLSearchParams(req.body).get('paymentId') ?? '';
     const p = ctx.state.payments.get(id);
     if (!p) return html(404, renderMessagePage('Payment not found', `No payment "${id.slice(0, 80)}" exists on this gateway.`));
-    if (p.status === 'PROCESSING') {
-      if (action === '/cancel') markCancelled(ctx, p);
-      else if (ctx.clock.now().getTime() > expiresAtMs(p)) {
-        return html(
-          200,
-          renderCashierPage(
-            view(
-              p,
-              'This payment has expired (paymentExpiryTime, or 14 minutes by default): it can no longer be paid. Cancel it and create a new one.',
-            ),
-          ),
-        );
-      } else if (p.magic === 'NEVER_SETTLES')
-        return html(
-          200,
-          renderCashierPage(view(p, 'This payment never settles (magic amount …4053): it stays PROCESSING until cancelled.')),
-        );
-      else if (p.magic === 'FAIL_AT_CASHIER') await settle(ctx, p, 'FAIL', 'USER_BALANCE_NOT_ENOUGH');
-      else await settle(ctx, p, 'SUCCESS', 'SUCCESS');
-    }
+    const done = await buyerActs(ctx, p, action === '/pay' ? 'pay' : 'cancel');
+    if (done.note) return html(200, renderCashierPage(view(p, done.note)));
     return {
       status: 303,
       headers: { location: p.paymentRedirectUrl, 'content-type': 'text/plain', 'cache-control': 'no-store' },
@@ -50,7 +33,8 @@ export async function handleCashierRequest(ctx: GatewayContext, req: GatewayRequ
   return html(405, renderMessagePage('Not here', `${req.method} ${url.pathname} is not a cashier action.`));
 }
 
-function view(p: PaymentRecord, note?: string) {
+/** The cashier page's view of a payment. */
+export function view(p: PaymentRecord, note?: string): CashierView {
   return {
     paymentId: p.paymentId,
     paymentRequestId: p.paymentRequestId,

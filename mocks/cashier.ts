@@ -53,32 +53,46 @@ const STYLE = `
   .status { display: inline-block; padding: 2px 8px; border-radius: 999px; background: #eef2ff; font-size: 12px; }
 `;
 
-function layout(title: string, content: string): string {
+/** How another page shows the cashier: its own buttons and script instead of the forms, a language, a label. */
+export interface CashierPageOptions {
+  /** Replaces the pay / cancel forms while the payment is open. */
+  actions?: string;
+  /** An inline script (already safe to place in a <script> element). */
+  script?: string;
+  /** The page's language (a BCP 47 tag). Default `en`. */
+  lang?: string;
+  /** A short label beside the status, e.g. "sandbox". */
+  badge?: string;
+}
+
+/** A page in the cashier's style: title, content, then the footer that says nothing real happens here. */
+export function layout(title: string, content: string, options: Pick<CashierPageOptions, 'lang' | 'script'> = {}): string {
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="${escapeHtml(options.lang ?? 'en')}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
 <body><main>${content}
 <p class="muted">ams-cashier embedded gateway — a local stand-in for Alipay's cashier. No real money moves.</p>
-</main></body></html>`;
+</main>${options.script ? `<script>${options.script}</script>` : ''}</body></html>`;
 }
 
-/** The cashier page for one payment. Forms post to `<cashier>/pay` and `<cashier>/cancel`. */
-export function renderCashierPage(view: CashierView): string {
+/** The cashier page for one payment. Forms post to `<cashier>/pay` and `<cashier>/cancel` unless `options.actions` replaces them. */
+export function renderCashierPage(view: CashierView, options: CashierPageOptions = {}): string {
   const open = view.status === 'PROCESSING';
   const actions = open
-    ? `<div class="actions">
+    ? (options.actions ??
+      `<div class="actions">
   <form method="post" action="${CASHIER_PATH}/pay"><input type="hidden" name="paymentId" value="${escapeHtml(view.paymentId)}">
     <button class="pay" type="submit" id="pay">Pay with test account</button></form>
   <form method="post" action="${CASHIER_PATH}/cancel"><input type="hidden" name="paymentId" value="${escapeHtml(view.paymentId)}">
     <button class="cancel" type="submit" id="cancel">Cancel</button></form>
-</div>`
+</div>`)
     : `<p>This payment is <strong>${escapeHtml(view.status)}</strong>; there is nothing left to do here.</p>`;
   return layout(
     `Local simulated cashier — ${majorUnits(view.amount)}`,
     `<h1>Local simulated cashier</h1>
 <div class="muted" id="simulated">A stand-in for Alipay's cashier, served by the embedded gateway on this machine: pay or cancel with the buttons below.</div>
 <div class="amount" id="amount">${escapeHtml(majorUnits(view.amount))}</div>
-<span class="status" id="status">${escapeHtml(view.status)}</span>
+<span class="status" id="status">${escapeHtml(view.status)}</span>${options.badge ? ` <span class="status" id="badge">${escapeHtml(options.badge)}</span>` : ''}
 ${view.note ? `<p class="muted">${escapeHtml(view.note)}</p>` : ''}
 ${actions}
 <dl>
@@ -90,10 +104,19 @@ ${actions}
 </dl>
 <div class="qr" aria-label="QR code of this page's local address">${qrSvg(view.qrContent)}</div>
 <p class="muted">The QR code holds this page's local address, as Alipay's would hold its cashier: no Alipay app can pay it.</p>`,
+    options,
   );
 }
 
 /** A plain page for errors and outcomes without a redirect URL. */
 export function renderMessagePage(title: string, message: string): string {
   return layout(title, `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p>`);
+}
+
+/** A value as a JavaScript literal that is safe inside an inline <script> (no `</script>`, no line separators). */
+export function inlineJson(value: unknown): string {
+  return JSON.stringify(value)
+    .replace(/</g, '\\u003c')
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
 }

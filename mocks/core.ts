@@ -4,21 +4,25 @@ import { apiPath, type AmsApi } from '../src/api/endpoint';
 import { sleep, systemClock, type Clock } from '../src/clock';
 import { formatRequestTime } from '../src/rules/time';
 import { JSON_HEADERS, result, type ApiAnswer, type Reject } from './answers';
+import { answerApi, type ApiRoutes } from './routes';
 import { ExtraApis } from './apis';
+import { DisputeDesk } from './disputes';
 import { CASHIER_PATH } from './cashier';
 import { handleCashierRequest } from './cashier-routes';
-import { refuseAfterVerifying, type CredentialOptions } from './credentials';
+import type { CredentialOptions } from './credentials';
 import { alterReply, infrastructureFault } from './fault-replies';
 import { FaultScript, GATEWAY_APIS, type FaultSpec, type GatewayApi } from './faults';
 import { loadMerchant, normalizeMerchants, type Merchant } from './merchants';
 import { NOTIFY_RETRY_SCHEDULE_MS, Notifier, type GatewayNotifyType, type NotificationDelivery } from './notifier';
-import { cancel } from './cancel';
-import { inquiry, pay, pend, settle } from './payments';
-import { inquiryRefund, refund } from './refunds';
+import { pend, settle } from './payments';
 import { applyRewrite, type RewriteSet } from './rewrite';
-import { authenticate, GatewaySigner, type Authenticated } from './signing';
+import { authenticate, GatewaySigner } from './signing';
 import { GatewayState, type GatewayContext } from './state';
+import { handleWebSdkRequest } from './web-routes';
+import { sdkRegionCode } from './web-sdk';
 import type {
+  DisputeOptions,
+  DisputeRecord,
   GatewayEvent,
   GatewayOptions,
   GatewayReply,
@@ -30,6 +34,8 @@ import type {
 } from './types';
 
 export type {
+  DisputeOptions,
+  DisputeRecord,
   GatewayEvent,
   GatewayEventType,
   GatewayOptions,
@@ -77,7 +83,8 @@ export class GatewayCore {
   readonly #state = new GatewayState();
   readonly #listeners = new Set<(event: GatewayEvent) => void>();
   readonly #script = new FaultScript();
-  readonly #extra: ExtraApis;
+  readonly #disputes: DisputeDesk;
+  readonly #routes: ApiRoutes;
   readonly #notifier: Notifier;
   readonly #clock: Clock;
   readonly #ctx: GatewayContext;
@@ -115,7 +122,6 @@ export class GatewayCore {
         }),
     });
     this.deliveries = this.#notifier.deliveries;
-    this.#extra = new ExtraApis(this.#state.captures, this.#notifier);
     for (const [notifyType, set] of Object.entries(options.notificationRewrite ?? {}))
       this.#notifier.rewrite(notifyType as GatewayNotifyType, set);
     this.#ctx = {
@@ -124,6 +130,20 @@ export class GatewayCore {
       notifier: this.#notifier,
       paymentPending: options.paymentPending === true,
       emit: (event) => this.#emit(event),
+    };
+    const disputeCompression = options.disputeTimeCompression ?? 1;
+    if (!(Number.isFinite(disputeCompression) && disputeCompression >= 1))
+      throw new TypeError('disputeTimeCompression must be a number ≥ 1');
+    this.#disputes = new DisputeDesk(this.#ctx, disputeCompression);
+    this.#routes = {
+      ctx: this.#ctx,
+      credentials: this.#credentials,
+      cashierOrigin: this.#cashierOrigin,
+      extra: new ExtraApis(this.#state.captures, this.#notifier, {
+        sessions: this.#state.sessions,
+        regionCode: sdkRegionCode(options.region),
+      }),
+      disputes: this.#disputes,
     };
   }
 
@@ -173,6 +193,32 @@ export class GatewayCore {
     return this.#state.getPayment(id);
   }
 
+  /** Every dispute, in creation order (live records: read, do not modify). */
+  get disputes(): readonly DisputeRecord[] {
+    return [...this.#disputes.disputes.values()];
+  }
+
+  /**
+   * The buyer disputes a paid payment (by paymentId or paymentRequestId): DISPUTE_CREATED goes to the payment's notify
+   * URL, then Antom's schedule runs (DEFENSE_DUE_ALERT 24 h before `defenseDueTime`, DISPUTE_ACCEPTED with reason TIMEOUT
+   * at it, unless the merchant answers with acceptDispute or supplyDefenseDocument). Resolves after the first attempt.
+   */
+  async dispute(paymentId: string, options?: DisputeOptions): Promise<DisputeRecord> {
+    const p = this.getPayment(paymentId);
+    if (!p) throw new TypeError(`no payment ${paymentId}`);
+    return this.#disputes.open(p, options);
+  }
+
+  /** The card scheme decides now: DISPUTE_JUDGED (default the dispute's `judgedResult`). */
+  judgeDispute(disputeId: string, judgedResult?: DisputeRecord['judgedResult']): Promise<DisputeRecord> {
+    return this.#disputes.judge(disputeId, judgedResult);
+  }
+
+  /** The buyer withdraws the dispute: DISPUTE_CANCELLED. */
+  cancelDispute(disputeId: string): Promise<DisputeRecord> {
+    return this.#disputes.cancel(disputeId);
+  }
+
   /** Listens to the timeline; returns the unsubscribe function. */
   on(listener: (event: GatewayEvent) => void): () => void {
     this.#listeners.add(listener);
@@ -198,11 +244,12 @@ export class GatewayCore {
 
   /** Resolves with the first notification matching the filter that was acknowledged (or attempted). */
   waitForNotification(filter: WaitForNotificationOptions = {}): Promise<NotificationDelivery> {
-    const { paymentId, refundId, kind, notifyType, until = 'acknowledged', timeoutMs = 10_000 } = filter;
+    const { paymentId, refundId, disputeId, kind, notifyType, until = 'acknowledged', timeoutMs = 10_000 } = filter;
     return this.#notifier.waitFor(
       (d) =>
         (paymentId === undefined || d.paymentId === paymentId || this.getPayment(paymentId)?.paymentId === d.paymentId) &&
         (refundId === undefined || d.refundId === refundId) &&
+        (disputeId === undefined || d.disputeId === disputeId) &&
         (kind === undefined || d.kind === kind) &&
         (notifyType === undefined || d.notifyType === notifyType),
       until,
@@ -213,6 +260,7 @@ export class GatewayCore {
   /** Stops notification timers and in-flight deliveries and ends hanging requests. Idempotent. */
   close(): void {
     this.#closing.abort(new Error('gateway closed'));
+    this.#disputes.close();
     this.#notifier.close();
   }
 
@@ -220,7 +268,7 @@ export class GatewayCore {
     return this.#closing.signal.aborted;
   }
 
-  /** Handles one HTTP request: an AMS API call, the cashier page or one of its actions. */
+  /** Handles one HTTP request: an AMS API call, the cashier page or one of its actions, or a web SDK route. */
   async handle(req: GatewayRequest): Promise<GatewayReply> {
     let url: URL;
     try {
@@ -240,6 +288,8 @@ export class GatewayCore {
         api[1] !== undefined,
       );
     if (url.pathname === CASHIER_PATH || url.pathname.startsWith(`${CASHIER_PATH}/`)) return handleCashierRequest(this.#ctx, req, url);
+    const web = await handleWebSdkRequest(this.#ctx, req, url, headers);
+    if (web) return web;
     if (url.pathname === '/' && req.method === 'GET') {
       return {
         status: 200,
@@ -301,7 +351,7 @@ export class GatewayCore {
           body: { result: result('U', fault.resultCode ?? 'UNKNOWN_EXCEPTION', 'An unknown exception occurred (scripted fault)') },
         });
       }
-      answer = this.#answer(api, sandbox, url, headers, req.body, auth, reject);
+      answer = answerApi(this.#routes, { api, sandbox, url, headers, rawBody: req.body, auth, reject });
     }
     // Before signing: the client verifies the rewritten answer as it would a genuine one.
     if (fault.fault === 'rewrite' && fault.set) answer = { ...answer, body: applyRewrite(answer.body, fault.set) };
@@ -326,62 +376,6 @@ export class GatewayCore {
       return false;
     } catch {
       return true;
-    }
-  }
-
-  /** An authenticated call: the credential and access rules that follow authentication, then the API's own answer. */
-  #answer(
-    api: GatewayApi,
-    sandbox: boolean,
-    url: URL,
-    headers: Record<string, string>,
-    rawBody: string,
-    auth: Authenticated,
-    reject: Reject,
-  ): ApiAnswer {
-    const { clientId, merchant } = auth;
-    const agentToken = headers['agent-token'];
-    const denied = refuseAfterVerifying(this.#credentials, {
-      clientId,
-      api,
-      sandboxPath: sandbox,
-      agentTokens: merchant.agentTokens,
-      agentToken,
-    });
-    if (denied) return reject(denied.resultCode, denied.message, denied.signed);
-
-    let body: unknown;
-    try {
-      body = JSON.parse(rawBody);
-    } catch {
-      return reject('PARAM_ILLEGAL', 'the body is not valid JSON', true);
-    }
-    if (body === null || typeof body !== 'object' || Array.isArray(body))
-      return reject('PARAM_ILLEGAL', 'the body must be a JSON object', true);
-    const origin = this.#cashierOrigin ?? url.origin;
-    const scope = `${clientId}|${agentToken ?? ''}`;
-    const ctx = this.#ctx;
-    switch (api) {
-      case 'pay':
-        return pay(ctx, merchant, scope, agentToken, body as Record<string, unknown>, rawBody, origin, reject);
-      case 'inquiryPayment':
-        return inquiry(ctx, scope, body, reject);
-      case 'cancel':
-        return cancel(ctx, scope, body, reject);
-      case 'refund':
-        return refund(ctx, scope, clientId, body, reject);
-      case 'inquiryRefund':
-        return inquiryRefund(ctx, scope, body, reject);
-      default:
-        return this.#extra.answer(api, body as Record<string, unknown>, {
-          scope,
-          now: this.#clock.now(),
-          rules: { integration: merchant.integration, contractSettlementCurrency: merchant.contractSettlementCurrency },
-          origin,
-          reject,
-          payment: (ref) => this.#state.lookup(scope, ref).payment,
-          pay: (payBody) => pay(ctx, merchant, scope, agentToken, payBody, JSON.stringify(payBody), origin, reject),
-        });
     }
   }
 

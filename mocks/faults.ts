@@ -9,10 +9,15 @@ export const GATEWAY_APIS = [
   'refund',
   'inquiryRefund',
   'createPaymentSession',
+  'retrievePaymentSession',
   'consult',
   'capture',
   'declare',
   'inquiryDeclarationRequests',
+  'acceptDispute',
+  'supplyDefenseDocument',
+  'downloadDisputeEvidence',
+  'inquireExchangeRate',
 ] as const;
 export type GatewayApi = (typeof GATEWAY_APIS)[number];
 

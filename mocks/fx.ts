@@ -1,6 +1,9 @@
-// The gateway's illustrative exchange rates: settlement amounts of CNY payments and the CNY amount a payment declares to customs.
+// The gateway's illustrative exchange rates: settlement amounts of CNY payments, the CNY amount a payment declares to customs, and inquireExchangeRate's quotes.
 import { Decimal } from 'decimal.js';
+import { inquireExchangeRateRequestIssues } from '../src/api/disputes';
 import { CURRENCY_EXPONENTS } from '../src/rules';
+import { formatRequestTime } from '../src/rules/time';
+import { describeIssues, result, type ApiAnswer, type Reject } from './answers';
 
 /** Illustrative fixed rates: units of the currency per 1 CNY. One table for both directions. */
 export const CNY_RATES: Readonly<Record<string, string>> = Object.freeze({
@@ -55,4 +58,60 @@ export function cnyAmountOf(amount: Money): Money | undefined {
   if (amount.currency === 'CNY') return { ...amount };
   const rate = CNY_RATES[amount.currency];
   return rate === undefined ? undefined : convert(amount, new Decimal(1).div(rate), 'CNY');
+}
+
+/**
+ * How many units of `sellCurrency` one unit of `buyCurrency` costs, from CNY_RATES (CNY itself is 1): the rate a price in
+ * the buy currency is multiplied by to give what the buyer pays. Undefined for a currency the table does not hold.
+ */
+export function crossRate(buyCurrency: string, sellCurrency: string): Decimal | undefined {
+  const perCny = (c: string): string | undefined => (c === 'CNY' ? '1' : CNY_RATES[c]);
+  const buy = perCny(buyCurrency);
+  const sell = perCny(sellCurrency);
+  return buy === undefined || sell === undefined ? undefined : new Decimal(sell).div(buy);
+}
+
+/** How long a quote holds at the gateway. */
+export const QUOTE_VALIDITY_MS = 60 * 60_000;
+
+let quoteSeq = 0;
+
+/**
+ * inquireExchangeRate from the fixed table: one quote per pair asked (`sellCurrency` + `buyCurrency`, and each of
+ * `currencyPairs`), `quoteCurrencyPair` `BUY/SELL` with `quotePrice` the units of SELL per BUY (8 decimals, half up),
+ * valid for an hour, `guaranteed` only for the TRADE rate (the default); `paymentQuotes` the same rates to 15 decimals.
+ * A pair the table does not hold is left out: Antom's "may return the empty set".
+ */
+export function inquireExchangeRate(body: Record<string, unknown>, now: Date, reject: Reject): ApiAnswer {
+  const issues = inquireExchangeRateRequestIssues(body);
+  if (issues.length > 0) return reject('PARAM_ILLEGAL', `Illegal parameter: ${describeIssues(issues)}`, true);
+  const req = body as {
+    sellCurrency?: string;
+    buyCurrency?: string;
+    currencyPairs?: Array<{ sellCurrency: string; buyCurrency: string }>;
+    rateType?: string;
+  };
+  const pairs = [
+    ...(req.sellCurrency !== undefined && req.buyCurrency !== undefined
+      ? [{ sellCurrency: req.sellCurrency, buyCurrency: req.buyCurrency }]
+      : []),
+    ...(req.currencyPairs ?? []),
+  ];
+  const quotes: Record<string, unknown>[] = [];
+  const paymentQuotes: Record<string, unknown>[] = [];
+  for (const { sellCurrency, buyCurrency } of pairs) {
+    const rate = crossRate(buyCurrency, sellCurrency);
+    if (!rate) continue;
+    const quoteId = `QUOTE${formatRequestTime(now).replace(/\D/g, '').slice(0, 14)}${String(++quoteSeq).padStart(6, '0')}`;
+    quotes.push({
+      quoteId,
+      quoteCurrencyPair: `${buyCurrency}/${sellCurrency}`,
+      quotePrice: rate.toDecimalPlaces(8, Decimal.ROUND_HALF_UP).toString(),
+      quoteStartTime: formatRequestTime(now),
+      quoteExpiryTime: formatRequestTime(new Date(now.getTime() + QUOTE_VALIDITY_MS)),
+      guaranteed: (req.rateType ?? 'TRADE') === 'TRADE',
+    });
+    paymentQuotes.push({ sellCurrency, buyCurrency, quoteId, exchangeRate: rate.toFixed(15, Decimal.ROUND_HALF_UP) });
+  }
+  return { signed: true, body: { result: result('S', 'SUCCESS', 'success.'), quotes, paymentQuotes } };
 }

@@ -1,9 +1,20 @@
-// Delivers signed notifications (notifyPayment, notifyRefund, notifyCapture) like Alipay: retried on its schedule until acknowledged.
+// Delivers signed notifications (notifyPayment, notifyRefund, notifyCapture, notifyDispute) like Alipay: retried on its schedule until acknowledged.
 import { NOTIFICATION_ACK_BODY } from '../src/notifications/ack';
 import { applyRewrite, normalizeRewrite, type RewriteSet } from './rewrite';
 
-/** The notifications the gateway sends, by notifyType. */
-export const GATEWAY_NOTIFY_TYPES = ['PAYMENT_RESULT', 'PAYMENT_PENDING', 'REFUND_RESULT', 'CAPTURE_RESULT'] as const;
+/** The notifications the gateway sends, by notifyType; a dispute notification (no notifyType) by its disputeNotificationType. */
+export const GATEWAY_NOTIFY_TYPES = [
+  'PAYMENT_RESULT',
+  'PAYMENT_PENDING',
+  'REFUND_RESULT',
+  'CAPTURE_RESULT',
+  'DISPUTE_CREATED',
+  'DEFENSE_DUE_ALERT',
+  'DEFENSE_SUPPLIED',
+  'DISPUTE_ACCEPTED',
+  'DISPUTE_JUDGED',
+  'DISPUTE_CANCELLED',
+] as const;
 export type GatewayNotifyType = (typeof GATEWAY_NOTIFY_TYPES)[number];
 
 /** Alipay's retry schedule: the wait before each of the 8 attempts (0 s, 2 min, 10 min, 10 min, 1 h, 2 h, 6 h, 15 h). */
@@ -43,7 +54,8 @@ export type DeliveryState = 'delivering' | 'acknowledged' | 'exhausted' | 'stopp
 /** One notification and every attempt to deliver it. */
 export interface NotificationDelivery {
   id: string;
-  kind: 'payment' | 'refund' | 'capture';
+  kind: 'payment' | 'refund' | 'capture' | 'dispute';
+  /** The notifyType; a dispute's disputeNotificationType (its body has no notifyType). */
   notifyType: string;
   url: string;
   /** The path the signature covers (the notify URL's pathname). */
@@ -51,6 +63,7 @@ export interface NotificationDelivery {
   clientId: string;
   paymentId: string;
   refundId?: string;
+  disputeId?: string;
   /** The exact body sent on every attempt. */
   body: string;
   attempts: DeliveryAttempt[];

@@ -2,9 +2,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FaultSpec, GatewayApi } from './faults';
-import { createGatewayCore, type GatewayCore, type GatewayOptions, type PaymentRecord, type WaitForNotificationOptions } from './core';
+import {
+  createGatewayCore,
+  type DisputeOptions,
+  type DisputeRecord,
+  type GatewayCore,
+  type GatewayOptions,
+  type PaymentRecord,
+  type WaitForNotificationOptions,
+} from './core';
 import type { NotificationDelivery } from './notifier';
 import { buildGatewayReports, type GatewayReportFile, type GatewayReportsOptions } from './reports';
+import { BodyReadError, nodeStreamSource, readBody } from '../src/internal/read-body';
 
 export interface StartGatewayOptions extends GatewayOptions {
   /** Default 0 (a free port). */
@@ -30,6 +39,13 @@ export interface AmsGateway {
   readonly deliveries: readonly NotificationDelivery[];
   script(api: GatewayApi, faults: readonly FaultSpec[]): AmsGateway;
   getPayment(id: string): PaymentRecord | undefined;
+  readonly disputes: readonly DisputeRecord[];
+  /** The buyer disputes a paid payment: DISPUTE_CREATED now, then Antom's schedule (see GatewayCore.dispute). */
+  dispute(paymentId: string, options?: DisputeOptions): Promise<DisputeRecord>;
+  /** The card scheme decides now: DISPUTE_JUDGED. */
+  judgeDispute(disputeId: string, judgedResult?: DisputeRecord['judgedResult']): Promise<DisputeRecord>;
+  /** The buyer withdraws the dispute: DISPUTE_CANCELLED. */
+  cancelDispute(disputeId: string): Promise<DisputeRecord>;
   waitForNotification(filter?: WaitForNotificationOptions): Promise<NotificationDelivery>;
   /** The reconciliation reports (transaction details, settlement details, summary) for one day's payments and refunds. */
   reports(options: GatewayReportsOptions): GatewayReportFile[];
@@ -37,19 +53,16 @@ export interface AmsGateway {
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<string | undefined> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    // Over the limit: keep nothing more, but drain the rest so the client reads the 413 instead of a reset.
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= limit) chunks.push(chunk);
-      else chunks.length = 0;
-    });
-    req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
+/** The request body through the package's one body reader; undefined when it is over the limit. */
+async function readRequest(req: IncomingMessage, limit: number): Promise<string | undefined> {
+  try {
+    return (await readBody(nodeStreamSource(req), { maxBytes: limit, declaredBytes: Number(req.headers['content-length']) })).toString(
+      'utf8',
+    );
+  } catch (err) {
+    if (err instanceof BodyReadError && err.reason === 'too_large') return undefined;
+    throw err;
+  }
 }
 
 /** Starts the gateway on loopback (port 0 by default): `{ url, close() }` plus the core's accessors. */
@@ -62,9 +75,10 @@ export async function startAmsGateway(options: StartGatewayOptions = {}): Promis
     const gone = new AbortController();
     res.on('close', () => gone.abort());
     try {
-      const body = await readBody(req, maxBodyBytes);
+      const body = await readRequest(req, maxBodyBytes);
       if (body === undefined) {
-        res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('request body too large');
+        // The rest of the body is never read: once the answer is out, the connection goes.
+        res.writeHead(413, { 'content-type': 'text/plain', connection: 'close' }).end('request body too large', () => req.socket.destroy());
         return;
       }
       const reply = await core.handle({
@@ -117,6 +131,12 @@ export async function startAmsGateway(options: StartGatewayOptions = {}): Promis
       return gateway;
     },
     getPayment: (id) => core.getPayment(id),
+    get disputes() {
+      return core.disputes;
+    },
+    dispute: (paymentId, o) => core.dispute(paymentId, o),
+    judgeDispute: (disputeId, judgedResult) => core.judgeDispute(disputeId, judgedResult),
+    cancelDispute: (disputeId) => core.cancelDispute(disputeId),
     waitForNotification: (filter) => core.waitForNotification(filter),
     reports: (o) => buildGatewayReports(core.payments, core.refunds, o),
     close() {

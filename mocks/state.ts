@@ -19,6 +19,22 @@ export interface CaptureRecord {
   answer: Record<string, unknown>;
 }
 
+/** A payment session (createPaymentSession): the payment it leads to and what Antom's web SDK is handed. */
+export interface SessionRecord {
+  /** The first segment of `data`: what the SDKs' RPCs and pages are looked up by. */
+  key: string;
+  /** paymentSessionData as issued (four segments). */
+  data: string;
+  paymentSessionId: string;
+  paymentId: string;
+  productScene: string;
+  /** paymentSessionExpiryTime, ms since epoch. */
+  expiresAtMs: number;
+  expiryTime: string;
+  /** The order as the createPaymentSession request gave it (retrievePaymentSession answers it). */
+  order: Record<string, unknown>;
+}
+
 /** Payments, refunds and captures, indexed by id and by `scope|requestId`. A scope is `clientId|agentToken`. */
 export class GatewayState {
   readonly payments = new Map<string, PaymentRecord>();
@@ -28,6 +44,8 @@ export class GatewayState {
   readonly refunds = new Map<string, RefundRecord>();
   readonly refundsByRequest = new Map<string, string>();
   readonly captures = new Map<string, CaptureRecord>();
+  /** Payment sessions by their key (the first segment of paymentSessionData). */
+  readonly sessions = new Map<string, SessionRecord>();
   #seq = 0;
 
   /** A fresh, unique id: prefix, the time to the second, a sequence number and random hex. */

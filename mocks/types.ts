@@ -1,5 +1,6 @@
 // The embedded gateway's public types: its options, the request and reply the adapters exchange, its records and events.
 import type { KnownPaymentStatus } from '../src/schemas/lifecycle';
+import type { Region } from '../src/api/endpoint';
 import type { Clock } from '../src/clock';
 import type { KeyInput } from '../src/signing/keys';
 import type { CredentialOptions } from './credentials';
@@ -47,6 +48,12 @@ export interface GatewayOptions {
   clock?: Clock;
   /** Used to deliver notifications. Default globalThis.fetch (so msw intercepts it when active). */
   fetch?: typeof fetch;
+  /**
+   * Which of Antom's regions the gateway plays for the web SDK: the region code in paymentSessionData (`SEA` → `SG`,
+   * `NA` → `US`, `EU` → `DE`), which picks the host the component SDKs send their RPCs to
+   * (imgs-sea-global / imgs-na-global / imgs-de-global.alipay.com). Default `SEA`.
+   */
+  region?: Region;
   /** Origin of the cashier page in pay responses; default the origin the request arrived on. */
   cashierOrigin?: string;
   /** Upper bound of a `hang` fault, ms. Default 30 000. */
@@ -64,6 +71,63 @@ export interface GatewayOptions {
    * `rewriteNotifications()`.
    */
   notificationRewrite?: Partial<Record<GatewayNotifyType, RewriteSet>>;
+  /**
+   * Divides every wait of a dispute's schedule (the deadline, its alert 24 h before, the judgement): e.g. 1e6 plays
+   * 11 days in under a second. The times written in the notifications stay the schedule's. Default 1 (real time).
+   */
+  disputeTimeCompression?: number;
+}
+
+/** How `dispute(paymentId, options)` disputes a paid payment; every field has Antom-like defaults. */
+export interface DisputeOptions {
+  /** Default the payment's amount; at most that, in its currency. */
+  amount?: { currency: string; value: string };
+  /** Default `4853` (Mastercard: cardholder dispute). */
+  reasonCode?: string;
+  reasonMsg?: string;
+  /** The card scheme or bank; default `Mastercard`. */
+  source?: string;
+  /** Default `CHARGEBACK`. */
+  type?: 'CHARGEBACK' | 'RETRIEVAL_REQUEST' | 'COMPLIANCE_REQUEST';
+  /** Default true; false: supplyDefenseDocument is refused (`NOT_ALLOW_IN_CURRENT_STATUS`), accept it or let it lapse. */
+  defendable?: boolean;
+  /** Where the notifications go; default the payment's paymentNotifyUrl (Antom: the Dashboard's notification URL). */
+  notifyUrl?: string;
+  /** From the dispute to its `defenseDueTime`; default 11 days (Antom's sample notification). */
+  defendWithinMs?: number;
+  /** The judgement a defense gets; default ACCEPT_BY_CUSTOMER (the defense wins). */
+  judgedResult?: 'ACCEPT_BY_CUSTOMER' | 'ACCEPT_BY_MERCHANT';
+  /** From the defense to its judgement; default 30 days. `judgeDispute()` judges at once. */
+  judgedAfterMs?: number;
+}
+
+/** A dispute the gateway holds: where it stands and what its notifications say. */
+export interface DisputeRecord {
+  disputeId: string;
+  paymentId: string;
+  paymentRequestId: string;
+  clientId: string;
+  /** `clientId|agentToken` of the payment: only its merchant may answer the dispute. */
+  scope: string;
+  /** OPEN until answered; DEFENDED then JUDGED; ACCEPTED (by the merchant, or by the deadline: `acceptReason`); CANCELLED by the buyer. */
+  status: 'OPEN' | 'DEFENDED' | 'ACCEPTED' | 'JUDGED' | 'CANCELLED';
+  disputeAmount: { currency: string; value: string };
+  disputeTime: string;
+  defenseDueTime: string;
+  disputeReasonCode: string;
+  disputeReasonMsg: string;
+  disputeSource: string;
+  disputeType: string;
+  defendable: boolean;
+  judgedResult: 'ACCEPT_BY_CUSTOMER' | 'ACCEPT_BY_MERCHANT';
+  judgedAfterMs: number;
+  notifyUrl: string;
+  /** The defense document as supplied (base64). */
+  evidence: string | undefined;
+  /** When the acceptance or defense was taken. */
+  resolutionTime: string | undefined;
+  acceptReason: 'MERCHANT_ACCEPTED' | 'TIMEOUT' | undefined;
+  judgedTime: string | undefined;
 }
 
 /** A request as the adapters hand it over. Header names in any case. */
@@ -143,6 +207,7 @@ export type GatewayEventType =
   | 'request.answered'
   | 'fault'
   | 'cashier.viewed'
+  | 'sdk.rpc'
   | 'payment.created'
   | 'payment.pending'
   | 'payment.succeeded'
@@ -150,6 +215,11 @@ export type GatewayEventType =
   | 'payment.cancelled'
   | 'refund.succeeded'
   | 'refund.failed'
+  | 'dispute.created'
+  | 'dispute.defended'
+  | 'dispute.accepted'
+  | 'dispute.judged'
+  | 'dispute.cancelled'
   | 'notification.attempt';
 
 /** A timeline entry: what the gateway did, when (wall clock, ms since epoch). */
@@ -159,6 +229,7 @@ export interface GatewayEvent {
   api?: GatewayApi;
   paymentId?: string;
   refundId?: string;
+  disputeId?: string;
   resultStatus?: string;
   resultCode?: string;
   message?: string;
@@ -169,8 +240,12 @@ export interface GatewayEvent {
 export interface WaitForNotificationOptions {
   paymentId?: string;
   refundId?: string;
-  kind?: 'payment' | 'refund' | 'capture';
-  /** e.g. `PAYMENT_PENDING`, to tell it from the `PAYMENT_RESULT` of the same payment. */
+  disputeId?: string;
+  kind?: 'payment' | 'refund' | 'capture' | 'dispute';
+  /**
+   * e.g. `PAYMENT_PENDING`, to tell it from the `PAYMENT_RESULT` of the same payment; for a dispute its
+   * `disputeNotificationType` (`DISPUTE_JUDGED`).
+   */
   notifyType?: GatewayNotifyType;
   /** Default 'acknowledged'. */
   until?: 'acknowledged' | 'attempted';

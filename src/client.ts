@@ -2,7 +2,8 @@
 import { KeyObject } from 'node:crypto';
 import { inspect } from 'node:util';
 import { z } from 'zod';
-import { callAms, type CallContext, type Logger, type RequestOptions } from './api/call';
+import { callAms, type CallContext, type RequestOptions } from './api/call';
+import type { Logger } from './clock';
 import { systemClock, type Clock } from './clock';
 import { originOf, regionOrigin, REGIONS, type Region } from './api/endpoint';
 import {
@@ -12,6 +13,7 @@ import {
   captureRequestIssues,
   consultRequestIssues,
   inquiryDeclarationRequestIssues,
+  retrievePaymentSessionRequestIssues,
 } from './api/requests';
 import {
   CaptureRequest as CaptureRequestSchema,
@@ -36,19 +38,32 @@ import {
 } from './schemas/customs';
 import {
   PaymentSessionResponse as PaymentSessionResponseSchema,
+  RetrievePaymentSessionRequest as RetrievePaymentSessionRequestSchema,
+  RetrievePaymentSessionResponse as RetrievePaymentSessionResponseSchema,
   type PaymentSessionRequest,
   type PaymentSessionResponse,
+  type RetrievePaymentSessionRequest,
+  type RetrievePaymentSessionResponse,
 } from './schemas/session';
 import type { StandardSchemaV1 } from '@standard-schema/spec';
+import { acceptDisputeCall, downloadDisputeEvidenceCall, inquireExchangeRateCall, supplyDefenseDocumentCall } from './api/disputes';
+import type {
+  AcceptDisputeRequest,
+  AcceptDisputeResponse,
+  DownloadDisputeEvidenceRequest,
+  DownloadDisputeEvidenceResponse,
+  SupplyDefenseDocumentRequest,
+  SupplyDefenseDocumentResponse,
+} from './schemas/disputes';
+import type { InquireExchangeRateRequest, InquireExchangeRateResponse } from './schemas/exchange-rate';
 import { callGeneric, type GenericRequestOptions, type GenericResponse } from './api/generic';
 import { assertValidPayRequest, type Integration, type PayRules } from './api/pay';
 import { parseOrThrow } from './schemas/parse';
 import { awaitPayment, paymentRefBody, refundRefBody, type AwaitPaymentOptions, type AwaitPaymentResult } from './api/lifecycle';
 import { AmsConfigError } from './errors';
-import { registerContext } from './internal/context';
 import { NOTIFICATION_PARTY, type NotificationParty } from './notifications/party';
 import { verifyNotification, type ClientVerifyNotificationInput, type RawBody } from './notifications/verify';
-import { notificationUnknownValues, type AmsNotification } from './notifications/schemas';
+import { notificationLabel, notificationUnknownValues, type AmsNotification } from './notifications/schemas';
 import { warnUnknownValues } from './internal/unknown-values';
 import { createDefaultTransport } from './http/default-transport';
 import { DEFAULT_MAX_RESPONSE_BYTES, type Transport } from './http/types';
@@ -236,7 +251,6 @@ export class AmsClient {
       random: Math.random,
       userAgent: c.userAgent ?? defaultUserAgent(),
     };
-    registerContext(this, this.#ctx);
   }
 
   /** What notification verifiers and signed acknowledgements need; the private key only signs, it is not handed out. */
@@ -348,8 +362,9 @@ export class AmsClient {
   }
 
   /**
-   * Creates a payment session for Antom's web checkout (`productScene` `CHECKOUT_PAYMENT`: redirect the buyer to
-   * `normalUrl`; `ELEMENT_PAYMENT`: pass `paymentSessionData` unchanged to `@alipay/ams-checkout`). The payment it
+   * Creates a payment session for Antom's web checkout: pass `paymentSessionData` unchanged as `sessionData` to
+   * `@alipay/ams-checkout` (`CHECKOUT_PAYMENT`: `AMSCheckoutPage`, or redirect the buyer to `normalUrl`;
+   * `ELEMENT_PAYMENT`: `AMSElement`; `CASHIER_PAYMENT`: `AMSCashierPayment`). The value is opaque here. The payment it
    * leads to is announced by the payment notification, as for `pay`. `paymentRequestId` is the idempotency key: `U`
    * is retried with the same body. Checked before sending: the schema, a session expiry within 1 hour, and, when a
    * payment method is given, the same ALIPAY_CN rules as `pay()`.
@@ -359,6 +374,31 @@ export class AmsClient {
     return callAms(
       this.#ctx,
       { api: 'createPaymentSession', body, ids: { paymentRequestId: body.paymentRequestId }, responseSchema: PaymentSessionResponseSchema },
+      options,
+    );
+  }
+
+  /**
+   * A payment session's order after the buyer paid (`/v1/payments/retrievePaymentSession`), by the session's
+   * `paymentRequestId`: the final quantities, prices and discounts of the Checkout Page or Payment Element. Read-only,
+   * so always safe to retry. It says nothing about whether the payment succeeded: that is the notification's `outcome`
+   * or `inquiryPayment`.
+   */
+  async retrievePaymentSession(request: RetrievePaymentSessionRequest, options?: RequestOptions): Promise<RetrievePaymentSessionResponse> {
+    const body = assertNoIssues(
+      RetrievePaymentSessionRequestSchema,
+      request,
+      retrievePaymentSessionRequestIssues(request),
+      'retrievePaymentSession',
+    );
+    return callAms(
+      this.#ctx,
+      {
+        api: 'retrievePaymentSession',
+        body,
+        ids: { paymentRequestId: body.paymentRequestId },
+        responseSchema: RetrievePaymentSessionResponseSchema,
+      },
       options,
     );
   }
@@ -426,6 +466,51 @@ export class AmsClient {
     );
   }
 
+  // Disputes and exchange rates: after the payment. None of these calls has a request id of yours; the disputeId of
+  // the dispute notification names what acceptDispute and supplyDefenseDocument act on, so retrying them (U, a lost
+  // answer) can never act twice: a repeat is answered F REPEAT_REQUEST, and the next dispute notification says what
+  // Antom recorded.
+
+  /**
+   * Accepts a dispute (`disputeId` from its DISPUTE_CREATED notification): you take the liability and the disputed
+   * amount goes back to the buyer; a DISPUTE_ACCEPTED notification follows. Before `defenseDueTime` only, else
+   * `F TIME_EXCEEDS_LIMIT`. `F REPEAT_REQUEST`: already accepted or defended (maybe by an earlier attempt whose
+   * answer was lost: the notifications say which).
+   */
+  async acceptDispute(request: AcceptDisputeRequest, options?: RequestOptions): Promise<AcceptDisputeResponse> {
+    return callAms(this.#ctx, acceptDisputeCall(request), options);
+  }
+
+  /**
+   * Defends a dispute with your document (`disputeEvidence`: the file in base64, at most 1 000 000 characters, checked
+   * before sending), before `defenseDueTime`. Resolving means Antom took the document, not that you won: a
+   * DEFENSE_SUPPLIED notification follows, then DISPUTE_JUDGED with the result (`outcome` `won` or `lost`).
+   */
+  async supplyDefenseDocument(request: SupplyDefenseDocumentRequest, options?: RequestOptions): Promise<SupplyDefenseDocumentResponse> {
+    return callAms(this.#ctx, supplyDefenseDocumentCall(request), options);
+  }
+
+  /**
+   * Downloads Antom's prefilled defense template (`DISPUTE_EVIDENCE_TEMPLATE`) or the document you supplied
+   * (`DISPUTE_EVIDENCE_FILE`), base64 in `disputeEvidence` with its `disputeEvidenceFormat`. The answer is bounded by
+   * `maxResponseBytes` like every other (the default 1 MiB holds Antom's largest, 1 000 000 characters).
+   */
+  async downloadDisputeEvidence(
+    request: DownloadDisputeEvidenceRequest,
+    options?: RequestOptions,
+  ): Promise<DownloadDisputeEvidenceResponse> {
+    return callAms(this.#ctx, downloadDisputeEvidenceCall(request), options);
+  }
+
+  /**
+   * The exchange rates a payment would get, asked before the payment: `quotes[]` (`quoteCurrencyPair`, `quotePrice`,
+   * its validity) and `paymentQuotes[]` (a rate to multiply by). Read-only, so always safe to retry; an empty
+   * `quotes` is a valid answer (no rate for that pair).
+   */
+  async inquireExchangeRate(request: InquireExchangeRateRequest, options?: RequestOptions): Promise<InquireExchangeRateResponse> {
+    return callAms(this.#ctx, inquireExchangeRateCall(request), options);
+  }
+
   /**
    * Any AMS API by its path as the docs write it (`/v1/payments/…`, `/v1/customs/…`, `/v1/vaults/…`): the same
    * signing, sandbox path rule, response verification, retries with the same body and typed errors as the modelled
@@ -462,7 +547,7 @@ export class AmsClient {
     warnUnknownValues(
       this.#ctx,
       this.#ctx.logger?.warn?.bind(this.#ctx.logger),
-      notification.notifyType ?? 'notification',
+      notificationLabel(notification),
       notificationUnknownValues(notification),
     );
     return notification;

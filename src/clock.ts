@@ -1,4 +1,5 @@
-// The one clock seam: every part that reads the time or waits takes a `Clock`, so tests are deterministic and fast.
+// The seams every layer shares: the clock (every part that reads the time or waits takes a `Clock`, so tests are
+// deterministic and fast) and the logger.
 
 /** Time source and waiting. `sleep` is optional: parts that only read the time never call it. */
 export interface Clock {
@@ -24,3 +25,11 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
 
 /** The real clock. */
 export const systemClock: Required<Clock> = { now: () => new Date(), sleep };
+
+/** Receives one line per event; `meta` never holds key material, a full signature or the Agent-Token. */
+export interface Logger {
+  debug?(message: string, meta?: Record<string, unknown>): void;
+  info?(message: string, meta?: Record<string, unknown>): void;
+  warn?(message: string, meta?: Record<string, unknown>): void;
+  error?(message: string, meta?: Record<string, unknown>): void;
+}

@@ -69,11 +69,14 @@ export interface CallIds {
   refundId?: string | undefined;
   captureRequestId?: string | undefined;
   declarationRequestId?: string | undefined;
+  disputeId?: string | undefined;
 }
 
 /** "[paymentRequestId X]" for messages: the ids a person needs to inquire. */
 function describeIds(ids: CallIds): string {
-  const parts = (['paymentRequestId', 'paymentId', 'refundRequestId', 'refundId', 'captureRequestId', 'declarationRequestId'] as const)
+  const parts = (
+    ['paymentRequestId', 'paymentId', 'refundRequestId', 'refundId', 'captureRequestId', 'declarationRequestId', 'disputeId'] as const
+  )
     .filter((k) => ids[k] !== undefined)
     .map((k) => `${k} ${ids[k]}`);
   return parts.length ? ` [${parts.join(', ')}]` : '';
@@ -99,6 +102,8 @@ export class AmsApiError extends AmsError {
   readonly paymentId: string | undefined;
   readonly refundRequestId: string | undefined;
   readonly refundId: string | undefined;
+  /** The dispute an acceptDispute, supplyDefenseDocument or downloadDisputeEvidence call was about. */
+  readonly disputeId: string | undefined;
   readonly api: string | undefined;
   /** The verified response body, as parsed. */
   readonly raw: unknown;
@@ -114,6 +119,7 @@ export class AmsApiError extends AmsError {
     this.paymentId = fields.paymentId;
     this.refundRequestId = fields.refundRequestId;
     this.refundId = fields.refundId;
+    this.disputeId = fields.disputeId;
     this.api = fields.api;
     this.raw = fields.raw;
   }
@@ -178,6 +184,7 @@ export class AmsUnknownResultError extends AmsError {
   readonly paymentId: string | undefined;
   readonly refundRequestId: string | undefined;
   readonly refundId: string | undefined;
+  readonly disputeId: string | undefined;
   readonly attempts: number;
   readonly api: string | undefined;
   constructor(fields: CallIds & { resultCode: string; resultMessage: string; attempts: number; api?: string | undefined }) {
@@ -192,6 +199,7 @@ export class AmsUnknownResultError extends AmsError {
     this.paymentId = fields.paymentId;
     this.refundRequestId = fields.refundRequestId;
     this.refundId = fields.refundId;
+    this.disputeId = fields.disputeId;
     this.attempts = fields.attempts;
     this.api = fields.api;
   }
@@ -203,10 +211,15 @@ export function issuesFromZod(
   prefix = '',
 ): ValidationIssue[] {
   return zodIssues.map((i) => {
-    const path = i.path
-      .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
-      .join('.')
-      .replace(/\.\[/g, '[');
+    const path = issuePath(i.path);
     return { field: [prefix, path].filter(Boolean).join('.'), message: i.message, ...(i.code ? { code: i.code } : {}) };
   });
+}
+
+/** A zod path as every message writes it: `transactions[0].transactionStatus`. */
+export function issuePath(path: ReadonlyArray<PropertyKey>): string {
+  return path
+    .map((p) => (typeof p === 'number' ? `[${p}]` : String(p)))
+    .join('.')
+    .replace(/\.\[/g, '[');
 }

@@ -17,13 +17,20 @@ export type { ValidationIssue, SignatureFailureReason, ResultStatus } from './er
 
 export { AmsClient } from './client';
 export type { AmsClientConfig } from './client';
-export type { Logger, RequestOptions } from './api/call';
+export type { RequestOptions } from './api/call';
+export type { Logger } from './clock';
 export type { Clock } from './clock';
 export type { CryptoBackendName } from './signing/backend';
 export type { PayRules, Integration } from './api/pay';
 export type { PayRequest, PayResponse } from './schemas/pay';
 export type { PayResult } from './api/pay-result';
-export type { PaymentSessionRequest, PaymentSessionResponse, ProductScene } from './schemas/session';
+export type {
+  PaymentSessionRequest,
+  PaymentSessionResponse,
+  ProductScene,
+  RetrievePaymentSessionRequest,
+  RetrievePaymentSessionResponse,
+} from './schemas/session';
 export type { ConsultRequest, ConsultResponse, PaymentOption } from './schemas/consult';
 export type { CaptureRequest, CaptureResponse } from './schemas/capture';
 export type {
@@ -43,6 +50,15 @@ export type {
   InquiryPaymentResponse,
   InquiryRefundResponse,
 } from './schemas/lifecycle';
+export type {
+  AcceptDisputeRequest,
+  AcceptDisputeResponse,
+  SupplyDefenseDocumentRequest,
+  SupplyDefenseDocumentResponse,
+  DownloadDisputeEvidenceRequest,
+  DownloadDisputeEvidenceResponse,
+} from './schemas/disputes';
+export type { InquireExchangeRateRequest, InquireExchangeRateResponse, PaymentQuote } from './schemas/exchange-rate';
 export type { GenericRequestOptions, GenericResponse } from './api/generic';
 export { DEFAULT_AWAIT_SCHEDULE_SECONDS } from './api/lifecycle';
 export type { AwaitPaymentOptions, AwaitPaymentResult } from './api/lifecycle';
@@ -74,8 +90,10 @@ export type {
 } from './rules/currencies';
 export { toMinorUnits, fromMinorUnits } from './rules/amounts';
 export type { Amount } from './rules/amounts';
-export { buildChinaExtraTransInfo, buildExtendInfo } from './rules/china-extra';
-export type { ChinaExtraTransInfo, ChinaExtraTransInfoInput, GoodsItem, ExtendInfoInput } from './rules/china-extra';
+export { buildChinaExtraTransInfo } from './rules/china-extra';
+export type { ChinaExtraTransInfo, ChinaExtraTransInfoInput, GoodsItem } from './rules/china-extra';
+export { buildExtendInfo } from './rules/extend-info';
+export type { ExtendInfoInput } from './rules/extend-info';
 
 // Notifications: verify, handle, acknowledge, dedupe, match (the rest: ams-cashier/notifications).
 export {
@@ -98,6 +116,8 @@ export type {
   PaymentNotification,
   RefundNotification,
   CaptureNotification,
+  DisputeNotification,
+  DisputeOutcome,
   OtherNotification,
   NotificationKind,
   PaymentOutcome,

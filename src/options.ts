@@ -1,9 +1,8 @@
 // Options validation: one validator and one error style for every options object the package takes, and the option
 // fields that several of them share (timeouts, retries, body caps, clock, logger, transport, crypto backend).
 import { z } from 'zod';
-import { AmsConfigError, AmsValidationError, issuesFromZod, type ValidationIssue } from './errors';
-import type { Logger } from './api/call';
-import type { Clock } from './clock';
+import { AmsConfigError, AmsValidationError, issuePath, issuesFromZod, type ValidationIssue } from './errors';
+import type { Clock, Logger } from './clock';
 import { MAX_RESPONSE_BYTES_RANGE, type Transport } from './http/types';
 import { unknownNamesMessage } from './internal/suggest';
 import { safeParse } from './schemas/parse';
@@ -52,7 +51,7 @@ export function optionIssues(schema: z.ZodType, value: unknown): ValidationIssue
   if (result.success) return [];
   return result.error.issues.flatMap((i): ValidationIssue[] => {
     if (i.code !== 'unrecognized_keys') return issuesFromZod([i]);
-    const at = i.path.length > 0 ? `${i.path.map(String).join('.')}.` : '';
+    const at = i.path.length > 0 ? `${issuePath(i.path)}.` : '';
     const known = knownOptions(schema, i.path).map((k) => `${at}${k}`);
     const message = unknownNamesMessage(
       'option',

@@ -1,6 +1,6 @@
 // The README's quick start and client.request example run as written (unchanged but for the package path) against
 // the embedded gateway's msw handlers on Alipay's NA origin; what it says about installs, options and key files is true.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -187,5 +187,28 @@ describe('README Troubleshooting', () => {
         q,
       ).toBe(true);
     }
+  });
+});
+
+describe('README Checkout in the browser', () => {
+  const start = readme.indexOf('## Checkout in the browser');
+  const section = readme.slice(start, readme.indexOf('\n## ', start + 5));
+
+  it('maps every productScene to the browser class the example page and the browser test use', async () => {
+    const { SDK_CLASS_BY_SCENE } = await import('../examples/web-checkout/shop');
+    const page = readFileSync(join(root, 'examples/web-checkout/page.js'), 'utf8');
+    const rows = [...section.matchAll(/^\| `([A-Z_]+)` \| `(AMS\w+)` \| `new (AMS\w+)\(/gm)].map((m) => [m[1], m[2], m[3]]);
+    expect(rows).toEqual(Object.entries(SDK_CLASS_BY_SCENE).map(([scene, sdkClass]) => [scene, sdkClass, sdkClass]));
+    for (const [scene, sdkClass] of Object.entries(SDK_CLASS_BY_SCENE)) expect(page).toContain(`${scene}: '${sdkClass}'`);
+  });
+
+  it('shows the server half beside the browser half and says how to run the same test locally', () => {
+    expect(section).toMatch(
+      /<td>\n\n```ts\n[\s\S]*createPaymentSession[\s\S]*```\n\n<\/td><td>\n\n```js\n[\s\S]*mountComponent\(\{ sessionData \}/,
+    );
+    expect(section).toContain('npm start -- --checkout');
+    expect(section).toContain('npx vitest run test/browser/web-sdk.test.ts');
+    expect(existsSync(join(root, 'test/browser/web-sdk.test.ts'))).toBe(true);
+    expect(section).toContain('retrievePaymentSession({ paymentRequestId })');
   });
 });

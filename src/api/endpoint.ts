@@ -27,9 +27,14 @@ export const AMS_APIS = [
   'cancel',
   'refund',
   'inquiryRefund',
+  'acceptDispute',
+  'supplyDefenseDocument',
+  'downloadDisputeEvidence',
+  'inquireExchangeRate',
   'consult',
   'capture',
   'createPaymentSession',
+  'retrievePaymentSession',
 ] as const;
 
 export interface EndpointOptions {

@@ -5,6 +5,8 @@ import { showValue } from '../rules/show';
 import { CaptureRequest } from '../schemas/capture';
 import { ConsultRequest } from '../schemas/consult';
 import { DeclareRequest, InquiryDeclarationRequest } from '../schemas/customs';
+import { AcceptDisputeRequest, DownloadDisputeEvidenceRequest, SupplyDefenseDocumentRequest } from '../schemas/disputes';
+import { InquireExchangeRateRequest } from '../schemas/exchange-rate';
 import { PaymentRefSchema, RefundRefSchema, RefundRequest } from '../schemas/lifecycle';
 import { PayRequest } from '../schemas/pay';
 import { PaymentSessionRequest } from '../schemas/session';
@@ -19,6 +21,10 @@ const REQUEST_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
   inquiryPayment: PaymentRefSchema,
   cancel: PaymentRefSchema,
   inquiryRefund: RefundRefSchema,
+  acceptDispute: AcceptDisputeRequest,
+  supplyDefenseDocument: SupplyDefenseDocumentRequest,
+  downloadDisputeEvidence: DownloadDisputeEvidenceRequest,
+  inquireExchangeRate: InquireExchangeRateRequest,
   declare: DeclareRequest,
   inquiryDeclarationRequests: InquiryDeclarationRequest,
 };

@@ -23,7 +23,15 @@ export type GenericResponse<S extends StandardSchemaV1 | undefined> = S extends 
   ? StandardSchemaV1.InferOutput<S>
   : z.infer<typeof BaseResponse>;
 
-const ID_FIELDS = ['paymentRequestId', 'paymentId', 'refundRequestId', 'refundId', 'captureRequestId', 'declarationRequestId'] as const;
+const ID_FIELDS = [
+  'paymentRequestId',
+  'paymentId',
+  'refundRequestId',
+  'refundId',
+  'captureRequestId',
+  'declarationRequestId',
+  'disputeId',
+] as const;
 
 /** Whether a value implements Standard Schema v1 (zod's and arktype's schemas are functions or objects alike). */
 function isStandardSchema(value: unknown): value is StandardSchemaV1 {

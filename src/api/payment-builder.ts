@@ -6,18 +6,13 @@ import type { Decimal } from 'decimal.js';
 import { AmsValidationError, type ValidationIssue } from '../errors';
 import { toMinorUnits, fromMinorUnits } from '../rules/amounts';
 import { RULE_SOURCES } from '../rules/sources';
-import {
-  buildExtendInfo,
-  directMerchantIssue,
-  serializeExtendInfo,
-  type ChinaExtraTransInfo,
-  type ChinaExtraTransInfoInput,
-  type GoodsItem,
-} from '../rules/china-extra';
+import { directMerchantIssue, type ChinaExtraTransInfo, type ChinaExtraTransInfoInput, type GoodsItem } from '../rules/china-extra';
+import { buildExtendInfo, serializeExtendInfo } from '../rules/extend-info';
 import { formatIsoWithOffset } from '../rules/time';
 import type { AlipayCnPaymentCurrency, AlipayCnSettlementCurrency } from '../rules/currencies';
 import { CASHIER_OS_TYPES, CASHIER_TERMINAL_TYPES } from '../schemas/common';
 import { MAX_PAYMENT_EXPIRY_MS, payRequestIssues } from './pay';
+import { isPlainObject, textProblem } from '../rules/fields';
 
 export type CashierTerminalType = (typeof CASHIER_TERMINAL_TYPES)[number];
 export type CashierOsType = (typeof CASHIER_OS_TYPES)[number];
@@ -153,8 +148,6 @@ const KNOWN_FIELDS = [
   'expiresInMinutes',
 ] as const;
 
-const CONTROL = /\p{Cc}/u; // Unicode's control category: exactly C0 (U+0000–U+001F), DEL and C1 (U+007F–U+009F)
-
 /** Where each field of the request is in the builder's input (a prefix maps everything under it). */
 const INPUT_FIELDS: readonly (readonly [string, string])[] = [
   ['order.referenceOrderId', 'referenceOrderId'],
@@ -189,10 +182,6 @@ function inputField(field: string, extendFrom: string): string | undefined {
   return field;
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** A string field of the input: present when required, a non-empty string without control characters. */
 function readString(
   input: Record<string, unknown>,
@@ -201,27 +190,10 @@ function readString(
   options: { required: boolean; hint?: string },
 ): string | undefined {
   const value = input[key];
-  if (value === undefined || value === null) {
-    if (options.required) issues.push({ field: key, message: `is required${options.hint ? `: ${options.hint}` : ''}`, code: 'required' });
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    issues.push({
-      field: key,
-      message: `must be a string, not ${typeof value === 'object' ? showValue(value) : typeof value}`,
-      code: 'invalid_type',
-    });
-    return undefined;
-  }
-  if (value.trim() === '') {
-    issues.push({ field: key, message: 'is empty', code: 'too_small' });
-    return undefined;
-  }
-  if (CONTROL.test(value)) {
-    issues.push({ field: key, message: `${showValue(value)} contains a control character (newline, tab…)`, code: 'invalid_string' });
-    return undefined;
-  }
-  return value;
+  const problem = textProblem(value, `is required${options.hint ? `: ${options.hint}` : ''}`);
+  if (!problem) return value as string;
+  if (problem.code !== 'required' || options.required) issues.push({ field: key, message: problem.message, code: problem.code });
+  return undefined;
 }
 
 /** Moves a sub-builder's issues under the builder's field names. */
@@ -242,7 +214,7 @@ function readAmount(input: Record<string, unknown>, currency: string | undefined
   }
   // A currency problem is reported once, on `currency`, by the pay validation; here it only blocks conversion.
   if (currency === undefined) return undefined;
-  const minor = isRecord(amount) && !('toFixed' in amount);
+  const minor = isPlainObject(amount);
   try {
     if (minor) {
       const extra = Object.keys(amount).filter((k) => k !== 'value' && amount[k] !== undefined);
@@ -322,7 +294,7 @@ function readExpiry(input: Record<string, unknown>, options: BuildCashierPayment
  * @throws AmsValidationError listing every problem at once, each on its input field (`amount`, `goods[1].name`, …).
  */
 export function buildCashierPayment(input: CashierPaymentInput, options: BuildCashierPaymentOptions = {}): CashierPaymentRequest {
-  if (!isRecord(input)) {
+  if (!isPlainObject(input)) {
     throw new AmsValidationError([{ field: '', message: `the input must be an object, not ${showValue(input)}` }], {
       context: 'Invalid cashier payment',
     });

@@ -1,11 +1,11 @@
-// Request checks for the APIs beyond pay (createPaymentSession, consult, capture, declare, inquiryDeclarationRequests). Pure.
+// Request checks for the APIs beyond pay (sessions, consult, capture, declare, inquiryDeclarationRequests). Pure.
 import { parseRequestTime } from '../rules/time';
 import type { z } from 'zod';
 import { AmsValidationError, type ValidationIssue } from '../errors';
 import { CaptureRequest } from '../schemas/capture';
 import { ConsultRequest } from '../schemas/consult';
 import { DeclareRequest, InquiryDeclarationRequest } from '../schemas/customs';
-import { PaymentSessionRequest } from '../schemas/session';
+import { PaymentSessionRequest, RetrievePaymentSessionRequest } from '../schemas/session';
 import { collectIssues } from '../schemas/parse';
 import { addPaymentMethodIssues, withWireExtendInfo, type PayRules } from './pay';
 
@@ -55,6 +55,11 @@ export function assertValidPaymentSessionRequest(input: unknown, now: Date, rule
   const { issues, extendInfoText } = inspectSession(input, now, rules);
   if (issues.length > 0) throw new AmsValidationError(issues, { context: 'Invalid createPaymentSession request' });
   return withWireExtendInfo(input as PaymentSessionRequest, extendInfoText);
+}
+
+/** Every problem with a retrievePaymentSession request: one paymentRequestId of at most 64 characters. */
+export function retrievePaymentSessionRequestIssues(input: unknown): ValidationIssue[] {
+  return collectIssues(RetrievePaymentSessionRequest, input).issues;
 }
 
 /** Every problem with a consult request (schema only: consult reads, it creates nothing). */

@@ -1,5 +1,5 @@
 // Whether an acknowledged notification survives Redis: reads Redis's persistence settings, and confirms each stored job reached the AOF (WAITAOF) where Redis can.
-import type { Logger } from '../api/call';
+import type { Logger } from '../clock';
 import { AmsConfigError } from '../errors';
 
 /**

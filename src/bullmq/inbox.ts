@@ -1,13 +1,14 @@
 // createNotificationInbox: verify and store each notification as a BullMQ job, acknowledge once Redis has it durably, process it later.
 import type { ConnectionOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import type { Logger } from '../api/call';
+import type { Logger } from '../clock';
 import type { Clock } from '../clock';
 import { AmsConfigError } from '../errors';
 import type { FetchNotificationHandler } from '../notifications/fetch-handler';
 import type { NodeNotificationHandler } from '../notifications/node-handler';
 import { partyOf, type NotificationClient } from '../notifications/party';
 import { withTimeout, type NotificationHandlerOptions } from '../notifications/processor';
+import { notificationLabel } from '../notifications/schemas';
 import { resolveVerifier } from '../notifications/verify';
 import { createDurabilityGate, DURABILITIES, type InboxDurability, type RedisCaller } from './durability';
 import { inboxJobId, type InboxJobData } from './job';
@@ -57,7 +58,7 @@ export interface NotificationInboxOwnOptions {
   keepCompletedMs?: number;
 }
 
-type CallbackOptionNames = 'onPayment' | 'onRefund' | 'onOther' | 'dedupe';
+type CallbackOptionNames = 'onPayment' | 'onRefund' | 'onCapture' | 'onDispute' | 'onOther' | 'dedupe';
 type HandlerPart = NotificationHandlerOptions extends infer T ? (T extends unknown ? Omit<T, CallbackOptionNames> : never) : never;
 type ClientIdOption = NonNullable<NotificationHandlerOptions['clientId']>;
 
@@ -105,7 +106,7 @@ export function defaultQueueName(clientId: string | readonly string[]): string {
 }
 
 const OWN_OPTIONS = new Set(['connection', 'queueName', 'prefix', 'enqueueTimeoutMs', 'keepCompletedMs', 'durability']);
-const PROCESS_ONLY = new Set(['onPayment', 'onRefund', 'onOther', 'onCapture', 'dedupe']);
+const PROCESS_ONLY = new Set(['onPayment', 'onRefund', 'onOther', 'onCapture', 'onDispute', 'dedupe']);
 
 function config(message: string, field: string): never {
   throw new AmsConfigError(`createNotificationInbox: ${message}`, { field });
@@ -285,7 +286,7 @@ export function createNotificationInbox(options: NotificationInboxOptions): Noti
     // Refused before the write when Redis would not keep it; acknowledged only once the AOF has it, where Redis can say.
     add: async (data) => {
       await gate.ready();
-      await producer().add(data.notification.notifyType ?? 'NOTIFICATION', data, jobOptions(data.key));
+      await producer().add(notificationLabel(data.notification), data, jobOptions(data.key));
       await gate.confirm();
     },
     enqueueTimeoutMs,

@@ -74,12 +74,13 @@ export function inboxJobData(input: InboxJobInput): InboxJobData {
 }
 
 /** Which callback a notification goes to. */
-export type InboxRoute = 'onPayment' | 'onRefund' | 'onCapture' | 'onOther';
+export type InboxRoute = 'onPayment' | 'onRefund' | 'onCapture' | 'onDispute' | 'onOther';
 
 /** The callback names that would take this notification, most specific first (the first one given runs). */
 export function routesFor(notification: Pick<AmsNotification, 'kind' | 'notifyType'>): InboxRoute[] {
   if (notification.kind === 'payment') return ['onPayment'];
   if (notification.kind === 'refund') return ['onRefund', 'onOther'];
+  if (notification.kind === 'dispute') return ['onDispute', 'onOther'];
   // By notifyType too, so a CAPTURE_RESULT stored with kind 'other' still reaches onCapture.
   if (notification.kind === 'capture' || notification.notifyType === 'CAPTURE_RESULT') return ['onCapture', 'onOther'];
   return ['onOther'];

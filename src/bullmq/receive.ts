@@ -1,7 +1,7 @@
 // The inbox's HTTP side: the package's own notification handlers, whose callback stores the job in Redis instead of doing the work.
 import { AsyncLocalStorage } from 'node:async_hooks';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Logger } from '../api/call';
+import type { Logger } from '../clock';
 import type { Clock } from '../clock';
 import { AmsConfigError } from '../errors';
 import { createFetchNotificationHandler, type FetchNotificationHandler } from '../notifications/fetch-handler';
@@ -15,7 +15,7 @@ import {
   type NotificationHandlerOptions,
   type NotificationResponse,
 } from '../notifications/processor';
-import type { AmsNotification } from '../notifications/schemas';
+import { notificationLabel, type AmsNotification } from '../notifications/schemas';
 import { inboxJobData, type InboxJobData } from './job';
 
 /** One request on its way through a handler: what the enqueueing callback needs besides the notification. */
@@ -32,7 +32,7 @@ interface Delivery {
 
 export interface ReceiverOptions {
   /** The handler options as given to the inbox (verification, path, limits, acknowledgement signing, logger). */
-  handler: Omit<NotificationHandlerOptions, 'onPayment' | 'onRefund' | 'onOther' | 'dedupe'>;
+  handler: Omit<NotificationHandlerOptions, 'onPayment' | 'onRefund' | 'onCapture' | 'onDispute' | 'onOther' | 'dedupe'>;
   /** Stores one job; rejects when Redis did not confirm. */
   add(data: InboxJobData): Promise<unknown>;
   enqueueTimeoutMs: number;
@@ -180,11 +180,11 @@ export function createReceiver(options: ReceiverOptions): Receiver {
         err instanceof AmsConfigError
           ? 'ams: inbox refuses to acknowledge: Redis would not keep the notification; answered 503 so Alipay sends it again'
           : 'ams: inbox could not store the notification in Redis; answered 503 so Alipay sends it again',
-        { key, notifyType: notification.notifyType, error: errorText(err) },
+        { key, notifyType: notificationLabel(notification), error: errorText(err) },
       );
       throw err;
     }
-    log.debug?.('ams: notification stored in the inbox; acknowledging', { key, notifyType: notification.notifyType });
+    log.debug?.('ams: notification stored in the inbox; acknowledging', { key, notifyType: notificationLabel(notification) });
   }
 
   const handlerOptions = {
@@ -192,6 +192,8 @@ export function createReceiver(options: ReceiverOptions): Receiver {
     dedupe: false,
     onPayment: enqueue,
     onRefund: enqueue,
+    onCapture: enqueue,
+    onDispute: enqueue,
     onOther: enqueue,
   } as NotificationHandlerOptions;
   const node = createNotificationHandler(handlerOptions);

@@ -1,14 +1,16 @@
 // The inbox's processing side: a BullMQ Worker that routes each stored notification to the merchant's callback, with retries.
 import type { Job, Worker } from 'bullmq';
-import type { Logger } from '../api/call';
+import type { Logger } from '../clock';
 import { AmsConfigError } from '../errors';
 import { unknownNamesMessage } from '../internal/suggest';
-import type {
-  AmsNotification,
-  CaptureNotification,
-  OtherNotification,
-  PaymentNotification,
-  RefundNotification,
+import {
+  notificationLabel,
+  type AmsNotification,
+  type CaptureNotification,
+  type DisputeNotification,
+  type OtherNotification,
+  type PaymentNotification,
+  type RefundNotification,
 } from '../notifications/schemas';
 import { backoffDelay, routesFor, type InboxJobData, type InboxRoute } from './job';
 import type { loadBullMQ } from './load';
@@ -44,8 +46,10 @@ export interface InboxCallbacks {
   onRefund?: InboxCallback<RefundNotification>;
   /** CAPTURE_RESULT; without it, onOther. */
   onCapture?: InboxCallback<CaptureNotification>;
-  /** Any other notifyType (and refunds/captures without their own callback). */
-  onOther?: InboxCallback<OtherNotification | RefundNotification | CaptureNotification>;
+  /** Dispute notifications (`kind: 'dispute'`, no notifyType); without it, onOther. */
+  onDispute?: InboxCallback<DisputeNotification>;
+  /** Any other notifyType (and refunds, captures and disputes without their own callback). */
+  onOther?: InboxCallback<OtherNotification | RefundNotification | CaptureNotification | DisputeNotification>;
 }
 
 /** What onDeadLetter receives: a job that will not be tried again and now sits in the queue's failed set. */
@@ -99,7 +103,7 @@ export const JOB_ATTEMPTS_CEILING = 100;
 /** The backoff type stored on every job; the worker computes its delay (`backoffMs`, `maxBackoffMs`). */
 export const INBOX_BACKOFF_TYPE = 'ams-inbox';
 
-const KNOWN_CALLBACKS = new Set(['onPayment', 'onRefund', 'onCapture', 'onOther']);
+const KNOWN_CALLBACKS = new Set(['onPayment', 'onRefund', 'onCapture', 'onDispute', 'onOther']);
 const KNOWN_OPTIONS = new Set([
   'concurrency',
   'attempts',
@@ -149,12 +153,13 @@ interface ResolvedProcess {
 
 export function resolveProcessOptions(callbacks: InboxCallbacks, options: InboxProcessOptions = {}): ResolvedProcess {
   if (callbacks === null || typeof callbacks !== 'object')
-    config('callbacks are required: { onPayment, onRefund?, onCapture?, onOther? }', 'callbacks');
+    config('callbacks are required: { onPayment, onRefund?, onCapture?, onDispute?, onOther? }', 'callbacks');
   const unknownCallback = Object.keys(callbacks).find((k) => !KNOWN_CALLBACKS.has(k));
-  if (unknownCallback) config(`unknown callback "${unknownCallback}" (known: onPayment, onRefund, onCapture, onOther)`, unknownCallback);
+  if (unknownCallback)
+    config(`unknown callback "${unknownCallback}" (known: onPayment, onRefund, onCapture, onDispute, onOther)`, unknownCallback);
   if (typeof callbacks.onPayment !== 'function')
     config('onPayment is required: a function that handles a payment notification', 'onPayment');
-  for (const name of ['onRefund', 'onCapture', 'onOther'] as const) {
+  for (const name of ['onRefund', 'onCapture', 'onDispute', 'onOther'] as const) {
     if (callbacks[name] !== undefined && typeof callbacks[name] !== 'function') config(`${name} must be a function`, name);
   }
   if (options === null || typeof options !== 'object') config('options must be an object', 'options');
@@ -266,13 +271,13 @@ export function startInboxWorker(deps: WorkerDeps, r: ResolvedProcess): InboxWor
     try {
       if (!target)
         throw new Error(
-          `no callback for notifyType ${notification.notifyType}: give ${routesFor(notification).join(' or ')} to inbox.process()`,
+          `no callback for ${notificationLabel(notification)}: give ${routesFor(notification).join(' or ')} to inbox.process()`,
         );
       await within(() => target.run(notification, context), r.jobTimeoutMs, controller, `the ${target.route} callback`);
     } catch (error) {
       const meta = {
         key: data.key,
-        notifyType: notification.notifyType,
+        notifyType: notificationLabel(notification),
         attempt: context.attempt,
         attempts: r.attempts,
         error: error instanceof Error ? `${error.name}: ${error.message}` : String(error),

@@ -27,8 +27,10 @@ command line are read whatever their name.
 
 Options:
   --ledger FILE        your records: JSON (an array of {paymentRequestId|refundRequestId, paymentId?, refundId?,
-                       type, amount: {currency, value}, createdAt?}) or CSV with the columns type,
-                       paymentRequestId, refundRequestId, paymentId, refundId, currency, value, createdAt.
+                       disputeId?, type, amount: {currency, value}, createdAt?}) or CSV with the columns type,
+                       paymentRequestId, refundRequestId, paymentId, refundId, disputeId, currency, value,
+                       createdAt. A DISPUTE entry (disputeId and paymentId from the dispute notification) is
+                       matched with the report's DISPUTE row.
                        Values in minor units ("1450" = 14.50 USD), as in AMS requests.
   --amount-unit UNIT   how the reports write amounts: auto (default: decided per batch, items and summary in
                        one unit), major or minor
@@ -74,7 +76,17 @@ function listFiles(io: CliIo, specs: readonly string[]): string[] {
 /** A ledger is read whole (it is what findings are matched against): up to a few million entries. */
 const MAX_LEDGER_BYTES = 512 * 1024 * 1024;
 
-const LEDGER_COLUMNS = ['type', 'paymentRequestId', 'refundRequestId', 'paymentId', 'refundId', 'currency', 'value', 'createdAt'];
+const LEDGER_COLUMNS = [
+  'type',
+  'paymentRequestId',
+  'refundRequestId',
+  'paymentId',
+  'refundId',
+  'disputeId',
+  'currency',
+  'value',
+  'createdAt',
+];
 
 /** Reads a ledger file: JSON (an array, or `{ entries: [] }`) or CSV with named columns. Shape errors come from reconcile. */
 export function readLedgerFile(text: string, file: string): LedgerEntry[] {
@@ -114,7 +126,8 @@ export function readLedgerFile(text: string, file: string): LedgerEntry[] {
       throw new CliUsageError(`--ledger: ${basename(file)} line ${i + 2} has more fields than the header`, { command: 'reconcile' });
     const r = Object.fromEntries(header.map((name, k) => [name, fields[k] ?? '']));
     const entry: LedgerEntry = { type: r['type'] ?? '', amount: { currency: r['currency'] ?? '', value: r['value'] ?? '' } };
-    for (const k of ['paymentRequestId', 'refundRequestId', 'paymentId', 'refundId', 'createdAt'] as const) if (r[k]) entry[k] = r[k];
+    for (const k of ['paymentRequestId', 'refundRequestId', 'paymentId', 'refundId', 'disputeId', 'createdAt'] as const)
+      if (r[k]) entry[k] = r[k];
     return entry;
   });
 }

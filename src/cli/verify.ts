@@ -1,7 +1,7 @@
 // `ams-cashier verify`: valid or not, and when not, which cheap variant verifies or the most likely cause.
 import { loadPublicKey } from '../signing/keys';
 import { parseCommandArgs, requireOpts, stringOpt } from './args';
-import { diagnoseSignature, type Diagnosis } from './diagnose';
+import { diagnoseSignature, type Diagnosis } from '../signing/diagnose';
 import { envelope, type CliErrorInfo } from './envelope';
 import { ESCAPE_LEGEND, escapeVisible } from './format';
 import { EXIT, StdinGuard, readBytesArg, readKeyArg, type CliIo, type ExitCode } from './io';

@@ -1,7 +1,7 @@
 // What one read-only inquiry says about a client's credentials: the answer (or the failure) in, the checks out. Pure.
 import { parseRequestTime } from '../rules/time';
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { diagnoseSignature } from '../cli/diagnose';
+import { diagnoseSignature } from '../signing/diagnose';
 import {
   AmsApiError,
   AmsConnectionError,

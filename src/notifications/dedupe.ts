@@ -122,11 +122,14 @@ function sha256(data: string | Uint8Array): string {
  * The dedupe key: `notifyType:paymentId` for payments, `notifyType:refundId` (or refundRequestId) for refunds,
  * `CAPTURE_RESULT:captureId` for captures (`CAPTURE_RESULT:request:captureRequestId` for a failed one without a
  * captureId): each notification's own id, so two partial captures
- * of one payment are two notifications. For other notifications there is no known id, so the key is
+ * of one payment are two notifications. A dispute's is `DISPUTE:<disputeNotificationType>:<disputeId>`: one per
+ * dispute and step, so its DISPUTE_CREATED and its DISPUTE_JUDGED are two notifications, and a redelivery of either
+ * is one. For other notifications there is no known id, so the key is
  * `<notifyType or NOTIFICATION>:sha256:<hash of the raw body>` — redeliveries carry the same body — or, without the
  * raw body, of the parsed notification.
  */
 export function notificationKey(notification: AmsNotification, rawBody?: string | Uint8Array): string {
+  if (notification.kind === 'dispute') return `DISPUTE:${notification.disputeNotificationType}:${notification.disputeId}`;
   if (notification.kind === 'payment') return `${notification.notifyType}:${notification.paymentId}`;
   if (notification.kind === 'refund') return `${notification.notifyType}:${notification.refundId || notification.refundRequestId}`;
   // A failed capture carries no captureId: its own request id names it (a namespace apart from Antom's ids).
@@ -134,6 +137,18 @@ export function notificationKey(notification: AmsNotification, rawBody?: string 
     return notification.captureId
       ? `${notification.notifyType}:${notification.captureId}`
       : `${notification.notifyType}:request:${notification.captureRequestId}`;
+  return hashedKey(notification, rawBody);
+}
+
+function hashedKey(notification: AmsNotification, rawBody: string | Uint8Array | undefined): string {
   const { kind: _kind, ...rest } = notification;
   return `${notification.notifyType ?? 'NOTIFICATION'}:sha256:${sha256(rawBody ?? JSON.stringify(rest))}`;
+}
+
+/**
+ * The keys earlier versions gave this notification: a dispute was an `other` notification, keyed by the hash of its
+ * body. An inbox job stored under such a key (by a receiver not yet upgraded) is still this notification's.
+ */
+export function formerNotificationKeys(notification: AmsNotification, rawBody: string | Uint8Array): string[] {
+  return notification.kind === 'dispute' ? [hashedKey(notification, rawBody)] : [];
 }

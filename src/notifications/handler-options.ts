@@ -1,5 +1,5 @@
 // The notification handlers' options: their types, their defaults, and the one check that turns them into settings.
-import type { Logger } from '../api/call';
+import type { Logger } from '../clock';
 import type { Clock } from '../clock';
 import { AmsConfigError } from '../errors';
 import { unknownNamesMessage } from '../internal/suggest';
@@ -10,7 +10,7 @@ import { loadPrivateKey, type KeyInput } from '../signing/keys';
 import type { AckSigner } from './ack';
 import { createMemoryNotificationStore, type NotificationStore } from './dedupe';
 import type { NotificationClient } from './party';
-import type { CaptureNotification, OtherNotification, PaymentNotification, RefundNotification } from './schemas';
+import type { CaptureNotification, DisputeNotification, OtherNotification, PaymentNotification, RefundNotification } from './schemas';
 import { checkTolerance, resolveVerifier, type Verifier } from './verify';
 
 /** What a callback learns besides the notification. */
@@ -37,15 +37,22 @@ interface HandlerOptionsBase {
   clientId?: string | readonly string[];
   /** Required. Runs for PAYMENT_RESULT and PAYMENT_PENDING; throw to refuse the acknowledgement (Alipay retries). */
   onPayment: NotificationCallback<PaymentNotification>;
-  /** Runs for REFUND_RESULT. Without it, refunds go to onOther; without both, they are answered 501 (not acknowledged). */
+  /** Runs for REFUND_RESULT. Without it, refunds go to onOther; without both, they are acknowledged and logged (warn). */
   onRefund?: NotificationCallback<RefundNotification>;
-  /** Runs for CAPTURE_RESULT. Without it, captures go to onOther; without both, they are answered 501 (not acknowledged). */
+  /** Runs for CAPTURE_RESULT. Without it, captures go to onOther; without both, they are acknowledged and logged (warn). */
   onCapture?: NotificationCallback<CaptureNotification>;
   /**
-   * Runs for any other notification — other notifyTypes and bodies without one (disputes, authorizations, vaulting)
-   * — and for refunds and captures without their own callback. Without it they are answered 501, logged.
+   * Runs for dispute notifications (notifyDispute: no notifyType; `kind: 'dispute'`): act on `outcome`, and on
+   * `respond` before `respondBy`. Without it, disputes go to onOther; without both, they are acknowledged and logged
+   * (warn) — Alipay would otherwise resend them for a day while nobody looks.
    */
-  onOther?: NotificationCallback<OtherNotification | RefundNotification | CaptureNotification>;
+  onDispute?: NotificationCallback<DisputeNotification>;
+  /**
+   * Runs for any other notification — other notifyTypes and bodies without one (authorizations, vaulting) — and for
+   * refunds, captures and disputes without their own callback. A verified notification with no callback at all is
+   * acknowledged (Alipay would only resend it) and logged at warn level with its dedupe key.
+   */
+  onOther?: NotificationCallback<OtherNotification | RefundNotification | CaptureNotification | DisputeNotification>;
   /**
    * Duplicate suppression: the same notification can arrive several times (Alipay retries until acknowledged,
    * and a slow acknowledgement crosses a retry). Default: an in-memory store (one process). With several
@@ -84,6 +91,7 @@ const KNOWN_OPTIONS = new Set([
   'onPayment',
   'onRefund',
   'onCapture',
+  'onDispute',
   'onOther',
   'dedupe',
   'toleranceMs',
@@ -124,7 +132,8 @@ export interface HandlerSettings {
   onPayment: NotificationCallback<PaymentNotification>;
   onRefund: NotificationCallback<RefundNotification> | undefined;
   onCapture: NotificationCallback<CaptureNotification> | undefined;
-  onOther: NotificationCallback<OtherNotification | RefundNotification | CaptureNotification> | undefined;
+  onDispute: NotificationCallback<DisputeNotification> | undefined;
+  onOther: NotificationCallback<OtherNotification | RefundNotification | CaptureNotification | DisputeNotification> | undefined;
 }
 
 function ackSigner(o: HandlerOptionsBase, verifier: Verifier): AckSigner | undefined {
@@ -169,6 +178,7 @@ export function resolveHandlerOptions(options: NotificationHandlerOptions): Hand
   if (typeof o.onPayment !== 'function') config('onPayment is required: a function that handles a payment notification', 'onPayment');
   if (o.onRefund !== undefined && typeof o.onRefund !== 'function') config('onRefund must be a function', 'onRefund');
   if (o.onCapture !== undefined && typeof o.onCapture !== 'function') config('onCapture must be a function', 'onCapture');
+  if (o.onDispute !== undefined && typeof o.onDispute !== 'function') config('onDispute must be a function', 'onDispute');
   if (o.onOther !== undefined && typeof o.onOther !== 'function') config('onOther must be a function', 'onOther');
   if (o.path !== undefined && (typeof o.path !== 'string' || !o.path.startsWith('/'))) {
     config('path must be the notify path without host, starting with "/" (for example "/alipay/notify")', 'path');
@@ -198,6 +208,7 @@ export function resolveHandlerOptions(options: NotificationHandlerOptions): Hand
     onPayment: o.onPayment,
     onRefund: o.onRefund,
     onCapture: o.onCapture,
+    onDispute: o.onDispute,
     onOther: o.onOther,
   };
 }

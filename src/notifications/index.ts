@@ -10,12 +10,23 @@ export type {
 } from './verify';
 export type { NotificationClient } from './party';
 export type { NotificationHeaders, HeaderGetter } from './headers';
-export { PaymentNotificationSchema, RefundNotificationSchema, CaptureNotificationSchema, OtherNotificationSchema } from './schemas';
+export {
+  PaymentNotificationSchema,
+  RefundNotificationSchema,
+  CaptureNotificationSchema,
+  DisputeNotificationSchema,
+  OtherNotificationSchema,
+  DISPUTE_NOTIFICATION_TYPES,
+  DISPUTE_JUDGED_RESULTS,
+} from './schemas';
 export type {
   AmsNotification,
   PaymentNotification,
   RefundNotification,
   CaptureNotification,
+  DisputeNotification,
+  DisputeNotificationType,
+  DisputeOutcome,
   OtherNotification,
   NotificationKind,
   PaymentOutcome,

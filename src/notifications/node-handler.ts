@@ -55,10 +55,11 @@ function write(req: IncomingMessage, res: ServerResponse, r: NotificationRespons
  *   itself when no parser ran, uses `req.body` when it is a Buffer or string (express.raw / express.text), and
  *   answers 500 with an explanation when express.json() (or another parser) already turned it into an object.
  *
- * Status codes: 200 acknowledged (handled now, or a duplicate handled before); 400 signed but not a valid
- * notification; 401 signature check failed (missing/malformed headers, wrong signature, other client id, stale);
- * 405 not POST; 408 body not received within bodyTimeoutMs; 413 body over maxBodyBytes; 500 callback threw, or the
- * raw body was unavailable; 501 no callback for this notifyType; 503 the same notification is being handled by another delivery, or the dedupe store failed.
+ * Status codes: 200 acknowledged (handled now, a duplicate handled before, or verified with no callback for its kind:
+ * logged at warn level); 400 signed but not a valid notification; 401 signature check failed (missing/malformed
+ * headers, wrong signature, other client id, stale); 405 not POST; 408 body not received within bodyTimeoutMs; 413 body
+ * over maxBodyBytes; 500 callback threw, or the raw body was unavailable; 503 the same notification is being handled by
+ * another delivery, or the dedupe store failed.
  */
 export function createNotificationHandler(options: NotificationHandlerOptions): NodeNotificationHandler {
   const processor = createNotificationProcessor(options);

@@ -1,5 +1,5 @@
 // The derived `outcome` of a verified notification: what it means for the order, in one word. Pure.
-import type { PaymentOutcome, SettledOutcome } from './schemas';
+import type { DisputeOutcome, PaymentOutcome, SettledOutcome } from './schemas';
 
 type Result = { resultStatus: string };
 
@@ -38,4 +38,28 @@ export function refundOutcome(n: {
 export function captureOutcome(n: { result: Result; captureId?: string | undefined; captureAmount?: unknown }): SettledOutcome {
   if (n.result.resultStatus === 'F') return 'failed';
   return n.result.resultStatus === 'S' && n.captureId && n.captureAmount !== undefined ? 'succeeded' : 'pending';
+}
+
+const DISPUTE_OUTCOMES: Readonly<Record<string, DisputeOutcome>> = {
+  DISPUTE_CREATED: 'respond',
+  DEFENSE_DUE_ALERT: 'respond',
+  DEFENSE_SUPPLIED: 'defended',
+  DISPUTE_CANCELLED: 'won',
+  DISPUTE_ACCEPTED: 'lost',
+  RDR_RESOLVED: 'lost',
+};
+
+/**
+ * A dispute is `won` only on a judgement for the buyer's liability (ACCEPT_BY_CUSTOMER) or the buyer's withdrawal
+ * (DISPUTE_CANCELLED), `lost` on a judgement against you, an acceptance (yours or by timeout) or a rapid-resolution
+ * refund; a notification that asks for an answer is `respond`, a defense taken `defended`. Any other type or judged
+ * result — one this version does not know, a judgement without its result — is `pending`: never counted as won.
+ */
+export function disputeOutcome(n: { disputeNotificationType: string; disputeJudgedResult?: string | undefined }): DisputeOutcome {
+  if (n.disputeNotificationType === 'DISPUTE_JUDGED') {
+    if (n.disputeJudgedResult === 'ACCEPT_BY_CUSTOMER') return 'won';
+    if (n.disputeJudgedResult === 'ACCEPT_BY_MERCHANT') return 'lost';
+    return 'pending';
+  }
+  return Object.hasOwn(DISPUTE_OUTCOMES, n.disputeNotificationType) ? DISPUTE_OUTCOMES[n.disputeNotificationType]! : 'pending';
 }

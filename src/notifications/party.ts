@@ -1,6 +1,6 @@
 // The narrow view of an AmsClient that verifying and acknowledging notifications need; notifications never import the client.
 import type { KeyObject } from 'node:crypto';
-import type { Logger } from '../api/call';
+import type { Logger } from '../clock';
 import type { Clock } from '../clock';
 import { AmsConfigError } from '../errors';
 import type { CryptoBackend } from '../signing/backend';

@@ -4,7 +4,7 @@ import { notificationAck, signedAck } from './ack';
 import { notificationKey, type NotificationClaim, type NotificationStore } from './dedupe';
 import { resolveHandlerOptions, type HandlerSettings, type NotificationContext, type NotificationHandlerOptions } from './handler-options';
 import type { NotificationHeaders } from './headers';
-import { notificationUnknownValues, type AmsNotification } from './schemas';
+import { notificationLabel, notificationUnknownValues, type AmsNotification } from './schemas';
 import { warnUnknownValues } from '../internal/unknown-values';
 import { asRawBody, byteLengthOf, RAW_BODY_HINT, verifyDelivery } from './verify';
 
@@ -57,11 +57,14 @@ export function bodyTimeoutResponse(ms: number): NotificationResponse {
   return errorResponse(408, 'body_timeout', `the body did not arrive within ${ms} ms`, { connection: 'close' });
 }
 
-function callbackFor(r: HandlerSettings, n: AmsNotification): ((n: AmsNotification, c: NotificationContext) => unknown) | undefined {
-  if (n.kind === 'payment') return r.onPayment as (n: AmsNotification, c: NotificationContext) => unknown;
-  if (n.kind === 'refund') return (r.onRefund ?? r.onOther) as ((n: AmsNotification, c: NotificationContext) => unknown) | undefined;
-  if (n.kind === 'capture') return (r.onCapture ?? r.onOther) as ((n: AmsNotification, c: NotificationContext) => unknown) | undefined;
-  return r.onOther as ((n: AmsNotification, c: NotificationContext) => unknown) | undefined;
+type AnyCallback = (n: AmsNotification, c: NotificationContext) => unknown;
+
+/** The callback for a notification's kind, then onOther; the names tried, for the log when there is none. */
+function callbackFor(r: HandlerSettings, n: AmsNotification): { run: AnyCallback | undefined; names: string } {
+  if (n.kind === 'payment') return { run: r.onPayment as AnyCallback, names: 'onPayment' };
+  const own = n.kind === 'refund' ? r.onRefund : n.kind === 'capture' ? r.onCapture : n.kind === 'dispute' ? r.onDispute : undefined;
+  const name = n.kind === 'other' ? undefined : `on${n.kind[0]!.toUpperCase()}${n.kind.slice(1)}`;
+  return { run: (own ?? r.onOther) as AnyCallback | undefined, names: name ? `${name} (or onOther)` : 'onOther' };
 }
 
 /** A store's name for logs: its `name`, else its class. */
@@ -167,23 +170,21 @@ export function createNotificationProcessor(options: NotificationHandlerOptions)
       return errorResponse(500, 'internal', 'the notification could not be verified');
     }
 
-    warnUnknownValues(r, log.warn?.bind(log), `${notification.notifyType ?? 'notification'}`, notificationUnknownValues(notification));
-    const callback = callbackFor(r, notification);
-    if (!callback) {
-      const wanted =
-        notification.kind === 'refund' ? 'onRefund (or onOther)' : notification.kind === 'capture' ? 'onCapture (or onOther)' : 'onOther';
-      log.error?.(
-        `ams: notification ${notification.notifyType ?? '(no notifyType)'} not handled: no ${wanted} callback; it is not acknowledged and Alipay will retry`,
-        {
-          path,
-          notifyType: notification.notifyType,
-        },
-      );
-      return errorResponse(501, 'not_handled', `no handler for notifyType ${notification.notifyType ?? '(none)'}`);
-    }
-
+    const label = notificationLabel(notification);
+    warnUnknownValues(r, log.warn?.bind(log), label, notificationUnknownValues(notification));
     const key = notificationKey(notification, body);
     const meta = { path, key, notifyType: notification.notifyType };
+    const { run: callback, names } = callbackFor(r, notification);
+    if (!callback) {
+      // Verified, so Alipay's: refusing it would only make Alipay send it again for a day with nothing more to learn.
+      // Acknowledged, and said loudly enough to be noticed; the key names it for a lookup (inquiry, Dashboard).
+      log.warn?.(`ams: notification ${label} acknowledged without a callback: give ${names} to act on it; Alipay will not send it again`, {
+        ...meta,
+        kind: notification.kind,
+      });
+      return ack(path, { ...meta, unhandled: true });
+    }
+
     let claim: NotificationClaim = { state: 'claimed', token: '' };
     if (r.store) {
       try {

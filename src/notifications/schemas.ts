@@ -1,6 +1,6 @@
-// zod schemas and types for the notifications Alipay sends (notifyPayment, notifyRefund, notifyCapture), plus the generic fallback. Pure.
+// zod schemas and types for the notifications Alipay sends (notifyPayment, notifyRefund, notifyCapture, notifyDispute), plus the generic fallback. Pure.
 import { z } from 'zod';
-import { Quote, ResponseAmount, Result } from '../schemas/common';
+import { Quote, ResponseAmount, Result, WireBoolean } from '../schemas/common';
 import { openEnum, unknownValues, type Open, type UnknownValue } from '../schemas/open-enum';
 
 // Optional fields stay optional, unknown fields and values are kept (looseObject, open enums): a schema stricter than
@@ -68,10 +68,66 @@ export const CaptureNotificationSchema = z.looseObject({
   paymentResultInfo: z.looseObject({}).optional(),
 });
 
+/** What a dispute notification announces (Antom's notifyDispute reference; DISPUTE_ACCEPTED from the SDKs' enum). */
+export const DISPUTE_NOTIFICATION_TYPES = [
+  'DISPUTE_CREATED',
+  'DEFENSE_DUE_ALERT',
+  'DEFENSE_SUPPLIED',
+  'DISPUTE_ACCEPTED',
+  'DISPUTE_JUDGED',
+  'DISPUTE_CANCELLED',
+  'RDR_RESOLVED',
+] as const;
+export type DisputeNotificationType = Open<(typeof DISPUTE_NOTIFICATION_TYPES)[number]>;
 /**
- * Any other notification: everything is kept as sent. `notifyType` may be absent: dispute, authorization and
- * vaulting notifications carry none (they say what they are in `disputeNotificationType`, `authorizationNotifyType`
- * or not at all), and a verified notification is never refused for lacking it.
+ * Who bears a judged dispute: ACCEPT_BY_CUSTOMER (the buyer: the frozen funds are yours again), ACCEPT_BY_MERCHANT
+ * (you: the amount is taken from your settlement and returned to the buyer); VALIDATE_SUCCESS / VALIDATE_FAIL judge the
+ * documents of a compliance request, not the money.
+ */
+export const DISPUTE_JUDGED_RESULTS = ['ACCEPT_BY_CUSTOMER', 'ACCEPT_BY_MERCHANT', 'VALIDATE_SUCCESS', 'VALIDATE_FAIL'] as const;
+/** Why a dispute was accepted: by you (acceptDispute), by the deadline passing, or by Antom's operations (the SDKs' enum). */
+export const DISPUTE_ACCEPT_REASONS = ['MERCHANT_ACCEPTED', 'TIMEOUT', 'MANUAL_PROCESSING_ACCEPTED'] as const;
+export const DISPUTE_TYPES = ['CHARGEBACK', 'RETRIEVAL_REQUEST', 'COMPLIANCE_REQUEST'] as const;
+
+/**
+ * notifyDispute: no `notifyType`; recognised by `disputeId` and `disputeNotificationType`. Fields as Antom's notifyDispute
+ * reference and the official SDKs' `AlipayDisputeNotify` give them; only the three ids and the type are required.
+ */
+export const DisputeNotificationSchema = z.looseObject({
+  /** Never present in a notifyDispute; kept as sent if Antom ever adds one. */
+  notifyType: z.string().optional(),
+  disputeId: z.string().min(1),
+  disputeNotificationType: openEnum(DISPUTE_NOTIFICATION_TYPES),
+  paymentId: z.string().min(1),
+  paymentRequestId: z.string().min(1),
+  disputeTime: z.string().optional(),
+  /** The disputed amount (sent when the dispute is created). */
+  disputeAmount: ResponseAmount.optional(),
+  disputeReasonCode: z.string().optional(),
+  disputeReasonMsg: z.string().optional(),
+  /** The card scheme or bank that raised it (Mastercard, Shinhan, …). */
+  disputeSource: z.string().optional(),
+  disputeType: openEnum(DISPUTE_TYPES).optional(),
+  /** The deadline to defend or accept (sent with DISPUTE_CREATED and DEFENSE_DUE_ALERT). */
+  defenseDueTime: z.string().optional(),
+  /** Whether a defense can be supplied; documented as a boolean, read from `true` / `"true"` (any other text kept). */
+  defendable: z.union([WireBoolean, z.string()]).optional(),
+  disputeJudgedTime: z.string().optional(),
+  /** The amount charged back, when judged. */
+  disputeJudgedAmount: ResponseAmount.optional(),
+  disputeJudgedResult: openEnum(DISPUTE_JUDGED_RESULTS).optional(),
+  disputeAcceptReason: openEnum(DISPUTE_ACCEPT_REASONS).optional(),
+  disputeAcceptTime: z.string().optional(),
+  arn: z.string().optional(),
+  captureId: z.string().optional(),
+  autoDefendReason: z.string().optional(),
+  acquirerInfo: z.looseObject({}).optional(),
+});
+
+/**
+ * Any other notification: everything is kept as sent. `notifyType` may be absent: authorization and vaulting
+ * notifications carry none (they say what they are in `authorizationNotifyType` or not at all), and a verified
+ * notification is never refused for lacking it.
  */
 export const OtherNotificationSchema = z.looseObject({
   notifyType: z.string().optional(),
@@ -113,11 +169,38 @@ type CaptureFields = z.infer<typeof CaptureNotificationSchema>;
 export type CaptureNotification = CaptureFields & { kind: 'capture' } & (
     { outcome: 'succeeded'; captureId: string; captureAmount: ResponseAmount } | { outcome: 'failed' | 'pending' }
   );
+
+/**
+ * What a dispute notification means for you, derived by this package:
+ * - `respond`: DISPUTE_CREATED or DEFENSE_DUE_ALERT. Act before `respondBy` (the `defenseDueTime` sent): defend with
+ *   `supplyDefenseDocument` or accept with `acceptDispute`; past it Antom accepts it for you (you lose).
+ * - `defended`: DEFENSE_SUPPLIED. Your document is in; wait for DISPUTE_JUDGED.
+ * - `won`: DISPUTE_JUDGED with ACCEPT_BY_CUSTOMER, or DISPUTE_CANCELLED (the buyer withdrew): the frozen funds are yours.
+ * - `lost`: DISPUTE_JUDGED with ACCEPT_BY_MERCHANT, DISPUTE_ACCEPTED (by you, or by the deadline passing), or
+ *   RDR_RESOLVED (refunded through rapid dispute resolution): the amount goes back to the buyer.
+ * - `pending`: anything else (a type or judged result this version does not know, a judgement without its result, a
+ *   compliance document check): not final, nothing to conclude; the unknown value is logged.
+ */
+export type DisputeOutcome = 'respond' | 'defended' | 'won' | 'lost' | 'pending';
+
+/** What this package adds to a dispute notification: `kind`, `outcome`, and `respondBy` when it asks for an answer. */
+export type DisputeDerived = { kind: 'dispute' } & (
+  | {
+      outcome: 'respond';
+      /** The `defenseDueTime` Antom sent: defend or accept before it. Undefined when Antom did not send one: act now. */
+      respondBy: string | undefined;
+    }
+  | { outcome: Exclude<DisputeOutcome, 'respond'> }
+);
+
+/** A verified dispute notification: every field is Antom's but those of DisputeDerived. */
+export type DisputeNotification = z.infer<typeof DisputeNotificationSchema> & DisputeDerived;
+
 /** A verified notification of a type this package does not model (or without notifyType); nothing is dropped. */
 export type OtherNotification = z.infer<typeof OtherNotificationSchema> & { kind: 'other' };
 
-/** Switch on `kind` (`'payment' | 'refund' | 'capture' | 'other'`), then act on `outcome`. */
-export type AmsNotification = PaymentNotification | RefundNotification | CaptureNotification | OtherNotification;
+/** Switch on `kind` (`'payment' | 'refund' | 'capture' | 'dispute' | 'other'`), then act on `outcome`. */
+export type AmsNotification = PaymentNotification | RefundNotification | CaptureNotification | DisputeNotification | OtherNotification;
 export type NotificationKind = AmsNotification['kind'];
 
 /** The values of a notification's open-enum fields that this version does not know (for a warning, never a refusal). */
@@ -129,6 +212,14 @@ export function notificationUnknownValues(n: AmsNotification): UnknownValue[] {
         ? RefundNotificationSchema
         : n.kind === 'capture'
           ? CaptureNotificationSchema
-          : OtherNotificationSchema;
+          : n.kind === 'dispute'
+            ? DisputeNotificationSchema
+            : OtherNotificationSchema;
   return unknownValues(schema, n);
+}
+
+/** What a notification is, for logs and job names: its notifyType, or a dispute's disputeNotificationType (at most 64 characters). */
+export function notificationLabel(n: AmsNotification): string {
+  const label = n.kind === 'dispute' ? (n.notifyType ?? n.disputeNotificationType) : (n.notifyType ?? 'notification');
+  return label.slice(0, 64);
 }

@@ -6,16 +6,18 @@ import { AmsConfigError, AmsSignatureError, AmsValidationError, issuesFromZod } 
 import { OPTION, refuseRenamedOptions } from '../options';
 import { safeParse } from '../schemas/parse';
 import { parseRequestTime } from '../rules/time';
+import { showValue } from '../rules/show';
 import { getCryptoBackend, type CryptoBackend, type CryptoBackendName } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
 import { parseSignatureHeader } from '../signing/header';
 import { loadPublicKey, type KeyInput } from '../signing/keys';
 import { readSignedHeaders, type NotificationHeaders } from './headers';
-import { captureOutcome, paymentOutcome, refundOutcome } from './outcome';
+import { captureOutcome, disputeOutcome, paymentOutcome, refundOutcome } from './outcome';
 import { partyOf, type NotificationClient, type NotificationParty } from './party';
 import {
   CAPTURE_NOTIFY_TYPES,
   CaptureNotificationSchema,
+  DisputeNotificationSchema,
   OtherNotificationSchema,
   PAYMENT_NOTIFY_TYPES,
   PaymentNotificationSchema,
@@ -23,6 +25,7 @@ import {
   RefundNotificationSchema,
   type AmsNotification,
   type CaptureNotification,
+  type DisputeDerived,
   type RefundNotification,
 } from './schemas';
 
@@ -115,13 +118,6 @@ export const RAW_BODY_HINT =
   'or the fastify-raw-body plugin and request.rawBody. ' +
   'Next.js (app router): in the route handler, const rawBody = await request.text().';
 
-function describeValue(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object (an already-parsed body)';
-  return typeof value;
-}
-
 /** The body as a string or bytes, or the raw_body_required error. */
 export function asRawBody(rawBody: unknown): string | Uint8Array {
   if (typeof rawBody === 'string' || rawBody instanceof Uint8Array) return rawBody;
@@ -129,7 +125,9 @@ export function asRawBody(rawBody: unknown): string | Uint8Array {
   const what =
     rawBody === undefined
       ? 'undefined (no body was read: is a body parser missing, or did one consume the stream?)'
-      : describeValue(rawBody);
+      : typeof rawBody === 'object' && rawBody !== null && !Array.isArray(rawBody)
+        ? 'an object (an already-parsed body)'
+        : showValue(rawBody);
   throw new AmsSignatureError(
     `rawBody must be the raw request body (a string, Buffer or Uint8Array) exactly as received; got ${what}. ${RAW_BODY_HINT}`,
     {
@@ -219,8 +217,9 @@ export function resolveVerifier(o: VerifierOptions, prefix = ''): Verifier {
 }
 
 /**
- * Parses a verified body: JSON, then zod by notifyType, with the derived `outcome`. Unknown notifyTypes, and bodies
- * without one (disputes, authorizations, vaulting), come back as `kind: 'other'`.
+ * Parses a verified body: JSON, then zod by notifyType, with the derived `outcome`. A body with `disputeId` and
+ * `disputeNotificationType` (notifyDispute has no notifyType) is a dispute. Unknown notifyTypes, and other bodies
+ * without one (authorizations, vaulting), come back as `kind: 'other'`.
  */
 export function parseNotificationBody(body: string | Uint8Array): AmsNotification {
   const text =
@@ -239,7 +238,7 @@ export function parseNotificationBody(body: string | Uint8Array): AmsNotificatio
     });
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    throw new AmsValidationError([{ field: '', message: `expected a JSON object, got ${describeValue(json)}`, code: 'invalid_type' }], {
+    throw new AmsValidationError([{ field: '', message: `expected a JSON object, got ${showValue(json)}`, code: 'invalid_type' }], {
       context: 'notification',
     });
   }
@@ -261,7 +260,25 @@ export function parseNotificationBody(body: string | Uint8Array): AmsNotificatio
     const n = parse(CaptureNotificationSchema, `${String(notifyType)} notification`);
     return Object.assign(n, { kind: 'capture' as const, outcome: captureOutcome(n) }) as CaptureNotification;
   }
+  if (isDisputeBody(json)) {
+    // A fixed context: the type is what failed to parse, and its value is Antom's text of any length.
+    const n = parse(DisputeNotificationSchema, 'dispute notification');
+    const outcome = disputeOutcome(n);
+    const derived: DisputeDerived =
+      outcome === 'respond' ? { kind: 'dispute', outcome, respondBy: n.defenseDueTime } : { kind: 'dispute', outcome };
+    return Object.assign(n, derived);
+  }
   return Object.assign(parse(OtherNotificationSchema, 'notification'), { kind: 'other' as const });
+}
+
+/**
+ * A dispute notification is recognised by its fields, as Antom sends it without notifyType: both `disputeId` and
+ * `disputeNotificationType` are there (whatever their values: a malformed one is a 400 naming the field, not a silent
+ * `other`). Other notifications that mention a dispute (notifyRiskService: `disputeId` with `notificationType`) are not
+ * disputes.
+ */
+function isDisputeBody(json: object): boolean {
+  return Object.hasOwn(json, 'disputeId') && Object.hasOwn(json, 'disputeNotificationType');
 }
 
 /** A delivery whose envelope passed: the signed content and signature, and what the checks after the RSA step need. */

@@ -81,7 +81,7 @@ function differences(raw: RawRef, entry: LedgerEntry): AmountMismatch['differs']
   if (entry.type !== raw.transactionType) differs.push('type');
   // The ledger's Antom ids against the row's (its transactionId, and the original payment's for a refund or capture):
   // a request id can be matched while the row is about another transaction.
-  const theirs = [entry.paymentId, entry.refundId].filter(Boolean);
+  const theirs = [entry.paymentId, entry.refundId, entry.disputeId].filter(Boolean);
   const ours = [raw.transactionId, raw.originalTransactionId].filter(Boolean);
   if (theirs.length > 0 && ours.length > 0 && !ours.some((id) => theirs.includes(id))) differs.push('id');
   return differs;

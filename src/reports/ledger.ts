@@ -14,10 +14,16 @@ export function requestIdOf(e: LedgerEntry): string | undefined {
   return e.refundRequestId ?? e.paymentRequestId;
 }
 
-/** Antom's id of an entry: the refund's for a refund, else the payment's. */
+/** Antom's id of an entry: the refund's for a refund, the dispute's for a dispute, else the payment's. */
 function antomIdOf(e: LedgerEntry): string | undefined {
-  return e.refundId ?? e.paymentId;
+  return e.refundId ?? e.disputeId ?? e.paymentId;
 }
+
+/**
+ * The report rows a dispute entry is found by: its disputeId (older reports write it as the row's transactionId) and
+ * its paymentId (the newest reports write the payment's id for every type, and no request id for disputes).
+ */
+export const DISPUTE_TYPES: ReadonlySet<string> = new Set(['DISPUTE', 'DISPUTE_REVERSAL']);
 
 /** How an entry is named for people: its request id, else its Antom id. */
 export function ledgerLabel(e: LedgerEntry): string {
@@ -39,11 +45,11 @@ export function readLedger(ledger: Iterable<LedgerEntry>, issues: ValidationIssu
       continue;
     }
     if (typeof e.type !== 'string' || e.type === '') issues.push({ field: `${at}.type`, message: 'is missing: PAYMENT, REFUND…' });
-    for (const id of ['paymentRequestId', 'refundRequestId', 'paymentId', 'refundId'] as const)
+    for (const id of ['paymentRequestId', 'refundRequestId', 'paymentId', 'refundId', 'disputeId'] as const)
       if (e[id] !== undefined && (typeof e[id] !== 'string' || e[id] === ''))
         issues.push({ field: `${at}.${id}`, message: 'must be a non-empty string when given' });
-    if (!e.paymentRequestId && !e.refundRequestId && !e.paymentId && !e.refundId)
-      issues.push({ field: at, message: 'has no paymentRequestId, refundRequestId, paymentId or refundId to match on' });
+    if (!e.paymentRequestId && !e.refundRequestId && !e.paymentId && !e.refundId && !e.disputeId)
+      issues.push({ field: at, message: 'has no paymentRequestId, refundRequestId, paymentId, refundId or disputeId to match on' });
     if (!e.amount || !CurrencyCode.safeParse(e.amount.currency).success)
       issues.push({ field: `${at}.amount.currency`, message: 'must be an ISO 4217 code such as "USD"' });
     if (!e.amount || !isMinorUnitValue(e.amount.value))
@@ -77,6 +83,8 @@ export class LedgerIndex {
       else seen.set(k, [i]);
       if (requestId && !this.#byRequest.has(key(e.type, requestId))) this.#byRequest.set(key(e.type, requestId), e);
       if (id && !this.#byId.has(key(e.type, id))) this.#byId.set(key(e.type, id), e);
+      if (DISPUTE_TYPES.has(e.type) && e.paymentId && !this.#byId.has(key(e.type, e.paymentId)))
+        this.#byId.set(key(e.type, e.paymentId), e);
     });
     for (const [k, at] of seen) if (at.length > 1) this.duplicates.push({ key: k, at });
   }

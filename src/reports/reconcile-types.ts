@@ -15,7 +15,9 @@ export interface LedgerEntry {
   refundRequestId?: string;
   paymentId?: string;
   refundId?: string;
-  /** `PAYMENT`, `REFUND`, `CAPTURE`… as in the reports' transactionType. */
+  /** For a `DISPUTE` (or `DISPUTE_REVERSAL`) entry: the dispute notification's disputeId (with its paymentId). */
+  disputeId?: string;
+  /** `PAYMENT`, `REFUND`, `CAPTURE`, `DISPUTE`… as in the reports' transactionType. */
   type: string;
   /** Positive, in minor units, as in AMS requests: the report's sign comes from the type (a refund is negative). */
   amount: Money;

@@ -2,7 +2,7 @@
 import { Batch, rowRef, type RowRef } from './batch';
 import type { ReportKind } from './columns';
 import { KeySet } from './key-set';
-import { LedgerIndex, requestIdOf } from './ledger';
+import { DISPUTE_TYPES, LedgerIndex, requestIdOf } from './ledger';
 import type { Duplicate, FindingList, LedgerEntry, RowError, RowPlace } from './reconcile-types';
 import { rowProblems } from './row-checks';
 import { reportError, type ReportRow } from './rows';
@@ -152,7 +152,11 @@ export class Reconciler {
       }
     }
     if (!LEDGER_TYPES.has(type)) {
-      if (TYPE_PATTERN.test(type)) this.#keep('adjustments', this.adjustments, { raw, report: 'settlementItems', type });
+      // A dispute the merchant recorded (from its dispute notification) is matched like a transaction; one it did not
+      // record stays a batch-level row, as every other dispute row.
+      const dispute = DISPUTE_TYPES.has(type) ? this.ledger?.find(row) : undefined;
+      if (dispute) this.#match(row, raw, false, 'settlementItems');
+      else if (TYPE_PATTERN.test(type)) this.#keep('adjustments', this.adjustments, { raw, report: 'settlementItems', type });
       return;
     }
     this.#match(

@@ -21,6 +21,9 @@ export const EXPECTED_SIGN: Readonly<Record<string, 1 | -1>> = {
   REFUND: -1,
   CANCEL: -1,
   VOID: -1,
+  // A dispute takes the amount back from the merchant; its reversal returns it [inferred, like the signs above].
+  DISPUTE: -1,
+  DISPUTE_REVERSAL: 1,
 };
 
 /** A transaction type as the reports write them: upper-case letters, digits and underscores. */

@@ -1,8 +1,9 @@
-// Builds and checks order.extendInfo and its chinaExtraTransInfo, which AlipayCN requires of direct merchants.
+// Builds and checks chinaExtraTransInfo, which AlipayCN requires of direct merchants in order.extendInfo. Pure.
 
 import { showValue } from './show';
 import { RULE_SOURCES } from './sources';
 import { AmsValidationError, type ValidationIssue } from '../errors';
+import { CONTROL_CHARACTER, fieldPath, isPlainObject, textProblem } from './fields';
 
 /** AMS `businessType` codes by name. */
 export const CHINA_BUSINESS_TYPES = Object.freeze({
@@ -144,14 +145,6 @@ export type ChinaExtraTransInfoFor<I> = I extends HotelInfoInput
           ? OtherInfo
           : ChinaExtraTransInfo;
 
-/** Input of `buildExtendInfo`: chinaExtraTransInfo plus any other extendInfo keys, kept as given. */
-export interface ExtendInfoInput {
-  chinaExtraTransInfo?: ChinaExtraTransInfoInput | undefined;
-  [key: string]: unknown;
-}
-
-// C0, DEL and C1: invisible, and some gateways reject or strip them.
-const CONTROL = /\p{Cc}/u; // Unicode's control category: exactly C0 (U+0000–U+001F), DEL and C1 (U+007F–U+009F)
 const POSITIVE_INTEGER = /^[1-9][0-9]*$/;
 
 /** Reads a businessType: a code, or a name in any case with '_', '-' or ' ' between words. */
@@ -165,54 +158,30 @@ export function normalizeBusinessType(value: unknown): ChinaBusinessTypeCode | u
   return Object.hasOwn(BUSINESS_TYPE_ALIASES, key) ? BUSINESS_TYPE_ALIASES[key] : undefined;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value) as unknown;
-  return proto === Object.prototype || proto === null;
-}
-
-function join(prefix: string, key: string): string {
-  if (!prefix) return key;
-  return key.startsWith('[') ? `${prefix}${key}` : `${prefix}.${key}`;
-}
-
 /**
  * 'input' is what a developer hands the builder: names allowed, numbers allowed for quantities, unknown
  * keys refused (a typo such as `checkInTime` should fail loudly). 'wire' is what is sent: codes and strings
  * only, and unknown keys tolerated, since AMS may define fields this module does not know yet.
  */
-type Mode = 'input' | 'wire';
+export type Mode = 'input' | 'wire';
 
-interface Context {
+export interface Context {
   mode: Mode;
   prefix: string;
   issues: ValidationIssue[];
 }
 
 function issue(ctx: Context, key: string, message: string): void {
-  ctx.issues.push({ field: join(ctx.prefix, key), message });
+  ctx.issues.push({ field: fieldPath(ctx.prefix, key), message });
 }
 
 /** A required free-text field: a non-blank string without control characters. */
 function readText(ctx: Context, obj: Record<string, unknown>, key: string, code: ChinaBusinessTypeCode): string | undefined {
   const value = obj[key];
-  if (value === undefined || value === null) {
-    issue(ctx, key, `is required for businessType ${code} (${KIND[code]})`);
-    return undefined;
-  }
-  if (typeof value !== 'string') {
-    issue(ctx, key, `must be a string, not ${typeof value === 'object' ? showValue(value) : typeof value}`);
-    return undefined;
-  }
-  if (value.trim() === '') {
-    issue(ctx, key, `is empty: it is required for businessType ${code} (${KIND[code]})`);
-    return undefined;
-  }
-  if (CONTROL.test(value)) {
-    issue(ctx, key, `${showValue(value)} contains a control character (newline, tab…)`);
-    return undefined;
-  }
-  return value;
+  const problem = textProblem(value, `is required for businessType ${code} (${KIND[code]})`);
+  if (!problem) return value as string;
+  issue(ctx, key, problem.code === 'too_small' ? `is empty: it is required for businessType ${code} (${KIND[code]})` : problem.message);
+  return undefined;
 }
 
 /** A positive safe integer given as a number (input mode only) or a digit string; returns it as a string. */
@@ -236,7 +205,7 @@ function goodsNameProblem(name: string): string | undefined {
   if (name.trim() === '') return 'is empty';
   if (name.includes('^')) return `${showValue(name)} contains "^", which separates a name from its quantity in goodsInfo`;
   if (name.includes('|')) return `${showValue(name)} contains "|", which separates items in goodsInfo`;
-  if (CONTROL.test(name)) return `${showValue(name)} contains a control character (newline, tab…)`;
+  if (CONTROL_CHARACTER.test(name)) return `${showValue(name)} contains a control character (newline, tab…)`;
   return undefined;
 }
 
@@ -276,7 +245,8 @@ function readGoodsInfo(ctx: Context, goodsInfo: string, key: string): ParsedGood
     }
     const name = part.slice(0, caret);
     const qty = part.slice(caret + 1);
-    const nameProblem = name.trim() === '' ? 'has an empty name' : CONTROL.test(name) ? 'has a control character in its name' : undefined;
+    const nameProblem =
+      name.trim() === '' ? 'has an empty name' : CONTROL_CHARACTER.test(name) ? 'has a control character in its name' : undefined;
     if (nameProblem) {
       issue(ctx, key, `${where()} ${nameProblem}`);
       bad = true;
@@ -322,7 +292,7 @@ function readTrade(ctx: Context, obj: Record<string, unknown>): TradeInfo | unde
           issue(ctx, at, `must be an object { name, quantity }, not ${showValue(item)}`);
           return;
         }
-        checkUnknownKeys({ ...ctx, prefix: join(ctx.prefix, at) }, item, ['name', 'quantity'], 'a goods item');
+        checkUnknownKeys({ ...ctx, prefix: fieldPath(ctx.prefix, at) }, item, ['name', 'quantity'], 'a goods item');
         const { name, quantity } = item;
         let okName: string | undefined;
         if (typeof name !== 'string') issue(ctx, `${at}.name`, name === undefined ? 'is required' : `must be a string, not ${typeof name}`);
@@ -366,8 +336,8 @@ function readTrade(ctx: Context, obj: Record<string, unknown>): TradeInfo | unde
   return { businessType: '4', goodsInfo: built.goodsInfo, totalQuantity: built.total.toString() };
 }
 
-/** Shared by the builder ('input') and by checkExtendInfo ('wire'). Records issues; returns the info when none. */
-function readChinaExtraTransInfo(ctx: Context, value: unknown): ChinaExtraTransInfo | undefined {
+/** Shared by the builder ('input') and by the extendInfo checks ('wire'). Records issues; returns the info when none. */
+export function readChinaExtraTransInfo(ctx: Context, value: unknown): ChinaExtraTransInfo | undefined {
   if (!isPlainObject(value)) {
     ctx.issues.push({
       field: ctx.prefix,
@@ -442,103 +412,6 @@ export function parseGoodsInfo(goodsInfo: string, field = 'goodsInfo'): { name: 
   return parsed.items;
 }
 
-/** Finds what JSON.stringify would silently drop or mangle, so extendInfo carries exactly what was given. */
-function checkJsonValue(value: unknown, field: string, issues: ValidationIssue[], seen: unknown[]): void {
-  switch (typeof value) {
-    case 'string':
-    case 'boolean':
-      return;
-    case 'number':
-      if (!Number.isFinite(value)) issues.push({ field, message: `${value} cannot be written as JSON` });
-      return;
-    case 'object':
-      if (value === null) return;
-      if (seen.includes(value)) {
-        issues.push({ field, message: 'refers back to itself, which JSON cannot hold' });
-        return;
-      }
-      if (Array.isArray(value)) {
-        value.forEach((v, i) => checkJsonValue(v, `${field}[${i}]`, issues, [...seen, value]));
-        return;
-      }
-      if (!isPlainObject(value)) {
-        issues.push({ field, message: 'must be plain JSON data (a string, number, boolean, null, array or plain object)' });
-        return;
-      }
-      for (const [k, v] of Object.entries(value)) {
-        if (v !== undefined) checkJsonValue(v, join(field, k), issues, [...seen, value]);
-      }
-      return;
-    default:
-      issues.push({ field, message: `a ${typeof value} cannot be written as JSON` });
-  }
-}
-
-/**
- * Builds the JSON **string** AMS expects in `order.extendInfo`. `chinaExtraTransInfo` may be builder input
- * or an already-built object; it is validated either way. Other keys are written as given, after
- * chinaExtraTransInfo; keys whose value is undefined are left out, as JSON does.
- * @throws AmsValidationError with fields such as `chinaExtraTransInfo.goods[0].quantity`.
- */
-export function buildExtendInfo(input: ExtendInfoInput): string {
-  if (!isPlainObject(input)) {
-    throw new AmsValidationError([{ field: '', message: `extendInfo input must be an object, not ${showValue(input)}` }]);
-  }
-  const { chinaExtraTransInfo, ...other } = input;
-  const issues: ValidationIssue[] = [];
-  const out: Record<string, unknown> = {};
-  if (chinaExtraTransInfo !== undefined) {
-    const ctx: Context = { mode: 'input', prefix: 'chinaExtraTransInfo', issues };
-    const info = readChinaExtraTransInfo(ctx, chinaExtraTransInfo);
-    if (info) out.chinaExtraTransInfo = info;
-  }
-  for (const [key, value] of Object.entries(other)) {
-    if (value === undefined) continue;
-    checkJsonValue(value, key, issues, []);
-    out[key] = value;
-  }
-  if (issues.length > 0) throw new AmsValidationError(issues, { context: 'Invalid extendInfo' });
-  return JSON.stringify(out);
-}
-
-/**
- * Whether an order.extendInfo (the JSON string or its object) carries a chinaExtraTransInfo key. Invalid JSON
- * counts as carrying it: checkExtendInfo reports that, and it is not reported twice as missing.
- */
-export function hasChinaExtraTransInfo(extendInfo: unknown): boolean {
-  let object: unknown = extendInfo;
-  if (typeof extendInfo === 'string') {
-    try {
-      object = JSON.parse(extendInfo);
-    } catch {
-      return true;
-    }
-  }
-  return isPlainObject(object) && Object.hasOwn(object, 'chinaExtraTransInfo');
-}
-
-/**
- * order.extendInfo as it is sent: the string as given, or the object serialized once. A value JSON cannot write
- * (a BigInt, a cycle) is an issue on `field`, never a TypeError; another type gives no text (checkExtendInfo names it).
- */
-export function serializeExtendInfo(extendInfo: unknown, field = 'order.extendInfo'): { text?: string; issues: ValidationIssue[] } {
-  if (typeof extendInfo === 'string') return { text: extendInfo, issues: [] };
-  if (!isPlainObject(extendInfo)) return { issues: [] };
-  try {
-    return { text: JSON.stringify(extendInfo), issues: [] };
-  } catch (e) {
-    return {
-      issues: [
-        {
-          field,
-          message: `cannot be written as JSON (${e instanceof Error ? e.message : String(e)}): use strings for every value`,
-          code: 'invalid_json',
-        },
-      ],
-    };
-  }
-}
-
 /** The issue for a direct merchant's ALIPAY_CN payment without chinaExtraTransInfo; `how` says how to give it. */
 export function directMerchantIssue(field: string, how: string): ValidationIssue {
   return {
@@ -547,42 +420,4 @@ export function directMerchantIssue(field: string, how: string): ValidationIssue
     code: 'required',
     source: RULE_SOURCES.chinaExtraRequiredDirect,
   };
-}
-
-/** The longest order.extendInfo string AMS accepts. */
-export const MAX_EXTEND_INFO_LENGTH = 2048;
-
-/**
- * Checks an `order.extendInfo` value: a string holding a JSON object (as sent), or that object itself (the
- * guide shows both forms); when it has chinaExtraTransInfo, that must be valid for its businessType (code,
- * required string fields, goodsInfo well formed, totalQuantity equal to the sum), field by field
- * (`order.extendInfo.chinaExtraTransInfo.goodsInfo`). Absent (undefined) is fine: the field is optional.
- * Returns [] when fine; never throws.
- */
-export function checkExtendInfo(extendInfo: unknown, field = 'order.extendInfo'): ValidationIssue[] {
-  if (extendInfo === undefined) return [];
-  let parsed: unknown = extendInfo;
-  if (typeof extendInfo === 'string') {
-    try {
-      parsed = JSON.parse(extendInfo);
-    } catch (e) {
-      return [{ field, message: `is not valid JSON (${e instanceof Error ? e.message : String(e)})` }];
-    }
-  } else if (!isPlainObject(extendInfo)) {
-    return [
-      {
-        field,
-        message:
-          `must be a string holding JSON or an object, not ${showValue(extendInfo)}: ` +
-          'build it with buildExtendInfo({ chinaExtraTransInfo })',
-      },
-    ];
-  }
-  if (!isPlainObject(parsed)) {
-    return [{ field, message: `must hold a JSON object, not ${Array.isArray(parsed) ? 'an array' : showValue(parsed)}` }];
-  }
-  if (!Object.hasOwn(parsed, 'chinaExtraTransInfo')) return [];
-  const issues: ValidationIssue[] = [];
-  readChinaExtraTransInfo({ mode: 'wire', prefix: `${field}.chinaExtraTransInfo`, issues }, parsed.chinaExtraTransInfo);
-  return issues;
 }

@@ -22,18 +22,9 @@ export type {
 export { CURRENCY_EXPONENTS, currencyExponent, isMinorUnitValue, toMinorUnits, fromMinorUnits, toAmount } from './amounts';
 export type { AmountOptions, Amount } from './amounts';
 
-export {
-  CHINA_BUSINESS_TYPES,
-  normalizeBusinessType,
-  buildChinaExtraTransInfo,
-  parseGoodsInfo,
-  buildExtendInfo,
-  checkExtendInfo,
-  hasChinaExtraTransInfo,
-  MAX_EXTEND_INFO_LENGTH,
-  serializeExtendInfo,
-  directMerchantIssue,
-} from './china-extra';
+export { CHINA_BUSINESS_TYPES, normalizeBusinessType, buildChinaExtraTransInfo, parseGoodsInfo, directMerchantIssue } from './china-extra';
+export { buildExtendInfo, checkExtendInfo, hasChinaExtraTransInfo, MAX_EXTEND_INFO_LENGTH, serializeExtendInfo } from './extend-info';
+export type { ExtendInfoInput } from './extend-info';
 export type {
   ChinaBusinessTypeCode,
   HotelBusinessType,
@@ -56,7 +47,6 @@ export type {
   OtherInfo,
   ChinaExtraTransInfo,
   ChinaExtraTransInfoFor,
-  ExtendInfoInput,
 } from './china-extra';
 
 export { formatRequestTime, parseRequestTime, formatIsoWithOffset } from './time';

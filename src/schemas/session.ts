@@ -76,3 +76,22 @@ export const PaymentSessionResponse = z.looseObject({
   url: z.string().optional(),
 });
 export type PaymentSessionResponse = z.infer<typeof PaymentSessionResponse>;
+
+/**
+ * retrievePaymentSession: the one argument every official SDK sends (Antom's reference also takes `paymentSessionId`,
+ * which no SDK models; it is not accepted here).
+ */
+export const RetrievePaymentSessionRequest = z.strictObject({
+  paymentRequestId: z.string().min(1, 'must not be empty').max(64, 'must be at most 64 characters'),
+});
+export type RetrievePaymentSessionRequest = z.input<typeof RetrievePaymentSessionRequest>;
+
+/** The session's order after payment (the reference returns it for the Checkout Page and Element scenes). */
+export const RetrievePaymentSessionResponse = z.looseObject({
+  result: Result,
+  order: PassedThrough.optional(),
+  /** In the Java SDK's model; not in the reference. */
+  promotionResults: z.array(PassedThrough).optional(),
+  customizedInfo: z.string().optional(),
+});
+export type RetrievePaymentSessionResponse = z.infer<typeof RetrievePaymentSessionResponse>;

@@ -1,5 +1,5 @@
 // The signing primitives users call directly: sign a request, verify a Signature header over content.
-import { refuseRenamedOptions } from '../options';
+import { AmsConfigError } from '../errors';
 import { getCryptoBackend, type CryptoBackendName } from './backend';
 import { buildSignContentBytes } from './content';
 import { formatSignatureHeader, parseSignatureHeader } from './header';
@@ -20,9 +20,15 @@ export interface SignRequestInput {
   cryptoBackend?: CryptoBackendName;
 }
 
+/** `backend` was the option's first name (see CHANGELOG): a key that would otherwise be ignored is refused by name. */
+function refuseOldBackendKey(input: object, owner: string): void {
+  if (input !== null && typeof input === 'object' && 'backend' in input)
+    throw new AmsConfigError(`${owner}: backend is not an option; it is called cryptoBackend`, { field: 'backend' });
+}
+
 /** Signs a request and returns the full `Signature` header value. */
 export function signRequest(input: SignRequestInput): string {
-  refuseRenamedOptions(input, 'signing', ['backend']);
+  refuseOldBackendKey(input, 'signRequest');
   const key = loadPrivateKey(input.privateKey);
   const content = buildSignContentBytes({
     method: input.method,
@@ -56,7 +62,7 @@ export interface VerifySignatureInput {
  * because that is a different fault from a wrong signature and callers need to tell them apart.
  */
 export function verifySignature(input: VerifySignatureInput): boolean {
-  refuseRenamedOptions(input, 'signing', ['backend']);
+  refuseOldBackendKey(input, 'verifySignature');
   const parsed = parseSignatureHeader(input.signature);
   const key = loadPublicKey(input.publicKey);
   const content = buildSignContentBytes({

@@ -10,7 +10,18 @@ import {
   type SettledOutcome,
 } from '../../src/index';
 import { alipay } from '../helpers/keys';
-import { ACK, alipayHeaders, captureBody, CLIENT_ID, disputeBody, handlerSetup, PATH, refundBody, usdBody } from '../notifications/helpers';
+import {
+  ACK,
+  alipayHeaders,
+  authorizationBody,
+  captureBody,
+  CLIENT_ID,
+  disputeBody,
+  handlerSetup,
+  PATH,
+  refundBody,
+  usdBody,
+} from '../notifications/helpers';
 
 const verify = (body: string): AmsNotification =>
   verifyNotification({
@@ -77,8 +88,14 @@ describe('outcome', () => {
     if (n.kind === 'refund') expectTypeOf(n.outcome).toEqualTypeOf<SettledOutcome>();
     expectTypeOf<PaymentOutcome>().toEqualTypeOf<'paid' | 'failed' | 'pending'>();
   });
-  it('a body without notifyType (a dispute) verifies as kind other, every field kept', () => {
-    expect(verify(disputeBody)).toEqual({ ...JSON.parse(disputeBody), kind: 'other' });
+  it('a body without notifyType (an authorization) verifies as kind other, every field kept; a dispute is kind dispute', () => {
+    expect(verify(authorizationBody)).toEqual({ ...JSON.parse(authorizationBody), kind: 'other' });
+    expect(verify(disputeBody)).toEqual({
+      ...JSON.parse(disputeBody),
+      kind: 'dispute',
+      outcome: 'respond',
+      respondBy: '2026-12-03T08:00:00+08:00',
+    });
   });
 });
 
@@ -87,10 +104,11 @@ describe('dedupe keys', () => {
     expect(notificationKey(verify(captureBody))).toBe('CAPTURE_RESULT:cap-1');
     expect(notificationKey(verify(edit(captureBody, { captureId: 'cap-2', captureRequestId: 'capreq-2' })))).toBe('CAPTURE_RESULT:cap-2');
   });
-  it('a body without notifyType gets a hash key, stable across deliveries', () => {
-    const k = notificationKey(verify(disputeBody), disputeBody);
+  it('a body without notifyType gets a hash key, stable across deliveries; a dispute its id and step', () => {
+    const k = notificationKey(verify(authorizationBody), authorizationBody);
     expect(k).toMatch(/^NOTIFICATION:sha256:[0-9a-f]{32}$/);
-    expect(notificationKey(verify(disputeBody), Buffer.from(disputeBody))).toBe(k);
+    expect(notificationKey(verify(authorizationBody), Buffer.from(authorizationBody))).toBe(k);
+    expect(notificationKey(verify(disputeBody), disputeBody)).toBe('DISPUTE:DISPUTE_CREATED:dsp-1');
   });
 });
 
@@ -112,21 +130,23 @@ describe('handler routing', () => {
     expect((await fallback(post(captureBody))).status).toBe(200);
     expect(seen).toEqual(['capture cap-1 succeeded', 'other capture']);
   });
-  it('without onCapture or onOther a capture is answered 501 (not acknowledged, Alipay retries)', async () => {
-    const { options, logs } = handlerSetup();
+  it('without onCapture or onOther a capture is acknowledged and logged at warn level (Alipay would only resend it)', async () => {
+    const { options, logs, payments } = handlerSetup();
     const res = await createFetchNotificationHandler(options)(post(captureBody));
-    expect(res.status).toBe(501);
-    expect(logs.some((l) => l.level === 'error' && l.message.includes('onCapture (or onOther)'))).toBe(true);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toBe(ACK);
+    expect(logs.some((l) => l.level === 'warn' && l.message.includes('onCapture (or onOther)'))).toBe(true);
+    expect(payments).toEqual([]);
   });
   it('a notification without notifyType reaches onOther with its body and is acknowledged, never 400', async () => {
     const got: AmsNotification[] = [];
     const handler = createFetchNotificationHandler(handlerSetup({ onOther: (n: AmsNotification) => void got.push(n) }).options);
-    const res = await handler(post(disputeBody));
+    const res = await handler(post(authorizationBody));
     expect(res.status).toBe(200);
     expect(await res.text()).toBe(ACK);
-    expect(got).toEqual([{ ...JSON.parse(disputeBody), kind: 'other' }]);
-    const none = await createFetchNotificationHandler(handlerSetup().options)(post(disputeBody));
-    expect(none.status).toBe(501);
+    expect(got).toEqual([{ ...JSON.parse(authorizationBody), kind: 'other' }]);
+    const none = await createFetchNotificationHandler(handlerSetup().options)(post(authorizationBody));
+    expect(none.status).toBe(200);
   });
   it('onCapture must be a function', () => {
     expect(() => createFetchNotificationHandler(handlerSetup({ onCapture: 'yes' }).options)).toThrow(/onCapture must be a function/);

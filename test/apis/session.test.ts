@@ -1,6 +1,13 @@
-// createPaymentSession and consult against msw playing Alipay: validation, the pay rules reused, retries, F, paths, types.
+// createPaymentSession, retrievePaymentSession and consult against msw playing Alipay: validation, the pay rules reused,
+// retries, F, paths, types.
 import { describe, expect, expectTypeOf, it } from 'vitest';
-import { buildExtendInfo, type ConsultResponse, type PaymentSessionRequest, type PaymentSessionResponse } from '../../src/index';
+import {
+  buildExtendInfo,
+  type ConsultResponse,
+  type PaymentSessionRequest,
+  type PaymentSessionResponse,
+  type RetrievePaymentSessionResponse,
+} from '../../src/index';
 import { FIXED_NOW, testClient } from '../helpers/client';
 import { useMswServer } from '../helpers/msw';
 import { answerAt, expectRefused, F, S, U } from './helpers';
@@ -8,6 +15,7 @@ import { answerAt, expectRefused, F, S, U } from './helpers';
 const server = useMswServer();
 const SESSION = '/ams/sandbox/api/v1/payments/createPaymentSession';
 const CONSULT = '/ams/sandbox/api/v1/payments/consult';
+const RETRIEVE = '/ams/sandbox/api/v1/payments/retrievePaymentSession';
 
 function sessionRequest(overrides: Record<string, unknown> = {}): PaymentSessionRequest {
   return {
@@ -128,6 +136,49 @@ describe('createPaymentSession', () => {
     expect(JSON.parse(seen[0]!).order.extendInfo).toBe(extendInfo);
     await client.createPaymentSession(sessionRequest({ paymentRequestId: 'ps-2' }));
     expect(seen).toHaveLength(2);
+  });
+});
+
+describe('retrievePaymentSession', () => {
+  const answer = {
+    result: S,
+    order: { orderAmount: { currency: 'USD', value: '100' }, goods: [{ referenceGoodsId: 'g-1', goodsQuantity: '2' }] },
+    futureField: 1,
+  };
+  it("sends { paymentRequestId } to Antom's path (one slash) and returns the order, unknown fields kept", async () => {
+    const seen = answerAt(server, RETRIEVE, [answer]);
+    const res = await testClient().client.retrievePaymentSession({ paymentRequestId: 'ps-1' });
+    expect(res).toEqual(answer);
+    expect(seen.map((b) => JSON.parse(b))).toEqual([{ paymentRequestId: 'ps-1' }]);
+    expectTypeOf(res).toEqualTypeOf<RetrievePaymentSessionResponse>();
+    const live = answerAt(server, '/ams/api/v1/payments/retrievePaymentSession', [answer], 'LIVE_1');
+    await testClient({ clientId: 'LIVE_1' }).client.retrievePaymentSession({ paymentRequestId: 'ps-1' });
+    expect(live).toHaveLength(1);
+  });
+  it('U then S with the same body; F is final and names the paymentRequestId', async () => {
+    const seen = answerAt(server, RETRIEVE, [{ result: U }, answer]);
+    await testClient().client.retrievePaymentSession({ paymentRequestId: 'ps-1' });
+    expect(seen).toEqual([seen[0], seen[0]]);
+    server.resetHandlers();
+    answerAt(server, RETRIEVE, [{ result: F('PROCESS_FAIL') }]);
+    await expect(testClient().client.retrievePaymentSession({ paymentRequestId: 'ps-9' })).rejects.toMatchObject({
+      name: 'AmsApiError',
+      resultCode: 'PROCESS_FAIL',
+      paymentRequestId: 'ps-9',
+      api: 'retrievePaymentSession',
+    });
+  });
+  it('a missing or over-long paymentRequestId, or another field, is refused before sending', async () => {
+    const seen = answerAt(server, RETRIEVE, [answer]);
+    const { client } = testClient();
+    await expectRefused(client.retrievePaymentSession({} as never), ['paymentRequestId']);
+    await expectRefused(client.retrievePaymentSession({ paymentRequestId: 'x'.repeat(65) }), ['paymentRequestId'], /at most 64/);
+    await expectRefused(
+      client.retrievePaymentSession({ paymentRequestId: 'ps-1', paymentSessionId: 's' } as never),
+      [''],
+      /paymentSessionId/,
+    );
+    expect(seen).toHaveLength(0);
   });
 });
 

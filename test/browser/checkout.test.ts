@@ -1,18 +1,8 @@
 // A real browser (Debian's Chromium via playwright-core) buys at the example shop and pays on the gateway's cashier page.
-import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { startEmbeddedShop, type EmbeddedShop } from '../../examples/express-merchant/embedded';
-
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const inCi = process.env.CI === 'true';
-
-if (!available && !inCi) {
-  console.warn(
-    `\n${'!'.repeat(78)}\n!! BROWSER TEST SKIPPED: ${CHROMIUM} does not exist. Install it with\n!!   apt-get update && apt-get install -y chromium\n!! (CI installs it and fails instead of skipping.)\n${'!'.repeat(78)}\n`,
-  );
-}
+import { launchChromium, skipBrowser } from './chromium';
 
 let shop: EmbeddedShop | undefined;
 let browser: Browser | undefined;
@@ -21,24 +11,10 @@ afterAll(async () => {
   await shop?.close();
 });
 
-describe.skipIf(!available && !inCi)('real browser', () => {
+describe.skipIf(skipBrowser)('real browser', () => {
   it('opens the checkout, pays on the cashier page, and lands on the return page showing "paid"', async () => {
-    if (!available)
-      throw new Error(`CI=true and ${CHROMIUM} does not exist: the browser test must run in CI (apt-get install -y chromium)`);
+    browser = await launchChromium();
     shop = await startEmbeddedShop();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
     const page = await browser.newPage();
     // Only loopback: anything else the page tries to load is refused.
     await page.route('**/*', (route) => (new URL(route.request().url()).hostname === '127.0.0.1' ? route.continue() : route.abort()));

@@ -1,16 +1,10 @@
 // cashierRedirect's self-submitting page in real Chromium: parameters named submit, action and method still reach the cashier.
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cashierRedirect } from '../../src/index';
-
-const CHROMIUM = '/usr/bin/chromium';
-const available = existsSync(CHROMIUM);
-const inCi = process.env.CI === 'true';
-
-if (!available && !inCi) console.warn(`\n!! BROWSER TEST SKIPPED: ${CHROMIUM} does not exist (apt-get install -y chromium)\n`);
+import { launchChromium, skipBrowser } from './chromium';
 
 /** Parameters that become properties of the form and hide its own `submit`, `action` and `method`. */
 const HOSTILE = { submit: 'yes', action: 'pay-now', method: 'card', paymentId: 'p-42' };
@@ -21,7 +15,7 @@ interface Arrival {
   fields: Record<string, string>;
 }
 
-describe.skipIf(!available && !inCi)('cashierRedirect in real Chromium', () => {
+describe.skipIf(skipBrowser)('cashierRedirect in real Chromium', () => {
   let server: Server;
   let origin: string;
   let browser: Browser;
@@ -29,7 +23,6 @@ describe.skipIf(!available && !inCi)('cashierRedirect in real Chromium', () => {
   const pages = new Map<string, string>();
 
   beforeAll(async () => {
-    if (!available) throw new Error(`CI=true and ${CHROMIUM} does not exist: the browser tests must run in CI`);
     // A loopback "shop" that serves the generated pages and a "cashier" that records what the form sent.
     server = createServer((req, res) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -53,11 +46,7 @@ describe.skipIf(!available && !inCi)('cashierRedirect in real Chromium', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update'],
-    });
+    browser = await launchChromium();
   }, 60_000);
 
   afterAll(async () => {

@@ -5,7 +5,18 @@ import { createNotificationInbox, inboxJobId, type InboxJobData, type Notificati
 import { AmsConfigError } from '../../src/errors';
 import type { PaymentNotification } from '../../src/notifications';
 import { alipay, other } from '../helpers/keys';
-import { ACK, CLIENT_ID, PATH, listen, captureBody, alipayHeaders, recordingLogger, until, type Running } from '../notifications/helpers';
+import {
+  ACK,
+  CLIENT_ID,
+  PATH,
+  listen,
+  captureBody,
+  disputeBody,
+  alipayHeaders,
+  recordingLogger,
+  until,
+  type Running,
+} from '../notifications/helpers';
 import { thrown } from '../helpers/expect';
 import { connect, ready, sleep } from '../redis/helpers';
 import { requireRedisServer, startRedisServer, type RedisServer } from '../redis/redis-server';
@@ -285,12 +296,17 @@ describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
     await queue.close();
   });
 
-  it('routes a CAPTURE_RESULT to onCapture, and fails a kind without a callback straight to the dead letters', async () => {
+  it('routes a CAPTURE_RESULT to onCapture and a dispute to onDispute, and fails a kind without a callback straight to the dead letters', async () => {
     const { inbox } = await setup();
     const captured: string[] = [];
+    const disputes: string[] = [];
     const dead: string[] = [];
     const worker = inbox.process(
-      { onPayment: () => {}, onCapture: (n) => void captured.push(n.notifyType) },
+      {
+        onPayment: () => {},
+        onCapture: (n) => void captured.push(n.notifyType),
+        onDispute: (n, { key }) => void disputes.push(`${n.disputeNotificationType} ${n.outcome} ${key}`),
+      },
       {
         backoff: 10,
         onDeadLetter: (d) => void dead.push(`${d.notification.notifyType} attempt ${d.context.attempt}: ${(d.error as Error).message}`),
@@ -299,10 +315,12 @@ describe.skipIf(!HAVE_REDIS)('the inbox on a real Redis', () => {
     const send = (body: string) =>
       inbox.fetchHandler(new Request(`http://shop.example${PATH}`, { method: 'POST', headers: alipayHeaders({ body }), body }));
     expect((await send(captureBody)).status).toBe(200);
+    expect((await send(disputeBody)).status).toBe(200);
     expect((await send('{"notifyType":"DISPUTE_RESULT","disputeId":"d-1"}')).status).toBe(200);
-    await until(() => captured.length === 1 && dead.length === 1, 10_000);
+    await until(() => captured.length === 1 && disputes.length === 1 && dead.length === 1, 10_000);
     expect(captured).toEqual(['CAPTURE_RESULT']);
-    expect(dead).toEqual(['DISPUTE_RESULT attempt 1: no callback for notifyType DISPUTE_RESULT: give onOther to inbox.process()']);
+    expect(disputes).toEqual(['DISPUTE_CREATED respond DISPUTE:DISPUTE_CREATED:dsp-1']);
+    expect(dead).toEqual(['DISPUTE_RESULT attempt 1: no callback for DISPUTE_RESULT: give onOther to inbox.process()']);
     await worker.close();
   });
 

@@ -80,6 +80,38 @@ describe('npm start -- --serve', () => {
   }, 60_000);
 });
 
+describe('npm start -- --checkout', () => {
+  it("serves the web checkout shop: Antom's SDK from node_modules, the gateway's Checkout Page as its environment; Ctrl-C stops it", async () => {
+    const run = startUntil(tsx, ['examples/start.ts', '--checkout'], 'Ctrl-C to stop.');
+    const text = await run.ready;
+    const shop = /Web checkout shop: +(http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
+    const gateway = /Embedded AMS gateway: (http:\/\/127\.0\.0\.1:\d+)/.exec(text)?.[1];
+    expect(shop).toBeDefined();
+    expect(text).toContain('click "Pay with test account"');
+    expect(text).toContain('Read next: examples/web-checkout/shop.ts');
+    const page = await (await fetch(shop!)).text();
+    expect(page).toContain('<script src="/ams-checkout.js"></script>');
+    // No Antom host in a browser the user opens: the Checkout Page is the gateway's, by URL.
+    expect(page).toContain(`"environment":"${gateway}/checkout-page/pages/payment/index.html"`);
+    const sdk = await (await fetch(`${shop}/ams-checkout.js`)).text();
+    expect(sdk).toContain('antom-checkout-page-sub-page-iframe');
+    // Component scenes need Antom's hosts: refused here, with the reason.
+    expect((await fetch(`${shop}/?scene=ELEMENT_PAYMENT`)).status).toBe(400);
+    const session = await fetch(`${shop}/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ item: 'Notebook', productScene: 'CHECKOUT_PAYMENT' }),
+    });
+    const { sessionData } = (await session.json()) as { sessionData: string };
+    const ckp = await fetch(`${gateway}/checkout-page/pages/payment/index.html?${new URLSearchParams({ sessionData, mode: 'embed' })}`);
+    expect(await ckp.text()).toContain('12.50 USD');
+    await expect.poll(() => run.out(), { timeout: 5_000 }).toMatch(/checkout page shown for payment \S+/);
+    run.child.kill('SIGINT');
+    expect(await exited(run.child)).toBe(0);
+    expect(run.out()).toMatch(/stopped\n$/);
+  }, 60_000);
+});
+
 describe('the embedded cashier page', () => {
   it('says it is a local simulated cashier and shows the pay button before the QR code', async () => {
     const { startAmsGateway } = await import('../../mocks/index');

@@ -149,7 +149,9 @@ describe('examples', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^session SESSION_\w+: \d+ characters of sessionData for the web SDK$/m);
-    expect(r.stdout).toMatch(/^checkout page: redirect the buyer to http:\/\/127\.0\.0\.1:\d+\/alipaycn\/pc\/cashier\?/m);
+    expect(r.stdout).toMatch(
+      /^checkout page: or redirect the buyer to http:\/\/127\.0\.0\.1:\d+\/checkout-page\/pages\/payment\/index\.html\?sessionData=/m,
+    );
     expect(r.stdout).toMatch(/^notification: session-example-\d+ is paid — ship it\noutcome paid, acknowledged$/m);
   }, 60_000);
 
@@ -168,6 +170,20 @@ describe('examples', () => {
       'declaration WAITING_FOR_PROCESSING',
       'declaration PROCESSING',
       'declaration SUCCESS',
+    ]);
+  }, 60_000);
+
+  it('dispute.ts: the rate before paying, then dispute → template → defense → judged, acted on by outcome', async () => {
+    const r = await run('examples/dispute.ts');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout.trim().split('\n')).toEqual([
+      'rate: 1 USD = 7.14285714 CNY (guaranteed)',
+      'dispute DISPUTE_CREATED: Goods not received; respond within 11 days',
+      'template: PDF',
+      'defense taken (SUCCESS)',
+      'dispute DEFENSE_SUPPLIED: defended',
+      'dispute DISPUTE_JUDGED: won',
     ]);
   }, 60_000);
 

@@ -42,9 +42,15 @@ export const captureBody =
   '{"notifyType":"CAPTURE_RESULT","captureRequestId":"capreq-1","captureId":"cap-1","paymentId":"pay-1",' +
   '"captureAmount":{"currency":"USD","value":"1999"},"captureTime":"2026-11-22T08:00:00+08:00","result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}';
 
-/** A dispute notification: no notifyType at all (disputeNotificationType says what it is). */
+/** notifyAuthorization: no notifyType either (authorizationNotifyType says what it is); not modelled, so kind other. */
+export const authorizationBody =
+  '{"authorizationNotifyType":"AUTHCODE_CREATED","authCode":"auth-1","authState":"state-1","result":{"resultCode":"SUCCESS","resultStatus":"S"}}';
+
+/** A dispute notification as Antom's notifyDispute reference has it: no notifyType at all (disputeNotificationType says what it is). */
 export const disputeBody =
-  '{"disputeId":"dsp-1","paymentId":"pay-1","disputeNotificationType":"DISPUTE_CREATED","disputeAmount":{"currency":"USD","value":"1999"}}';
+  '{"disputeId":"dsp-1","paymentId":"pay-1","paymentRequestId":"pr-1","disputeNotificationType":"DISPUTE_CREATED",' +
+  '"disputeAmount":{"currency":"USD","value":"1999"},"disputeTime":"2026-11-22T08:00:00+08:00","defenseDueTime":"2026-12-03T08:00:00+08:00",' +
+  '"disputeReasonCode":"4853","disputeSource":"Mastercard","disputeType":"CHARGEBACK","defendable":true}';
 
 export interface SignArgs {
   body: string | Uint8Array;

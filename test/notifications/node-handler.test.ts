@@ -309,15 +309,22 @@ describe('createNotificationHandler on http.createServer', () => {
     expect(calls).toBe(1);
   });
 
-  it('routes refunds and other notifyTypes; answers 501 (no ack) when there is no callback for them', async () => {
+  it('routes refunds and other notifyTypes; without a callback for them, acknowledges and warns (Alipay would only resend)', async () => {
     const seen: string[] = [];
     const none = setup();
     const url = await serve(none.handler);
     const refund = await deliver(url, { body: refundBody });
-    expect(refund.status).toBe(501);
-    expect(refund.body).not.toContain('SUCCESS');
-    expect((await deliver(url, { body: otherBody })).status).toBe(501);
-    expect(none.logs.some((l) => l.level === 'error' && l.message.includes('onRefund'))).toBe(true);
+    expect(refund.status).toBe(200);
+    expect(refund.body).toBe(ACK);
+    expect(await deliver(url, { body: otherBody })).toMatchObject({ status: 200, body: ACK });
+    const warned = none.logs.filter((l) => l.level === 'warn' && l.message.includes('acknowledged without a callback'));
+    expect(warned.map((l) => l.message)).toEqual([
+      'ams: notification REFUND_RESULT acknowledged without a callback: give onRefund (or onOther) to act on it; Alipay will not send it again',
+      'ams: notification UPDATE_AMOUNT_RESULT acknowledged without a callback: give onOther to act on it; Alipay will not send it again',
+    ]);
+    expect(warned[0]!.meta).toMatchObject({ key: 'REFUND_RESULT:2020051812345678900001', kind: 'refund', path: PATH });
+    expect(none.logs.some((l) => l.level === 'error')).toBe(false);
+    expect(none.payments).toEqual([]);
 
     const onlyOther = setup({ onOther: (n: { kind: string; notifyType: string }) => void seen.push(`other ${n.kind} ${n.notifyType}`) });
     const url2 = await serve(onlyOther.handler);

@@ -1,29 +1,16 @@
 // Test helper: a real redis-server on a free loopback port (no persistence, or an AOF in a temporary dir), started and stopped by the tests.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createConnection, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { requireService } from '../helpers/services';
 
 const BIN = process.env.REDIS_SERVER_BIN || 'redis-server';
 
-let availability: boolean | undefined;
-
-/**
- * Whether the redis-server binary is there. Missing in CI (CI=true) is a failure with a clear message, because
- * .ci/run installs it and a silent skip would hide the multi-instance tests; elsewhere the tests skip, loudly.
- */
+/** Whether the redis-server binary is there: the suite-wide rule for real services (test/helpers/services.ts). */
 export function requireRedisServer(): boolean {
-  if (availability !== undefined) return availability;
-  const probe = spawnSync(BIN, ['--version'], { encoding: 'utf8', timeout: 10_000 });
-  availability = !probe.error && probe.status === 0;
-  if (!availability) {
-    const why = probe.error ? probe.error.message : `exit ${probe.status}: ${probe.stderr}`;
-    const message = `redis-server is not available (${BIN}: ${why}). Install it: apt-get install -y redis-server (or set REDIS_SERVER_BIN).`;
-    if (process.env.CI === 'true') throw new Error(`CI: ${message} The Redis notification-store tests need a real Redis.`);
-    console.warn(`\n⚠ SKIPPING the Redis tests: ${message}\n`);
-  }
-  return availability;
+  return requireService('redis-server', 'the Redis tests');
 }
 
 /** A free 127.0.0.1 port (the OS picks one; it may be taken again before use, so callers retry). */

@@ -21,6 +21,7 @@ import { fetchReports, type FetchReportsOptions } from '../../src/reports';
 import { rejectsWith } from '../helpers/expect';
 import { BATCH, GEN_B_SS } from './samples';
 import { startSshServer, type SshServer } from './sshd';
+import { requireService } from '../helpers/services';
 
 const CUSTOMER = '1022188000000000001';
 const NAME = `settlementSummary_USD_${BATCH}_000.csv`;
@@ -30,7 +31,10 @@ let server: SshServer;
 let base: string;
 let remoteFile: string;
 
+const HAVE_SSHD = requireService('sshd', 'the SFTP tests');
+
 beforeAll(async () => {
+  if (!HAVE_SSHD) return;
   server = await startSshServer();
   const day = join(server.root, 'v1', 'settlements', CUSTOMER, '20181226');
   mkdirSync(day, { recursive: true });
@@ -38,6 +42,7 @@ beforeAll(async () => {
   base = mkdtempSync(join(tmpdir(), 'ams-fetch-local-'));
 }, 60_000);
 afterAll(async () => {
+  if (!HAVE_SSHD) return;
   await server?.stop();
   if (base) rmSync(base, { recursive: true, force: true });
 });
@@ -62,7 +67,7 @@ function options(to: string): FetchReportsOptions {
   };
 }
 
-describe('fetchReports: which local copy counts as the report', () => {
+describe.skipIf(!HAVE_SSHD)('fetchReports: which local copy counts as the report', () => {
   it('a report reissued with the same size but other content and time is fetched again; the same version is skipped', async () => {
     const to = mkdtempSync(join(base, 'reissue-'));
     issue(GEN_B_SS, ISSUED);
@@ -102,7 +107,7 @@ describe('fetchReports: which local copy counts as the report', () => {
   });
 });
 
-describe('fetchReports never writes or reads through a link planted in to', () => {
+describe.skipIf(!HAVE_SSHD)('fetchReports never writes or reads through a link planted in to', () => {
   // A link is someone else's doing (fetchReports never makes one): the run stops with an AmsConfigError naming it,
   // before anything is written, and the link stays for whoever looks into it. Skipping the file with a warning would
   // leave the day's reports silently short; following the link would write wherever it points.

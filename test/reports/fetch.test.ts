@@ -22,12 +22,16 @@ import { fetchReports, parseReports, reconcile, type FetchProgress } from '../..
 import { BATCH, GEN_A_SD, GEN_A_TD, GEN_B_SS, sampleLedger } from './samples';
 import { rejectsWith } from '../helpers/expect';
 import { startSshServer, type SshServer } from './sshd';
+import { requireService } from '../helpers/services';
 
 let server: SshServer;
 let local: string;
 const CUSTOMER = '1022188000000000001';
 
+const HAVE_SSHD = requireService('sshd', 'the SFTP tests');
+
 beforeAll(async () => {
+  if (!HAVE_SSHD) return;
   server = await startSshServer();
   const day = join(server.root, 'v1', 'settlements', CUSTOMER, '20181226');
   mkdirSync(day, { recursive: true });
@@ -38,6 +42,7 @@ beforeAll(async () => {
   local = mkdtempSync(join(tmpdir(), 'ams-fetch-'));
 }, 60_000);
 afterAll(async () => {
+  if (!HAVE_SSHD) return;
   // A test that timed out while the server was frozen left its session processes stopped: wake them to let them exit.
   if (server) for (const pid of descendants(server.pid)) process.kill(pid, 'SIGCONT');
   await server?.stop();
@@ -59,7 +64,7 @@ function options(extra: Partial<Parameters<typeof fetchReports>[0]> = {}) {
   };
 }
 
-describe('fetchReports over SFTP', () => {
+describe.skipIf(!HAVE_SSHD)('fetchReports over SFTP', () => {
   it('downloads the reports of the day, says which lack <END>, and they reconcile', async () => {
     const r = await fetchReports(options());
     expect(r.files.map((f) => [f.name, f.status, f.complete])).toEqual([

@@ -253,3 +253,51 @@ describe('bounded findings', () => {
     expect(r.ok).toBe(false);
   });
 });
+
+describe('disputes the merchant recorded', () => {
+  const dispute = (entry: Partial<LedgerEntry> = {}): LedgerEntry => ({
+    type: 'DISPUTE',
+    disputeId: 'D1',
+    paymentId: 'P1',
+    amount: { currency: 'USD', value: '1500' },
+    ...entry,
+  });
+  const summary = ['B1,PAYMENT,1,1500,USD', 'B1,DISPUTE,1,-1500,USD', 'B1,TOTAL,2,0,USD'];
+
+  it('older reports: a DISPUTE row whose transactionId is the disputeId matches the recorded dispute', async () => {
+    const r = reconcile({
+      ...(await batch(['B1,P1,PR1,PAYMENT,1500,USD,1500,USD', 'B1,D1,,DISPUTE,-1500,USD,-1500,USD'], summary)),
+      ledger: [payment(), dispute()],
+    });
+    expect(r.matched.map((m) => m.ledger.type)).toEqual(['PAYMENT', 'DISPUTE']);
+    expect(r.adjustments).toEqual([]);
+    expect(r.ok).toBe(true);
+  });
+
+  it('newest reports: a DISPUTE row carries the paymentId and no request id, and still finds the dispute', async () => {
+    const r = reconcile({
+      ...(await batch(['B1,P1,PR1,PAYMENT,1500,USD,1500,USD', 'B1,P1,,DISPUTE,-1500,USD,-1500,USD'], summary)),
+      ledger: [payment(), dispute()],
+    });
+    expect(r.matched.map((m) => m.ledger.disputeId)).toEqual([undefined, 'D1']);
+    expect(r.ok).toBe(true);
+  });
+
+  it('a dispute nobody recorded stays a batch-level row, never "not in the ledger"; a positive DISPUTE is a wrong sign', async () => {
+    const unrecorded = reconcile({
+      ...(await batch(['B1,P1,PR1,PAYMENT,1500,USD,1500,USD', 'B1,D1,,DISPUTE,-1500,USD,-1500,USD'], summary)),
+      ledger: [payment()],
+    });
+    expect(unrecorded.notInLedger).toEqual([]);
+    expect(unrecorded.adjustments.map((a) => a.type)).toEqual(['DISPUTE']);
+    const positive = reconcile({
+      ...(await batch(
+        ['B1,P1,PR1,PAYMENT,1500,USD,1500,USD', 'B1,D1,,DISPUTE,1500,USD,1500,USD'],
+        ['B1,PAYMENT,1,1500,USD', 'B1,DISPUTE,1,1500,USD', 'B1,TOTAL,2,3000,USD'],
+      )),
+      ledger: [payment(), dispute()],
+    });
+    expect(positive.amountMismatches).toEqual([expect.objectContaining({ differs: ['sign'] })]);
+    expect(positive.ok).toBe(false);
+  });
+});

@@ -411,3 +411,13 @@ describe('hostile sizes', () => {
     ]);
   });
 });
+
+describe('extendInfo values built to exhaust the stack or the time', () => {
+  it('a 20 000-deep value is an issue naming the depth, found in linear time, never a RangeError', () => {
+    let deep: unknown = 'x';
+    for (let i = 0; i < 20_000; i++) deep = { a: deep };
+    const started = Date.now();
+    expect(() => buildExtendInfo({ deep })).toThrow(/nests deeper than 64 levels/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});

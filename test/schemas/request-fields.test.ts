@@ -11,16 +11,25 @@ import {
   declareRequestIssues,
   inquiryDeclarationRequestIssues,
   paymentSessionRequestIssues,
+  retrievePaymentSessionRequestIssues,
 } from '../../src/api/requests';
+import {
+  acceptDisputeRequestIssues,
+  downloadDisputeEvidenceRequestIssues,
+  inquireExchangeRateRequestIssues,
+  supplyDefenseDocumentRequestIssues,
+} from '../../src/api/disputes';
 import { AmsValidationError, type ValidationIssue } from '../../src/errors';
 import { CaptureRequest } from '../../src/schemas/capture';
 import { Amount } from '../../src/schemas/common';
 import { ConsultRequest } from '../../src/schemas/consult';
 import { DeclareRequest, InquiryDeclarationRequest } from '../../src/schemas/customs';
+import { AcceptDisputeRequest, DownloadDisputeEvidenceRequest, SupplyDefenseDocumentRequest } from '../../src/schemas/disputes';
+import { InquireExchangeRateRequest } from '../../src/schemas/exchange-rate';
 import { PaymentRefSchema, RefundRefSchema, RefundRequest } from '../../src/schemas/lifecycle';
 import { parseOrThrow } from '../../src/schemas/parse';
 import { PayRequest } from '../../src/schemas/pay';
-import { PaymentSessionRequest } from '../../src/schemas/session';
+import { PaymentSessionRequest, RetrievePaymentSessionRequest } from '../../src/schemas/session';
 import { FIXED_NOW, payRequest } from '../helpers/client';
 
 const NOW = FIXED_NOW;
@@ -146,6 +155,11 @@ const APIS: Record<string, { schema: z.ZodType; base: () => Body; issues: (body:
     }),
     issues: (b) => paymentSessionRequestIssues(b, NOW),
   },
+  retrievePaymentSession: {
+    schema: RetrievePaymentSessionRequest,
+    base: () => ({ paymentRequestId: 'pr-1' }),
+    issues: (b) => retrievePaymentSessionRequestIssues(b),
+  },
   consult: {
     schema: ConsultRequest,
     base: () => ({
@@ -203,6 +217,31 @@ const APIS: Record<string, { schema: z.ZodType; base: () => Body; issues: (body:
     schema: InquiryDeclarationRequest,
     base: () => ({ declarationRequestIds: ['decl-1'] }),
     issues: (b) => inquiryDeclarationRequestIssues(b),
+  },
+  acceptDispute: {
+    schema: AcceptDisputeRequest,
+    base: () => ({ disputeId: 'dsp-1' }),
+    issues: (b) => acceptDisputeRequestIssues(b),
+  },
+  supplyDefenseDocument: {
+    schema: SupplyDefenseDocumentRequest,
+    base: () => ({ disputeId: 'dsp-1', disputeEvidence: Buffer.from('%PDF-1.4 defense').toString('base64') }),
+    issues: (b) => supplyDefenseDocumentRequestIssues(b),
+  },
+  downloadDisputeEvidence: {
+    schema: DownloadDisputeEvidenceRequest,
+    base: () => ({ disputeId: 'dsp-1', disputeEvidenceType: 'DISPUTE_EVIDENCE_TEMPLATE' }),
+    issues: (b) => downloadDisputeEvidenceRequestIssues(b),
+  },
+  inquireExchangeRate: {
+    schema: InquireExchangeRateRequest,
+    base: () => ({
+      productCode: 'CASHIER_PAYMENT',
+      sellCurrency: 'CNY',
+      buyCurrency: 'USD',
+      currencyPairs: [{ sellCurrency: 'CNY', buyCurrency: 'EUR' }],
+    }),
+    issues: (b) => inquireExchangeRateRequestIssues(b),
   },
 };
 
@@ -277,6 +316,11 @@ function jsonOfLength(base: unknown, length: number): string {
   return JSON.stringify({ ...object, pad: 'x'.repeat(length - bare.length) });
 }
 
+/** The first element of an array in the base body, or an empty object. */
+function firstOf(list: unknown): unknown {
+  return Array.isArray(list) && list.length > 0 ? list[0] : {};
+}
+
 /** Valid values for a row: at its limit when it has one; a Boolean in both its forms (the base's value, for splitOrder). */
 function validValues(row: Row, base: Body): unknown[] {
   const at = getAt(base, row.field);
@@ -304,7 +348,8 @@ function validValue(row: Row, base: Body, at: unknown): unknown {
     case 'Object':
       return at ?? {};
     case 'Object[]':
-      return max !== undefined ? Array.from({ length: max }, () => ({})) : (at ?? [{}]);
+      // At its limit: that many copies of the base's first element (an element with required fields stays valid).
+      return max !== undefined ? Array.from({ length: max }, () => structuredClone(firstOf(at))) : (at ?? [{}]);
     case 'String[]':
       return Array.from({ length: max ?? 1 }, () => text(each ?? 4));
     case 'Boolean':
@@ -323,7 +368,8 @@ function pastLimit(row: Row, base: Body): unknown[] {
   }
   if (row.kind === 'URL' && max !== undefined) out.push(url(max + 1));
   if (row.kind === 'JSON' && max !== undefined) out.push(jsonOfLength(getAt(base, row.field), max + 1));
-  if (row.kind === 'Object[]' && max !== undefined) out.push(Array.from({ length: max + 1 }, () => ({})));
+  if (row.kind === 'Object[]' && max !== undefined)
+    out.push(Array.from({ length: max + 1 }, () => structuredClone(firstOf(getAt(base, row.field)))));
   if (row.kind === 'String[]') {
     if (max !== undefined) out.push(Array.from({ length: max + 1 }, () => text(each ?? 4)));
     if (each !== undefined) out.push([text(each + 1)]);

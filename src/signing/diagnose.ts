@@ -2,9 +2,9 @@
 // No I/O: keys come in as KeyObjects, everything else as strings and bytes. The variants and the search live in ./diagnose/.
 import type { KeyObject } from 'node:crypto';
 import { AmsSignatureError } from '../errors';
-import { getCryptoBackend } from '../signing/backend';
-import { publicKeyFingerprint } from '../signing/keys';
-import { verifySignature } from '../signing/sign';
+import { getCryptoBackend } from './backend';
+import { publicKeyFingerprint } from './keys';
+import { verifySignature } from './sign';
 import { recoverDigest } from './diagnose/digest';
 import { searchContent, type Search } from './diagnose/search';
 import { extractSignatureValue, signatureVariants } from './diagnose/signature-variants';

@@ -1,6 +1,6 @@
 // Searches the combinations of cheap variants (method, client id, path, time, body, layout) for the content that was signed.
 import { createHash } from 'node:crypto';
-import { buildSignContentBytes } from '../../signing/content';
+import { buildSignContentBytes } from '../content';
 import { bodySteps } from './body-variants';
 import { pathSteps } from './path-variants';
 import { nearbyTimes, timeVariants } from './time-variants';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { diagnoseSignature, extractSignatureValue, signatureVariants } from '../../src/cli/diagnose';
+import { diagnoseSignature, extractSignatureValue, signatureVariants } from '../../src/signing/diagnose';
 import { escapeVisible, shQuote } from '../../src/cli/format';
 import { loadPublicKey, signRequest } from '../../src/index';
 import { merchant } from '../helpers/keys';
@@ -12,7 +12,7 @@ const base = { method: 'POST', path: '/ams/api/v1/payments/pay', clientId: 'C1',
 
 describe('diagnose (pure)', () => {
   it('imports nothing that does I/O', () => {
-    const src = readFileSync(new URL('../../src/cli/diagnose.ts', import.meta.url), 'utf8');
+    const src = readFileSync(new URL('../../src/signing/diagnose.ts', import.meta.url), 'utf8');
     const imports = [...src.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
     expect(imports.filter((s) => /fs|child_process|net|http|process|\.\/io/.test(s!))).toEqual([]);
   });

@@ -1,0 +1,215 @@
+// testNotificationEndpoint against our own handlers (every scenario passes) and against broken ones (each failure named).
+import { generateKeyPairSync } from 'node:crypto';
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { testNotificationEndpoint } from '../../mocks/notify-test';
+import { createFetchNotificationHandler, createNotificationHandler, notificationAck, verifyNotification } from '../../src/index';
+
+const CLIENT_ID = 'SANDBOX_NOTIFY_TEST_1';
+const PATH = '/ams/notify';
+const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
+const ALIPAY_PRIVATE = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+const ALIPAY_PUBLIC = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => (s.closeAllConnections(), s.close(() => r())))));
+});
+
+async function serve(listener: RequestListener): Promise<string> {
+  const server = createServer(listener);
+  servers.push(server);
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}${PATH}`;
+}
+
+function readAll(req: IncomingMessage): Promise<Buffer> {
+  return new Promise((resolve) => {
+    const parts: Buffer[] = [];
+    req.on('data', (c: Buffer) => parts.push(c));
+    req.on('end', () => resolve(Buffer.concat(parts)));
+  });
+}
+
+function answer(res: ServerResponse, a: { status: number; headers: Record<string, string>; body: string }): void {
+  res.writeHead(a.status, a.headers).end(a.body);
+}
+
+const failing = (r: Awaited<ReturnType<typeof testNotificationEndpoint>>): string[] => r.scenarios.filter((s) => !s.ok).map((s) => s.name);
+
+describe('testNotificationEndpoint against correct endpoints', () => {
+  it('the Node handler passes every scenario, within the wait', { timeout: 60_000 }, async () => {
+    const paid: string[] = [];
+    const url = await serve(
+      createNotificationHandler({
+        alipayPublicKey: ALIPAY_PUBLIC,
+        clientId: CLIENT_ID,
+        onPayment: (n) => void (n.outcome === 'paid' && paid.push(n.paymentRequestId)),
+        onOther: () => undefined,
+      }),
+    );
+    const report = await testNotificationEndpoint({ url, clientId: CLIENT_ID, alipayPrivateKey: ALIPAY_PRIVATE });
+    expect(failing(report)).toEqual([]);
+    expect(report.ok).toBe(true);
+    expect(report.scenarios.map((s) => s.name)).toEqual([
+      'payment-result',
+      'redelivery',
+      'pending-then-result',
+      'payment-failed',
+      'refund-result',
+      'capture-result',
+      'unknown-notify-type',
+      'unknown-fields',
+      'reordered-body',
+      'forged-signature',
+      'signature-over-other-bytes',
+      'another-merchant',
+      'missing-signature',
+      'slow-body',
+      'large-body',
+    ]);
+    expect(report.slowestAckMs).toBeLessThan(report.waitMs);
+    // The forged ones were answered, and not with the acknowledgement.
+    expect(report.scenarios.find((s) => s.name === 'forged-signature')!.status).toBe(401);
+    expect(report.scenarios.find((s) => s.name === 'large-body')!.status).toBe(413);
+    expect(report.alipayPublicKey).toBeUndefined();
+  });
+
+  it('the Fetch handler passes too, and the order hook feeds the payments and sees pending not paid', { timeout: 60_000 }, async () => {
+    const orders = new Map<string, 'open' | 'paid'>();
+    let n = 0;
+    const handler = createFetchNotificationHandler({
+      alipayPublicKey: ALIPAY_PUBLIC,
+      clientId: CLIENT_ID,
+      onPayment: (p) => {
+        if (!orders.has(p.paymentRequestId)) throw new Error('unknown order');
+        if (p.outcome === 'paid') orders.set(p.paymentRequestId, 'paid');
+      },
+      onOther: () => undefined,
+    });
+    const url = await serve(async (req, res) => {
+      const body = await readAll(req);
+      const r = await handler(
+        new Request(`http://x${req.url}`, { method: 'POST', headers: req.headers as Record<string, string>, body: new Uint8Array(body) }),
+      );
+      res.writeHead(r.status, Object.fromEntries(r.headers)).end(Buffer.from(await r.arrayBuffer()));
+    });
+    const report = await testNotificationEndpoint({
+      url,
+      clientId: CLIENT_ID,
+      alipayPrivateKey: ALIPAY_PRIVATE,
+      order: {
+        create: async () => {
+          const paymentRequestId = `ORDER-${++n}`;
+          orders.set(paymentRequestId, 'open');
+          return { paymentRequestId, paymentAmount: { currency: 'EUR', value: '2500' } };
+        },
+        isPaid: async (id) => orders.get(id) === 'paid',
+      },
+    });
+    expect(failing(report)).toEqual([]);
+    expect([...orders.values()].filter((s) => s === 'paid').length).toBeGreaterThan(3);
+  });
+});
+
+describe('testNotificationEndpoint names what a broken endpoint does wrong', () => {
+  it('parsing JSON before verifying (re-serialized body) fails the reordered body; a 200 with an empty body acknowledges nothing', async () => {
+    const url = await serve(async (req, res) => {
+      const parsed: unknown = JSON.parse((await readAll(req)).toString('utf8'));
+      try {
+        verifyNotification({
+          path: PATH,
+          headers: req.headers as Record<string, string>,
+          rawBody: JSON.stringify(parsed),
+          alipayPublicKey: ALIPAY_PUBLIC,
+          clientId: CLIENT_ID,
+        });
+        answer(res, notificationAck());
+      } catch {
+        res.writeHead(401).end();
+      }
+    });
+    const report = await testNotificationEndpoint({
+      url,
+      clientId: CLIENT_ID,
+      alipayPrivateKey: ALIPAY_PRIVATE,
+      only: ['payment-result', 'reordered-body'],
+    });
+    expect(failing(report)).toEqual(['reordered-body']);
+    expect(report.scenarios[1]!.fix).toMatch(/verify the bytes as received/);
+
+    const empty = await serve(async (req, res) => {
+      await readAll(req);
+      res.writeHead(200).end();
+    });
+    const r2 = await testNotificationEndpoint({
+      url: empty,
+      clientId: CLIENT_ID,
+      alipayPrivateKey: ALIPAY_PRIVATE,
+      only: ['payment-result'],
+    });
+    expect(r2.scenarios[0]).toMatchObject({
+      ok: false,
+      status: 200,
+      fix: 'answer with exactly the acknowledgement body (notificationAck())',
+    });
+  });
+
+  it('an endpoint that acknowledges everything fails every forgery, loudly', async () => {
+    const url = await serve(async (req, res) => {
+      await readAll(req);
+      answer(res, notificationAck());
+    });
+    const report = await testNotificationEndpoint({ url, clientId: CLIENT_ID, alipayPrivateKey: ALIPAY_PRIVATE });
+    expect(failing(report)).toEqual(['forged-signature', 'signature-over-other-bytes', 'another-merchant', 'missing-signature']);
+    expect(report.scenarios.find((s) => s.name === 'forged-signature')!.problem).toMatch(/your endpoint accepted a forged notification/);
+    expect(report.ok).toBe(false);
+  });
+
+  it(
+    'an endpoint that marks PAYMENT_PENDING paid is named; one that never answers a slow body times out',
+    { timeout: 30_000 },
+    async () => {
+      const paid = new Set<string>();
+      let n = 0;
+      const url = await serve(
+        createNotificationHandler({
+          alipayPublicKey: ALIPAY_PUBLIC,
+          clientId: CLIENT_ID,
+          // The bug: anything with resultStatus S ships.
+          onPayment: (p) => void (p.result.resultStatus === 'S' && paid.add(p.paymentRequestId)),
+        }),
+      );
+      const report = await testNotificationEndpoint({
+        url,
+        clientId: CLIENT_ID,
+        alipayPrivateKey: ALIPAY_PRIVATE,
+        only: ['pending-then-result'],
+        order: {
+          create: async () => ({ paymentRequestId: `O-${++n}`, paymentAmount: { currency: 'USD', value: '100' } }),
+          isPaid: async (id) => paid.has(id),
+        },
+      });
+      expect(report.scenarios[0]).toMatchObject({ ok: false, problem: expect.stringMatching(/a pending payment is not paid/) });
+
+      const silent = await serve(() => undefined);
+      const r2 = await testNotificationEndpoint({
+        url: silent,
+        clientId: CLIENT_ID,
+        alipayPrivateKey: ALIPAY_PRIVATE,
+        only: ['slow-body'],
+        waitMs: 500,
+      });
+      expect(r2.scenarios[0]).toMatchObject({ ok: false, problem: 'no answer within 500 ms' });
+    },
+  );
+
+  it('without a key, a pair is made and its public half returned; an endpoint with another key acknowledges none of the real ones', async () => {
+    const url = await serve(createNotificationHandler({ alipayPublicKey: ALIPAY_PUBLIC, clientId: CLIENT_ID, onPayment: () => undefined }));
+    const report = await testNotificationEndpoint({ url, clientId: CLIENT_ID, only: ['payment-result', 'forged-signature'] });
+    expect(report.alipayPublicKey).toMatch(/^-----BEGIN PUBLIC KEY-----/);
+    expect(report.alipayPrivateKey).toMatch(/^-----BEGIN PRIVATE KEY-----/);
+    expect(failing(report)).toEqual(['payment-result']);
+  });
+});
