@@ -4,8 +4,9 @@ import prettier from 'eslint-config-prettier';
 import tseslint from 'typescript-eslint';
 
 export default defineConfig(
-  // .ci/package is compiled in a throwaway app against the packed tarball; .scratch holds throwaway probes.
-  { ignores: ['dist/', 'coverage/', '.ci/package/', '.scratch/'] },
+  // .ci/package is compiled in a throwaway app against the packed tarball, .ci/readme-context.d.ts beside the README's
+  // code by .ci/strict-types.mjs; .scratch holds throwaway probes.
+  { ignores: ['dist/', 'coverage/', '.ci/package/', '.ci/readme-context.d.ts', '.scratch/', '.tmp/'] },
   tseslint.configs.recommendedTypeChecked,
   {
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },

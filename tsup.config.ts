@@ -13,6 +13,7 @@ const entries = {
   bullmq: 'src/bullmq/index.ts',
   reports: 'src/reports/index.ts',
   'mocks/index': 'mocks/index.ts',
+  'mocks/msw': 'mocks/msw.ts',
 };
 const bin = { 'cli/main': 'src/cli/main.ts' };
 

@@ -1,6 +1,23 @@
 // Test runner configuration: two lanes (unit: pure and in-process; system: real processes, servers, browsers), the
 // suite-wide secrets check, the summary of skipped services, generous timeouts for real sockets.
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
+
+/**
+ * `ams-cashier` and its subpaths, as the examples import them, resolve to this checkout's sources: the mapping is
+ * tsconfig.json's `paths` (which tsc and tsx read too), so tests run the examples' imports against the same classes.
+ */
+function packageAliases(): Array<{ find: RegExp; replacement: string }> {
+  const tsconfig = JSON.parse(readFileSync(new URL('./tsconfig.json', import.meta.url), 'utf8')) as {
+    compilerOptions: { paths: Record<string, [string]> };
+  };
+  return Object.entries(tsconfig.compilerOptions.paths).map(([name, [target]]) => ({
+    find: new RegExp(`^${name.replace(/[.*+?^${}()|[\]\\/]/g, (c) => (c === '*' ? '([\\w-]+)' : `\\${c}`))}$`),
+    replacement: fileURLToPath(new URL(target.replace('*', '$1'), import.meta.url)),
+  }));
+}
+const resolve = { alias: packageAliases() };
 
 /**
  * The system lane: tests that start processes (the built CLI, the examples, the bench), real services (redis-server,
@@ -36,8 +53,8 @@ export default defineConfig({
   test: {
     globalSetup: ['test/setup/secrets-global.ts', 'test/setup/services-global.ts'],
     projects: [
-      { test: { ...shared, name: 'unit', include: ['test/**/*.test.ts'], exclude: SYSTEM } },
-      { test: { ...shared, name: 'system', include: SYSTEM.map((g) => (g.endsWith('/**') ? `${g}/*.test.ts` : g)) } },
+      { resolve, test: { ...shared, name: 'unit', include: ['test/**/*.test.ts'], exclude: SYSTEM } },
+      { resolve, test: { ...shared, name: 'system', include: SYSTEM.map((g) => (g.endsWith('/**') ? `${g}/*.test.ts` : g)) } },
     ],
   },
 });

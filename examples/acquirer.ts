@@ -1,8 +1,8 @@
 // An ISV / acquirer: one client id and key, one AmsClient per merchant it acts for, each with that merchant's Agent-Token.
 // Run: npx tsx examples/acquirer.ts
 import { generateKeyPairSync } from 'node:crypto';
-import { AmsClient, buildCashierPayment, type AmsClientConfig } from '../src/index';
-import { startAmsGateway } from '../mocks/index';
+import { AmsClient, buildCashierPayment, type AmsClientConfig } from 'ams-cashier';
+import { startAmsGateway } from 'ams-cashier/mocks';
 
 const isvKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const tokens = { 'noodle-bar': 'AGENT_TOKEN_NOODLE_BAR', 'tea-house': 'AGENT_TOKEN_TEA_HOUSE' } as const;

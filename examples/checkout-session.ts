@@ -2,8 +2,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AmsClient, createNotificationHandler, toMinorUnits, type PaymentNotification } from '../src/index';
-import { startAmsGateway } from '../mocks/index';
+import { AmsClient, createNotificationHandler, toMinorUnits, type PaymentNotification } from 'ams-cashier';
+import { startAmsGateway } from 'ams-cashier/mocks';
 
 const merchantKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const gateway = await startAmsGateway({ clientId: 'SANDBOX_DEMO_MERCHANT', merchantPublicKey: merchantKeys.publicKey });

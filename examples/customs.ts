@@ -1,7 +1,7 @@
 // An AlipayCN cross-border order declared to Chinese customs: pay → success → declare → inquire. Run: npx tsx examples/customs.ts
 import { generateKeyPairSync } from 'node:crypto';
-import { AmsClient, toMinorUnits } from '../src/index';
-import { startAmsGateway } from '../mocks/index';
+import { AmsClient, toMinorUnits } from 'ams-cashier';
+import { startAmsGateway } from 'ams-cashier/mocks';
 
 const merchantKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const gateway = await startAmsGateway({ clientId: 'SANDBOX_DEMO_MERCHANT', merchantPublicKey: merchantKeys.publicKey });

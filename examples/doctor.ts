@@ -1,8 +1,7 @@
 // `npm start -- --doctor`: `client.doctor()` against the embedded gateway, once per way credentials go wrong.
 import { generateKeyPairSync } from 'node:crypto';
-import { startAmsGateway } from '../mocks/index';
-import { formatDoctorReport } from '../src/cli/doctor';
-import { AmsClient, type AmsClientConfig } from '../src/index';
+import { startAmsGateway } from 'ams-cashier/mocks';
+import { AmsClient, type AmsClientConfig, type DoctorReport } from 'ams-cashier';
 
 /** Runs every scenario and prints what doctor says; resolves with the exit code (0 when each verdict was as expected). */
 export async function runDoctorDemo(): Promise<number> {
@@ -49,8 +48,8 @@ export async function runDoctorDemo(): Promise<number> {
       if (failed !== s.expect) unexpected++;
       console.log(`${i + 1}. ${s.title} (${client.clientId})`);
       // The first report in full; for the others, what failed and the fix.
-      const text = formatDoctorReport(report, `${client.clientId} at ${gateway.url}`);
-      const lines = i === 0 ? text.split('\n') : text.split('\n').filter((l) => !l.startsWith('PASS'));
+      const text = formatReport(report, `${client.clientId} at ${gateway.url}`);
+      const lines = i === 0 ? text : text.filter((l) => !l.startsWith('PASS'));
       console.log(`${lines.map((l) => `   ${l}`).join('\n')}\n`);
     }
     const sent = gateway.core.events.filter((e) => e.type === 'request.received').map((e) => e.api);
@@ -61,4 +60,17 @@ export async function runDoctorDemo(): Promise<number> {
     await gateway.close();
   }
   return unexpected === 0 ? 0 : 1;
+}
+
+/** The report as `ams-cashier doctor` prints it: a line per check, the fix under each failure, the verdict. */
+function formatReport(report: DoctorReport, target: string): string[] {
+  const lines = report.checks.flatMap((c) => [
+    `${c.ok ? 'PASS' : 'FAIL'}  ${c.name}: ${c.message}`,
+    ...(c.fix ? [`      fix: ${c.fix}`] : []),
+  ]);
+  const failed = report.checks.filter((c) => !c.ok).length;
+  lines.push(
+    report.ok ? `OK: ready for the first payment (${target})` : `NOT READY: ${failed} of ${report.checks.length} checks failed (${target})`,
+  );
+  return lines;
 }

@@ -3,8 +3,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AmsClient, buildExtendInfo, createFetchNotificationHandler, matchNotification, toMinorUnits } from '../src/index';
-import { startAmsGateway } from '../mocks/index';
+import { AmsClient, buildExtendInfo, createFetchNotificationHandler, matchNotification, toMinorUnits } from 'ams-cashier';
+import { startAmsGateway } from 'ams-cashier/mocks';
 
 /** What app/api/alipay/notify/route.ts would hold (Next.js): the handler reads request.text() itself. */
 export function createNotifyRoute(client: AmsClient, paid: Set<string>, orders: Map<string, { currency: string; value: string }>) {
@@ -51,7 +51,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const headers = new Headers();
     for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string') headers.set(k, v);
-    const response = await POST(new Request(`http://127.0.0.1${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) }));
+    const response = await POST(
+      new Request(`http://127.0.0.1${req.url}`, { method: req.method ?? 'POST', headers, body: Buffer.concat(chunks) }),
+    );
     res.writeHead(response.status, Object.fromEntries(response.headers)).end(await response.text());
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));

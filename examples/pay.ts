@@ -1,8 +1,8 @@
 // The smallest payment: one AmsClient, one pay call, against the embedded gateway. Run: npx tsx examples/pay.ts
 // (in a terminal, the gateway stays up until Enter so the printed cashier link can be opened)
 import { generateKeyPairSync } from 'node:crypto';
-import { AmsClient, cashierRedirect, toMinorUnits } from '../src/index';
-import { startAmsGateway } from '../mocks/index';
+import { AmsClient, cashierRedirect, toMinorUnits } from 'ams-cashier';
+import { startAmsGateway } from 'ams-cashier/mocks';
 
 const merchantKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const gateway = await startAmsGateway({ clientId: 'SANDBOX_DEMO_MERCHANT', merchantPublicKey: merchantKeys.publicKey });

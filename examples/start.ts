@@ -1,18 +1,41 @@
 // `npm start`: the embedded gateway and the example shop on loopback, a scripted buyer, and a timeline of one payment.
 // `npm start -- --serve` keeps both up so you can pay by hand in a browser; `npm start -- --doctor` runs doctor;
 // `npm start -- --checkout` serves the web checkout (Antom's Checkout Page SDK) for a browser you open.
-import { parseReports, reconcile } from '../src/reports/index';
-import { startEmbeddedShop } from './express-merchant/embedded';
+import { parseArgs } from 'node:util';
+import { fromMinorUnits } from 'ams-cashier';
+import { parseReports, reconcile } from 'ams-cashier/reports';
+import { startEmbeddedShop } from './express-merchant/embedded.js';
+
+const FLAGS = {
+  serve: 'keep the gateway and the shop up, to pay by hand in a browser',
+  doctor: 'what `ams-cashier doctor` says for each kind of credentials mistake',
+  checkout: 'the Checkout Page flow (createPaymentSession), in a browser you open',
+  help: 'this help',
+} as const;
+const USAGE = `Usage: npm start [-- --serve | --doctor | --checkout]\n${Object.entries(FLAGS)
+  .map(([flag, what]) => `  --${flag.padEnd(9)} ${what}`)
+  .join('\n')}`;
+// Every flag is known or refused: a mistyped --serve must not quietly play the scripted demo instead.
+try {
+  parseArgs({ options: Object.fromEntries(Object.keys(FLAGS).map((f) => [f, { type: 'boolean' }])), strict: true });
+} catch (err) {
+  console.error(`npm start: ${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+  process.exit(2);
+}
+if (process.argv.includes('--help')) {
+  console.log(USAGE);
+  process.exit(0);
+}
 
 // `npm start -- --doctor`: what `ams-cashier doctor` / `client.doctor()` say for each kind of credentials mistake.
 if (process.argv.includes('--doctor')) {
-  const { runDoctorDemo } = await import('./doctor');
+  const { runDoctorDemo } = await import('./doctor.js');
   process.exit(await runDoctorDemo());
 }
 
 // `npm start -- --checkout`: the Checkout Page flow with @alipay/ams-checkout, until Ctrl-C.
 if (process.argv.includes('--checkout')) {
-  const { serveWebCheckout } = await import('./web-checkout/serve');
+  const { serveWebCheckout } = await import('./web-checkout/serve.js');
   await serveWebCheckout();
   process.exit(0);
 }
@@ -134,10 +157,7 @@ async function playBuyer(): Promise<void> {
   const payment = shop.gateway.getPayment(paymentId)!;
   const inquiry = await shop.client.inquiryPayment({ paymentRequestId: payment.paymentRequestId });
   if (inquiry.paymentStatus !== 'SUCCESS') throw new Error(`inquiry says ${inquiry.paymentStatus}`);
-  mark(
-    `inquiry ${inquiry.paymentStatus}`,
-    `paymentId ${paymentId.slice(0, 20)}…, ${inquiry.paymentAmount?.value} ${inquiry.paymentAmount?.currency} (minor units)`,
-  );
+  mark(`inquiry ${inquiry.paymentStatus}`, `paymentId ${paymentId.slice(0, 20)}…, ${money(inquiry.paymentAmount)}`);
   if (status !== 'paid') throw new Error(`the return page showed "${status}", not "paid"`);
 
   // 5. The next day: the gateway's settlement reports, reconciled with the shop's own record of the payment.
@@ -155,7 +175,15 @@ async function playBuyer(): Promise<void> {
         .map(([kind, n]) => `${n} ${kind}`)
         .join(', ')}${result.incomplete.length ? `, incomplete: ${result.incomplete.join(', ')}` : ''})`,
     );
-  settlement = `${result.matched.length} payment matched, ${result.totals.map((t) => `${t.value} ${t.currency}`).join(', ')} (minor units) net of fees`;
+  settlement = `${result.matched.length} payment matched, ${result.totals.map(money).join(', ')} net of fees`;
+}
+
+/** AMS amounts are minor units on the wire ("1939" USD); a person reads "19.39 USD". */
+function money(amount: { value: string; currency: string } | undefined): string {
+  if (amount === undefined) return '(no amount)';
+  const negative = amount.value.startsWith('-');
+  const major = fromMinorUnits(negative ? amount.value.slice(1) : amount.value, amount.currency, { allowZero: true });
+  return `${negative ? '-' : ''}${major} ${amount.currency}`;
 }
 
 function printTimeline(): void {

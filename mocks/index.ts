@@ -1,6 +1,4 @@
-// ams-cashier/mocks: an embedded AMS gateway for tests and demos — msw handlers or a real loopback server, one core.
-export { createAmsHandlers, toMswResponse } from './msw';
-export type { AmsHandlers, AmsHandlersOptions } from './msw';
+// ams-cashier/mocks: the embedded AMS gateway on a real loopback server, with its types; no msw (that is mocks/msw.ts).
 export { startAmsGateway } from './server';
 export type { AmsGateway, StartGatewayOptions } from './server';
 export { createGatewayCore, GatewayCore } from './core';

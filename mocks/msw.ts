@@ -1,4 +1,4 @@
-// The gateway as msw 2 request handlers: Alipay's NA and SEA origins (and any baseUrl), sandbox and production paths.
+// ams-cashier/mocks/msw: the gateway as msw 2 request handlers on Alipay's origins (and any baseUrl), sandbox and production paths.
 import { createRequire } from 'node:module';
 import type { HttpHandler } from 'msw';
 import { ACCELERATED_ORIGINS, REGION_ORIGINS } from '../src/api/endpoint';

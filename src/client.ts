@@ -45,6 +45,7 @@ import {
   type RetrievePaymentSessionRequest,
   type RetrievePaymentSessionResponse,
 } from './schemas/session';
+import type { StandardSchemaV1 } from '@standard-schema/spec';
 import { acceptDisputeCall, downloadDisputeEvidenceCall, inquireExchangeRateCall, supplyDefenseDocumentCall } from './api/disputes';
 import type {
   AcceptDisputeRequest,
@@ -55,7 +56,7 @@ import type {
   SupplyDefenseDocumentResponse,
 } from './schemas/disputes';
 import type { InquireExchangeRateRequest, InquireExchangeRateResponse } from './schemas/exchange-rate';
-import { genericCallSpec, type GenericRequestOptions, type GenericResponse } from './api/generic';
+import { callGeneric, type GenericRequestOptions, type GenericResponse } from './api/generic';
 import { assertValidPayRequest, type Integration, type PayRules } from './api/pay';
 import { parseOrThrow } from './schemas/parse';
 import { awaitPayment, paymentRefBody, refundRefBody, type AwaitPaymentOptions, type AwaitPaymentResult } from './api/lifecycle';
@@ -513,17 +514,18 @@ export class AmsClient {
   /**
    * Any AMS API by its path as the docs write it (`/v1/payments/…`, `/v1/customs/…`, `/v1/vaults/…`): the same
    * signing, sandbox path rule, response verification, retries with the same body and typed errors as the modelled
-   * methods. `options.schema` (a zod schema) validates and types the verified answer; without it the answer is the
-   * JSON as sent, typed as `{ result }` plus unknown fields. Resolves on `S` only; `F` → AmsApiError, a `U` that
-   * stays unknown → AmsUnknownResultError. Retrying is safe only when the body carries the API's idempotency id.
+   * methods. `options.schema` (any Standard Schema: zod ≥ 3.24, valibot, arktype) validates and types the verified
+   * answer, and its output is what the call resolves with (a field it refuses: AmsValidationError naming it); without
+   * it the answer is the JSON as sent, typed as `{ result }` plus unknown fields. The package reads `result` itself:
+   * resolves on `S` only; `F` → AmsApiError, a `U` that stays unknown → AmsUnknownResultError. Retrying is safe only
+   * when the body carries the API's idempotency id.
    */
-  async request<S extends z.ZodType | undefined = undefined>(
+  async request<S extends StandardSchemaV1 | undefined = undefined>(
     path: string,
     body: Record<string, unknown>,
     options: GenericRequestOptions<S> = {},
   ): Promise<GenericResponse<S>> {
-    const { schema, ...callOptions } = options;
-    return callAms(this.#ctx, genericCallSpec(path, body, { schema }), callOptions) as Promise<GenericResponse<S>>;
+    return callGeneric(this.#ctx, path, body, options);
   }
 
   /**

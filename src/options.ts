@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AmsConfigError, AmsValidationError, issuePath, issuesFromZod, type ValidationIssue } from './errors';
 import type { Clock, Logger } from './clock';
 import { MAX_RESPONSE_BYTES_RANGE, type Transport } from './http/types';
+import { unknownNamesMessage } from './internal/suggest';
 import { safeParse } from './schemas/parse';
 
 /** The option fields several options objects share, validated the same way wherever they appear. */
@@ -29,15 +30,35 @@ export const OPTION = {
   signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, { error: 'must be an AbortSignal' }),
 } as const;
 
-/** Every problem with an options object, each naming its field; unknown keys are named too (a typo is not ignored). */
+/** The option names an object schema knows at `path` (through optional, nullable and default wrappers). */
+function knownOptions(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  let at: z.ZodType | undefined = schema;
+  for (const key of [...path, undefined]) {
+    while (at instanceof z.ZodOptional || at instanceof z.ZodNullable || at instanceof z.ZodDefault) at = at.unwrap() as z.ZodType;
+    if (!(at instanceof z.ZodObject)) return [];
+    if (key === undefined) return Object.keys(at.shape);
+    at = (at.shape as Record<PropertyKey, z.ZodType | undefined>)[key];
+  }
+  return [];
+}
+
+/**
+ * Every problem with an options object, each naming its field; unknown keys are named too, with the option each was
+ * probably meant to be (`timeoutMS` → "did you mean "timeoutMs"?"): a typo is never ignored.
+ */
 export function optionIssues(schema: z.ZodType, value: unknown): ValidationIssue[] {
   const result = safeParse(schema, value);
   if (result.success) return [];
   return result.error.issues.flatMap((i): ValidationIssue[] => {
     if (i.code !== 'unrecognized_keys') return issuesFromZod([i]);
     const at = i.path.length > 0 ? `${issuePath(i.path)}.` : '';
-    const names = i.keys.map((k) => `"${at}${k}"`).join(', ');
-    return [{ field: `${at}${i.keys[0]}`, message: `unknown option(s) ${names}; check the spelling`, code: 'unknown_option' }];
+    const known = knownOptions(schema, i.path).map((k) => `${at}${k}`);
+    const message = unknownNamesMessage(
+      'option',
+      i.keys.map((k) => `${at}${k}`),
+      known,
+    );
+    return [{ field: `${at}${i.keys[0]}`, message, code: 'unknown_option' }];
   });
 }
 

@@ -1,13 +1,14 @@
-// The README's quick start runs as written: its code block, unchanged but for the package path, against the
-// embedded gateway's msw handlers on Alipay's NA origin, with key files where the snippet reads them.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// The README's quick start and client.request example run as written (unchanged but for the package path) against
+// the embedded gateway's msw handlers on Alipay's NA origin; what it says about installs, options and key files is true.
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setupServer } from 'msw/node';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { createAmsHandlers } from '../mocks/index';
+import { createAmsHandlers } from '../mocks/msw';
 import { GENERATED_FILES, generateKeyFiles } from '../src/cli/keys';
+import pkg from '../package.json';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -64,13 +65,85 @@ describe('README', () => {
     expect(handlers.gateway.payments).toHaveLength(1);
     log.mockRestore();
     error.mockRestore();
+
+    // The client.request example, on the payment the quick start made: an API the embedded gateway answers.
+    const request = block('### Any other AMS API: `client.request`');
+    const lines = request.split('\n');
+    const imports = lines.filter((l) => l.startsWith('import '));
+    expect(imports).toEqual(["import { z } from 'zod'; // or valibot, arktype: any Standard Schema"]);
+    const asModule = [
+      ...imports,
+      'export default async function (client: import("../src/index").AmsClient): Promise<void> {',
+      ...lines.filter((l) => !l.startsWith('import ')),
+      '}',
+    ].join('\n');
+    const requestFile = join(root, '.tmp', `readme-request-${process.pid}.ts`);
+    writeFileSync(requestFile, asModule);
+    cleanups.push(() => rmSync(requestFile, { force: true }));
+    const { AmsClient } = await import('../src/index');
+    const client = new AmsClient({
+      clientId: 'SANDBOX_README',
+      privateKey: readFileSync(join(dir, 'keys', GENERATED_FILES.privateKey), 'utf8'),
+      alipayPublicKey: handlers.gateway.alipayPublicKeyPem,
+      region: 'NA',
+    });
+    const requestLog = vi.spyOn(console, 'log').mockImplementation(() => {});
+    try {
+      const run = (await import(requestFile)) as { default: (c: typeof client) => Promise<void> };
+      await run.default(client);
+      expect(requestLog.mock.calls).toEqual([['PROCESSING: 1999 USD']]);
+    } finally {
+      requestLog.mockRestore();
+    }
   });
 
-  it('names the merchant key files as `ams-cashier keys generate` writes them, everywhere', () => {
+  it('installs each optional peer on its own, never beside the package, and lists every peer', () => {
+    const installs = [...readme.matchAll(/npm (?:install|i)\b[^\n`]*/g)].map((m) => m[0]);
+    expect(installs.length).toBeGreaterThan(3);
+    for (const line of installs) {
+      const words = line.replace(/#.*$/, '').split(/\s+/).slice(2);
+      if (words.includes('ams-cashier'))
+        expect(
+          words.filter((w) => !w.startsWith('-')),
+          line,
+        ).toEqual(['ams-cashier']);
+    }
+    const install = readme.slice(readme.indexOf('## Install'), readme.indexOf('\n## ', readme.indexOf('## Install') + 5));
+    for (const peer of Object.keys(pkg.peerDependencies))
+      expect(install, peer).toMatch(new RegExp(`\`npm install (-D )?[^\`]*\\b${peer}\\b`));
+  });
+
+  it('the Configuration table names every AmsClient option', () => {
+    const source = readFileSync(join(root, 'src/client.ts'), 'utf8');
+    const body = source.slice(
+      source.indexOf('export interface AmsClientConfig {'),
+      source.indexOf('\n}\n', source.indexOf('export interface AmsClientConfig {')),
+    );
+    const options = [...body.matchAll(/^ {2}(\w+)\??:/gm)].map((m) => m[1]!);
+    expect(options).toEqual(expect.arrayContaining(['clientId', 'integration', 'contractSettlementCurrency', 'userAgent', 'accelerated']));
+    const table = readme.slice(readme.indexOf('## Configuration'), readme.indexOf('A `transport` is'));
+    const named = new Set([...table.matchAll(/^\| ([^|]+)\|/gm)].flatMap((m) => [...m[1]!.matchAll(/`(\w+)`/g)].map((n) => n[1]!)));
+    expect(options.filter((o) => !named.has(o))).toEqual([]);
+    expect(table).toContain("`'EU'` (open-de-global.alipay.com)");
+  });
+
+  it('names the key files one way everywhere: the README, the CLI help texts and the examples', () => {
     const named = readme.match(/app_p(?:rivate|ublic)[\w.]*/g) ?? [];
     expect(named.length).toBeGreaterThan(2);
     for (const name of named) expect([GENERATED_FILES.privateKey, GENERATED_FILES.publicKey]).toContain(name);
     expect(named).toContain(GENERATED_FILES.privateKey);
+    // Every keys/<file> shown anywhere a newcomer reads is one of the merchant pair, or Alipay's key under one name.
+    const texts = [
+      readme,
+      ...['check', 'doctor', 'sign', 'verify', 'keys'].map((c) => readFileSync(join(root, `src/cli/${c}.ts`), 'utf8')),
+    ];
+    for (const dir of ['examples', 'examples/express-merchant', 'examples/inbox'])
+      for (const f of readdirSync(join(root, dir)).filter((n) => /\.(ts|md|json)$/.test(n)))
+        texts.push(readFileSync(join(root, dir, f), 'utf8'));
+    const paths = new Set(texts.flatMap((t) => t.match(/keys\/[\w.-]+\.(?:pem|txt)/g) ?? []));
+    expect([...paths].sort()).toEqual(
+      [`keys/${GENERATED_FILES.privateKey}`, `keys/${GENERATED_FILES.publicKey}`, 'keys/alipay_public_key.txt'].sort(),
+    );
   });
 });
 

@@ -1,7 +1,11 @@
 // The installed tarball as an ESM consumer sees it: the client signs, the loopback gateway runs without msw.
 import { generateKeyPairSync } from 'node:crypto';
 import { AmsClient, AmsConfigError, VERSION, signRequest, verifySignature } from 'ams-cashier';
-import { createAmsHandlers, startAmsGateway } from 'ams-cashier/mocks';
+import * as mocks from 'ams-cashier/mocks';
+import { createAmsHandlers } from 'ams-cashier/mocks/msw';
+
+const { startAmsGateway } = mocks;
+if ('createAmsHandlers' in mocks) throw new Error('esm: ams-cashier/mocks exports the msw handlers; they live in ams-cashier/mocks/msw');
 
 const merchant = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const req = { method: 'POST', path: '/ams/api/v1/payments/pay', clientId: 'C', requestTime: '2026-01-01T00:00:00Z', body: '{}' };

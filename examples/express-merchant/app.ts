@@ -11,14 +11,14 @@ import {
   matchNotification,
   toMinorUnits,
   type PayResponse,
-} from '../../src/index';
+} from 'ams-cashier';
 
 export type OrderStatus = 'pending' | 'paid' | 'failed' | 'cancelled';
 
 export interface Order {
   orderId: string;
   paymentRequestId: string;
-  paymentId?: string;
+  paymentId?: string | undefined;
   item: string;
   amount: { currency: string; value: string };
   status: OrderStatus;

@@ -2,9 +2,9 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AmsClient, type Logger } from '../../src/index';
-import { startAmsGateway, type AmsGateway } from '../../mocks/index';
-import { createMerchantApp, type MerchantApp, type MerchantAppOptions } from './app';
+import { AmsClient, type Logger } from 'ams-cashier';
+import { startAmsGateway, type AmsGateway } from 'ams-cashier/mocks';
+import { createMerchantApp, type MerchantApp, type MerchantAppOptions } from './app.js';
 
 export interface EmbeddedShop {
   gateway: AmsGateway;

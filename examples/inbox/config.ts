@@ -1,6 +1,6 @@
 // The inbox both example processes open: the same Redis, queue and verification settings, from the environment.
 import { readFileSync } from 'node:fs';
-import { createNotificationInbox, type NotificationInbox } from '../../src/bullmq';
+import { createNotificationInbox, type NotificationInbox } from 'ams-cashier/bullmq';
 
 export const NOTIFY_PATH = '/alipay/notify';
 

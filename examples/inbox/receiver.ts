@@ -1,9 +1,9 @@
 // The receiving process: verify each notification, store it in Redis, acknowledge. Run several behind a load balancer.
-//   REDIS_URL=redis://127.0.0.1:6379 AMS_CLIENT_ID=SANDBOX_… AMS_ALIPAY_PUBLIC_KEY_FILE=keys/alipay_public.txt \
+//   REDIS_URL=redis://127.0.0.1:6379 AMS_CLIENT_ID=SANDBOX_… AMS_ALIPAY_PUBLIC_KEY_FILE=keys/alipay_public_key.txt \
 //     PORT=3000 npx tsx examples/inbox/receiver.ts
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { inboxFromEnv, NOTIFY_PATH } from './config';
+import { inboxFromEnv, NOTIFY_PATH } from './config.js';
 
 const inbox = inboxFromEnv();
 const server = http.createServer((req, res) => {

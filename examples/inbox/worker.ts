@@ -1,7 +1,7 @@
 // The working process: runs the slow part (ERP, mail, shipping) for each stored notification, with retries.
-//   REDIS_URL=redis://127.0.0.1:6379 AMS_CLIENT_ID=SANDBOX_… AMS_ALIPAY_PUBLIC_KEY_FILE=keys/alipay_public.txt \
+//   REDIS_URL=redis://127.0.0.1:6379 AMS_CLIENT_ID=SANDBOX_… AMS_ALIPAY_PUBLIC_KEY_FILE=keys/alipay_public_key.txt \
 //     npx tsx examples/inbox/worker.ts
-import { inboxFromEnv } from './config';
+import { inboxFromEnv } from './config.js';
 
 const inbox = inboxFromEnv();
 const { worker } = inbox.process(

@@ -1,6 +1,6 @@
 // `npm start -- --checkout`: the web checkout shop and the embedded gateway on loopback until Ctrl-C; you pay on the
 // Checkout Page (Antom's AMSCheckoutPage from @alipay/ams-checkout) in a browser you open.
-import { startWebCheckoutShop } from './shop';
+import { startWebCheckoutShop } from './shop.js';
 
 /** Serves until SIGINT or SIGTERM, printing what to click and what happened; resolves once everything is closed. */
 export async function serveWebCheckout(): Promise<void> {

@@ -8,9 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
-import { AmsClient, createNotificationHandler, toMinorUnits, type PaymentNotification } from '../../src/index';
-import { startAmsGateway, type AmsGateway } from '../../mocks/index';
-import { CHECKOUT_PAGE_PATH } from '../../mocks/web-sdk';
+import { AmsClient, createNotificationHandler, toMinorUnits, type PaymentNotification } from 'ams-cashier';
+import { CHECKOUT_PAGE_PATH, startAmsGateway, type AmsGateway } from 'ams-cashier/mocks';
 
 /** Which browser class mounts a session of each productScene (page.js holds the same table). */
 export const SDK_CLASS_BY_SCENE = Object.freeze({

@@ -2,6 +2,7 @@
 import type { Job, Worker } from 'bullmq';
 import type { Logger } from '../clock';
 import { AmsConfigError } from '../errors';
+import { unknownNamesMessage } from '../internal/suggest';
 import {
   notificationLabel,
   type AmsNotification,
@@ -163,7 +164,7 @@ export function resolveProcessOptions(callbacks: InboxCallbacks, options: InboxP
   }
   if (options === null || typeof options !== 'object') config('options must be an object', 'options');
   const unknown = Object.keys(options).find((k) => !KNOWN_OPTIONS.has(k));
-  if (unknown) config(`unknown option "${unknown}"`, unknown);
+  if (unknown) config(unknownNamesMessage('option', [unknown], [...KNOWN_OPTIONS]), unknown);
   if (options.onDeadLetter !== undefined && typeof options.onDeadLetter !== 'function')
     config('onDeadLetter must be a function', 'onDeadLetter');
   const lockDurationMs = wholeNumber('lockDurationMs', options.lockDurationMs, 30_000, 100);

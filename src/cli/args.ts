@@ -1,5 +1,6 @@
-// Argument parsing on node:util parseArgs, with unknown options and missing values turned into usage errors.
+// Argument parsing on node:util parseArgs, with unknown options (and the flag each was meant to be) and missing values turned into usage errors.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { withSuggestion } from '../internal/suggest';
 import { CliUsageError } from './io';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
@@ -20,6 +21,11 @@ export function parseCommandArgs(command: string, argv: string[], options: Optio
     });
     return { values, positionals };
   } catch (err) {
+    const unknown = (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? /'(-[^']*)'/.exec((err as Error).message) : null;
+    if (unknown) {
+      const flags = ['help', ...Object.keys(options)].map((name) => `--${name}`);
+      throw new CliUsageError(`unknown option ${withSuggestion(unknown[1]!, flags, (f) => f)}`, { command, code: 'UNKNOWN_OPTION' });
+    }
     const message = err instanceof Error ? err.message.replace(/\. To specify a positional argument.*$/s, '') : String(err);
     throw new CliUsageError(message, { command });
   }

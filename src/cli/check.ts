@@ -1,7 +1,6 @@
 // `ams-cashier check <config>`: a go-live check of currencies, keys and client id / sandbox / region, one line per check.
 // The steps live in ./check/: reading the config, then fields, currencies, pay rules, keys and client lines.
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { AmsError } from '../errors';
 import { MIN_RSA_BITS } from '../signing/keys';
 import { parseCommandArgs } from './args';
 import { clientChecks } from './check/client-checks';
@@ -10,14 +9,14 @@ import { currencyChecks } from './check/currency-checks';
 import { fieldChecks } from './check/fields';
 import { keyChecks } from './check/key-checks';
 import { payRuleChecks } from './check/pay-rules';
-import { formatReport, summarize, type CheckLine, type ConfigFileReader } from './check/report';
-import { json } from './format';
-import { CliInputError, CliUsageError, EXIT, readFileArg, type CliIo, type ExitCode } from './io';
+import { checkReportError, checkReportJson, formatReport, summarize, type CheckLine, type ConfigFileReader } from './check/report';
+import { envelope } from './envelope';
+import { CliUsageError, EXIT, readFileArg, type CliIo, type ExitCode } from './io';
 
 export { lineColumn, MAX_YAML_ALIASES, parseConfigText } from './check/config-text';
 export { CONFIG_FIELDS } from './check/fields';
-export { formatReport, summarize } from './check/report';
-export type { CheckLine, CheckReport, CheckStatus, ConfigFileReader } from './check/report';
+export { checkReportJson, formatReport, summarize } from './check/report';
+export type { CheckLine, CheckLineJson, CheckReport, CheckStatus, ConfigFileReader } from './check/report';
 
 export const CHECK_HELP = `Usage: ams-cashier check <config.json|config.yaml> [--json]
 
@@ -36,18 +35,19 @@ or else to the working directory):
   payRequestFile (one of your pay request bodies, checked with every rule pay() applies)
 
 Options:
-  --json     print the report as JSON
+  --json     print { ok, command, file, checks: [{ name, ok, status, title, message, fix, source? }], passed,
+             failed, skipped, warnings, error? } (docs/cli-output.schema.json), on every outcome
   -h, --help show this help
 
 Exit codes: 0 every check passes, 1 a check fails or the input is refused (over 4 MiB, a YAML alias bomb),
             2 the config cannot be used (missing file, invalid JSON/YAML at line:column).
-With --json the answer is JSON on every outcome: the report, or { ok: false, error: { code, message, line?, column? } }.
+With --json unusable input is { ok: false, command, error: { code, message, fix, line?, column? } }.
 
 Example:
   ams-cashier check go-live.json
   {"paymentMethodType":"ALIPAY_CN","contractSettlementCurrency":"USD","paymentCurrencies":["USD","CNY"],
    "settlementCurrency":"USD","clientId":"SANDBOX_5Y0000000000","region":"NA",
-   "privateKeyFile":"keys/app_private.txt","alipayPublicKeyFile":"keys/alipay_public.txt","keyVersion":"1"}
+   "privateKeyFile":"keys/app_private_key.pem","alipayPublicKeyFile":"keys/alipay_public_key.txt","keyVersion":"1"}
 `;
 
 /**
@@ -64,29 +64,7 @@ export function checkConfig(config: unknown, read: ConfigFileReader): CheckLine[
 }
 
 export async function runCheck(argv: string[], io: CliIo): Promise<ExitCode> {
-  if (!argv.includes('--json')) return check(argv, io);
-  // --json answers in JSON on every outcome, unusable input included, so a pipeline never parses prose.
-  try {
-    return await check(argv, io);
-  } catch (err) {
-    const at = err instanceof CliUsageError && err.line !== undefined ? { line: err.line, column: err.column } : {};
-    if (err instanceof CliUsageError || err instanceof CliInputError) {
-      io.out(json({ ok: false, error: { code: err.code, message: err.message, ...at } }));
-      return err instanceof CliUsageError ? EXIT.USAGE : EXIT.FAIL;
-    }
-    if (err instanceof AmsError) {
-      io.out(json({ ok: false, error: { code: err.name, message: err.message } }));
-      return EXIT.USAGE;
-    }
-    // A bug: named without its message or a stack (the input may hold keys), as the text mode does.
-    io.out(
-      json({
-        ok: false,
-        error: { code: 'INTERNAL', message: `unexpected error (${err instanceof Error ? err.name : typeof err}); please report it` },
-      }),
-    );
-    return EXIT.INTERNAL;
-  }
+  return check(argv, io);
 }
 
 async function check(argv: string[], io: CliIo): Promise<ExitCode> {
@@ -119,6 +97,6 @@ async function check(argv: string[], io: CliIo): Promise<ExitCode> {
     }
   };
   const report = summarize(file, checkConfig(config, read));
-  io.out(parsed.values.json ? json(report) : formatReport(report));
+  io.out(parsed.values.json ? envelope('check', report.ok, checkReportJson(report), checkReportError(report)) : formatReport(report));
   return report.ok ? EXIT.OK : EXIT.FAIL;
 }

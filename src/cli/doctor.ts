@@ -2,10 +2,10 @@
 import { REGIONS, originOf, regionOrigin, shownUrl } from '../api/endpoint';
 import { AmsClient } from '../client';
 import { ownKeyAsAlipayCheck, type DoctorCheck, type DoctorReport } from '../doctor/verdict';
-import { AmsConfigError, AmsValidationError } from '../errors';
+import { AmsConfigError } from '../errors';
 import { MIN_RSA_BITS } from '../signing/keys';
 import { parseCommandArgs, stringOpt, type Parsed } from './args';
-import { json } from './format';
+import { envelope, type CliErrorInfo } from './envelope';
 import { CliUsageError, EXIT, StdinGuard, readKeyArg, type CliIo, type ExitCode } from './io';
 import { formatWords, inspectKeyBytes, type KeyInspection } from './key-inspect';
 
@@ -37,13 +37,14 @@ Options (each also read from the environment variable named):
   --key-version N             AMS_KEY_VERSION             default 1
   --agent-token T             AMS_AGENT_TOKEN             ISVs only (prefer the variable: arguments land in history)
   --timeout-ms MS                                         default 15000
-  --json                      print { ok, checks: [{ name, ok, message, fix }] }, on every outcome
+  --json                      print { ok, command, target, checks: [{ name, ok, message, fix }], error? }
+                              (docs/cli-output.schema.json), on every outcome
   -h, --help                  show this help
 
 Exit codes: 0 all good, 1 a check failed (each failure says what to do), 2 unusable input.
 
 Example:
-  AMS_PRIVATE_KEY_FILE=keys/app_private.txt AMS_ALIPAY_PUBLIC_KEY_FILE=keys/alipay_public.txt \\
+  AMS_PRIVATE_KEY_FILE=keys/app_private_key.pem AMS_ALIPAY_PUBLIC_KEY_FILE=keys/alipay_public_key.txt \\
     ams-cashier doctor --client-id SANDBOX_5Y0000000000 --region NA
 `;
 
@@ -201,38 +202,38 @@ async function diagnose(parsed: Parsed, io: CliIo): Promise<{ report: DoctorRepo
 }
 
 export async function runDoctor(argv: string[], io: CliIo): Promise<ExitCode> {
-  // Known before parsing, so that even unusable arguments are answered in JSON when JSON was asked for.
-  const wantsJson = argv.includes('--json');
-  try {
-    const parsed = parseCommandArgs('doctor', argv, {
-      'client-id': { type: 'string' },
-      'private-key': { type: 'string' },
-      'alipay-public-key': { type: 'string' },
-      region: { type: 'string' },
-      'base-url': { type: 'string' },
-      accelerated: { type: 'boolean' },
-      'key-version': { type: 'string' },
-      'agent-token': { type: 'string' },
-      'timeout-ms': { type: 'string' },
-      json: { type: 'boolean' },
-    });
-    if (parsed.values.help) {
-      io.out(DOCTOR_HELP);
-      return EXIT.OK;
-    }
-    const { report, target } = await diagnose(parsed, io);
-    io.out(wantsJson ? json(report) : formatDoctorReport(report, target));
-    return report.ok ? EXIT.OK : EXIT.FAIL;
-  } catch (err) {
-    const unusable = err instanceof CliUsageError || err instanceof AmsConfigError || err instanceof AmsValidationError;
-    if (!wantsJson || !unusable) throw err;
-    const report: DoctorReport = {
-      ok: false,
-      checks: [
-        check('input', false, err.message, 'Fix the options or environment variables named; run ams-cashier doctor --help for the list.'),
-      ],
-    };
-    io.out(json(report));
-    return EXIT.USAGE;
+  const parsed = parseCommandArgs('doctor', argv, {
+    'client-id': { type: 'string' },
+    'private-key': { type: 'string' },
+    'alipay-public-key': { type: 'string' },
+    region: { type: 'string' },
+    'base-url': { type: 'string' },
+    accelerated: { type: 'boolean' },
+    'key-version': { type: 'string' },
+    'agent-token': { type: 'string' },
+    'timeout-ms': { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (parsed.values.help) {
+    io.out(DOCTOR_HELP);
+    return EXIT.OK;
   }
+  const { report, target } = await diagnose(parsed, io);
+  io.out(
+    parsed.values.json
+      ? envelope('doctor', report.ok, { target, checks: report.checks }, doctorError(report))
+      : formatDoctorReport(report, target),
+  );
+  return report.ok ? EXIT.OK : EXIT.FAIL;
+}
+
+/** Why the credentials are not ready, for the JSON answer: the failing checks and the first one's fix. */
+function doctorError(report: DoctorReport): CliErrorInfo | undefined {
+  if (report.ok) return undefined;
+  const failing = report.checks.filter((c) => !c.ok);
+  return {
+    code: 'CHECKS_FAILED',
+    message: `${failing.length} of ${report.checks.length} checks failed: ${failing.map((c) => c.name).join(', ')}`,
+    fix: failing.find((c) => c.fix !== null)?.fix ?? failing[0]?.message ?? 'see checks[]',
+  };
 }

@@ -28,12 +28,15 @@ export class CliUsageError extends AmsError {
   readonly code: string;
   readonly line: number | undefined;
   readonly column: number | undefined;
-  constructor(message: string, options?: { command?: string; cause?: unknown } & CliProblemPlace) {
+  /** What to do, when the message alone does not say (the JSON answer's `error.fix`). */
+  readonly fix: string | undefined;
+  constructor(message: string, options?: { command?: string; cause?: unknown; fix?: string } & CliProblemPlace) {
     super(message, options);
     this.command = options?.command;
     this.code = options?.code ?? 'USAGE';
     this.line = options?.line;
     this.column = options?.column;
+    this.fix = options?.fix;
   }
 }
 
@@ -44,9 +47,26 @@ export class CliUsageError extends AmsError {
 export class CliInputError extends AmsError {
   override name = 'CliInputError';
   readonly code: string;
-  constructor(message: string, options: { code: string; cause?: unknown }) {
+  readonly fix: string | undefined;
+  constructor(message: string, options: { code: string; cause?: unknown; fix?: string }) {
     super(message, options);
     this.code = options.code;
+    this.fix = options.fix;
+  }
+}
+
+/**
+ * The command ran and cannot answer for a reason outside its arguments: a server that does not answer, a queue that
+ * does not exist. Exit 1, with a stable code and what to do.
+ */
+export class CliFailure extends AmsError {
+  override name = 'CliFailure';
+  readonly code: string;
+  readonly fix: string;
+  constructor(message: string, options: { code: string; fix: string; cause?: unknown }) {
+    super(message, options);
+    this.code = options.code;
+    this.fix = options.fix;
   }
 }
 

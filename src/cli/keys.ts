@@ -3,13 +3,15 @@ import { generateKeyPairSync } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, statSync, writeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseCommandArgs } from './args';
-import { json } from './format';
+import { envelope } from './envelope';
 import { CliUsageError, EXIT, StdinGuard, readKeyArg, type CliIo, type ExitCode } from './io';
 import { formatWords, inspectKeyBytes, type KeyInspection } from './key-inspect';
 import { describeKey, MIN_RSA_BITS } from '../signing/keys';
 
 export const KEYS_HELP = `Usage: ams-cashier keys generate --out DIR [--json]
        ams-cashier keys inspect <file|-> [--json]
+
+  --json    one JSON object on every outcome: { ok, command, …, error? } (docs/cli-output.schema.json)
 
   generate  writes a new RSA-${MIN_RSA_BITS} pair into DIR (created if missing), refusing to overwrite:
               app_private_key.pem  PKCS#8 private key (PEM) — keep it secret, configure it as privateKey
@@ -24,7 +26,7 @@ Exit codes: 0 done / usable AMS key, 1 a key that AMS cannot use (too short, not
 
 Examples:
   ams-cashier keys generate --out ./keys
-  ams-cashier keys inspect keys/alipay_public.txt
+  ams-cashier keys inspect keys/alipay_public_key.txt
 `;
 
 export const GENERATED_FILES = Object.freeze({ privateKey: 'app_private_key.pem', publicKey: 'app_public_key.txt' });
@@ -117,7 +119,7 @@ export async function runKeys(argv: string[], io: CliIo): Promise<ExitCode> {
     const result = generateKeyFiles(resolve(io.cwd, out));
     io.out(
       parsed.values.json
-        ? json(result)
+        ? envelope('keys generate', true, result)
         : [
             `Generated an RSA-${result.bits} key pair (fingerprint SHA256:${result.fingerprint}):`,
             ...result.files.map((f) => `  ${f.path}  ${f.kind}, ${f.format}, mode ${f.mode}`),
@@ -138,7 +140,16 @@ export async function runKeys(argv: string[], io: CliIo): Promise<ExitCode> {
     const file = parsed.positionals[0]!;
     const bytes = await readKeyArg(io, file, 'keys inspect', new StdinGuard(io));
     const k = inspectKeyBytes(bytes);
-    io.out(parsed.values.json ? json({ file, ...k }) : formatInspection(file, k));
+    const error = k.usable
+      ? undefined
+      : {
+          code: k.readable ? 'KEY_NOT_USABLE' : 'NOT_A_KEY',
+          message: `${file}: ${k.problem ?? 'not usable'}`,
+          fix: k.readable
+            ? `Generate a new RSA-${MIN_RSA_BITS} pair (ams-cashier keys generate --out DIR) and upload its public key.`
+            : 'Give a key file: PEM (PKCS#1, PKCS#8, SPKI, certificate), bare base64 or DER.',
+        };
+    io.out(parsed.values.json ? envelope('keys inspect', k.usable, { file, ...k }, error) : formatInspection(file, k));
     return k.usable ? EXIT.OK : k.readable ? EXIT.FAIL : EXIT.USAGE;
   }
   throw new CliUsageError(`unknown keys subcommand "${sub}": use keys generate or keys inspect`, { command: 'keys' });

@@ -7,7 +7,8 @@ import { showValue } from '../rules/show';
 import { reconcileReports, type LedgerEntry, type Money, type ReconcileProgress, type ReconciliationReport } from '../reports';
 import { kindFromFileName, kindFromHeader, type ReportKind } from '../reports/columns';
 import { parseCommandArgs, stringOpt } from './args';
-import { json, printable } from './format';
+import { envelope } from './envelope';
+import { printable } from './format';
 import { CliUsageError, EXIT, readFileArg, shownPath, type CliIo, type ExitCode } from './io';
 
 export const RECONCILE_HELP = `Usage: ams-cashier reconcile <dir|files…> [--ledger ledger.csv|ledger.json] [--amount-unit auto|major|minor] [--json]
@@ -36,7 +37,8 @@ Options:
   --max-findings N     the most findings of each kind listed (default 10000; the counts are always complete)
   --transactions-only  reconcile transaction details alone with the ledger (no settlement file: no payout is
                        checked, and without this flag that is exit 1)
-  --json               print the full report as JSON
+  --json               print the full report: { ok, command, verdict, counts, …, error? }
+                       (docs/cli-output.schema.json), on every outcome
   -h, --help           show this help
 
 Exit codes: 0 everything reconciles, 1 something does not (or no settlement file was given without
@@ -160,6 +162,16 @@ function verdict(report: ReconciliationReport, transactionsOnly: boolean): strin
     return report.ok ? 'transactions reconciled (transaction details only: no payout was checked)' : 'NOT reconciled';
   }
   return report.ok ? 'settlement reconciled' : 'NOT reconciled';
+}
+
+/** What to do when the files do not reconcile: where the findings are, or the file that is missing. */
+function notReconciledFix(report: ReconciliationReport): string {
+  if (!report.settlementChecked && report.ok)
+    return 'Add the settlementItems and settlementSummary files of the same days, or pass --transactions-only to check the transaction details alone.';
+  const found = Object.entries(report.counts)
+    .filter(([, n]) => n > 0)
+    .map(([kind, n]) => `${n} ${kind}`);
+  return `Look at each finding (${found.join(', ') || 'incomplete files, batch errors'}): the lists of the same names say where, file and line.`;
 }
 
 /** Whether the command succeeds: what the last line says. */
@@ -339,6 +351,11 @@ export async function runReconcile(argv: string[], io: CliIo): Promise<ExitCode>
   });
   if (show) show(`reconcile: ${report.files.reduce((n, f) => n + f.rows, 0).toLocaleString('en')} rows read`, true);
   const transactionsOnly = parsed.values['transactions-only'] === true;
-  io.out(parsed.values['json'] ? json(report) : formatReconciliation(report, transactionsOnly));
-  return reconciled(report, transactionsOnly) ? EXIT.OK : EXIT.FAIL;
+  const ok = reconciled(report, transactionsOnly);
+  if (parsed.values['json']) {
+    const said = verdict(report, transactionsOnly);
+    const error = ok ? undefined : { code: 'NOT_RECONCILED', message: said, fix: notReconciledFix(report) };
+    io.out(envelope('reconcile', ok, { ...report, verdict: said }, error));
+  } else io.out(formatReconciliation(report, transactionsOnly));
+  return ok ? EXIT.OK : EXIT.FAIL;
 }

@@ -1,7 +1,8 @@
 // Dispatches `ams-cashier <command>` and turns every error into a message and an exit code (never a stack trace).
-import { AmsConfigError, AmsError, AmsSignatureError, AmsValidationError } from '../errors';
-import { CliUsageError, EXIT, type CliIo, type ExitCode } from './io';
+import { withSuggestion } from '../internal/suggest';
 import { VERSION } from '../version';
+import { describeFailure, envelope, type CliErrorInfo } from './envelope';
+import { CliFailure, CliUsageError, EXIT, type CliIo, type ExitCode } from './io';
 
 export const MAIN_HELP = `Usage: ams-cashier <command> [options]
 
@@ -29,7 +30,7 @@ interface Command {
  * Each command's module, loaded only when that command runs: `--help`, `--version` and `sign` never load the YAML
  * and CSV parsers, the Redis and BullMQ clients, or the doctor, reconcile and inbox code.
  */
-const COMMANDS: Record<string, () => Promise<Command>> = {
+export const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   check: async () => import('./check').then((m) => ({ run: m.runCheck, help: m.CHECK_HELP })),
   doctor: async () => import('./doctor').then((m) => ({ run: m.runDoctor, help: m.DOCTOR_HELP })),
   sign: async () => import('./sign').then((m) => ({ run: m.runSign, help: m.SIGN_HELP })),
@@ -38,6 +39,15 @@ const COMMANDS: Record<string, () => Promise<Command>> = {
   inbox: async () => import('./inbox').then((m) => ({ run: m.runInbox, help: m.INBOX_HELP })),
   reconcile: async () => import('./reconcile').then((m) => ({ run: m.runReconcile, help: m.RECONCILE_HELP })),
 };
+
+/** Commands whose first argument is a subcommand: their JSON answers name both (`keys generate`). */
+const SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = { keys: ['generate', 'inspect'], inbox: ['stats'] };
+
+/** The command as the JSON answer names it: `check`, `keys inspect`, `inbox stats`. */
+export function commandLabel(command: string, rest: readonly string[]): string {
+  const sub = rest[0];
+  return sub !== undefined && SUBCOMMANDS[command]?.includes(sub) ? `${command} ${sub}` : command;
+}
 
 export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
   const [command, ...rest] = argv;
@@ -54,36 +64,39 @@ export async function runCli(argv: string[], io: CliIo): Promise<ExitCode> {
     io.out(VERSION);
     return EXIT.OK;
   }
+  // With --json every outcome is one JSON object on stdout, unusable input and bugs included: never prose.
+  const wantsJson = rest.includes('--json');
   const load = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
   if (!load) {
-    io.err(`ams-cashier: unknown command "${command}"\n\n${MAIN_HELP}`);
+    const message = `unknown command ${withSuggestion(command.slice(0, 40), Object.keys(COMMANDS))}`;
+    if (wantsJson) {
+      io.out(
+        envelope(
+          command.slice(0, 40),
+          false,
+          {},
+          { code: 'UNKNOWN_COMMAND', message, fix: `Commands: ${Object.keys(COMMANDS).join(', ')}.` },
+        ),
+      );
+      return EXIT.USAGE;
+    }
+    io.err(`ams-cashier: ${message}\n\n${MAIN_HELP}`);
     return EXIT.USAGE;
   }
   try {
     return await (await load()).run(rest, io);
   } catch (err) {
-    return report(err, command, io);
+    const { exit, error } = describeFailure(err, command);
+    if (wantsJson) io.out(envelope(commandLabel(command, rest), false, {}, error));
+    else report(err, error, command, io);
+    return exit;
   }
 }
 
-function report(err: unknown, command: string, io: CliIo): ExitCode {
+/** The text mode's answer to a failure: the message on stderr, never a stack trace. */
+function report(err: unknown, error: CliErrorInfo, command: string, io: CliIo): void {
   const prefix = `ams-cashier ${command}`;
-  if (err instanceof CliUsageError) {
-    io.err(`${prefix}: ${err.message}\nRun ams-cashier ${err.command ?? command} --help for usage.`);
-    return EXIT.USAGE;
-  }
-  if (err instanceof AmsConfigError || err instanceof AmsValidationError || err instanceof AmsSignatureError) {
-    io.err(`${prefix}: ${err.message}`);
-    return EXIT.USAGE;
-  }
-  if (err instanceof AmsError) {
-    io.err(`${prefix}: ${err.message}`);
-    return EXIT.FAIL;
-  }
-  // Not ours: a bug. Name it without a stack trace or the inputs (which may be keys), and exit with its own code so
-  // a script can tell "my input was wrong" (2) from "the tool broke" (70).
-  io.err(
-    `${prefix}: unexpected error (${err instanceof Error ? err.name : typeof err}); please report it with the command you ran (without keys)`,
-  );
-  return EXIT.INTERNAL;
+  if (err instanceof CliUsageError) io.err(`${prefix}: ${err.message}\nRun ams-cashier ${err.command ?? command} --help for usage.`);
+  else if (err instanceof CliFailure) io.err(`${prefix}: ${err.message}\n${err.fix}`);
+  else io.err(`${prefix}: ${error.message}`);
 }

@@ -6,9 +6,10 @@ import { buildSignContentBytes } from '../signing/content';
 import { formatSignatureHeader, KEY_VERSION_RE } from '../signing/header';
 import { loadPrivateKey, publicKeyFingerprint } from '../signing/keys';
 import { parseCommandArgs, requireOpts, stringOpt } from './args';
-import { ESCAPE_LEGEND, escapeVisible, json, shQuote } from './format';
+import { envelope } from './envelope';
+import { ESCAPE_LEGEND, escapeVisible, shQuote } from './format';
 import { CliUsageError, EXIT, StdinGuard, readBytesArg, readKeyArg, requireUtf8, type CliIo, type ExitCode } from './io';
-import { closestName } from './suggest';
+import { closestName } from '../internal/suggest';
 
 /** What --api takes by name: every modelled API (payments and customs); any /v1/... path is taken too. */
 const MODELLED_APIS: readonly string[] = [...AMS_APIS, ...CUSTOMS_APIS];
@@ -36,14 +37,15 @@ Options:
   --method M          default POST
   --region NA|SEA|EU  origin for the curl command (default NA); or --base-url https://host:port
   --accelerated       the region's accelerated domain (open-na-global, open-sea-global)
-  --json              print the result as JSON
+  --json              print { ok, command, method, path, content, signatureHeader, curl, …, error? }
+                      (docs/cli-output.schema.json), on every outcome
   -h, --help          show this help
 
 Exit codes: 0 signed, 1 a body that is not UTF-8 or an input over 4 MiB, 2 unusable input (missing option,
             unknown --api, unreadable key or body).
 
 Example:
-  ams-cashier sign --client-id SANDBOX_5Y0000000000 --key keys/app_private.pem \\
+  ams-cashier sign --client-id SANDBOX_5Y0000000000 --key keys/app_private_key.pem \\
     --api pay --body body.json --time 2026-01-01T12:00:00+08:00
 `;
 
@@ -215,7 +217,7 @@ export async function runSign(argv: string[], io: CliIo): Promise<ExitCode> {
     keyFingerprint: publicKeyFingerprint(key),
     warnings: signWarnings({ body, path, clientId, time }),
   };
-  if (parsed.values.json) io.out(json(out));
+  if (parsed.values.json) io.out(envelope('sign', true, out));
   else {
     io.out(
       [

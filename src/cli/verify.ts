@@ -2,7 +2,8 @@
 import { loadPublicKey } from '../signing/keys';
 import { parseCommandArgs, requireOpts, stringOpt } from './args';
 import { diagnoseSignature, type Diagnosis } from '../signing/diagnose';
-import { ESCAPE_LEGEND, escapeVisible, json } from './format';
+import { envelope, type CliErrorInfo } from './envelope';
+import { ESCAPE_LEGEND, escapeVisible } from './format';
 import { EXIT, StdinGuard, readBytesArg, readKeyArg, type CliIo, type ExitCode } from './io';
 
 export const VERIFY_HELP = `Usage: ams-cashier verify --public-key FILE|- --path PATH --client-id ID --time TIME --body FILE|-
@@ -24,13 +25,14 @@ Options:
   --body FILE|-               the raw body, file or stdin
   --signature VALUE           the Signature header value (algorithm=RSA256,keyVersion=1,signature=…) or the bare signature
   --method M                  default POST
-  --json                      print the diagnosis as JSON
+  --json                      print { ok, command, valid, code, message, match?, notes, tried, error? }
+                              (docs/cli-output.schema.json), on every outcome
   -h, --help                  show this help
 
 Exit codes: 0 valid as given, 1 not valid (the cause is printed), 2 unusable input.
 
 Example:
-  ams-cashier verify --public-key keys/alipay_public.txt --path /ams/api/v1/payments/pay \\
+  ams-cashier verify --public-key keys/alipay_public_key.txt --path /ams/api/v1/payments/pay \\
     --client-id SANDBOX_5Y0000000000 --time 2026-01-01T12:00:01+08:00 --body response.json \\
     --signature 'algorithm=RSA256,keyVersion=1,signature=KrwD…%3D%3D'
 `;
@@ -88,6 +90,18 @@ export async function runVerify(argv: string[], io: CliIo): Promise<ExitCode> {
     },
     { publicKey, merchantPublicKey },
   );
-  io.out(parsed.values.json ? json(diagnosis) : formatDiagnosis(diagnosis));
+  io.out(parsed.values.json ? envelope('verify', diagnosis.valid, diagnosis, diagnosisError(diagnosis)) : formatDiagnosis(diagnosis));
   return diagnosis.valid ? EXIT.OK : EXIT.FAIL;
+}
+
+/** Why the signature does not verify, for the JSON answer: the variant that does and its cause, or the likely cause. */
+function diagnosisError(d: Diagnosis): CliErrorInfo | undefined {
+  if (d.valid) return undefined;
+  if (d.match)
+    return {
+      code: 'INVALID_SIGNATURE',
+      message: `the signature does not verify as given; it verifies with ${d.match.changes.map((c) => c.variant).join(' + ')}`,
+      fix: d.match.changes.map((c) => c.cause).join(' '),
+    };
+  return { code: 'INVALID_SIGNATURE', message: `the signature does not verify (${d.code})`, fix: d.message };
 }

@@ -2,6 +2,7 @@
 import type { Logger } from '../clock';
 import type { Clock } from '../clock';
 import { AmsConfigError } from '../errors';
+import { unknownNamesMessage } from '../internal/suggest';
 import { OPTION } from '../options';
 import type { CryptoBackend, CryptoBackendName } from '../signing/backend';
 import { KEY_VERSION_RE } from '../signing/header';
@@ -174,7 +175,7 @@ function ackSigner(o: HandlerOptionsBase, verifier: Verifier): AckSigner | undef
 export function resolveHandlerOptions(options: NotificationHandlerOptions): HandlerSettings {
   if (options === null || typeof options !== 'object') config('an options object is required', 'options');
   const unknown = Object.keys(options).filter((k) => !KNOWN_OPTIONS.has(k));
-  if (unknown.length > 0) config(`unknown option(s) ${unknown.map((k) => `"${k}"`).join(', ')}`, unknown[0]!);
+  if (unknown.length > 0) config(unknownNamesMessage('option', unknown, [...KNOWN_OPTIONS]), unknown[0]!);
   const o = options as HandlerOptionsBase & { client?: NotificationClient; alipayPublicKey?: KeyInput };
   if (typeof o.onPayment !== 'function') config('onPayment is required: a function that handles a payment notification', 'onPayment');
   if (o.onRefund !== undefined && typeof o.onRefund !== 'function') config('onRefund must be a function', 'onRefund');

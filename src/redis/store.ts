@@ -2,6 +2,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
 import { AmsConfigError } from '../errors';
+import { unknownNamesMessage } from '../internal/suggest';
 import type { NotificationClaim, NotificationStore } from '../notifications/dedupe';
 import { CLAIM_SCRIPT, COMPLETE_SCRIPT, RELEASE_SCRIPT } from './scripts';
 
@@ -70,7 +71,7 @@ function isNoScript(err: unknown): boolean {
 export function createRedisNotificationStore(options: RedisNotificationStoreOptions): NotificationStore {
   if (options === null || typeof options !== 'object') config('an options object is required', 'options');
   const unknown = Object.keys(options).filter((k) => !KNOWN_OPTIONS.has(k));
-  if (unknown.length > 0) config(`unknown option(s) ${unknown.map((k) => `"${k}"`).join(', ')}`, unknown[0]!);
+  if (unknown.length > 0) config(unknownNamesMessage('option', unknown, [...KNOWN_OPTIONS]), unknown[0]!);
   const client = options.redis as unknown as Partial<ScriptRunner> | null | undefined;
   if (!client || typeof client.evalsha !== 'function' || typeof client.eval !== 'function') {
     config('redis must be an ioredis client (new Redis(...) or new Redis.Cluster(...))', 'redis');

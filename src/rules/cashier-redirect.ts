@@ -3,10 +3,13 @@ import { showValue } from './show';
 import { AmsValidationError, type ValidationIssue } from '../errors';
 import { RULE_SOURCES } from './sources';
 
-/** `redirectActionForm` as AMS returns it: `parameters` is a JSON string (an object is accepted too). */
+/**
+ * `redirectActionForm` as AMS returns it: `parameters` is a JSON string (an object is accepted too). Optional fields
+ * take `undefined` as well, so a pay answer is accepted as it is under `exactOptionalPropertyTypes`.
+ */
 export interface RedirectActionFormInput {
-  method?: string;
-  parameters?: string | Record<string, unknown>;
+  method?: string | undefined;
+  parameters?: string | Record<string, unknown> | undefined;
   redirectUrl: string;
 }
 
@@ -18,7 +21,7 @@ export interface PayAnswerRedirectInput {
 
 export interface CashierRedirectOptions {
   /** A CSP nonce for the page's one inline script (`<script nonce="…">`). */
-  nonce?: string;
+  nonce?: string | undefined;
 }
 
 export interface CashierRedirect {

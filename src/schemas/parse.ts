@@ -4,17 +4,6 @@ import { AmsValidationError, issuesFromZod, type ValidationIssue } from '../erro
 
 const parsedBefore = new WeakSet<z.ZodType>();
 const compiled = new WeakMap<z.ZodType, z.ZodType>();
-const foreign = new WeakSet<z.ZodType>();
-
-/**
- * Marks a schema the user gave (`client.request(path, body, { schema })`): it is always parsed by zod's own runtime,
- * never compiled, so its callbacks run exactly as the user's zod runs them (a compiled parse that fails runs the
- * schema again on the runtime, and with it any transform or refine).
- */
-export function foreignSchema<S extends z.ZodType>(schema: S): S {
-  foreign.add(schema);
-  return schema;
-}
 
 /**
  * How the package runs every parse of its own zod schemas: interpreted once, then compiled.
@@ -27,7 +16,8 @@ export function foreignSchema<S extends z.ZodType>(schema: S): S {
  *   (so issues and messages are zod's own, unchanged). A PayRequest parse goes from ≈ 5.6 µs to ≈ 2.3 µs, a payment
  *   notification's from ≈ 2.9 µs to ≈ 1.6 µs; on the request path this is most of what zod costs.
  *
- * zod's global config is left alone, and a schema marked with foreignSchema is never compiled.
+ * zod's global config is left alone. A schema a user gives (`client.request`'s) never comes here: it runs on its own
+ * validator through Standard Schema (src/api/generic.ts).
  */
 export function safeParse<S extends z.ZodType>(schema: S, input: unknown): z.ZodSafeParseResult<z.output<S>> {
   const fast = compiled.get(schema);
@@ -36,7 +26,6 @@ export function safeParse<S extends z.ZodType>(schema: S, input: unknown): z.Zod
     parsedBefore.add(schema);
     return schema.safeParse(input, { jitless: true });
   }
-  if (foreign.has(schema)) return schema.safeParse(input);
   const made = z.compile(schema);
   compiled.set(schema, made);
   return made.safeParse(input);

@@ -1,7 +1,7 @@
 // capture, declare and inquiryDeclarationRequests against msw playing Alipay: validation, retries, F, paths, types.
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { CaptureRequest, CaptureResponse, DeclareRequest, DeclareResponse, InquiryDeclarationResponse } from '../../src/index';
-import { createAmsHandlers } from '../../mocks/index';
+import { createAmsHandlers } from '../../mocks/msw';
 import { testClient } from '../helpers/client';
 import { alipay, merchant } from '../helpers/keys';
 import { useMswServer } from '../helpers/msw';

@@ -3,7 +3,7 @@
 import { http } from 'msw';
 import { describe, expect, it } from 'vitest';
 import { AmsValidationError, type RefundRequest } from '../../src/index';
-import { createAmsHandlers, type AmsHandlers } from '../../mocks/index';
+import { createAmsHandlers, type AmsHandlers } from '../../mocks/msw';
 import { RULE_SOURCES } from '../../src/rules/sources';
 import { payRequest, testClient } from '../helpers/client';
 import { alipay, merchant } from '../helpers/keys';

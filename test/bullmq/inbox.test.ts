@@ -53,7 +53,7 @@ describe('createNotificationInbox options', () => {
 
   it('passes the handler options to the notification handler, which refuses unknown ones', () => {
     expect(() => createNotificationInbox({ ...base, clientId: CLIENT_ID, colour: 'blue' } as never)).toThrow(
-      /unknown option\(s\) "colour"/,
+      /unknown option "colour"; check the spelling/,
     );
   });
 

@@ -203,13 +203,34 @@ describe('ams-cashier check', () => {
     expect(r.stdout).toMatch(/FAIL {2}pay in CNY, settle in CNY: Settlement currency CNY is not allowed/);
   });
 
-  it('--json gives the same checks as data', () => {
-    const r = cli.run(['check', config('bad2.json', { ...good, paymentCurrencies: ['EUR'] }), '--json']);
+  it('--json gives the same checks as data, each { name, ok, status, title, message, fix }, and why it is not ok', () => {
+    const r = cli.run(['check', config('bad2.json', { ...good, paymentCurrencies: ['EUR'], region: 'na' }), '--json']);
     expect(r.code).toBe(1);
-    const report = JSON.parse(r.stdout) as { ok: boolean; failed: number; checks: { id: string; status: string; detail: string }[] };
-    expect(report.ok).toBe(false);
-    expect(report.checks.find((c) => c.id === 'currency.EUR')).toMatchObject({ status: 'fail' });
-    expect(report.failed).toBeGreaterThan(0);
+    const report = JSON.parse(r.stdout) as {
+      ok: boolean;
+      command: string;
+      failed: number;
+      checks: { name: string; ok: boolean; status: string; message: string; fix: string | null }[];
+      error: { code: string; message: string; fix: string };
+    };
+    expect(report).toMatchObject({ ok: false, command: 'check' });
+    expect(report.checks.find((c) => c.name === 'currency.EUR')).toMatchObject({ ok: false, status: 'fail' });
+    // "finding → what to do" comes apart: the finding is the message, what to do the fix.
+    expect(report.checks.find((c) => c.name === 'client.region')).toEqual({
+      name: 'client.region',
+      ok: false,
+      status: 'fail',
+      title: 'region / baseUrl',
+      message: 'region "na" is not NA, SEA, EU',
+      fix: 'did you mean "NA"?',
+    });
+    expect(report.checks.find((c) => c.name === 'key.private.load')).toMatchObject({ ok: true, fix: null });
+    expect(report.failed).toBe(2);
+    expect(report.error).toEqual({
+      code: 'CHECKS_FAILED',
+      message: expect.stringMatching(/^2 of \d+ checks failed: currency\.EUR, client\.region$/),
+      fix: expect.any(String),
+    });
   });
 
   it('exit 2 on unusable input: missing file, invalid JSON with line:column, invalid YAML, not an object, no argument', () => {

@@ -31,19 +31,25 @@ const NO_ENV = Object.fromEntries(
   ].map((k) => [k, '']),
 );
 
+/** `doctor --json`'s answer: the report with the envelope's command, target and error. */
+type DoctorAnswer = DoctorReport & { command: string; target?: string; error?: { code: string; message: string; fix: string } };
+
 async function doctor(
   args: string[],
   env: Record<string, string> = {},
-): Promise<{ code: number | null; report: DoctorReport; stderr: string; sent: string[] }> {
+): Promise<{ code: number | null; report: DoctorAnswer; error: NonNullable<DoctorAnswer['error']>; stderr: string; sent: string[] }> {
   const before = world.received().length;
   const r = await cli.runAsync(['doctor', '--json', ...args], { env: { ...NO_ENV, ...env } });
-  let report: DoctorReport;
+  let report: DoctorAnswer;
   try {
-    report = JSON.parse(r.stdout) as DoctorReport;
+    report = JSON.parse(r.stdout) as DoctorAnswer;
   } catch {
     throw new Error(`not JSON (exit ${r.code}): ${r.stdout}${r.stderr}`);
   }
-  return { code: r.code, report, stderr: r.stderr, sent: world.received().slice(before) };
+  expect(r.stderr).toBe('');
+  expect(report.command).toBe('doctor');
+  const error = report.error ?? { code: '', message: '', fix: '' };
+  return { code: r.code, report, error, stderr: r.stderr, sent: world.received().slice(before) };
 }
 
 function flags(clientId: string, extra: string[] = []): string[] {
@@ -176,32 +182,26 @@ describe('ams-cashier doctor (built bin)', () => {
     });
   });
 
-  it('unusable input is exit 2, in JSON too', async () => {
+  it('unusable input is exit 2, in JSON too: the error alone, with its code and fix', async () => {
     const missing = await doctor(['--private-key', PRIVATE]);
     expect(missing.code).toBe(2);
     expect(missing.report).toEqual({
       ok: false,
-      checks: [
-        {
-          name: 'input',
-          ok: false,
-          message: expect.stringMatching(/missing --client-id \(or AMS_CLIENT_ID\), --alipay-public-key/),
-          fix: expect.any(String),
-        },
-      ],
+      command: 'doctor',
+      error: {
+        code: 'USAGE',
+        message: expect.stringMatching(/missing --client-id \(or AMS_CLIENT_ID\), --alipay-public-key/),
+        fix: 'Run ams-cashier doctor --help for the options and an example.',
+      },
     });
     const unknown = await doctor(['--frobnicate']);
-    expect([unknown.code, unknown.report.checks[0]!.name, unknown.report.checks[0]!.message]).toEqual([
-      2,
-      'input',
-      expect.stringMatching(/frobnicate/),
-    ]);
+    expect([unknown.code, unknown.error.code, unknown.error.message]).toEqual([2, 'UNKNOWN_OPTION', 'unknown option --frobnicate']);
     const noFile = await doctor(flags(CLIENT.ok).map((a) => (a === PRIVATE ? 'nope.pem' : a)));
-    expect([noFile.code, noFile.report.checks[0]!.message]).toEqual([2, '--private-key: file "nope.pem" not found']);
+    expect([noFile.code, noFile.error.message]).toEqual([2, '--private-key: file "nope.pem" not found']);
     const noRegion = await doctor(flags(CLIENT.ok).slice(0, 6));
-    expect([noRegion.code, noRegion.report.checks[0]!.message]).toEqual([2, expect.stringMatching(/--region NA\|SEA\|EU/)]);
+    expect([noRegion.code, noRegion.error.message]).toEqual([2, expect.stringMatching(/--region NA\|SEA\|EU/)]);
     const badRegion = await doctor([...flags(CLIENT.ok).slice(0, 6), '--region', 'XX']);
-    expect([badRegion.code, badRegion.report.checks[0]!.message]).toEqual([
+    expect([badRegion.code, badRegion.error.message]).toEqual([
       2,
       '--region must be one of NA, SEA, EU (as shown for your account in the Antom dashboard), not "XX"',
     ]);

@@ -1,4 +1,5 @@
 // `ams-cashier inbox stats` through the built bin against a real redis-server holding an inbox queue.
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNotificationInbox, type NotificationInbox } from '../../src/bullmq';
 import { alipay } from '../helpers/keys';
@@ -60,7 +61,17 @@ describe.skipIf(!HAVE_REDIS)('ams-cashier inbox stats', () => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     const printed = JSON.parse(r.stdout) as Record<string, unknown>;
-    expect(printed).toMatchObject({ queue: 'cli-stats', queued: 2, waiting: 2, delayed: 0, active: 0, completed: 1, failed: 1 });
+    expect(printed).toMatchObject({
+      ok: true,
+      command: 'inbox stats',
+      queue: 'cli-stats',
+      queued: 2,
+      waiting: 2,
+      delayed: 0,
+      active: 0,
+      completed: 1,
+      failed: 1,
+    });
     const { oldestWaitingAgeMs: _age, ...counts } = await inbox.stats();
     expect(printed).toMatchObject(counts);
     expect(printed.oldestWaitingAgeMs).toEqual(expect.any(Number));
@@ -77,12 +88,14 @@ describe.skipIf(!HAVE_REDIS)('ams-cashier inbox stats', () => {
     expect(r.stdout).toMatch(/failed {6}1 {2}\(given up/);
   });
 
-  it('reports an unreachable Redis with exit 1 within --timeout, and never prints the password', () => {
+  it('names a refused connection as such, at once, with exit 1, and never prints the password', () => {
     const started = Date.now();
-    const r = cli.run(['inbox', 'stats', '--redis', 'redis://:hunter2-secret@127.0.0.1:1', '--queue', 'cli-stats', '--timeout', '1500']);
+    const r = cli.run(['inbox', 'stats', '--redis', 'redis://:hunter2-secret@127.0.0.1:1', '--queue', 'cli-stats', '--timeout', '5000']);
     expect(r.code).toBe(1);
-    expect(Date.now() - started).toBeLessThan(15_000);
-    expect(r.stderr).toContain('could not read the queue at redis://:***@127.0.0.1:1');
+    // Refused is known at once: no waiting for --timeout (a process start and the CLI's own imports, on a busy machine).
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(r.stderr).toContain('ams-cashier inbox: redis://:***@127.0.0.1:1: nothing listens there (connection refused)');
+    expect(r.stderr).not.toMatch(/within|timeout/i);
     expect(r.stderr + r.stdout).not.toContain('hunter2');
     // ioredis also takes the password from the query string.
     const q = cli.run([
@@ -98,6 +111,46 @@ describe.skipIf(!HAVE_REDIS)('ams-cashier inbox stats', () => {
     expect(q.code).toBe(1);
     expect(q.stderr).toContain('redis://127.0.0.1:1/?password=***&db=0');
     expect(q.stderr + q.stdout).not.toContain('hunter2');
+  });
+
+  it('a host name that does not resolve is named as such; a port that never answers is a timeout within --timeout', async () => {
+    const dns = cli.run(['inbox', 'stats', '--redis', 'redis://no-such-host.invalid:6379', '--queue', 'cli-stats', '--json']);
+    expect(dns.code).toBe(1);
+    expect(JSON.parse(dns.stdout)).toMatchObject({
+      ok: false,
+      command: 'inbox stats',
+      error: { code: 'REDIS_UNREACHABLE', message: expect.stringMatching(/the host name does not resolve \((ENOTFOUND|EAI_AGAIN)\)/) },
+    });
+    // A listener that accepts and never says a word: only the timeout can tell.
+    const silent = createServer(() => undefined);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    try {
+      const port = (silent.address() as AddressInfo).port;
+      const started = Date.now();
+      const r = await cli.runAsync(['inbox', 'stats', '--redis', `redis://127.0.0.1:${port}`, '--queue', 'cli-stats', '--timeout', '800']);
+      expect(r.code).toBe(1);
+      expect(Date.now() - started).toBeLessThan(8_000);
+      expect(r.stderr).toContain(`redis://127.0.0.1:${port}: no answer within 800 ms`);
+    } finally {
+      silent.close();
+    }
+  });
+
+  it('a queue that was never created is "no such queue", exit 1, pointing at the queues Redis holds', () => {
+    const r = cli.run(['inbox', 'stats', '--redis', url, '--queue', 'cli-stat']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`ams-cashier inbox: no such queue "cli-stat" at ${url}: Redis holds nothing under bull:cli-stat`);
+    expect(r.stderr).toContain('Did you mean --queue cli-stats?');
+    const json = cli.run(['inbox', 'stats', '--redis', url, '--client-id', 'SANDBOX_NEVER_USED', '--json']);
+    expect(json.code).toBe(1);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: false,
+      command: 'inbox stats',
+      error: { code: 'NO_SUCH_QUEUE', message: expect.stringContaining('no such queue "ams-notifications-SANDBOX_NEVER_USED"') },
+    });
+    // The same queue name under another prefix does not exist either.
+    expect(cli.run(['inbox', 'stats', '--redis', url, '--queue', 'cli-stats', '--prefix', 'other']).code).toBe(1);
   });
 
   it("--client-id reads the default queue of an inbox created without queueName (the client id's own)", async () => {

@@ -3,6 +3,7 @@
 import { createPrivateKey, generateKeyPairSync } from 'node:crypto';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { AMS_APIS, CUSTOMS_APIS } from '../../src/api/endpoint';
 import { signRequest } from '../../src/index';
 import { MAX_YAML_ALIASES } from '../../src/cli/check';
 import { MAX_INPUT_BYTES } from '../../src/cli/io';
@@ -36,6 +37,26 @@ describe('ams-cashier --version', () => {
   });
 });
 
+describe('every command refuses an unknown flag, naming the flag it was meant to be', () => {
+  it.each([
+    [['check', 'x.json', '--jsn'], '--jsn (did you mean --json?)'],
+    [['doctor', '--client-ID', 'X'], '--client-ID (did you mean --client-id?)'],
+    [['sign', '--bdy', 'b.json'], '--bdy (did you mean --body?)'],
+    [['verify', '--signatur', 's'], '--signatur (did you mean --signature?)'],
+    [['keys', 'generate', '--output', 'k'], '--output (did you mean --out?)'],
+    [['keys', 'inspect', 'k.pem', '--jason'], '--jason (did you mean --json?)'],
+    [['inbox', 'stats', '--redis-url', 'redis://x'], '--redis-url (did you mean --redis?)'],
+    [['reconcile', '.', '--ledgr', 'l.csv'], '--ledgr (did you mean --ledger?)'],
+    [['reconcile', '.', '--bogus'], '--bogus'],
+  ])('%j', (args, shown) => {
+    const r = cli.run(args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain(`: unknown option ${shown}`);
+    if (!shown.includes('did you mean')) expect(r.stderr).not.toContain('did you mean');
+  });
+});
+
 describe('ams-cashier sign validates --api and --time', () => {
   const base = () => ['sign', '--client-id', CLIENT, '--key', KEY, '--body', file('body.json', BODY)];
 
@@ -43,9 +64,11 @@ describe('ams-cashier sign validates --api and --time', () => {
     const r = cli.run([...base(), '--api', 'payy']);
     expect(r.code).toBe(2);
     expect(r.stdout).toBe('');
+    // Every modelled API, payments and customs, in the order the endpoint table lists them.
     expect(r.stderr).toContain(
-      '--api "payy" is not an AMS API; did you mean "pay"? Valid: pay, inquiryPayment, cancel, refund, inquiryRefund, consult, capture, createPaymentSession, retrievePaymentSession, declare, inquiryDeclarationRequests',
+      `--api "payy" is not an AMS API; did you mean "pay"? Valid: ${[...AMS_APIS, ...CUSTOMS_APIS].join(', ')}, or any`,
     );
+    expect(r.stderr).toContain('Valid: pay, inquiryPayment, cancel, refund, inquiryRefund, ');
     expect(cli.run([...base(), '--api', 'inquirypayment']).stderr).toContain('did you mean "inquiryPayment"?');
     const far = cli.run([...base(), '--api', 'notify']);
     expect(far.code).toBe(2);
@@ -183,11 +206,27 @@ describe('ams-cashier check: real positions, JSON on every outcome', () => {
     const bad = JSON.parse(cli.run(['check', '--json', file('t.json', '{"a": 1,}')]).stdout);
     expect(bad).toEqual({
       ok: false,
-      error: { code: 'INVALID_JSON', message: expect.stringContaining('t.json:1:8: invalid JSON: trailing comma'), line: 1, column: 8 },
+      command: 'check',
+      error: {
+        code: 'INVALID_JSON',
+        message: expect.stringContaining('t.json:1:8: invalid JSON: trailing comma'),
+        fix: 'Fix the JSON at the line and column given.',
+        line: 1,
+        column: 8,
+      },
     });
     const missing = cli.run(['check', '--json', join(dir, 'nope.json')]);
     expect(missing.code).toBe(2);
-    expect(JSON.parse(missing.stdout)).toEqual({ ok: false, error: { code: 'USAGE', message: expect.stringContaining('not found') } });
+    expect(missing.stderr).toBe('');
+    expect(JSON.parse(missing.stdout)).toEqual({
+      ok: false,
+      command: 'check',
+      error: {
+        code: 'USAGE',
+        message: expect.stringContaining('not found'),
+        fix: 'Run ams-cashier check --help for the options and an example.',
+      },
+    });
     const none = cli.run(['check', '--json']);
     expect(none.code).toBe(2);
     expect(JSON.parse(none.stdout)).toMatchObject({ ok: false, error: { code: 'USAGE' } });

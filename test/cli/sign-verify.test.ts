@@ -293,10 +293,20 @@ describe('ams-cashier verify', () => {
   it('exit 2 on unusable input; a malformed header is a finding (exit 1)', () => {
     expect(verify({ signature: sign(), publicKey: join(dir, 'missing.txt') }).code).toBe(2);
     expect(cli.run(['verify', '--path', PATH]).code).toBe(2);
-    const privAsPub = verify({ signature: sign(), publicKey: keyPath('merchant_private_pkcs1.pem') });
+    const keyLine = readFileSync(keyPath('merchant_private_pkcs1.pem'), 'utf8').split('\n')[1]!.slice(0, 30);
+    const privAsPub = verify({ signature: sign(), publicKey: keyPath('merchant_private_pkcs1.pem') }, false);
     expect(privAsPub.code).toBe(2);
     expect(privAsPub.stderr).toMatch(/--public-key: looks like a private key/);
-    expect(privAsPub.stderr).not.toContain(readFileSync(keyPath('merchant_private_pkcs1.pem'), 'utf8').split('\n')[1]!.slice(0, 30));
+    expect(privAsPub.stderr).not.toContain(keyLine);
+    // With --json the same error is the JSON answer on stdout, and stderr stays empty.
+    const asJson = verify({ signature: sign(), publicKey: keyPath('merchant_private_pkcs1.pem') });
+    expect([asJson.code, asJson.stderr]).toEqual([2, '']);
+    expect(JSON.parse(asJson.stdout)).toMatchObject({
+      ok: false,
+      command: 'verify',
+      error: { code: 'CONFIG', message: expect.stringMatching(/--public-key: looks like a private key/) },
+    });
+    expect(asJson.stdout).not.toContain(keyLine);
     const bad = diagnosis({ signature: 'algorithm=RSA256,signature=***' });
     expect(bad.code).toBe(1);
     expect(bad.d.code).toBe('malformed_signature');

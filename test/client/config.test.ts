@@ -1,7 +1,7 @@
 // AmsClient construction: validation with zod, sandbox/prefix rules, defaults, keys never shown, endpoints.
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { AmsClient, AmsConfigError, resolveEndpoint } from '../../src/index';
+import { AmsClient, AmsConfigError, AmsValidationError, resolveEndpoint } from '../../src/index';
 import { thrown } from '../helpers/expect';
 import { alipay, merchant, other, publicOf } from '../helpers/keys';
 
@@ -18,9 +18,23 @@ describe('AmsClient config', () => {
     expect(new AmsClient({ ...base, clientId: 'LIVE', keyVersion: 3 }).keyVersion).toBe('3');
     expect(new AmsClient({ ...base, clientId: 'LIVE' }).sandbox).toBe(false);
   });
-  it('rejects unknown keys, naming them', () => {
+  it('rejects unknown keys, naming them and the option each was meant to be', () => {
     const e = configError({ ...base, privatekey: 'x', timeout: 3 });
-    expect(e.message).toMatch(/unknown option\(s\) "privatekey", "timeout"/);
+    expect(e.message).toMatch(/unknown options "privatekey" \(did you mean "privateKey"\?\), "timeout" \(did you mean "timeoutMs"\?\)/);
+    expect(e.field).toBe('privatekey');
+    expect(configError({ ...base, timeoutMS: 5000 }).message).toBe(
+      'Invalid AmsClient config: unknown option "timeoutMS" (did you mean "timeoutMs"?)',
+    );
+    expect(configError({ ...base, max_retries: 1 }).message).toContain('"max_retries" (did you mean "maxRetries"?)');
+    expect(configError({ ...base, colour: 'blue' }).message).toBe('Invalid AmsClient config: unknown option "colour"; check the spelling');
+  });
+  it('per-call options: a mistyped one is refused before anything is sent, naming the option it was meant to be', async () => {
+    const client = new AmsClient({ ...base, transport: () => Promise.reject(new Error('nothing may be sent')) });
+    const err = await client.inquiryPayment({ paymentRequestId: 'p-1' }, { timeoutMS: 5 } as never).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(AmsValidationError);
+    expect((err as AmsValidationError).message).toBe(
+      'Invalid request options: timeoutMS: unknown option "timeoutMS" (did you mean "timeoutMs"?)',
+    );
   });
   it('rejects sandbox contradicting the SANDBOX_ prefix, both ways', () => {
     expect(configError({ ...base, sandbox: false }).message).toMatch(/sandbox: false contradicts/);

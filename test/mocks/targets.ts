@@ -1,7 +1,8 @@
 // Drives the embedded gateway two ways — msw handlers and the loopback HTTP server — behind one test-facing shape.
 import { setupServer } from 'msw/node';
 import { AmsClient, type AmsClientConfig } from '../../src/index';
-import { createAmsHandlers, startAmsGateway, type GatewayCore, type GatewayOptions } from '../../mocks/index';
+import { startAmsGateway, type GatewayCore, type GatewayOptions } from '../../mocks/index';
+import { createAmsHandlers } from '../../mocks/msw';
 import { alipay, merchant } from '../helpers/keys';
 
 export const CLIENT_ID = 'SANDBOX_5Y055A2Y2F6K05235';

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CaptureNotificationSchema, PaymentNotificationSchema, RefundNotificationSchema } from '../../src/notifications/schemas';
 import { BaseResponse } from '../../src/schemas/common';
-import { foreignSchema, safeParse } from '../../src/schemas/parse';
+import { safeParse } from '../../src/schemas/parse';
 import { PayRequest, PayResponse } from '../../src/schemas/pay';
 import { payRequest } from '../helpers/client';
 
@@ -118,28 +118,6 @@ describe('safeParse: the first parse interpreted, later ones compiled, always wh
       { result: { resultStatus: 'S', resultCode: '' } },
     ]) {
       expect(outcome(safeParse(BaseResponse, input))).toStrictEqual(outcome(BaseResponse.safeParse(input)));
-    }
-  });
-
-  it("a user's schema (foreignSchema) runs on zod's runtime every time: its callbacks run once per parse", () => {
-    let refines = 0;
-    let transforms = 0;
-    const user = foreignSchema(
-      z.object({
-        result: z.object({ resultCode: z.string() }),
-        n: z
-          .number()
-          .refine((v) => (refines++, v > 0))
-          .transform((v) => (transforms++, v * 2)),
-      }),
-    );
-    for (let i = 0; i < 3; i++) {
-      refines = transforms = 0;
-      expect(safeParse(user, { result: { resultCode: 'OK' }, n: 2 })).toMatchObject({ success: true, data: { n: 4 } });
-      expect([refines, transforms]).toEqual([1, 1]);
-      refines = transforms = 0;
-      expect(safeParse(user, { result: { resultCode: 'OK' }, n: -1 }).success).toBe(false);
-      expect(refines).toBe(1);
     }
   });
 

@@ -1,4 +1,5 @@
 // The config fields `check` knows, and a line for each unknown one with the field it was probably meant to be.
+import { closestName } from '../../internal/suggest';
 import type { CheckLine } from './report';
 
 export const CONFIG_FIELDS = [
@@ -19,14 +20,6 @@ export const CONFIG_FIELDS = [
   'payRequestFile',
 ] as const;
 
-function closest(name: string, candidates: readonly string[]): string | undefined {
-  const n = name.toLowerCase().replace(/[^a-z]/g, '');
-  return candidates.find((c) => {
-    const k = c.toLowerCase();
-    return k === n || k.startsWith(n.slice(0, 6)) || n.startsWith(k.slice(0, 8)) || k.replace(/file$/, 'path') === n;
-  });
-}
-
 /** A pass line when every field is known, else a fail line per unknown field. */
 export function fieldChecks(c: Record<string, unknown>): CheckLine[] {
   const lines: CheckLine[] = [];
@@ -35,7 +28,7 @@ export function fieldChecks(c: Record<string, unknown>): CheckLine[] {
   if (unknown.length === 0)
     lines.push({ id: 'config.fields', status: 'pass', title: 'config fields are known', detail: `${Object.keys(c).length} field(s)` });
   for (const k of unknown) {
-    const guess = closest(k, CONFIG_FIELDS);
+    const guess = closestName(k, CONFIG_FIELDS);
     lines.push({
       id: `config.fields.${k}`,
       status: 'fail',

@@ -1,4 +1,6 @@
-// The go-live check's report: one line per check, the summary, and its text form.
+// The go-live check's report: one line per check, the summary, its text form and its JSON form.
+import type { CliErrorInfo } from '../envelope';
+
 /** `warn`: likely a mistake that no source forbids; it does not fail the check. */
 export type CheckStatus = 'pass' | 'fail' | 'skip' | 'warn';
 
@@ -45,4 +47,49 @@ export function formatReport(report: CheckReport): string {
     `${report.ok ? 'OK' : 'NOT READY'}: ${report.passed} passed, ${report.failed} failed${report.warnings ? `, ${report.warnings} warning(s)` : ''}${report.skipped ? `, ${report.skipped} skipped` : ''} (${report.file})`,
   );
   return out.join('\n');
+}
+
+/** A check line in the JSON answer, in the shape every command's checks share: `{ name, ok, message, fix }`. */
+export interface CheckLineJson {
+  name: string;
+  ok: boolean;
+  status: CheckStatus;
+  /** What was checked. */
+  title: string;
+  /** The finding. */
+  message: string;
+  /** What to do about it; null when there is nothing to do. */
+  fix: string | null;
+  source?: string;
+}
+
+/** A line's detail reads "finding → what to do": the JSON answer gives the two apart. */
+function lineJson(c: CheckLine): CheckLineJson {
+  const arrow = c.detail.indexOf(' → ');
+  return {
+    name: c.id,
+    ok: c.status !== 'fail',
+    status: c.status,
+    title: c.title,
+    message: arrow < 0 ? c.detail : c.detail.slice(0, arrow),
+    fix: arrow < 0 ? null : c.detail.slice(arrow + 3),
+    ...(c.source !== undefined ? { source: c.source } : {}),
+  };
+}
+
+/** The report's payload in the JSON answer (`ok` and `command` are the envelope's). */
+export function checkReportJson(report: CheckReport): Omit<CheckReport, 'ok' | 'checks'> & { checks: CheckLineJson[] } {
+  const { ok: _ok, checks, ...counts } = report;
+  return { ...counts, checks: checks.map(lineJson) };
+}
+
+/** Why the report is not ok, for the JSON answer: the failing checks and the first one's fix. */
+export function checkReportError(report: CheckReport): CliErrorInfo | undefined {
+  if (report.ok) return undefined;
+  const failing = report.checks.filter((c) => c.status === 'fail').map(lineJson);
+  return {
+    code: 'CHECKS_FAILED',
+    message: `${failing.length} of ${report.checks.length} checks failed: ${failing.map((c) => c.name).join(', ')}`,
+    fix: failing.find((c) => c.fix !== null)?.fix ?? `${failing[0]?.title ?? 'a check'}: ${failing[0]?.message ?? 'see checks[]'}`,
+  };
 }
