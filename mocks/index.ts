@@ -32,5 +32,5 @@ export { CASHIER_PATH } from './cashier';
 export { CHECKOUT_PAGE_PATH, MGW_PATH, SDK_PAGE_HOSTS, SDK_RPC_HOSTS, SDK_REGION_CODES } from './web-sdk';
 export { buildGatewayReports } from './reports';
 export type { GatewayReportsOptions, GatewayReportFile } from './reports';
-export { testNotificationEndpoint, DEFAULT_NOTIFY_WAIT_MS } from './notify-test';
-export type { NotificationEndpointTestOptions, NotificationEndpointReport, ScenarioResult, TestOrder } from './notify-test';
+export { testNotificationEndpoint, DEFAULT_NOTIFY_WAIT_MS } from '../src/notify-test/run';
+export type { NotificationEndpointTestOptions, NotificationEndpointReport, ScenarioResult, TestOrder } from '../src/notify-test/run';

@@ -39,6 +39,12 @@ export interface MerchantAppOptions {
   /** Contract settlement currency; the shop charges in it. Default 'USD'. */
   currency?: string;
   onEvent?: (type: MerchantEventType, detail: Record<string, unknown>) => void;
+  /**
+   * Test routes for `ams-cashier notify-test --order-url`: POST /test/orders makes an order without paying it (the
+   * tool's notifications then carry its id and amount), GET /test/orders?paymentRequestId=… says whether it is paid.
+   * Never in production. Default false.
+   */
+  testRoutes?: boolean;
 }
 
 export interface MerchantApp {
@@ -170,6 +176,29 @@ export function createMerchantApp(options: MerchantAppOptions): MerchantApp {
     });
     await notify(req, res, next);
   });
+
+  if (options.testRoutes === true) {
+    app.post('/test/orders', (_req, res) => {
+      const amount = { currency, value: toMinorUnits(CATALOG['T-shirt']!, currency) };
+      const orderId = `order-${randomUUID().slice(0, 8)}`;
+      const order: Order = {
+        orderId,
+        paymentRequestId: `pay-${orderId}`,
+        item: 'T-shirt',
+        amount,
+        status: 'pending',
+        createdAt: Date.now(),
+      };
+      orders.set(orderId, order);
+      byRequestId.set(order.paymentRequestId, order);
+      res.json({ paymentRequestId: order.paymentRequestId, paymentAmount: amount });
+    });
+    app.get('/test/orders', (req, res) => {
+      const order = byRequestId.get(typeof req.query.paymentRequestId === 'string' ? req.query.paymentRequestId : '');
+      if (!order) res.status(404).json({ error: 'unknown order' });
+      else res.json({ paid: order.status === 'paid' });
+    });
+  }
 
   // The buyer comes back here. The store decides; while pending, ask Alipay (a notification may be late).
   app.get('/return', async (req, res) => {

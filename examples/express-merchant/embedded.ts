@@ -2,7 +2,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AmsClient, type Logger } from 'ams-cashier';
+import { AmsClient, type KeyInput, type Logger } from 'ams-cashier';
 import { startAmsGateway, type AmsGateway } from 'ams-cashier/mocks';
 import { createMerchantApp, type MerchantApp, type MerchantAppOptions } from './app.js';
 
@@ -24,6 +24,10 @@ export interface EmbeddedShopOptions {
   onEvent?: MerchantAppOptions['onEvent'];
   /** Default 0 (any free port). */
   merchantPort?: number;
+  /** The gateway's "Alipay" private key (default: a fresh one), e.g. to test the notify endpoint with it. */
+  alipayPrivateKey?: KeyInput;
+  /** The shop's test routes (MerchantAppOptions.testRoutes). */
+  testRoutes?: boolean;
 }
 
 export async function startEmbeddedShop(options: EmbeddedShopOptions = {}): Promise<EmbeddedShop> {
@@ -35,6 +39,7 @@ export async function startEmbeddedShop(options: EmbeddedShopOptions = {}): Prom
     merchantPublicKey: merchantKeys.publicKey,
     contractSettlementCurrency: 'USD',
     notifyRetryCompression: options.notifyRetryCompression ?? 1000,
+    ...(options.alipayPrivateKey !== undefined ? { alipayPrivateKey: options.alipayPrivateKey } : {}),
   });
   const client = new AmsClient({
     clientId,
@@ -43,7 +48,11 @@ export async function startEmbeddedShop(options: EmbeddedShopOptions = {}): Prom
     baseUrl: gateway.url,
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  const merchant = createMerchantApp({ client, ...(options.onEvent ? { onEvent: options.onEvent } : {}) });
+  const merchant = createMerchantApp({
+    client,
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    ...(options.testRoutes ? { testRoutes: true } : {}),
+  });
   const server: Server = await new Promise((resolve, reject) => {
     const s = merchant.app.listen(options.merchantPort ?? 0, '127.0.0.1', (err?: Error) => (err ? reject(err) : resolve(s)));
   });

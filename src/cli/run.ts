@@ -15,6 +15,7 @@ Commands:
   keys inspect <file>        tell what a key file is (no key material printed)
   inbox stats --redis URL    counts of the notification inbox queue (ams-cashier/bullmq)
   reconcile <dir|files…>     check settlement reports against each other and your ledger
+  notify-test --url URL      prove your notification endpoint with the notifications Antom sends
 
 Run ams-cashier <command> --help for the options and an example; ams-cashier --version (-v) prints the version.
 Exit codes: 0 ok / all checks pass / valid, 1 a check or verification fails, 2 unusable input,
@@ -38,6 +39,7 @@ export const COMMANDS: Readonly<Record<string, () => Promise<Command>>> = {
   keys: async () => import('./keys').then((m) => ({ run: m.runKeys, help: m.KEYS_HELP })),
   inbox: async () => import('./inbox').then((m) => ({ run: m.runInbox, help: m.INBOX_HELP })),
   reconcile: async () => import('./reconcile').then((m) => ({ run: m.runReconcile, help: m.RECONCILE_HELP })),
+  'notify-test': async () => import('./notify-test').then((m) => ({ run: m.runNotifyTest, help: m.NOTIFY_TEST_HELP })),
 };
 
 /** Commands whose first argument is a subcommand: their JSON answers name both (`keys generate`). */

@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import Ajv2020 from 'ajv/dist/2020';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../../src/cli/run';
-import { signRequest } from '../../src/index';
+import { createNotificationHandler, notificationAck, signRequest } from '../../src/index';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { createNotificationInbox } from '../../src/bullmq';
 import { CLIENT as DOCTOR, startDoctorWorld, type DoctorWorld } from '../doctor/scenarios';
-import { keyFile, keyPath, merchant } from '../helpers/keys';
+import { alipay, keyFile, keyPath, merchant } from '../helpers/keys';
 import { CLIENT_ID, PATH } from '../notifications/helpers';
 import { signedPayment } from '../bullmq/helpers';
 import { requireRedisServer, startRedisServer, type RedisServer } from '../redis/redis-server';
@@ -18,7 +20,7 @@ const schema = JSON.parse(readFileSync(new URL('../../docs/cli-output.schema.jso
 const validate = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, strictTypes: false }).compile(schema);
 
 /** The verdict codes: the command ran and said no (exit 1), with its payload. */
-const VERDICTS = ['CHECKS_FAILED', 'INVALID_SIGNATURE', 'KEY_NOT_USABLE', 'NOT_A_KEY', 'NOT_RECONCILED'];
+const VERDICTS = ['CHECKS_FAILED', 'INVALID_SIGNATURE', 'KEY_NOT_USABLE', 'NOT_A_KEY', 'NOT_RECONCILED', 'SCENARIOS_FAILED'];
 
 interface Answer {
   ok: boolean;
@@ -212,8 +214,11 @@ describe('every command answers --json in the one envelope', () => {
     } finally {
       await inbox.close();
     }
-    const stats = await answer(['inbox', 'stats', '--redis', url, '--client-id', CLIENT_ID], { command: 'inbox stats', exit: 0 });
-    expect(stats).toMatchObject({ queue: `ams-notifications-${CLIENT_ID}`, queued: 1 });
+    const stats = await answer(['inbox', 'stats', '--redis', url, '--client-id', CLIENT_ID, '--path', PATH], {
+      command: 'inbox stats',
+      exit: 0,
+    });
+    expect(stats).toMatchObject({ queue: `ams-notifications-${CLIENT_ID}@%2Falipay%2Fnotify`, queued: 1 });
     await answer(['inbox', 'stats', '--redis', url, '--queue', 'never-created'], {
       command: 'inbox stats',
       exit: 1,
@@ -260,6 +265,44 @@ describe('every command answers --json in the one envelope', () => {
       code: 'USAGE',
     });
     expect(header.error!.message).toContain('wrong.csv has unknown column(s) kind, ref, amount');
+  });
+
+  it('notify-test: every scenario passed, one failed, unusable input', async () => {
+    const handler = createNotificationHandler({ alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID, onPayment: () => undefined });
+    const good = createServer(handler);
+    const lax = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end(notificationAck().body));
+    });
+    try {
+      const [goodUrl, laxUrl] = await Promise.all(
+        [good, lax].map(async (s) => {
+          await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+          return `http://127.0.0.1:${(s.address() as AddressInfo).port}${PATH}`;
+        }),
+      );
+      const base = [
+        'notify-test',
+        '--client-id',
+        CLIENT_ID,
+        '--alipay-private-key',
+        keyPath('alipay_private.pem'),
+        '--only',
+        'payment-result,forged-signature',
+      ];
+      const ok = await answer([...base, '--url', goodUrl!], { command: 'notify-test', exit: 0 });
+      expect((ok.scenarios as Array<{ name: string; ok: boolean }>).map((x) => [x.name, x.ok])).toEqual([
+        ['payment-result', true],
+        ['forged-signature', true],
+      ]);
+      const bad = await answer([...base, '--url', laxUrl!], { command: 'notify-test', exit: 1, code: 'SCENARIOS_FAILED' });
+      expect(bad.error!.message).toContain('forged-signature');
+      await answer(['notify-test', '--client-id', CLIENT_ID], { command: 'notify-test', exit: 2, code: 'USAGE' });
+    } finally {
+      good.closeAllConnections();
+      lax.closeAllConnections();
+      await Promise.all([good, lax].map((s) => new Promise<void>((r) => s.close(() => r()))));
+    }
   });
 
   it('an unknown command is answered in JSON too', async () => {

@@ -3,7 +3,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { testNotificationEndpoint } from '../../mocks/notify-test';
+import { testNotificationEndpoint } from '../../src/notify-test/run';
 import { createFetchNotificationHandler, createNotificationHandler, notificationAck, verifyNotification } from '../../src/index';
 
 const CLIENT_ID = 'SANDBOX_NOTIFY_TEST_1';
@@ -211,5 +211,31 @@ describe('testNotificationEndpoint names what a broken endpoint does wrong', () 
     expect(report.alipayPublicKey).toMatch(/^-----BEGIN PUBLIC KEY-----/);
     expect(report.alipayPrivateKey).toMatch(/^-----BEGIN PRIVATE KEY-----/);
     expect(failing(report)).toEqual(['payment-result']);
+  });
+});
+
+describe('testNotificationEndpoint where nothing answers', () => {
+  it('nothing listening is an AmsConnectionError, never a report of passed refusals', async () => {
+    const url = await serve(() => undefined);
+    const port = new URL(url).port;
+    await new Promise<void>((r) => servers.pop()!.close(() => r()));
+    await expect(testNotificationEndpoint({ url, clientId: CLIENT_ID, alipayPrivateKey: ALIPAY_PRIVATE })).rejects.toThrow(
+      new RegExp(`nothing answers at http://127.0.0.1:${port} \\(ECONNREFUSED\\)`),
+    );
+  });
+
+  it('an endpoint that never answers fails the forgeries too: silence is not a refusal', async () => {
+    const url = await serve(() => undefined);
+    const report = await testNotificationEndpoint({
+      url,
+      clientId: CLIENT_ID,
+      alipayPrivateKey: ALIPAY_PRIVATE,
+      only: ['forged-signature', 'large-body'],
+      waitMs: 300,
+    });
+    expect(report.scenarios.map((s) => [s.name, s.ok, s.problem])).toEqual([
+      ['forged-signature', false, 'no answer within 300 ms'],
+      ['large-body', false, 'no answer within 300 ms'],
+    ]);
   });
 });

@@ -2,13 +2,15 @@
 import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { NOTIFICATION_ACK_BODY } from '../src/notifications/ack';
-import { formatRequestTime } from '../src/rules/time';
-import { loadPrivateKey, type KeyInput } from '../src/signing/keys';
-import { signRequest } from '../src/signing/sign';
-import { SCENARIOS, type Scenario, type ScenarioInput, type TestOrder } from './notify-scenarios';
+import { connect } from 'node:net';
+import { AmsConnectionError } from '../errors';
+import { NOTIFICATION_ACK_BODY } from '../notifications/ack';
+import { formatRequestTime } from '../rules/time';
+import { loadPrivateKey, type KeyInput } from '../signing/keys';
+import { signRequest } from '../signing/sign';
+import { SCENARIOS, type Scenario, type ScenarioInput, type TestOrder } from './scenarios';
 
-export type { TestOrder } from './notify-scenarios';
+export type { TestOrder } from './scenarios';
 
 /** How long Antom waits for an answer is not published; this is the embedded gateway's per-attempt wait. */
 export const DEFAULT_NOTIFY_WAIT_MS = 10_000;
@@ -137,6 +139,24 @@ function send(
   });
 }
 
+/** Something listens at the URL: else every scenario would say nothing useful. */
+function reachable(url: URL, waitMs: number): Promise<void> {
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  const host = url.hostname.replace(/^\[|\]$/g, '');
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port, timeout: waitMs }, () => {
+      socket.destroy();
+      resolve();
+    });
+    const fail = (why: string): void => {
+      socket.destroy();
+      reject(new AmsConnectionError(`nothing answers at ${url.origin} (${why}): start your app there, or give the URL it listens on`));
+    };
+    socket.on('error', (err: NodeJS.ErrnoException) => fail(err.code ?? err.message));
+    socket.on('timeout', () => fail(`no connection within ${waitMs} ms`));
+  });
+}
+
 /** An acknowledgement: HTTP 200 and the fixed body (as JSON: a reformatted one is still read by Antom). */
 function isAck(a: Answer): boolean {
   if (a.status !== 200) return false;
@@ -157,8 +177,18 @@ function signedHeaders(path: string, clientId: string, body: string, key: KeyObj
   };
 }
 
+/** An answer, or a refusal by closing the connection on a body it would not read; never silence or nobody there. */
+function answered(a: Answer): boolean {
+  return a.status !== undefined || a.error === 'ECONNRESET' || a.error === 'EPIPE';
+}
+
 function grade(s: Scenario, a: Answer, waitMs: number): Pick<ScenarioResult, 'ok' | 'problem' | 'fix' | 'note'> {
   const seen = a.error ? a.error : `HTTP ${a.status}${a.body ? ` ${JSON.stringify(a.body.slice(0, 80))}` : ''}`;
+  const silent = {
+    ok: false,
+    problem: a.error?.startsWith('no answer') ? `no answer within ${waitMs} ms` : `no answer (${a.error})`,
+    fix: s.fix,
+  };
   if (s.expect === 'not acknowledged') {
     if (isAck(a))
       return {
@@ -166,13 +196,9 @@ function grade(s: Scenario, a: Answer, waitMs: number): Pick<ScenarioResult, 'ok
         problem: `your endpoint accepted a forged notification (${s.sent}): anyone can mark your orders paid`,
         fix: 'verify the signature over the raw body, the client id and the headers before anything else (verifyNotification, createNotificationHandler)',
       };
-    return { ok: true };
+    return answered(a) ? { ok: true } : silent;
   }
-  if (s.expect === 'an answer') {
-    if (a.status === undefined && a.error?.startsWith('no answer'))
-      return { ok: false, problem: `no answer within ${waitMs} ms`, fix: s.fix };
-    return { ok: true };
-  }
+  if (s.expect === 'an answer') return answered(a) ? { ok: true } : silent;
   if (!isAck(a))
     return {
       ok: false,
@@ -217,6 +243,7 @@ export async function testNotificationEndpoint(options: NotificationEndpointTest
   if (unknown.length > 0)
     throw new TypeError(`unknown scenario(s) ${unknown.join(', ')}; the scenarios are ${SCENARIOS.map((s) => s.name).join(', ')}`);
 
+  await reachable(url, waitMs);
   const results: ScenarioResult[] = [];
   const input: ScenarioInput = {
     clientId: options.clientId,
