@@ -266,12 +266,8 @@ export async function testNotificationEndpoint(options: NotificationEndpointTest
       ms = Math.max(ms, last.ms);
       verdict = grade(s, last, waitMs);
       if (!verdict.ok) break;
-      if (r.pendingFor && options.order?.isPaid && (await options.order.isPaid(r.pendingFor))) {
-        verdict = {
-          ok: false,
-          problem: 'after PAYMENT_PENDING your order is paid: a pending payment is not paid (its resultStatus S means "processing")',
-          fix: 'ship on outcome "paid" only (PAYMENT_RESULT with resultStatus S); treat PAYMENT_PENDING as pending',
-        };
+      if (r.then && options.order?.isPaid && (await options.order.isPaid(r.then.paymentRequestId)) !== r.then.paid) {
+        verdict = { ok: false, problem: r.then.problem, fix: r.then.fix };
         break;
       }
     }

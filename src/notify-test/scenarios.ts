@@ -25,9 +25,24 @@ export interface ScenarioRequest {
   signature?: string;
   /** The body sent in chunks over a while. */
   slow?: { chunks: number; spreadMs: number };
-  /** After this request, the order hook is asked whether the merchant treats this payment as paid (it must not). */
-  pendingFor?: string;
+  /** After this request, the order hook (when it has `isPaid`) is asked whether the merchant treats this order as paid. */
+  then?: PaidCheck;
 }
+
+/** What the merchant's order must say after a request, and what to tell it when it does not. */
+export interface PaidCheck {
+  paymentRequestId: string;
+  paid: boolean;
+  problem: string;
+  fix: string;
+}
+
+const paidAfterResult = (order: TestOrder): PaidCheck => ({
+  paymentRequestId: order.paymentRequestId,
+  paid: true,
+  problem: 'acknowledged, but your order is not paid: a PAYMENT_RESULT with resultStatus S for its amount is the payment',
+  fix: 'mark the order paid on outcome "paid" when paymentRequestId and paymentAmount are the order\'s (matchNotification)',
+});
 
 export interface Scenario {
   name: string;
@@ -45,6 +60,13 @@ const TIME = '2026-01-01T10:00:00+08:00';
 
 function id(prefix: string): string {
   return `${prefix}${Date.now()}${randomBytes(6).toString('hex')}`;
+}
+
+/** A minor-unit value one less (or one more, for 0): an amount that is not the order's. */
+function lessByOne(value: string): string {
+  if (!/^\d+$/.test(value)) return `${value}1`;
+  const n = BigInt(value);
+  return (n === 0n ? 1n : n - 1n).toString();
 }
 
 function payment(order: TestOrder, notifyType: 'PAYMENT_RESULT' | 'PAYMENT_PENDING', result: object): Record<string, unknown> {
@@ -71,7 +93,10 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: 'acknowledged',
     sent: 'PAYMENT_RESULT, resultStatus S',
     fix: VERIFY_FIX,
-    build: async (i) => one(payment(await i.order(), 'PAYMENT_RESULT', S)),
+    build: async (i) => {
+      const order = await i.order();
+      return one(payment(order, 'PAYMENT_RESULT', S), { then: paidAfterResult(order) });
+    },
   },
   {
     name: 'redelivery',
@@ -92,9 +117,35 @@ export const SCENARIOS: readonly Scenario[] = [
       const order = await i.order();
       const pending = payment(order, 'PAYMENT_PENDING', S);
       return [
-        { body: json(pending), pendingFor: order.paymentRequestId },
-        { body: json({ ...pending, notifyType: 'PAYMENT_RESULT', paymentTime: TIME }) },
+        {
+          body: json(pending),
+          then: {
+            paymentRequestId: order.paymentRequestId,
+            paid: false,
+            problem: 'after PAYMENT_PENDING your order is paid: a pending payment is not paid (its resultStatus S means "processing")',
+            fix: 'ship on outcome "paid" only (PAYMENT_RESULT with resultStatus S); treat PAYMENT_PENDING as pending',
+          },
+        },
+        { body: json({ ...pending, notifyType: 'PAYMENT_RESULT', paymentTime: TIME }), then: paidAfterResult(order) },
       ];
+    },
+  },
+  {
+    name: 'amount-mismatch',
+    expect: 'an answer',
+    sent: 'PAYMENT_RESULT, resultStatus S, for an order but not its amount (one minor unit less)',
+    fix: 'answer it (acknowledging is fine: it is genuine), but never mark an order paid for an amount that is not its own',
+    build: async (i) => {
+      const order = await i.order();
+      const short = { ...order.paymentAmount, value: lessByOne(order.paymentAmount.value) };
+      return one(payment({ ...order, paymentAmount: short }, 'PAYMENT_RESULT', S), {
+        then: {
+          paymentRequestId: order.paymentRequestId,
+          paid: false,
+          problem: `your order is paid by a notification for ${short.value} ${short.currency}, not its ${order.paymentAmount.value} ${order.paymentAmount.currency}`,
+          fix: "compare paymentAmount (currency and value) with the order's before marking it paid (matchNotification does)",
+        },
+      });
     },
   },
   {

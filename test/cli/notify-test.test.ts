@@ -47,9 +47,9 @@ describe('ams-cashier notify-test', () => {
       keyPath('alipay_private.pem'),
     ]);
     expect(r.code).toBe(0);
-    expect(r.stdout.split('\n').filter((l) => l.startsWith('PASS'))).toHaveLength(15);
+    expect(r.stdout.split('\n').filter((l) => l.startsWith('PASS'))).toHaveLength(16);
     expect(r.stdout).toMatch(/^Slowest acknowledgement: \d+ ms of the 10000 ms Antom waits\.$/m);
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('OK: your endpoint answers every notification as Antom needs (15 scenarios)');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('OK: your endpoint answers every notification as Antom needs (16 scenarios)');
   });
 
   it('names an endpoint that acknowledges forgeries, with the fix, exit 1', async () => {
@@ -66,7 +66,7 @@ describe('ams-cashier notify-test', () => {
     expect(r.stdout).toMatch(/^FAIL {2}forged-signature: .*→ HTTP 200/m);
     expect(r.stdout).toContain('your endpoint accepted a forged notification');
     expect(r.stdout).toMatch(/fix: verify the signature over the raw body/);
-    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('NOT READY: 4 of 15 scenarios failed');
+    expect(r.stdout.trimEnd().split('\n').at(-1)).toBe('NOT READY: 4 of 16 scenarios failed');
   });
 
   it('without a key: makes a pair, keeps the private half (0600, never printed), prints the public half; refuses to overwrite it', async () => {

@@ -4,7 +4,13 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testNotificationEndpoint } from '../../src/notify-test/run';
-import { createFetchNotificationHandler, createNotificationHandler, notificationAck, verifyNotification } from '../../src/index';
+import {
+  createFetchNotificationHandler,
+  createNotificationHandler,
+  matchNotification,
+  notificationAck,
+  verifyNotification,
+} from '../../src/index';
 
 const CLIENT_ID = 'SANDBOX_NOTIFY_TEST_1';
 const PATH = '/ams/notify';
@@ -56,6 +62,7 @@ describe('testNotificationEndpoint against correct endpoints', () => {
       'payment-result',
       'redelivery',
       'pending-then-result',
+      'amount-mismatch',
       'payment-failed',
       'refund-result',
       'capture-result',
@@ -76,41 +83,52 @@ describe('testNotificationEndpoint against correct endpoints', () => {
     expect(report.alipayPublicKey).toBeUndefined();
   });
 
-  it('the Fetch handler passes too, and the order hook feeds the payments and sees pending not paid', { timeout: 60_000 }, async () => {
-    const orders = new Map<string, 'open' | 'paid'>();
-    let n = 0;
-    const handler = createFetchNotificationHandler({
-      alipayPublicKey: ALIPAY_PUBLIC,
-      clientId: CLIENT_ID,
-      onPayment: (p) => {
-        if (!orders.has(p.paymentRequestId)) throw new Error('unknown order');
-        if (p.outcome === 'paid') orders.set(p.paymentRequestId, 'paid');
-      },
-      onOther: () => undefined,
-    });
-    const url = await serve(async (req, res) => {
-      const body = await readAll(req);
-      const r = await handler(
-        new Request(`http://x${req.url}`, { method: 'POST', headers: req.headers as Record<string, string>, body: new Uint8Array(body) }),
-      );
-      res.writeHead(r.status, Object.fromEntries(r.headers)).end(Buffer.from(await r.arrayBuffer()));
-    });
-    const report = await testNotificationEndpoint({
-      url,
-      clientId: CLIENT_ID,
-      alipayPrivateKey: ALIPAY_PRIVATE,
-      order: {
-        create: async () => {
-          const paymentRequestId = `ORDER-${++n}`;
-          orders.set(paymentRequestId, 'open');
-          return { paymentRequestId, paymentAmount: { currency: 'EUR', value: '2500' } };
+  it(
+    'the Fetch handler passes too, and the order hook feeds the payments, sees pending not paid, and paid only for the amount',
+    { timeout: 60_000 },
+    async () => {
+      const orders = new Map<string, 'open' | 'paid'>();
+      const amount = { currency: 'EUR', value: '2500' };
+      let n = 0;
+      const handler = createFetchNotificationHandler({
+        alipayPublicKey: ALIPAY_PUBLIC,
+        clientId: CLIENT_ID,
+        onPayment: (p) => {
+          if (!orders.has(p.paymentRequestId)) throw new Error('unknown order');
+          const match = matchNotification(
+            p,
+            { paymentRequestId: p.paymentRequestId, paymentAmount: amount },
+            { outcomes: ['paid', 'failed', 'pending'] },
+          );
+          if (!match.ok) return; // genuine, but not this order's amount: acknowledged, never paid
+          if (p.outcome === 'paid') orders.set(p.paymentRequestId, 'paid');
         },
-        isPaid: async (id) => orders.get(id) === 'paid',
-      },
-    });
-    expect(failing(report)).toEqual([]);
-    expect([...orders.values()].filter((s) => s === 'paid').length).toBeGreaterThan(3);
-  });
+        onOther: () => undefined,
+      });
+      const url = await serve(async (req, res) => {
+        const body = await readAll(req);
+        const r = await handler(
+          new Request(`http://x${req.url}`, { method: 'POST', headers: req.headers as Record<string, string>, body: new Uint8Array(body) }),
+        );
+        res.writeHead(r.status, Object.fromEntries(r.headers)).end(Buffer.from(await r.arrayBuffer()));
+      });
+      const report = await testNotificationEndpoint({
+        url,
+        clientId: CLIENT_ID,
+        alipayPrivateKey: ALIPAY_PRIVATE,
+        order: {
+          create: async () => {
+            const paymentRequestId = `ORDER-${++n}`;
+            orders.set(paymentRequestId, 'open');
+            return { paymentRequestId, paymentAmount: amount };
+          },
+          isPaid: async (id) => orders.get(id) === 'paid',
+        },
+      });
+      expect(failing(report)).toEqual([]);
+      expect([...orders.values()].filter((s) => s === 'paid').length).toBeGreaterThan(3);
+    },
+  );
 });
 
 describe('testNotificationEndpoint names what a broken endpoint does wrong', () => {
@@ -192,6 +210,39 @@ describe('testNotificationEndpoint names what a broken endpoint does wrong', () 
         },
       });
       expect(report.scenarios[0]).toMatchObject({ ok: false, problem: expect.stringMatching(/a pending payment is not paid/) });
+
+      // The same endpoint pays an order for an amount that is not its own; one that acknowledges and never pays is named too.
+      const mismatch = await testNotificationEndpoint({
+        url,
+        clientId: CLIENT_ID,
+        alipayPrivateKey: ALIPAY_PRIVATE,
+        only: ['amount-mismatch'],
+        order: {
+          create: async () => ({ paymentRequestId: `O-${++n}`, paymentAmount: { currency: 'USD', value: '100' } }),
+          isPaid: async (id) => paid.has(id),
+        },
+      });
+      expect(mismatch.scenarios[0]).toMatchObject({
+        ok: false,
+        status: 200,
+        problem: expect.stringMatching(/paid by a notification for 99 USD, not its 100 USD/),
+        fix: expect.stringMatching(/matchNotification/),
+      });
+      const never = await testNotificationEndpoint({
+        url,
+        clientId: CLIENT_ID,
+        alipayPrivateKey: ALIPAY_PRIVATE,
+        only: ['payment-result'],
+        order: {
+          create: async () => ({ paymentRequestId: `O-${++n}`, paymentAmount: { currency: 'USD', value: '100' } }),
+          isPaid: async () => false,
+        },
+      });
+      expect(never.scenarios[0]).toMatchObject({
+        ok: false,
+        status: 200,
+        problem: expect.stringMatching(/acknowledged, but your order is not paid/),
+      });
 
       const silent = await serve(() => undefined);
       const r2 = await testNotificationEndpoint({
