@@ -86,7 +86,7 @@ import {
 } from './schemas/lifecycle';
 import { PayResponse as PayResponseSchema } from './schemas/pay';
 import { runDoctor, type DoctorOptions } from './doctor/probe';
-import type { DoctorReport } from './doctor/verdict';
+import type { DoctorReport } from './doctor/report';
 import { getCryptoBackend, type CryptoBackendName } from './signing/backend';
 import { KEY_VERSION_RE } from './signing/header';
 import { CurrencyCode } from './schemas/common';

@@ -62,7 +62,7 @@ export type { InquireExchangeRateRequest, InquireExchangeRateResponse, PaymentQu
 export type { GenericRequestOptions, GenericResponse } from './api/generic';
 export { DEFAULT_AWAIT_SCHEDULE_SECONDS } from './api/lifecycle';
 export type { AwaitPaymentOptions, AwaitPaymentResult } from './api/lifecycle';
-export type { DoctorCheck, DoctorReport } from './doctor/verdict';
+export type { DoctorCheck, DoctorReport } from './doctor/report';
 export type { DoctorOptions } from './doctor/probe';
 
 // Building the request and sending the buyer to the cashier.

@@ -1,7 +1,8 @@
 // `ams-cashier doctor`: proves the credentials against the gateway with one read-only inquiry, one line per check.
 import { REGIONS, originOf, regionOrigin, shownUrl } from '../api/endpoint';
 import { AmsClient } from '../client';
-import { ownKeyAsAlipayCheck, type DoctorCheck, type DoctorReport } from '../doctor/verdict';
+import type { DoctorCheck, DoctorReport } from '../doctor/report';
+import { ownKeyAsAlipayCheck } from '../doctor/verdict';
 import { AmsConfigError } from '../errors';
 import { MIN_RSA_BITS } from '../signing/keys';
 import { parseCommandArgs, stringOpt, type Parsed } from './args';

@@ -6,7 +6,8 @@ import { resolveEndpoint } from '../api/endpoint';
 import { AmsError } from '../errors';
 import type { HttpResponse, Transport } from '../http/types';
 import { InquiryPaymentResponse } from '../schemas/lifecycle';
-import { doctorVerdict, type DoctorInput, type DoctorReport } from './verdict';
+import type { DoctorInput, DoctorReport } from './report';
+import { doctorVerdict } from './verdict';
 
 export interface DoctorOptions {
   /** Aborts the inquiry; an aborted doctor rejects instead of reporting. */

@@ -12,53 +12,9 @@ import {
   AmsUnknownResultError,
 } from '../errors';
 import type { HttpResponse } from '../http/types';
+import { networkFailure, notAmsAnswer } from './no-answer';
+import { check, type DoctorCheck, type DoctorInput, type DoctorReport } from './report';
 import { publicKeyFingerprint } from '../signing/keys';
-
-/** One finding: `fix` says what to do when `ok` is false (null when there is nothing to do). */
-export interface DoctorCheck {
-  /** Stable: `private-key`, `network`, `request-signature`, `client-id`, `environment`, `access`, `alipay-public-key`, `clock`, `answer`. */
-  name: string;
-  ok: boolean;
-  message: string;
-  fix: string | null;
-}
-
-/** `ok` is true only when every check passed: Alipay accepted the signature and its answer verified. */
-export interface DoctorReport {
-  ok: boolean;
-  checks: DoctorCheck[];
-}
-
-/**
- * How far this machine's clock may be from the gateway's before it is reported. AMS documents no window for
- * Request-Time; a minute is already far for an NTP-synced server, and notification freshness checks
- * (`toleranceMs`) compare against this clock.
- */
-export const CLOCK_TOLERANCE_MS = 60_000;
-
-export interface DoctorInput {
-  clientId: string;
-  sandbox: boolean;
-  /** Where the inquiry went. */
-  url: string;
-  /** The signed path. */
-  path: string;
-  keyVersion: string | null;
-  agentToken: boolean;
-  privateKey: KeyObject;
-  alipayPublicKey: KeyObject;
-  /** The proxy the environment names for `url` (no credentials), when there is one. */
-  proxy: string | undefined;
-  /** The HTTP answer as received, when one arrived. */
-  response: HttpResponse | undefined;
-  /** What the request pipeline made of it: the verified value, or the AmsError it threw. */
-  outcome: { value: unknown } | { error: AmsError };
-  /** This machine's clock just before sending and just after the answer arrived. */
-  sentAt: Date | undefined;
-  receivedAt: Date | undefined;
-}
-
-const check = (name: string, ok: boolean, message: string, fix: string | null = null): DoctorCheck => ({ name, ok, message, fix });
 
 const envName = (sandbox: boolean): string => (sandbox ? 'sandbox' : 'live');
 const dashboardTab = (sandbox: boolean): string =>
@@ -82,96 +38,6 @@ export function privateKeyFacts(privateKey: KeyObject): { bits: number | undefin
     fingerprint: publicKeyFingerprint(pub),
     publicKeyBase64: (pub.export({ type: 'spki', format: 'der' }) as Buffer).toString('base64'),
   };
-}
-
-/** The first `code` on an error's cause chain (node socket and TLS errors, axios errors). */
-function causeCode(err: unknown): string | undefined {
-  let e: unknown = err;
-  for (let depth = 0; depth < 6 && e instanceof Error; depth++) {
-    const code = (e as { code?: unknown }).code;
-    if (typeof code === 'string') return code;
-    e = e.cause;
-  }
-  return undefined;
-}
-
-const TLS_CODE = /CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|ERR_TLS|ERR_SSL|EPROTO|HOSTNAME_MISMATCH/;
-
-/** A request that got no HTTP answer: which step failed (DNS, connect, TLS, proxy, timeout) and what to check. */
-function networkFailure(input: DoctorInput, err: AmsConnectionError): DoctorCheck {
-  const host = new URL(input.url).host;
-  const code = causeCode(err);
-  const via = input.proxy ? ` through the proxy ${input.proxy} (named by HTTPS_PROXY / HTTP_PROXY / ALL_PROXY)` : '';
-  const proxyFix = input.proxy
-    ? ` Check the proxy ${input.proxy} is up and lets CONNECT to ${host} through, or add ${host} to NO_PROXY.`
-    : '';
-  if (err instanceof AmsTimeoutError || code === 'ETIMEDOUT')
-    return check(
-      'network',
-      false,
-      `no answer from ${host}${via} within the timeout: the request was sent but nothing came back`,
-      `Check that outbound HTTPS to ${host}:443 is allowed by your firewall or security group.${proxyFix}`,
-    );
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME')
-    return check(
-      'network',
-      false,
-      `DNS: ${input.proxy ? `the proxy's host in ${input.proxy}` : host} could not be resolved (${code})`,
-      `Check the host name (region ${host.includes('sea') ? 'SEA' : 'NA'} or your baseUrl) and that this machine's DNS resolver works (try: getent hosts ${host}).${proxyFix}`,
-    );
-  if (code === 'ECONNREFUSED')
-    return check(
-      'network',
-      false,
-      `connect: ${input.proxy ? `the proxy ${input.proxy}` : host} refused the connection (ECONNREFUSED): nothing listens on that port`,
-      input.proxy
-        ? proxyFix.trim()
-        : `Check the port in baseUrl and that the gateway (or your egress proxy) is running; Alipay's gateways listen on 443.`,
-    );
-  if (code !== undefined && TLS_CODE.test(code))
-    return check(
-      'network',
-      false,
-      `TLS: the certificate of ${host}${via} was not accepted (${code})`,
-      `Something between you and Alipay presents its own certificate (a TLS-inspecting proxy or firewall) or baseUrl points at a host with a self-signed or expired certificate. ` +
-        `If your company inspects TLS, give Node its root CA with NODE_EXTRA_CA_CERTS=/path/to/ca.pem; never disable certificate checks.`,
-    );
-  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED')
-    return check(
-      'network',
-      false,
-      `connect: the connection to ${host}${via} was closed before an answer (${code})`,
-      `A firewall or proxy may drop TLS to ${host}; check that outbound HTTPS to it is allowed.${proxyFix}`,
-    );
-  if (code === 'ENETUNREACH' || code === 'EHOSTUNREACH')
-    return check(
-      'network',
-      false,
-      `connect: ${host} is unreachable from this machine (${code})`,
-      `Check the routing / egress rules of this machine for ${host}:443.${proxyFix}`,
-    );
-  return check('network', false, `${host}${via} could not be reached: ${err.message}`, `Check outbound HTTPS to ${host}.${proxyFix}`);
-}
-
-/** An HTTP answer that is not an AMS answer: a proxy asking for credentials, an HTML error page, a wrong baseUrl. */
-function notAmsAnswer(input: DoctorInput, err: AmsHttpError): DoctorCheck {
-  const host = new URL(input.url).host;
-  if (err.httpStatus === 407)
-    return check(
-      'network',
-      false,
-      `proxy: HTTP 407 — the proxy${input.proxy ? ` ${input.proxy}` : ''} wants credentials before it forwards anything to ${host}`,
-      'Put the proxy credentials in the proxy URL (HTTPS_PROXY=http://user:password@proxy:port) or use a transport configured for your proxy.',
-    );
-  const contentType = input.response?.headers['content-type'] ?? 'no content-type';
-  return check(
-    'network',
-    false,
-    `${host} answered HTTP ${err.httpStatus} (${contentType}) with something that is not an AMS answer: ${err.message.replace(/^inquiryPayment: /, '')}`,
-    input.proxy
-      ? `The proxy ${input.proxy} or a firewall answered instead of Alipay: check its logs and that it lets ${host} through.`
-      : `Check baseUrl / region: ${new URL(input.url).origin} must be an AMS gateway (https://open-na.alipay.com or https://open-sea.alipay.com), not a proxy path or a web page.`,
-  );
 }
 
 interface ResultFields {
@@ -253,6 +119,13 @@ function unverifiable(input: DoctorInput, err: AmsSignatureError): DoctorCheck {
       );
   }
 }
+
+/**
+ * How far this machine's clock may be from the gateway's before it is reported. AMS documents no window for
+ * Request-Time; a minute is already far for an NTP-synced server, and notification freshness checks
+ * (`toleranceMs`) compare against this clock.
+ */
+export const CLOCK_TOLERANCE_MS = 60_000;
 
 /** The offset of this machine's clock from the gateway's Response-Time, measured at the middle of the exchange. */
 function clockCheck(input: DoctorInput): DoctorCheck | undefined {

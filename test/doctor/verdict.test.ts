@@ -3,7 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { createPrivateKey } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { doctorVerdict, type DoctorInput } from '../../src/doctor/verdict';
+import type { DoctorInput } from '../../src/doctor/report';
+import { doctorVerdict } from '../../src/doctor/verdict';
 import {
   AmsApiError,
   AmsClient,
@@ -22,12 +23,12 @@ import { alipay, merchant } from '../helpers/keys';
 const failing = (r: DoctorReport) => r.checks.filter((c) => !c.ok).map((c) => c.name);
 const byName = (r: DoctorReport, name: string) => r.checks.find((c) => c.name === name)!;
 
-function clientWith(transport: Transport): AmsClient {
+function clientWith(transport: Transport, region: 'NA' | 'SEA' | 'EU' = 'NA'): AmsClient {
   return new AmsClient({
     clientId: 'SANDBOX_UNIT',
     privateKey: merchant.privatePkcs8Pem,
     alipayPublicKey: alipay.publicBase64,
-    region: 'NA',
+    region,
     transport,
   });
 }
@@ -52,6 +53,20 @@ describe('network verdicts through a transport', () => {
     });
   });
 
+  it.each([
+    ['NA', 'open-na.alipay.com'],
+    ['SEA', 'open-sea.alipay.com'],
+    ['EU', 'open-de-global.alipay.com'],
+  ] as const)('DNS names the region of the gateway it could not resolve: %s', async (region, host) => {
+    const r = await clientWith(async () => {
+      throw socketError('ENOTFOUND');
+    }, region).doctor();
+    expect(byName(r, 'network')).toMatchObject({
+      message: `DNS: ${host} could not be resolved (ENOTFOUND)`,
+      fix: expect.stringContaining(`(region ${region})`),
+    });
+  });
+
   it('a timeout names the firewall', async () => {
     const r = await clientWith(async () => {
       throw new TransportFailure('timeout', 'request timed out');
@@ -68,6 +83,7 @@ describe('network verdicts through a transport', () => {
     expect(byName(r, 'network')).toMatchObject({
       ok: false,
       message: expect.stringMatching(/answered HTTP 502 \(text\/html\) with something that is not an AMS answer/),
+      fix: expect.stringContaining('https://open-de-global.alipay.com (EU)'),
     });
   });
 
@@ -88,10 +104,10 @@ describe('network verdicts through a transport', () => {
 });
 
 describe('doctorVerdict (pure)', () => {
-  it('imports nothing that does I/O', () => {
-    const src = readFileSync(new URL('../../src/doctor/verdict.ts', import.meta.url), 'utf8');
+  it.each(['verdict', 'no-answer', 'report'])('%s.ts imports nothing that does I/O', (file) => {
+    const src = readFileSync(new URL(`../../src/doctor/${file}.ts`, import.meta.url), 'utf8');
     const imports = [...src.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
-    expect(imports.filter((s) => /fs|child_process|net|http'|process|\.\/io|proxy/.test(s!))).toEqual([]);
+    expect(imports.filter((s) => /fs|child_process|net|http'|process|\.\/io|proxy|probe/.test(s!))).toEqual([]);
   });
 
   const path = '/ams/sandbox/api/v1/payments/inquiryPayment';
