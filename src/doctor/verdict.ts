@@ -5,10 +5,8 @@ import { diagnoseSignature } from '../signing/diagnose';
 import {
   AmsApiError,
   AmsConnectionError,
-  AmsError,
   AmsHttpError,
   AmsSignatureError,
-  AmsTimeoutError,
   AmsUnknownResultError,
 } from '../errors';
 import type { HttpResponse } from '../http/types';
