@@ -75,7 +75,7 @@ export type {
   MinorUnitAmountInput,
   CashierTerminalType,
   CashierOsType,
-} from './api/payment-builder';
+} from './api/payment-input';
 export { cashierRedirect } from './rules/cashier-redirect';
 export type { CashierRedirect, CashierRedirectOptions, RedirectActionFormInput, PayAnswerRedirectInput } from './rules/cashier-redirect';
 

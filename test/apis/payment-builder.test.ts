@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { payRequestIssues } from '../../src/api/pay';
 import { AmsValidationError } from '../../src/errors';
 import { ALIPAY_CN_PAYMENT_CURRENCIES, ALIPAY_CN_SETTLEMENT_CURRENCIES, checkCurrencies, parseGoodsInfo } from '../../src/rules';
-import { buildCashierPayment, type CashierPaymentInput, type CashierPaymentRequest } from '../../src/api/payment-builder';
+import { buildCashierPayment } from '../../src/api/payment-builder';
+import type { CashierPaymentInput, CashierPaymentRequest } from '../../src/api/payment-input';
 import type { PayRequest } from '../../src/schemas/pay';
 import { rejects } from '../helpers/expect';
 
