@@ -91,7 +91,7 @@ export type {
 export { toMinorUnits, fromMinorUnits } from './rules/amounts';
 export type { Amount } from './rules/amounts';
 export { buildChinaExtraTransInfo } from './rules/china-extra';
-export type { ChinaExtraTransInfo, ChinaExtraTransInfoInput, GoodsItem } from './rules/china-extra';
+export type { ChinaExtraTransInfo, ChinaExtraTransInfoInput, GoodsItem } from './rules/china-extra-shape';
 export { buildExtendInfo } from './rules/extend-info';
 export type { ExtendInfoInput } from './rules/extend-info';
 

@@ -1,6 +1,6 @@
 // What buildCashierPayment takes (the input a person has at hand, its options) and what it gives (a CASHIER_PAYMENT pay body). Types only.
 import type { Decimal } from 'decimal.js';
-import type { ChinaExtraTransInfo, ChinaExtraTransInfoInput, GoodsItem } from '../rules/china-extra';
+import type { ChinaExtraTransInfo, ChinaExtraTransInfoInput, GoodsItem } from '../rules/china-extra-shape';
 import type { AlipayCnPaymentCurrency, AlipayCnSettlementCurrency } from '../rules/currencies';
 import type { CASHIER_OS_TYPES, CASHIER_TERMINAL_TYPES } from '../schemas/common';
 

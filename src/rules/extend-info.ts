@@ -1,6 +1,7 @@
 // order.extendInfo: the JSON string AMS expects, built, serialized once and checked (its chinaExtraTransInfo included). Pure.
 import { AmsValidationError, type ValidationIssue } from '../errors';
-import { readChinaExtraTransInfo, type ChinaExtraTransInfoInput, type Context } from './china-extra';
+import { readChinaExtraTransInfo, type Context } from './china-extra';
+import type { ChinaExtraTransInfoInput } from './china-extra-shape';
 import { fieldPath, isPlainObject } from './fields';
 import { showValue } from './show';
 

@@ -22,7 +22,8 @@ export type {
 export { CURRENCY_EXPONENTS, currencyExponent, isMinorUnitValue, toMinorUnits, fromMinorUnits, toAmount } from './amounts';
 export type { AmountOptions, Amount } from './amounts';
 
-export { CHINA_BUSINESS_TYPES, normalizeBusinessType, buildChinaExtraTransInfo, parseGoodsInfo, directMerchantIssue } from './china-extra';
+export { normalizeBusinessType, buildChinaExtraTransInfo, parseGoodsInfo, directMerchantIssue } from './china-extra';
+export { CHINA_BUSINESS_TYPES } from './china-extra-shape';
 export { buildExtendInfo, checkExtendInfo, hasChinaExtraTransInfo, MAX_EXTEND_INFO_LENGTH, serializeExtendInfo } from './extend-info';
 export type { ExtendInfoInput } from './extend-info';
 export type {
@@ -47,7 +48,7 @@ export type {
   OtherInfo,
   ChinaExtraTransInfo,
   ChinaExtraTransInfoFor,
-} from './china-extra';
+} from './china-extra-shape';
 
 export { formatRequestTime, parseRequestTime, formatIsoWithOffset } from './time';
 export { RULE_SOURCES } from './sources';
