@@ -1,7 +1,7 @@
 // The generic signed call for AMS APIs this package does not model: path and body checks, ids, and the caller's schema.
 import type { StandardSchemaV1 } from '@standard-schema/spec';
 import type { z } from 'zod';
-import { AmsValidationError, type CallIds, type ValidationIssue } from '../errors';
+import { AmsValidationError, issuePath, type CallIds, type ValidationIssue } from '../errors';
 import { showValue } from '../rules/show';
 import { BaseResponse } from '../schemas/common';
 import { callAms, type CallContext, type CallSpec, type RequestOptions } from './call';
@@ -75,11 +75,7 @@ export function genericCallSpec(path: string, body: unknown, options: { schema?:
 
 /** A Standard Schema issue's path as a dotted field (`a.b[0].c`), as AmsValidationError names fields everywhere. */
 function fieldOf(path: StandardSchemaV1.Issue['path']): string {
-  return (path ?? [])
-    .map((p) => (typeof p === 'object' ? p.key : p))
-    .map((k) => (typeof k === 'number' ? `[${k}]` : String(k)))
-    .join('.')
-    .replace(/\.\[/g, '[');
+  return issuePath((path ?? []).map((p) => (typeof p === 'object' ? p.key : p)));
 }
 
 /**
