@@ -2,13 +2,7 @@
 import { parseRequestTime } from '../rules/time';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { diagnoseSignature } from '../signing/diagnose';
-import {
-  AmsApiError,
-  AmsConnectionError,
-  AmsHttpError,
-  AmsSignatureError,
-  AmsUnknownResultError,
-} from '../errors';
+import { AmsApiError, AmsConnectionError, AmsHttpError, AmsSignatureError, AmsUnknownResultError } from '../errors';
 import type { HttpResponse } from '../http/types';
 import { networkFailure, notAmsAnswer } from './no-answer';
 import { check, type DoctorCheck, type DoctorInput, type DoctorReport } from './report';
