@@ -1,15 +1,18 @@
 // createNotificationInbox: verify and store each notification as a BullMQ job, acknowledge once Redis has it durably, process it later.
 import type { ConnectionOptions, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { z } from 'zod';
 import type { Logger } from '../clock';
 import type { Clock } from '../clock';
 import { AmsConfigError } from '../errors';
 import type { FetchNotificationHandler } from '../notifications/fetch-handler';
+import { handlerOwnFields } from '../notifications/handler-options';
 import type { NodeNotificationHandler } from '../notifications/node-handler';
 import { partyOf, type NotificationClient } from '../notifications/party';
 import { withTimeout, type NotificationHandlerOptions } from '../notifications/processor';
 import { notificationLabel } from '../notifications/schemas';
-import { resolveVerifier } from '../notifications/verify';
+import { resolveVerifier, verifierOptionFields } from '../notifications/verify';
+import { OPTION, optionError, parseOptions, required } from '../options';
 import { createDurabilityGate, DURABILITIES, type InboxDurability, type RedisCaller } from './durability';
 import { inboxJobId, type InboxJobData } from './job';
 import { loadBullMQ, loadIORedis } from './load';
@@ -109,32 +112,69 @@ export function defaultQueueName(clientId: string | readonly string[], path?: st
 
 const OWN_OPTIONS = new Set(['connection', 'queueName', 'prefix', 'enqueueTimeoutMs', 'keepCompletedMs', 'durability']);
 const PROCESS_ONLY = new Set(['onPayment', 'onRefund', 'onOther', 'onCapture', 'onDispute', 'dedupe']);
+const OWNER = 'createNotificationInbox';
 
 function config(message: string, field: string): never {
   throw new AmsConfigError(`createNotificationInbox: ${message}`, { field });
-}
-
-function positiveWhole(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
-    config(`${name} must be a positive whole number of milliseconds`, name);
-  return value;
 }
 
 function isClientInstance(connection: object): boolean {
   return typeof (connection as { duplicate?: unknown }).duplicate === 'function';
 }
 
-/** The connection as BullMQ takes it; checks its shape (a URL string, options, or a client). */
-export function bullConnection(connection: unknown, field = 'connection'): ConnectionOptions {
-  if (typeof connection === 'string') {
-    if (!/^rediss?:\/\//i.test(connection))
-      config(`${field} must be a redis:// or rediss:// URL, ioredis options or an ioredis client`, field);
-    return { url: connection };
-  }
-  if (connection === null || typeof connection !== 'object')
-    config(`${field} is required: a redis:// URL, ioredis options or an ioredis client`, field);
-  return connection;
+const CONNECTION = 'a redis:// or rediss:// URL, ioredis options or an ioredis client';
+
+function isConnection(value: unknown): boolean {
+  return typeof value === 'string' ? /^rediss?:\/\//i.test(value) : typeof value === 'object' && value !== null;
+}
+
+/** The connection as BullMQ takes it (a checked `connection` option). */
+function bullConnection(connection: InboxConnection): ConnectionOptions {
+  return typeof connection === 'string' ? { url: connection } : connection;
+}
+
+let where: ReturnType<typeof buildWhereFields> | undefined;
+/** Where an inbox's queue is: the fields createNotificationInbox and readInboxStatsAt share. */
+function buildWhereFields() {
+  const queueName = 'must be a non-empty string without ":" (it separates the parts of BullMQ\'s keys)';
+  return {
+    connection: required(CONNECTION, z.custom<InboxConnection>(isConnection, { error: `must be ${CONNECTION}` })),
+    queueName: z
+      .string({ error: queueName })
+      .min(1, queueName)
+      .refine((name) => !name.includes(':'), queueName)
+      .optional(),
+    prefix: z.string({ error: 'must be a non-empty string' }).min(1, 'must be a non-empty string').optional(),
+  };
+}
+
+let inboxSchema: ReturnType<typeof buildInboxSchema> | undefined;
+function buildInboxSchema() {
+  // The callbacks and dedupe belong to process() (refused before this schema, with where they go).
+  const { onPayment: _p, onRefund: _r, onCapture: _c, onDispute: _d, onOther: _o, dedupe: _x, ...handler } = handlerOwnFields();
+  return z
+    .object({
+      ...verifierOptionFields(),
+      ...handler,
+      ...(where ??= buildWhereFields()),
+      durability: z.enum(DURABILITIES, { error: "must be 'aof' (the default) or 'best-effort'" }).optional(),
+      enqueueTimeoutMs: OPTION.timeoutMs.optional(),
+      keepCompletedMs: OPTION.ttlMs.optional(),
+    })
+    .strict();
+}
+
+let statsSchema: ReturnType<typeof buildStatsSchema> | undefined;
+function buildStatsSchema() {
+  return z
+    .object({
+      ...(where ??= buildWhereFields()),
+      clientId: OPTION.clientIds.optional(),
+      path: OPTION.notifyPath.optional(),
+      clock: OPTION.clock.optional(),
+      timeoutMs: OPTION.timeoutMs.optional(),
+    })
+    .strict();
 }
 
 /**
@@ -144,24 +184,6 @@ export function bullConnection(connection: unknown, field = 'connection'): Conne
 function producerConnection(connection: ConnectionOptions): ConnectionOptions {
   if (isClientInstance(connection)) return connection;
   return { enableOfflineQueue: false, ...(connection as Record<string, unknown>) };
-}
-
-/** BullMQ's queue name rules: non-empty, and no `:` (it separates the parts of BullMQ's keys). */
-function queueNameOf(value: unknown, fallback: () => string): string {
-  if (value === undefined) return fallback();
-  if (typeof value !== 'string' || value === '' || value.includes(':'))
-    config('queueName must be a non-empty string without ":"', 'queueName');
-  return value;
-}
-
-function durabilityOf(value: unknown): InboxDurability {
-  if (value === undefined) return 'aof';
-  if (!(DURABILITIES as readonly unknown[]).includes(value))
-    config(
-      `durability must be 'aof' (the default) or 'best-effort', not ${JSON.stringify(value)?.slice(0, 40) ?? typeof value}`,
-      'durability',
-    );
-  return value as InboxDurability;
 }
 
 /**
@@ -186,12 +208,6 @@ async function ownConnection(connection: ConnectionOptions, logger: Logger): Pro
     throw err;
   }
   return redis;
-}
-
-function prefixOf(value: unknown): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') config('prefix must be a non-empty string', 'prefix');
-  return value;
 }
 
 const consoleLogger: Logger = {
@@ -222,37 +238,36 @@ function openQueue(name: string, connection: ConnectionOptions, prefix: string |
  * ```
  */
 export function createNotificationInbox(options: NotificationInboxOptions): NotificationInbox {
-  if (options === null || typeof options !== 'object') config('an options object is required', 'options');
-  const given = options as unknown as NotificationInboxOwnOptions & Record<string, unknown>;
-  const misplaced = Object.keys(given).find((k) => PROCESS_ONLY.has(k));
+  // A callback here is a misunderstanding worth more than "unknown option": say where it goes.
+  const misplaced = options !== null && typeof options === 'object' ? Object.keys(options).find((k) => PROCESS_ONLY.has(k)) : undefined;
   if (misplaced) {
-    config(
-      misplaced === 'dedupe'
-        ? 'dedupe is not an option of the inbox: the job id (the notification key) already makes duplicates one job'
-        : `${misplaced} belongs to inbox.process({ ${misplaced} }), which runs in the worker processes`,
+    throw optionError(
+      OWNER,
       misplaced,
+      misplaced === 'dedupe'
+        ? 'is not an option of the inbox: the job id (the notification key) already makes duplicates one job'
+        : `belongs to inbox.process({ ${misplaced} }), which runs in the worker processes`,
     );
   }
+  const given = parseOptions((inboxSchema ??= buildInboxSchema()), options, OWNER);
   const client = given.client;
   if (given.clientId === undefined && client === undefined) {
-    config('clientId is required: the client id your notifications must be for (or give client, whose id is used)', 'clientId');
+    throw optionError(OWNER, 'clientId', 'is required: the client id your notifications must be for (or give client, whose id is used)');
   }
   const connection = bullConnection(given.connection);
-  const prefix = prefixOf(given.prefix);
-  const durability = durabilityOf(given.durability);
-  const enqueueTimeoutMs = positiveWhole('enqueueTimeoutMs', given.enqueueTimeoutMs, 3000);
-  const keepCompletedMs = positiveWhole('keepCompletedMs', given.keepCompletedMs, 48 * 3600_000);
+  const prefix = given.prefix;
+  const durability = given.durability ?? 'aof';
+  const enqueueTimeoutMs = given.enqueueTimeoutMs ?? 3000;
+  const keepCompletedMs = given.keepCompletedMs ?? 48 * 3600_000;
   const handlerOptions: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(given)) if (!OWN_OPTIONS.has(k)) handlerOptions[k] = v;
   const party = client !== undefined ? partyOf(client) : undefined;
   if (handlerOptions.clientId === undefined && party) handlerOptions.clientId = party.clientId;
-  const logger = (given.logger as Logger | undefined) ?? party?.logger ?? consoleLogger;
-  const clock = (given.clock as Clock | undefined) ?? party?.clock;
+  const logger = given.logger ?? party?.logger ?? consoleLogger;
+  const clock = given.clock ?? party?.clock;
   // The receiver's verifier, resolved once more for the workers: they verify every job again before any callback.
-  const verifier = resolveVerifier(handlerOptions, 'createNotificationInbox: ');
-  const queueName = queueNameOf(given.queueName, () =>
-    defaultQueueName(verifier.clientIds, typeof handlerOptions.path === 'string' ? handlerOptions.path : undefined),
-  );
+  const verifier = resolveVerifier(given, OWNER);
+  const queueName = given.queueName ?? defaultQueueName(verifier.clientIds, given.path);
   const now = (): number => (clock ? clock.now().getTime() : Date.now());
 
   loadBullMQ();
@@ -308,7 +323,7 @@ export function createNotificationInbox(options: NotificationInboxOptions): Noti
       if (closed) config('the inbox is closed', 'process');
       const resolved = resolveProcessOptions(callbacks, processOptions);
       const started = startInboxWorker(
-        { bullmq: loadBullMQ(), verification: { verifier, path: given.path as string | undefined }, queueName, prefix, connection, logger },
+        { bullmq: loadBullMQ(), verification: { verifier, path: given.path }, queueName, prefix, connection, logger },
         resolved,
       );
       const handle: InboxWorker = {
@@ -346,15 +361,19 @@ export async function readInboxStatsAt(options: {
   /** Default 5000: an unreachable Redis is reported instead of waited for. */
   timeoutMs?: number;
 }): Promise<InboxStats> {
-  const timeoutMs = positiveWhole('timeoutMs', options.timeoutMs, 5000);
-  const queueName = queueNameOf(options.queueName, () => {
-    if (options.clientId === undefined)
-      config('give queueName, or clientId to read the default queue of that client id (ams-notifications-<clientId>)', 'queueName');
-    return defaultQueueName(options.clientId, options.path);
-  });
-  const queue = openQueue(queueName, producerConnection(bullConnection(options.connection)), prefixOf(options.prefix), {});
+  const o = parseOptions((statsSchema ??= buildStatsSchema()), options, 'readInboxStatsAt');
+  const timeoutMs = o.timeoutMs ?? 5000;
+  if (o.queueName === undefined && o.clientId === undefined) {
+    throw optionError(
+      'readInboxStatsAt',
+      'queueName',
+      'give queueName, or clientId to read the default queue of that client id (ams-notifications-<clientId>)',
+    );
+  }
+  const queueName = o.queueName ?? defaultQueueName(o.clientId!, o.path);
+  const queue = openQueue(queueName, producerConnection(bullConnection(o.connection)), o.prefix, {});
   try {
-    return await withTimeout(readInboxStats(queue, options.clock), timeoutMs);
+    return await withTimeout(readInboxStats(queue, o.clock), timeoutMs);
   } finally {
     await queue.close().catch(() => undefined);
   }

@@ -1,8 +1,8 @@
 // The inbox's processing side: a BullMQ Worker that routes each stored notification to the merchant's callback, with retries.
 import type { Job, Worker } from 'bullmq';
+import { z } from 'zod';
 import type { Logger } from '../clock';
-import { AmsConfigError } from '../errors';
-import { unknownNamesMessage } from '../internal/suggest';
+import { functionOption, parseOptions } from '../options';
 import {
   notificationLabel,
   type AmsNotification,
@@ -103,39 +103,42 @@ export const JOB_ATTEMPTS_CEILING = 100;
 /** The backoff type stored on every job; the worker computes its delay (`backoffMs`, `maxBackoffMs`). */
 export const INBOX_BACKOFF_TYPE = 'ams-inbox';
 
-const KNOWN_CALLBACKS = new Set(['onPayment', 'onRefund', 'onCapture', 'onDispute', 'onOther']);
-const KNOWN_OPTIONS = new Set([
-  'concurrency',
-  'attempts',
-  'backoff',
-  'maxBackoffMs',
-  'onDeadLetter',
-  'lockDurationMs',
-  'stalledIntervalMs',
-  'maxStalledCount',
-  'jobTimeoutMs',
-]);
-
-function config(message: string, field: string): never {
-  throw new AmsConfigError(`inbox.process: ${message}`, { field });
+/** A whole number from `min` (to `max`), one message for every way to miss it. */
+function whole(min: number, max?: number): z.ZodNumber {
+  const message = `must be a whole number from ${min}${max === undefined ? '' : ` to ${max}`}`;
+  const n = z.number({ error: message }).int(message).min(min, message);
+  return max === undefined ? n : n.max(max, message);
 }
 
-function wholeNumber(name: string, value: unknown, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < min || value > max) {
-    config(`${name} must be a whole number from ${min}${max === Number.MAX_SAFE_INTEGER ? '' : ` to ${max}`}`, name);
-  }
-  return value;
-}
-
-/** The first backoff delay from `backoff`: a number of ms, or `{ type: 'exponential', delay }`. */
-function backoffDelayOption(backoff: unknown): number {
-  if (backoff !== null && typeof backoff === 'object') {
-    const { type, delay } = backoff as { type?: unknown; delay?: unknown };
-    if (type !== 'exponential') config(`backoff.type must be "exponential" (got ${JSON.stringify(type) ?? 'nothing'})`, 'backoff');
-    return wholeNumber('backoff.delay', delay, 1000, 0);
-  }
-  return wholeNumber('backoff', backoff, 1000, 0);
+let schemas: ReturnType<typeof buildSchemas> | undefined;
+function buildSchemas() {
+  const callbacks = z
+    .object({
+      onPayment: functionOption<InboxCallbacks['onPayment']>('handles a payment notification'),
+      onRefund: functionOption<NonNullable<InboxCallbacks['onRefund']>>('handles a refund notification').optional(),
+      onCapture: functionOption<NonNullable<InboxCallbacks['onCapture']>>('handles a capture notification').optional(),
+      onDispute: functionOption<NonNullable<InboxCallbacks['onDispute']>>('handles a dispute notification').optional(),
+      onOther: functionOption<NonNullable<InboxCallbacks['onOther']>>('handles any other notification').optional(),
+    })
+    .strict();
+  const options = z
+    .object({
+      concurrency: whole(1).optional(),
+      attempts: whole(1, JOB_ATTEMPTS_CEILING).optional(),
+      backoff: z
+        .union([whole(0), z.object({ type: z.literal('exponential'), delay: whole(0).optional() }).strict()], {
+          error: "must be the first delay in ms (a whole number from 0), or { type: 'exponential', delay }",
+        })
+        .optional(),
+      maxBackoffMs: whole(0).optional(),
+      onDeadLetter: functionOption<NonNullable<InboxProcessOptions['onDeadLetter']>>('receives a job that failed for good').optional(),
+      lockDurationMs: whole(100).optional(),
+      stalledIntervalMs: whole(100).optional(),
+      maxStalledCount: whole(0).optional(),
+      jobTimeoutMs: whole(1).optional(),
+    })
+    .strict();
+  return { callbacks, options };
 }
 
 interface ResolvedProcess {
@@ -151,34 +154,23 @@ interface ResolvedProcess {
   jobTimeoutMs: number;
 }
 
+/** inbox.process()'s callbacks and options, checked (parseOptions) before any worker starts. */
 export function resolveProcessOptions(callbacks: InboxCallbacks, options: InboxProcessOptions = {}): ResolvedProcess {
-  if (callbacks === null || typeof callbacks !== 'object')
-    config('callbacks are required: { onPayment, onRefund?, onCapture?, onDispute?, onOther? }', 'callbacks');
-  const unknownCallback = Object.keys(callbacks).find((k) => !KNOWN_CALLBACKS.has(k));
-  if (unknownCallback)
-    config(`unknown callback "${unknownCallback}" (known: onPayment, onRefund, onCapture, onDispute, onOther)`, unknownCallback);
-  if (typeof callbacks.onPayment !== 'function')
-    config('onPayment is required: a function that handles a payment notification', 'onPayment');
-  for (const name of ['onRefund', 'onCapture', 'onDispute', 'onOther'] as const) {
-    if (callbacks[name] !== undefined && typeof callbacks[name] !== 'function') config(`${name} must be a function`, name);
-  }
-  if (options === null || typeof options !== 'object') config('options must be an object', 'options');
-  const unknown = Object.keys(options).find((k) => !KNOWN_OPTIONS.has(k));
-  if (unknown) config(unknownNamesMessage('option', [unknown], [...KNOWN_OPTIONS]), unknown);
-  if (options.onDeadLetter !== undefined && typeof options.onDeadLetter !== 'function')
-    config('onDeadLetter must be a function', 'onDeadLetter');
-  const lockDurationMs = wholeNumber('lockDurationMs', options.lockDurationMs, 30_000, 100);
+  schemas ??= buildSchemas();
+  const c = parseOptions(schemas.callbacks, callbacks, 'inbox.process callbacks');
+  const o = parseOptions(schemas.options, options, 'inbox.process');
+  const backoff = o.backoff;
   return {
-    callbacks,
-    concurrency: wholeNumber('concurrency', options.concurrency, 1, 1),
-    attempts: wholeNumber('attempts', options.attempts, 5, 1, JOB_ATTEMPTS_CEILING),
-    backoffMs: backoffDelayOption(options.backoff),
-    maxBackoffMs: wholeNumber('maxBackoffMs', options.maxBackoffMs, 3_600_000, 0),
-    onDeadLetter: options.onDeadLetter,
-    lockDurationMs,
-    stalledIntervalMs: wholeNumber('stalledIntervalMs', options.stalledIntervalMs, 30_000, 100),
-    maxStalledCount: wholeNumber('maxStalledCount', options.maxStalledCount, 1, 0),
-    jobTimeoutMs: wholeNumber('jobTimeoutMs', options.jobTimeoutMs, 30_000, 1),
+    callbacks: c,
+    concurrency: o.concurrency ?? 1,
+    attempts: o.attempts ?? 5,
+    backoffMs: (typeof backoff === 'object' ? backoff.delay : backoff) ?? 1000,
+    maxBackoffMs: o.maxBackoffMs ?? 3_600_000,
+    onDeadLetter: o.onDeadLetter,
+    lockDurationMs: o.lockDurationMs ?? 30_000,
+    stalledIntervalMs: o.stalledIntervalMs ?? 30_000,
+    maxStalledCount: o.maxStalledCount ?? 1,
+    jobTimeoutMs: o.jobTimeoutMs ?? 30_000,
   };
 }
 

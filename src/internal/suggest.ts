@@ -45,11 +45,21 @@ export function withSuggestion(given: string, valid: readonly string[], quote = 
 
 /**
  * The message for names that are not options: `unknown option "timeoutMS" (did you mean "timeoutMs"?)`, several
- * listed with one suggestion each; when none is close, a reminder to check the spelling.
+ * listed with one suggestion each; when none is close, a reminder to check the spelling, or with `listValid` the valid
+ * names (`unknown option "now"; known options: clock, …`: an old name is not a typo). Names are compared as given and
+ * shown after `prefix` (`sign.` for a nested object's keys), so a long prefix never makes two names look alike.
  */
-export function unknownNamesMessage(what: string, given: readonly string[], valid: readonly string[]): string {
-  const shown = given.slice(0, 10).map((n) => withSuggestion(n.slice(0, 80), valid));
+export function unknownNamesMessage(
+  what: string,
+  given: readonly string[],
+  valid: readonly string[],
+  { listValid = false, prefix = '' }: { listValid?: boolean; prefix?: string } = {},
+): string {
+  const quote = (n: string): string => JSON.stringify(`${prefix}${n}`);
+  const shown = given.slice(0, 10).map((n) => withSuggestion(n.slice(0, 80), valid, quote));
   const more = given.length > 10 ? ` and ${given.length - 10} more` : '';
   const hinted = given.some((n) => closestName(n, valid) !== undefined);
-  return `unknown ${what}${given.length === 1 ? '' : 's'} ${shown.join(', ')}${more}${hinted ? '' : '; check the spelling'}`;
+  const known = valid.map((n) => `${prefix}${n}`).join(', ');
+  const hint = hinted ? '' : listValid && valid.length > 0 ? `; known ${what}s: ${known}` : '; check the spelling';
+  return `unknown ${what}${given.length === 1 ? '' : 's'} ${shown.join(', ')}${more}${hint}`;
 }

@@ -1,11 +1,11 @@
 // The acknowledgement Alipay expects after a notification was handled, optionally signed with the merchant key.
-import { refuseRenamedOptions } from '../options';
+import { z } from 'zod';
 import type { Clock } from '../clock';
+import { OPTION, parseOptions, required } from '../options';
 import { formatRequestTime } from '../rules/time';
-import { AmsConfigError } from '../errors';
 import { getCryptoBackend, type CryptoBackend, type CryptoBackendName } from '../signing/backend';
 import { buildSignContentBytes } from '../signing/content';
-import { formatSignatureHeader } from '../signing/header';
+import { formatSignatureHeader, KEY_VERSION_RE } from '../signing/header';
 import { loadPrivateKey, type KeyInput } from '../signing/keys';
 
 /** Byte for byte what Alipay looks for; anything else (or nothing) and it sends the notification again. */
@@ -34,6 +34,23 @@ export interface NotificationAckOptions {
    * some gateways and older in-store integrations want it.
    */
   sign?: NotificationAckSignOptions;
+}
+
+let optionsSchema: ReturnType<typeof buildOptionsSchema> | undefined;
+function buildOptionsSchema() {
+  const sign = z
+    .object({
+      clientId: required('your client id, which the signed acknowledgement carries', OPTION.clientId),
+      // Any value here: loadPrivateKey judges it, naming the format it saw and never echoing the key.
+      privateKey: required('your private key (the one whose public half you uploaded to Alipay)', z.custom<KeyInput>()),
+      path: OPTION.notifyPath,
+      keyVersion: z.string().regex(KEY_VERSION_RE, 'must be a short token such as "1", or null to omit it').nullable().optional(),
+      responseTime: z.string({ error: 'must be the response-time header value, a string' }).optional(),
+      clock: OPTION.clock.optional(),
+      cryptoBackend: OPTION.cryptoBackendOrObject.optional(),
+    })
+    .strict();
+  return z.object({ sign: sign.optional() }).strict();
 }
 
 /** A framework-neutral HTTP answer: write `status`, `headers` and `body` as they are. */
@@ -70,14 +87,11 @@ export function signedAck(signer: AckSigner, path: string, responseTime?: string
  * Send it only after the notification has been handled: once acknowledged, Alipay never sends it again.
  */
 export function notificationAck(options: NotificationAckOptions = {}): NotificationAck {
-  const s = options.sign;
-  if (s) refuseRenamedOptions(s, 'notificationAck sign', ['backend']);
-  if (!s) return { status: 200, headers: { 'content-type': 'application/json' }, body: NOTIFICATION_ACK_BODY };
-  if (typeof s.clientId !== 'string' || s.clientId === '')
-    throw new AmsConfigError('sign.clientId is required to sign the acknowledgement', { field: 'clientId' });
-  if (typeof s.path !== 'string' || !s.path.startsWith('/'))
-    throw new AmsConfigError('sign.path must be the notify path, starting with "/"', { field: 'path' });
-  const key = loadPrivateKey(s.privateKey, 'privateKey');
+  // The unsigned acknowledgement (every delivery a handler acknowledges) has nothing to check.
+  if (options !== null && typeof options === 'object' && Object.keys(options).length === 0) return unsignedAck();
+  const s = parseOptions((optionsSchema ??= buildOptionsSchema()), options, 'notificationAck').sign;
+  if (!s) return unsignedAck();
+  const key = loadPrivateKey(s.privateKey, 'sign.privateKey');
   const backend = typeof s.cryptoBackend === 'object' ? s.cryptoBackend : getCryptoBackend(s.cryptoBackend);
   const signer: AckSigner = {
     clientId: s.clientId,
@@ -86,4 +100,8 @@ export function notificationAck(options: NotificationAckOptions = {}): Notificat
     sign: (content) => backend.sign(content, key),
   };
   return signedAck(signer, s.path, s.responseTime);
+}
+
+function unsignedAck(): NotificationAck {
+  return { status: 200, headers: { 'content-type': 'application/json' }, body: NOTIFICATION_ACK_BODY };
 }

@@ -1,8 +1,8 @@
 // Exactly-once hand-off of redelivered notifications: the claim/complete/release store interface and its in-memory form.
-import { refuseRenamedOptions } from '../options';
 import { createHash, randomUUID } from 'node:crypto';
+import { z } from 'zod';
 import type { Clock } from '../clock';
-import { AmsConfigError } from '../errors';
+import { OPTION, parseOptions } from '../options';
 import type { AmsNotification } from './schemas';
 
 /** What a claim found: the key is now ours (run the callback), already handled, or being handled elsewhere. */
@@ -25,10 +25,25 @@ export interface NotificationStore {
   release(key: string, token: string): Promise<void> | void;
 }
 
+/** Whether `value` is a NotificationStore: an object with claim, complete and release. */
+export function isNotificationStore(value: unknown): value is NotificationStore {
+  const s = value as Partial<NotificationStore> | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    typeof s.claim === 'function' &&
+    typeof s.complete === 'function' &&
+    typeof s.release === 'function'
+  );
+}
+
 export interface MemoryNotificationStoreOptions {
   /** How long a claim lasts if neither completed nor released (a hung or crashed callback). Default 60 s. */
   processingTtlMs?: number;
-  /** How long a completed key is remembered. Default 48 h, beyond Alipay's 24-hour retry window. */
+  /**
+   * How long a completed key is remembered. Default 48 h, beyond Alipay's 24-hour retry window. Both TTLs are whole
+   * milliseconds from 1 to 365 days, as the Redis store takes them.
+   */
   doneTtlMs?: number;
   /** At most this many keys; when full, the oldest completed keys are forgotten first. Default 100 000. */
   maxEntries?: number;
@@ -38,11 +53,20 @@ export interface MemoryNotificationStoreOptions {
 
 type Entry = { state: 'processing'; token: string; expiresAt: number } | { state: 'done'; expiresAt: number };
 
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0)
-    throw new AmsConfigError(`${name}: must be a positive number`, { field: name });
-  return value;
+let optionsSchema: ReturnType<typeof buildOptionsSchema> | undefined;
+function buildOptionsSchema() {
+  return z
+    .object({
+      processingTtlMs: OPTION.ttlMs.optional(),
+      doneTtlMs: OPTION.ttlMs.optional(),
+      maxEntries: z
+        .number({ error: 'must be a number of keys' })
+        .int('must be a whole number of keys')
+        .min(1, 'must be at least 1')
+        .optional(),
+      clock: OPTION.clock.optional(),
+    })
+    .strict();
 }
 
 /**
@@ -50,13 +74,11 @@ function positive(name: string, value: number | undefined, fallback: number): nu
  * Behind a load balancer with several instances it cannot see the others: use a shared store there.
  */
 export function createMemoryNotificationStore(options: MemoryNotificationStoreOptions = {}): NotificationStore & { readonly size: number } {
-  refuseRenamedOptions(options, 'createMemoryNotificationStore', ['now']);
-  const processingTtlMs = positive('processingTtlMs', options.processingTtlMs, 60_000);
-  const doneTtlMs = positive('doneTtlMs', options.doneTtlMs, 48 * 3600_000);
-  const maxEntries = positive('maxEntries', options.maxEntries, 100_000);
-  const clock = options.clock;
-  if (clock !== undefined && typeof (clock as Partial<Clock> | null)?.now !== 'function')
-    throw new AmsConfigError('clock: must have a now() method', { field: 'clock' });
+  const o = parseOptions((optionsSchema ??= buildOptionsSchema()), options, 'createMemoryNotificationStore');
+  const processingTtlMs = o.processingTtlMs ?? 60_000;
+  const doneTtlMs = o.doneTtlMs ?? 48 * 3600_000;
+  const maxEntries = o.maxEntries ?? 100_000;
+  const clock: Clock | undefined = o.clock;
   const now = clock ? () => clock.now().getTime() : Date.now;
   const entries = new Map<string, Entry>();
 

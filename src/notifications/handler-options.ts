@@ -1,17 +1,16 @@
 // The notification handlers' options: their types, their defaults, and the one check that turns them into settings.
+import { z } from 'zod';
 import type { Logger } from '../clock';
 import type { Clock } from '../clock';
-import { AmsConfigError } from '../errors';
-import { unknownNamesMessage } from '../internal/suggest';
-import { OPTION } from '../options';
+import { functionOption, OPTION, optionError, parseOptions } from '../options';
 import type { CryptoBackend, CryptoBackendName } from '../signing/backend';
 import { KEY_VERSION_RE } from '../signing/header';
 import { loadPrivateKey, type KeyInput } from '../signing/keys';
 import type { AckSigner } from './ack';
-import { createMemoryNotificationStore, type NotificationStore } from './dedupe';
+import { createMemoryNotificationStore, isNotificationStore, type NotificationStore } from './dedupe';
 import type { NotificationClient } from './party';
 import type { CaptureNotification, DisputeNotification, OtherNotification, PaymentNotification, RefundNotification } from './schemas';
-import { checkTolerance, resolveVerifier, type Verifier } from './verify';
+import { resolveVerifier, verifierOptionFields, type Verifier } from './verify';
 
 /** What a callback learns besides the notification. */
 export interface NotificationContext {
@@ -87,26 +86,6 @@ interface HandlerOptionsBase {
 export type NotificationHandlerOptions = HandlerOptionsBase &
   ({ client: NotificationClient; alipayPublicKey?: never } | { alipayPublicKey: KeyInput; client?: never });
 
-const KNOWN_OPTIONS = new Set([
-  'path',
-  'clientId',
-  'onPayment',
-  'onRefund',
-  'onCapture',
-  'onDispute',
-  'onOther',
-  'dedupe',
-  'toleranceMs',
-  'logger',
-  'maxBodyBytes',
-  'bodyTimeoutMs',
-  'signAck',
-  'clock',
-  'cryptoBackend',
-  'client',
-  'alipayPublicKey',
-]);
-
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 export const DEFAULT_BODY_TIMEOUT_MS = 10_000;
 
@@ -115,11 +94,64 @@ const consoleLogger: Logger = {
   error: (message, meta) => console.error(message, meta ?? {}),
 };
 
-const PREFIX = 'notification handler: ';
+const OWNER = 'notification handler';
 
-function config(message: string, field: string): never {
-  throw new AmsConfigError(`${PREFIX}${message}`, { field });
+type SignAckKeys = { clientId: string; privateKey: KeyInput; keyVersion?: string | null | undefined };
+
+let ownFields: ReturnType<typeof buildOwnFields> | undefined;
+function buildOwnFields() {
+  // Optional keys, required by the refinement below: inside `true | { … }` a missing key would otherwise be reported
+  // as "signAck: invalid" instead of naming signAck.clientId.
+  const signAckKeys = z
+    .object({
+      clientId: OPTION.clientId.optional(),
+      privateKey: z.custom<KeyInput>().optional(),
+      keyVersion: z.string().regex(KEY_VERSION_RE, 'must be a short token such as "1", or null to omit it').nullable().optional(),
+    })
+    .strict()
+    .superRefine((v, ctx) => {
+      if (v.clientId === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['clientId'],
+          message: 'is required: your client id, which the signed acknowledgement carries',
+        });
+      if (v.privateKey === undefined)
+        ctx.addIssue({ code: 'custom', path: ['privateKey'], message: 'is required: your private key, which signs the acknowledgement' });
+    });
+  return {
+    path: OPTION.notifyPath.optional(),
+    onPayment: functionOption<NotificationCallback<PaymentNotification>>('handles a payment notification'),
+    onRefund: functionOption<NotificationCallback<RefundNotification>>('handles a refund notification').optional(),
+    onCapture: functionOption<NotificationCallback<CaptureNotification>>('handles a capture notification').optional(),
+    onDispute: functionOption<NotificationCallback<DisputeNotification>>('handles a dispute notification').optional(),
+    onOther: functionOption<NonNullable<HandlerOptionsBase['onOther']>>('handles any other notification').optional(),
+    dedupe: z
+      .custom<NotificationStore | false>((v) => v === false || isNotificationStore(v), {
+        error: 'must be false or a store with claim, complete and release (createMemoryNotificationStore, createRedisNotificationStore)',
+      })
+      .optional(),
+    toleranceMs: OPTION.toleranceMs.optional(),
+    logger: OPTION.logger.optional(),
+    maxBodyBytes: OPTION.maxBytes.optional(),
+    bodyTimeoutMs: OPTION.timeoutMs.optional(),
+    signAck: z
+      .union([z.boolean(), signAckKeys], { error: 'must be true (with client), false, or { clientId, privateKey, keyVersion? }' })
+      .optional(),
+  };
 }
+
+/** The handler's own option fields (the verifier's are verify.ts'); the inbox takes them too, but the callbacks and dedupe. */
+export function handlerOwnFields(): ReturnType<typeof buildOwnFields> {
+  return (ownFields ??= buildOwnFields());
+}
+
+let handlerSchema: ReturnType<typeof buildHandlerSchema> | undefined;
+function buildHandlerSchema() {
+  return z.object({ ...verifierOptionFields(), ...handlerOwnFields() }).strict();
+}
+
+type ParsedHandlerOptions = z.output<ReturnType<typeof buildHandlerSchema>>;
 
 /** The handler's settings, checked once when the handler is built. */
 export interface HandlerSettings {
@@ -138,75 +170,38 @@ export interface HandlerSettings {
   onOther: NotificationCallback<OtherNotification | RefundNotification | CaptureNotification | DisputeNotification> | undefined;
 }
 
-function ackSigner(o: HandlerOptionsBase, verifier: Verifier): AckSigner | undefined {
+function ackSigner(signAck: boolean | SignAckKeys | undefined, verifier: Verifier): AckSigner | undefined {
   const party = verifier.party;
-  if (o.signAck === true) {
-    if (!party) config('signAck: true needs client; otherwise give { clientId, privateKey }', 'signAck');
+  if (signAck === true) {
+    if (!party) throw optionError(OWNER, 'signAck', 'true needs client; otherwise give { clientId, privateKey }');
     return { clientId: party.clientId, keyVersion: party.keyVersion, clock: verifier.clock, sign: (content) => party.sign(content) };
   }
-  if (o.signAck && typeof o.signAck === 'object') {
-    // Checked here, not at the first delivery: a signed ack that cannot be built would answer every notification 500.
-    const { clientId, privateKey, keyVersion } = o.signAck;
-    if (typeof clientId !== 'string' || clientId === '')
-      config('signAck.clientId is required: your client id, which the signed acknowledgement carries', 'signAck.clientId');
-    // Sent as the acknowledgement's client-id header: a value a header cannot carry would fail every delivery.
-    if (!OPTION.clientId.safeParse(clientId).success)
-      config(
-        'signAck.clientId must be printable ASCII without spaces, at most 128 characters (it is sent as a header)',
-        'signAck.clientId',
-      );
-    if (keyVersion !== undefined && keyVersion !== null && !(typeof keyVersion === 'string' && KEY_VERSION_RE.test(keyVersion))) {
-      config('signAck.keyVersion must be a short token such as "1", or null to omit it', 'signAck.keyVersion');
-    }
-    const key = loadPrivateKey(privateKey, 'signAck.privateKey');
-    const backend = verifier.cryptoBackend;
-    return {
-      clientId,
-      keyVersion: keyVersion === undefined ? '1' : keyVersion,
-      clock: verifier.clock,
-      sign: (content) => backend.sign(content, key),
-    };
-  }
-  if (o.signAck !== undefined && o.signAck !== false)
-    config('signAck must be true (with client), false, or { clientId, privateKey, keyVersion? }', 'signAck');
-  return undefined;
+  if (!signAck) return undefined;
+  // Checked here, not at the first delivery: a signed ack that cannot be built would answer every notification 500.
+  const { clientId, privateKey, keyVersion } = signAck;
+  const key = loadPrivateKey(privateKey, 'signAck.privateKey');
+  const backend = verifier.cryptoBackend;
+  return {
+    clientId,
+    keyVersion: keyVersion === undefined ? '1' : keyVersion,
+    clock: verifier.clock,
+    sign: (content) => backend.sign(content, key),
+  };
 }
 
+/** The handler's settings from its options: every option checked (parseOptions), once, when the handler is built. */
 export function resolveHandlerOptions(options: NotificationHandlerOptions): HandlerSettings {
-  if (options === null || typeof options !== 'object') config('an options object is required', 'options');
-  const unknown = Object.keys(options).filter((k) => !KNOWN_OPTIONS.has(k));
-  if (unknown.length > 0) config(unknownNamesMessage('option', unknown, [...KNOWN_OPTIONS]), unknown[0]!);
-  const o = options as HandlerOptionsBase & { client?: NotificationClient; alipayPublicKey?: KeyInput };
-  if (typeof o.onPayment !== 'function') config('onPayment is required: a function that handles a payment notification', 'onPayment');
-  if (o.onRefund !== undefined && typeof o.onRefund !== 'function') config('onRefund must be a function', 'onRefund');
-  if (o.onCapture !== undefined && typeof o.onCapture !== 'function') config('onCapture must be a function', 'onCapture');
-  if (o.onDispute !== undefined && typeof o.onDispute !== 'function') config('onDispute must be a function', 'onDispute');
-  if (o.onOther !== undefined && typeof o.onOther !== 'function') config('onOther must be a function', 'onOther');
-  if (o.path !== undefined && (typeof o.path !== 'string' || !o.path.startsWith('/'))) {
-    config('path must be the notify path without host, starting with "/" (for example "/alipay/notify")', 'path');
-  }
-  const verifier = resolveVerifier(o, PREFIX);
-  const maxBodyBytes = o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
-  if (!Number.isInteger(maxBodyBytes) || maxBodyBytes <= 0) config('maxBodyBytes must be a positive integer', 'maxBodyBytes');
-  const bodyTimeoutMs = o.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS;
-  if (!OPTION.timeoutMs.safeParse(bodyTimeoutMs).success) {
-    config('bodyTimeoutMs must be a whole number of milliseconds from 1 to 600000', 'bodyTimeoutMs');
-  }
-  if (o.dedupe !== undefined && o.dedupe !== false) {
-    const d = o.dedupe as Partial<NotificationStore> | null;
-    if (!d || typeof d.claim !== 'function' || typeof d.complete !== 'function' || typeof d.release !== 'function') {
-      config('dedupe must be false or a store with claim, complete and release', 'dedupe');
-    }
-  }
+  const o: ParsedHandlerOptions = parseOptions((handlerSchema ??= buildHandlerSchema()), options, OWNER);
+  const verifier = resolveVerifier(o, OWNER);
   return {
     path: o.path,
     verifier,
     store: o.dedupe === false ? undefined : (o.dedupe ?? createMemoryNotificationStore()),
-    toleranceMs: checkTolerance(o.toleranceMs),
+    toleranceMs: o.toleranceMs,
     logger: o.logger ?? verifier.party?.logger ?? consoleLogger,
-    maxBodyBytes,
-    bodyTimeoutMs,
-    ack: ackSigner(o, verifier),
+    maxBodyBytes: o.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+    bodyTimeoutMs: o.bodyTimeoutMs ?? DEFAULT_BODY_TIMEOUT_MS,
+    ack: ackSigner(o.signAck as boolean | SignAckKeys | undefined, verifier),
     onPayment: o.onPayment,
     onRefund: o.onRefund,
     onCapture: o.onCapture,

@@ -28,9 +28,13 @@ export interface NotificationClient {
   [NOTIFICATION_PARTY](): NotificationParty;
 }
 
+/** Whether `value` hands out a NotificationParty (an AmsClient). */
+export function isNotificationClient(value: unknown): value is NotificationClient {
+  return typeof (value as Partial<NotificationClient> | null | undefined)?.[NOTIFICATION_PARTY] === 'function';
+}
+
 /** The party of `client`, or a configuration error naming `field` when it is not a client. */
 export function partyOf(client: unknown, field = 'client'): NotificationParty {
-  const get = (client as Partial<NotificationClient> | null | undefined)?.[NOTIFICATION_PARTY];
-  if (typeof get !== 'function') throw new AmsConfigError(`${field} must be an AmsClient`, { field });
-  return get.call(client);
+  if (!isNotificationClient(client)) throw new AmsConfigError(`${field} must be an AmsClient`, { field });
+  return client[NOTIFICATION_PARTY]();
 }

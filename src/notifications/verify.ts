@@ -1,9 +1,9 @@
 // Verifies a notification from Alipay over the raw bytes received, then parses it into a typed notification.
 import type { KeyObject } from 'node:crypto';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { Clock } from '../clock';
-import { AmsConfigError, AmsSignatureError, AmsValidationError, issuesFromZod } from '../errors';
-import { OPTION, refuseRenamedOptions } from '../options';
+import { AmsSignatureError, AmsValidationError, issuesFromZod } from '../errors';
+import { OPTION, optionError, parseOptions } from '../options';
 import { safeParse } from '../schemas/parse';
 import { parseRequestTime } from '../rules/time';
 import { showValue } from '../rules/show';
@@ -13,7 +13,7 @@ import { parseSignatureHeader } from '../signing/header';
 import { loadPublicKey, type KeyInput } from '../signing/keys';
 import { readSignedHeaders, type NotificationHeaders } from './headers';
 import { captureOutcome, disputeOutcome, paymentOutcome, refundOutcome } from './outcome';
-import { partyOf, type NotificationClient, type NotificationParty } from './party';
+import { isNotificationClient, partyOf, type NotificationClient, type NotificationParty } from './party';
 import {
   CAPTURE_NOTIFY_TYPES,
   CaptureNotificationSchema,
@@ -101,13 +101,45 @@ export interface Verifier {
   party: NotificationParty | undefined;
 }
 
-/** The options a Verifier is resolved from (verifyNotification's and the handlers'). */
+/** The options a Verifier is resolved from (verifyNotification's, the handlers' and the inbox's), once parsed. */
 export interface VerifierOptions {
-  client?: unknown;
+  client?: NotificationClient | undefined;
   alipayPublicKey?: KeyInput | undefined;
-  clientId?: unknown;
+  clientId?: string | readonly string[] | undefined;
   cryptoBackend?: CryptoBackendName | CryptoBackend | undefined;
-  clock?: unknown;
+  clock?: Clock | undefined;
+}
+
+let verifierFields: ReturnType<typeof buildVerifierFields> | undefined;
+function buildVerifierFields() {
+  return {
+    client: z.custom<NotificationClient>(isNotificationClient, { error: 'must be an AmsClient' }).optional(),
+    // Any value here: loadPublicKey judges it, naming the format it saw and never echoing the key.
+    alipayPublicKey: z.custom<KeyInput>().optional(),
+    clientId: OPTION.clientIds.optional(),
+    cryptoBackend: OPTION.cryptoBackendOrObject.optional(),
+    clock: OPTION.clock.optional(),
+  };
+}
+
+/** The verifier's option fields, in verifyNotification's input and the handlers' and the inbox's options alike. */
+export function verifierOptionFields(): ReturnType<typeof buildVerifierFields> {
+  return (verifierFields ??= buildVerifierFields());
+}
+
+let inputSchema: ReturnType<typeof buildInputSchema> | undefined;
+function buildInputSchema() {
+  return z
+    .object({
+      ...verifierOptionFields(),
+      path: OPTION.notifyPath,
+      // Read by openEnvelope: a missing header or a parsed body is an AmsSignatureError naming the check.
+      headers: z.custom<NotificationHeaders>(),
+      rawBody: z.custom<RawBody>(),
+      toleranceMs: OPTION.toleranceMs.optional(),
+      method: z.string().optional(),
+    })
+    .strict();
 }
 
 /** How to keep the raw body in the common frameworks; used in errors and handler logs. */
@@ -141,77 +173,43 @@ export function byteLengthOf(body: string | Uint8Array): number {
   return typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
 }
 
-function checkPath(path: unknown): string {
-  if (typeof path !== 'string' || path === '')
-    throw new AmsConfigError('path: the notify path is required (for example "/alipay/notify")', { field: 'path' });
-  if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path)) {
-    throw new AmsConfigError(
-      `path: give the path only, without scheme and host (got "${path.slice(0, 80)}"); Alipay signs the path alone`,
-      { field: 'path' },
-    );
-  }
-  if (!path.startsWith('/')) throw new AmsConfigError(`path: must start with "/" (got "${path.slice(0, 80)}")`, { field: 'path' });
-  return path;
-}
-
 /**
- * The client ids a verifier accepts: a non-empty string or a non-empty list of them. Missing is a configuration
- * error, never "accept any": that would take another merchant's notification as yours.
+ * The one place the verifier's keys are resolved, for verifyNotification, the handlers and the inbox alike, from their
+ * parsed options: `client` (an AmsClient: its Alipay key, client id, backend and clock) or `alipayPublicKey` +
+ * `clientId`. `owner` names the options in each message. Missing client ids are a configuration error, never "accept
+ * any": that would take another merchant's notification as yours.
  */
-function expectedClientIds(clientId: unknown, field = 'clientId'): readonly string[] {
-  const list = typeof clientId === 'string' ? [clientId] : Array.isArray(clientId) ? (clientId as unknown[]) : undefined;
-  if (clientId === undefined || list === undefined || list.length === 0) {
-    throw new AmsConfigError(
-      `${field} is required: the client id (or a list of them) this server takes notifications for, e.g. "SANDBOX_5Y0…" from ` +
-        'the developer center. One Alipay public key serves many merchants, so without it a notification signed for another ' +
-        "merchant would be accepted as yours. With an AmsClient, use client.verifyNotification or the handler's client option.",
-      { field },
-    );
-  }
-  for (const id of list) {
-    if (typeof id !== 'string' || id === '' || id.length > 128) {
-      throw new AmsConfigError(`${field}: every client id must be a non-empty string (at most 128 characters)`, { field });
-    }
-  }
-  return list as string[];
-}
-
-export function checkTolerance(toleranceMs: unknown): number | undefined {
-  if (toleranceMs === undefined) return undefined;
-  if (typeof toleranceMs !== 'number' || !Number.isFinite(toleranceMs) || toleranceMs < 0) {
-    throw new AmsConfigError('toleranceMs: must be a non-negative number of milliseconds', { field: 'toleranceMs' });
-  }
-  return toleranceMs;
-}
-
-function config(prefix: string, message: string, field: string): never {
-  throw new AmsConfigError(`${prefix}${message}`, { field });
-}
-
-/**
- * The one place the verifier's keys are resolved, for verifyNotification and the handlers alike: `client` (an
- * AmsClient: its Alipay key, client id, backend and clock) or `alipayPublicKey` + `clientId`. `prefix` starts
- * each configuration error message (the handlers name themselves).
- */
-export function resolveVerifier(o: VerifierOptions, prefix = ''): Verifier {
-  refuseRenamedOptions(o, prefix.replace(/: $/, '') || 'verifyNotification');
+export function resolveVerifier(o: VerifierOptions, owner = 'verifyNotification'): Verifier {
   if ((o.client === undefined) === (o.alipayPublicKey === undefined)) {
-    config(prefix, 'give exactly one of client or alipayPublicKey (with clientId); client is an AmsClient', 'alipayPublicKey');
+    throw optionError(owner, 'alipayPublicKey', 'give exactly one of client or alipayPublicKey (with clientId); client is an AmsClient');
   }
-  if (o.clock !== undefined && !OPTION.clock.safeParse(o.clock).success) config(prefix, 'clock must have a now() method', 'clock');
-  const clock = o.clock as Clock | undefined;
+  const clientIds = o.clientId === undefined ? undefined : typeof o.clientId === 'string' ? [o.clientId] : o.clientId;
   if (o.client !== undefined) {
     const party = partyOf(o.client);
-    if (o.cryptoBackend !== undefined) config(prefix, 'cryptoBackend is taken from the client; do not give both', 'cryptoBackend');
-    const clientIds = o.clientId === undefined ? [party.clientId] : expectedClientIds(o.clientId);
-    return { publicKey: party.alipayPublicKey, clientIds, cryptoBackend: party.cryptoBackend, clock: clock ?? party.clock, party };
+    if (o.cryptoBackend !== undefined) throw optionError(owner, 'cryptoBackend', 'is taken from the client; do not give both');
+    return {
+      publicKey: party.alipayPublicKey,
+      clientIds: clientIds ?? [party.clientId],
+      cryptoBackend: party.cryptoBackend,
+      clock: o.clock ?? party.clock,
+      party,
+    };
+  }
+  if (clientIds === undefined) {
+    throw optionError(
+      owner,
+      'clientId',
+      'is required: the client id (or a list of them) this server takes notifications for, e.g. "SANDBOX_5Y0…" from ' +
+        'the developer center. One Alipay public key serves many merchants, so without it a notification signed for another ' +
+        "merchant would be accepted as yours. With an AmsClient, use client.verifyNotification or the handler's client option.",
+    );
   }
   const b = o.cryptoBackend;
   return {
     publicKey: loadPublicKey(o.alipayPublicKey as KeyInput, 'alipayPublicKey'),
-    clientIds: expectedClientIds(o.clientId),
-    cryptoBackend: typeof b === 'object' && b !== null ? b : getCryptoBackend(b),
-    clock,
+    clientIds,
+    cryptoBackend: typeof b === 'object' ? b : getCryptoBackend(b),
+    clock: o.clock,
     party: undefined,
   };
 }
@@ -305,11 +303,13 @@ function missingHeaders(missing: string[]): never {
  * Everything before the RSA check, shared by the sync and async verifiers so they cannot drift: raw body, path,
  * headers, Signature parse, client id, request-time; and the exact content Alipay signed.
  */
-function openEnvelope(input: NotificationDelivery & { method?: string | undefined }, clientIds: readonly string[]): Envelope {
+function openEnvelope(
+  input: { path: string; headers: unknown; rawBody: unknown; toleranceMs?: number | undefined; method?: string | undefined },
+  clientIds: readonly string[],
+): Envelope {
   const body = asRawBody(input.rawBody);
-  const path = checkPath(input.path);
-  const toleranceMs = checkTolerance(input.toleranceMs);
-  const headers = input.headers;
+  const { path, toleranceMs } = input;
+  const headers = input.headers as NotificationHeaders | null | undefined;
   if (headers === null || typeof headers !== 'object') {
     throw new AmsSignatureError('headers are required: the request headers as a Headers object or a record', {
       reason: 'missing_header',
@@ -385,9 +385,10 @@ export async function verifyDelivery(
   );
 }
 
-function inputObject(input: unknown): VerifyNotificationInput {
-  if (input === null || typeof input !== 'object') throw new AmsConfigError('verifyNotification needs an input object', { field: 'input' });
-  return input as VerifyNotificationInput;
+/** verifyNotification's input checked (AmsConfigError naming the field: an unknown option, a path with a host, …) and its verifier. */
+function resolveInput(input: unknown): { delivery: z.output<ReturnType<typeof buildInputSchema>>; verifier: Verifier } {
+  const delivery = parseOptions((inputSchema ??= buildInputSchema()), input, 'verifyNotification');
+  return { delivery, verifier: resolveVerifier(delivery, 'verifyNotification') };
 }
 
 /**
@@ -399,12 +400,13 @@ function inputObject(input: unknown): VerifyNotificationInput {
  * which header or `body`) or, once the signature holds, AmsValidationError for a body that is not the expected JSON.
  */
 export function verifyNotification<B extends RawBody>(input: VerifyNotificationInput<B>): AmsNotification {
-  const verifier = resolveVerifier(inputObject(input));
-  const envelope = openEnvelope(input, verifier.clientIds);
+  const { delivery, verifier } = resolveInput(input);
+  const envelope = openEnvelope(delivery, verifier.clientIds);
   return accept(envelope, verifier.cryptoBackend.verify(envelope.content, envelope.signature, verifier.publicKey), verifier.clock);
 }
 
 /** The same as verifyNotification, with the RSA check off the event loop. */
 export async function verifyNotificationAsync<B extends RawBody>(input: VerifyNotificationInput<B>): Promise<AmsNotification> {
-  return verifyDelivery(input, resolveVerifier(inputObject(input)));
+  const { delivery, verifier } = resolveInput(input);
+  return verifyDelivery(delivery, verifier);
 }

@@ -1,9 +1,9 @@
 // The notification dedupe store on Redis (ioredis): one claim per notification across every instance that shares it.
 import { createHash, randomUUID } from 'node:crypto';
 import type { Cluster, Redis } from 'ioredis';
-import { AmsConfigError } from '../errors';
-import { unknownNamesMessage } from '../internal/suggest';
+import { z } from 'zod';
 import type { NotificationClaim, NotificationStore } from '../notifications/dedupe';
+import { OPTION, parseOptions, required } from '../options';
 import { CLAIM_SCRIPT, COMPLETE_SCRIPT, RELEASE_SCRIPT } from './scripts';
 
 export interface RedisNotificationStoreOptions {
@@ -21,11 +21,12 @@ export interface RedisNotificationStoreOptions {
    * Default 60 000 (60 s).
    */
   processingTtlMs?: number;
-  /** How long a handled notification is remembered. Must outlive Alipay's retries (24 h). Default 7 days. */
+  /**
+   * How long a handled notification is remembered. Must outlive Alipay's retries (24 h). Default 7 days. Both TTLs are
+   * whole milliseconds (PX takes no fraction) from 1 to 365 days, as the memory store takes them.
+   */
   doneTtlMs?: number;
 }
-
-const KNOWN_OPTIONS = new Set(['redis', 'prefix', 'processingTtlMs', 'doneTtlMs']);
 
 /** The slice of ioredis this store uses; both `Redis` and `Cluster` have it. */
 interface ScriptRunner {
@@ -33,16 +34,22 @@ interface ScriptRunner {
   eval(script: string, numkeys: number, ...args: (string | number)[]): Promise<unknown>;
 }
 
-function config(message: string, field: string): never {
-  throw new AmsConfigError(`createRedisNotificationStore: ${message}`, { field });
+function isScriptRunner(value: unknown): boolean {
+  const r = value as Partial<ScriptRunner> | null;
+  return typeof r === 'object' && r !== null && typeof r.evalsha === 'function' && typeof r.eval === 'function';
 }
 
-function ttl(name: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  // PX takes whole milliseconds; a fraction would be a Redis error on every claim, so refuse it here.
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
-    config(`${name} must be a positive whole number of milliseconds`, name);
-  return value;
+let optionsSchema: ReturnType<typeof buildOptionsSchema> | undefined;
+function buildOptionsSchema() {
+  const client = 'an ioredis client (new Redis(...) or new Redis.Cluster(...))';
+  return z
+    .object({
+      redis: required(client, z.custom<Redis | Cluster>(isScriptRunner, { error: `must be ${client}` })),
+      prefix: z.string({ error: 'must be a string, prepended to every key' }).optional(),
+      processingTtlMs: OPTION.ttlMs.optional(),
+      doneTtlMs: OPTION.ttlMs.optional(),
+    })
+    .strict();
 }
 
 interface Script {
@@ -69,18 +76,11 @@ function isNoScript(err: unknown): boolean {
  * works on Redis Cluster too. Any Redis error rejects, and the handler answers 503 without acknowledging.
  */
 export function createRedisNotificationStore(options: RedisNotificationStoreOptions): NotificationStore {
-  if (options === null || typeof options !== 'object') config('an options object is required', 'options');
-  const unknown = Object.keys(options).filter((k) => !KNOWN_OPTIONS.has(k));
-  if (unknown.length > 0) config(unknownNamesMessage('option', unknown, [...KNOWN_OPTIONS]), unknown[0]!);
-  const client = options.redis as unknown as Partial<ScriptRunner> | null | undefined;
-  if (!client || typeof client.evalsha !== 'function' || typeof client.eval !== 'function') {
-    config('redis must be an ioredis client (new Redis(...) or new Redis.Cluster(...))', 'redis');
-  }
-  const redis = client as ScriptRunner;
-  const prefix = options.prefix ?? 'ams:notify:';
-  if (typeof prefix !== 'string') config('prefix must be a string', 'prefix');
-  const processingTtlMs = ttl('processingTtlMs', options.processingTtlMs, 60_000);
-  const doneTtlMs = ttl('doneTtlMs', options.doneTtlMs, 7 * 24 * 3600_000);
+  const o = parseOptions((optionsSchema ??= buildOptionsSchema()), options, 'createRedisNotificationStore');
+  const redis = o.redis as unknown as ScriptRunner;
+  const prefix = o.prefix ?? 'ams:notify:';
+  const processingTtlMs = o.processingTtlMs ?? 60_000;
+  const doneTtlMs = o.doneTtlMs ?? 7 * 24 * 3600_000;
 
   // EVALSHA first (the script body is not resent each time); a server that does not have it yet, or lost it in a
   // restart or failover, answers NOSCRIPT, and EVAL loads it. One key per call, so Cluster routes it by that key.

@@ -2,8 +2,9 @@
 import { closeSync, mkdirSync, renameSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { AmsConfigError, AmsConnectionError, AmsTimeoutError } from '../errors';
-import { showValue } from '../rules/show';
+import { z } from 'zod';
+import { AmsConnectionError, AmsTimeoutError } from '../errors';
+import { functionOption, OPTION, optionError, parseOptions } from '../options';
 import { REPORT_KINDS, kindFromFileName, type ReportKind } from './columns';
 import { DownloadStopped, downloadGuard } from './download-guard';
 import { progressReporter, type FetchProgress, type ProgressReporter } from './fetch-progress';
@@ -67,13 +68,54 @@ export interface FetchReportsOptions {
 export const DEFAULT_MAX_REPORT_FILE_BYTES = 1024 ** 3;
 const DEFAULT_IDLE_TIMEOUT_MS = 60_000;
 
-function positiveWhole(value: unknown, fallback: number, field: string, max = Number.MAX_SAFE_INTEGER): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1 || value > max) {
-    const range = max === Number.MAX_SAFE_INTEGER ? 'of at least 1' : `from 1 to ${max}`;
-    throw new AmsConfigError(`fetchReports: ${field} must be a whole number ${range}, not ${showValue(value, 20)}`, { field });
-  }
-  return value;
+const DATE = /^(\d{4})-?(\d{2})-?(\d{2})$/;
+
+/** A text option that must be there: `host: is required: …`, the same message when it is empty. */
+function text(what: string): z.ZodString {
+  return z
+    .string({ error: (issue) => (issue.input === undefined ? `is required: ${what}` : `must be a string: ${what}`) })
+    .min(1, `is required: ${what}`);
+}
+
+let optionsSchema: ReturnType<typeof buildOptionsSchema> | undefined;
+function buildOptionsSchema() {
+  const kind = z.enum(REPORT_KINDS as [ReportKind, ...ReportKind[]], { error: `must be one of ${REPORT_KINDS.join(', ')}` });
+  // Never echoed: a password or key given with a wrong type is named by its field only.
+  const secret = (what: string) => z.string({ error: `must be ${what}` });
+  return z
+    .object({
+      host: text('the SFTP host, isftp.alipay.com (fallback sftp.alipay.com)'),
+      port: z
+        .number({ error: 'must be a port number' })
+        .int('must be a whole number from 1 to 65535')
+        .min(1, 'must be a whole number from 1 to 65535')
+        .max(65_535, 'must be a whole number from 1 to 65535')
+        .optional(),
+      username: text('your SFTP user name'),
+      password: secret('the SFTP password, a string').optional(),
+      privateKey: z
+        .union([z.string(), z.instanceof(Buffer)], { error: 'must be an OpenSSH or PEM private key, a string or Buffer' })
+        .optional(),
+      passphrase: secret("the private key's passphrase, a string").optional(),
+      customerId: text('the ID Alipay assigned you (customerId), the folder under the root').regex(
+        /^[A-Za-z0-9_-]+$/,
+        'holds characters a folder name cannot: letters, digits, "_" and "-" only',
+      ),
+      date: text('the date of the folder, YYYYMMDD or YYYY-MM-DD').regex(DATE, 'must be YYYYMMDD or YYYY-MM-DD'),
+      kind: z.union([kind, z.array(kind)], { error: `must be one of ${REPORT_KINDS.join(', ')}, or a list of them` }).optional(),
+      to: text('the local folder the files are written to'),
+      remoteRoot: z.string({ error: 'must be a string, the folder holding <customerId>/<date>/' }).optional(),
+      // The pin options are checked by hostKeyPolicy (host-key.ts), the home of the host-key rules, before any connection.
+      hostKeySha256: z.custom<string | readonly string[]>().optional(),
+      knownHosts: z.custom<string>().optional(),
+      hostKey: z.custom<'accept-any'>().optional(),
+      readyTimeoutMs: OPTION.timeoutMs.optional(),
+      maxFileBytes: OPTION.maxBytes.optional(),
+      idleTimeoutMs: OPTION.timeoutMs.optional(),
+      onProgress: functionOption<NonNullable<FetchReportsOptions['onProgress']>>("is told of each file's bytes and end").optional(),
+      logger: OPTION.logger.optional(),
+    })
+    .strict();
 }
 
 export interface FetchedReport {
@@ -94,10 +136,9 @@ export interface FetchReportsResult {
   warnings: string[];
 }
 
+/** The folder's name for a checked `date` option. */
 function folderDate(date: string): string {
-  const m = /^(\d{4})-?(\d{2})-?(\d{2})$/.exec(date);
-  if (!m)
-    throw new AmsConfigError(`date must be YYYYMMDD or YYYY-MM-DD, not ${JSON.stringify(String(date).slice(0, 20))}`, { field: 'date' });
+  const m = DATE.exec(date)!;
   return `${m[1]}${m[2]}${m[3]}`;
 }
 
@@ -127,23 +168,17 @@ interface Planned {
  *   refuses the login, offers a host key that is not pinned, or a transfer fails; AmsTimeoutError (an
  *   AmsConnectionError) when a request gets no answer, or a transfer no data, for `idleTimeoutMs`.
  */
-export async function fetchReports(options: FetchReportsOptions): Promise<FetchReportsResult> {
-  for (const field of ['host', 'username', 'customerId', 'to'] as const) {
-    if (typeof options[field] !== 'string' || options[field] === '')
-      throw new AmsConfigError(`fetchReports: ${field} is required`, { field });
-  }
+export async function fetchReports(given: FetchReportsOptions): Promise<FetchReportsResult> {
+  const options = parseOptions((optionsSchema ??= buildOptionsSchema()), given, 'fetchReports');
   if (options.password === undefined && options.privateKey === undefined)
-    throw new AmsConfigError('fetchReports: give a password or a privateKey', { field: 'password' });
-  if (!/^[A-Za-z0-9_-]+$/.test(options.customerId))
-    throw new AmsConfigError('fetchReports: customerId holds characters a folder name cannot', { field: 'customerId' });
+    throw optionError('fetchReports', 'password', 'give a password or a privateKey (the SFTP login)');
   const date = folderDate(options.date);
-  const port = positiveWhole(options.port, 22, 'port', 65_535);
-  const maxFileBytes = positiveWhole(options.maxFileBytes, DEFAULT_MAX_REPORT_FILE_BYTES, 'maxFileBytes');
-  const idleTimeoutMs = positiveWhole(options.idleTimeoutMs, DEFAULT_IDLE_TIMEOUT_MS, 'idleTimeoutMs');
-  const readyTimeoutMs = positiveWhole(options.readyTimeoutMs, 20_000, 'readyTimeoutMs');
-  if (options.onProgress !== undefined && typeof options.onProgress !== 'function')
-    throw new AmsConfigError('fetchReports: onProgress must be a function', { field: 'onProgress' });
-  const kinds = options.kind === undefined ? REPORT_KINDS : typeof options.kind === 'string' ? [options.kind] : options.kind;
+  const port = options.port ?? 22;
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_REPORT_FILE_BYTES;
+  const idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+  const readyTimeoutMs = options.readyTimeoutMs ?? 20_000;
+  const kinds: readonly ReportKind[] =
+    options.kind === undefined ? REPORT_KINDS : typeof options.kind === 'string' ? [options.kind] : options.kind;
   const remoteDir = `${(options.remoteRoot ?? '/v1/settlements').replace(/\/+$/, '')}/${options.customerId}/${date}`;
   // Before any connection: without a pin there is nothing to connect to safely.
   const hostKey = hostKeyPolicy({ ...options, port });

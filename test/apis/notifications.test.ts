@@ -149,6 +149,6 @@ describe('handler routing', () => {
     expect(none.status).toBe(200);
   });
   it('onCapture must be a function', () => {
-    expect(() => createFetchNotificationHandler(handlerSetup({ onCapture: 'yes' }).options)).toThrow(/onCapture must be a function/);
+    expect(() => createFetchNotificationHandler(handlerSetup({ onCapture: 'yes' }).options)).toThrow(/onCapture: must be a function/);
   });
 });

@@ -1,7 +1,7 @@
 // The inbox in one process on a real redis-server: verify → store → acknowledge, duplicates, forged, retries, dead letters, Redis down.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
-import { createNotificationInbox, inboxJobId, type InboxJobData, type NotificationInbox } from '../../src/bullmq';
+import { createNotificationInbox, inboxJobId, readInboxStatsAt, type InboxJobData, type NotificationInbox } from '../../src/bullmq';
 import { AmsConfigError } from '../../src/errors';
 import type { PaymentNotification } from '../../src/notifications';
 import { alipay, other } from '../helpers/keys';
@@ -17,7 +17,7 @@ import {
   until,
   type Running,
 } from '../notifications/helpers';
-import { thrown } from '../helpers/expect';
+import { rejectsWith, thrown } from '../helpers/expect';
 import { connect, ready, sleep } from '../redis/helpers';
 import { requireRedisServer, startRedisServer, type RedisServer } from '../redis/redis-server';
 import { post, signedPayment } from './helpers';
@@ -30,7 +30,7 @@ describe('createNotificationInbox options', () => {
   it('requires the client id the notifications must carry, naming the option', () => {
     const err = thrown(AmsConfigError, () => createNotificationInbox(base as never));
     expect(err.field).toBe('clientId');
-    expect(err.message).toMatch(/clientId is required/);
+    expect(err.message).toMatch(/clientId: is required/);
   });
 
   it('refuses callbacks and dedupe on the inbox: they belong to process()', () => {
@@ -51,9 +51,9 @@ describe('createNotificationInbox options', () => {
     ).toBe('connection');
   });
 
-  it('passes the handler options to the notification handler, which refuses unknown ones', () => {
+  it('refuses unknown options, naming its own and the handler options it takes', () => {
     expect(() => createNotificationInbox({ ...base, clientId: CLIENT_ID, colour: 'blue' } as never)).toThrow(
-      /unknown option "colour"; check the spelling/,
+      /unknown option "colour"; known options: .*\bpath\b.*\bconnection\b/,
     );
   });
 
@@ -64,6 +64,89 @@ describe('createNotificationInbox options', () => {
     expect(thrown(AmsConfigError, () => inbox.process({} as never)).field).toBe('onPayment');
     expect(thrown(AmsConfigError, () => inbox.process({ onPayment: () => {} }, { attempts: 0 })).field).toBe('attempts');
     expect(thrown(AmsConfigError, () => inbox.process({ onPayment: () => {} }, { retries: 3 } as never)).field).toBe('retries');
+  });
+});
+
+describe('inbox options go through the one validator', () => {
+  const base = { connection: 'redis://127.0.0.1:1', path: PATH, alipayPublicKey: alipay.publicBase64, clientId: CLIENT_ID };
+  const make = (extra: object) => () => createNotificationInbox({ ...base, ...extra });
+
+  it('a mistyped option is refused with a did-you-mean, its own or the handler’s', () => {
+    expect(thrown(AmsConfigError, make({ keepCompletedMS: 1000 })).message).toBe(
+      'Invalid createNotificationInbox config: unknown option "keepCompletedMS" (did you mean "keepCompletedMs"?)',
+    );
+    const e = thrown(AmsConfigError, make({ maxBodyByte: 1000 }));
+    expect([e.field, e.message]).toEqual([
+      'maxBodyByte',
+      'Invalid createNotificationInbox config: unknown option "maxBodyByte" (did you mean "maxBodyBytes"?)',
+    ]);
+  });
+
+  it('the old names now and backend are unknown options, refused with clock and cryptoBackend among those there are', () => {
+    expect(thrown(AmsConfigError, make({ now: () => new Date() })).message).toMatch(/unknown option "now"; known options: .*\bclock\b/);
+    expect(thrown(AmsConfigError, make({ backend: 'node' })).message).toMatch(
+      /unknown option "backend"; known options: .*\bcryptoBackend\b/,
+    );
+  });
+
+  it('keepCompletedMs is a TTL as the stores take it: 1.5 refused with their message', () => {
+    const e = thrown(AmsConfigError, make({ keepCompletedMs: 1.5 }));
+    expect([e.field, e.message]).toEqual([
+      'keepCompletedMs',
+      'Invalid createNotificationInbox config: keepCompletedMs: must be a whole number of milliseconds (Redis PX takes no fraction)',
+    ]);
+  });
+
+  it('a bad value names its field', () => {
+    const cases: Array<[extra: object, field: string, message: RegExp]> = [
+      [{ enqueueTimeoutMs: 0 }, 'enqueueTimeoutMs', /enqueueTimeoutMs: must be at least 1/],
+      [{ durability: 'fsync' }, 'durability', /durability: must be 'aof' \(the default\) or 'best-effort'/],
+      [{ queueName: 'a:b' }, 'queueName', /queueName: must be a non-empty string without ":"/],
+      [{ prefix: '' }, 'prefix', /prefix: must be a non-empty string/],
+      [{ connection: 'http://x' }, 'connection', /connection: must be a redis:\/\/ or rediss:\/\/ URL/],
+      [{ maxBodyBytes: -1 }, 'maxBodyBytes', /maxBodyBytes: must be at least 1/],
+    ];
+    for (const [extra, field, message] of cases) {
+      const e = thrown(AmsConfigError, make(extra));
+      expect(e.field).toBe(field);
+      expect(e.message).toMatch(message);
+    }
+  });
+
+  it('process(): mistyped callbacks and options are refused with a did-you-mean; bad values name their field', () => {
+    const inbox = createNotificationInbox(base);
+    const onPayment = () => {};
+    expect(thrown(AmsConfigError, () => inbox.process({ onPayment, onRefnd: () => {} } as never)).message).toBe(
+      'Invalid inbox.process callbacks config: unknown option "onRefnd" (did you mean "onRefund"?)',
+    );
+    expect(thrown(AmsConfigError, () => inbox.process({ onPayment }, { concurency: 2 } as never)).message).toBe(
+      'Invalid inbox.process config: unknown option "concurency" (did you mean "concurrency"?)',
+    );
+    expect(thrown(AmsConfigError, () => inbox.process({} as never)).message).toBe(
+      'Invalid inbox.process callbacks config: onPayment: is required: a function that handles a payment notification',
+    );
+    const cases: Array<[options: object, field: string, message: RegExp]> = [
+      [{ attempts: 101 }, 'attempts', /attempts: must be a whole number from 1 to 100/],
+      [{ concurrency: 1.5 }, 'concurrency', /concurrency: must be a whole number from 1/],
+      [{ backoff: { type: 'linear', delay: 10 } }, 'backoff', /backoff: must be the first delay in ms .*\{ type: 'exponential', delay \}/],
+      [{ backoff: -1 }, 'backoff', /backoff: must be a whole number from 0/],
+      [{ lockDurationMs: 99 }, 'lockDurationMs', /lockDurationMs: must be a whole number from 100/],
+      [{ onDeadLetter: 'log' }, 'onDeadLetter', /onDeadLetter: must be a function that receives a job that failed for good/],
+    ];
+    for (const [options, field, message] of cases) {
+      const e = thrown(AmsConfigError, () => inbox.process({ onPayment }, options as never));
+      expect(e.field).toBe(field);
+      expect(e.message).toMatch(message);
+    }
+  });
+
+  it('readInboxStatsAt: a mistyped option is refused before any connection; queueName or clientId is required', async () => {
+    const typo = await rejectsWith(AmsConfigError, readInboxStatsAt({ connection: base.connection, queuename: 'q' } as never));
+    expect(typo.message).toBe('Invalid readInboxStatsAt config: unknown option "queuename" (did you mean "queueName"?)');
+    const neither = await rejectsWith(AmsConfigError, readInboxStatsAt({ connection: base.connection }));
+    expect(neither.field).toBe('queueName');
+    const timeout = await rejectsWith(AmsConfigError, readInboxStatsAt({ connection: base.connection, queueName: 'q', timeoutMs: 0 }));
+    expect(timeout.field).toBe('timeoutMs');
   });
 });
 

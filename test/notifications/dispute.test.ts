@@ -215,7 +215,7 @@ describe('routing', () => {
   });
 
   it('onDispute must be a function', () => {
-    expect(() => createFetchNotificationHandler(handlerSetup({ onDispute: 'yes' }).options)).toThrow(/onDispute must be a function/);
+    expect(() => createFetchNotificationHandler(handlerSetup({ onDispute: 'yes' }).options)).toThrow(/onDispute: must be a function/);
   });
 
   it('an unknown disputeNotificationType is pending, kept, and logged once by the handler and by client.verifyNotification', async () => {

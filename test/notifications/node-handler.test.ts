@@ -426,8 +426,8 @@ describe('createNotificationHandler on http.createServer', () => {
     };
     const e = thrown(AmsConfigError, () => createNotificationHandler(noClientId as never));
     expect(e.field).toBe('clientId');
-    expect(e.message).toMatch(/clientId is required/);
-    expect(() => createFetchNotificationHandler(noClientId as never)).toThrow(/clientId is required/);
+    expect(e.message).toMatch(/clientId: is required/);
+    expect(() => createFetchNotificationHandler(noClientId as never)).toThrow(/clientId: is required/);
     // With a client, its own id is the default.
     expect(() => createNotificationHandler({ path: PATH, client: testClient().client, onPayment: () => undefined })).not.toThrow();
   });
@@ -445,7 +445,9 @@ describe('createNotificationHandler on http.createServer', () => {
         signAck: { clientId: CLIENT_ID, privateKey: merchant.privatePkcs8Pem, keyVersion: 'bad version!' },
       }),
     ).toThrow(/keyVersion/);
-    expect(() => createNotificationHandler({ ...base, signAck: 'yes' as never })).toThrow(/signAck must be/);
+    expect(() => createNotificationHandler({ ...base, signAck: 'yes' as never })).toThrow(
+      /signAck: must be true \(with client\), false, or \{ clientId, privateKey/,
+    );
     // A client id no header can carry would make every acknowledgement throw (and a Node server crash) on delivery.
     for (const clientId of ['ME\nX', 'two words', 'é', 'x'.repeat(129)]) {
       for (const create of [createNotificationHandler, createFetchNotificationHandler]) {

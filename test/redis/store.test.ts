@@ -1,8 +1,10 @@
 // The Redis notification store against a real redis-server: claim / busy / done, token checks, TTLs, scripts.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { Redis } from 'ioredis';
+import { Redis } from 'ioredis';
 import { AmsConfigError } from '../../src/errors';
+import { createMemoryNotificationStore } from '../../src/notifications/index';
 import { createRedisNotificationStore } from '../../src/redis';
+import { thrown } from '../helpers/expect';
 import { connect, disconnectAll, ready, sleep } from './helpers';
 import { requireRedisServer, startRedisServer, type RedisServer } from './redis-server';
 
@@ -193,5 +195,52 @@ describe.skipIf(!HAVE_REDIS)('createRedisNotificationStore (real Redis)', () => 
     expect(make({ redis, prefix: 3 })).toThrow(/prefix/);
     expect(make({ redis, ttl: 5 })).toThrow(/unknown option.*"ttl"/);
     expect(make({ redis, processingTtlMs: 10, doneTtlMs: 20, prefix: 'x:' })).not.toThrow();
+  });
+});
+
+// Options are checked before any command: a real ioredis client that never connects is enough here.
+describe('createRedisNotificationStore options (no Redis needed)', () => {
+  const redis = new Redis({ lazyConnect: true, enableOfflineQueue: false });
+  afterAll(() => redis.disconnect());
+  const make = (o: object) => () => createRedisNotificationStore({ redis, ...o });
+
+  it('one TTL rule with the memory store: 1.5 is refused by both, with the same message; whole ms up to 365 days pass both', () => {
+    for (const field of ['processingTtlMs', 'doneTtlMs']) {
+      for (const bad of [1.5, 0, -1, Number.NaN, '60000', 366 * 24 * 3600_000]) {
+        const inRedis = thrown(AmsConfigError, make({ [field]: bad }));
+        const inMemory = thrown(AmsConfigError, () => createMemoryNotificationStore({ [field]: bad }));
+        expect(inRedis.field).toBe(field);
+        expect(inMemory.field).toBe(field);
+        expect(inRedis.message.replace('createRedisNotificationStore', '')).toBe(
+          inMemory.message.replace('createMemoryNotificationStore', ''),
+        );
+      }
+      expect(thrown(AmsConfigError, make({ [field]: 1.5 })).message).toBe(
+        `Invalid createRedisNotificationStore config: ${field}: must be a whole number of milliseconds (Redis PX takes no fraction)`,
+      );
+      for (const good of [1, 60_000, 365 * 24 * 3600_000]) {
+        expect(make({ [field]: good })).not.toThrow();
+        expect(() => createMemoryNotificationStore({ [field]: good })).not.toThrow();
+      }
+    }
+  });
+
+  it('an unknown option is refused with a did-you-mean; an old or far name with the options there are', () => {
+    const typo = thrown(AmsConfigError, make({ doneTTL: 5 }));
+    expect(typo.field).toBe('doneTTL');
+    expect(typo.message).toBe('Invalid createRedisNotificationStore config: unknown option "doneTTL" (did you mean "doneTtlMs"?)');
+    expect(thrown(AmsConfigError, make({ now: () => new Date() })).message).toBe(
+      'Invalid createRedisNotificationStore config: unknown option "now"; known options: redis, prefix, processingTtlMs, doneTtlMs',
+    );
+  });
+
+  it('a missing or wrong redis names the field and what to give', () => {
+    const missing = thrown(AmsConfigError, () => createRedisNotificationStore({} as never));
+    expect([missing.field, missing.message]).toEqual([
+      'redis',
+      'Invalid createRedisNotificationStore config: redis: is required: an ioredis client (new Redis(...) or new Redis.Cluster(...))',
+    ]);
+    expect(thrown(AmsConfigError, make({ redis: { get() {} } })).message).toMatch(/redis: must be an ioredis client/);
+    expect(thrown(AmsConfigError, make({ prefix: 3 })).message).toMatch(/prefix: must be a string/);
   });
 });

@@ -375,3 +375,63 @@ async function largeTransfer(date: string, run: (t: LargeTransfer) => Promise<vo
     rmSync(day, { recursive: true, force: true });
   }
 }
+
+// Refused before any connection: no server is needed, and none is reached (port 1 would refuse it anyway).
+describe('fetchReports options go through the one validator', () => {
+  const offline = (extra: object) =>
+    fetchReports({
+      host: '127.0.0.1',
+      port: 1,
+      username: 'u',
+      password: 'hunter2-secret',
+      customerId: CUSTOMER,
+      date: '2018-12-26',
+      to: join(tmpdir(), 'ams-fetch-never-written'),
+      hostKeySha256: `SHA256:${'A'.repeat(43)}`,
+      ...extra,
+    });
+
+  it('a mistyped option is refused with a did-you-mean, an old or far one with the options there are', async () => {
+    const typo = await rejectsWith(AmsConfigError, offline({ idleTimeoutMS: 1000 }));
+    expect([typo.field, typo.message]).toEqual([
+      'idleTimeoutMS',
+      'Invalid fetchReports config: unknown option "idleTimeoutMS" (did you mean "idleTimeoutMs"?)',
+    ]);
+    const far = await rejectsWith(AmsConfigError, offline({ colour: 'blue' }));
+    expect(far.message).toMatch(/unknown option "colour"; known options: host, port, username, .*\bhostKeySha256\b/);
+  });
+
+  it('a bad value names its field and the fix', async () => {
+    const cases: Array<[extra: object, field: string, message: RegExp]> = [
+      [{ host: '' }, 'host', /host: is required: the SFTP host/],
+      [{ username: undefined }, 'username', /username: is required: your SFTP user name/],
+      [{ customerId: '../x' }, 'customerId', /customerId: holds characters a folder name cannot/],
+      [{ date: '26/12/2018' }, 'date', /date: must be YYYYMMDD or YYYY-MM-DD/],
+      [{ port: 65_536 }, 'port', /port: must be a whole number from 1 to 65535/],
+      [{ kind: 'settlement' }, 'kind', /kind: must be one of transactionItems, settlementItems, settlementSummary/],
+      [{ readyTimeoutMs: 1.5 }, 'readyTimeoutMs', /readyTimeoutMs: must be a whole number of milliseconds/],
+      [{ maxFileBytes: 0 }, 'maxFileBytes', /maxFileBytes: must be at least 1/],
+      [{ onProgress: 'log' }, 'onProgress', /onProgress: must be a function/],
+      [{ password: undefined }, 'password', /password: give a password or a privateKey/],
+    ];
+    for (const [extra, field, message] of cases) {
+      const e = await rejectsWith(AmsConfigError, offline(extra));
+      expect(e.field).toBe(field);
+      expect(e.message).toMatch(message);
+    }
+  });
+
+  it('never shows a password or key: under a mistyped name, or of the wrong type', async () => {
+    const errors = [
+      await rejectsWith(AmsConfigError, offline({ password: undefined, pasword: 'hunter2-secret' })),
+      await rejectsWith(AmsConfigError, offline({ password: ['hunter2-secret'] })),
+      await rejectsWith(
+        AmsConfigError,
+        offline({ password: undefined, privateKey: { pem: '-----BEGIN PRIVATE KEY-----\nhunter2-secret' } }),
+      ),
+      await rejectsWith(AmsConfigError, offline({ passphrase: 42, port: 0 })),
+    ];
+    expect(errors.map((e) => e.field)).toEqual(['pasword', 'password', 'privateKey', 'port']);
+    for (const e of errors) expect(e.message).not.toContain('hunter2');
+  });
+});
