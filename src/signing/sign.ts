@@ -1,5 +1,6 @@
 // The signing primitives users call directly: sign a request, verify a Signature header over content.
 import { AmsConfigError } from '../errors';
+import { unknownNamesMessage } from '../internal/suggest';
 import { getCryptoBackend, type CryptoBackendName } from './backend';
 import { buildSignContentBytes } from './content';
 import { formatSignatureHeader, parseSignatureHeader } from './header';
@@ -20,15 +21,25 @@ export interface SignRequestInput {
   cryptoBackend?: CryptoBackendName;
 }
 
-/** `backend` was the option's first name (see CHANGELOG): a key that would otherwise be ignored is refused by name. */
-function refuseOldBackendKey(input: object, owner: string): void {
-  if (input !== null && typeof input === 'object' && 'backend' in input)
-    throw new AmsConfigError(`${owner}: backend is not an option; it is called cryptoBackend`, { field: 'backend' });
+const SIGN_KEYS = ['method', 'path', 'clientId', 'requestTime', 'body', 'privateKey', 'keyVersion', 'cryptoBackend'];
+const VERIFY_KEYS = ['method', 'path', 'clientId', 'time', 'body', 'signature', 'publicKey', 'cryptoBackend'];
+
+/**
+ * A key these functions do not take would be ignored silently (an old name such as `backend` included): refused with
+ * the options' message, without zod (this entry point loads none).
+ */
+function refuseUnknownKeys(input: object, known: readonly string[], owner: string): void {
+  if (input === null || typeof input !== 'object') return;
+  const unknown = Object.keys(input).filter((k) => !known.includes(k));
+  if (unknown.length > 0)
+    throw new AmsConfigError(`Invalid ${owner} input: ${unknownNamesMessage('option', unknown, known, { listValid: true })}`, {
+      field: unknown[0],
+    });
 }
 
 /** Signs a request and returns the full `Signature` header value. */
 export function signRequest(input: SignRequestInput): string {
-  refuseOldBackendKey(input, 'signRequest');
+  refuseUnknownKeys(input, SIGN_KEYS, 'signRequest');
   const key = loadPrivateKey(input.privateKey);
   const content = buildSignContentBytes({
     method: input.method,
@@ -62,7 +73,7 @@ export interface VerifySignatureInput {
  * because that is a different fault from a wrong signature and callers need to tell them apart.
  */
 export function verifySignature(input: VerifySignatureInput): boolean {
-  refuseOldBackendKey(input, 'verifySignature');
+  refuseUnknownKeys(input, VERIFY_KEYS, 'verifySignature');
   const parsed = parseSignatureHeader(input.signature);
   const key = loadPublicKey(input.publicKey);
   const content = buildSignContentBytes({

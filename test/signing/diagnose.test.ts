@@ -9,6 +9,8 @@ import { merchant } from '../helpers/keys';
 
 const pub = loadPublicKey(merchant.publicSpkiBase64);
 const base = { method: 'POST', path: '/ams/api/v1/payments/pay', clientId: 'C1', time: '2026-01-01T00:00:00Z' };
+/** What signRequest takes of `base` (its time is requestTime there). */
+const signed = { method: base.method, path: base.path, clientId: base.clientId };
 
 describe('diagnose (pure)', () => {
   it('imports nothing that does I/O', () => {
@@ -19,7 +21,7 @@ describe('diagnose (pure)', () => {
 
   it('is valid for the exact content, and finds a body with an extra trailing space', () => {
     const body = '{"a":1}';
-    const signature = signRequest({ ...base, requestTime: base.time, body, privateKey: merchant.privatePkcs8Pem });
+    const signature = signRequest({ ...signed, requestTime: base.time, body, privateKey: merchant.privatePkcs8Pem });
     expect(diagnoseSignature({ ...base, body: Buffer.from(body), signature }, { publicKey: pub })).toMatchObject({
       valid: true,
       code: 'valid',
@@ -32,7 +34,7 @@ describe('diagnose (pure)', () => {
     fc.assert(
       fc.property(fc.string({ maxLength: 30 }), fc.string({ minLength: 1, maxLength: 30 }), (a, b) => {
         fc.pre(a.trim() !== `${a}${b}`.trim() && !/^\s*$/.test(b));
-        const signature = signRequest({ ...base, requestTime: base.time, body: `${a}X${b}`, privateKey: merchant.privatePkcs8Pem });
+        const signature = signRequest({ ...signed, requestTime: base.time, body: `${a}X${b}`, privateKey: merchant.privatePkcs8Pem });
         const d = diagnoseSignature({ ...base, body: Buffer.from(`${a}Y${b}`), signature }, { publicKey: pub });
         expect(d.valid).toBe(false);
         expect(d.code).toBe('content_differs');
@@ -43,7 +45,7 @@ describe('diagnose (pure)', () => {
 
   it('a correct bare signature is valid, with a note on the header form', () => {
     const body = '{"a":1}';
-    const header = signRequest({ ...base, requestTime: base.time, body, privateKey: merchant.privatePkcs8Pem });
+    const header = signRequest({ ...signed, requestTime: base.time, body, privateKey: merchant.privatePkcs8Pem });
     const bare = decodeURIComponent(header.split('signature=')[1]!);
     const d = diagnoseSignature({ ...base, body: Buffer.from(body), signature: bare }, { publicKey: pub });
     expect(d).toMatchObject({ valid: true, code: 'valid' });
