@@ -333,7 +333,7 @@ export async function verifyNotificationCases(): Promise<CaseResult[]> {
   if (check.kind !== 'payment') throw new Error(`verifyNotification returned kind ${check.kind} for the fixture`);
   // What the body alone costs any verifier that hands back a checked object: the raw floor, then JSON.parse and the
   // payment notification schema (compiled, as the package runs it from its second parse). No envelope checks.
-  const compiled = z.compile(PaymentNotificationSchema);
+  const compiled = z.compile(PaymentNotificationSchema());
   const ceilingSide: Side = {
     name: 'raw crypto.verify + JSON.parse + zod (compiled)',
     run(n) {

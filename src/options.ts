@@ -4,30 +4,34 @@ import { z } from 'zod';
 import { AmsConfigError, AmsValidationError, issuePath, issuesFromZod, type ValidationIssue } from './errors';
 import type { Clock, Logger } from './clock';
 import { MAX_RESPONSE_BYTES_RANGE, type Transport } from './http/types';
+import { lazyFields } from './internal/lazy';
 import { safeParse } from './schemas/parse';
 
-/** The option fields several options objects share, validated the same way wherever they appear. */
-export const OPTION = {
+/** The option fields several options objects share, validated the same way wherever they appear; each is built when first read. */
+export const OPTION = lazyFields({
   /** A client id: sent as a header, so printable ASCII without spaces, 1 to 128 characters. */
-  clientId: z
-    .string()
-    .min(1, 'must not be empty')
-    .max(128)
-    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  clientId: () =>
+    z
+      .string()
+      .min(1, 'must not be empty')
+      .max(128)
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
   /** Per-attempt timeout: 1 ms to 10 minutes. */
-  timeoutMs: z.number().int().min(1).max(600_000, 'must be at most 600000 (10 minutes)'),
+  timeoutMs: () => z.number().int().min(1).max(600_000, 'must be at most 600000 (10 minutes)'),
   /** Retries after the first attempt: 0 to 10 (a typo must not mean retrying forever). */
-  maxRetries: z.number().int().min(0).max(10),
+  maxRetries: () => z.number().int().min(0).max(10),
   /** The most response body bytes read per attempt. */
-  maxResponseBytes: z.number().int().min(MAX_RESPONSE_BYTES_RANGE.min).max(MAX_RESPONSE_BYTES_RANGE.max),
-  clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', {
-    error: 'must be an object with a now() method returning a Date',
-  }),
-  logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { error: 'must be an object with debug/info/warn/error methods' }),
-  transport: z.custom<Transport>((v) => typeof v === 'function', { error: 'must be a function (request) => Promise<response>' }),
-  cryptoBackend: z.enum(['node', 'jsrsasign'], { error: 'must be "node" or "jsrsasign"' }),
-  signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, { error: 'must be an AbortSignal' }),
-} as const;
+  maxResponseBytes: () => z.number().int().min(MAX_RESPONSE_BYTES_RANGE.min).max(MAX_RESPONSE_BYTES_RANGE.max),
+  clock: () =>
+    z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', {
+      error: 'must be an object with a now() method returning a Date',
+    }),
+  logger: () =>
+    z.custom<Logger>((v) => typeof v === 'object' && v !== null, { error: 'must be an object with debug/info/warn/error methods' }),
+  transport: () => z.custom<Transport>((v) => typeof v === 'function', { error: 'must be a function (request) => Promise<response>' }),
+  cryptoBackend: () => z.enum(['node', 'jsrsasign'], { error: 'must be "node" or "jsrsasign"' }),
+  signal: () => z.custom<AbortSignal>((v) => v instanceof AbortSignal, { error: 'must be an AbortSignal' }),
+});
 
 /** Every problem with an options object, each naming its field; unknown keys are named too (a typo is not ignored). */
 export function optionIssues(schema: z.ZodType, value: unknown): ValidationIssue[] {

@@ -16,7 +16,7 @@ export interface GenericRequestOptions<S extends z.ZodType | undefined = undefin
 }
 
 /** What `client.request` resolves with: the schema's type, or any AMS answer's. */
-export type GenericResponse<S extends z.ZodType | undefined> = S extends z.ZodType ? z.infer<S> : z.infer<typeof BaseResponse>;
+export type GenericResponse<S extends z.ZodType | undefined> = S extends z.ZodType ? z.infer<S> : z.infer<ReturnType<typeof BaseResponse>>;
 
 const ID_FIELDS = [
   'paymentRequestId',
@@ -55,5 +55,5 @@ export function genericCallSpec(path: string, body: unknown, options: { schema?:
     const value = (body as Record<string, unknown>)[field];
     if (typeof value === 'string') ids[field] = value;
   }
-  return { api: path as AmsApi, body, ids, responseSchema: schema === undefined ? BaseResponse : foreignSchema(schema) };
+  return { api: path as AmsApi, body, ids, responseSchema: schema === undefined ? BaseResponse() : foreignSchema(schema) };
 }

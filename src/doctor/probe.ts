@@ -53,7 +53,7 @@ export async function runDoctor(ctx: CallContext, options: DoctorOptions = {}): 
   try {
     const value = await callAms(
       { ...ctx, transport },
-      { api: 'inquiryPayment', body: { paymentRequestId }, ids: { paymentRequestId }, responseSchema: InquiryPaymentResponse },
+      { api: 'inquiryPayment', body: { paymentRequestId }, ids: { paymentRequestId }, responseSchema: InquiryPaymentResponse() },
       { maxRetries: 0, timeoutMs: options.timeoutMs, signal: options.signal },
     );
     outcome = { value };

@@ -249,26 +249,26 @@ export function parseNotificationBody(body: string | Uint8Array): AmsNotificatio
     return r.data;
   };
   if ((PAYMENT_NOTIFY_TYPES as readonly unknown[]).includes(notifyType)) {
-    const n = parse(PaymentNotificationSchema, `${String(notifyType)} notification`);
+    const n = parse(PaymentNotificationSchema(), `${String(notifyType)} notification`);
     return Object.assign(n, { kind: 'payment' as const, outcome: paymentOutcome(n.notifyType, n.result) });
   }
   if ((REFUND_NOTIFY_TYPES as readonly unknown[]).includes(notifyType)) {
-    const n = parse(RefundNotificationSchema, `${String(notifyType)} notification`);
+    const n = parse(RefundNotificationSchema(), `${String(notifyType)} notification`);
     return Object.assign(n, { kind: 'refund' as const, outcome: refundOutcome(n) }) as RefundNotification;
   }
   if ((CAPTURE_NOTIFY_TYPES as readonly unknown[]).includes(notifyType)) {
-    const n = parse(CaptureNotificationSchema, `${String(notifyType)} notification`);
+    const n = parse(CaptureNotificationSchema(), `${String(notifyType)} notification`);
     return Object.assign(n, { kind: 'capture' as const, outcome: captureOutcome(n) }) as CaptureNotification;
   }
   if (isDisputeBody(json)) {
     // A fixed context: the type is what failed to parse, and its value is Antom's text of any length.
-    const n = parse(DisputeNotificationSchema, 'dispute notification');
+    const n = parse(DisputeNotificationSchema(), 'dispute notification');
     const outcome = disputeOutcome(n);
     const derived: DisputeDerived =
       outcome === 'respond' ? { kind: 'dispute', outcome, respondBy: n.defenseDueTime } : { kind: 'dispute', outcome };
     return Object.assign(n, derived);
   }
-  return Object.assign(parse(OtherNotificationSchema, 'notification'), { kind: 'other' as const });
+  return Object.assign(parse(OtherNotificationSchema(), 'notification'), { kind: 'other' as const });
 }
 
 /**
