@@ -1,6 +1,5 @@
 // AmsClient: validated configuration, private keys held privately, and one method per AMS call.
 import { KeyObject } from 'node:crypto';
-import { inspect } from 'node:util';
 import { z } from 'zod';
 import { lazy } from './internal/lazy';
 import { callAms, type CallContext, type RequestOptions } from './api/call';
@@ -85,7 +84,7 @@ import {
   type RefundResponse,
 } from './schemas/lifecycle';
 import { PayResponse as PayResponseSchema } from './schemas/pay';
-import type { DoctorOptions } from './doctor/probe';
+import { runDoctor, type DoctorOptions } from './doctor/probe';
 import type { DoctorReport } from './doctor/verdict';
 import { getCryptoBackend, type CryptoBackendName } from './signing/backend';
 import { KEY_VERSION_RE } from './signing/header';
@@ -543,8 +542,6 @@ export class AmsClient {
    * its fix. Resolves with `{ ok, checks: [{ name, ok, message, fix }] }`; for health endpoints and deploy checks.
    */
   async doctor(options?: DoctorOptions): Promise<DoctorReport> {
-    // Loaded on first use: the probe and its verdict (a sixth of the package) are no part of a payment.
-    const { runDoctor } = await import('./doctor/probe');
     return runDoctor(this.#ctx, options);
   }
 
@@ -578,7 +575,12 @@ export class AmsClient {
     };
   }
 
-  [inspect.custom](): string {
-    return `AmsClient ${inspect(this.toJSON())}`;
+  // Node's util.inspect hands over its own inspect: the client needs no node:util of its own (an import cost).
+  [Symbol.for('nodejs.util.inspect.custom')](
+    _depth: number,
+    options: object,
+    inspect: (value: unknown, options: object) => string,
+  ): string {
+    return `AmsClient ${inspect(this.toJSON(), options)}`;
   }
 }

@@ -41,9 +41,9 @@ export function createDefaultTransport(): Transport {
 /**
  * Whether the environment names a proxy for this URL's scheme (`<scheme>_proxy` or `all_proxy`, either case): the
  * variables without which proxy-from-env answers "direct" whatever NO_PROXY says. Only then is proxy-from-env loaded
- * to decide, so a process that never goes through a proxy never loads it.
+ * to decide, so a process that never goes through a proxy never loads it (the doctor asks the same way).
  */
-function namesAProxy(url: string): boolean {
+export function namesAProxy(url: string): boolean {
   const scheme = url.slice(0, Math.max(0, url.indexOf(':'))).toLowerCase();
   const env = process.env;
   return [`${scheme}_proxy`, 'all_proxy'].some((name) => Boolean(env[name] || env[name.toUpperCase()]));
