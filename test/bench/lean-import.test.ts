@@ -1,7 +1,7 @@
 // Importing the built package (ESM and CJS) builds no schema and loads none of the optional dependencies; they load where used.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'tsup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -105,4 +105,20 @@ describe.each(['esm', 'cjs'] as const)('the %s build', (format) => {
     expect(schemasAtImport).toBe(0);
     expect(schemasForClient).toBeGreaterThan(10);
   }, 60_000);
+});
+
+/** Every .ts file under a directory. */
+function sources(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+it('the library imports none of its own modules dynamically (a bundler would wrap zod and every module below in lazy initializers: a bundled handler compiles them twice)', () => {
+  const dynamic = sources(join(ROOT, 'src'))
+    .filter((f) => !relative(ROOT, f).startsWith(join('src', 'cli')))
+    .flatMap((f) =>
+      [...readFileSync(f, 'utf8').matchAll(/\bimport\(\s*['"](\.[^'"]+)['"]\s*\)/g)].map((m) => `${relative(ROOT, f)} → ${m[1]}`),
+    );
+  expect(dynamic).toEqual([]);
 });
