@@ -90,7 +90,9 @@ export function firstPayCase(lb: Loopback, samples: number): CaseResult {
   const first = median(runs.map((r) => r.first));
   const steady = median(runs.map((r) => r.steady));
   const ratio = first / steady;
-  const target: Target = { kind: 'max', value: 6, unit: '× time' };
+  // Reported, no longer judged (issue 19's ≤ 6×): the schemas a call needs are built on its first use (issue 29), so
+  // the first call carries what the import used to; import and first call together are the cold-start rows.
+  const target: Target | null = null;
   return {
     id: 'cold-first-pay',
     case: 'first pay() in a fresh process, after the import (client from PEM strings, loopback)',
@@ -106,7 +108,7 @@ export function firstPayCase(lb: Loopback, samples: number): CaseResult {
       medianSteadyMs: round(steady, 3),
       firstMs: runs.map((r) => round(r.first, 2)),
     },
-    note: 'steady state: the median of calls 21–60 in each process',
+    note: 'steady state: the median of calls 21–60 in each process; the first call builds the schemas it uses (reported, see bench/README.md)',
   };
 }
 

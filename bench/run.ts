@@ -96,7 +96,7 @@ async function main(): Promise<void> {
 
   if (wanted('import-overhead')) {
     log('import overhead beyond zod, published and bundled (fresh node processes)…');
-    for (const r of await importOverheadCases(21)) push(r);
+    for (const r of await importOverheadCases(41)) push(r);
   }
   if (wanted('cold-import')) {
     log('cold import (fresh node processes)…');
