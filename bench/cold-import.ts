@@ -1,11 +1,8 @@
 // Cold import time: a fresh node process per sample, timing one dynamic import() inside it.
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { median } from './harness';
-
-export const ROOT = fileURLToPath(new URL('..', import.meta.url));
+import { execFileSync } from 'node:child_process';
+import { judge, round, fmtMs, type CaseResult, type Target } from './case';
+import { ROOT, distUrl, ensureDist } from './dist';
+import { median, smoke } from './harness';
 
 /** The script each fresh process runs: time the import, print milliseconds. No loader flags: plain node. */
 function script(specifier: string): string {
@@ -20,7 +17,7 @@ function sleepSync(ms: number): void {
 
 /**
  * Milliseconds for one cold import of `specifier` in a fresh process (resolved from the package root). Other people
- * rebuild dist/ while the bench runs (tsup cleans it first), so a failed import is retried after a pause.
+ * may rebuild dist/ while the bench runs (tsup cleans it first), so a failed import is retried after a pause.
  */
 export function coldImportOnce(specifier: string, extraArgs: readonly string[] = []): number {
   for (let attempt = 1; ; attempt++) {
@@ -39,51 +36,36 @@ export function coldImportOnce(specifier: string, extraArgs: readonly string[] =
   }
 }
 
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const p = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
-  }
-  return newest;
-}
-
-export interface DistInfo {
-  built: boolean;
-  /** True when some file under src/ is newer than dist/index.js. */
-  stale: boolean;
-}
-
-/** Makes sure dist/ exists (npx tsup when missing); reports whether it is older than src/. */
-export function ensureDist(): DistInfo {
-  const entry = join(ROOT, 'dist', 'index.js');
-  let built = false;
-  if (!existsSync(entry)) {
-    spawnSync('npx', ['tsup'], { cwd: ROOT, stdio: 'inherit' });
-    built = true;
-  }
-  if (!existsSync(entry)) throw new Error('dist/index.js is missing and `npx tsup` did not produce it');
-  return { built, stale: newestMtime(join(ROOT, 'src')) > statSync(entry).mtimeMs };
-}
-
-export interface ColdImportResult {
-  packageMs: number[];
-  axiosMs: number[];
-  medianPackageMs: number;
-  medianAxiosMs: number;
-}
-
-/** Alternates fresh processes: ams-cashier, axios, ams-cashier, axios … after one discarded pair (disk cache). */
-export function coldImport(samples: number): ColdImportResult {
-  coldImportOnce('ams-cashier');
+/** Alternates fresh processes: the package, axios, the package, axios … after one discarded pair (disk cache). */
+export function coldImportCase(samples: number): CaseResult {
+  ensureDist();
+  const pkg = distUrl('index');
+  coldImportOnce(pkg);
   coldImportOnce('axios');
   const packageMs: number[] = [];
   const axiosMs: number[] = [];
-  for (let i = 0; i < samples; i++) {
-    packageMs.push(coldImportOnce('ams-cashier'));
+  for (let i = 0; i < (smoke.enabled ? 1 : samples); i++) {
+    packageMs.push(coldImportOnce(pkg));
     axiosMs.push(coldImportOnce('axios'));
   }
-  return { packageMs, axiosMs, medianPackageMs: median(packageMs), medianAxiosMs: median(axiosMs) };
+  const ratio = median(packageMs) / median(axiosMs);
+  const target: Target = { kind: 'max', value: 2, unit: '× time' };
+  return {
+    id: 'cold-import',
+    case: "cold import('ams-cashier') (dist/index.js), timed inside the process",
+    comparedWith: "import('axios') alone",
+    measure: 'import time in a fresh node process (ms A ÷ ms B)',
+    ratio: round(ratio, 4),
+    target,
+    status: judge(ratio, target),
+    figures: `${fmtMs(median(packageMs))} vs ${fmtMs(median(axiosMs))}`,
+    details: {
+      medianPackageMs: round(median(packageMs), 1),
+      medianAxiosMs: round(median(axiosMs), 1),
+      packageMs: packageMs.map((v) => round(v, 1)),
+      axiosMs: axiosMs.map((v) => round(v, 1)),
+    },
+  };
 }
 
 /** Per-dependency import cost in fresh processes, to explain a slow package import. */

@@ -1,74 +1,29 @@
-// Bench rows for a fresh process: cold require, the first pay() after the import, and cold start to a verified pay over TLS.
+// Bench rows for a fresh process: cold require, the first pay() after the import, and cold start to a verified pay over TLS, bundled and not.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ensureDist, ROOT, type DistInfo } from './cold-import';
-import { judge, round, type CaseResult, type Target } from './cases';
+import { bundle } from './bundle';
+import { judge, round, fmtMs, type CaseResult, type Target } from './case';
+import { ROOT, distCjs, distFile, distUrl, ensureDist } from './dist';
 import { CLIENT_ID, keyObjects, keys, payRequest } from './fixtures';
-import { median } from './harness';
+import { median, smoke } from './harness';
 import { startLoopback, type Loopback } from './loopback';
-
-/** Milliseconds of wall time for one whole `node` process (start, script, exit), as a user's shell sees it. */
-function processMs(args: readonly string[], env: Record<string, string> = {}): number {
-  const t0 = performance.now();
-  execFileSync(process.execPath, args, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '', ...env } });
-  return performance.now() - t0;
-}
-
-/** A and B in alternating fresh processes (A, B, A, B … after one discarded pair): each side's median wall time. */
-function alternateProcesses(a: () => number, b: () => number, samples: number): { a: number[]; b: number[] } {
-  a();
-  b();
-  const out = { a: [] as number[], b: [] as number[] };
-  for (let i = 0; i < samples; i++) {
-    out.a.push(a());
-    out.b.push(b());
-  }
-  return out;
-}
+import { processCase, processMs, rotateProcesses } from './process';
 
 /** A process case shown without a verdict (a diagnostic row). */
 function reported(c: CaseResult): CaseResult {
   return { ...c, target: null, status: 'reported' };
 }
 
-function processCase(
-  id: string,
-  title: string,
-  comparedWith: string,
-  target: Target,
-  t: { a: number[]; b: number[] },
-  dist: DistInfo,
-  note: string,
-): CaseResult {
-  const ratio = median(t.a) / median(t.b);
-  return {
-    id,
-    case: title,
-    comparedWith,
-    measure: 'wall time of a whole fresh node process (ms A ÷ ms B)',
-    ratio: round(ratio, 4),
-    target,
-    status: judge(ratio, target),
-    details: {
-      medianOfPairRatios: round(median(t.a.map((v, i) => v / t.b[i]!)), 4),
-      medianAms: round(median(t.a), 1),
-      medianBaselineMs: round(median(t.b), 1),
-      aMs: t.a.map((v) => round(v, 1)),
-      bMs: t.b.map((v) => round(v, 1)),
-      distOlderThanSrc: dist.stale,
-    },
-    note,
-  };
-}
-
-/** `node -e "require('ams-cashier')"` against `node -e "require('zod')"`: what the package adds to the one dependency it needs. */
+/** `node -e "require(dist/index.cjs)"` against `node -e "require('zod')"`: what the package adds to the one dependency it needs. */
 export function coldRequireCase(samples: number): CaseResult {
-  const dist = ensureDist();
-  const t = alternateProcesses(
-    () => processMs(['-e', "require('ams-cashier')"]),
-    () => processMs(['-e', "require('zod')"]),
+  ensureDist();
+  const t = rotateProcesses(
+    {
+      pkg: () => processMs(['-e', `require(${JSON.stringify(distCjs('index'))})`]),
+      zod: () => processMs(['-e', "require('zod')"]),
+    },
     samples,
   );
   return processCase(
@@ -76,8 +31,7 @@ export function coldRequireCase(samples: number): CaseResult {
     "cold require('ams-cashier'), whole process (dist/index.cjs)",
     "a process that only does require('zod')",
     { kind: 'max', value: 1.3, unit: '× time' },
-    t,
-    dist,
+    { a: t.pkg, b: t.zod },
     'fresh processes, alternating',
   );
 }
@@ -90,12 +44,12 @@ const template = (): string => JSON.stringify(payRequest(ID));
  * The first pay() of a fresh process, timed from the call (the package imported and the client built from PEM
  * strings beforehand), against the median steady-state pay() of the same process once 20 calls have warmed it up.
  */
-const FIRST_PAY_SCRIPT = `
-const { AmsClient } = require('ams-cashier');
+const firstPayScript = (specifier: string): string => `
+const { AmsClient } = await import(${JSON.stringify(specifier)});
 const env = process.env;
 const client = new AmsClient({ clientId: env.BENCH_CLIENT_ID, privateKey: env.BENCH_PRIVATE_KEY, alipayPublicKey: env.BENCH_ALIPAY_PUBLIC_KEY, baseUrl: env.BENCH_ORIGIN });
 const request = (i) => JSON.parse(env.BENCH_PAY.replaceAll('${ID}', 'pr-cold-' + process.pid + '-' + i));
-(async () => {
+try {
   let t = performance.now();
   await client.pay(request(0));
   const first = performance.now() - t;
@@ -108,7 +62,7 @@ const request = (i) => JSON.parse(env.BENCH_PAY.replaceAll('${ID}', 'pr-cold-' +
   steady.sort((x, y) => x - y);
   process.stdout.write(JSON.stringify({ first, steady: steady[steady.length >> 1] }));
   process.exit(0);
-})().catch((err) => { console.error(err); process.exit(1); });
+} catch (err) { console.error(err); process.exit(1); }
 `;
 
 function keyEnv(origin: string): Record<string, string> {
@@ -121,11 +75,11 @@ function keyEnv(origin: string): Record<string, string> {
 }
 
 export function firstPayCase(lb: Loopback, samples: number): CaseResult {
-  const dist = ensureDist();
+  ensureDist();
   const env = { ...process.env, NODE_OPTIONS: '', ...keyEnv(lb.origin), BENCH_PAY: template() };
   const runs: Array<{ first: number; steady: number }> = [];
-  for (let i = 0; i < samples + 1; i++) {
-    const out = execFileSync(process.execPath, ['-e', FIRST_PAY_SCRIPT], {
+  for (let i = 0; i < (smoke.enabled ? 1 : samples) + 1; i++) {
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', firstPayScript(distUrl('index'))], {
       cwd: ROOT,
       encoding: 'utf8',
       env,
@@ -136,7 +90,9 @@ export function firstPayCase(lb: Loopback, samples: number): CaseResult {
   const first = median(runs.map((r) => r.first));
   const steady = median(runs.map((r) => r.steady));
   const ratio = first / steady;
-  const target: Target = { kind: 'max', value: 6, unit: '× time' };
+  // Reported, no longer judged (issue 19's ≤ 6×): the schemas a call needs are built on its first use (issue 29), so
+  // the first call carries what the import used to; import and first call together are the cold-start rows.
+  const target: Target | null = null;
   return {
     id: 'cold-first-pay',
     case: 'first pay() in a fresh process, after the import (client from PEM strings, loopback)',
@@ -145,14 +101,14 @@ export function firstPayCase(lb: Loopback, samples: number): CaseResult {
     ratio: round(ratio, 4),
     target,
     status: judge(ratio, target),
+    figures: `${fmtMs(first)} vs ${fmtMs(steady)}`,
     details: {
       medianOfPairRatios: round(median(runs.map((r) => r.first / r.steady)), 4),
       medianFirstMs: round(first, 2),
       medianSteadyMs: round(steady, 3),
       firstMs: runs.map((r) => round(r.first, 2)),
-      distOlderThanSrc: dist.stale,
     },
-    note: 'steady state: the median of calls 21–60 in each process',
+    note: 'steady state: the median of calls 21–60 in each process; the first call builds the schemas it uses (reported, see bench/README.md)',
   };
 }
 
@@ -186,9 +142,9 @@ function loopbackCertificate(dir: string): { keyFile: string; certFile: string }
   return { keyFile, certFile };
 }
 
-/** Import, a client from PEM strings, one pay() over a fresh TLS connection, verified; then exit. */
-const COLD_START_SCRIPT = `
-import { AmsClient } from 'ams-cashier';
+/** A merchant's handler: import, a client from PEM strings, one pay() over a fresh TLS connection, verified; then exit. */
+const coldStartScript = (specifier: string): string => `
+import { AmsClient } from ${JSON.stringify(specifier)};
 const env = process.env;
 const client = new AmsClient({ clientId: env.BENCH_CLIENT_ID, privateKey: env.BENCH_PRIVATE_KEY, alipayPublicKey: env.BENCH_ALIPAY_PUBLIC_KEY, baseUrl: env.BENCH_ORIGIN });
 const answer = await client.pay(JSON.parse(env.BENCH_PAY.replaceAll('${ID}', 'pr-cold-' + process.pid)));
@@ -232,62 +188,71 @@ process.exit(0);
 `;
 
 /**
- * Cold start to the first verified pay() over HTTPS, whole process, against `node -e 0` (judged), and a hand-written
- * zod client doing the same exchange (reported: `cold-start-tls-floor`, that client against `node -e 0`, and
- * `cold-start-tls-vs-floor`, this package against it). Each sample runs the three in turn (package, floor, bare), so a drift hits them alike. Every side
- * gets the same NODE_EXTRA_CA_CERTS (the loopback certificate), so what Node does with it at start-up is on all sides.
+ * Cold start to the first verified pay() over HTTPS, whole process: a merchant's handler on this package and the same
+ * exchange by a hand-written client on zod (`COLD_FLOOR_SCRIPT`), each bundled with esbuild as serverless users ship
+ * them (judged: `cold-start-bundled`) and as published (`cold-start-tls-vs-floor`), and `node -e 0` for scale. Every
+ * round runs the five processes in rotating order, so a drift hits them alike; every side gets the same
+ * NODE_EXTRA_CA_CERTS (the loopback certificate), so what Node does with it at start-up is on all sides.
  */
-export async function coldStartCase(samples: number): Promise<CaseResult[]> {
-  const dist = ensureDist();
+export async function coldStartCases(samples: number): Promise<CaseResult[]> {
+  ensureDist();
   const dir = mkdtempSync(join(tmpdir(), 'ams-bench-tls-'));
   let lb: Loopback | undefined;
   try {
     const tls = loopbackCertificate(dir);
     lb = await startLoopback(tls);
     const env = { ...keyEnv(lb.origin), BENCH_PAY: template(), NODE_EXTRA_CA_CERTS: tls.certFile };
-    const ours = (): number => processMs(['--input-type=module', '-e', COLD_START_SCRIPT], env);
-    const floor = (): number => processMs(['--input-type=module', '-e', COLD_FLOOR_SCRIPT], env);
-    const bare = (): number => processMs(['-e', '0'], env);
-    ours();
-    floor();
-    bare();
-    const t = { ours: [] as number[], floor: [] as number[], bare: [] as number[] };
-    for (let i = 0; i < samples; i++) {
-      t.ours.push(ours());
-      t.floor.push(floor());
-      t.bare.push(bare());
-    }
+    const oursBundle = await bundle(dir, 'handler-ams-cashier', coldStartScript(distFile('index')));
+    const floorBundle = await bundle(dir, 'handler-zod-floor', COLD_FLOOR_SCRIPT);
+    const t = rotateProcesses(
+      {
+        ours: () => processMs(['--input-type=module', '-e', coldStartScript(distUrl('index'))], env),
+        floor: () => processMs(['--input-type=module', '-e', COLD_FLOOR_SCRIPT], env),
+        oursBundled: () => processMs([oursBundle.file], env),
+        floorBundled: () => processMs([floorBundle.file], env),
+        bare: () => processMs(['-e', '0'], env),
+      },
+      samples,
+    );
     const note = 'HTTPS loopback gateway with a throwaway certificate trusted through NODE_EXTRA_CA_CERTS (on every side)';
+    const bundled = processCase(
+      'cold-start-bundled',
+      "cold start to the first verified pay(), a merchant's handler bundled with esbuild, whole process",
+      'the same handler on a hand-written zod client, bundled the same way',
+      { kind: 'max', value: 1.15, unit: '× time' },
+      { a: t.oursBundled, b: t.floorBundled },
+      `${note}; bundles of ${Math.round(oursBundle.bytes / 1024)} KiB and ${Math.round(floorBundle.bytes / 1024)} KiB`,
+    );
     return [
-      processCase(
-        'cold-start-tls',
-        'cold start to the first verified pay() (import, client, TLS handshake, call), whole process',
-        'node -e 0',
-        { kind: 'max', value: 2, unit: '× time' },
-        { a: t.ours, b: t.bare },
-        dist,
-        note,
+      bundled,
+      reported(
+        processCase(
+          'cold-start-tls-vs-floor',
+          'cold start to the first verified pay(), as published (import, client, TLS handshake, call)',
+          'the hand-written zod client, not bundled (cold-start-tls-floor)',
+          null,
+          { a: t.ours, b: t.floor },
+          'what the package adds to the least a zod client does',
+        ),
+      ),
+      reported(
+        processCase(
+          'cold-start-tls',
+          'cold start to the first verified pay(), as published, whole process',
+          'node -e 0',
+          null,
+          { a: t.ours, b: t.bare },
+          `${note}; the target of ≤ 2× was retired (issue 29): the zod client alone is over it`,
+        ),
       ),
       reported(
         processCase(
           'cold-start-tls-floor',
           'diagnostic: the same exchange by a hand-written client on zod, node:https and node:crypto, whole process',
           'node -e 0',
-          { kind: 'max', value: 2, unit: '× time' },
+          null,
           { a: t.floor, b: t.bare },
-          dist,
-          'the least any zod-validating client pays from a cold process: the floor of cold-start-tls',
-        ),
-      ),
-      reported(
-        processCase(
-          'cold-start-tls-vs-floor',
-          'diagnostic: cold start to the first verified pay(), this package',
-          'the hand-written zod client (cold-start-tls-floor)',
-          { kind: 'max', value: 2, unit: '× time' },
-          { a: t.ours, b: t.floor },
-          dist,
-          'what the package adds to the least a zod client does',
+          'the least any zod-validating client pays from a cold process',
         ),
       ),
     ];

@@ -2,7 +2,6 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createPrivateKey, createPublicKey, sign, type KeyObject } from 'node:crypto';
-import { payRequest as testPayRequest } from '../test/helpers/client';
 
 const keyDir = fileURLToPath(new URL('../test/vectors/keys/', import.meta.url));
 const keyFile = (name: string): string => readFileSync(keyDir + name, 'utf8');
@@ -32,9 +31,27 @@ export const PAY_PATH = '/ams/sandbox/api/v1/payments/pay';
 export const NOTIFY_PATH = '/alipay/notify';
 export const REQUEST_TIME = '2026-11-22T08:00:00+00:00';
 
-/** A valid CASHIER_PAYMENT request (the tests' own), with a fresh id per call so the gateway sees new payments. */
+/**
+ * A valid CASHIER_PAYMENT request (the tests' own, test/helpers/client.ts, written out here so that neither the bench nor
+ * its gateway loads the sources), with a fresh id per call so the gateway sees new payments.
+ */
 export function payRequest(paymentRequestId: string) {
-  return testPayRequest({ paymentRequestId, order: { ...testPayRequest().order, referenceOrderId: `order-${paymentRequestId}` } });
+  return {
+    productCode: 'CASHIER_PAYMENT' as const,
+    paymentRequestId,
+    order: {
+      referenceOrderId: `order-${paymentRequestId}`,
+      orderDescription: 'Two pencils',
+      orderAmount: { currency: 'USD', value: '100' },
+      extendInfo: JSON.stringify({ chinaExtraTransInfo: { businessType: '4', goodsInfo: 'pencil^2', totalQuantity: '2' } }),
+    },
+    paymentAmount: { currency: 'USD', value: '100' },
+    paymentMethod: { paymentMethodType: 'ALIPAY_CN' },
+    paymentRedirectUrl: 'https://merchant.example/return',
+    paymentNotifyUrl: 'https://merchant.example/notify',
+    env: { terminalType: 'WEB' as const },
+    settlementStrategy: { settlementCurrency: 'USD' },
+  };
 }
 
 /**

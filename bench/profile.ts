@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from './cold-import';
+import { ROOT } from './dist';
 
 interface ProfileNode {
   id: number;

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { parse } from 'csv-parse';
-import { readReport, reconcileReports } from '../src/reports';
 import { generatedSettlementItems } from '../test/reports/samples';
+import { fmtRate, round, summarizeSide, judge, type CaseResult, type Target } from './case';
+import { loadReports } from './dist';
 import { alternate, median, smoke } from './harness';
-import { round, summarizeSide, judge, type CaseResult, type Target } from './cases';
 
 /** Reads the file with csv-parse alone, as a hand-written reader would: records as arrays, nothing typed. */
 async function csvParseAlone(file: string): Promise<number> {
@@ -17,6 +17,7 @@ async function csvParseAlone(file: string): Promise<number> {
 }
 
 async function packageReader(file: string, onRow?: () => void): Promise<number> {
+  const { readReport } = await loadReports();
   let n = 0;
   const reader = readReport(createReadStream(file), { fileName: 'settlementItems_USD_B20240101_000.csv' });
   for await (const row of reader) {
@@ -63,6 +64,7 @@ export async function reportsRead(rows: number): Promise<CaseResult> {
       ratio: round(ratio, 4),
       target,
       status: judge(ratio, target),
+      figures: `${fmtRate(a.medianOpsPerSec * count)} vs ${fmtRate(b.medianOpsPerSec * count)} rows`,
       a: summarizeSide(a),
       b: summarizeSide(b),
       details: {
@@ -88,6 +90,7 @@ function generatedSummary(rows: number): string {
 }
 
 async function packageReconcile(file: string, rows: number, onProgress?: () => void): Promise<void> {
+  const { reconcileReports } = await loadReports();
   const report = await reconcileReports({
     settlementItems: [{ fileName: 'settlementItems_USD_B20240101_000.csv', input: createReadStream(file) }],
     settlementSummary: [{ fileName: 'settlementSummary_USD_B20240101_000.csv', input: generatedSummary(rows) }],
@@ -134,6 +137,7 @@ export async function reconcileStream(rows: number): Promise<CaseResult> {
       ratio: round(ratio, 4),
       target,
       status: judge(ratio, target),
+      figures: `${fmtRate(a.medianOpsPerSec * count)} vs ${fmtRate(b.medianOpsPerSec * count)} rows`,
       a: summarizeSide(a),
       b: summarizeSide(b),
       details: {

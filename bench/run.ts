@@ -5,38 +5,31 @@
 //   npm run bench -- --calls=20000                  fewer pay() calls in the memory case (reported as such)
 //   npm run bench -- --only=reports-read,reconcile-stream --report-rows=100000   the report rows on a smaller file (default 1,000,000 rows)
 //   npm run bench -- --smoke --out=/tmp/r.json      every case once, tiny rounds: proves the bench runs (test/bench)
-import { availableParallelism, cpus } from 'node:os';
+// It measures the built package (dist/, rebuilt first when older than src/), as users run it; AMS_BENCH_DIST=<dir>
+// names another build.
+import { availableParallelism, cpus, loadavg } from 'node:os';
 import { writeFileSync } from 'node:fs';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { fileURLToPath } from 'node:url';
-import {
-  axiosVsHttp,
-  coldImportCase,
-  loopbackMemory,
-  pipelineWithoutHttp,
-  rawConcurrent,
-  jsrsasignSign,
-  jsrsasignVerify,
-  packageSideWorkload,
-  payConcurrent,
-  payLoopbackSequential,
-  payMemory,
-  signBase64String,
-  signKeyObject,
-  signPemString,
-  verifyNotificationCases,
-  type CaseResult,
-} from './cases';
-import { dependencyImportCosts } from './cold-import';
-import { coldRequireCase, coldStartCase, firstPayCase } from './cold-start';
 import '../test/setup/no-proxy-env';
+import type { CaseResult } from './case';
+import { coldImportCase, dependencyImportCosts } from './cold-import';
+import { coldRequireCase, coldStartCases, firstPayCase } from './cold-start';
+import { DIST, distUrl, ensureDist } from './dist';
 import { smoke } from './harness';
+import { importOverheadCases } from './import-overhead';
 import { inboxAckCase } from './inbox';
-import { sessionVsPay } from './session';
+import { jsrsasignSign, jsrsasignVerify } from './jsrsasign';
 import { startLoopback, type Loopback } from './loopback';
+import { loopbackMemory, payMemory } from './memory';
+import { verifyNotificationCases } from './notifications';
+import { axiosVsHttp, payConcurrent, payLoopbackSequential, pipelineWithoutHttp, rawConcurrent } from './pay';
 import { printSummary, profileColdImport, profileInProcess, type ProfileSummary } from './profile';
 import { reconcileStream, reportsRead } from './reports';
+import { sessionVsPay } from './session';
+import { signBase64String, signKeyObject, signPemString } from './signing';
+import { packageSideWorkload } from './workloads';
 
 const args = process.argv.slice(2);
 const flag = (name: string): string | undefined => args.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
@@ -69,12 +62,12 @@ function fmtTarget(r: CaseResult): string {
 
 function printTable(results: CaseResult[]): void {
   const pairs = (r: CaseResult): string => {
-    const v = r.details?.['medianOfPairRatios'];
+    const v = r.details?.['medianOfPairRatios'] ?? r.details?.['ratioOfMedians'];
     return typeof v === 'number' ? `${v.toFixed(3)}×` : '';
   };
   const rows = [
-    ['case', 'compared with', 'ratio', 'target', 'result', 'pair-median'],
-    ...results.map((r) => [r.case, r.comparedWith, fmtRatio(r), fmtTarget(r), r.status, pairs(r)]),
+    ['case', 'compared with', 'figures (A vs B, this run)', 'ratio', 'target', 'result', 'pair-median'],
+    ...results.map((r) => [r.case, r.comparedWith, r.figures ?? '', fmtRatio(r), fmtTarget(r), r.status, pairs(r)]),
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((row) => row[i]!.length)));
   const line = (row: string[]): string => `| ${row.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
@@ -93,21 +86,29 @@ async function main(): Promise<void> {
     results.push(r);
     log(`${r.id}: ${fmtRatio(r)} (${r.status})`);
   };
-  let dist: unknown;
+  const dist = ensureDist();
+  const load = (): string =>
+    loadavg()
+      .map((l) => l.toFixed(2))
+      .join(', ');
+  const loadAtStart = load();
+  log(`measuring ${DIST}${dist.built ? ' (built now)' : ''}; load average ${loadAtStart}`);
 
+  if (wanted('import-overhead')) {
+    log('import overhead beyond zod, published and bundled (fresh node processes)…');
+    for (const r of await importOverheadCases(41)) push(r);
+  }
   if (wanted('cold-import')) {
     log('cold import (fresh node processes)…');
-    const c = coldImportCase(9);
-    dist = c.dist;
-    push(c.result);
+    push(coldImportCase(9));
   }
   if (wanted('cold-require')) {
     log('cold require vs a zod-only process (fresh node processes)…');
     push(coldRequireCase(9));
   }
   if (wanted('cold-start')) {
-    log('cold start to a verified pay() over TLS vs node -e 0 (fresh node processes)…');
-    for (const r of await coldStartCase(9)) push(r);
+    log('cold start to a verified pay() over TLS, bundled and not, vs a hand-written zod client (fresh node processes)…');
+    for (const r of await coldStartCases(11)) push(r);
   }
   if (wanted('sign')) {
     log('signRequest vs raw crypto.sign…');
@@ -161,7 +162,7 @@ async function main(): Promise<void> {
     // Profiles of the package side of every missed case (or all with --profile), while the gateway is still up.
     if (!profileNever) {
       for (const r of results) {
-        if (!(profileAll || r.status === 'FAIL') || r.id === 'cold-import') continue;
+        if (!(profileAll || r.status === 'FAIL') || r.id === 'cold-import' || r.id.startsWith('import-overhead')) continue;
         const work = await packageSideWorkload(r.id, lb);
         if (!work) continue;
         log(`profiling ${r.id}…`);
@@ -169,10 +170,10 @@ async function main(): Promise<void> {
         profiles[r.id] = summary;
         printSummary(r.id, summary);
       }
-      const cold = results.find((r) => r.id === 'cold-import');
-      if (cold && (profileAll || cold.status === 'FAIL')) {
+      const cold = results.filter((r) => r.id === 'cold-import' || r.id.startsWith('import-overhead'));
+      if (cold.length > 0 && (profileAll || cold.some((r) => r.status === 'FAIL'))) {
         log('profiling cold import (node --cpu-prof) and timing each dependency alone…');
-        const summary = profileColdImport('ams-cashier');
+        const summary = profileColdImport(distUrl('index'));
         profiles['cold-import'] = summary;
         printSummary("cold import('ams-cashier')", summary);
         const deps = dependencyImportCosts(['axios', 'zod', 'jsrsasign', 'decimal.js', 'yaml', 'qrcode-generator'], 5);
@@ -193,8 +194,11 @@ async function main(): Promise<void> {
   printTable(results);
   const failed = results.filter((r) => r.status === 'FAIL');
   const seconds = Math.round((Date.now() - started) / 1000);
-  console.log("ratio: ratio of the two sides' medians (judged). pair-median: median of per-pair ratios, a noise cross-check.");
+  console.log(
+    "ratio: ratio of the two sides' medians (judged; the import overhead: median over rounds). pair-median: median of per-pair ratios (the import overhead: ratio of medians), a noise cross-check.",
+  );
   console.log(`${results.length} cases, ${failed.length} missed target(s), ${seconds} s; details in ${outFile ?? 'bench/results.json'}`);
+  console.log(`load average at the start ${loadAtStart}, at the end ${load()} (${availableParallelism()} cores)`);
   if (smoke.enabled)
     console.log('smoke run (--smoke): one tiny round per side, so the figures above mean nothing; it only proves every case runs.');
 
@@ -207,6 +211,7 @@ async function main(): Promise<void> {
     uvThreadpoolSize: Number(process.env['UV_THREADPOOL_SIZE'] ?? 4),
     seconds,
     dist,
+    loadAverage: { start: loadAtStart, end: load() },
     method: 'alternating rounds A, B, A, B … after warm-up rounds; ratio of the two sides’ medians',
     cases: results,
     profiles,

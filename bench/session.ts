@@ -1,8 +1,9 @@
 // Bench row: createPaymentSession() against pay() on the same loopback gateway — a modelled API beyond pay costs what pay costs.
-import { judge, loopbackClient, round, summarizeSide, type CaseResult, type Target } from './cases';
+import { timeCase, type CaseResult } from './case';
 import { payRequest } from './fixtures';
-import { alternate, median, pool } from './harness';
+import { alternate, pool } from './harness';
 import type { Loopback } from './loopback';
+import { loopbackClient } from './pay';
 
 let seq = 0;
 const nextId = (): string => `ps-bench-${process.pid}-${++seq}`;
@@ -35,19 +36,13 @@ export async function sessionVsPay(lb: Loopback): Promise<CaseResult> {
     { name: 'AmsClient.pay() sequential', run: (n) => pool(n, 1, () => client.pay(payRequest(nextId()))) },
     { rounds: 30, warmupRounds: 2, plan: { kind: 'ops', ops: 20 } },
   );
-  const ratio = a.medianMsPerOp / b.medianMsPerOp;
-  const target: Target = { kind: 'max', value: 1.1, unit: '× time' };
-  return {
-    id: 'pay-session-loopback',
-    case: 'createPaymentSession() round trip on loopback, sequential',
-    comparedWith: 'pay() on the same gateway',
-    measure: 'time per call (ms A ÷ ms B)',
-    ratio: round(ratio, 4),
-    target,
-    status: judge(ratio, target),
-    a: summarizeSide(a),
-    b: summarizeSide(b),
-    details: { medianOfPairRatios: round(median(a.msPerOp.map((v, i) => v / b.msPerOp[i]!)), 4) },
-    note: 'both through the one request loop; the gateway answers a session with S and pay with U/PAYMENT_IN_PROCESS',
-  };
+  return timeCase(
+    'pay-session-loopback',
+    'createPaymentSession() round trip on loopback, sequential',
+    'pay() on the same gateway',
+    { kind: 'max', value: 1.1, unit: '× time' },
+    a,
+    b,
+    'both through the one request loop; the gateway answers a session with S and pay with U/PAYMENT_IN_PROCESS',
+  );
 }

@@ -16,7 +16,7 @@ export const PaymentLookup = z
 export const RefundRequest = z.looseObject({
   refundRequestId: Id,
   paymentId: Id,
-  refundAmount: Amount,
+  refundAmount: Amount(),
   refundReason: z.string().max(256).optional(),
   refundNotifyUrl: Url.optional(),
   refundRequestTime: z.string().optional(),

@@ -1,7 +1,7 @@
 // AmsClient: validated configuration, private keys held privately, and one method per AMS call.
 import { KeyObject } from 'node:crypto';
-import { inspect } from 'node:util';
 import { z } from 'zod';
+import { lazy } from './internal/lazy';
 import { callAms, type CallContext, type RequestOptions } from './api/call';
 import type { Logger } from './clock';
 import { systemClock, type Clock } from './clock';
@@ -148,9 +148,11 @@ export interface AmsClientConfig {
   userAgent?: string;
 }
 
-const keyInput = z.custom<KeyInput>((v) => typeof v === 'string' || v instanceof Uint8Array || v instanceof KeyObject, {
-  error: 'must be a PEM or base64 string, DER bytes (Buffer/Uint8Array) or a KeyObject',
-});
+const keyInput = lazy(() =>
+  z.custom<KeyInput>((v) => typeof v === 'string' || v instanceof Uint8Array || v instanceof KeyObject, {
+    error: 'must be a PEM or base64 string, DER bytes (Buffer/Uint8Array) or a KeyObject',
+  }),
+);
 const headerText = (max: number) =>
   z
     .string()
@@ -158,29 +160,31 @@ const headerText = (max: number) =>
     .max(max)
     .regex(/^[\x20-\x7e]+$/, 'must be printable ASCII (it is sent as a header)');
 
-const ConfigSchema = z.strictObject({
-  clientId: OPTION.clientId,
-  privateKey: keyInput,
-  alipayPublicKey: keyInput,
-  keyVersion: z
-    .union([z.string().regex(KEY_VERSION_RE, 'must be a short token such as "1"'), z.number().int().nonnegative(), z.null()])
-    .optional(),
-  region: z.enum(REGIONS, { error: `must be one of ${REGIONS.join(', ')}` }).optional(),
-  accelerated: z.boolean().optional(),
-  sandbox: z.boolean().optional(),
-  baseUrl: z.string().optional(),
-  agentToken: headerText(4096).optional(),
-  timeoutMs: OPTION.timeoutMs.optional(),
-  maxRetries: OPTION.maxRetries.optional(),
-  maxResponseBytes: OPTION.maxResponseBytes.optional(),
-  logger: OPTION.logger.optional(),
-  clock: OPTION.clock.optional(),
-  transport: OPTION.transport.optional(),
-  cryptoBackend: OPTION.cryptoBackend.optional(),
-  integration: z.enum(['direct', 'acquirer'], { error: 'must be "direct" or "acquirer"' }).optional(),
-  contractSettlementCurrency: CurrencyCode.optional(),
-  userAgent: headerText(256).optional(),
-});
+const ConfigSchema = lazy(() =>
+  z.strictObject({
+    clientId: OPTION.clientId,
+    privateKey: keyInput(),
+    alipayPublicKey: keyInput(),
+    keyVersion: z
+      .union([z.string().regex(KEY_VERSION_RE, 'must be a short token such as "1"'), z.number().int().nonnegative(), z.null()])
+      .optional(),
+    region: z.enum(REGIONS, { error: `must be one of ${REGIONS.join(', ')}` }).optional(),
+    accelerated: z.boolean().optional(),
+    sandbox: z.boolean().optional(),
+    baseUrl: z.string().optional(),
+    agentToken: headerText(4096).optional(),
+    timeoutMs: OPTION.timeoutMs.optional(),
+    maxRetries: OPTION.maxRetries.optional(),
+    maxResponseBytes: OPTION.maxResponseBytes.optional(),
+    logger: OPTION.logger.optional(),
+    clock: OPTION.clock.optional(),
+    transport: OPTION.transport.optional(),
+    cryptoBackend: OPTION.cryptoBackend.optional(),
+    integration: z.enum(['direct', 'acquirer'], { error: 'must be "direct" or "acquirer"' }).optional(),
+    contractSettlementCurrency: CurrencyCode().optional(),
+    userAgent: headerText(256).optional(),
+  }),
+);
 
 /** The AMS client. Construct once and reuse: keys are parsed here, once. */
 export class AmsClient {
@@ -198,7 +202,7 @@ export class AmsClient {
   readonly #alipayPublicKey: KeyObject;
 
   constructor(config: AmsClientConfig) {
-    const c = parseOptions(ConfigSchema, config, 'AmsClient');
+    const c = parseOptions(ConfigSchema(), config, 'AmsClient');
 
     const prefixed = c.clientId.startsWith('SANDBOX_');
     if (c.sandbox !== undefined && c.sandbox !== prefixed) {
@@ -294,7 +298,7 @@ export class AmsClient {
         api: 'pay',
         body,
         ids: { paymentRequestId: body.paymentRequestId },
-        responseSchema: PayResponseSchema,
+        responseSchema: PayResponseSchema(),
         acceptUnknownCodes: ['PAYMENT_IN_PROCESS'],
       },
       options,
@@ -308,13 +312,13 @@ export class AmsClient {
    */
   async inquiryPayment(ref: PaymentRef, options?: RequestOptions): Promise<InquiryPaymentResponse> {
     const body = paymentRefBody(ref, 'inquiryPayment');
-    return callAms(this.#ctx, { api: 'inquiryPayment', body, ids: body, responseSchema: InquiryPaymentResponseSchema }, options);
+    return callAms(this.#ctx, { api: 'inquiryPayment', body, ids: body, responseSchema: InquiryPaymentResponseSchema() }, options);
   }
 
   /** Cancels an unfinished payment so the buyer can no longer pay it, by `{ paymentRequestId }` or `{ paymentId }`. */
   async cancel(ref: PaymentRef, options?: RequestOptions): Promise<CancelResponse> {
     const body = paymentRefBody(ref, 'cancel');
-    return callAms(this.#ctx, { api: 'cancel', body, ids: body, responseSchema: CancelResponseSchema }, options);
+    return callAms(this.#ctx, { api: 'cancel', body, ids: body, responseSchema: CancelResponseSchema() }, options);
   }
 
   /**
@@ -322,14 +326,14 @@ export class AmsClient {
    * refunds twice. `refundAmount.value` is in minor units. REFUND_AMOUNT_EXCEED and other F codes → AmsApiError.
    */
   async refund(request: RefundRequest, options?: RequestOptions): Promise<RefundResponse> {
-    const body = parseOrThrow(RefundRequestSchema, request, 'Invalid refund request');
+    const body = parseOrThrow(RefundRequestSchema(), request, 'Invalid refund request');
     return callAms(
       this.#ctx,
       {
         api: 'refund',
         body,
         ids: { refundRequestId: body.refundRequestId, paymentId: body.paymentId },
-        responseSchema: RefundResponseSchema,
+        responseSchema: RefundResponseSchema(),
       },
       options,
     );
@@ -338,7 +342,7 @@ export class AmsClient {
   /** Asks for a refund's state by `{ refundRequestId }` or `{ refundId }` (exactly one). */
   async inquiryRefund(ref: RefundRef, options?: RequestOptions): Promise<InquiryRefundResponse> {
     const body = refundRefBody(ref, 'inquiryRefund');
-    return callAms(this.#ctx, { api: 'inquiryRefund', body, ids: body, responseSchema: InquiryRefundResponseSchema }, options);
+    return callAms(this.#ctx, { api: 'inquiryRefund', body, ids: body, responseSchema: InquiryRefundResponseSchema() }, options);
   }
 
   /**
@@ -373,7 +377,12 @@ export class AmsClient {
     const body = assertValidPaymentSessionRequest(request, this.#ctx.clock.now(), this.#rules);
     return callAms(
       this.#ctx,
-      { api: 'createPaymentSession', body, ids: { paymentRequestId: body.paymentRequestId }, responseSchema: PaymentSessionResponseSchema },
+      {
+        api: 'createPaymentSession',
+        body,
+        ids: { paymentRequestId: body.paymentRequestId },
+        responseSchema: PaymentSessionResponseSchema(),
+      },
       options,
     );
   }
@@ -386,7 +395,7 @@ export class AmsClient {
    */
   async retrievePaymentSession(request: RetrievePaymentSessionRequest, options?: RequestOptions): Promise<RetrievePaymentSessionResponse> {
     const body = assertNoIssues(
-      RetrievePaymentSessionRequestSchema,
+      RetrievePaymentSessionRequestSchema(),
       request,
       retrievePaymentSessionRequestIssues(request),
       'retrievePaymentSession',
@@ -397,7 +406,7 @@ export class AmsClient {
         api: 'retrievePaymentSession',
         body,
         ids: { paymentRequestId: body.paymentRequestId },
-        responseSchema: RetrievePaymentSessionResponseSchema,
+        responseSchema: RetrievePaymentSessionResponseSchema(),
       },
       options,
     );
@@ -408,8 +417,8 @@ export class AmsClient {
    * `disableReason` and limits (unknown fields kept). Read-only, so always safe to retry.
    */
   async consult(request: ConsultRequest, options?: RequestOptions): Promise<ConsultResponse> {
-    const body = assertNoIssues(ConsultRequestSchema, request, consultRequestIssues(request), 'consult');
-    return callAms(this.#ctx, { api: 'consult', body, ids: {}, responseSchema: ConsultResponseSchema }, options);
+    const body = assertNoIssues(ConsultRequestSchema(), request, consultRequestIssues(request), 'consult');
+    return callAms(this.#ctx, { api: 'consult', body, ids: {}, responseSchema: ConsultResponseSchema() }, options);
   }
 
   /**
@@ -419,14 +428,14 @@ export class AmsClient {
    * the CAPTURE_RESULT notification or inquire the payment (its `transactions[]` list the capture).
    */
   async capture(request: CaptureRequest, options?: RequestOptions): Promise<CaptureResponse> {
-    const body = assertNoIssues(CaptureRequestSchema, request, captureRequestIssues(request), 'capture');
+    const body = assertNoIssues(CaptureRequestSchema(), request, captureRequestIssues(request), 'capture');
     return callAms(
       this.#ctx,
       {
         api: 'capture',
         body,
         ids: { captureRequestId: body.captureRequestId, paymentId: body.paymentId },
-        responseSchema: CaptureResponseSchema,
+        responseSchema: CaptureResponseSchema(),
       },
       options,
     );
@@ -445,7 +454,7 @@ export class AmsClient {
         api: 'declare',
         body,
         ids: { declarationRequestId: body.declarationRequestId, paymentId: body.paymentId },
-        responseSchema: DeclareResponseSchema,
+        responseSchema: DeclareResponseSchema(),
       },
       options,
     );
@@ -454,14 +463,14 @@ export class AmsClient {
   /** The state of 1–10 declarations: `declarationRecords[]`, and `declarationRequestsNotFound[]` for unknown ids. */
   async inquiryDeclarationRequests(request: InquiryDeclarationRequest, options?: RequestOptions): Promise<InquiryDeclarationResponse> {
     const body = assertNoIssues(
-      InquiryDeclarationRequestSchema,
+      InquiryDeclarationRequestSchema(),
       request,
       inquiryDeclarationRequestIssues(request),
       'inquiryDeclarationRequests',
     );
     return callAms(
       this.#ctx,
-      { api: 'inquiryDeclarationRequests', body, ids: {}, responseSchema: InquiryDeclarationResponseSchema },
+      { api: 'inquiryDeclarationRequests', body, ids: {}, responseSchema: InquiryDeclarationResponseSchema() },
       options,
     );
   }
@@ -568,7 +577,12 @@ export class AmsClient {
     };
   }
 
-  [inspect.custom](): string {
-    return `AmsClient ${inspect(this.toJSON())}`;
+  // Node's util.inspect hands over its own inspect: the client needs no node:util of its own (an import cost).
+  [Symbol.for('nodejs.util.inspect.custom')](
+    _depth: number,
+    options: object,
+    inspect: (value: unknown, options: object) => string,
+  ): string {
+    return `AmsClient ${inspect(this.toJSON(), options)}`;
   }
 }

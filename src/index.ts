@@ -96,17 +96,13 @@ export { buildExtendInfo } from './rules/extend-info';
 export type { ExtendInfoInput } from './rules/extend-info';
 
 // Notifications: verify, handle, acknowledge, dedupe, match (the rest: ams-cashier/notifications).
-export {
-  verifyNotification,
-  verifyNotificationAsync,
-  createNotificationHandler,
-  createFetchNotificationHandler,
-  notificationAck,
-  createMemoryNotificationStore,
-  notificationKey,
-  matchNotification,
-  assertNotificationMatches,
-} from './notifications';
+// From their modules, not the subpath's index: that one builds the notification schemas it exports when imported.
+export { verifyNotification, verifyNotificationAsync } from './notifications/verify';
+export { createNotificationHandler } from './notifications/node-handler';
+export { createFetchNotificationHandler } from './notifications/fetch-handler';
+export { notificationAck } from './notifications/ack';
+export { createMemoryNotificationStore, notificationKey } from './notifications/dedupe';
+export { matchNotification, assertNotificationMatches } from './notifications/match';
 export type {
   VerifyNotificationInput,
   ClientVerifyNotificationInput,

@@ -6,6 +6,7 @@ import { AmsConfigError, AmsValidationError, issuePath, issuesFromZod, type Vali
 import type { Clock, Logger } from './clock';
 import { MAX_RESPONSE_BYTES_RANGE, type Transport } from './http/types';
 import { unknownNamesMessage } from './internal/suggest';
+import { lazyFields } from './internal/lazy';
 import { safeParse } from './schemas/parse';
 import type { CryptoBackend, CryptoBackendName } from './signing/backend';
 
@@ -37,55 +38,64 @@ function notifyPathProblem(path: string): string | undefined {
   return undefined;
 }
 
-/** The option fields several options objects share, validated the same way wherever they appear. */
-export const OPTION = {
+/** The option fields several options objects share, validated the same way wherever they appear; each is built when first read. */
+export const OPTION = lazyFields({
   /** A client id: sent as a header, so printable ASCII without spaces, 1 to 128 characters. */
-  clientId: z
-    .string()
-    .min(1, 'must not be empty')
-    .max(128)
-    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
+  clientId: () =>
+    z
+      .string()
+      .min(1, 'must not be empty')
+      .max(128)
+      .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces'),
   /** A timeout (per attempt, a body read, an SFTP wait): 1 ms to 10 minutes. */
-  timeoutMs: z
-    .number({ error: 'must be a number of milliseconds' })
-    .int('must be a whole number of milliseconds')
-    .min(1, 'must be at least 1 (ms)')
-    .max(600_000, 'must be at most 600000 (10 minutes)'),
+  timeoutMs: () =>
+    z
+      .number({ error: 'must be a number of milliseconds' })
+      .int('must be a whole number of milliseconds')
+      .min(1, 'must be at least 1 (ms)')
+      .max(600_000, 'must be at most 600000 (10 minutes)'),
   /** A TTL (a dedupe claim, a remembered notification, a kept job): whole milliseconds, 1 ms to 365 days. */
-  ttlMs: z
-    .number({ error: 'must be a number of milliseconds' })
-    .int('must be a whole number of milliseconds (Redis PX takes no fraction)')
-    .min(1, 'must be at least 1 (ms)')
-    .max(MAX_TTL_MS, `must be at most ${MAX_TTL_MS} (365 days)`),
+  ttlMs: () =>
+    z
+      .number({ error: 'must be a number of milliseconds' })
+      .int('must be a whole number of milliseconds (Redis PX takes no fraction)')
+      .min(1, 'must be at least 1 (ms)')
+      .max(MAX_TTL_MS, `must be at most ${MAX_TTL_MS} (365 days)`),
   /** How far a request-time may be from now, in ms; 0 and fractions allowed. */
-  toleranceMs: z.number({ error: 'must be a number of milliseconds' }).min(0, 'must be a non-negative number of milliseconds'),
+  toleranceMs: () => z.number({ error: 'must be a number of milliseconds' }).min(0, 'must be a non-negative number of milliseconds'),
   /** A byte cap (a notification body, a report file): a whole number of bytes, at least 1. */
-  maxBytes: z.number({ error: 'must be a number of bytes' }).int('must be a whole number of bytes').min(1, 'must be at least 1 (bytes)'),
+  maxBytes: () =>
+    z.number({ error: 'must be a number of bytes' }).int('must be a whole number of bytes').min(1, 'must be at least 1 (bytes)'),
   /** The client id(s) a notification must carry: one, or a non-empty list. */
-  clientIds: z.custom<string | readonly string[]>(isClientIds, {
-    error: 'must be a client id or a non-empty list of them (each printable ASCII without spaces, 1 to 128 characters)',
-  }),
+  clientIds: () =>
+    z.custom<string | readonly string[]>(isClientIds, {
+      error: 'must be a client id or a non-empty list of them (each printable ASCII without spaces, 1 to 128 characters)',
+    }),
   /** The path Alipay calls, without scheme and host: the signature covers it. */
-  notifyPath: z.string({ error: 'is required: the notify path without host, for example "/alipay/notify"' }).superRefine((path, ctx) => {
-    const problem = notifyPathProblem(path);
-    if (problem) ctx.addIssue({ code: 'custom', message: problem });
-  }),
+  notifyPath: () =>
+    z.string({ error: 'is required: the notify path without host, for example "/alipay/notify"' }).superRefine((path, ctx) => {
+      const problem = notifyPathProblem(path);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    }),
   /** Retries after the first attempt: 0 to 10 (a typo must not mean retrying forever). */
-  maxRetries: z.number().int().min(0).max(10),
+  maxRetries: () => z.number().int().min(0).max(10),
   /** The most response body bytes read per attempt. */
-  maxResponseBytes: z.number().int().min(MAX_RESPONSE_BYTES_RANGE.min).max(MAX_RESPONSE_BYTES_RANGE.max),
-  clock: z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', {
-    error: 'must be an object with a now() method returning a Date',
-  }),
-  logger: z.custom<Logger>((v) => typeof v === 'object' && v !== null, { error: 'must be an object with debug/info/warn/error methods' }),
-  transport: z.custom<Transport>((v) => typeof v === 'function', { error: 'must be a function (request) => Promise<response>' }),
-  cryptoBackend: z.enum(['node', 'jsrsasign'], { error: 'must be "node" or "jsrsasign"' }),
+  maxResponseBytes: () => z.number().int().min(MAX_RESPONSE_BYTES_RANGE.min).max(MAX_RESPONSE_BYTES_RANGE.max),
+  clock: () =>
+    z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', {
+      error: 'must be an object with a now() method returning a Date',
+    }),
+  logger: () =>
+    z.custom<Logger>((v) => typeof v === 'object' && v !== null, { error: 'must be an object with debug/info/warn/error methods' }),
+  transport: () => z.custom<Transport>((v) => typeof v === 'function', { error: 'must be a function (request) => Promise<response>' }),
+  cryptoBackend: () => z.enum(['node', 'jsrsasign'], { error: 'must be "node" or "jsrsasign"' }),
   /** Where a backend object is taken as well (notifications): a name, or what `getCryptoBackend` returns. */
-  cryptoBackendOrObject: z.custom<CryptoBackendName | CryptoBackend>((v) => v === 'node' || v === 'jsrsasign' || isCryptoBackend(v), {
-    error: 'must be "node", "jsrsasign" or a backend object with sign, verify, signAsync and verifyAsync',
-  }),
-  signal: z.custom<AbortSignal>((v) => v instanceof AbortSignal, { error: 'must be an AbortSignal' }),
-} as const;
+  cryptoBackendOrObject: () =>
+    z.custom<CryptoBackendName | CryptoBackend>((v) => v === 'node' || v === 'jsrsasign' || isCryptoBackend(v), {
+      error: 'must be "node", "jsrsasign" or a backend object with sign, verify, signAsync and verifyAsync',
+    }),
+  signal: () => z.custom<AbortSignal>((v) => v instanceof AbortSignal, { error: 'must be an AbortSignal' }),
+});
 
 /** The option names an object schema knows at `path` (through optional, nullable and default wrappers). */
 function knownOptions(schema: z.ZodType, path: readonly PropertyKey[]): string[] {

@@ -131,7 +131,9 @@ export function interpret<S extends z.ZodType>(
   }
   // One zod pass on the happy path: the full schema first, the bare { result } only when that does not fit.
   const full = safeParse(spec.responseSchema, json);
-  const base = full.success ? { success: true as const, data: full.data as z.infer<typeof BaseResponse> } : safeParse(BaseResponse, json);
+  const base = full.success
+    ? { success: true as const, data: full.data as z.infer<ReturnType<typeof BaseResponse>> }
+    : safeParse(BaseResponse(), json);
   if (!base.success) {
     throw new AmsHttpError(`${api}: HTTP ${res.status} with JSON that has no valid "result" object: it is not an AMS answer`, {
       httpStatus: res.status,

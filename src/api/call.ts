@@ -1,5 +1,6 @@
 // The request pipeline every AMS call goes through: serialize once, sign per attempt, send, read the answer, retry.
 import { z } from 'zod';
+import { lazy } from '../internal/lazy';
 import { AmsAbortError, AmsConnectionError, AmsTimeoutError } from '../errors';
 import { formatRequestTime } from '../rules/time';
 import { isRetryableStatus, retryDelayMs } from '../http/retry';
@@ -33,7 +34,7 @@ const inflight = new WeakMap<CallContext, number>();
 
 async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>, options: RequestOptions): Promise<z.infer<S>> {
   const { api } = spec;
-  parseCallOptions(RequestOptionsSchema, options, 'request');
+  parseCallOptions(RequestOptionsSchema(), options, 'request');
   const extraFields = options.extraFields;
   const body = JSON.stringify(extraFields === undefined ? spec.body : withExtraFields(api, spec.body, extraFields));
   const { url, path } = resolveEndpoint(ctx.endpoint, api);
@@ -151,16 +152,18 @@ async function runCall<S extends z.ZodType>(ctx: CallContext, spec: CallSpec<S>,
 }
 
 /** Per-call options get the same bounds as the client's: a typo must not mean retrying forever. */
-const RequestOptionsSchema = z.strictObject({
-  signal: OPTION.signal.optional(),
-  timeoutMs: OPTION.timeoutMs.optional(),
-  maxRetries: OPTION.maxRetries.optional(),
-  extraFields: z
-    .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype, {
-      error: 'must be a plain object of field names and values',
-    })
-    .optional(),
-});
+const RequestOptionsSchema = lazy(() =>
+  z.strictObject({
+    signal: OPTION.signal.optional(),
+    timeoutMs: OPTION.timeoutMs.optional(),
+    maxRetries: OPTION.maxRetries.optional(),
+    extraFields: z
+      .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && Object.getPrototypeOf(v) === Object.prototype, {
+        error: 'must be a plain object of field names and values',
+      })
+      .optional(),
+  }),
+);
 
 /** The caller's signal fired; `sent` when a request was (or may have been) on its way. */
 function abortError(api: string, signal: AbortSignal | undefined, attempts: number, sent: boolean): AmsAbortError {

@@ -11,8 +11,8 @@ import { PaymentRefSchema, RefundRefSchema, RefundRequest } from '../schemas/lif
 import { PayRequest } from '../schemas/pay';
 import { PaymentSessionRequest } from '../schemas/session';
 
-/** The request schema of each modelled API: a field it knows must be given in the request, where it is checked. */
-const REQUEST_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
+/** The request schema of each modelled API (built when first asked for): a field it knows must be given in the request, where it is checked. */
+const REQUEST_SCHEMAS: Readonly<Record<string, () => z.ZodType>> = {
   pay: PayRequest,
   createPaymentSession: PaymentSessionRequest,
   consult: ConsultRequest,
@@ -30,7 +30,7 @@ const REQUEST_SCHEMAS: Readonly<Record<string, z.ZodType>> = {
 };
 
 function knownFields(api: string): ReadonlySet<string> {
-  const schema = REQUEST_SCHEMAS[api] as { shape?: Record<string, unknown> } | undefined;
+  const schema = REQUEST_SCHEMAS[api]?.() as { shape?: Record<string, unknown> } | undefined;
   return new Set(Object.keys(schema?.shape ?? {}));
 }
 

@@ -21,7 +21,7 @@ export interface GenericRequestOptions<S extends StandardSchemaV1 | undefined = 
 /** What `client.request` resolves with: the schema's output, or any AMS answer's type. */
 export type GenericResponse<S extends StandardSchemaV1 | undefined> = S extends StandardSchemaV1
   ? StandardSchemaV1.InferOutput<S>
-  : z.infer<typeof BaseResponse>;
+  : z.infer<ReturnType<typeof BaseResponse>>;
 
 const ID_FIELDS = [
   'paymentRequestId',
@@ -44,7 +44,7 @@ function isStandardSchema(value: unknown): value is StandardSchemaV1 {
  * The call for `client.request(path, body, options)`: the body must be a JSON object (it is serialized once and
  * resent unchanged on every retry); the ids it carries label errors and must be echoed unchanged by a signed answer.
  */
-export function genericCallSpec(path: string, body: unknown, options: { schema?: unknown }): CallSpec<typeof BaseResponse> {
+export function genericCallSpec(path: string, body: unknown, options: { schema?: unknown }): CallSpec<ReturnType<typeof BaseResponse>> {
   const issues: ValidationIssue[] = [];
   if (!isAmsPath(path)) {
     issues.push({
@@ -70,7 +70,7 @@ export function genericCallSpec(path: string, body: unknown, options: { schema?:
     const value = (body as Record<string, unknown>)[field];
     if (typeof value === 'string') ids[field] = value;
   }
-  return { api: path as AmsApi, body, ids, responseSchema: BaseResponse };
+  return { api: path as AmsApi, body, ids, responseSchema: BaseResponse() };
 }
 
 /** A Standard Schema issue's path as a dotted field (`a.b[0].c`), as AmsValidationError names fields everywhere. */

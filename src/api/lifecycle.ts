@@ -48,12 +48,12 @@ function exactlyOne<K extends string>(
 
 /** `{ paymentRequestId }` or `{ paymentId }`, never both or neither; `merchantAccountId` with it when given. */
 export function paymentRefBody(input: unknown, api: string): { paymentRequestId?: string; paymentId?: string; merchantAccountId?: string } {
-  return exactlyOne(input, PaymentRefSchema, ['paymentRequestId', 'paymentId'] as const, `Invalid ${api} request`);
+  return exactlyOne(input, PaymentRefSchema(), ['paymentRequestId', 'paymentId'] as const, `Invalid ${api} request`);
 }
 
 /** `{ refundRequestId }` or `{ refundId }`, never both or neither; `merchantAccountId` with it when given. */
 export function refundRefBody(input: unknown, api: string): { refundRequestId?: string; refundId?: string; merchantAccountId?: string } {
-  return exactlyOne(input, RefundRefSchema, ['refundRequestId', 'refundId'] as const, `Invalid ${api} request`);
+  return exactlyOne(input, RefundRefSchema(), ['refundRequestId', 'refundId'] as const, `Invalid ${api} request`);
 }
 
 /** Alipay's prescribed inquiry rhythm for an unconfirmed payment, in seconds. */

@@ -54,7 +54,7 @@ function inspect(
   now: Date | undefined,
   rules: PayRules,
 ): { issues: ValidationIssue[]; extendInfoText: string | undefined } {
-  const { issues, add } = collectIssues(PayRequest, input, RULE_SOURCES.requestSchema);
+  const { issues, add } = collectIssues(PayRequest(), input, RULE_SOURCES.requestSchema);
   if (input === null || typeof input !== 'object') return { issues, extendInfoText: undefined };
 
   if (get(input, 'env', 'terminalType') === undefined && get(input, 'order', 'env', 'terminalType') === undefined) {

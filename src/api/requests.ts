@@ -32,7 +32,7 @@ export function paymentSessionRequestIssues(input: unknown, now: Date, rules: Pa
 
 /** The issues, and order.extendInfo as it will be sent (serialized once, while it is checked). */
 function inspectSession(input: unknown, now: Date, rules: PayRules): { issues: ValidationIssue[]; extendInfoText?: string | undefined } {
-  const { issues, add } = collectIssues(PaymentSessionRequest, input);
+  const { issues, add } = collectIssues(PaymentSessionRequest(), input);
   if (input === null || typeof input !== 'object') return { issues };
   const extendInfoText = addPaymentMethodIssues(input, rules, add);
   const expiry = field(input, 'paymentSessionExpiryTime');
@@ -59,22 +59,22 @@ export function assertValidPaymentSessionRequest(input: unknown, now: Date, rule
 
 /** Every problem with a retrievePaymentSession request: one paymentRequestId of at most 64 characters. */
 export function retrievePaymentSessionRequestIssues(input: unknown): ValidationIssue[] {
-  return collectIssues(RetrievePaymentSessionRequest, input).issues;
+  return collectIssues(RetrievePaymentSessionRequest(), input).issues;
 }
 
 /** Every problem with a consult request (schema only: consult reads, it creates nothing). */
 export function consultRequestIssues(input: unknown): ValidationIssue[] {
-  return collectIssues(ConsultRequest, input).issues;
+  return collectIssues(ConsultRequest(), input).issues;
 }
 
 /** Every problem with a capture request. Whether the amount fits the authorization only Antom knows (CAPTURE_AMOUNT_EXCEED…). */
 export function captureRequestIssues(input: unknown): ValidationIssue[] {
-  return collectIssues(CaptureRequest, input).issues;
+  return collectIssues(CaptureRequest(), input).issues;
 }
 
 /** Every problem with a declare request: the schema, a CNY amount, and the sub-order id a split order needs. */
 export function declareRequestIssues(input: unknown): ValidationIssue[] {
-  const { issues, add } = collectIssues(DeclareRequest, input);
+  const { issues, add } = collectIssues(DeclareRequest(), input);
   if (input === null || typeof input !== 'object') return issues;
   const currency = field(field(input, 'declarationAmount'), 'currency');
   if (typeof currency === 'string' && currency !== 'CNY') {
@@ -108,10 +108,10 @@ export function declareRequestIssues(input: unknown): ValidationIssue[] {
 }
 
 /** Throws AmsValidationError listing every problem; returns the body as sent (splitOrder a boolean, the sub-order id under both keys). */
-export function assertValidDeclareRequest(input: unknown): z.output<typeof DeclareRequest> {
+export function assertValidDeclareRequest(input: unknown): z.output<ReturnType<typeof DeclareRequest>> {
   const issues = declareRequestIssues(input);
   if (issues.length > 0) throw new AmsValidationError(issues, { context: 'Invalid declare request' });
-  const { suborderId, subOrderId, ...body } = DeclareRequest.parse(input);
+  const { suborderId, subOrderId, ...body } = DeclareRequest().parse(input);
   const id = suborderId ?? subOrderId;
   // Both keys carry the sub-order id: Antom's declare reference (English and Chinese) and its Python SDK name it
   // `suborderId`; its Java, Go, PHP and .NET SDKs send `subOrderId`, so that is what the server is known to receive.
@@ -120,7 +120,7 @@ export function assertValidDeclareRequest(input: unknown): z.output<typeof Decla
 
 /** Every problem with an inquiryDeclarationRequests request: 1–10 ids of at most 32 characters. */
 export function inquiryDeclarationRequestIssues(input: unknown): ValidationIssue[] {
-  return collectIssues(InquiryDeclarationRequest, input).issues;
+  return collectIssues(InquiryDeclarationRequest(), input).issues;
 }
 
 /** Throws AmsValidationError when `issues` is not empty; returns the parsed body. */

@@ -27,6 +27,7 @@ import {
   type InboxProcessOptions,
   type InboxWorker,
 } from './worker';
+import { lazy } from '../internal/lazy';
 
 /** Where the queue lives: a `redis://` / `rediss://` URL, ioredis options, or an ioredis client (which you own). */
 export type InboxConnection = string | ConnectionOptions;
@@ -133,9 +134,8 @@ function bullConnection(connection: InboxConnection): ConnectionOptions {
   return typeof connection === 'string' ? { url: connection } : connection;
 }
 
-let where: ReturnType<typeof buildWhereFields> | undefined;
 /** Where an inbox's queue is: the fields createNotificationInbox and readInboxStatsAt share. */
-function buildWhereFields() {
+const where = lazy(function buildWhereFields() {
   const queueName = 'must be a non-empty string without ":" (it separates the parts of BullMQ\'s keys)';
   return {
     connection: required(CONNECTION, z.custom<InboxConnection>(isConnection, { error: `must be ${CONNECTION}` })),
@@ -146,36 +146,34 @@ function buildWhereFields() {
       .optional(),
     prefix: z.string({ error: 'must be a non-empty string' }).min(1, 'must be a non-empty string').optional(),
   };
-}
+});
 
-let inboxSchema: ReturnType<typeof buildInboxSchema> | undefined;
-function buildInboxSchema() {
+const inboxSchema = lazy(function buildInboxSchema() {
   // The callbacks and dedupe belong to process() (refused before this schema, with where they go).
   const { onPayment: _p, onRefund: _r, onCapture: _c, onDispute: _d, onOther: _o, dedupe: _x, ...handler } = handlerOwnFields();
   return z
     .object({
       ...verifierOptionFields(),
       ...handler,
-      ...(where ??= buildWhereFields()),
+      ...where(),
       durability: z.enum(DURABILITIES, { error: "must be 'aof' (the default) or 'best-effort'" }).optional(),
       enqueueTimeoutMs: OPTION.timeoutMs.optional(),
       keepCompletedMs: OPTION.ttlMs.optional(),
     })
     .strict();
-}
+});
 
-let statsSchema: ReturnType<typeof buildStatsSchema> | undefined;
-function buildStatsSchema() {
+const statsSchema = lazy(function buildStatsSchema() {
   return z
     .object({
-      ...(where ??= buildWhereFields()),
+      ...where(),
       clientId: OPTION.clientIds.optional(),
       path: OPTION.notifyPath.optional(),
       clock: OPTION.clock.optional(),
       timeoutMs: OPTION.timeoutMs.optional(),
     })
     .strict();
-}
+});
 
 /**
  * For the handlers' queue: a Redis that is down fails the add at once (503) instead of queueing it in memory.
@@ -249,7 +247,7 @@ export function createNotificationInbox(options: NotificationInboxOptions): Noti
         : `belongs to inbox.process({ ${misplaced} }), which runs in the worker processes`,
     );
   }
-  const given = parseOptions((inboxSchema ??= buildInboxSchema()), options, OWNER);
+  const given = parseOptions(inboxSchema(), options, OWNER);
   const client = given.client;
   if (given.clientId === undefined && client === undefined) {
     throw optionError(OWNER, 'clientId', 'is required: the client id your notifications must be for (or give client, whose id is used)');
@@ -361,7 +359,7 @@ export async function readInboxStatsAt(options: {
   /** Default 5000: an unreachable Redis is reported instead of waited for. */
   timeoutMs?: number;
 }): Promise<InboxStats> {
-  const o = parseOptions((statsSchema ??= buildStatsSchema()), options, 'readInboxStatsAt');
+  const o = parseOptions(statsSchema(), options, 'readInboxStatsAt');
   const timeoutMs = o.timeoutMs ?? 5000;
   if (o.queueName === undefined && o.clientId === undefined) {
     throw optionError(

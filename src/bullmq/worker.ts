@@ -15,6 +15,7 @@ import {
 import { backoffDelay, inboxJobId, routesFor, type InboxJobData, type InboxRoute } from './job';
 import type { loadBullMQ } from './load';
 import { InboxJobRefused, verifyJob, type JobVerification, type VerifiedJob } from './reverify';
+import { lazy } from '../internal/lazy';
 
 /** What a callback learns besides the notification. */
 export interface InboxJobContext {
@@ -110,8 +111,7 @@ function whole(min: number, max?: number): z.ZodNumber {
   return max === undefined ? n : n.max(max, message);
 }
 
-let schemas: ReturnType<typeof buildSchemas> | undefined;
-function buildSchemas() {
+const schemas = lazy(function buildSchemas() {
   const callbacks = z
     .object({
       onPayment: functionOption<InboxCallbacks['onPayment']>('handles a payment notification'),
@@ -139,7 +139,7 @@ function buildSchemas() {
     })
     .strict();
   return { callbacks, options };
-}
+});
 
 interface ResolvedProcess {
   callbacks: InboxCallbacks;
@@ -156,9 +156,8 @@ interface ResolvedProcess {
 
 /** inbox.process()'s callbacks and options, checked (parseOptions) before any worker starts. */
 export function resolveProcessOptions(callbacks: InboxCallbacks, options: InboxProcessOptions = {}): ResolvedProcess {
-  schemas ??= buildSchemas();
-  const c = parseOptions(schemas.callbacks, callbacks, 'inbox.process callbacks');
-  const o = parseOptions(schemas.options, options, 'inbox.process');
+  const c = parseOptions(schemas().callbacks, callbacks, 'inbox.process callbacks');
+  const o = parseOptions(schemas().options, options, 'inbox.process');
   const backoff = o.backoff;
   return {
     callbacks: c,

@@ -1,9 +1,9 @@
 // Sends the one read-only inquiry the doctor needs through the client's request pipeline and keeps the raw answer.
 import { randomUUID } from 'node:crypto';
-import { getProxyForUrl } from 'proxy-from-env';
 import { callAms, type CallContext } from '../api/call';
 import { resolveEndpoint } from '../api/endpoint';
 import { AmsError } from '../errors';
+import { namesAProxy } from '../http/default-transport';
 import type { HttpResponse, Transport } from '../http/types';
 import { InquiryPaymentResponse } from '../schemas/lifecycle';
 import type { DoctorInput, DoctorReport } from './report';
@@ -22,7 +22,9 @@ export function doctorPaymentRequestId(now: Date): string {
 }
 
 /** The proxy the environment names for a URL, without credentials; undefined when the URL goes direct. */
-function proxyFor(url: string): string | undefined {
+async function proxyFor(url: string): Promise<string | undefined> {
+  if (!namesAProxy(url)) return undefined;
+  const { getProxyForUrl } = await import('proxy-from-env');
   const proxy = getProxyForUrl(url);
   if (!proxy) return undefined;
   try {
@@ -54,7 +56,7 @@ export async function runDoctor(ctx: CallContext, options: DoctorOptions = {}): 
   try {
     const value = await callAms(
       { ...ctx, transport },
-      { api: 'inquiryPayment', body: { paymentRequestId }, ids: { paymentRequestId }, responseSchema: InquiryPaymentResponse },
+      { api: 'inquiryPayment', body: { paymentRequestId }, ids: { paymentRequestId }, responseSchema: InquiryPaymentResponse() },
       { maxRetries: 0, timeoutMs: options.timeoutMs, signal: options.signal },
     );
     outcome = { value };
@@ -72,7 +74,7 @@ export async function runDoctor(ctx: CallContext, options: DoctorOptions = {}): 
     agentToken: ctx.agentToken !== undefined,
     privateKey: ctx.privateKey,
     alipayPublicKey: ctx.alipayPublicKey,
-    proxy: proxyFor(url),
+    proxy: await proxyFor(url),
     response,
     outcome,
     sentAt,

@@ -1,5 +1,4 @@
 // The transport a client gets when it is given none: bare node:http, or axios where the environment names a proxy.
-import { getProxyForUrl } from 'proxy-from-env';
 import { createNodeHttpTransport } from './node-transport';
 import { createAxiosTransport } from './axios-transport';
 import { RELEASES_SIGNAL, type HttpRequest, type HttpResponse, type Transport } from './types';
@@ -19,20 +18,33 @@ export function createDefaultTransport(): Transport {
   const direct = createNodeHttpTransport();
   let proxied: Transport | undefined;
   const viaProxy = new Map<string, boolean>();
-  const transport = (req: HttpRequest): Promise<HttpResponse> => {
-    let useProxy = viaProxy.get(req.url);
-    if (useProxy === undefined) {
-      useProxy = getProxyForUrl(req.url) !== '';
-      // Remembered because a URL's route is decided once (above), not for speed: the lookup costs about 5 µs.
-      // The bound guards against a caller that builds URLs without end.
-      if (viaProxy.size < 64) viaProxy.set(req.url, useProxy);
-    }
+  const send = (req: HttpRequest, useProxy: boolean): Promise<HttpResponse> => {
+    // Remembered because a URL's route is decided once (above), not for speed: the lookup costs about 5 µs.
+    // The bound guards against a caller that builds URLs without end.
+    if (!viaProxy.has(req.url) && viaProxy.size < 64) viaProxy.set(req.url, useProxy);
     if (!useProxy) return direct(req);
     proxied ??= createAxiosTransport();
     return proxied(req);
+  };
+  const transport = (req: HttpRequest): Promise<HttpResponse> => {
+    const known = viaProxy.get(req.url);
+    if (known !== undefined) return send(req, known);
+    if (!namesAProxy(req.url)) return send(req, false);
+    return import('proxy-from-env').then(({ getProxyForUrl }) => send(req, getProxyForUrl(req.url) !== ''));
   };
   // Both routes let go of the signal when they settle: node:http above, and axios's http adapter, which removes its
   // abort listener when the request is done.
   RELEASES_SIGNAL.add(transport);
   return transport;
+}
+
+/**
+ * Whether the environment names a proxy for this URL's scheme (`<scheme>_proxy` or `all_proxy`, either case): the
+ * variables without which proxy-from-env answers "direct" whatever NO_PROXY says. Only then is proxy-from-env loaded
+ * to decide, so a process that never goes through a proxy never loads it (the doctor asks the same way).
+ */
+export function namesAProxy(url: string): boolean {
+  const scheme = url.slice(0, Math.max(0, url.indexOf(':'))).toLowerCase();
+  const env = process.env;
+  return [`${scheme}_proxy`, 'all_proxy'].some((name) => Boolean(env[name] || env[name.toUpperCase()]));
 }

@@ -1,8 +1,6 @@
 // A transport on bare node:http / node:https with keep-alive: the default's direct path, and the benchmarks' floor.
-import http from 'node:http';
-import https from 'node:https';
 // The option types by name: a default import in the published .d.ts would need esModuleInterop from every user.
-import type { Agent as HttpAgent } from 'node:http';
+import type { Agent as HttpAgent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
 import {
   abortedFailure,
@@ -24,8 +22,30 @@ export interface NodeHttpTransportOptions {
   maxResponseBytes?: number;
 }
 
-const defaultHttpAgent = new http.Agent({ keepAlive: true });
-const defaultHttpsAgent = new https.Agent({ keepAlive: true });
+/**
+ * node:http or node:https (the module object itself, whose `request` is looked up on every call, as a test double
+ * such as msw replaces it), with the keep-alive agent every transport made here shares by default.
+ */
+interface Stack {
+  module: { request(options: RequestOptions, onResponse: (res: IncomingMessage) => void): ClientRequest };
+  agent: HttpAgent;
+}
+
+let plain: Stack | undefined;
+let secure: Stack | undefined;
+
+/**
+ * Loads node:http or node:https on the first request to such a URL, not at import: a process that only verifies
+ * notifications never loads them, and importing the package does not pay for them (bench/README.md, import overhead).
+ */
+async function loadStack(tls: boolean): Promise<Stack> {
+  if (tls) {
+    const { default: https } = await import('node:https');
+    return (secure ??= { module: https, agent: new https.Agent({ keepAlive: true }) });
+  }
+  const { default: http } = await import('node:http');
+  return (plain ??= { module: http, agent: new http.Agent({ keepAlive: true }) });
+}
 
 /**
  * Sends each request with node:http(s) directly: 0.2–0.4 ms less per request than axios on loopback. It ignores
@@ -33,14 +53,12 @@ const defaultHttpsAgent = new https.Agent({ keepAlive: true });
  * `transport: createNodeHttpTransport()` to go direct always, or with your own agents.
  */
 export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}): Transport {
-  const httpAgent = options.httpAgent ?? defaultHttpAgent;
-  const httpsAgent = options.httpsAgent ?? defaultHttpsAgent;
   const defaultLimit = maxResponseBytesOption(options.maxResponseBytes);
-  const transport = (req: HttpRequest): Promise<HttpResponse> =>
+  const send = (stack: Stack, tls: boolean, req: HttpRequest): Promise<HttpResponse> =>
     new Promise((resolve, reject) => {
       const { signal } = req;
       if (signal.aborted) return reject(abortedFailure(signal));
-      let request: http.ClientRequest | undefined;
+      let request: ClientRequest | undefined;
       // One listener instead of http.request's `signal` option, which wires a stream-abort helper per request;
       // destroying the request errors it (and its response), and fail() reports the signal's reason.
       const onAbort = (): void => void request?.destroy(new Error('aborted'));
@@ -50,14 +68,14 @@ export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}):
       };
       signal.addEventListener('abort', onAbort, { once: true });
       try {
-        const { secure, hostname, port, path } = targetOf(req.url);
-        request = (secure ? https : http).request(
+        const { hostname, port, path } = targetOf(req.url);
+        request = stack.module.request(
           {
             method: req.method,
             hostname,
             port,
             path,
-            agent: secure ? httpsAgent : httpAgent,
+            agent: (tls ? options.httpsAgent : options.httpAgent) ?? stack.agent,
             headers: { ...req.headers, 'content-length': String(Buffer.byteLength(req.body)) },
           },
           (res) => {
@@ -98,6 +116,11 @@ export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}):
         fail(err);
       }
     });
+  const transport = (req: HttpRequest): Promise<HttpResponse> => {
+    const tls = /^https:/i.test(req.url);
+    const stack = tls ? secure : plain;
+    return stack ? send(stack, tls, req) : loadStack(tls).then((loaded) => send(loaded, tls, req));
+  };
   // Every path above removes its abort listener before it settles.
   RELEASES_SIGNAL.add(transport);
   return transport;
@@ -125,10 +148,9 @@ function failureOf(err: unknown): TransportFailure {
 }
 
 /** Where a URL points, as http.request takes it (IPv6 literals without their brackets). */
-function targetOf(href: string): { secure: boolean; hostname: string; port: string; path: string } {
+function targetOf(href: string): { hostname: string; port: string; path: string } {
   const url = new URL(href);
   return {
-    secure: url.protocol === 'https:',
     hostname: url.hostname.replace(/^\[(.*)\]$/, '$1'),
     port: url.port,
     path: url.pathname + url.search,

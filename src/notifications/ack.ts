@@ -7,6 +7,7 @@ import { getCryptoBackend, type CryptoBackend, type CryptoBackendName } from '..
 import { buildSignContentBytes } from '../signing/content';
 import { formatSignatureHeader, KEY_VERSION_RE } from '../signing/header';
 import { loadPrivateKey, type KeyInput } from '../signing/keys';
+import { lazy } from '../internal/lazy';
 
 /** Byte for byte what Alipay looks for; anything else (or nothing) and it sends the notification again. */
 export const NOTIFICATION_ACK_BODY = '{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}';
@@ -36,8 +37,7 @@ export interface NotificationAckOptions {
   sign?: NotificationAckSignOptions;
 }
 
-let optionsSchema: ReturnType<typeof buildOptionsSchema> | undefined;
-function buildOptionsSchema() {
+const optionsSchema = lazy(function buildOptionsSchema() {
   const sign = z
     .object({
       clientId: required('your client id, which the signed acknowledgement carries', OPTION.clientId),
@@ -51,7 +51,7 @@ function buildOptionsSchema() {
     })
     .strict();
   return z.object({ sign: sign.optional() }).strict();
-}
+});
 
 /** A framework-neutral HTTP answer: write `status`, `headers` and `body` as they are. */
 export interface NotificationAck {
@@ -89,7 +89,7 @@ export function signedAck(signer: AckSigner, path: string, responseTime?: string
 export function notificationAck(options: NotificationAckOptions = {}): NotificationAck {
   // The unsigned acknowledgement (every delivery a handler acknowledges) has nothing to check.
   if (options !== null && typeof options === 'object' && Object.keys(options).length === 0) return unsignedAck();
-  const s = parseOptions((optionsSchema ??= buildOptionsSchema()), options, 'notificationAck').sign;
+  const s = parseOptions(optionsSchema(), options, 'notificationAck').sign;
   if (!s) return unsignedAck();
   const key = loadPrivateKey(s.privateKey, 'sign.privateKey');
   const backend = typeof s.cryptoBackend === 'object' ? s.cryptoBackend : getCryptoBackend(s.cryptoBackend);

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock';
 import { OPTION, parseOptions } from '../options';
 import type { AmsNotification } from './schemas';
+import { lazy } from '../internal/lazy';
 
 /** What a claim found: the key is now ours (run the callback), already handled, or being handled elsewhere. */
 export type NotificationClaim = { state: 'claimed'; token: string } | { state: 'done' } | { state: 'busy' };
@@ -53,8 +54,7 @@ export interface MemoryNotificationStoreOptions {
 
 type Entry = { state: 'processing'; token: string; expiresAt: number } | { state: 'done'; expiresAt: number };
 
-let optionsSchema: ReturnType<typeof buildOptionsSchema> | undefined;
-function buildOptionsSchema() {
+const optionsSchema = lazy(function buildOptionsSchema() {
   return z
     .object({
       processingTtlMs: OPTION.ttlMs.optional(),
@@ -67,14 +67,14 @@ function buildOptionsSchema() {
       clock: OPTION.clock.optional(),
     })
     .strict();
-}
+});
 
 /**
  * The in-process store: the same claim/complete/release semantics as a shared store, for a single process.
  * Behind a load balancer with several instances it cannot see the others: use a shared store there.
  */
 export function createMemoryNotificationStore(options: MemoryNotificationStoreOptions = {}): NotificationStore & { readonly size: number } {
-  const o = parseOptions((optionsSchema ??= buildOptionsSchema()), options, 'createMemoryNotificationStore');
+  const o = parseOptions(optionsSchema(), options, 'createMemoryNotificationStore');
   const processingTtlMs = o.processingTtlMs ?? 60_000;
   const doneTtlMs = o.doneTtlMs ?? 48 * 3600_000;
   const maxEntries = o.maxEntries ?? 100_000;

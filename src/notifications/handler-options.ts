@@ -11,6 +11,7 @@ import { createMemoryNotificationStore, isNotificationStore, type NotificationSt
 import type { NotificationClient } from './party';
 import type { CaptureNotification, DisputeNotification, OtherNotification, PaymentNotification, RefundNotification } from './schemas';
 import { resolveVerifier, verifierOptionFields, type Verifier } from './verify';
+import { lazy } from '../internal/lazy';
 
 /** What a callback learns besides the notification. */
 export interface NotificationContext {
@@ -98,8 +99,7 @@ const OWNER = 'notification handler';
 
 type SignAckKeys = { clientId: string; privateKey: KeyInput; keyVersion?: string | null | undefined };
 
-let ownFields: ReturnType<typeof buildOwnFields> | undefined;
-function buildOwnFields() {
+const ownFields = lazy(function buildOwnFields() {
   // Optional keys, required by the refinement below: inside `true | { … }` a missing key would otherwise be reported
   // as "signAck: invalid" instead of naming signAck.clientId.
   const signAckKeys = z
@@ -139,19 +139,18 @@ function buildOwnFields() {
       .union([z.boolean(), signAckKeys], { error: 'must be true (with client), false, or { clientId, privateKey, keyVersion? }' })
       .optional(),
   };
-}
+});
 
 /** The handler's own option fields (the verifier's are verify.ts'); the inbox takes them too, but the callbacks and dedupe. */
-export function handlerOwnFields(): ReturnType<typeof buildOwnFields> {
-  return (ownFields ??= buildOwnFields());
+export function handlerOwnFields(): ReturnType<typeof ownFields> {
+  return ownFields();
 }
 
-let handlerSchema: ReturnType<typeof buildHandlerSchema> | undefined;
-function buildHandlerSchema() {
+const handlerSchema = lazy(function buildHandlerSchema() {
   return z.object({ ...verifierOptionFields(), ...handlerOwnFields() }).strict();
-}
+});
 
-type ParsedHandlerOptions = z.output<ReturnType<typeof buildHandlerSchema>>;
+type ParsedHandlerOptions = z.output<ReturnType<typeof handlerSchema>>;
 
 /** The handler's settings, checked once when the handler is built. */
 export interface HandlerSettings {
@@ -191,7 +190,7 @@ function ackSigner(signAck: boolean | SignAckKeys | undefined, verifier: Verifie
 
 /** The handler's settings from its options: every option checked (parseOptions), once, when the handler is built. */
 export function resolveHandlerOptions(options: NotificationHandlerOptions): HandlerSettings {
-  const o: ParsedHandlerOptions = parseOptions((handlerSchema ??= buildHandlerSchema()), options, OWNER);
+  const o: ParsedHandlerOptions = parseOptions(handlerSchema(), options, OWNER);
   const verifier = resolveVerifier(o, OWNER);
   return {
     path: o.path,

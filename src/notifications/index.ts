@@ -10,15 +10,21 @@ export type {
 } from './verify';
 export type { NotificationClient } from './party';
 export type { NotificationHeaders, HeaderGetter } from './headers';
-export {
-  PaymentNotificationSchema,
-  RefundNotificationSchema,
-  CaptureNotificationSchema,
-  DisputeNotificationSchema,
-  OtherNotificationSchema,
-  DISPUTE_NOTIFICATION_TYPES,
-  DISPUTE_JUDGED_RESULTS,
+import {
+  PaymentNotificationSchema as paymentNotificationSchema,
+  RefundNotificationSchema as refundNotificationSchema,
+  CaptureNotificationSchema as captureNotificationSchema,
+  DisputeNotificationSchema as disputeNotificationSchema,
+  OtherNotificationSchema as otherNotificationSchema,
 } from './schemas';
+// Built when this entry is imported (the root imports the notification modules themselves and builds none): the very
+// objects verifyNotification parses with.
+export const PaymentNotificationSchema = /* @__PURE__ */ paymentNotificationSchema();
+export const RefundNotificationSchema = /* @__PURE__ */ refundNotificationSchema();
+export const CaptureNotificationSchema = /* @__PURE__ */ captureNotificationSchema();
+export const DisputeNotificationSchema = /* @__PURE__ */ disputeNotificationSchema();
+export const OtherNotificationSchema = /* @__PURE__ */ otherNotificationSchema();
+export { DISPUTE_NOTIFICATION_TYPES, DISPUTE_JUDGED_RESULTS } from './schemas';
 export type {
   AmsNotification,
   PaymentNotification,

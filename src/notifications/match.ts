@@ -171,7 +171,7 @@ function checkExpectation(expected: NotificationExpectation): void {
       message: "is required: { currency, value } in minor units, e.g. { currency: 'USD', value: '1999' }",
     });
   else {
-    if (!CurrencyCode.safeParse(amount.currency).success)
+    if (!CurrencyCode().safeParse(amount.currency).success)
       issues.push({ field: 'paymentAmount.currency', message: 'must be an ISO 4217 code such as USD' });
     if (typeof amount.value !== 'string' || !MINOR_UNITS.test(amount.value)) {
       issues.push({
@@ -180,7 +180,7 @@ function checkExpectation(expected: NotificationExpectation): void {
       });
     }
   }
-  if (e.contractSettlementCurrency !== undefined && !CurrencyCode.safeParse(e.contractSettlementCurrency).success) {
+  if (e.contractSettlementCurrency !== undefined && !CurrencyCode().safeParse(e.contractSettlementCurrency).success) {
     issues.push({ field: 'contractSettlementCurrency', message: 'must be an ISO 4217 code such as USD' });
   }
   if (issues.length > 0) throw new AmsValidationError(issues, { context: 'matchNotification' });

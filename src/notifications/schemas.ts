@@ -1,5 +1,6 @@
 // zod schemas and types for the notifications Alipay sends (notifyPayment, notifyRefund, notifyCapture, notifyDispute), plus the generic fallback. Pure.
 import { z } from 'zod';
+import { lazy } from '../internal/lazy';
 import { Quote, ResponseAmount, Result, WireBoolean } from '../schemas/common';
 import { openEnum, unknownValues, type Open, type UnknownValue } from '../schemas/open-enum';
 
@@ -8,25 +9,27 @@ import { openEnum, unknownValues, type Open, type UnknownValue } from '../schema
 // only a success carries are optional here; the types make them present once `outcome` says it succeeded.
 
 /** notifyPayment: `PAYMENT_RESULT` (final: result.resultStatus S or F) or `PAYMENT_PENDING` (buyer paid, wait for the result). */
-export const PaymentNotificationSchema = z.looseObject({
-  notifyType: z.enum(['PAYMENT_RESULT', 'PAYMENT_PENDING']),
-  result: Result,
-  paymentRequestId: z.string().min(1),
-  paymentId: z.string().min(1),
-  paymentAmount: ResponseAmount,
-  paymentCreateTime: z.string().optional(),
-  /** Present when the payment reached success (result.resultStatus S). */
-  paymentTime: z.string().optional(),
-  /** Present when the settlement currency differs and the rate was locked at payment time. */
-  grossSettlementAmount: ResponseAmount.optional(),
-  settlementQuote: Quote.optional(),
-  /** ALIPAY_CN, when successful: the amount to declare to customs, in CNY. */
-  customsDeclarationAmount: ResponseAmount.optional(),
-  paymentMethodType: z.string().optional(),
-  acquirerReferenceNo: z.string().optional(),
-  paymentResultInfo: z.looseObject({}).optional(),
-  notifyUrl: z.string().optional(),
-});
+export const PaymentNotificationSchema = lazy(() =>
+  z.looseObject({
+    notifyType: z.enum(['PAYMENT_RESULT', 'PAYMENT_PENDING']),
+    result: Result(),
+    paymentRequestId: z.string().min(1),
+    paymentId: z.string().min(1),
+    paymentAmount: ResponseAmount(),
+    paymentCreateTime: z.string().optional(),
+    /** Present when the payment reached success (result.resultStatus S). */
+    paymentTime: z.string().optional(),
+    /** Present when the settlement currency differs and the rate was locked at payment time. */
+    grossSettlementAmount: ResponseAmount().optional(),
+    settlementQuote: Quote().optional(),
+    /** ALIPAY_CN, when successful: the amount to declare to customs, in CNY. */
+    customsDeclarationAmount: ResponseAmount().optional(),
+    paymentMethodType: z.string().optional(),
+    acquirerReferenceNo: z.string().optional(),
+    paymentResultInfo: z.looseObject({}).optional(),
+    notifyUrl: z.string().optional(),
+  }),
+);
 
 /** The refund statuses: `SUCCESS` / `FAIL` (Antom's notifyRefund reference), `S` / `F` (some AMS pages write these). */
 export const REFUND_STATUSES = ['SUCCESS', 'FAIL', 'S', 'F'] as const;
@@ -34,39 +37,43 @@ export const REFUND_STATUSES = ['SUCCESS', 'FAIL', 'S', 'F'] as const;
 export type RefundStatus = Open<(typeof REFUND_STATUSES)[number]>;
 
 /** notifyRefund: `REFUND_RESULT`, sent when a refund reaches success or failure. */
-export const RefundNotificationSchema = z.looseObject({
-  notifyType: z.literal('REFUND_RESULT'),
-  result: Result,
-  refundStatus: openEnum(REFUND_STATUSES).optional(),
-  refundRequestId: z.string().min(1),
-  /** Present on a refund that succeeded (the type says so once `outcome` is `succeeded`). */
-  refundId: z.string().min(1).optional(),
-  refundAmount: ResponseAmount.optional(),
-  /** Not in Antom's notifyRefund reference, but sent by some AMS products; kept when present. */
-  paymentId: z.string().optional(),
-  refundTime: z.string().optional(),
-  grossSettlementAmount: ResponseAmount.optional(),
-  settlementQuote: Quote.optional(),
-  arn: z.string().optional(),
-  actualRefundAmount: ResponseAmount.optional(),
-  metadata: z.string().optional(),
-});
+export const RefundNotificationSchema = lazy(() =>
+  z.looseObject({
+    notifyType: z.literal('REFUND_RESULT'),
+    result: Result(),
+    refundStatus: openEnum(REFUND_STATUSES).optional(),
+    refundRequestId: z.string().min(1),
+    /** Present on a refund that succeeded (the type says so once `outcome` is `succeeded`). */
+    refundId: z.string().min(1).optional(),
+    refundAmount: ResponseAmount().optional(),
+    /** Not in Antom's notifyRefund reference, but sent by some AMS products; kept when present. */
+    paymentId: z.string().optional(),
+    refundTime: z.string().optional(),
+    grossSettlementAmount: ResponseAmount().optional(),
+    settlementQuote: Quote().optional(),
+    arn: z.string().optional(),
+    actualRefundAmount: ResponseAmount().optional(),
+    metadata: z.string().optional(),
+  }),
+);
 
 /** notifyCapture: `CAPTURE_RESULT`, sent when a capture (manual or automatic) succeeds or fails. */
-export const CaptureNotificationSchema = z.looseObject({
-  notifyType: z.literal('CAPTURE_RESULT'),
-  /** S = captured, F = the capture failed; there is no U here. */
-  result: Result,
-  captureRequestId: z.string().min(1),
-  paymentId: z.string().min(1),
-  /** Present on a capture that succeeded (a failed CAPTURE_RESULT has none; the type says so once `outcome` is `succeeded`). */
-  captureId: z.string().min(1).optional(),
-  captureAmount: ResponseAmount.optional(),
-  captureTime: z.string().optional(),
-  acquirerReferenceNo: z.string().optional(),
-  acquirerInfo: z.looseObject({}).optional(),
-  paymentResultInfo: z.looseObject({}).optional(),
-});
+export const CaptureNotificationSchema = lazy(() =>
+  z.looseObject({
+    notifyType: z.literal('CAPTURE_RESULT'),
+    /** S = captured, F = the capture failed; there is no U here. */
+    result: Result(),
+    captureRequestId: z.string().min(1),
+    paymentId: z.string().min(1),
+    /** Present on a capture that succeeded (a failed CAPTURE_RESULT has none; the type says so once `outcome` is `succeeded`). */
+    captureId: z.string().min(1).optional(),
+    captureAmount: ResponseAmount().optional(),
+    captureTime: z.string().optional(),
+    acquirerReferenceNo: z.string().optional(),
+    acquirerInfo: z.looseObject({}).optional(),
+    paymentResultInfo: z.looseObject({}).optional(),
+  }),
+);
 
 /** What a dispute notification announces (Antom's notifyDispute reference; DISPUTE_ACCEPTED from the SDKs' enum). */
 export const DISPUTE_NOTIFICATION_TYPES = [
@@ -93,45 +100,49 @@ export const DISPUTE_TYPES = ['CHARGEBACK', 'RETRIEVAL_REQUEST', 'COMPLIANCE_REQ
  * notifyDispute: no `notifyType`; recognised by `disputeId` and `disputeNotificationType`. Fields as Antom's notifyDispute
  * reference and the official SDKs' `AlipayDisputeNotify` give them; only the three ids and the type are required.
  */
-export const DisputeNotificationSchema = z.looseObject({
-  /** Never present in a notifyDispute; kept as sent if Antom ever adds one. */
-  notifyType: z.string().optional(),
-  disputeId: z.string().min(1),
-  disputeNotificationType: openEnum(DISPUTE_NOTIFICATION_TYPES),
-  paymentId: z.string().min(1),
-  paymentRequestId: z.string().min(1),
-  disputeTime: z.string().optional(),
-  /** The disputed amount (sent when the dispute is created). */
-  disputeAmount: ResponseAmount.optional(),
-  disputeReasonCode: z.string().optional(),
-  disputeReasonMsg: z.string().optional(),
-  /** The card scheme or bank that raised it (Mastercard, Shinhan, …). */
-  disputeSource: z.string().optional(),
-  disputeType: openEnum(DISPUTE_TYPES).optional(),
-  /** The deadline to defend or accept (sent with DISPUTE_CREATED and DEFENSE_DUE_ALERT). */
-  defenseDueTime: z.string().optional(),
-  /** Whether a defense can be supplied; documented as a boolean, read from `true` / `"true"` (any other text kept). */
-  defendable: z.union([WireBoolean, z.string()]).optional(),
-  disputeJudgedTime: z.string().optional(),
-  /** The amount charged back, when judged. */
-  disputeJudgedAmount: ResponseAmount.optional(),
-  disputeJudgedResult: openEnum(DISPUTE_JUDGED_RESULTS).optional(),
-  disputeAcceptReason: openEnum(DISPUTE_ACCEPT_REASONS).optional(),
-  disputeAcceptTime: z.string().optional(),
-  arn: z.string().optional(),
-  captureId: z.string().optional(),
-  autoDefendReason: z.string().optional(),
-  acquirerInfo: z.looseObject({}).optional(),
-});
+export const DisputeNotificationSchema = lazy(() =>
+  z.looseObject({
+    /** Never present in a notifyDispute; kept as sent if Antom ever adds one. */
+    notifyType: z.string().optional(),
+    disputeId: z.string().min(1),
+    disputeNotificationType: openEnum(DISPUTE_NOTIFICATION_TYPES),
+    paymentId: z.string().min(1),
+    paymentRequestId: z.string().min(1),
+    disputeTime: z.string().optional(),
+    /** The disputed amount (sent when the dispute is created). */
+    disputeAmount: ResponseAmount().optional(),
+    disputeReasonCode: z.string().optional(),
+    disputeReasonMsg: z.string().optional(),
+    /** The card scheme or bank that raised it (Mastercard, Shinhan, …). */
+    disputeSource: z.string().optional(),
+    disputeType: openEnum(DISPUTE_TYPES).optional(),
+    /** The deadline to defend or accept (sent with DISPUTE_CREATED and DEFENSE_DUE_ALERT). */
+    defenseDueTime: z.string().optional(),
+    /** Whether a defense can be supplied; documented as a boolean, read from `true` / `"true"` (any other text kept). */
+    defendable: z.union([WireBoolean(), z.string()]).optional(),
+    disputeJudgedTime: z.string().optional(),
+    /** The amount charged back, when judged. */
+    disputeJudgedAmount: ResponseAmount().optional(),
+    disputeJudgedResult: openEnum(DISPUTE_JUDGED_RESULTS).optional(),
+    disputeAcceptReason: openEnum(DISPUTE_ACCEPT_REASONS).optional(),
+    disputeAcceptTime: z.string().optional(),
+    arn: z.string().optional(),
+    captureId: z.string().optional(),
+    autoDefendReason: z.string().optional(),
+    acquirerInfo: z.looseObject({}).optional(),
+  }),
+);
 
 /**
  * Any other notification: everything is kept as sent. `notifyType` may be absent: authorization and vaulting
  * notifications carry none (they say what they are in `authorizationNotifyType` or not at all), and a verified
  * notification is never refused for lacking it.
  */
-export const OtherNotificationSchema = z.looseObject({
-  notifyType: z.string().optional(),
-});
+export const OtherNotificationSchema = lazy(() =>
+  z.looseObject({
+    notifyType: z.string().optional(),
+  }),
+);
 
 export const PAYMENT_NOTIFY_TYPES = ['PAYMENT_RESULT', 'PAYMENT_PENDING'] as const;
 export const REFUND_NOTIFY_TYPES = ['REFUND_RESULT'] as const;
@@ -150,9 +161,9 @@ export type PaymentOutcome = 'paid' | 'failed' | 'pending';
 export type SettledOutcome = 'succeeded' | 'failed' | 'pending';
 
 /** A verified payment notification; `kind` and `outcome` are added by this package, every other field is Alipay's. */
-export type PaymentNotification = z.infer<typeof PaymentNotificationSchema> & { kind: 'payment'; outcome: PaymentOutcome };
+export type PaymentNotification = z.infer<ReturnType<typeof PaymentNotificationSchema>> & { kind: 'payment'; outcome: PaymentOutcome };
 
-type RefundFields = z.infer<typeof RefundNotificationSchema>;
+type RefundFields = z.infer<ReturnType<typeof RefundNotificationSchema>>;
 /**
  * A verified refund notification; `kind` and `outcome` are added by this package, every other field is Alipay's.
  * Once `outcome` is `succeeded`, `refundId` and `refundAmount` are there.
@@ -161,7 +172,7 @@ export type RefundNotification = RefundFields & { kind: 'refund' } & (
     { outcome: 'succeeded'; refundId: string; refundAmount: ResponseAmount } | { outcome: 'failed' | 'pending' }
   );
 
-type CaptureFields = z.infer<typeof CaptureNotificationSchema>;
+type CaptureFields = z.infer<ReturnType<typeof CaptureNotificationSchema>>;
 /**
  * A verified capture notification; `kind` and `outcome` are added by this package, every other field is Alipay's.
  * Once `outcome` is `succeeded`, `captureId` and `captureAmount` are there.
@@ -194,10 +205,10 @@ export type DisputeDerived = { kind: 'dispute' } & (
 );
 
 /** A verified dispute notification: every field is Antom's but those of DisputeDerived. */
-export type DisputeNotification = z.infer<typeof DisputeNotificationSchema> & DisputeDerived;
+export type DisputeNotification = z.infer<ReturnType<typeof DisputeNotificationSchema>> & DisputeDerived;
 
 /** A verified notification of a type this package does not model (or without notifyType); nothing is dropped. */
-export type OtherNotification = z.infer<typeof OtherNotificationSchema> & { kind: 'other' };
+export type OtherNotification = z.infer<ReturnType<typeof OtherNotificationSchema>> & { kind: 'other' };
 
 /** Switch on `kind` (`'payment' | 'refund' | 'capture' | 'dispute' | 'other'`), then act on `outcome`. */
 export type AmsNotification = PaymentNotification | RefundNotification | CaptureNotification | DisputeNotification | OtherNotification;
@@ -207,14 +218,14 @@ export type NotificationKind = AmsNotification['kind'];
 export function notificationUnknownValues(n: AmsNotification): UnknownValue[] {
   const schema =
     n.kind === 'payment'
-      ? PaymentNotificationSchema
+      ? PaymentNotificationSchema()
       : n.kind === 'refund'
-        ? RefundNotificationSchema
+        ? RefundNotificationSchema()
         : n.kind === 'capture'
-          ? CaptureNotificationSchema
+          ? CaptureNotificationSchema()
           : n.kind === 'dispute'
-            ? DisputeNotificationSchema
-            : OtherNotificationSchema;
+            ? DisputeNotificationSchema()
+            : OtherNotificationSchema();
   return unknownValues(schema, n);
 }
 

@@ -28,6 +28,7 @@ import {
   type DisputeDerived,
   type RefundNotification,
 } from './schemas';
+import { lazy } from '../internal/lazy';
 
 /** The request body exactly as received: the text, or its bytes. Never a parsed object. */
 export type RawBody = string | Uint8Array | ArrayBuffer;
@@ -110,8 +111,7 @@ export interface VerifierOptions {
   clock?: Clock | undefined;
 }
 
-let verifierFields: ReturnType<typeof buildVerifierFields> | undefined;
-function buildVerifierFields() {
+const verifierFields = lazy(function buildVerifierFields() {
   return {
     client: z.custom<NotificationClient>(isNotificationClient, { error: 'must be an AmsClient' }).optional(),
     // Any value here: loadPublicKey judges it, naming the format it saw and never echoing the key.
@@ -120,15 +120,14 @@ function buildVerifierFields() {
     cryptoBackend: OPTION.cryptoBackendOrObject.optional(),
     clock: OPTION.clock.optional(),
   };
-}
+});
 
 /** The verifier's option fields, in verifyNotification's input and the handlers' and the inbox's options alike. */
-export function verifierOptionFields(): ReturnType<typeof buildVerifierFields> {
-  return (verifierFields ??= buildVerifierFields());
+export function verifierOptionFields(): ReturnType<typeof verifierFields> {
+  return verifierFields();
 }
 
-let inputSchema: ReturnType<typeof buildInputSchema> | undefined;
-function buildInputSchema() {
+const inputSchema = lazy(function buildInputSchema() {
   return z
     .object({
       ...verifierOptionFields(),
@@ -140,7 +139,7 @@ function buildInputSchema() {
       method: z.string().optional(),
     })
     .strict();
-}
+});
 
 /** How to keep the raw body in the common frameworks; used in errors and handler logs. */
 export const RAW_BODY_HINT =
@@ -247,26 +246,26 @@ export function parseNotificationBody(body: string | Uint8Array): AmsNotificatio
     return r.data;
   };
   if ((PAYMENT_NOTIFY_TYPES as readonly unknown[]).includes(notifyType)) {
-    const n = parse(PaymentNotificationSchema, `${String(notifyType)} notification`);
+    const n = parse(PaymentNotificationSchema(), `${String(notifyType)} notification`);
     return Object.assign(n, { kind: 'payment' as const, outcome: paymentOutcome(n.notifyType, n.result) });
   }
   if ((REFUND_NOTIFY_TYPES as readonly unknown[]).includes(notifyType)) {
-    const n = parse(RefundNotificationSchema, `${String(notifyType)} notification`);
+    const n = parse(RefundNotificationSchema(), `${String(notifyType)} notification`);
     return Object.assign(n, { kind: 'refund' as const, outcome: refundOutcome(n) }) as RefundNotification;
   }
   if ((CAPTURE_NOTIFY_TYPES as readonly unknown[]).includes(notifyType)) {
-    const n = parse(CaptureNotificationSchema, `${String(notifyType)} notification`);
+    const n = parse(CaptureNotificationSchema(), `${String(notifyType)} notification`);
     return Object.assign(n, { kind: 'capture' as const, outcome: captureOutcome(n) }) as CaptureNotification;
   }
   if (isDisputeBody(json)) {
     // A fixed context: the type is what failed to parse, and its value is Antom's text of any length.
-    const n = parse(DisputeNotificationSchema, 'dispute notification');
+    const n = parse(DisputeNotificationSchema(), 'dispute notification');
     const outcome = disputeOutcome(n);
     const derived: DisputeDerived =
       outcome === 'respond' ? { kind: 'dispute', outcome, respondBy: n.defenseDueTime } : { kind: 'dispute', outcome };
     return Object.assign(n, derived);
   }
-  return Object.assign(parse(OtherNotificationSchema, 'notification'), { kind: 'other' as const });
+  return Object.assign(parse(OtherNotificationSchema(), 'notification'), { kind: 'other' as const });
 }
 
 /**
@@ -386,8 +385,8 @@ export async function verifyDelivery(
 }
 
 /** verifyNotification's input checked (AmsConfigError naming the field: an unknown option, a path with a host, …) and its verifier. */
-function resolveInput(input: unknown): { delivery: z.output<ReturnType<typeof buildInputSchema>>; verifier: Verifier } {
-  const delivery = parseOptions((inputSchema ??= buildInputSchema()), input, 'verifyNotification');
+function resolveInput(input: unknown): { delivery: z.output<ReturnType<typeof inputSchema>>; verifier: Verifier } {
+  const delivery = parseOptions(inputSchema(), input, 'verifyNotification');
   return { delivery, verifier: resolveVerifier(delivery, 'verifyNotification') };
 }
 

@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { NotificationClaim, NotificationStore } from '../notifications/dedupe';
 import { OPTION, parseOptions, required } from '../options';
 import { CLAIM_SCRIPT, COMPLETE_SCRIPT, RELEASE_SCRIPT } from './scripts';
+import { lazy } from '../internal/lazy';
 
 export interface RedisNotificationStoreOptions {
   /**
@@ -39,8 +40,7 @@ function isScriptRunner(value: unknown): boolean {
   return typeof r === 'object' && r !== null && typeof r.evalsha === 'function' && typeof r.eval === 'function';
 }
 
-let optionsSchema: ReturnType<typeof buildOptionsSchema> | undefined;
-function buildOptionsSchema() {
+const optionsSchema = lazy(function buildOptionsSchema() {
   const client = 'an ioredis client (new Redis(...) or new Redis.Cluster(...))';
   return z
     .object({
@@ -50,7 +50,7 @@ function buildOptionsSchema() {
       doneTtlMs: OPTION.ttlMs.optional(),
     })
     .strict();
-}
+});
 
 interface Script {
   source: string;
@@ -76,7 +76,7 @@ function isNoScript(err: unknown): boolean {
  * works on Redis Cluster too. Any Redis error rejects, and the handler answers 503 without acknowledging.
  */
 export function createRedisNotificationStore(options: RedisNotificationStoreOptions): NotificationStore {
-  const o = parseOptions((optionsSchema ??= buildOptionsSchema()), options, 'createRedisNotificationStore');
+  const o = parseOptions(optionsSchema(), options, 'createRedisNotificationStore');
   const redis = o.redis as unknown as ScriptRunner;
   const prefix = o.prefix ?? 'ams:notify:';
   const processingTtlMs = o.processingTtlMs ?? 60_000;

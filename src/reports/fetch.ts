@@ -11,6 +11,7 @@ import { progressReporter, type FetchProgress, type ProgressReporter } from './f
 import { hostKeyPolicy } from './host-key';
 import { cannotWrite, createPart, endsWithEnd, fdWriter, finishPart, localCopy, removeOwnFile, sameVersion } from './local-files';
 import { openSftpSession, type RemoteEntry, type SftpSession } from './sftp-session';
+import { lazy } from '../internal/lazy';
 
 export type { FetchProgress } from './fetch-progress';
 
@@ -77,8 +78,7 @@ function text(what: string): z.ZodString {
     .min(1, `is required: ${what}`);
 }
 
-let optionsSchema: ReturnType<typeof buildOptionsSchema> | undefined;
-function buildOptionsSchema() {
+const optionsSchema = lazy(function buildOptionsSchema() {
   const kind = z.enum(REPORT_KINDS as [ReportKind, ...ReportKind[]], { error: `must be one of ${REPORT_KINDS.join(', ')}` });
   // Never echoed: a password or key given with a wrong type is named by its field only.
   const secret = (what: string) => z.string({ error: `must be ${what}` });
@@ -116,7 +116,7 @@ function buildOptionsSchema() {
       logger: OPTION.logger.optional(),
     })
     .strict();
-}
+});
 
 export interface FetchedReport {
   name: string;
@@ -169,7 +169,7 @@ interface Planned {
  *   AmsConnectionError) when a request gets no answer, or a transfer no data, for `idleTimeoutMs`.
  */
 export async function fetchReports(given: FetchReportsOptions): Promise<FetchReportsResult> {
-  const options = parseOptions((optionsSchema ??= buildOptionsSchema()), given, 'fetchReports');
+  const options = parseOptions(optionsSchema(), given, 'fetchReports');
   if (options.password === undefined && options.privateKey === undefined)
     throw optionError('fetchReports', 'password', 'give a password or a privateKey (the SFTP login)');
   const date = folderDate(options.date);

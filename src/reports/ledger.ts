@@ -50,7 +50,7 @@ export function readLedger(ledger: Iterable<LedgerEntry>, issues: ValidationIssu
         issues.push({ field: `${at}.${id}`, message: 'must be a non-empty string when given' });
     if (!e.paymentRequestId && !e.refundRequestId && !e.paymentId && !e.refundId && !e.disputeId)
       issues.push({ field: at, message: 'has no paymentRequestId, refundRequestId, paymentId, refundId or disputeId to match on' });
-    if (!e.amount || !CurrencyCode.safeParse(e.amount.currency).success)
+    if (!e.amount || !CurrencyCode().safeParse(e.amount.currency).success)
       issues.push({ field: `${at}.amount.currency`, message: 'must be an ISO 4217 code such as "USD"' });
     if (!e.amount || !isMinorUnitValue(e.amount.value))
       issues.push({

@@ -31,7 +31,7 @@ function withValue(base: unknown, path: readonly string[], value: unknown): unkn
 const cases: Array<{ name: string; schema: z.ZodType; valid: unknown; paths: string[][] }> = [
   {
     name: 'PayRequest',
-    schema: PayRequest,
+    schema: PayRequest(),
     valid: payRequest(),
     paths: [
       ['paymentRequestId'],
@@ -48,19 +48,19 @@ const cases: Array<{ name: string; schema: z.ZodType; valid: unknown; paths: str
   },
   {
     name: 'PayResponse',
-    schema: PayResponse,
+    schema: PayResponse(),
     valid: fixture('pay-response.payment-in-process.json'),
     paths: [['result', 'resultStatus'], ['result', 'resultCode'], ['paymentRequestId'], ['normalUrl'], ['paymentAmount', 'value']],
   },
   {
     name: 'PaymentNotification',
-    schema: PaymentNotificationSchema,
+    schema: PaymentNotificationSchema(),
     valid: fixture('notify-payment.usd.body.json'),
     paths: [['notifyType'], ['result', 'resultStatus'], ['paymentId'], ['paymentAmount', 'value'], ['extra', 'nested']],
   },
   {
     name: 'RefundNotification (a custom check)',
-    schema: RefundNotificationSchema,
+    schema: RefundNotificationSchema(),
     valid: {
       notifyType: 'REFUND_RESULT',
       result: { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' },
@@ -73,7 +73,7 @@ const cases: Array<{ name: string; schema: z.ZodType; valid: unknown; paths: str
   },
   {
     name: 'CaptureNotification',
-    schema: CaptureNotificationSchema,
+    schema: CaptureNotificationSchema(),
     valid: {
       notifyType: 'CAPTURE_RESULT',
       result: { resultCode: 'SUCCESS', resultStatus: 'S' },
@@ -117,14 +117,14 @@ describe('safeParse: the first parse interpreted, later ones compiled, always wh
       { result: { resultStatus: 'X' } },
       { result: { resultStatus: 'S', resultCode: '' } },
     ]) {
-      expect(outcome(safeParse(BaseResponse, input))).toStrictEqual(outcome(BaseResponse.safeParse(input)));
+      expect(outcome(safeParse(BaseResponse(), input))).toStrictEqual(outcome(BaseResponse().safeParse(input)));
     }
   });
 
   it('keeps the parsed output separate from the input (a parse never hands the caller its own object back)', () => {
     const input = payRequest();
-    safeParse(PayRequest, input);
-    const parsed = safeParse(PayRequest, input);
+    safeParse(PayRequest(), input);
+    const parsed = safeParse(PayRequest(), input);
     expect(parsed.success).toBe(true);
     expect(parsed.data).toEqual(input);
     expect(parsed.data).not.toBe(input);

@@ -136,12 +136,12 @@ const order = () => ({
 
 const APIS: Record<string, { schema: z.ZodType; base: () => Body; issues: (body: Body) => ValidationIssue[] }> = {
   pay: {
-    schema: PayRequest,
+    schema: PayRequest(),
     base: () => payRequest({ order: order() }),
     issues: (b) => payRequestIssues(b, NOW),
   },
   createPaymentSession: {
-    schema: PaymentSessionRequest,
+    schema: PaymentSessionRequest(),
     base: () => ({
       productCode: 'CASHIER_PAYMENT',
       productScene: 'CHECKOUT_PAYMENT',
@@ -156,12 +156,12 @@ const APIS: Record<string, { schema: z.ZodType; base: () => Body; issues: (body:
     issues: (b) => paymentSessionRequestIssues(b, NOW),
   },
   retrievePaymentSession: {
-    schema: RetrievePaymentSessionRequest,
+    schema: RetrievePaymentSessionRequest(),
     base: () => ({ paymentRequestId: 'pr-1' }),
     issues: (b) => retrievePaymentSessionRequestIssues(b),
   },
   consult: {
-    schema: ConsultRequest,
+    schema: ConsultRequest(),
     base: () => ({
       productCode: 'CASHIER_PAYMENT',
       paymentAmount: { currency: 'USD', value: '100' },
@@ -171,37 +171,37 @@ const APIS: Record<string, { schema: z.ZodType; base: () => Body; issues: (body:
     issues: (b) => consultRequestIssues(b),
   },
   capture: {
-    schema: CaptureRequest,
+    schema: CaptureRequest(),
     base: () => ({ captureRequestId: 'cap-1', paymentId: 'pay-1', captureAmount: { currency: 'USD', value: '100' } }),
     issues: (b) => captureRequestIssues(b),
   },
   inquiryPayment: {
-    schema: PaymentRefSchema,
+    schema: PaymentRefSchema(),
     base: () => ({ paymentRequestId: 'pr-1' }),
     issues: (b) => thrown(() => paymentRefBody(b, 'inquiryPayment')),
   },
   cancel: {
-    schema: PaymentRefSchema,
+    schema: PaymentRefSchema(),
     base: () => ({ paymentId: 'pay-1' }),
     issues: (b) => thrown(() => paymentRefBody(b, 'cancel')),
   },
   refund: {
-    schema: RefundRequest,
+    schema: RefundRequest(),
     base: () => ({
       refundRequestId: 'r-1',
       paymentId: 'pay-1',
       refundAmount: { currency: 'USD', value: '100' },
       refundDetails: [{ refundAmount: { currency: 'USD', value: '100' }, refundFrom: 'SELLER' }],
     }),
-    issues: (b) => thrown(() => parseOrThrow(RefundRequest, b, 'Invalid refund request')),
+    issues: (b) => thrown(() => parseOrThrow(RefundRequest(), b, 'Invalid refund request')),
   },
   inquiryRefund: {
-    schema: RefundRefSchema,
+    schema: RefundRefSchema(),
     base: () => ({ refundRequestId: 'r-1' }),
     issues: (b) => thrown(() => refundRefBody(b, 'inquiryRefund')),
   },
   declare: {
-    schema: DeclareRequest,
+    schema: DeclareRequest(),
     base: () => ({
       declarationRequestId: 'decl-1',
       paymentId: 'pay-1',
@@ -214,27 +214,27 @@ const APIS: Record<string, { schema: z.ZodType; base: () => Body; issues: (body:
     issues: (b) => declareRequestIssues(b),
   },
   inquiryDeclarationRequests: {
-    schema: InquiryDeclarationRequest,
+    schema: InquiryDeclarationRequest(),
     base: () => ({ declarationRequestIds: ['decl-1'] }),
     issues: (b) => inquiryDeclarationRequestIssues(b),
   },
   acceptDispute: {
-    schema: AcceptDisputeRequest,
+    schema: AcceptDisputeRequest(),
     base: () => ({ disputeId: 'dsp-1' }),
     issues: (b) => acceptDisputeRequestIssues(b),
   },
   supplyDefenseDocument: {
-    schema: SupplyDefenseDocumentRequest,
+    schema: SupplyDefenseDocumentRequest(),
     base: () => ({ disputeId: 'dsp-1', disputeEvidence: Buffer.from('%PDF-1.4 defense').toString('base64') }),
     issues: (b) => supplyDefenseDocumentRequestIssues(b),
   },
   downloadDisputeEvidence: {
-    schema: DownloadDisputeEvidenceRequest,
+    schema: DownloadDisputeEvidenceRequest(),
     base: () => ({ disputeId: 'dsp-1', disputeEvidenceType: 'DISPUTE_EVIDENCE_TEMPLATE' }),
     issues: (b) => downloadDisputeEvidenceRequestIssues(b),
   },
   inquireExchangeRate: {
-    schema: InquireExchangeRateRequest,
+    schema: InquireExchangeRateRequest(),
     base: () => ({
       productCode: 'CASHIER_PAYMENT',
       sellCurrency: 'CNY',
@@ -426,7 +426,7 @@ function declared(schema: z.ZodType): Declared {
     while (inner instanceof z.ZodOptional) inner = inner.unwrap() as z.ZodType;
     if (inner instanceof z.ZodArray) return walk(inner.element as z.ZodType, `${path}[]`);
     // Amounts are one row (their currency and value are the Amount type); an object without fields is passed through.
-    if (!(inner instanceof z.ZodObject) || inner === Amount || Object.keys(inner.shape).length === 0) return;
+    if (!(inner instanceof z.ZodObject) || inner === Amount() || Object.keys(inner.shape).length === 0) return;
     const catchall = (inner._zod.def as { catchall?: z.ZodType }).catchall;
     out.objects.push({ path, loose: catchall instanceof z.ZodUnknown });
     for (const [key, child] of Object.entries(inner.shape)) {
