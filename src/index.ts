@@ -16,7 +16,7 @@ export {
 export type { ValidationIssue, SignatureFailureReason, ResultStatus } from './errors';
 
 export { AmsClient } from './client';
-export type { AmsClientConfig } from './client';
+export type { AmsClientConfig } from './client-config';
 export type { RequestOptions } from './api/call';
 export type { Logger } from './clock';
 export type { Clock } from './clock';
