@@ -57,8 +57,6 @@ ensureDist();
 
 // The entries the in-process cases use, each as its documented home exports it; types from the sources.
 export const root = (await import(distUrl('index'))) as typeof import('../src/index');
-export const signing = (await import(distUrl('signing'))) as typeof import('../src/signing/index');
-export const http = (await import(distUrl('http'))) as typeof import('../src/http/index');
 export const notifications = (await import(distUrl('notifications'))) as typeof import('../src/notifications/index');
 /** Loaded when their cases run: they pull in csv-parse and the BullMQ glue. */
 export const loadReports = async (): Promise<typeof import('../src/reports/index')> =>

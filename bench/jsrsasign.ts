@@ -1,6 +1,6 @@
 // Bench rows for the pure-JS backend: jsrsasign against node:crypto, signing and verifying (reported, no target).
 import { sink, throughputCase, type CaseResult } from './case';
-import { signing } from './dist';
+import { root } from './dist';
 import { CLIENT_ID, PAY_BODY, PAY_PATH, REQUEST_TIME, keyObjects } from './fixtures';
 import { alternate, type Side } from './harness';
 import { rawSignHeader, signRequestSide } from './signing';
@@ -28,7 +28,7 @@ export async function jsrsasignVerify(): Promise<CaseResult> {
     name: `verifySignature backend ${backend}`,
     run(n) {
       for (let i = 0; i < n; i++) {
-        sink.value = signing.verifySignature({
+        sink.value = root.verifySignature({
           path: PAY_PATH,
           clientId: CLIENT_ID,
           time: REQUEST_TIME,

@@ -1,6 +1,6 @@
 // Bench rows for memory: the heap after 100,000 pay() through an in-process transport, and shorter checks over loopback.
 import { round, judge, type CaseResult, type Target } from './case';
-import { http } from './dist';
+import { root } from './dist';
 import { PRESIGNED_ID, payRequest } from './fixtures';
 import { pool } from './harness';
 import type { Loopback } from './loopback';
@@ -57,7 +57,7 @@ export async function payMemory(options: MemoryOptions): Promise<CaseResult> {
 
 /** Diagnostic: a shorter heap check through a real transport and sockets (what the 100k run leaves out). */
 export async function loopbackMemory(lb: Loopback, options: MemoryOptions, variant: 'default' | 'axios' = 'default'): Promise<CaseResult> {
-  const client = loopbackClient(lb.origin, variant === 'axios' ? http.createAxiosTransport() : undefined);
+  const client = loopbackClient(lb.origin, variant === 'axios' ? root.createAxiosTransport() : undefined);
   await pool(500, CONCURRENCY, () => client.pay(payRequest(nextId())));
   const baseline = heapAfterGc(options.gc);
   const t0 = performance.now();

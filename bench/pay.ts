@@ -6,7 +6,7 @@ import type { AmsClient } from '../src/client';
 import type { HttpRequest, HttpResponse, Transport } from '../src/http/types';
 import { round, sink, throughputCase, timeCase, type CaseResult } from './case';
 import { cpuWindow } from './cpu';
-import { http, root } from './dist';
+import { root } from './dist';
 import {
   CLIENT_ID,
   IN_PROCESS_BODY,
@@ -105,7 +105,7 @@ export const nextId = (): string => `pr-bench-${process.pid}-${++seq}`;
  * since no proxy is configured), the judged case; `axios` is the opt-in `createAxiosTransport()`, reported.
  */
 export async function payLoopbackSequential(lb: Loopback, variant: 'default' | 'axios' = 'default'): Promise<CaseResult> {
-  const client = loopbackClient(lb.origin, variant === 'axios' ? http.createAxiosTransport() : undefined);
+  const client = loopbackClient(lb.origin, variant === 'axios' ? root.createAxiosTransport() : undefined);
   const raw = rawPayClient(lb.origin);
   const first = await client.pay(payRequest(nextId()));
   if (first.result.resultCode !== 'PAYMENT_IN_PROCESS') throw new Error('pay() did not get PAYMENT_IN_PROCESS from the loopback gateway');
@@ -179,7 +179,7 @@ export async function rawConcurrent(lb: Loopback): Promise<CaseResult> {
 
 /** Diagnostic: the axios transport against a bare node:http keep-alive POST, same gateway, no client crypto: why the default goes direct. */
 export async function axiosVsHttp(lb: Loopback): Promise<CaseResult> {
-  const axiosTransport = http.createAxiosTransport();
+  const axiosTransport = root.createAxiosTransport();
   const agent = new nodeHttp.Agent({ keepAlive: true });
   const { hostname, port } = new URL(lb.origin);
   const body = PAY_BODY;

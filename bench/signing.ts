@@ -2,7 +2,7 @@
 import { sign as rawSign } from 'node:crypto';
 import type { KeyInput } from '../src/signing/keys';
 import { sink, throughputCase, type CaseResult } from './case';
-import { signing } from './dist';
+import { root } from './dist';
 import { CLIENT_ID, PAY_BODY, PAY_PATH, REQUEST_TIME, keyObjects, keys } from './fixtures';
 import { alternate, type Side } from './harness';
 
@@ -25,7 +25,7 @@ export function signRequestSide(name: string, privateKey: KeyInput, backend: 'no
     name,
     run(n) {
       for (let i = 0; i < n; i++)
-        sink.value = signing.signRequest({
+        sink.value = root.signRequest({
           path: PAY_PATH,
           clientId: CLIENT_ID,
           requestTime: REQUEST_TIME,
@@ -41,7 +41,7 @@ export function signRequestSide(name: string, privateKey: KeyInput, backend: 'no
 const SIGN_OPTIONS = { rounds: 41, warmupRounds: 3, plan: { kind: 'ops', ops: 30 } } as const;
 
 export async function signKeyObject(): Promise<CaseResult> {
-  const header = signing.signRequest({
+  const header = root.signRequest({
     path: PAY_PATH,
     clientId: CLIENT_ID,
     requestTime: REQUEST_TIME,

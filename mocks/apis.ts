@@ -3,7 +3,7 @@ import { formatRequestTime } from '../src/rules/time';
 import type { PayRules } from '../src/api/pay';
 import { captureRequestIssues, consultRequestIssues, declareRequestIssues, inquiryDeclarationRequestIssues } from '../src/api/requests';
 import type { ValidationIssue } from '../src/errors';
-import { ALIPAY_CN_PAYMENT_CURRENCIES, CURRENCY_VIOLATIONS } from '../src/rules';
+import { ALIPAY_CN_PAYMENT_CURRENCIES, CURRENCY_VIOLATIONS } from '../src/rules/currencies';
 import { describeIssues, result, type ApiAnswer, type Reject } from './answers';
 import { cnyAmountOf } from './fx';
 import type { Notifier } from './notifier';

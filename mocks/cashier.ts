@@ -1,7 +1,7 @@
 // The gateway's cashier page: order summary, amount, a QR code of the payment, and "pay" / "cancel" forms.
 import { escapeHtml } from '../src/rules/cashier-redirect';
 import qrcode from 'qrcode-generator';
-import { fromMinorUnits } from '../src/rules';
+import { fromMinorUnits } from '../src/rules/amounts';
 
 /** Where the cashier lives on the gateway's origin (the real sandbox uses the same path on iopensandbox). */
 export const CASHIER_PATH = '/alipaycn/pc/cashier';

@@ -1,7 +1,7 @@
 // The gateway's illustrative exchange rates: settlement amounts of CNY payments, the CNY amount a payment declares to customs, and inquireExchangeRate's quotes.
 import { Decimal } from 'decimal.js';
 import { inquireExchangeRateRequestIssues } from '../src/api/disputes';
-import { CURRENCY_EXPONENTS } from '../src/rules';
+import { CURRENCY_EXPONENTS } from '../src/rules/amounts';
 import { formatRequestTime } from '../src/rules/time';
 import { describeIssues, result, type ApiAnswer, type Reject } from './answers';
 

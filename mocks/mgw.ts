@@ -1,7 +1,7 @@
 // The component SDKs' RPC endpoint (`/mgw.htm`): CORS for the merchant's page (credentials, so the exact origin), a
 // JSON array of one object, dispatched on `Operation-Type`: the session query and the buyer's payment.
 import { randomBytes } from 'node:crypto';
-import { fromMinorUnits } from '../src/rules';
+import { fromMinorUnits } from '../src/rules/amounts';
 import { paymentOptions } from './apis';
 import { buyerActs } from './buyer';
 import { findSession } from './sessions';

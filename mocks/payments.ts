@@ -1,5 +1,5 @@
 // Payments at the gateway: pay (validated by the client's own rules), inquiry, settlement and the payment notifications.
-import { CURRENCY_VIOLATIONS } from '../src/rules';
+import { CURRENCY_VIOLATIONS } from '../src/rules/currencies';
 import { payRequestIssues } from '../src/api/pay';
 import { formatRequestTime, parseRequestTime } from '../src/rules/time';
 import { describeIssues, result, type ApiAnswer, type Reject } from './answers';

@@ -1,6 +1,6 @@
 // The package root: what a merchant uses — the client, its errors, notifications, the buyer's redirect, the builder
 // and the rules they call. Primitives live in documented subpaths (ams-cashier/signing, /rules, /notifications,
-// /http, /schemas); the names users rely on are never renamed or removed.
+// /http, /schemas), none of which exports a name of the root's; the names users rely on are never renamed or removed.
 export {
   AmsError,
   AmsConfigError,
@@ -103,11 +103,9 @@ export { createFetchNotificationHandler } from './notifications/fetch-handler';
 export { notificationAck } from './notifications/ack';
 export { createMemoryNotificationStore, notificationKey } from './notifications/dedupe';
 export { matchNotification, assertNotificationMatches } from './notifications/match';
+export type { VerifyNotificationInput, ClientVerifyNotificationInput, RawBody } from './notifications/verify';
+export type { NotificationHeaders } from './notifications/headers';
 export type {
-  VerifyNotificationInput,
-  ClientVerifyNotificationInput,
-  RawBody,
-  NotificationHeaders,
   AmsNotification,
   PaymentNotification,
   RefundNotification,
@@ -118,20 +116,13 @@ export type {
   NotificationKind,
   PaymentOutcome,
   SettledOutcome,
-  NotificationAck,
-  NotificationAckOptions,
-  NotificationStore,
-  NotificationClaim,
-  NodeNotificationHandler,
-  FetchNotificationHandler,
-  NotificationHandlerOptions,
-  NotificationCallback,
-  NotificationContext,
-  NotificationExpectation,
-  NotificationMismatch,
-  NotificationMatch,
-  MatchNotificationOptions,
-} from './notifications';
+} from './notifications/schemas';
+export type { NotificationAck, NotificationAckOptions } from './notifications/ack';
+export type { NotificationStore, NotificationClaim } from './notifications/dedupe';
+export type { NodeNotificationHandler } from './notifications/node-handler';
+export type { FetchNotificationHandler } from './notifications/fetch-handler';
+export type { NotificationHandlerOptions, NotificationCallback, NotificationContext } from './notifications/processor';
+export type { NotificationExpectation, NotificationMismatch, NotificationMatch, MatchNotificationOptions } from './notifications/match';
 
 // Keys and signing for those who sign themselves (the rest: ams-cashier/signing).
 export { loadPrivateKey, loadPublicKey } from './signing/keys';
@@ -140,6 +131,8 @@ export { buildSignContent } from './signing/content';
 export { parseSignatureHeader } from './signing/header';
 export { signRequest, verifySignature } from './signing/sign';
 export type { SignRequestInput, VerifySignatureInput } from './signing/sign';
+export type { SignContentInput } from './signing/content';
+export type { ParsedSignatureHeader } from './signing/header';
 export { resolveEndpoint } from './api/endpoint';
 export type { Region, EndpointOptions, AmsApi } from './api/endpoint';
 
@@ -148,5 +141,7 @@ export { createNodeHttpTransport } from './http/node-transport';
 export { createAxiosTransport } from './http/axios-transport';
 export { TransportFailure } from './http/types';
 export type { Transport, HttpRequest, HttpResponse } from './http/types';
+export type { NodeHttpTransportOptions } from './http/node-transport';
+export type { AxiosTransportOptions } from './http/axios-transport';
 
 export { VERSION } from './version';

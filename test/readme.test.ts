@@ -114,7 +114,7 @@ describe('README', () => {
   });
 
   it('the Configuration table names every AmsClient option', () => {
-    const source = readFileSync(join(root, 'src/client.ts'), 'utf8');
+    const source = readFileSync(join(root, 'src/client-config.ts'), 'utf8');
     const body = source.slice(
       source.indexOf('export interface AmsClientConfig {'),
       source.indexOf('\n}\n', source.indexOf('export interface AmsClientConfig {')),

@@ -26,15 +26,14 @@ try {
 }
 // The primitives' subpaths share the root's classes: an error from any of them is the root's error.
 try {
-  require('ams-cashier/signing').loadPrivateKey('not a key');
-  throw new Error('CJS build: loadPrivateKey accepted garbage');
+  require('ams-cashier/signing').describeKey('not a key');
+  throw new Error('CJS build: describeKey accepted garbage');
 } catch (e) {
   if (!(e instanceof ams.AmsConfigError)) throw new Error(`CJS build: the signing subpath throws a foreign error class (${e})`);
 }
 for (const sub of ['rules', 'notifications', 'http', 'schemas']) {
   if (Object.keys(require(`ams-cashier/${sub}`)).length === 0) throw new Error(`CJS build: ams-cashier/${sub} exports nothing`);
 }
-if (require('ams-cashier/http').TransportFailure !== ams.TransportFailure) throw new Error('CJS build: two TransportFailure classes');
 const reports = require('ams-cashier/reports');
 reports.parseReport('a,b\n1,2\n').then(
   () => {
@@ -45,3 +44,13 @@ reports.parseReport('a,b\n1,2\n').then(
     console.log('cjs smoke ok');
   },
 );
+require('ams-cashier/http')
+  .createDefaultTransport()({ url: 'http://127.0.0.1:1/', method: 'POST', headers: {}, body: '{}', signal: AbortSignal.timeout(5000) })
+  .then(
+    () => {
+      throw new Error('CJS build: a POST to a closed port succeeded');
+    },
+    (e) => {
+      if (!(e instanceof ams.TransportFailure)) throw new Error(`CJS build: the http subpath fails with a foreign class (${e})`);
+    },
+  );

@@ -94,8 +94,8 @@ try {
 // The primitives' subpaths share the root's classes: an error from any of them is the root's error.
 const signing = await import('ams-cashier/signing');
 try {
-  signing.loadPrivateKey('not a key');
-  throw new Error('ESM build: loadPrivateKey accepted garbage');
+  signing.describeKey('not a key');
+  throw new Error('ESM build: describeKey accepted garbage');
 } catch (e) {
   if (!(e instanceof ams.AmsConfigError)) throw new Error(`ESM build: the signing subpath throws a foreign error class (${e})`);
 }
@@ -103,6 +103,11 @@ for (const sub of ['rules', 'notifications', 'http', 'schemas']) {
   const m = await import(`ams-cashier/${sub}`);
   if (Object.keys(m).length === 0) throw new Error(`ESM build: ams-cashier/${sub} exports nothing`);
 }
-if ((await import('ams-cashier/http')).TransportFailure !== ams.TransportFailure)
-  throw new Error('ESM build: two TransportFailure classes');
+try {
+  const send = (await import('ams-cashier/http')).createDefaultTransport();
+  await send({ url: 'http://127.0.0.1:1/', method: 'POST', headers: {}, body: '{}', signal: AbortSignal.timeout(5000) });
+  throw new Error('ESM build: a POST to a closed port succeeded');
+} catch (e) {
+  if (!(e instanceof ams.TransportFailure)) throw new Error(`ESM build: the http subpath fails with a foreign class (${e})`);
+}
 console.log('esm smoke ok');

@@ -1,14 +1,9 @@
 // Validates a CASHIER_PAYMENT `pay` request before anything is sent: schema, currency and contract rules, extendInfo, expiry.
 import { parseRequestTime } from '../rules/time';
 import { AmsValidationError, type ValidationIssue } from '../errors';
-import {
-  checkCurrencies,
-  checkExtendInfo,
-  directMerchantIssue,
-  hasChinaExtraTransInfo,
-  MAX_EXTEND_INFO_LENGTH,
-  serializeExtendInfo,
-} from '../rules';
+import { checkCurrencies } from '../rules/currencies';
+import { directMerchantIssue } from '../rules/china-extra';
+import { checkExtendInfo, hasChinaExtraTransInfo, MAX_EXTEND_INFO_LENGTH, serializeExtendInfo } from '../rules/extend-info';
 import { RULE_SOURCES } from '../rules/sources';
 import { collectIssues } from '../schemas/parse';
 import { PayRequest } from '../schemas/pay';

@@ -1,8 +1,5 @@
-// The `ams-cashier/http` entry: the transports and the HTTP seam, for users who inject their own transport.
+// The `ams-cashier/http` entry: the transport the client uses by default and its body cap, behind the root's
+// transports (createNodeHttpTransport, createAxiosTransport, TransportFailure).
 export { createDefaultTransport } from './default-transport';
-export { createNodeHttpTransport } from './node-transport';
-export type { NodeHttpTransportOptions } from './node-transport';
-export { createAxiosTransport } from './axios-transport';
-export type { AxiosTransportOptions } from './axios-transport';
-export { TransportFailure, DEFAULT_MAX_RESPONSE_BYTES } from './types';
-export type { Transport, HttpRequest, HttpResponse, TransportFailureKind } from './types';
+export { DEFAULT_MAX_RESPONSE_BYTES } from './types';
+export type { TransportFailureKind } from './types';

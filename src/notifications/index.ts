@@ -1,15 +1,9 @@
-// The public names of the notifications module: verify, acknowledge, handle (Node and Fetch), dedupe.
-export { verifyNotification, verifyNotificationAsync, RAW_BODY_HINT } from './verify';
-export type {
-  VerifyNotificationInput,
-  ClientVerifyNotificationInput,
-  NotificationDelivery,
-  VerifyWithKeys,
-  VerifyWithClient,
-  RawBody,
-} from './verify';
+// The `ams-cashier/notifications` entry: what lies behind the root's notification names (which live in the root
+// only): the notification schemas, a handler for any framework, the acknowledgement body, the raw-body hint.
+export { RAW_BODY_HINT } from './verify';
+export type { NotificationDelivery, VerifyWithKeys, VerifyWithClient } from './verify';
 export type { NotificationClient } from './party';
-export type { NotificationHeaders, HeaderGetter } from './headers';
+export type { HeaderGetter } from './headers';
 import {
   PaymentNotificationSchema as paymentNotificationSchema,
   RefundNotificationSchema as refundNotificationSchema,
@@ -25,36 +19,9 @@ export const CaptureNotificationSchema = /* @__PURE__ */ captureNotificationSche
 export const DisputeNotificationSchema = /* @__PURE__ */ disputeNotificationSchema();
 export const OtherNotificationSchema = /* @__PURE__ */ otherNotificationSchema();
 export { DISPUTE_NOTIFICATION_TYPES, DISPUTE_JUDGED_RESULTS } from './schemas';
-export type {
-  AmsNotification,
-  PaymentNotification,
-  RefundNotification,
-  CaptureNotification,
-  DisputeNotification,
-  DisputeNotificationType,
-  DisputeOutcome,
-  OtherNotification,
-  NotificationKind,
-  PaymentOutcome,
-  SettledOutcome,
-  RefundStatus,
-} from './schemas';
-export { notificationAck, NOTIFICATION_ACK_BODY } from './ack';
-export type { NotificationAck, NotificationAckOptions, NotificationAckSignOptions } from './ack';
-export { createMemoryNotificationStore, notificationKey } from './dedupe';
-export type { NotificationStore, NotificationClaim, MemoryNotificationStoreOptions } from './dedupe';
-export { createNotificationHandler } from './node-handler';
-export type { NodeNotificationHandler } from './node-handler';
-export { createFetchNotificationHandler } from './fetch-handler';
-export type { FetchNotificationHandler } from './fetch-handler';
+export type { DisputeNotificationType, RefundStatus } from './schemas';
+export { NOTIFICATION_ACK_BODY } from './ack';
+export type { NotificationAckSignOptions } from './ack';
+export type { MemoryNotificationStoreOptions } from './dedupe';
 export { createNotificationProcessor } from './processor';
-export type {
-  NotificationHandlerOptions,
-  NotificationCallback,
-  NotificationContext,
-  NotificationProcessor,
-  NotificationRequest,
-  NotificationResponse,
-} from './processor';
-export { matchNotification, assertNotificationMatches } from './match';
-export type { NotificationExpectation, NotificationMismatch, NotificationMatch, MatchNotificationOptions } from './match';
+export type { NotificationProcessor, NotificationRequest, NotificationResponse } from './processor';

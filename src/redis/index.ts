@@ -1,4 +1,3 @@
 // The `ams-cashier/redis` entry: notification dedupe shared by several instances, on Redis through ioredis (optional peer).
 export { createRedisNotificationStore } from './store';
 export type { RedisNotificationStoreOptions } from './store';
-export type { NotificationStore, NotificationClaim } from '../notifications/dedupe';

@@ -7,7 +7,7 @@ import { Queue } from 'bullmq';
 import { createNotificationInbox, type InboxJobData, type NotificationInbox } from '../../src/bullmq';
 import { inboxJobData, inboxJobId } from '../../src/bullmq/job';
 import { formerNotificationKeys, notificationKey } from '../../src/notifications/dedupe';
-import { verifyNotification, type PaymentNotification } from '../../src/notifications';
+import { verifyNotification, type PaymentNotification } from '../../src/index';
 import { alipay } from '../helpers/keys';
 import { alipayHeaders, CLIENT_ID, disputeBody, PATH, recordingLogger, until, usdBody } from '../notifications/helpers';
 import { requireRedisServer, startRedisServer, type RedisServer } from '../redis/redis-server';

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { createNotificationInbox, inboxJobId, readInboxStatsAt, type InboxJobData, type NotificationInbox } from '../../src/bullmq';
 import { AmsConfigError } from '../../src/errors';
-import type { PaymentNotification } from '../../src/notifications';
+import type { PaymentNotification } from '../../src/index';
 import { alipay, other } from '../helpers/keys';
 import {
   ACK,

@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Queue } from 'bullmq';
 import { createNotificationInbox, defaultQueueName, inboxJobId, type InboxJobData, type NotificationInbox } from '../../src/bullmq';
 import { inboxJobData } from '../../src/bullmq/job';
-import { verifyNotification, type PaymentNotification } from '../../src/notifications';
+import { verifyNotification, type PaymentNotification } from '../../src/index';
 import { alipay, other } from '../helpers/keys';
 import { alipayHeaders, CLIENT_ID, PATH, recordingLogger, until, usdBody } from '../notifications/helpers';
 import { requireRedisServer, startRedisServer, type RedisServer } from '../redis/redis-server';

@@ -3,7 +3,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AmsClient } from '../../src/index';
-import { verifyNotification } from '../../src/notifications/index';
+import { verifyNotification } from '../../src/index';
 import { ACK_BODY, NOTIFY_RETRY_SCHEDULE_MS, startAmsGateway, type AmsGateway } from '../../mocks/index';
 import { alipay, merchant } from '../helpers/keys';
 import { CLIENT_ID, payRequest } from './targets';

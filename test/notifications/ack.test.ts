@@ -2,7 +2,8 @@
 import { createPublicKey, verify as nodeVerify } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { AmsConfigError } from '../../src/errors';
-import { NOTIFICATION_ACK_BODY, notificationAck } from '../../src/notifications/index';
+import { NOTIFICATION_ACK_BODY } from '../../src/notifications/index';
+import { notificationAck } from '../../src/index';
 import { merchant } from '../helpers/keys';
 import { ACK, CLIENT_ID, PATH } from './helpers';
 

@@ -1,8 +1,8 @@
 // The in-memory notification store: claim / complete / release, expiry, bounds; and the dedupe key.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { createMemoryNotificationStore, notificationAck, notificationKey, verifyNotification } from '../../src/notifications/index';
-import type { AmsNotification, NotificationStore } from '../../src/notifications/index';
+import { createMemoryNotificationStore, notificationAck, notificationKey, verifyNotification } from '../../src/index';
+import type { AmsNotification, NotificationStore } from '../../src/index';
 import { NOTIFICATION_ACK_BODY } from '../../src/notifications/ack';
 import { alipay } from '../helpers/keys';
 import { alipayHeaders, CLIENT_ID, otherBody, PATH, refundBody, usdBody } from './helpers';

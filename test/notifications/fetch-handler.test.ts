@@ -1,6 +1,6 @@
 // The Fetch-style handler (Request → Response) for Next.js route handlers, Hono and similar: the same pipeline as the Node one.
 import { describe, expect, it } from 'vitest';
-import { createFetchNotificationHandler } from '../../src/notifications/index';
+import { createFetchNotificationHandler } from '../../src/index';
 import { alipay, other } from '../helpers/keys';
 import { ACK, alipayHeaders, CLIENT_ID, gate, handlerSetup, listen, PATH, refundBody, usdBody } from './helpers';
 

@@ -4,7 +4,7 @@ import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { alipay, rawSign } from '../helpers/keys';
 import { recordLogLine } from '../setup/log-sink';
-import type { NotificationHandlerOptions, PaymentNotification } from '../../src/notifications/index';
+import type { NotificationHandlerOptions, PaymentNotification } from '../../src/index';
 
 /** JSON for a log line; errors and cycles made printable rather than thrown. */
 function safeJson(value: unknown): string {

@@ -9,7 +9,7 @@ import {
   createNotificationHandler,
   type NotificationStore,
   type PaymentNotification,
-} from '../../src/notifications/index';
+} from '../../src/index';
 import { thrown } from '../helpers/expect';
 import { FIXED_NOW, testClient } from '../helpers/client';
 import { alipay, merchant, other } from '../helpers/keys';

@@ -8,7 +8,7 @@ import {
   notificationAck,
   verifyNotification,
   verifyNotificationAsync,
-} from '../../src/notifications/index';
+} from '../../src/index';
 import { thrown, rejectsWith } from '../helpers/expect';
 import { alipay, merchant } from '../helpers/keys';
 import { alipayHeaders, CLIENT_ID, PATH, usdBody } from './helpers';

@@ -2,12 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { AmsConfigError, AmsSignatureError, AmsValidationError } from '../../src/errors';
 import { parseRequestTime } from '../../src/rules/time';
-import {
-  verifyNotification,
-  verifyNotificationAsync,
-  type AmsNotification,
-  type VerifyNotificationInput,
-} from '../../src/notifications/index';
+import { verifyNotification, verifyNotificationAsync, type AmsNotification, type VerifyNotificationInput } from '../../src/index';
 import { FIXED_NOW, testClient } from '../helpers/client';
 import { thrown } from '../helpers/expect';
 import { alipay, merchant, other } from '../helpers/keys';

@@ -2,8 +2,8 @@
 // acknowledged only after it did; crashed claims expire; a down Redis means 503s, then recovery.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Redis } from 'ioredis';
-import { createNotificationHandler } from '../../src/notifications';
-import type { PaymentNotification, NotificationContext } from '../../src/notifications';
+import { createNotificationHandler } from '../../src/index';
+import type { PaymentNotification, NotificationContext } from '../../src/index';
 import { createRedisNotificationStore, type RedisNotificationStoreOptions } from '../../src/redis';
 import { alipay } from '../helpers/keys';
 import {

@@ -2,7 +2,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Redis } from 'ioredis';
 import { AmsConfigError } from '../../src/errors';
-import { createMemoryNotificationStore } from '../../src/notifications/index';
+import { createMemoryNotificationStore } from '../../src/index';
 import { createRedisNotificationStore } from '../../src/redis';
 import { thrown } from '../helpers/expect';
 import { connect, disconnectAll, ready, sleep } from './helpers';

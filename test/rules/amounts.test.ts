@@ -3,15 +3,8 @@ import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
 import { Decimal } from 'decimal.js';
 import { AmsValidationError } from '../../src/errors';
-import {
-  ALIPAY_CN_PAYMENT_CURRENCIES,
-  CURRENCY_EXPONENTS,
-  currencyExponent,
-  fromMinorUnits,
-  isMinorUnitValue,
-  toAmount,
-  toMinorUnits,
-} from '../../src/rules';
+import { CURRENCY_EXPONENTS, currencyExponent, isMinorUnitValue, toAmount } from '../../src/rules';
+import { ALIPAY_CN_PAYMENT_CURRENCIES, fromMinorUnits, toMinorUnits } from '../../src/index';
 import { rejects } from '../helpers/expect';
 
 const CURRENCIES = Object.keys(CURRENCY_EXPONENTS);

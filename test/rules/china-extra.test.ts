@@ -3,15 +3,13 @@ import { describe, it, expect, expectTypeOf } from 'vitest';
 import fc from 'fast-check';
 import {
   CHINA_BUSINESS_TYPES,
-  buildChinaExtraTransInfo,
-  buildExtendInfo,
   checkExtendInfo,
   normalizeBusinessType,
   parseGoodsInfo,
-  type ChinaExtraTransInfo,
   type HotelInfo,
   type TradeInfo,
 } from '../../src/rules';
+import { buildChinaExtraTransInfo, buildExtendInfo, type ChinaExtraTransInfo } from '../../src/index';
 import { AmsValidationError } from '../../src/errors';
 import { rejects } from '../helpers/expect';
 

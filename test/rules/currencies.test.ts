@@ -1,14 +1,8 @@
 // Currency matrix tests: every pair, checked against an expectation written from the protocol text, not the table.
 import { describe, it, expect } from 'vitest';
 import fc from 'fast-check';
-import {
-  ALIPAY_CN_PAYMENT_CURRENCIES,
-  ALIPAY_CN_SETTLEMENT_CURRENCIES,
-  CURRENCY_RULES,
-  CURRENCY_VIOLATIONS,
-  assertCurrencies,
-  checkCurrencies,
-} from '../../src/rules';
+import { CURRENCY_RULES, CURRENCY_VIOLATIONS, assertCurrencies } from '../../src/rules';
+import { ALIPAY_CN_PAYMENT_CURRENCIES, ALIPAY_CN_SETTLEMENT_CURRENCIES, checkCurrencies } from '../../src/index';
 import { AmsError, AmsValidationError } from '../../src/errors';
 
 // Written out again from ams-protocol.md, deliberately not imported.

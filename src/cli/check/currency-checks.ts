@@ -1,5 +1,5 @@
 // `check`'s currency lines: each payment currency against the settlement and contract currency (the AlipayCN matrix).
-import { checkCurrencies } from '../../rules';
+import { checkCurrencies } from '../../rules/currencies';
 import type { CheckLine } from './report';
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
