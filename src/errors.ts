@@ -29,11 +29,16 @@ export interface ValidationIssue {
 }
 
 /** Input (a request, an amount, a rules input) is invalid. Lists every problem at once, each with its field. */
+/** "field: message; …" — how every list of issues reads; an unknown option's message names its field itself. */
+export function describeIssues(issues: readonly ValidationIssue[]): string {
+  return issues.map((i) => (i.code === 'unknown_option' ? i.message : `${i.field || '(root)'}: ${i.message}`)).join('; ');
+}
+
 export class AmsValidationError extends AmsError {
   override name = 'AmsValidationError';
   readonly issues: readonly ValidationIssue[];
   constructor(issues: readonly ValidationIssue[], options?: { context?: string; cause?: unknown }) {
-    const list = issues.map((i) => `${i.field || '(root)'}: ${i.message}`).join('; ');
+    const list = describeIssues(issues);
     super(`${options?.context ? `${options.context}: ` : ''}${list || 'invalid input'}`, options);
     this.issues = issues;
   }

@@ -2,7 +2,7 @@
 // fields that several of them share (timeouts, TTLs, retries, byte caps, client ids, notify path, clock, logger,
 // transport, crypto backend).
 import { z } from 'zod';
-import { AmsConfigError, AmsValidationError, issuePath, issuesFromZod, type ValidationIssue } from './errors';
+import { AmsConfigError, AmsValidationError, describeIssues, issuePath, issuesFromZod, type ValidationIssue } from './errors';
 import type { Clock, Logger } from './clock';
 import { MAX_RESPONSE_BYTES_RANGE, type Transport } from './http/types';
 import { unknownNamesMessage } from './internal/suggest';
@@ -80,7 +80,12 @@ export const OPTION = lazyFields({
   /** Retries after the first attempt: 0 to 10 (a typo must not mean retrying forever). */
   maxRetries: () => z.number().int().min(0).max(10),
   /** The most response body bytes read per attempt. */
-  maxResponseBytes: () => z.number().int().min(MAX_RESPONSE_BYTES_RANGE.min).max(MAX_RESPONSE_BYTES_RANGE.max),
+  maxResponseBytes: () =>
+    z
+      .number({ error: 'must be a number of bytes' })
+      .int('must be a whole number of bytes')
+      .min(MAX_RESPONSE_BYTES_RANGE.min, `must be at least ${MAX_RESPONSE_BYTES_RANGE.min} (bytes)`)
+      .max(MAX_RESPONSE_BYTES_RANGE.max, `must be at most ${MAX_RESPONSE_BYTES_RANGE.max} (256 MiB)`),
   clock: () =>
     z.custom<Clock>((v) => typeof v === 'object' && v !== null && typeof (v as Clock).now === 'function', {
       error: 'must be an object with a now() method returning a Date',
@@ -127,18 +132,13 @@ export function optionIssues(schema: z.ZodType, value: unknown): ValidationIssue
   });
 }
 
-/** "field: message; …" — how every options error reads. */
-function describe(issues: readonly ValidationIssue[]): string {
-  return issues.map((i) => (i.code === 'unknown_option' ? i.message : `${i.field || '(root)'}: ${i.message}`)).join('; ');
-}
-
 /** Options given when something is built (a client, a handler, a transport): a problem is an AmsConfigError. */
 export function parseOptions<S extends z.ZodType>(schema: S, value: unknown, owner: string): z.output<S> {
   if (value === null || typeof value !== 'object') throw new AmsConfigError(`${owner} needs a config object`, { field: 'config' });
   const result = safeParse(schema, value);
   if (result.success) return result.data;
   const issues = optionIssues(schema, value);
-  throw new AmsConfigError(`Invalid ${owner} config: ${describe(issues)}`, { field: issues[0]?.field });
+  throw new AmsConfigError(`Invalid ${owner} config: ${describeIssues(issues)}`, { field: issues[0]?.field });
 }
 
 /** Options given with one call: a problem is an AmsValidationError, raised before anything is sent. */

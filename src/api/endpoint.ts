@@ -1,5 +1,6 @@
 // Where each AMS API lives: origin by region or baseUrl, sandbox or production path. Pure.
 import { AmsConfigError } from '../errors';
+import { unknownOptionIssue } from '../internal/suggest';
 
 /**
  * Antom's API domains per region (API overview): the standard one, the default, and the accelerated one (Alibaba
@@ -113,6 +114,8 @@ export function originOf(baseUrl: string): string {
   return url.origin;
 }
 
+const ENDPOINT_OPTIONS = ['region', 'accelerated', 'sandbox', 'baseUrl'];
+
 /** `{ url, path }` for an API name or `/v1/...` path: region → Alipay's origin, baseUrl → that origin, sandbox → /ams/sandbox/api. */
 export function resolveEndpoint(options: EndpointOptions, api: AmsApi | (string & {})): { url: string; path: string } {
   // Any API name (letters) is a /v1/payments/ API, as the public surface promises; the client's own calls are typed AmsApi.
@@ -123,6 +126,12 @@ export function resolveEndpoint(options: EndpointOptions, api: AmsApi | (string 
       { field: 'api' },
     );
   }
+  if (options === null || typeof options !== 'object')
+    throw new AmsConfigError('resolveEndpoint needs { region } or { baseUrl } (with sandbox and accelerated when wanted)', {
+      field: 'options',
+    });
+  const unknown = unknownOptionIssue(options, ENDPOINT_OPTIONS);
+  if (unknown) throw new AmsConfigError(`Invalid resolveEndpoint options: ${unknown.message}`, { field: unknown.field });
   let origin: string;
   if (options.baseUrl !== undefined) origin = originOf(options.baseUrl);
   else if (options.region !== undefined) {

@@ -13,6 +13,10 @@ import { formatIsoWithOffset } from '../rules/time';
 import { CASHIER_OS_TYPES, CASHIER_TERMINAL_TYPES } from '../schemas/common';
 import { MAX_PAYMENT_EXPIRY_MS, payRequestIssues } from './pay';
 import { isPlainObject, textProblem } from '../rules/fields';
+import { z } from 'zod';
+import { lazy } from '../internal/lazy';
+import { unknownNamesMessage } from '../internal/suggest';
+import { parseCallOptions } from '../options';
 import type {
   BuildCashierPaymentOptions,
   BuilderInstant,
@@ -180,6 +184,20 @@ function readExpiry(input: Record<string, unknown>, options: BuildCashierPayment
 }
 
 /**
+ * The options' names, and `integration`'s two values; `now` and `utcOffsetMinutes` are checked where they are used,
+ * with the input's other problems.
+ */
+const optionsSchema = lazy(function buildPaymentBuilderOptions() {
+  return z
+    .object({
+      now: z.unknown().optional(),
+      utcOffsetMinutes: z.unknown().optional(),
+      integration: z.enum(['direct', 'acquirer'], { error: 'must be "direct" or "acquirer"' }).optional(),
+    })
+    .strict();
+});
+
+/**
  * Builds a complete `pay` body for productCode CASHIER_PAYMENT (ALIPAY_CN) from what a person has at hand:
  * a major-unit amount (or minor units), currencies checked against the AlipayCN matrix and the contract,
  * goods → chinaExtraTransInfo businessType 4 in `order.extendInfo`, the env, the URLs and an expiry.
@@ -187,7 +205,8 @@ function readExpiry(input: Record<string, unknown>, options: BuildCashierPayment
  * Pure: `paymentExpiryTime` uses `options.now`, which is required only with `expiresInMinutes`.
  * @throws AmsValidationError listing every problem at once, each on its input field (`amount`, `goods[1].name`, …).
  */
-export function buildCashierPayment(input: CashierPaymentInput, options: BuildCashierPaymentOptions = {}): CashierPaymentRequest {
+export function buildCashierPayment(input: CashierPaymentInput, given: BuildCashierPaymentOptions = {}): CashierPaymentRequest {
+  const options = parseCallOptions(optionsSchema(), given, 'buildCashierPayment') as BuildCashierPaymentOptions;
   if (!isPlainObject(input)) {
     throw new AmsValidationError([{ field: '', message: `the input must be an object, not ${showValue(input)}` }], {
       context: 'Invalid cashier payment',
@@ -200,7 +219,7 @@ export function buildCashierPayment(input: CashierPaymentInput, options: BuildCa
     if (!(KNOWN_FIELDS as readonly string[]).includes(key) && raw[key] !== undefined)
       issues.push({
         field: key,
-        message: `is not a field of buildCashierPayment's input; expected ${KNOWN_FIELDS.join(', ')}`,
+        message: `is not a field of buildCashierPayment's input: ${unknownNamesMessage('field', [key], KNOWN_FIELDS, { listValid: true })}`,
         code: 'unrecognized_keys',
       });
   }

@@ -2,7 +2,10 @@
 import { randomUUID } from 'node:crypto';
 import { callAms, type CallContext } from '../api/call';
 import { resolveEndpoint } from '../api/endpoint';
+import { z } from 'zod';
 import { AmsError } from '../errors';
+import { lazy } from '../internal/lazy';
+import { OPTION, parseCallOptions } from '../options';
 import { namesAProxy } from '../http/default-transport';
 import type { HttpResponse, Transport } from '../http/types';
 import { InquiryPaymentResponse } from '../schemas/lifecycle';
@@ -40,7 +43,13 @@ async function proxyFor(url: string): Promise<string | undefined> {
  * verification, typed errors) with no retry, so it creates, cancels and refunds nothing. The transport is wrapped
  * only to keep the raw answer: an answer that does not verify is still read, to say why.
  */
-export async function runDoctor(ctx: CallContext, options: DoctorOptions = {}): Promise<DoctorReport> {
+const optionsSchema = lazy(function buildDoctorOptions() {
+  return z.object({ signal: OPTION.signal.optional(), timeoutMs: OPTION.timeoutMs.optional() }).strict();
+});
+
+export async function runDoctor(ctx: CallContext, given: DoctorOptions = {}): Promise<DoctorReport> {
+  // Checked before the probe: a bad option is the caller's mistake, never a verdict about the credentials.
+  const options: DoctorOptions = parseCallOptions(optionsSchema(), given, 'doctor');
   const paymentRequestId = doctorPaymentRequestId(ctx.clock.now());
   const { url, path } = resolveEndpoint(ctx.endpoint, 'inquiryPayment');
   let response: HttpResponse | undefined;

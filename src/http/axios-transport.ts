@@ -3,10 +3,13 @@ import http from 'node:http';
 import https from 'node:https';
 import { createRequire } from 'node:module';
 import type { AxiosInstance, AxiosStatic } from 'axios';
+import { z } from 'zod';
+import { lazy } from '../internal/lazy';
+import { OPTION, parseOptions } from '../options';
 import {
   abortedFailure,
   flattenHeaders,
-  maxResponseBytesOption,
+  DEFAULT_MAX_RESPONSE_BYTES,
   tooLargeFailure,
   TransportFailure,
   type HttpRequest,
@@ -21,6 +24,19 @@ export interface AxiosTransportOptions {
   /** The most body bytes read from a response (default 1 MiB) when the request names no limit of its own. */
   maxResponseBytes?: number;
 }
+
+const optionsSchema = lazy(function buildAxiosTransportOptions() {
+  return z
+    .object({
+      axios: z
+        .custom<AxiosInstance>((v) => typeof v === 'function' && typeof (v as AxiosInstance).request === 'function', {
+          error: 'must be an axios instance (axios.create({ … }))',
+        })
+        .optional(),
+      maxResponseBytes: OPTION.maxResponseBytes.optional(),
+    })
+    .strict();
+});
 
 // axios and its dependencies take longer to load than the rest of the package together, and the default transport
 // needs them only for proxied URLs: they load when an axios transport without an instance of its own is created,
@@ -39,8 +55,9 @@ function defaultInstance(): AxiosInstance {
  * uses it for URLs the environment routes through a proxy (axios tunnels HTTPS through HTTPS_PROXY); pass it yourself
  * with `{ axios }` to use your instance's interceptors or a proxy set in code.
  */
-export function createAxiosTransport(options: AxiosTransportOptions = {}): Transport {
-  const defaultLimit = maxResponseBytesOption(options.maxResponseBytes);
+export function createAxiosTransport(given?: AxiosTransportOptions): Transport {
+  const options: AxiosTransportOptions = given === undefined ? {} : parseOptions(optionsSchema(), given, 'createAxiosTransport');
+  const defaultLimit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const instance = options.axios ?? defaultInstance();
   return async (req: HttpRequest): Promise<HttpResponse> => {
     const limit = req.maxResponseBytes ?? defaultLimit;

@@ -2,9 +2,12 @@
 // The option types by name: a default import in the published .d.ts would need esModuleInterop from every user.
 import type { Agent as HttpAgent, ClientRequest, IncomingMessage, RequestOptions } from 'node:http';
 import type { Agent as HttpsAgent } from 'node:https';
+import { z } from 'zod';
+import { lazy } from '../internal/lazy';
+import { OPTION, parseOptions } from '../options';
 import {
   abortedFailure,
-  maxResponseBytesOption,
+  DEFAULT_MAX_RESPONSE_BYTES,
   flattenHeaders,
   RELEASES_SIGNAL,
   tooLargeFailure,
@@ -31,6 +34,20 @@ interface Stack {
   agent: HttpAgent;
 }
 
+const optionsSchema = lazy(function buildNodeTransportOptions() {
+  const agent = <A extends HttpAgent>(which: string) =>
+    z.custom<A>((v) => typeof v === 'object' && v !== null && typeof (v as HttpAgent).destroy === 'function', {
+      error: `must be a ${which}.Agent (for example new ${which}.Agent({ keepAlive: true }))`,
+    });
+  return z
+    .object({
+      httpAgent: agent<HttpAgent>('http').optional(),
+      httpsAgent: agent<HttpsAgent>('https').optional(),
+      maxResponseBytes: OPTION.maxResponseBytes.optional(),
+    })
+    .strict();
+});
+
 let plain: Stack | undefined;
 let secure: Stack | undefined;
 
@@ -52,8 +69,10 @@ async function loadStack(tls: boolean): Promise<Stack> {
  * proxy settings in the environment (the default transport sends proxied URLs through axios instead); pass it as
  * `transport: createNodeHttpTransport()` to go direct always, or with your own agents.
  */
-export function createNodeHttpTransport(options: NodeHttpTransportOptions = {}): Transport {
-  const defaultLimit = maxResponseBytesOption(options.maxResponseBytes);
+export function createNodeHttpTransport(given?: NodeHttpTransportOptions): Transport {
+  // The default transport makes one with no options: no schema to build for that.
+  const options: NodeHttpTransportOptions = given === undefined ? {} : parseOptions(optionsSchema(), given, 'createNodeHttpTransport');
+  const defaultLimit = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const send = (stack: Stack, tls: boolean, req: HttpRequest): Promise<HttpResponse> =>
     new Promise((resolve, reject) => {
       const { signal } = req;

@@ -1,5 +1,4 @@
 // The HTTP seam: what the request pipeline needs from a transport, so tests and users can inject their own.
-import { AmsConfigError } from '../errors';
 
 export interface HttpRequest {
   url: string;
@@ -35,18 +34,6 @@ export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /** The bounds of `maxResponseBytes`, for the client and the transports alike. */
 export const MAX_RESPONSE_BYTES_RANGE = Object.freeze({ min: 1024, max: 256 * 1024 * 1024 });
-
-/** A transport's `maxResponseBytes` option, checked once at construction. */
-export function maxResponseBytesOption(limit: unknown): number {
-  if (limit === undefined) return DEFAULT_MAX_RESPONSE_BYTES;
-  const { min, max } = MAX_RESPONSE_BYTES_RANGE;
-  if (typeof limit !== 'number' || !Number.isSafeInteger(limit) || limit < min || limit > max) {
-    throw new AmsConfigError(`maxResponseBytes must be a whole number of bytes from ${min} to ${max}, got ${String(limit).slice(0, 20)}`, {
-      field: 'maxResponseBytes',
-    });
-  }
-  return limit;
-}
 
 /** The failure for a body past `limit` bytes. */
 export function tooLargeFailure(limit: number): TransportFailure {

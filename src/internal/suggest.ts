@@ -1,4 +1,5 @@
 // "Did you mean …?" everywhere a name can be mistyped (client options, config fields, CLI flags): the closest valid name by edit distance.
+import type { ValidationIssue } from '../errors';
 
 function distance(a: string, b: string): number {
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
@@ -62,4 +63,15 @@ export function unknownNamesMessage(
   const known = valid.map((n) => `${prefix}${n}`).join(', ');
   const hint = hinted ? '' : listValid && valid.length > 0 ? `; known ${what}s: ${known}` : '; check the spelling';
   return `unknown ${what}${given.length === 1 ? '' : 's'} ${shown.join(', ')}${more}${hint}`;
+}
+
+/**
+ * The keys of `input` that are not `known`, as the one issue an options object reports for them (the message
+ * `parseOptions` gives): for the functions that check their options without zod (`/signing` loads none, the pure rules
+ * sit below the options module).
+ */
+export function unknownOptionIssue(input: object, known: readonly string[]): ValidationIssue | undefined {
+  const unknown = Object.keys(input).filter((k) => !known.includes(k));
+  if (unknown.length === 0) return undefined;
+  return { field: unknown[0]!, message: unknownNamesMessage('option', unknown, known, { listValid: true }), code: 'unknown_option' };
 }

@@ -1,5 +1,9 @@
 // Whether a verified payment notification is about the order the merchant expects: ids, currency and amount, exactly.
+import { z } from 'zod';
 import { AmsValidationError, type ValidationIssue } from '../errors';
+import { lazy } from '../internal/lazy';
+import { closestName } from '../internal/suggest';
+import { parseCallOptions } from '../options';
 import { CurrencyCode } from '../schemas/common';
 import { paymentOutcome } from './outcome';
 import type { AmsNotification, PaymentOutcome } from './schemas';
@@ -41,6 +45,7 @@ export interface NotificationMatch {
 const MINOR_UNITS = /^\d{1,32}$/;
 const PAYMENT_OUTCOMES: readonly PaymentOutcome[] = ['paid', 'failed', 'pending'];
 const DEFAULT_OUTCOMES: readonly PaymentOutcome[] = ['paid'];
+const EXPECTATION_FIELDS = ['paymentRequestId', 'paymentAmount', 'contractSettlementCurrency'] as const;
 
 /**
  * Compares a verified notification with your order before you mark it paid. A valid signature proves Alipay sent
@@ -137,24 +142,25 @@ function sameMinorUnits(a: unknown, b: string): boolean {
   return typeof a === 'string' && MINOR_UNITS.test(a) && BigInt(a) === BigInt(b);
 }
 
+const optionsSchema = lazy(function buildMatchOptions() {
+  return z
+    .object({
+      outcomes: z
+        .custom<PaymentOutcome[]>(
+          (v) => Array.isArray(v) && v.length > 0 && v.every((o) => (PAYMENT_OUTCOMES as readonly unknown[]).includes(o)),
+          { error: "must be a non-empty list of 'paid', 'failed' and 'pending' (default ['paid'])" },
+        )
+        .optional(),
+    })
+    .strict();
+});
+
 function outcomesOf(options: MatchNotificationOptions): readonly PaymentOutcome[] {
   if (options === null || typeof options !== 'object')
     throw new AmsValidationError([{ field: 'options', message: "must be an object such as { outcomes: ['paid'] }" }], {
       context: 'matchNotification',
     });
-  const given = options.outcomes as unknown;
-  if (given === undefined) return DEFAULT_OUTCOMES;
-  if (
-    !Array.isArray(given) ||
-    given.length === 0 ||
-    !given.every((o) => typeof o === 'string' && (PAYMENT_OUTCOMES as readonly string[]).includes(o))
-  ) {
-    throw new AmsValidationError(
-      [{ field: 'outcomes', message: "must be a non-empty list of 'paid', 'failed' and 'pending' (default ['paid'])" }],
-      { context: 'matchNotification' },
-    );
-  }
-  return given as PaymentOutcome[];
+  return parseCallOptions(optionsSchema(), options, 'matchNotification').outcomes ?? DEFAULT_OUTCOMES;
 }
 
 function checkExpectation(expected: NotificationExpectation): void {
@@ -182,6 +188,14 @@ function checkExpectation(expected: NotificationExpectation): void {
   }
   if (e.contractSettlementCurrency !== undefined && !CurrencyCode().safeParse(e.contractSettlementCurrency).success) {
     issues.push({ field: 'contractSettlementCurrency', message: 'must be an ISO 4217 code such as USD' });
+  }
+  // Your order record may carry more fields, and they are ignored; a name one typo away from a field compared here is
+  // refused, since ignoring it would skip that comparison and let "matches" mean less than it says.
+  for (const key of Object.keys(e)) {
+    if ((EXPECTATION_FIELDS as readonly string[]).includes(key)) continue;
+    const meant = closestName(key, EXPECTATION_FIELDS);
+    if (meant !== undefined)
+      issues.push({ field: key, message: `is not compared: did you mean "${meant}"? (spelled so, it would be)`, code: 'unknown_field' });
   }
   if (issues.length > 0) throw new AmsValidationError(issues, { context: 'matchNotification' });
 }

@@ -3,7 +3,11 @@ import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect } from 'node:net';
+import { z } from 'zod';
 import { AmsConnectionError } from '../errors';
+import { lazy } from '../internal/lazy';
+import { unknownNamesMessage } from '../internal/suggest';
+import { functionOption, OPTION, parseOptions, required } from '../options';
 import { NOTIFICATION_ACK_BODY } from '../notifications/ack';
 import { formatRequestTime } from '../rules/time';
 import { loadPrivateKey, type KeyInput } from '../signing/keys';
@@ -213,6 +217,48 @@ function grade(s: Scenario, a: Answer, waitMs: number): Pick<ScenarioResult, 'ok
   return { ok: true };
 }
 
+const SCENARIO_NAMES = SCENARIOS.map((s) => s.name);
+
+const optionsSchema = lazy(function buildNotifyTestOptions() {
+  return z
+    .object({
+      url: required(
+        'the URL your notify endpoint listens on, such as "http://localhost:3000/alipay/notify"',
+        z.string().refine((v) => /^https?:$/.test(URL.canParse(v) ? new URL(v).protocol : ''), {
+          error: 'must be an http(s) URL, such as "http://localhost:3000/alipay/notify"',
+        }),
+      ),
+      clientId: required('your own client id (the one Antom sends in client-id)', OPTION.clientId),
+      alipayPrivateKey: z.unknown().optional(),
+      order: z
+        .object({
+          create: functionOption<() => Promise<TestOrder>>(
+            'makes an unpaid order in your shop and returns { paymentRequestId, paymentAmount }',
+          ),
+          isPaid: functionOption<(paymentRequestId: string) => Promise<boolean>>(
+            'says whether your shop marked that order paid',
+          ).optional(),
+        })
+        .strict()
+        .optional(),
+      waitMs: z
+        .number({ error: 'must be a number of milliseconds' })
+        .int('must be a whole number of milliseconds')
+        .min(100, 'must be at least 100 (ms)')
+        .max(120_000, 'must be at most 120000 (2 minutes)')
+        .optional(),
+      only: z
+        .array(z.string())
+        .superRefine((names, ctx) => {
+          const unknown = names.filter((n) => !SCENARIO_NAMES.includes(n));
+          if (unknown.length > 0)
+            ctx.addIssue({ code: 'custom', message: unknownNamesMessage('scenario', unknown, SCENARIO_NAMES, { listValid: true }) });
+        })
+        .optional(),
+    })
+    .strict();
+});
+
 /**
  * Sends the notifications Antom sends to a merchant's endpoint, signed exactly as Antom signs them (headers, canonical
  * signature, body bytes), and grades each answer: what must be acknowledged (a payment, its redelivery, pending then
@@ -220,13 +266,10 @@ function grade(s: Scenario, a: Answer, waitMs: number): Pick<ScenarioResult, 'ok
  * be (a forged signature, a signature over other bytes, another merchant's client id, a missing header), and what must
  * be answered within the endpoint's limits (a body sent slowly, a large one).
  */
-export async function testNotificationEndpoint(options: NotificationEndpointTestOptions): Promise<NotificationEndpointReport> {
+export async function testNotificationEndpoint(given: NotificationEndpointTestOptions): Promise<NotificationEndpointReport> {
+  const options = parseOptions(optionsSchema(), given, 'testNotificationEndpoint') as NotificationEndpointTestOptions;
   const url = new URL(options.url);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`url must be http(s), not ${url.protocol}`);
-  if (typeof options.clientId !== 'string' || options.clientId === '') throw new TypeError('clientId is required: your own client id');
   const waitMs = options.waitMs ?? DEFAULT_NOTIFY_WAIT_MS;
-  if (!Number.isSafeInteger(waitMs) || waitMs < 100 || waitMs > 120_000)
-    throw new TypeError('waitMs must be a whole number from 100 to 120000');
   let generated: { privatePem: string; publicPem: string } | undefined;
   let key: KeyObject;
   if (options.alipayPrivateKey !== undefined) key = loadPrivateKey(options.alipayPrivateKey, 'alipayPrivateKey');
@@ -239,9 +282,6 @@ export async function testNotificationEndpoint(options: NotificationEndpointTest
     };
   }
   const scenarios = options.only ? SCENARIOS.filter((s) => options.only!.includes(s.name)) : SCENARIOS;
-  const unknown = (options.only ?? []).filter((n) => !SCENARIOS.some((s) => s.name === n));
-  if (unknown.length > 0)
-    throw new TypeError(`unknown scenario(s) ${unknown.join(', ')}; the scenarios are ${SCENARIOS.map((s) => s.name).join(', ')}`);
 
   await reachable(url, waitMs);
   const results: ScenarioResult[] = [];

@@ -14,6 +14,8 @@ import {
 } from './columns';
 import { planHeader, readHeader, reportError, toRow, type HeaderPlan, type ReportRow, type RowContext } from './rows';
 import { amountInMinorUnits, unitProblem, type AmountUnitOption } from './units';
+import { parseCallOptions } from '../options';
+import { readReportOptionsSchema } from './options';
 
 /** A report's bytes: a string, a Buffer / Uint8Array, a Node Readable, a web ReadableStream or any async iterable of chunks. */
 export type ReportInput =
@@ -81,15 +83,9 @@ export class ReportReader implements AsyncIterable<ReportRow> {
   #used = false;
 
   constructor(input: ReportInput, options: ReadReportOptions = {}) {
-    this.fileName = options.fileName ?? UNNAMED;
-    this.amountUnit = options.amountUnit ?? 'auto';
-    if (!['auto', 'major', 'minor'].includes(this.amountUnit))
-      throw reportError(
-        this.fileName,
-        0,
-        undefined,
-        `amountUnit must be 'auto', 'major' or 'minor', not ${JSON.stringify(this.amountUnit)}`,
-      );
+    const o = parseCallOptions(readReportOptionsSchema(), options, 'readReport / parseReport');
+    this.fileName = o.fileName ?? UNNAMED;
+    this.amountUnit = o.amountUnit ?? 'auto';
     this.#input = input;
   }
 

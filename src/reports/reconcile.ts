@@ -16,11 +16,13 @@ import { buildReport } from './findings';
 import { Reconciler } from './reconciler';
 import { randomBytes } from 'node:crypto';
 import type { AmountUnit, AmountUnitOption } from './units';
+import type { z } from 'zod';
+import { optionIssues } from '../options';
+import { reconcileOptionsSchema, reconcileReportsOptionsSchema } from './options';
 
 export type * from './reconcile-types';
 
 const DEFAULT_MAX_FINDINGS = 10_000;
-const MAX_FINDINGS_LIMIT = 10_000_000;
 /** Rows between two progress reports (and one at the end of each file). */
 const PROGRESS_EVERY_ROWS = 50_000;
 /** The order reports are read in: transaction details last, once the settled rows are known. */
@@ -32,22 +34,13 @@ interface Checked {
   asOf: number | undefined;
 }
 
-function isUnitOption(v: unknown): v is AmountUnitOption {
-  return v === 'auto' || v === 'major' || v === 'minor';
-}
-
 /** The options both forms share, every problem named. */
-function checkOptions(input: ReconcileOptions, issues: ValidationIssue[]): Checked {
-  if (input.amountUnit !== undefined && !isUnitOption(input.amountUnit))
-    issues.push({ field: 'amountUnit', message: `must be 'auto', 'major' or 'minor', not ${showValue(input.amountUnit)}` });
-  let asOf: number | undefined;
-  if (input.asOf !== undefined) {
-    asOf = input.asOf instanceof Date || typeof input.asOf === 'string' ? new Date(input.asOf).getTime() : NaN;
-    if (!Number.isFinite(asOf)) issues.push({ field: 'asOf', message: `must be a Date or an ISO 8601 time, not ${showValue(input.asOf)}` });
-  }
+function checkOptions(input: ReconcileOptions, issues: ValidationIssue[], schema: z.ZodType): Checked {
+  const problems = optionIssues(schema, input);
+  issues.push(...problems);
+  // With a problem nothing is reconciled (the caller throws); what is read below only has to not throw.
+  const asOf = input.asOf === undefined ? undefined : new Date(input.asOf).getTime();
   const keep = input.maxFindings ?? DEFAULT_MAX_FINDINGS;
-  if (!Number.isSafeInteger(keep) || keep < 1 || keep > MAX_FINDINGS_LIMIT)
-    issues.push({ field: 'maxFindings', message: `must be a whole number from 1 to ${MAX_FINDINGS_LIMIT}, not ${showValue(keep)}` });
   const ledger = input.ledger !== undefined ? readLedger(input.ledger, issues) : undefined;
   return { ledger, keep, asOf };
 }
@@ -110,7 +103,7 @@ export function reconcile(input: ReconcileInput): ReconciliationReport {
     settlementItems: list(input.settlementItems, 'settlementItems', issues),
     transactionItems: list(input.transactionItems, 'transactionItems', issues),
   };
-  const checked = checkOptions(input, issues);
+  const checked = checkOptions(input, issues, reconcileOptionsSchema());
   const all = ORDER.flatMap((k) => reports[k]);
   if (reports.settlementItems.length + reports.transactionItems.length === 0 && issues.length === 0)
     issues.push({
@@ -181,9 +174,7 @@ export async function reconcileReports(input: ReconcileReportsInput): Promise<Re
     settlementItems: files(input.settlementItems, 'settlementItems', issues),
     transactionItems: files(input.transactionItems, 'transactionItems', issues),
   };
-  if (input.onProgress !== undefined && typeof input.onProgress !== 'function')
-    issues.push({ field: 'onProgress', message: 'must be a function' });
-  const checked = checkOptions(input, issues);
+  const checked = checkOptions(input, issues, reconcileReportsOptionsSchema());
   if (given.settlementItems.length + given.transactionItems.length === 0 && issues.length === 0)
     issues.push({
       field: 'settlementItems',

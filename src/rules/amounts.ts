@@ -3,6 +3,7 @@
 import { showValue } from './show';
 import type { Decimal } from 'decimal.js';
 import { AmsValidationError, type ValidationIssue } from '../errors';
+import { unknownOptionIssue } from '../internal/suggest';
 
 /**
  * A Decimal from any copy of decimal.js, by decimal.js's own test (`Decimal.isDecimal`: every instance carries
@@ -186,6 +187,7 @@ function decimalsMessage(currency: string, exponent: number, shown: string, deci
  *   `options.currencyField` (default `currency`).
  */
 export function toMinorUnits(amount: string | number | Decimal, currency: string, options: AmountOptions = {}): string {
+  checkAmountOptions(options, 'toMinorUnits');
   const field = options.field ?? 'amount';
   const issues: ValidationIssue[] = [];
   const exponent = exponentOf(currency, options.currencyField ?? 'currency', issues);
@@ -212,6 +214,7 @@ export function toMinorUnits(amount: string | number | Decimal, currency: string
  * @throws AmsValidationError on `options.field` (default `value`) and `options.currencyField`.
  */
 export function fromMinorUnits(value: string | number | bigint, currency: string, options: AmountOptions = {}): string {
+  checkAmountOptions(options, 'fromMinorUnits');
   const field = options.field ?? 'value';
   const issues: ValidationIssue[] = [];
   const exponent = exponentOf(currency, options.currencyField ?? 'currency', issues);
@@ -221,6 +224,14 @@ export function fromMinorUnits(value: string | number | bigint, currency: string
   if (exponent === 0) return digits;
   const padded = digits.padStart(exponent + 1, '0');
   return `${padded.slice(0, -exponent)}.${padded.slice(-exponent)}`;
+}
+
+const AMOUNT_OPTIONS = ['field', 'currencyField', 'allowZero'];
+
+/** An option these do not take (`allowzero`) would change nothing silently: refused as every options object refuses it. */
+function checkAmountOptions(options: AmountOptions, owner: string): void {
+  const issue = typeof options === 'object' && options !== null ? unknownOptionIssue(options, AMOUNT_OPTIONS) : undefined;
+  if (issue) throw new AmsValidationError([issue], { context: `Invalid ${owner} options` });
 }
 
 function readMinor(value: unknown, field: string, allowZero: boolean, issues: ValidationIssue[]): string | undefined {

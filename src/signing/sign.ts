@@ -1,6 +1,6 @@
 // The signing primitives users call directly: sign a request, verify a Signature header over content.
 import { AmsConfigError } from '../errors';
-import { unknownNamesMessage } from '../internal/suggest';
+import { unknownOptionIssue } from '../internal/suggest';
 import { getCryptoBackend, type CryptoBackendName } from './backend';
 import { buildSignContentBytes } from './content';
 import { formatSignatureHeader, parseSignatureHeader } from './header';
@@ -30,11 +30,8 @@ const VERIFY_KEYS = ['method', 'path', 'clientId', 'time', 'body', 'signature', 
  */
 function refuseUnknownKeys(input: object, known: readonly string[], owner: string): void {
   if (input === null || typeof input !== 'object') return;
-  const unknown = Object.keys(input).filter((k) => !known.includes(k));
-  if (unknown.length > 0)
-    throw new AmsConfigError(`Invalid ${owner} input: ${unknownNamesMessage('option', unknown, known, { listValid: true })}`, {
-      field: unknown[0],
-    });
+  const issue = unknownOptionIssue(input, known);
+  if (issue) throw new AmsConfigError(`Invalid ${owner} input: ${issue.message}`, { field: issue.field });
 }
 
 /** Signs a request and returns the full `Signature` header value. */

@@ -391,6 +391,28 @@ describe('buildCashierPayment: the pay validation speaks in the builder input te
     }
   });
 
+  it('an unknown option or input field is refused with the name it was probably meant to be, as every options object', () => {
+    const input = { ...base, goods: PENCIL, terminalType: 'WEB' } as const;
+    const typo = rejects(() => buildCashierPayment(input, { intergration: 'acquirer' } as never));
+    expect(typo.message).toContain('Invalid buildCashierPayment options');
+    expect(typo.issues).toEqual([
+      expect.objectContaining({
+        field: 'intergration',
+        code: 'unknown_option',
+        message: expect.stringContaining('did you mean "integration"?') as unknown,
+      }),
+    ]);
+    const bad = rejects(() => buildCashierPayment(input, { integration: 'isv' } as never));
+    expect(bad.issues).toEqual([expect.objectContaining({ field: 'integration', message: 'must be "direct" or "acquirer"' })]);
+    const field = rejects(() => buildCashierPayment({ ...input, paymentRequestID: 'x' } as never));
+    expect(field.issues).toEqual([
+      expect.objectContaining({
+        field: 'paymentRequestID',
+        message: expect.stringContaining('did you mean "paymentRequestId"?') as unknown,
+      }),
+    ]);
+  });
+
   it('an expiry with a long fraction is still held to the 10-minute rule', () => {
     const request = {
       ...buildCashierPayment({ ...base, goods: PENCIL, terminalType: 'WEB' }),

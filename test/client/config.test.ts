@@ -34,9 +34,7 @@ describe('AmsClient config', () => {
     const client = new AmsClient({ ...base, transport: () => Promise.reject(new Error('nothing may be sent')) });
     const err = await client.inquiryPayment({ paymentRequestId: 'p-1' }, { timeoutMS: 5 } as never).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AmsValidationError);
-    expect((err as AmsValidationError).message).toBe(
-      'Invalid request options: timeoutMS: unknown option "timeoutMS" (did you mean "timeoutMs"?)',
-    );
+    expect((err as AmsValidationError).message).toBe('Invalid request options: unknown option "timeoutMS" (did you mean "timeoutMs"?)');
   });
   it('rejects sandbox contradicting the SANDBOX_ prefix, both ways', () => {
     expect(configError({ ...base, sandbox: false }).message).toMatch(/sandbox: false contradicts/);
@@ -112,6 +110,13 @@ describe('AmsClient config', () => {
 });
 
 describe('resolveEndpoint', () => {
+  it('an option it does not take is refused, never ignored (a misspelt sandbox would send to live)', () => {
+    expect(() => resolveEndpoint({ region: 'NA', sandBox: true } as never, 'pay')).toThrow(
+      'Invalid resolveEndpoint options: unknown option "sandBox" (did you mean "sandbox"?)',
+    );
+    expect(() => resolveEndpoint(null as never, 'pay')).toThrow(AmsConfigError);
+  });
+
   it('maps regions and sandbox to origin and path', () => {
     expect(resolveEndpoint({ region: 'NA' }, 'pay')).toEqual({
       url: 'https://open-na.alipay.com/ams/api/v1/payments/pay',

@@ -1,6 +1,6 @@
 // client.doctor() end to end over loopback: one verdict per way credentials go wrong, and only inquiryPayment is sent.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AmsClient, type AmsClientConfig, type DoctorReport } from '../../src/index';
+import { AmsClient, AmsValidationError, type AmsClientConfig, type DoctorReport } from '../../src/index';
 import { alipay, merchant, other } from '../helpers/keys';
 import { clearProxyEnv } from '../setup/no-proxy-env';
 import { CLIENT, startDoctorWorld, type DoctorWorld } from './scenarios';
@@ -61,6 +61,15 @@ describe('client.doctor()', () => {
     expect(failing(r).map((c) => c.name)).toEqual(['request-signature']);
     expect(byName(r, 'request-signature').message).toMatch(/no public key for SANDBOX_DOCTOR_NO_KEY with keyVersion 1/);
     expect(byName(r, 'request-signature').fix).toMatch(/set keyVersion to the version shown/);
+  });
+
+  it('a bad option is thrown before anything is sent, never turned into a verdict about the credentials', async () => {
+    const before = world.received().length;
+    await expect(client().doctor({ timeoutMS: 5000 } as never)).rejects.toThrow(
+      'Invalid doctor options: unknown option "timeoutMS" (did you mean "timeoutMs"?)',
+    );
+    await expect(client().doctor({ timeoutMs: 0 })).rejects.toBeInstanceOf(AmsValidationError);
+    expect(world.received().slice(before)).toEqual([]);
   });
 
   it('KEY_NOT_FOUND does not happen with the version that was uploaded', async () => {

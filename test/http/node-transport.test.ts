@@ -6,6 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AmsConfigError, createAxiosTransport, createNodeHttpTransport, TransportFailure } from '../../src/index';
 import type { HttpRequest } from '../../src/http/types';
+import type { NodeHttpTransportOptions } from '../../src/http/node-transport';
 
 type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 const routes = new Map<string, Handler>();
@@ -219,10 +220,26 @@ describe('createNodeHttpTransport over real sockets', () => {
     }
 
     it('a limit that is not a positive whole number is a config error naming it', () => {
-      for (const bad of [0, -1, 1.5, Number.NaN, '1024']) {
+      for (const bad of [0, -1, 1.5, Number.NaN, '1024', 512 * 1024 * 1024]) {
         expect(() => createNodeHttpTransport({ maxResponseBytes: bad as number })).toThrow(AmsConfigError);
         expect(() => createAxiosTransport({ maxResponseBytes: bad as number })).toThrow(/maxResponseBytes/);
       }
+      expect(() => createNodeHttpTransport({ maxResponseBytes: 512 })).toThrow(
+        'Invalid createNodeHttpTransport config: maxResponseBytes: must be at least 1024 (bytes)',
+      );
+    });
+
+    it('an unknown option or a wrong agent is refused as every options object refuses it', () => {
+      const typo = { maxResponseByte: 4096 } as unknown as NodeHttpTransportOptions;
+      expect(() => createNodeHttpTransport(typo)).toThrow(
+        'Invalid createNodeHttpTransport config: unknown option "maxResponseByte" (did you mean "maxResponseBytes"?)',
+      );
+      expect(() => createAxiosTransport(typo)).toThrow(
+        'Invalid createAxiosTransport config: unknown option "maxResponseByte" (did you mean "maxResponseBytes"?)',
+      );
+      expect(() => createNodeHttpTransport({ httpAgent: { keepAlive: true } as never })).toThrow(/httpAgent: must be a http\.Agent/);
+      expect(() => createAxiosTransport({ axios: {} as never })).toThrow(/axios: must be an axios instance/);
+      expect(() => createNodeHttpTransport(null as never)).toThrow(AmsConfigError);
     });
   });
 });

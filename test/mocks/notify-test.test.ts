@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { testNotificationEndpoint } from '../../src/notify-test/run';
+import { AmsConfigError } from '../../src/errors';
 import {
   createFetchNotificationHandler,
   createNotificationHandler,
@@ -288,5 +289,28 @@ describe('testNotificationEndpoint where nothing answers', () => {
       ['forged-signature', false, 'no answer within 300 ms'],
       ['large-body', false, 'no answer within 300 ms'],
     ]);
+  });
+});
+
+describe('testNotificationEndpoint options', () => {
+  it('bad options are AmsConfigErrors naming the option and what to give, before anything is sent', async () => {
+    const bad = async (options: object): Promise<AmsConfigError> => {
+      const err = await testNotificationEndpoint(options as never).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(AmsConfigError);
+      return err as AmsConfigError;
+    };
+    const url = 'http://127.0.0.1:1/notify';
+    expect((await bad({ clientId: 'C' })).message).toBe(
+      'Invalid testNotificationEndpoint config: url: is required: the URL your notify endpoint listens on, such as "http://localhost:3000/alipay/notify"',
+    );
+    expect((await bad({ url: 'ftp://x/notify', clientId: 'C' })).field).toBe('url');
+    expect((await bad({ url: 'not a url', clientId: 'C' })).field).toBe('url');
+    expect((await bad({ url, clientId: 'C', waitMs: 50 })).message).toContain('waitMs: must be at least 100 (ms)');
+    expect((await bad({ url, clientId: 'C', only: ['paymnt-result'] })).message).toContain('did you mean "payment-result"?');
+    expect((await bad({ url, clientId: 'C', order: { create: 'yes' } })).field).toBe('order.create');
+    expect((await bad({ url, clientid: 'C' })).message).toContain('did you mean "clientId"?');
   });
 });

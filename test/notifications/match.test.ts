@@ -161,6 +161,21 @@ describe('matchNotification', () => {
       expect(matchNotification(noResult, order).mismatches.map((m) => m.field)).toEqual(['outcome']);
     });
 
+    it('a misspelt expectation field or option is refused, never skipped: "matches" cannot mean less than it says', () => {
+      const typo = thrown(AmsValidationError, () => matchNotification(usd, { ...order, contractSettlementCurency: 'EUR' } as never));
+      expect(typo.issues).toEqual([
+        {
+          field: 'contractSettlementCurency',
+          code: 'unknown_field',
+          message: 'is not compared: did you mean "contractSettlementCurrency"? (spelled so, it would be)',
+        },
+      ]);
+      // The rest of an order record rides along and is ignored.
+      expect(matchNotification(usd, { ...order, status: 'open', createdAt: 1 } as never).ok).toBe(true);
+      const option = thrown(AmsValidationError, () => matchNotification(usd, order, { outcome: ['paid', 'pending'] } as never));
+      expect(option.message).toBe('Invalid matchNotification options: unknown option "outcome" (did you mean "outcomes"?)');
+    });
+
     it('refuses outcomes that are not a non-empty list of payment outcomes, naming the option', () => {
       for (const bad of [[], ['succeeded'], 'paid', [null], null]) {
         const e = thrown(AmsValidationError, () => matchNotification(usd, order, { outcomes: bad as never }));

@@ -308,8 +308,12 @@ describe('line numbers', () => {
 describe('bad calls', () => {
   it('an unknown amountUnit and an input that is no stream are AmsValidationErrors without a line', async () => {
     expect(() => readReport('x', { fileName: 'a.csv', amountUnit: 'cents' as 'major' })).toThrow(
-      "Report a.csv: (input): amountUnit must be 'auto', 'major' or 'minor', not \"cents\"",
+      "Invalid readReport / parseReport options: amountUnit: must be 'auto', 'major' or 'minor', not \"cents\"",
     );
+    expect(() => readReport('x', { filename: 'a.csv' } as never)).toThrow(
+      'Invalid readReport / parseReport options: unknown option "filename" (did you mean "fileName"?)',
+    );
+    await expect(parseReport('x', { amountunit: 'minor' } as never)).rejects.toThrow(AmsValidationError);
     const err = await rejection(parseReport(42 as unknown as string));
     expect(err.message).toBe('Report (unnamed report): (input): input must be a string, a Buffer, a Readable or a ReadableStream');
   });

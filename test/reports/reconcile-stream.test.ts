@@ -5,7 +5,7 @@ import { runCli } from '../../src/cli/run';
 import { systemClock } from '../../src/clock';
 import { AmsValidationError } from '../../src/errors';
 import { parseReport, reconcile, reconcileReports, type ReconcileProgress } from '../../src/reports';
-import { rejectsWith } from '../helpers/expect';
+import { rejectsWith, thrown } from '../helpers/expect';
 import { BATCH, GEN_A_SD, GEN_A_SD_HEADER, GEN_A_TD, GEN_B_SS, SD_PAYMENT, SD_REFUND, sampleLedger } from './samples';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -89,6 +89,24 @@ describe('reconcileReports', () => {
     });
     expect(r.ok).toBe(true);
     expect(seen.at(-1)).toEqual({ file: SD(0), rows: 5, bytes: GEN_B_SS.length + GEN_A_SD.length, filesDone: 2, filesTotal: 2 });
+  });
+
+  it('options are checked as every options object is: a typo is named, never ignored, in both forms', async () => {
+    const sd = await parseReport(GEN_A_SD, { fileName: 'settlementItems_USD_2026.csv' });
+    const wrong = thrown(AmsValidationError, () => reconcile({ settlementItems: sd, maxFinding: 5, asOf: 'yesterday' } as never));
+    expect(wrong.issues).toEqual([
+      { field: 'asOf', code: 'custom', message: 'must be a Date or an ISO 8601 time, not "yesterday"' },
+      { field: 'maxFinding', code: 'unknown_option', message: 'unknown option "maxFinding" (did you mean "maxFindings"?)' },
+    ]);
+    expect(wrong.message).toBe(
+      'reconcile: asOf: must be a Date or an ISO 8601 time, not "yesterday"; unknown option "maxFinding" (did you mean "maxFindings"?)',
+    );
+    const streamed = await rejectsWith(
+      AmsValidationError,
+      reconcileReports({ settlementItems: [{ fileName: SD(0), input: GEN_A_SD }], onprogress: () => {}, maxFindings: 0 } as never),
+    );
+    expect(streamed.issues.map((i) => i.field)).toEqual(['maxFindings', 'onprogress']);
+    expect(streamed.message).toContain('did you mean "onProgress"?');
   });
 
   it('the CLI shows progress on a terminal, on stderr only', async () => {

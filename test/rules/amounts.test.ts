@@ -252,3 +252,18 @@ describe('fromMinorUnits rejections and isMinorUnitValue', () => {
     expect(toMinorUnits(new Decimal('123456789012345678901234567890'), 'JPY')).toBe('123456789012345678901234567890');
   });
 });
+
+describe('amount options', () => {
+  it('an option toMinorUnits and fromMinorUnits do not take is refused, never ignored', () => {
+    const to = rejects(() => toMinorUnits('0', 'USD', { allowzero: true } as never));
+    expect(to.message).toContain('Invalid toMinorUnits options');
+    expect(to.issues).toEqual([
+      { field: 'allowzero', code: 'unknown_option', message: 'unknown option "allowzero" (did you mean "allowZero"?)' },
+    ]);
+    const from = rejects(() => fromMinorUnits('0', 'USD', { allowZero: true, fields: 'x' } as never));
+    expect(from.issues).toEqual([
+      expect.objectContaining({ field: 'fields', message: expect.stringContaining('did you mean "field"?') as unknown }),
+    ]);
+    expect(toMinorUnits('0', 'USD', { allowZero: true })).toBe('0');
+  });
+});
