@@ -20,6 +20,7 @@ import { authenticate, GatewaySigner } from './signing';
 import { GatewayState, type GatewayContext } from './state';
 import { handleWebSdkRequest } from './web-routes';
 import { sdkRegionCode } from './web-sdk';
+import { checkGatewayOptionNames } from './option-names';
 import type {
   DisputeOptions,
   DisputeRecord,
@@ -94,6 +95,7 @@ export class GatewayCore {
   readonly #closing = new AbortController();
 
   constructor(options: GatewayOptions = {}) {
+    checkGatewayOptionNames(options, 'createGatewayCore');
     this.#clock = options.clock ?? systemClock;
     this.#signer = new GatewaySigner(options.alipayPrivateKey);
     this.alipayPublicKey = this.#signer.publicKey;

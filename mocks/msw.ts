@@ -5,6 +5,7 @@ import { ACCELERATED_ORIGINS, REGION_ORIGINS } from '../src/api/endpoint';
 import { AmsConfigError } from '../src/errors';
 import { CASHIER_PATH } from './cashier';
 import { createGatewayCore, type GatewayCore, type GatewayOptions, type GatewayReply } from './core';
+import { checkGatewayOptionNames } from './option-names';
 
 export interface AmsHandlersOptions extends GatewayOptions {
   /** Extra origins to answer on (a local baseUrl such as http://127.0.0.1:8080), besides open-na / open-sea. */
@@ -53,6 +54,7 @@ export function toMswResponse(reply: GatewayReply): Response {
  * `gateway` gives the public key to configure as `alipayPublicKey`, `script()`, payments and notifications.
  */
 export function createAmsHandlers(options: AmsHandlersOptions = {}): AmsHandlers {
+  checkGatewayOptionNames(options, 'createAmsHandlers', ['baseUrl', 'core']);
   const { http } = loadMsw();
   const { baseUrl, core: shared, ...gatewayOptions } = options;
   const gateway = shared ?? createGatewayCore(gatewayOptions);

@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FaultSpec, GatewayApi } from './faults';
+import { checkGatewayOptionNames } from './option-names';
 import {
   createGatewayCore,
   type DisputeOptions,
@@ -67,6 +68,7 @@ async function readRequest(req: IncomingMessage, limit: number): Promise<string 
 
 /** Starts the gateway on loopback (port 0 by default): `{ url, close() }` plus the core's accessors. */
 export async function startAmsGateway(options: StartGatewayOptions = {}): Promise<AmsGateway> {
+  checkGatewayOptionNames(options, 'startAmsGateway', ['port', 'host', 'core', 'maxBodyBytes']);
   const { port = 0, host = '127.0.0.1', core: shared, maxBodyBytes = 1024 * 1024, ...gatewayOptions } = options;
   const core = shared ?? createGatewayCore(gatewayOptions);
   let origin = '';
