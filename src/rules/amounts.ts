@@ -230,7 +230,10 @@ const AMOUNT_OPTIONS = ['field', 'currencyField', 'allowZero'];
 
 /** An option these do not take (`allowzero`) would change nothing silently: refused as every options object refuses it. */
 function checkAmountOptions(options: AmountOptions, owner: string): void {
-  const issue = typeof options === 'object' && options !== null ? unknownOptionIssue(options, AMOUNT_OPTIONS) : undefined;
+  const issue =
+    typeof options === 'object' && options !== null
+      ? unknownOptionIssue(options, AMOUNT_OPTIONS)
+      : { field: 'options', message: `must be an object such as { allowZero: true }, not ${showValue(options)}` };
   if (issue) throw new AmsValidationError([issue], { context: `Invalid ${owner} options` });
 }
 

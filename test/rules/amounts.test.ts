@@ -176,6 +176,7 @@ describe('toMinorUnits rejections', () => {
 
   it('allows zero only when asked', () => {
     expect(toMinorUnits('0', 'USD', { allowZero: true })).toBe('0');
+    expect(rejects(() => toMinorUnits('1', 'USD', null as never)).fields).toEqual(['options']);
     expect(toMinorUnits('0.00', 'USD', { allowZero: true })).toBe('0');
     expect(toMinorUnits(-0, 'JPY', { allowZero: true })).toBe('0');
     // allowZero does not allow negatives.
@@ -265,5 +266,6 @@ describe('amount options', () => {
       expect.objectContaining({ field: 'fields', message: expect.stringContaining('did you mean "field"?') as unknown }),
     ]);
     expect(toMinorUnits('0', 'USD', { allowZero: true })).toBe('0');
+    expect(rejects(() => toMinorUnits('1', 'USD', null as never)).fields).toEqual(['options']);
   });
 });
