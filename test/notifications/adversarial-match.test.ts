@@ -14,7 +14,7 @@ const usd = verifyNotification({
   clientId: CLIENT_ID,
 });
 const order = { paymentRequestId: 'ams_alipaycn_cashier_pay_sandbox_request_003', paymentAmount: { currency: 'USD', value: '100' } };
-const edited = (change: Record<string, unknown>): AmsNotification => ({ ...usd, ...change }) as AmsNotification;
+const edited = (change: Record<string, unknown>): AmsNotification => ({ ...usd, ...change });
 
 describe('matchNotification cannot be made to match by how a payment object is written', () => {
   it('the verified sample matches its order (the cases below differ from it in one field)', () => {
