@@ -27,8 +27,9 @@ Options:
                              written to notify-test-alipay-private.pem and the public half printed, to configure and
                              run again with --alipay-private-key notify-test-alipay-private.pem
   --order-url URL            your own test route: POST it to create an order (answer {"paymentRequestId",
-                             "paymentAmount": {"currency", "value"}}); GET URL?paymentRequestId=… answering {"paid"}
-                             lets the tool check that PAYMENT_PENDING did not mark the order paid
+                             "paymentAmount": {"currency", "value"}}); GET URL?paymentRequestId=… must answer
+                             {"paid": true|false}: the order must be paid after its PAYMENT_RESULT, and not after
+                             PAYMENT_PENDING, a failure, another amount or a forgery
   --wait-ms N                how long an answer may take (default ${DEFAULT_NOTIFY_WAIT_MS}, the embedded gateway's wait)
   --only NAME,…              only these scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}
   --json                     one JSON object on stdout
@@ -59,13 +60,21 @@ function orderHook(orderUrl: string): { create(): Promise<TestOrder>; isPaid(id:
         throw bad('POST did not answer an order');
       return { paymentRequestId: order.paymentRequestId, paymentAmount: { currency: amount.currency, value: amount.value } };
     },
+    // An order whose state cannot be read is never taken for unpaid: "not paid after a forgery" would pass unchecked.
     async isPaid(id) {
       const url = new URL(orderUrl);
       url.searchParams.set('paymentRequestId', id);
-      const res = await fetch(url, { signal: AbortSignal.timeout(10_000) }).catch(() => undefined);
-      if (!res?.ok) return false;
-      const body = (await res.json().catch(() => undefined)) as { paid?: unknown } | undefined;
-      return body?.paid === true;
+      const unread = (what: string) =>
+        new CliUsageError(`--order-url: GET ?paymentRequestId= ${what}; it must answer {"paid": true} or {"paid": false}`, {
+          command: 'notify-test',
+        });
+      const res = await fetch(url, { signal: AbortSignal.timeout(10_000) }).catch((err: Error) => {
+        throw unread(`failed (${(err.cause as NodeJS.ErrnoException | undefined)?.code ?? err.name})`);
+      });
+      if (!res.ok) throw unread(`answered HTTP ${res.status}`);
+      const body = (await res.json().catch(() => undefined)) as { paid?: unknown } | null | undefined;
+      if (typeof body?.paid !== 'boolean') throw unread('did not answer whether the order is paid');
+      return body.paid;
     },
   };
 }

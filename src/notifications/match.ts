@@ -6,7 +6,7 @@ import { closestName } from '../internal/suggest';
 import { parseCallOptions } from '../options';
 import { CurrencyCode } from '../schemas/common';
 import { paymentOutcome } from './outcome';
-import type { AmsNotification, PaymentOutcome } from './schemas';
+import type { AmsNotification, PaymentNotification, PaymentOutcome } from './schemas';
 
 /** What the merchant's own records say about the payment. */
 export interface NotificationExpectation {
@@ -43,6 +43,8 @@ export interface NotificationMatch {
 }
 
 const MINOR_UNITS = /^\d{1,32}$/;
+/** The notifyTypes whose outcome `paymentOutcome` derives; any other (`payment_pending`, none) derives nothing. */
+const PAYMENT_TYPES: readonly unknown[] = ['PAYMENT_RESULT', 'PAYMENT_PENDING'] satisfies PaymentNotification['notifyType'][];
 const PAYMENT_OUTCOMES: readonly PaymentOutcome[] = ['paid', 'failed', 'pending'];
 const DEFAULT_OUTCOMES: readonly PaymentOutcome[] = ['paid'];
 const EXPECTATION_FIELDS = ['paymentRequestId', 'paymentAmount', 'contractSettlementCurrency'] as const;
@@ -77,7 +79,8 @@ export function matchNotification(
   const n = notification;
   // The outcome is derived again from notifyType and result (its one home): a hand-built or edited object whose
   // `outcome` says paid while its result says otherwise does not match.
-  const derived = typeof n.result?.resultStatus === 'string' ? paymentOutcome(n.notifyType, n.result) : undefined;
+  const derived =
+    PAYMENT_TYPES.includes(n.notifyType) && typeof n.result?.resultStatus === 'string' ? paymentOutcome(n.notifyType, n.result) : undefined;
   if (derived === undefined || derived !== n.outcome) {
     differ('outcome', derived ?? 'an outcome', n.outcome, 'the outcome does not agree with the notifyType and result Alipay sent');
   } else if (!outcomes.includes(derived)) {
@@ -95,7 +98,8 @@ export function matchNotification(
   if (n.paymentRequestId !== expected.paymentRequestId) {
     differ('paymentRequestId', expected.paymentRequestId, n.paymentRequestId, 'the notification is about another payment request');
   }
-  const amount = n.paymentAmount;
+  // A hand-built object may lack the amount: that is a mismatch, not a TypeError.
+  const amount: Partial<typeof n.paymentAmount> = typeof n.paymentAmount === 'object' && n.paymentAmount !== null ? n.paymentAmount : {};
   if (amount.currency !== expected.paymentAmount.currency) {
     differ('paymentAmount.currency', expected.paymentAmount.currency, amount.currency, 'paid in another currency than charged');
   }

@@ -171,6 +171,20 @@ function isAck(a: Answer): boolean {
   }
 }
 
+/**
+ * Whether Antom could take the answer for an acknowledgement: HTTP 200 and a JSON body whose result says S, however its
+ * keys are ordered or whatever else it holds. A forgery answered so is not refused, though it is not the exact body.
+ */
+function mayBeAck(a: Answer): boolean {
+  if (a.status !== 200) return false;
+  try {
+    const body = JSON.parse(a.body) as { result?: { resultStatus?: unknown } } | null;
+    return body?.result?.resultStatus === 'S';
+  } catch {
+    return false;
+  }
+}
+
 function signedHeaders(path: string, clientId: string, body: string, key: KeyObject, now: Date): Record<string, string> {
   const requestTime = formatRequestTime(now);
   return {
@@ -194,7 +208,7 @@ function grade(s: Scenario, a: Answer, waitMs: number): Pick<ScenarioResult, 'ok
     fix: s.fix,
   };
   if (s.expect === 'not acknowledged') {
-    if (isAck(a))
+    if (isAck(a) || mayBeAck(a))
       return {
         ok: false,
         problem: `your endpoint accepted a forged notification (${s.sent}): anyone can mark your orders paid`,

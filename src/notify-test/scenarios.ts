@@ -37,6 +37,18 @@ export interface PaidCheck {
   fix: string;
 }
 
+/** After a notification that is not a payment of the order (a failure, a forgery), the order must still be unpaid. */
+const stillUnpaid = (order: TestOrder, problem: string, fix: string): PaidCheck => ({
+  paymentRequestId: order.paymentRequestId,
+  paid: false,
+  problem,
+  fix,
+});
+
+const FORGED_PAID = 'your endpoint refused the forged notification but marked the order paid first: anyone can mark your orders paid';
+const FORGED_PAID_FIX =
+  'verify the notification (verifyNotification, createNotificationHandler) before acting on it: nothing in an unverified body is true';
+
 const paidAfterResult = (order: TestOrder): PaidCheck => ({
   paymentRequestId: order.paymentRequestId,
   paid: true,
@@ -86,6 +98,16 @@ const VERIFY_FIX =
 
 const json = (v: unknown): string => JSON.stringify(v);
 const one = async (body: unknown, extra: Partial<ScenarioRequest> = {}): Promise<ScenarioRequest[]> => [{ body: json(body), ...extra }];
+
+/** A forgery of a paid PAYMENT_RESULT for a fresh order, which must leave that order unpaid. */
+async function forged(
+  i: ScenarioInput,
+  extra: (order: TestOrder, p: Record<string, unknown>) => Partial<ScenarioRequest>,
+): Promise<ScenarioRequest[]> {
+  const order = await i.order();
+  const p = payment(order, 'PAYMENT_RESULT', S);
+  return one(p, { ...extra(order, p), then: stillUnpaid(order, FORGED_PAID, FORGED_PAID_FIX) });
+}
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -153,7 +175,16 @@ export const SCENARIOS: readonly Scenario[] = [
     expect: 'acknowledged',
     sent: 'PAYMENT_RESULT, resultStatus F',
     fix: 'acknowledge a failed payment too (outcome "failed"): Antom resends what is not acknowledged',
-    build: async (i) => one(payment(await i.order(), 'PAYMENT_RESULT', F)),
+    build: async (i) => {
+      const order = await i.order();
+      return one(payment(order, 'PAYMENT_RESULT', F), {
+        then: stillUnpaid(
+          order,
+          'after a failed PAYMENT_RESULT (resultStatus F) your order is paid: the buyer did not pay',
+          'ship on outcome "paid" only (PAYMENT_RESULT with resultStatus S); a failed payment is outcome "failed"',
+        ),
+      });
+    },
   },
   {
     name: 'refund-result',
@@ -218,33 +249,30 @@ export const SCENARIOS: readonly Scenario[] = [
     sent: 'PAYMENT_RESULT with a signature made by no key',
     fix: VERIFY_FIX,
     build: async (i) =>
-      one(payment(await i.order(), 'PAYMENT_RESULT', S), {
+      forged(i, () => ({
         signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(randomBytes(256).toString('base64'))}`,
-      }),
+      })),
   },
   {
     name: 'signature-over-other-bytes',
     expect: 'not acknowledged',
     sent: 'PAYMENT_RESULT whose signature is over another body (another amount)',
     fix: VERIFY_FIX,
-    build: async (i) => {
-      const p = payment(await i.order(), 'PAYMENT_RESULT', S);
-      return [{ body: json(p), signedBody: json({ ...p, paymentAmount: { currency: 'USD', value: '1' } }) }];
-    },
+    build: async (i) => forged(i, (_, p) => ({ signedBody: json({ ...p, paymentAmount: { currency: 'USD', value: '1' } }) })),
   },
   {
     name: 'another-merchant',
     expect: 'not acknowledged',
     sent: "PAYMENT_RESULT signed for another merchant's client id",
     fix: 'check the client-id header against your own client id (verifyNotification does, with clientId)',
-    build: async (i) => one(payment(await i.order(), 'PAYMENT_RESULT', S), { clientId: `${i.clientId.slice(0, 100)}_OTHER` }),
+    build: async (i) => forged(i, () => ({ clientId: `${i.clientId.slice(0, 100)}_OTHER` })),
   },
   {
     name: 'missing-signature',
     expect: 'not acknowledged',
     sent: 'PAYMENT_RESULT without its signature header',
     fix: VERIFY_FIX,
-    build: async (i) => one(payment(await i.order(), 'PAYMENT_RESULT', S), { dropHeader: 'signature' }),
+    build: async (i) => forged(i, () => ({ dropHeader: 'signature' })),
   },
   {
     name: 'slow-body',
