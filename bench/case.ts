@@ -68,9 +68,39 @@ export function fmtRate(opsPerSec: number): string {
   return `${Math.round(opsPerSec).toLocaleString('en')}/s`;
 }
 
-/** A cross-check of the ratio of medians: the median of each adjacent round pair's ratio (robust to slow drift). */
-function pairedRatio(a: SideSamples, b: SideSamples): number {
-  return round(median(a.opsPerSec.map((v, i) => v / b.opsPerSec[i]!)), 4);
+/** What a case compares: A's median over B's, and the median of each adjacent round pair's ratio as a cross-check. */
+interface Compared {
+  measure: string;
+  ratio: number;
+  figures: string;
+  pairRatios: number[];
+}
+
+function comparedCase(
+  id: string,
+  title: string,
+  comparedWith: string,
+  target: Target | null,
+  a: SideSamples,
+  b: SideSamples,
+  c: Compared,
+  note?: string,
+): CaseResult {
+  return {
+    id,
+    case: title,
+    comparedWith,
+    measure: c.measure,
+    ratio: round(c.ratio, 4),
+    target,
+    status: judge(c.ratio, target),
+    figures: c.figures,
+    a: summarizeSide(a),
+    b: summarizeSide(b),
+    // Robust to slow drift, where the ratio of medians is not.
+    details: { medianOfPairRatios: round(median(c.pairRatios), 4) },
+    ...(note ? { note } : {}),
+  };
 }
 
 /** A case judged on throughput: A's median ops/s over B's. */
@@ -83,21 +113,21 @@ export function throughputCase(
   b: SideSamples,
   note?: string,
 ): CaseResult {
-  const ratio = a.medianOpsPerSec / b.medianOpsPerSec;
-  return {
+  return comparedCase(
     id,
-    case: title,
+    title,
     comparedWith,
-    measure: 'throughput (ops/s A ÷ ops/s B)',
-    ratio: round(ratio, 4),
     target,
-    status: judge(ratio, target),
-    figures: `${fmtRate(a.medianOpsPerSec)} vs ${fmtRate(b.medianOpsPerSec)}`,
-    a: summarizeSide(a),
-    b: summarizeSide(b),
-    details: { medianOfPairRatios: pairedRatio(a, b) },
-    ...(note ? { note } : {}),
-  };
+    a,
+    b,
+    {
+      measure: 'throughput (ops/s A ÷ ops/s B)',
+      ratio: a.medianOpsPerSec / b.medianOpsPerSec,
+      figures: `${fmtRate(a.medianOpsPerSec)} vs ${fmtRate(b.medianOpsPerSec)}`,
+      pairRatios: a.opsPerSec.map((v, i) => v / b.opsPerSec[i]!),
+    },
+    note,
+  );
 }
 
 /** A case judged on time per operation: A's median ms over B's. */
@@ -110,21 +140,21 @@ export function timeCase(
   b: SideSamples,
   note?: string,
 ): CaseResult {
-  const ratio = a.medianMsPerOp / b.medianMsPerOp;
-  return {
+  return comparedCase(
     id,
-    case: title,
+    title,
     comparedWith,
-    measure: 'time per call (ms A ÷ ms B)',
-    ratio: round(ratio, 4),
     target,
-    status: judge(ratio, target),
-    figures: `${fmtMs(a.medianMsPerOp)} vs ${fmtMs(b.medianMsPerOp)}`,
-    a: summarizeSide(a),
-    b: summarizeSide(b),
-    details: { medianOfPairRatios: round(median(a.msPerOp.map((v, i) => v / b.msPerOp[i]!)), 4) },
-    ...(note ? { note } : {}),
-  };
+    a,
+    b,
+    {
+      measure: 'time per call (ms A ÷ ms B)',
+      ratio: a.medianMsPerOp / b.medianMsPerOp,
+      figures: `${fmtMs(a.medianMsPerOp)} vs ${fmtMs(b.medianMsPerOp)}`,
+      pairRatios: a.msPerOp.map((v, i) => v / b.msPerOp[i]!),
+    },
+    note,
+  );
 }
 
 /** Written to by the cases, and exported, so the work whose result lands here is observable and cannot be dropped. */

@@ -141,12 +141,11 @@ export const SCENARIOS: readonly Scenario[] = [
       return [
         {
           body: json(pending),
-          then: {
-            paymentRequestId: order.paymentRequestId,
-            paid: false,
-            problem: 'after PAYMENT_PENDING your order is paid: a pending payment is not paid (its resultStatus S means "processing")',
-            fix: 'ship on outcome "paid" only (PAYMENT_RESULT with resultStatus S); treat PAYMENT_PENDING as pending',
-          },
+          then: stillUnpaid(
+            order,
+            'after PAYMENT_PENDING your order is paid: a pending payment is not paid (its resultStatus S means "processing")',
+            'ship on outcome "paid" only (PAYMENT_RESULT with resultStatus S); treat PAYMENT_PENDING as pending',
+          ),
         },
         { body: json({ ...pending, notifyType: 'PAYMENT_RESULT', paymentTime: TIME }), then: paidAfterResult(order) },
       ];
@@ -161,12 +160,11 @@ export const SCENARIOS: readonly Scenario[] = [
       const order = await i.order();
       const short = { ...order.paymentAmount, value: lessByOne(order.paymentAmount.value) };
       return one(payment({ ...order, paymentAmount: short }, 'PAYMENT_RESULT', S), {
-        then: {
-          paymentRequestId: order.paymentRequestId,
-          paid: false,
-          problem: `your order is paid by a notification for ${short.value} ${short.currency}, not its ${order.paymentAmount.value} ${order.paymentAmount.currency}`,
-          fix: "compare paymentAmount (currency and value) with the order's before marking it paid (matchNotification does)",
-        },
+        then: stillUnpaid(
+          order,
+          `your order is paid by a notification for ${short.value} ${short.currency}, not its ${order.paymentAmount.value} ${order.paymentAmount.currency}`,
+          "compare paymentAmount (currency and value) with the order's before marking it paid (matchNotification does)",
+        ),
       });
     },
   },

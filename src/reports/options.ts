@@ -15,6 +15,11 @@ export const readReportOptionsSchema = lazy(function buildReadReportOptions() {
   return z.object({ fileName: z.string({ error: 'must be a string: the file name' }).optional(), amountUnit: amountUnit() }).strict();
 });
 
+/** parseReports: each part's file name is its own. */
+export const parseReportsOptionsSchema = lazy(function buildParseReportsOptions() {
+  return readReportOptionsSchema().omit({ fileName: true });
+});
+
 function reconcileFields() {
   return {
     // Each checked where it is read (the reports by kind, the ledger entry by entry), with every problem named.

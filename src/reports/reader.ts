@@ -15,7 +15,7 @@ import {
 import { planHeader, readHeader, reportError, toRow, type HeaderPlan, type ReportRow, type RowContext } from './rows';
 import { amountInMinorUnits, unitProblem, type AmountUnitOption } from './units';
 import { parseCallOptions } from '../options';
-import { readReportOptionsSchema } from './options';
+import { parseReportsOptionsSchema, readReportOptionsSchema } from './options';
 
 /** A report's bytes: a string, a Buffer / Uint8Array, a Node Readable, a web ReadableStream or any async iterable of chunks. */
 export type ReportInput =
@@ -351,6 +351,7 @@ export async function parseReports(
   files: Iterable<ReportFile>,
   options: Omit<ReadReportOptions, 'fileName'> = {},
 ): Promise<ParsedReport[]> {
+  parseCallOptions(parseReportsOptionsSchema(), options, 'parseReports');
   const out: ParsedReport[] = [];
   for (const { name, parts, gaps } of groupParts(files)) {
     let merged: ParsedReport | undefined;

@@ -1,37 +1,11 @@
 // Endpoints built to make testNotificationEndpoint report a refusal (or a pass) while they are unsafe: each one is named.
-import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { ALIPAY_PRIVATE, ALIPAY_PUBLIC, NOTIFY_PATH as PATH, readAll, serve } from './notify-endpoints';
 import { testNotificationEndpoint } from '../../src/notify-test/run';
 import { createNotificationHandler, verifyNotification } from '../../src/index';
 
 const CLIENT_ID = 'SANDBOX_NOTIFY_ADV_1';
-const PATH = '/ams/notify';
-const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const ALIPAY_PRIVATE = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-const ALIPAY_PUBLIC = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
 const FORGERIES = ['forged-signature', 'signature-over-other-bytes', 'another-merchant', 'missing-signature'];
-
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => (s.closeAllConnections(), s.close(() => r())))));
-});
-
-async function serve(listener: RequestListener): Promise<string> {
-  const server = createServer(listener);
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}${PATH}`;
-}
-
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const parts: Buffer[] = [];
-    req.on('data', (c: Buffer) => parts.push(c));
-    req.on('end', () => resolve(Buffer.concat(parts)));
-  });
-}
 
 /** A shop's orders, made through its "test route" and asked after. */
 function shop() {

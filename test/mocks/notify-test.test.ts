@@ -1,8 +1,7 @@
 // testNotificationEndpoint against our own handlers (every scenario passes) and against broken ones (each failure named).
-import { generateKeyPairSync } from 'node:crypto';
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import type { ServerResponse } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { ALIPAY_PRIVATE, ALIPAY_PUBLIC, closeLast, NOTIFY_PATH as PATH, readAll, serve } from './notify-endpoints';
 import { testNotificationEndpoint } from '../../src/notify-test/run';
 import { AmsConfigError } from '../../src/errors';
 import {
@@ -14,30 +13,6 @@ import {
 } from '../../src/index';
 
 const CLIENT_ID = 'SANDBOX_NOTIFY_TEST_1';
-const PATH = '/ams/notify';
-const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-const ALIPAY_PRIVATE = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-const ALIPAY_PUBLIC = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => new Promise<void>((r) => (s.closeAllConnections(), s.close(() => r())))));
-});
-
-async function serve(listener: RequestListener): Promise<string> {
-  const server = createServer(listener);
-  servers.push(server);
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return `http://127.0.0.1:${(server.address() as AddressInfo).port}${PATH}`;
-}
-
-function readAll(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve) => {
-    const parts: Buffer[] = [];
-    req.on('data', (c: Buffer) => parts.push(c));
-    req.on('end', () => resolve(Buffer.concat(parts)));
-  });
-}
 
 function answer(res: ServerResponse, a: { status: number; headers: Record<string, string>; body: string }): void {
   res.writeHead(a.status, a.headers).end(a.body);
@@ -270,7 +245,7 @@ describe('testNotificationEndpoint where nothing answers', () => {
   it('nothing listening is an AmsConnectionError, never a report of passed refusals', async () => {
     const url = await serve(() => undefined);
     const port = new URL(url).port;
-    await new Promise<void>((r) => servers.pop()!.close(() => r()));
+    await closeLast();
     await expect(testNotificationEndpoint({ url, clientId: CLIENT_ID, alipayPrivateKey: ALIPAY_PRIVATE })).rejects.toThrow(
       new RegExp(`nothing answers at http://127.0.0.1:${port} \\(ECONNREFUSED\\)`),
     );

@@ -314,6 +314,9 @@ describe('bad calls', () => {
       'Invalid readReport / parseReport options: unknown option "filename" (did you mean "fileName"?)',
     );
     await expect(parseReport('x', { amountunit: 'minor' } as never)).rejects.toThrow(AmsValidationError);
+    // Checked even when there is no file to read, and a file name is each part's own.
+    await expect(parseReports([], { amountunit: 'minor' } as never)).rejects.toThrow('did you mean "amountUnit"?');
+    await expect(parseReports([], { fileName: 'x.csv' } as never)).rejects.toThrow('unknown option "fileName"');
     const err = await rejection(parseReport(42 as unknown as string));
     expect(err.message).toBe('Report (unnamed report): (input): input must be a string, a Buffer, a Readable or a ReadableStream');
   });
