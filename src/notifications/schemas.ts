@@ -1,7 +1,7 @@
 // zod schemas and types for the notifications Alipay sends (notifyPayment, notifyRefund, notifyCapture, notifyDispute), plus the generic fallback. Pure.
 import { z } from 'zod';
 import { lazy } from '../internal/lazy';
-import { Quote, ResponseAmount, Result, WireBoolean } from '../schemas/common';
+import { Quote, ReceivedBoolean, ResponseAmount, Result } from '../schemas/common';
 import { openEnum, unknownValues, type Open, type UnknownValue } from '../schemas/open-enum';
 
 // Optional fields stay optional, unknown fields and values are kept (looseObject, open enums): a schema stricter than
@@ -119,7 +119,7 @@ export const DisputeNotificationSchema = lazy(() =>
     /** The deadline to defend or accept (sent with DISPUTE_CREATED and DEFENSE_DUE_ALERT). */
     defenseDueTime: z.string().optional(),
     /** Whether a defense can be supplied; documented as a boolean, read from `true` / `"true"` (any other text kept). */
-    defendable: z.union([WireBoolean(), z.string()]).optional(),
+    defendable: ReceivedBoolean().optional(),
     disputeJudgedTime: z.string().optional(),
     /** The amount charged back, when judged. */
     disputeJudgedAmount: ResponseAmount().optional(),

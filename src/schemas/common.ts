@@ -39,7 +39,7 @@ export const Quote = lazy(() =>
     quotePrice: z.union([z.string(), z.number()]).optional(),
     quoteStartTime: z.string().optional(),
     quoteExpiryTime: z.string().optional(),
-    guaranteed: z.boolean().optional(),
+    guaranteed: ReceivedBoolean().optional(),
     exchangeAmount: ResponseAmount().optional(),
   }),
 );
@@ -81,6 +81,21 @@ export const WireBoolean = lazy(() =>
   z.union([z.boolean(), z.enum(['true', 'false']).transform((v) => v === 'true')], {
     error: 'must be true or false (or the strings "true" / "false")',
   }),
+);
+
+/**
+ * A Boolean field in what Antom sends: a JSON boolean, or "true" / "false" in any case; any other string is kept as
+ * sent, never refused (a verified answer is not thrown away for one value we did not list) and never a boolean, so
+ * `=== true` cannot take it for yes.
+ */
+export const ReceivedBoolean = lazy(() =>
+  z.union([
+    z.boolean(),
+    z.string().transform((v): boolean | (string & {}) => {
+      const word = v.trim().toLowerCase();
+      return word === 'true' ? true : word === 'false' ? false : v;
+    }),
+  ]),
 );
 
 /** A request field Antom defines whose shape is not modelled here: an object, sent as given. */

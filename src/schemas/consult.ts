@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { lazy } from '../internal/lazy';
 import { openEnum } from './open-enum';
-import { Amount, CurrencyCode, Env, MerchantAccountId, PassedThrough, RequestText, Result, WireBoolean } from './common';
+import { Amount, CurrencyCode, Env, MerchantAccountId, PassedThrough, ReceivedBoolean, RequestText, Result } from './common';
 
 /**
  * Every top-level field of the SDKs' consult request (docs/request-fields.md lists each with its limit and source).
@@ -55,8 +55,8 @@ export const PaymentOption = lazy(() =>
       'VA',
     ]).optional(),
     paymentMethodRegion: z.array(z.string()).optional(),
-    enabled: WireBoolean().optional(),
-    preferred: WireBoolean().optional(),
+    enabled: ReceivedBoolean().optional(),
+    preferred: ReceivedBoolean().optional(),
     /** Why a method is not enabled, e.g. CHANNEL_NOT_SUPPORT_CURRENCY, EXCEED_CHANNEL_LIMIT_RULE. */
     disableReason: z.string().optional(),
     supportedCurrencies: z.array(z.string()).optional(),

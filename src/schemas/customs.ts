@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { lazy } from '../internal/lazy';
 import { openEnum } from './open-enum';
-import { Amount, Result, ResponseAmount, WireBoolean } from './common';
+import { Amount, ReceivedBoolean, Result, ResponseAmount, WireBoolean } from './common';
 
 /** The declaration id: Antom allows at most 32 characters here, not the 64 of other request ids. */
 export const DeclarationRequestId = lazy(() => z.string().min(1, 'must not be empty').max(32, 'must be at most 32 characters'));
@@ -92,7 +92,7 @@ export const DeclarationRecord = lazy(() =>
     customs: z.looseObject({}).optional(),
     merchantCustomsInfo: z.looseObject({}).optional(),
     declarationAmount: ResponseAmount().optional(),
-    splitOrder: WireBoolean().optional(),
+    splitOrder: ReceivedBoolean().optional(),
     /** Values for AMS are unconfirmed (Alipay+ shows WAITING_FOR_PROCESSING): an open string. */
     declarationRequestStatus: z.string().optional(),
     lastModifiedTime: z.string().optional(),

@@ -219,7 +219,7 @@ describe('consult', () => {
     expect(res.paymentOptions[1]!.amountLimitInfoMap?.['USD']?.singleLimit?.maxAmount?.value).toBe('500000');
     expect(JSON.parse(seen[0]!)).toEqual(consultRequest);
     expectTypeOf(res).toEqualTypeOf<ConsultResponse>();
-    expectTypeOf(res.paymentOptions[0]!.enabled).toEqualTypeOf<boolean | undefined>();
+    expectTypeOf(res.paymentOptions[0]!.enabled).toEqualTypeOf<boolean | (string & {}) | undefined>();
   });
   it('U then S with the same body; F final; production path', async () => {
     const seen = answerAt(server, CONSULT, [{ result: U }, consultAnswer]);

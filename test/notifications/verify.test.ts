@@ -335,6 +335,19 @@ describe('verifyNotification: the typed body', () => {
     expect(f.kind === 'refund' && f.refundStatus).toBe('F');
   });
 
+  it('a quote whose guaranteed is the documented string is read, and an unknown word is kept, never taken for yes', () => {
+    const read = (guaranteed: unknown) => {
+      const body = JSON.stringify({ ...JSON.parse(cnyBody), settlementQuote: { quoteId: 'Q1', quotePrice: '7.1', guaranteed } });
+      const n = verify({ headers: alipayHeaders({ body }), rawBody: body });
+      if (n.kind !== 'payment') throw new Error('narrowing');
+      return n.settlementQuote?.guaranteed;
+    };
+    expect(read('true')).toBe(true);
+    expect(read('FALSE')).toBe(false);
+    expect(read(true)).toBe(true);
+    expect(read('maybe')).toBe('maybe');
+  });
+
   it('PAYMENT_PENDING without paymentTime, and unknown fields kept', () => {
     const body = JSON.stringify({ ...JSON.parse(usdBody), notifyType: 'PAYMENT_PENDING', paymentTime: undefined, brandNew: { a: 1 } });
     const n = verify({ headers: alipayHeaders({ body }), rawBody: body });
