@@ -146,12 +146,23 @@ function sha256(data: string | Uint8Array): string {
  * captureId): each notification's own id, so two partial captures
  * of one payment are two notifications. A dispute's is `DISPUTE:<disputeNotificationType>:<disputeId>`: one per
  * dispute and step, so its DISPUTE_CREATED and its DISPUTE_JUDGED are two notifications, and a redelivery of either
- * is one. For other notifications there is no known id, so the key is
+ * is one. A payment, refund or capture whose outcome is `pending` (not final) gets `:pending` after its key, so the
+ * final notification with the same id is not taken for its redelivery. For other notifications there is no known id, so the key is
  * `<notifyType or NOTIFICATION>:sha256:<hash of the raw body>` — redeliveries carry the same body — or, without the
  * raw body, of the parsed notification.
  */
 export function notificationKey(notification: AmsNotification, rawBody?: string | Uint8Array): string {
   if (notification.kind === 'dispute') return `DISPUTE:${notification.disputeNotificationType}:${notification.disputeId}`;
+  const id = idKey(notification);
+  if (id === undefined) return hashedKey(notification, rawBody);
+  // A result not yet final (U, a status this version does not know, a success without its amount) is a notification
+  // of its own: once handled, the final one with the same id must still reach its callback.
+  // (PAYMENT_PENDING's own notifyType already sets it apart.)
+  return notification.outcome === 'pending' && notification.notifyType !== 'PAYMENT_PENDING' ? `${id}:pending` : id;
+}
+
+/** A payment's, refund's or capture's own id under its notifyType; undefined for the rest. */
+function idKey(notification: AmsNotification): string | undefined {
   if (notification.kind === 'payment') return `${notification.notifyType}:${notification.paymentId}`;
   if (notification.kind === 'refund') return `${notification.notifyType}:${notification.refundId || notification.refundRequestId}`;
   // A failed capture carries no captureId: its own request id names it (a namespace apart from Antom's ids).
@@ -159,7 +170,7 @@ export function notificationKey(notification: AmsNotification, rawBody?: string 
     return notification.captureId
       ? `${notification.notifyType}:${notification.captureId}`
       : `${notification.notifyType}:request:${notification.captureRequestId}`;
-  return hashedKey(notification, rawBody);
+  return undefined;
 }
 
 function hashedKey(notification: AmsNotification, rawBody: string | Uint8Array | undefined): string {
@@ -172,5 +183,6 @@ function hashedKey(notification: AmsNotification, rawBody: string | Uint8Array |
  * body. An inbox job stored under such a key (by a receiver not yet upgraded) is still this notification's.
  */
 export function formerNotificationKeys(notification: AmsNotification, rawBody: string | Uint8Array): string[] {
+  // Not a pending result's former key (the final one's): its twin would be marked done with it.
   return notification.kind === 'dispute' ? [hashedKey(notification, rawBody)] : [];
 }

@@ -155,6 +155,24 @@ describe('notificationKey', () => {
     expect(notificationKey(parse(pending))).toBe('PAYMENT_PENDING:812202715898044274806386466931604175JNxpyudMsn202005180001827071');
   });
 
+  it('a result not yet final has a key of its own, so the final one with the same id still runs its callback', async () => {
+    const unknown = usdBody.replace('"resultStatus":"S"', '"resultStatus":"U"');
+    expect(notificationKey(parse(unknown))).toBe('PAYMENT_RESULT:812202715898044274806386466931604175JNxpyudMsn202005180001827071:pending');
+    const processing = refundBody.replace('"refundStatus":"SUCCESS"', '"refundStatus":"PROCESSING_NEW"');
+    expect(notificationKey(parse(processing))).toBe('REFUND_RESULT:2020051812345678900001:pending');
+    // Through a store: the pending one, its redelivery, then the final one.
+    const store = createMemoryNotificationStore();
+    const seen: string[] = [];
+    for (const body of [unknown, unknown, usdBody]) {
+      const n = parse(body);
+      const claim = await store.claim(notificationKey(n));
+      if (claim.state !== 'claimed') continue;
+      seen.push(n.kind === 'payment' ? n.outcome : n.kind);
+      await store.complete(notificationKey(n), claim.token);
+    }
+    expect(seen).toEqual(['pending', 'paid']);
+  });
+
   it('notifyType:refundId for refunds', () => {
     expect(notificationKey(parse(refundBody))).toBe('REFUND_RESULT:2020051812345678900001');
   });
