@@ -34,8 +34,8 @@ function sameDecimal(a: string, b: readonly string[]): boolean {
 /**
  * Whether a settlement row's settlement amount is its transaction amount net of its fees, where that can be seen: the
  * transaction (or its converted amount) and every fee are in the settlement currency. reconciliation.md §7 infers
- * `settlementAmountValue = converted amount + feeAmountValue` (fees signed, charged negative) from the samples; where a
- * file lists the fee also by component, the sum of every fee column is accepted too.
+ * `settlementAmountValue = converted amount + feeAmountValue` (fees signed, charged negative) from the samples;
+ * feeAmountValue is the total of all fees (§7 row 9), so the components count only where it is absent.
  */
 function settlementProblem(row: ReportRow): RowProblem | undefined {
   const settlement = row.amounts['settlementAmountValue'];
@@ -48,8 +48,10 @@ function settlementProblem(row: ReportRow): RowProblem | undefined {
   const fees = FEE_COLUMNS.map((c) => row.amounts[c]).filter((a): a is ReportAmount => a !== undefined);
   if (fees.some((f) => f.currency !== settlement.currency)) return undefined;
   const fee = row.amounts['feeAmountValue'];
-  if (sameDecimal(settlement.value, [base.value, ...(fee ? [fee.value] : [])])) return undefined;
-  if (sameDecimal(settlement.value, [base.value, ...fees.map((f) => f.value)])) return undefined;
+  // feeAmountValue is the total of all fees: where it is given, it alone is what the settlement is net of (adding its
+  // components to it would take the fee twice); only without it is the sum of the components the fee.
+  const charged = fee ? [fee] : fees;
+  if (sameDecimal(settlement.value, [base.value, ...charged.map((f) => f.value)])) return undefined;
   return {
     problem: 'settlement_mismatch',
     column: 'settlementAmountValue',

@@ -188,6 +188,44 @@ describe('matching holds to the transaction, not only to its request id', () => 
     const dropped = await run({ items: ['B1,P1,PR1,PAYMENT,1000,USD,970,USD'], summary: ['B1,PAYMENT,1,970,USD', 'B1,TOTAL,1,970,USD'] });
     expect(dropped.rowErrors).toEqual([expect.objectContaining({ problem: 'settlement_mismatch' })]);
   });
+
+  it('a fee given as its total and again by component is taken once: a settlement 30 short does not reconcile', async () => {
+    const header = `${ITEMS},feeAmountValue,feeCurrency,processingFeeAmountValue,processingFeeCurrency`;
+    const withBoth = (settled: string) =>
+      reconcileReports({
+        settlementItems: [{ fileName: SD, input: file(header, [`B1,P1,PR1,PAYMENT,1000,USD,${settled},USD,-30,USD,-30,USD`]) }],
+        settlementSummary: [
+          {
+            fileName: SS,
+            input: file(`${SUMMARY},feeAmountValue,feeCurrency,processingFeeAmountValue,processingFeeCurrency`, [
+              `B1,PAYMENT,1,${settled},USD,-30,USD,-30,USD`,
+              `B1,TOTAL,1,${settled},USD,-30,USD,-30,USD`,
+            ]),
+          },
+        ],
+        ledger: [payment()],
+      });
+    const short = await withBoth('940');
+    expect(short.rowErrors).toEqual([expect.objectContaining({ problem: 'settlement_mismatch' })]);
+    expect(short.ok).toBe(false);
+    const right = await withBoth('970');
+    expect(right.rowErrors).toEqual([]);
+    expect(right.ok).toBe(true);
+    // Without the total, the components are the fee.
+    const componentsOnly = await reconcileReports({
+      settlementItems: [
+        {
+          fileName: SD,
+          input: file(`${ITEMS},processingFeeAmountValue,processingFeeCurrency,taxFeeAmountValue,taxFeeCurrency`, [
+            'B1,P1,PR1,PAYMENT,1000,USD,960,USD,-30,USD,-10,USD',
+          ]),
+        },
+      ],
+      settlementSummary: [{ fileName: SS, input: file(SUMMARY, ['B1,PAYMENT,1,960,USD', 'B1,TOTAL,1,960,USD']) }],
+      ledger: [payment()],
+    });
+    expect(componentsOnly.rowErrors).toEqual([]);
+  });
 });
 
 describe('files', () => {
