@@ -14,7 +14,7 @@ const EMPTY = 0;
  * Two 32-bit hashes of the key's UTF-16 code units (FNV-1a and a multiply-xorshift), started from a secret seed so
  * that nobody who writes a report file can search out two keys that collide; never both 0.
  */
-function fingerprint(key: string, seedA: number, seedB: number): [number, number] {
+export function fingerprint(key: string, seedA: number, seedB: number): [number, number] {
   let a = 0x811c9dc5 ^ seedA;
   let b = 0x9747b28c ^ seedB ^ key.length;
   for (let i = 0; i < key.length; i++) {

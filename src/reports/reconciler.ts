@@ -1,7 +1,7 @@
 // The reconciliation engine: rows fed one at a time (summaries, settlement items, then transaction details); findings kept bounded.
 import { Batch, rowRef, type RowRef } from './batch';
 import type { ReportKind } from './columns';
-import { KeySet } from './key-set';
+import { fingerprint, KeySet } from './key-set';
 import { DISPUTE_TYPES, LedgerIndex, requestIdOf } from './ledger';
 import type { Duplicate, FindingList, LedgerEntry, RowError, RowPlace } from './reconcile-types';
 import { rowProblems } from './row-checks';
@@ -45,13 +45,13 @@ export function rowKey(row: ReportRow): string {
   return `${row.transactionId ?? ''}|${row.transactionType ?? ''}|${row.transactionRequestId ?? ''}`;
 }
 
-/** A digest of what a transaction-details row says (status and amount): a copy has the same, a changed row another. */
-function digest(row: ReportRow): number {
+/**
+ * What a transaction-details row says (status and amount) as one seeded word: a copy has the same, a changed row
+ * another. Seeded, like the keys, so that nobody who writes a report can make a changed row pass for a copy.
+ */
+function digest(row: ReportRow, seed: readonly [number, number]): number {
   const a = row.amounts['transactionAmountValue'];
-  const text = `${row.values['status'] ?? ''}|${a?.value ?? ''}|${a?.currency ?? ''}`;
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h >>> 0;
+  return fingerprint(`${row.values['status'] ?? ''}|${a?.value ?? ''}|${a?.currency ?? ''}`, seed[0], seed[1])[1];
 }
 
 function emptyCounts(): Record<FindingList, number> {
@@ -87,6 +87,7 @@ export class Reconciler {
   readonly #itemKeys: KeySet;
   readonly #requestKeys: KeySet;
   readonly #detailKeys: KeySet;
+  readonly #digestSeed: readonly [number, number];
   readonly #undo = new Map<string, Undo>();
   #undoFull = false;
   readonly #fileNames: string[] = [];
@@ -101,6 +102,7 @@ export class Reconciler {
     this.#itemKeys = new KeySet([a, b]);
     this.#requestKeys = new KeySet([b, c]);
     this.#detailKeys = new KeySet([c, d]);
+    this.#digestSeed = [d, a];
   }
 
   /** Registers a file; its index is what duplicate detection remembers rows by. */
@@ -180,7 +182,7 @@ export class Reconciler {
     const raw = this.#raw(row, batch);
     const key = rowKey(row);
     if (row.transactionId || row.transactionRequestId) {
-      const tag = digest(row);
+      const tag = digest(row, this.#digestSeed);
       const earlier = this.#detailKeys.add(key, { file, line: row.line, tag });
       if (earlier) {
         if (earlier.tag === tag) return;
