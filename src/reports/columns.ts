@@ -101,3 +101,6 @@ export function logicalFileName(fileName: string): { name: string; seq: number; 
   if (!m) return { name: base.replace(/\.[A-Za-z]+$/, ''), seq: 0, hasSeq: false };
   return { name: m[1]!, seq: Number(m[2]), hasSeq: true };
 }
+
+/** The line that ends every whole report file (alone on its line, spaces around it allowed). */
+export const END = '<END>';

@@ -2,6 +2,7 @@
 import { closeSync, constants, fstatSync, futimesSync, lstatSync, openSync, readSync, rmSync, write } from 'node:fs';
 import { Writable } from 'node:stream';
 import { AmsConfigError } from '../errors';
+import { END } from './columns';
 
 /** A local file or folder that cannot be written: the caller's `to` (or the disk) is at fault, not the server. */
 export function cannotWrite(path: string, err: unknown): AmsConfigError {
@@ -63,7 +64,9 @@ function fdEndsWithEnd(fd: number): boolean {
   const length = Math.min(size, 256);
   const buf = Buffer.alloc(length);
   readSync(fd, buf, 0, length, size - length);
-  return buf.toString('utf8').trimEnd().endsWith('<END>');
+  // The last line alone, as the reader takes it: `…,<END>` or `x<END>` ends no report.
+  const text = buf.toString('utf8').trimEnd();
+  return text.slice(text.lastIndexOf('\n') + 1).trim() === END;
 }
 
 /** True when the last non-blank line of the plain file at `path` (not a link) is `<END>`; false when unreadable. */

@@ -4,6 +4,7 @@ import { Readable, Transform } from 'node:stream';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { parse } from 'csv-parse';
 import {
+  END,
   REQUIRED_COLUMNS,
   generationOf,
   kindFromFileName,
@@ -49,7 +50,6 @@ export interface ParsedReport {
   parts: string[];
 }
 
-const END = '<END>';
 const UNNAMED = '(unnamed report)';
 
 function toReadable(input: ReportInput): Readable {

@@ -199,7 +199,8 @@ describe.skipIf(!HAVE_REDIS)('inbox durability on a real redis-server', () => {
       expect(answers.every((a) => a.status === 200 && a.body === ACK)).toBe(true);
       const rounds = proxy.commands.filter((c) => c[1] === 'WAITAOF').length;
       expect(rounds).toBeGreaterThanOrEqual(1);
-      expect(rounds).toBeLessThanOrEqual(20);
+      // Shared: at least two deliveries a round on average (one round each would be no group commit at all).
+      expect(rounds).toBeLessThanOrEqual(10);
     });
   });
 });
