@@ -6,7 +6,7 @@ import { getCryptoBackend } from './backend';
 import { publicKeyFingerprint } from './keys';
 import { verifySignature } from './sign';
 import { recoverDigest } from './diagnose/digest';
-import { searchContent, type Search } from './diagnose/search';
+import { SEARCH_BYTES, searchContent, type Search } from './diagnose/search';
 import { extractSignatureValue, signatureVariants } from './diagnose/signature-variants';
 import { change, type Change, type DiagnoseKeys, type Diagnosis, type VerifyCase } from './diagnose/types';
 
@@ -26,7 +26,7 @@ function modulusBytes(key: KeyObject): number | undefined {
  */
 export function diagnoseSignature(input: VerifyCase, keys: DiagnoseKeys): Diagnosis {
   const notes: string[] = [];
-  const search: Search = { tried: 1 };
+  const search: Search = { tried: 1, bytesLeft: SEARCH_BYTES };
   const backend = getCryptoBackend();
   const ownKeyGiven =
     keys.merchantPublicKey !== undefined && publicKeyFingerprint(keys.merchantPublicKey) === publicKeyFingerprint(keys.publicKey);
@@ -112,6 +112,10 @@ export function diagnoseSignature(input: VerifyCase, keys: DiagnoseKeys): Diagno
         continue;
       }
       const found = searchContent(input, rec.digest, search, 2);
+      if (search.cutShort && !notes.some((n) => n.startsWith('The search for a variant stopped')))
+        notes.push(
+          `The search for a variant stopped after ${search.tried} tries: the body is ${input.body.byteLength} bytes, and each try hashes it whole. Compare the content yourself, or diagnose a shorter body.`,
+        );
       // Confirm with the real verifier before naming it.
       if (found && backend.verify(found.content, s.value, k.key)) {
         const changes = [...s.changes, ...k.changes, ...found.changes];

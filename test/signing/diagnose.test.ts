@@ -70,3 +70,17 @@ describe('format helpers', () => {
     expect(shQuote('/a/b.json')).toBe('/a/b.json');
   });
 });
+
+describe('diagnoseSignature on a large body', () => {
+  it('hashes a bounded number of bytes and says the search stopped, instead of stalling for seconds', () => {
+    const body = `{"pad":"${'x'.repeat(1024 * 1024)}"}`;
+    // A 13-digit time: the slowest case, ±5000 nearby times each hashing the whole body.
+    const time = '1767225600000';
+    const signature = signRequest({ ...signed, requestTime: time, body: `${body} `, privateKey: merchant.privatePkcs8Pem });
+    const d = diagnoseSignature({ ...base, time, body: Buffer.from(body), signature }, { publicKey: pub });
+    expect(d.valid).toBe(false);
+    expect(d.notes.join(' ')).toMatch(/The search for a variant stopped after \d+ tries: the body is 1048586 bytes/);
+    // 64 MiB of hashing is tens of tries of this body, not the 10 000 it would take unbounded (7 s measured).
+    expect(d.tried).toBeLessThan(200);
+  });
+});

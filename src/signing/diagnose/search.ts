@@ -60,7 +60,19 @@ const LAYOUTS: Layout[] = [
 
 export interface Search {
   tried: number;
+  /**
+   * Bytes the search may still hash. Each variant hashes the whole content, so the work grows with the body: a
+   * response of the client's maximum size must not stall doctor or the CLI for minutes.
+   */
+  bytesLeft: number;
+  /** Set when the budget ran out before every variant was tried. */
+  cutShort?: boolean;
 }
+
+/** How many bytes a whole diagnosis hashes at most: about a quarter of a second. */
+export const SEARCH_BYTES = 64 * 1024 * 1024;
+
+const OUT_OF_BUDGET = Symbol('out of budget');
 
 /** Finds the cheapest variant whose SHA-256 equals the recovered digest. */
 export function searchContent(
@@ -94,10 +106,37 @@ export function searchContent(
   const bodies = expand(body, bodySteps, (b) => b.toString('base64'), 2);
   const dims = { methods, clientIds, paths, times, bodies };
   const hash = (content: Buffer) => {
+    if (content.length > search.bytesLeft) {
+      search.cutShort = true;
+      throw OUT_OF_BUDGET;
+    }
+    search.bytesLeft -= content.length;
     search.tried++;
     return createHash('sha256').update(content).digest().equals(digest);
   };
   const cost = (v: { changes: Change[] }) => v.changes.length;
+  try {
+    return find(dims, hash, cost, input, body, maxCost);
+  } catch (err) {
+    if (err === OUT_OF_BUDGET) return undefined;
+    throw err;
+  }
+}
+
+function find(
+  dims: {
+    methods: Variant<string>[];
+    clientIds: Variant<string>[];
+    paths: Variant<string>[];
+    times: Variant<string>[];
+    bodies: Variant<Buffer>[];
+  },
+  hash: (content: Buffer) => boolean,
+  cost: (v: { changes: Change[] }) => number,
+  input: VerifyCase,
+  body: Buffer,
+  maxCost: number,
+): { changes: Change[]; content: Buffer } | undefined {
   for (let budget = 0; budget <= maxCost; budget++) {
     for (const layout of LAYOUTS) {
       const lc = cost(layout);
