@@ -72,7 +72,8 @@ export interface Search {
 /** How many bytes a whole diagnosis hashes at most: about a quarter of a second. */
 export const SEARCH_BYTES = 64 * 1024 * 1024;
 
-const OUT_OF_BUDGET = Symbol('out of budget');
+/** Unwinds the search when the budget is spent; never leaves searchContent. */
+class OutOfBudget extends Error {}
 
 /** Finds the cheapest variant whose SHA-256 equals the recovered digest. */
 export function searchContent(
@@ -108,7 +109,7 @@ export function searchContent(
   const hash = (content: Buffer) => {
     if (content.length > search.bytesLeft) {
       search.cutShort = true;
-      throw OUT_OF_BUDGET;
+      throw new OutOfBudget();
     }
     search.bytesLeft -= content.length;
     search.tried++;
@@ -118,7 +119,7 @@ export function searchContent(
   try {
     return find(dims, hash, cost, input, body, maxCost);
   } catch (err) {
-    if (err === OUT_OF_BUDGET) return undefined;
+    if (err instanceof OutOfBudget) return undefined;
     throw err;
   }
 }
