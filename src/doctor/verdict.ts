@@ -251,8 +251,12 @@ export function doctorVerdict(input: DoctorInput): DoctorReport {
   const tab = dashboardTab(input.sandbox);
   switch (code) {
     case 'ORDER_NOT_EXIST':
-      accepted();
-      checks.push(check('access', true, `${input.clientId} may call inquiryPayment`));
+      // Only a signed answer is Alipay's word: an unsigned one can come from anything on the path, so it proves neither
+      // the request signature, the client id nor the access (verified() says why).
+      if (signed) {
+        accepted();
+        checks.push(check('access', true, `${input.clientId} may call inquiryPayment`));
+      }
       verified();
       break;
     case 'INVALID_SIGNATURE':

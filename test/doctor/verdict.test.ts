@@ -156,10 +156,11 @@ describe('doctorVerdict (pure)', () => {
     };
   }
 
-  it('an unsigned ORDER_NOT_EXIST proves the request side but not the Alipay key', () => {
+  it('an unsigned ORDER_NOT_EXIST proves nothing: anything on the path could have written it', () => {
     const r = doctorVerdict(input({ status: 200, headers: { 'content-type': 'application/json' }, body: notExist }, apiError));
     expect(failing(r)).toEqual(['alipay-public-key']);
-    expect(byName(r, 'request-signature').ok).toBe(true);
+    expect(r.ok).toBe(false);
+    expect(r.checks.some((c) => ['request-signature', 'client-id', 'access'].includes(c.name))).toBe(false);
     expect(byName(r, 'alipay-public-key').message).toMatch(/came unsigned/);
     expect(r.checks.some((c) => c.name === 'clock')).toBe(false);
   });
