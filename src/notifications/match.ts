@@ -4,6 +4,7 @@ import { AmsValidationError, type ValidationIssue } from '../errors';
 import { lazy } from '../internal/lazy';
 import { closestName } from '../internal/suggest';
 import { parseCallOptions } from '../options';
+import { isMinorUnitValue } from '../rules/amounts';
 import { CurrencyCode } from '../schemas/common';
 import { paymentOutcome } from './outcome';
 import type { AmsNotification, PaymentNotification, PaymentOutcome } from './schemas';
@@ -42,6 +43,7 @@ export interface NotificationMatch {
   mismatches: NotificationMismatch[];
 }
 
+/** What a notification's value may look like to be compared (tolerant: leading zeros read as the number). */
 const MINOR_UNITS = /^\d{1,32}$/;
 /** The notifyTypes whose outcome `paymentOutcome` derives; any other (`payment_pending`, none) derives nothing. */
 const PAYMENT_TYPES: readonly unknown[] = ['PAYMENT_RESULT', 'PAYMENT_PENDING'] satisfies PaymentNotification['notifyType'][];
@@ -183,10 +185,13 @@ function checkExpectation(expected: NotificationExpectation): void {
   else {
     if (!CurrencyCode().safeParse(amount.currency).success)
       issues.push({ field: 'paymentAmount.currency', message: 'must be an ISO 4217 code such as USD' });
-    if (typeof amount.value !== 'string' || !MINOR_UNITS.test(amount.value)) {
+    // What you charged, as pay sends it: a positive whole number without leading zeros (the notification's side is read
+    // tolerantly, below).
+    if (!isMinorUnitValue(amount.value)) {
       issues.push({
         field: 'paymentAmount.value',
-        message: "must be a string of minor units, e.g. '1999' for 19.99 USD (toMinorUnits('19.99', 'USD') makes one)",
+        message:
+          "must be a positive string of minor units as pay sent it, e.g. '1999' for 19.99 USD (toMinorUnits('19.99', 'USD') makes one)",
       });
     }
   }

@@ -53,10 +53,12 @@ describe('matchNotification', () => {
   it('compares minor units as whole numbers, never as floats or loosely', () => {
     const expect100 = {
       paymentRequestId: 'ams_alipaycn_cashier_pay_sandbox_request_003',
-      paymentAmount: { currency: 'USD', value: '0100' },
+      paymentAmount: { currency: 'USD', value: '100' },
     };
     expect(matchNotification(usd, expect100).ok).toBe(true);
     expect(matchNotification(usd, { ...expect100, paymentAmount: { currency: 'USD', value: '101' } }).ok).toBe(false);
+    // What Antom sends is read tolerantly: leading zeros are the same number; anything but digits never matches.
+    expect(matchNotification({ ...usd, paymentAmount: { currency: 'USD', value: '0100' } }, expect100).ok).toBe(true);
     const odd = { ...usd, paymentAmount: { currency: 'USD', value: '1.00e2' } };
     expect(matchNotification(odd, expect100).ok).toBe(false);
   });
@@ -174,6 +176,13 @@ describe('matchNotification', () => {
       expect(matchNotification(usd, { ...order, status: 'open', createdAt: 1 } as never).ok).toBe(true);
       const option = thrown(AmsValidationError, () => matchNotification(usd, order, { outcome: ['paid', 'pending'] } as never));
       expect(option.message).toBe('Invalid matchNotification options: unknown option "outcome" (did you mean "outcomes"?)');
+    });
+
+    it('an expectation of zero, or with leading zeros, is not an amount pay could have sent: refused', () => {
+      for (const value of ['0', '0100', '19.99', '-1999']) {
+        const e = thrown(AmsValidationError, () => matchNotification(usd, { ...order, paymentAmount: { ...order.paymentAmount, value } }));
+        expect(e.fields).toEqual(['paymentAmount.value']);
+      }
     });
 
     it('refuses outcomes that are not a non-empty list of payment outcomes, naming the option', () => {
