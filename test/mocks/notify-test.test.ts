@@ -289,3 +289,21 @@ describe('testNotificationEndpoint options', () => {
     expect((await bad({ url, clientid: 'C' })).message).toContain('did you mean "clientId"?');
   });
 });
+
+describe('testNotificationEndpoint without the order hook', () => {
+  it("says on every scenario whose verdict needs the order that it was not checked: ok is the answer's alone", async () => {
+    const ack = notificationAck();
+    const url = await serve((_req, res) => answer(res, ack));
+    const report = await testNotificationEndpoint({
+      url,
+      clientId: CLIENT_ID,
+      alipayPrivateKey: ALIPAY_PRIVATE,
+      only: ['payment-result', 'amount-mismatch', 'refund-result'],
+    });
+    const notes = Object.fromEntries(report.scenarios.map((s) => [s.name, s.note ?? '']));
+    expect(notes['payment-result']).toMatch(/the order's state was not checked \(give order\.isPaid, or --order-url\)/);
+    expect(notes['amount-mismatch']).toMatch(/not checked/);
+    // A refund has no order to look at: nothing to say.
+    expect(notes['refund-result']).toBe('');
+  });
+});
