@@ -18,14 +18,16 @@ export function warnUnknownValues(
   let seen = SEEN.get(owner);
   if (!seen) SEEN.set(owner, (seen = new Set()));
   for (const u of unknown) {
-    const key = `${where}:${u.path.replace(/\[\d+\]/g, '[]')}=${u.value}`;
+    // The value as logged (64 characters): a key holds no more of an outside string than the message does.
+    const shown = u.value.slice(0, 64);
+    const key = `${where}:${u.path.replace(/\[\d+\]/g, '[]')}=${shown}`;
     if (seen.has(key) || seen.size >= MAX_SEEN) continue;
     seen.add(key);
     warn(
-      `ams: ${where} carries ${u.path} "${u.value.slice(0, 64)}", a value this version does not know; kept as sent, never treated as final`,
+      `ams: ${where} carries ${u.path} "${shown}", a value this version does not know; kept as sent, never treated as final`,
       {
         field: u.path,
-        value: u.value.slice(0, 64),
+        value: shown,
         known: u.known,
       },
     );
