@@ -23,13 +23,10 @@ export function warnUnknownValues(
     const key = `${where}:${u.path.replace(/\[\d+\]/g, '[]')}=${shown}`;
     if (seen.has(key) || seen.size >= MAX_SEEN) continue;
     seen.add(key);
-    warn(
-      `ams: ${where} carries ${u.path} "${shown}", a value this version does not know; kept as sent, never treated as final`,
-      {
-        field: u.path,
-        value: shown,
-        known: u.known,
-      },
-    );
+    warn(`ams: ${where} carries ${u.path} "${shown}", a value this version does not know; kept as sent, never treated as final`, {
+      field: u.path,
+      value: shown,
+      known: u.known,
+    });
   }
 }

@@ -13,7 +13,8 @@ import type {
 } from './reconcile-types';
 import { DETAILS_BATCH, type RawRef, type Reconciler } from './reconciler';
 import { requestIdOf } from './ledger';
-import { EXPECTED_SIGN, checkSummary } from './summary-check';
+import { checkSummary } from './summary-check';
+import { EXPECTED_SIGN } from './row-checks';
 import { minorUnits, unitProblem, type AmountUnit } from './units';
 import type { ReportAmount } from './rows';
 
@@ -76,6 +77,8 @@ function differences(raw: RawRef, entry: LedgerEntry): AmountMismatch['differs']
   const v = amount && minorUnits(amount, raw.batch.unit);
   if (!amount || amount.currency !== entry.amount.currency) differs.push('currency');
   if (v === undefined || (v < 0n ? -v : v).toString() !== entry.amount.value) differs.push('value');
+  // Also a row error (row-checks.ts) for the merchant's transactions; here it decides the match: a row of the wrong sign
+  // is never the ledger entry, whatever its size.
   const sign = EXPECTED_SIGN[raw.transactionType ?? ''];
   if (sign && v !== undefined && v !== 0n && (v < 0n ? -1 : 1) !== sign) differs.push('sign');
   if (entry.type !== raw.transactionType) differs.push('type');

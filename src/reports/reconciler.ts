@@ -4,9 +4,9 @@ import type { ReportKind } from './columns';
 import { fingerprint, KeySet } from './key-set';
 import { DISPUTE_TYPES, LedgerIndex, requestIdOf } from './ledger';
 import type { Duplicate, FindingList, LedgerEntry, RowError, RowPlace } from './reconcile-types';
-import { rowProblems } from './row-checks';
+import { LEDGER_TYPES, REQUEST_ID_TYPES, rowProblems, TYPE_PATTERN, typeProblem } from './row-checks';
 import { reportError, type ReportRow } from './rows';
-import { LEDGER_TYPES, REQUEST_ID_TYPES, TYPE_PATTERN, isCorrectionRow } from './summary-check';
+import { isCorrectionRow } from './summary-check';
 import { AMOUNT_UNITS, minorUnits, type AmountUnit } from './units';
 
 /** A row as findings keep it until its batch's unit is known. */
@@ -120,12 +120,8 @@ export class Reconciler {
     const batch = this.#batch(row);
     batch.addSummary(row);
     const type = row.summaryType ?? '';
-    if (!TYPE_PATTERN.test(type))
-      this.#rowError(this.#raw(row, batch), 'settlementSummary', {
-        problem: 'unknown_type',
-        column: 'summaryType',
-        message: `${type === '' ? 'no summaryType' : `summaryType "${type.slice(0, 40)}" is not a type`}: the row cannot be checked against the items`,
-      });
+    const unknown = typeProblem(type, 'summaryType', 'against the items');
+    if (unknown) this.#rowError(this.#raw(row, batch), 'settlementSummary', unknown);
     else if (isCorrectionRow(row))
       this.#keep('adjustments', this.adjustments, { raw: this.#raw(row, batch), report: 'settlementSummary', type });
   }

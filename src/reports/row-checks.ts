@@ -2,7 +2,38 @@
 import { FEE_COLUMNS } from './columns';
 import type { RowError } from './reconcile-types';
 import type { ReportAmount, ReportRow } from './rows';
-import { EXPECTED_SIGN, LEDGER_TYPES, REQUEST_ID_TYPES, TYPE_PATTERN } from './summary-check';
+
+/**
+ * The merchant's own transactions: rows that must carry ids and match a ledger entry. Every other type is a
+ * batch-level row (fee, reserve, dispute, correction), an adjustment.
+ */
+export const LEDGER_TYPES: ReadonlySet<string> = new Set(['PAYMENT', 'REFUND', 'CAPTURE', 'AUTHORIZATION', 'CANCEL', 'VOID']);
+
+/**
+ * The sign a transaction's amount has, from the merchant's side (reconciliation.md §7: credits positive, debits
+ * negative; the samples' payment 18000, refund −9000). CANCEL and VOID give money back (a cancel after payment refunds
+ * the buyer) and AUTHORIZATION holds an amount: their signs are inferred, not documented.
+ */
+export const EXPECTED_SIGN: Readonly<Record<string, 1 | -1>> = {
+  PAYMENT: 1,
+  CAPTURE: 1,
+  AUTHORIZATION: 1,
+  REFUND: -1,
+  CANCEL: -1,
+  VOID: -1,
+  // A dispute takes the amount back from the merchant; its reversal returns it [inferred, like the signs above].
+  DISPUTE: -1,
+  DISPUTE_REVERSAL: 1,
+};
+
+/** A transaction type as the reports write them: upper-case letters, digits and underscores. */
+export const TYPE_PATTERN = /^[A-Z][A-Z0-9_]*$/;
+
+/**
+ * Types whose rows always carry the merchant's request id (a paymentRequestId, captureRequestId or refundRequestId
+ * is part of every such request). Other transaction rows need only Antom's transactionId.
+ */
+export const REQUEST_ID_TYPES: ReadonlySet<string> = new Set(['PAYMENT', 'CAPTURE', 'REFUND']);
 
 /** A problem of a row, before its place and amounts are attached. */
 export type RowProblem = Pick<RowError, 'problem' | 'column' | 'message'>;
@@ -59,6 +90,16 @@ function settlementProblem(row: ReportRow): RowProblem | undefined {
   };
 }
 
+/** A type that is not a word (none, or not upper-case letters, digits and underscores): no row hides behind one. */
+export function typeProblem(type: string, column: 'transactionType' | 'summaryType', checkedAs: string): RowProblem | undefined {
+  if (TYPE_PATTERN.test(type)) return undefined;
+  return {
+    problem: 'unknown_type',
+    column,
+    message: `${type === '' ? `no ${column}` : `${column} "${type.slice(0, 40)}" is not a type`}: the row cannot be checked ${checkedAs}`,
+  };
+}
+
 /**
  * Every problem of a row of settlement details (or of transaction details, when they are what is reconciled): a type
  * that is not a word (no row hides behind one); for the merchant's own transactions, the ids their type
@@ -66,14 +107,8 @@ function settlementProblem(row: ReportRow): RowProblem | undefined {
  */
 export function rowProblems(row: ReportRow, settled: boolean): RowProblem[] {
   const type = row.transactionType ?? '';
-  if (!TYPE_PATTERN.test(type))
-    return [
-      {
-        problem: 'unknown_type',
-        column: 'transactionType',
-        message: `${type === '' ? 'no transactionType' : `transactionType "${type.slice(0, 40)}" is not a type`}: the row cannot be checked as a payment, a refund or an adjustment`,
-      },
-    ];
+  const unknown = typeProblem(type, 'transactionType', 'as a payment, a refund or an adjustment');
+  if (unknown) return [unknown];
   if (!LEDGER_TYPES.has(type)) return [];
   const out: RowProblem[] = [];
   const needsRequestId = REQUEST_ID_TYPES.has(type) && 'transactionRequestId' in row.values;

@@ -2,38 +2,7 @@
 import { type Batch, SUMMED_COLUMNS, sameSums, showSums, type Sums } from './batch';
 import type { RowPlace, SummaryMismatch } from './reconcile-types';
 import type { ReportRow } from './rows';
-
-/**
- * The merchant's own transactions: rows that must carry ids and match a ledger entry. Every other type is a
- * batch-level row (fee, reserve, dispute, correction), an adjustment.
- */
-export const LEDGER_TYPES: ReadonlySet<string> = new Set(['PAYMENT', 'REFUND', 'CAPTURE', 'AUTHORIZATION', 'CANCEL', 'VOID']);
-
-/**
- * The sign a transaction's amount has, from the merchant's side (reconciliation.md §7: credits positive, debits
- * negative; the samples' payment 18000, refund −9000). CANCEL and VOID give money back (a cancel after payment refunds
- * the buyer) and AUTHORIZATION holds an amount: their signs are inferred, not documented.
- */
-export const EXPECTED_SIGN: Readonly<Record<string, 1 | -1>> = {
-  PAYMENT: 1,
-  CAPTURE: 1,
-  AUTHORIZATION: 1,
-  REFUND: -1,
-  CANCEL: -1,
-  VOID: -1,
-  // A dispute takes the amount back from the merchant; its reversal returns it [inferred, like the signs above].
-  DISPUTE: -1,
-  DISPUTE_REVERSAL: 1,
-};
-
-/** A transaction type as the reports write them: upper-case letters, digits and underscores. */
-export const TYPE_PATTERN = /^[A-Z][A-Z0-9_]*$/;
-
-/**
- * Types whose rows always carry the merchant's request id (a paymentRequestId, captureRequestId or refundRequestId
- * is part of every such request). Other transaction rows need only Antom's transactionId.
- */
-export const REQUEST_ID_TYPES: ReadonlySet<string> = new Set(['PAYMENT', 'CAPTURE', 'REFUND']);
+import { LEDGER_TYPES } from './row-checks';
 
 /** The summaryType values the docs list; any other value is a correction row (e.g. the 2C2P/Hundsun "default" row). */
 const SUMMARY_TYPES = new Set([
