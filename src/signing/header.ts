@@ -9,7 +9,8 @@ export interface ParsedSignatureHeader {
   signature: string;
 }
 
-const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
+/** Standard base64 with its padding: what a signature is once URL-decoded. */
+export const BASE64_RE = /^[A-Za-z0-9+/]+={0,2}$/;
 /** A keyVersion: a short token ("1", "2024-01"); the one pattern for every place that takes one. */
 export const KEY_VERSION_RE = /^[0-9A-Za-z._-]{1,16}$/;
 // One character class for the signature, not an alternation per character: this runs for every response and notification.

@@ -1,7 +1,6 @@
 // The readings of a given signature: URL-decoded once or twice, "+" read as space, base64url — each with its cause.
+import { BASE64_RE } from '../header';
 import { change, type Change, type Variant } from './types';
-
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 function tryDecode(value: string): string | undefined {
   try {
@@ -12,10 +11,13 @@ function tryDecode(value: string): string | undefined {
 }
 
 function isBase64(value: string | undefined): value is string {
-  return value !== undefined && value.length % 4 === 0 && BASE64.test(value);
+  return value !== undefined && value.length % 4 === 0 && BASE64_RE.test(value);
 }
 
-/** The signature value as given: the `signature=` part of a header, or the whole argument when it is bare. */
+/**
+ * The signature value as given: the `signature=` part of a header, or the whole argument when it is bare. Looser than
+ * parseSignatureHeader on purpose: it reads the headers that parser refuses, to say what is wrong with them.
+ */
 export function extractSignatureValue(given: string): { header: boolean; value: string } {
   const text = given.trim().replace(/^signature\s*:\s*/i, '');
   const m = /(?:^|,)\s*signature=([^,]*)/i.exec(text);
