@@ -30,7 +30,7 @@ function isCryptoBackend(v: unknown): boolean {
 }
 
 /** Why a notify path is refused, or undefined when it is one: Alipay signs the path alone, starting with "/". */
-function notifyPathProblem(path: string): string | undefined {
+export function notifyPathProblem(path: string): string | undefined {
   if (path === '') return 'is required: the notify path without host, for example "/alipay/notify"';
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path))
     return 'give the path only, without scheme and host (Alipay signs the path alone), for example "/alipay/notify"';

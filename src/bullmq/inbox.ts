@@ -135,14 +135,19 @@ function bullConnection(connection: InboxConnection): ConnectionOptions {
 }
 
 /** Where an inbox's queue is: the fields createNotificationInbox and readInboxStatsAt share. */
+const QUEUE_NAME = 'must be a non-empty string without ":" (it separates the parts of BullMQ\'s keys)';
+
+/** What is wrong with a queue name, if anything (the CLI asks before it connects). */
+export function queueNameProblem(name: string): string | undefined {
+  return name === '' || name.includes(':') ? QUEUE_NAME : undefined;
+}
+
 const where = lazy(function buildWhereFields() {
-  const queueName = 'must be a non-empty string without ":" (it separates the parts of BullMQ\'s keys)';
   return {
     connection: required(CONNECTION, z.custom<InboxConnection>(isConnection, { error: `must be ${CONNECTION}` })),
     queueName: z
-      .string({ error: queueName })
-      .min(1, queueName)
-      .refine((name) => !name.includes(':'), queueName)
+      .string({ error: QUEUE_NAME })
+      .refine((name) => queueNameProblem(name) === undefined, QUEUE_NAME)
       .optional(),
     prefix: z.string({ error: 'must be a non-empty string' }).min(1, 'must be a non-empty string').optional(),
   };

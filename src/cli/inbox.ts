@@ -1,6 +1,7 @@
 // `ams-cashier inbox stats`: the counts of a notification inbox queue (ams-cashier/bullmq) on a Redis server.
 import type { Redis } from 'ioredis';
-import { defaultQueueName, readInboxStatsAt } from '../bullmq/inbox';
+import { defaultQueueName, queueNameProblem, readInboxStatsAt } from '../bullmq/inbox';
+import { notifyPathProblem } from '../options';
 import { loadIORedis } from '../bullmq/load';
 import { AmsError } from '../errors';
 import type { InboxStats } from '../bullmq/stats';
@@ -69,7 +70,8 @@ function queueOf(queue: string | undefined, clientIds: string | undefined, path:
       command: 'inbox',
     });
   if (queue !== undefined) {
-    if (queue === '' || queue.includes(':')) throw new CliUsageError('--queue must be a queue name without ":"', { command: 'inbox' });
+    const problem = queueNameProblem(queue);
+    if (problem) throw new CliUsageError(`--queue ${problem}`, { command: 'inbox' });
     return queue;
   }
   const ids = (clientIds ?? '')
@@ -81,8 +83,8 @@ function queueOf(queue: string | undefined, clientIds: string | undefined, path:
       "missing --client-id (or --queue): each inbox's default queue is named after its client id, ams-notifications-<client id>",
       { command: 'inbox' },
     );
-  if (path !== undefined && !path.startsWith('/'))
-    throw new CliUsageError('--path must be the notify path, starting with /', { command: 'inbox' });
+  const pathProblem = path === undefined ? undefined : notifyPathProblem(path);
+  if (pathProblem) throw new CliUsageError(`--path: ${pathProblem}`, { command: 'inbox' });
   return defaultQueueName(ids, path);
 }
 

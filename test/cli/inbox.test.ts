@@ -186,7 +186,13 @@ describe.skipIf(!HAVE_REDIS)('ams-cashier inbox stats', () => {
     const both = cli.run(['inbox', 'stats', '--redis', url, '--queue', 'cli-stats', '--client-id', CLIENT_ID]);
     expect(both.code).toBe(2);
     expect(both.stderr).toContain('give --queue or --client-id, not both');
-    expect(cli.run(['inbox', 'stats', '--redis', url, '--queue', 'a:b']).code).toBe(2);
+    const colon = cli.run(['inbox', 'stats', '--redis', url, '--queue', 'a:b']);
+    expect(colon.code).toBe(2);
+    expect(colon.stderr).toContain('--queue must be a non-empty string without ":"');
+    // The notify path as the inbox and the handlers take it: one rule, one message.
+    const host = cli.run(['inbox', 'stats', '--redis', url, '--client-id', CLIENT_ID, '--path', 'https://shop.example/alipay/notify']);
+    expect(host.code).toBe(2);
+    expect(host.stderr).toContain('--path: give the path only, without scheme and host');
     expect(cli.run(['inbox', '--help']).stdout).toContain('ams-notifications-<client id>');
   });
 
